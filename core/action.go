@@ -1,0 +1,99 @@
+package core
+
+import (
+	"fmt"
+	"time"
+)
+
+// ActionKind says what an outbox action does.
+type ActionKind string
+
+// Outbox action kinds.
+const (
+	// ActionAlert tells the managers about a case.
+	ActionAlert ActionKind = "alert"
+	// ActionCaseUpdate refreshes the alert messages of a case after it moved.
+	ActionCaseUpdate ActionKind = "case_update"
+	// ActionReplyPublic posts a public reply to the mention on its platform.
+	ActionReplyPublic ActionKind = "reply_public"
+	// ActionReplyPrivate sends the mention's author a private message.
+	ActionReplyPrivate ActionKind = "reply_private"
+	// ActionThankPublic thanks a referrer with a public reply.
+	ActionThankPublic ActionKind = "thank_public"
+	// ActionThankPrivate thanks a referrer privately, with a reward code.
+	ActionThankPrivate ActionKind = "thank_private"
+	// ActionNotify sends free text to the managers (SLA re-ping, spike
+	// alert, approval request, digest).
+	ActionNotify ActionKind = "notify"
+)
+
+// Public reports whether the action posts on the mention's platform in
+// public view.
+func (k ActionKind) Public() bool { return k == ActionReplyPublic || k == ActionThankPublic }
+
+// Private reports whether the action messages the author privately.
+func (k ActionKind) Private() bool { return k == ActionReplyPrivate || k == ActionThankPrivate }
+
+// ActionState is where an action stands in the outbox.
+type ActionState string
+
+// Outbox states. An action is pending until it is tried; sending while a
+// worker executes it; then done or failed. An action found in sending after
+// a crash may or may not have reached the platform: it becomes in_doubt and
+// is never executed again automatically.
+const (
+	ActionPending ActionState = "pending"
+	ActionSending ActionState = "sending"
+	ActionDone    ActionState = "done"
+	ActionFailed  ActionState = "failed"
+	ActionInDoubt ActionState = "in_doubt"
+)
+
+// Action is one side effect, written to the outbox in the transaction that
+// decided it and executed later by the outbox worker.
+type Action struct {
+	ID   uint64     `json:"id"`
+	Kind ActionKind `json:"kind"`
+	// DedupKey makes the action unique: the outbox holds at most one action
+	// per key, ever, so deciding twice never sends twice.
+	DedupKey   string `json:"dedup_key"`
+	MentionKey string `json:"mention_key,omitempty"`
+	CaseID     uint64 `json:"case_id,omitempty"`
+	// Text is the message to send; for alerts it may be empty (the alerter
+	// renders the mention).
+	Text string `json:"text,omitempty"`
+	// Actor is who asked for it: a manager's ID or "system".
+	Actor     string    `json:"actor"`
+	CreatedAt time.Time `json:"created_at"`
+
+	State         ActionState `json:"state"`
+	Attempts      int         `json:"attempts,omitempty"`
+	NextAttemptAt time.Time   `json:"next_attempt_at,omitzero"`
+	LastError     string      `json:"last_error,omitempty"`
+	DoneAt        time.Time   `json:"done_at,omitzero"`
+	// Result is the platform's ID of what was sent (post ID, chat:message).
+	Result string `json:"result,omitempty"`
+}
+
+// Validate checks the fields every action needs.
+func (a Action) Validate() error {
+	switch a.Kind {
+	case ActionAlert, ActionCaseUpdate, ActionReplyPublic, ActionReplyPrivate,
+		ActionThankPublic, ActionThankPrivate, ActionNotify:
+	default:
+		return fmt.Errorf("action kind %q: %w", a.Kind, ErrInvalid)
+	}
+	if a.DedupKey == "" {
+		return fmt.Errorf("action %s: dedup key is empty: %w", a.Kind, ErrInvalid)
+	}
+	if (a.Kind.Public() || a.Kind.Private()) && a.MentionKey == "" {
+		return fmt.Errorf("action %s: mention key is empty: %w", a.Kind, ErrInvalid)
+	}
+	return nil
+}
+
+// Capabilities says what a platform lets Shenava do in answer to a mention.
+type Capabilities struct {
+	Reply         bool `json:"reply"`
+	DirectMessage bool `json:"direct_message"`
+}

@@ -1,0 +1,202 @@
+package core
+
+import (
+	"fmt"
+	"time"
+)
+
+// CaseState is where a case stands in the managers' workflow.
+type CaseState string
+
+// Case states. New, alerted, claimed and replied are open; resolved and
+// ignored are closed.
+const (
+	CaseNew      CaseState = "new"
+	CaseAlerted  CaseState = "alerted"
+	CaseClaimed  CaseState = "claimed"
+	CaseReplied  CaseState = "replied"
+	CaseResolved CaseState = "resolved"
+	CaseIgnored  CaseState = "ignored"
+)
+
+// Open reports whether the case still needs a manager.
+func (s CaseState) Open() bool {
+	switch s {
+	case CaseNew, CaseAlerted, CaseClaimed, CaseReplied:
+		return true
+	}
+	return false
+}
+
+// Actor names used by Shenava itself in case events.
+const ActorSystem = "system"
+
+// CaseEvent is one line of a case's audit trail.
+type CaseEvent struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Case is the managers' unit of work: one mention that needs a human.
+type Case struct {
+	ID         uint64    `json:"id"`
+	MentionKey string    `json:"mention_key"`
+	AuthorKey  string    `json:"author_key"`
+	Platform   Platform  `json:"platform"`
+	Label      Label     `json:"label"`
+	Score      float64   `json:"score"`
+	State      CaseState `json:"state"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	AlertedAt  time.Time `json:"alerted_at,omitzero"`
+	ClaimedAt  time.Time `json:"claimed_at,omitzero"`
+	ClaimedBy  string    `json:"claimed_by,omitempty"`
+	// FirstResponseAt is when the first public or private reply was queued.
+	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
+	FirstResponder  string    `json:"first_responder,omitempty"`
+	ClosedAt        time.Time `json:"closed_at,omitzero"`
+	ClosedBy        string    `json:"closed_by,omitempty"`
+	// CorrectedLabel is a manager's correction of the model, for retraining.
+	CorrectedLabel Label `json:"corrected_label,omitempty"`
+	// RecoveredAt is set when the author, after our reply, posted something
+	// positive within the recovery window; RecoveredBy is that mention's key.
+	RecoveredAt time.Time `json:"recovered_at,omitzero"`
+	RecoveredBy string    `json:"recovered_by,omitempty"`
+	// Reminders counts SLA re-pings sent for this case.
+	Reminders int         `json:"reminders,omitempty"`
+	Events    []CaseEvent `json:"events,omitempty"`
+}
+
+// NewCase opens a case for an analysed mention.
+func NewCase(m Mention, at time.Time) Case {
+	c := Case{
+		MentionKey: m.Key(),
+		AuthorKey:  m.AuthorKey(),
+		Platform:   m.Platform,
+		State:      CaseNew,
+		CreatedAt:  at,
+		UpdatedAt:  at,
+	}
+	if m.Analysis != nil {
+		c.Label = m.Analysis.Label
+		c.Score = m.Analysis.Confidence()
+	}
+	c.log(at, ActorSystem, "opened", string(c.Label))
+	return c
+}
+
+func (c *Case) log(at time.Time, actor, action, detail string) {
+	c.UpdatedAt = at
+	c.Events = append(c.Events, CaseEvent{At: at, Actor: actor, Action: action, Detail: detail})
+}
+
+func (c *Case) mustBeOpen(to string) error {
+	if !c.State.Open() {
+		return fmt.Errorf("case %d is %s, cannot %s: %w", c.ID, c.State, to, ErrInvalidTransition)
+	}
+	return nil
+}
+
+// MarkAlerted records that managers were told about the case.
+func (c *Case) MarkAlerted(at time.Time) error {
+	if err := c.mustBeOpen("alert"); err != nil {
+		return err
+	}
+	if c.AlertedAt.IsZero() {
+		c.AlertedAt = at
+	}
+	if c.State == CaseNew {
+		c.State = CaseAlerted
+	}
+	c.log(at, ActorSystem, "alerted", "")
+	return nil
+}
+
+// Claim makes actor the owner. Another manager may take a claimed case over.
+func (c *Case) Claim(actor string, at time.Time) error {
+	if err := c.mustBeOpen("claim"); err != nil {
+		return err
+	}
+	if c.ClaimedBy == actor && c.State == CaseClaimed {
+		return nil
+	}
+	c.ClaimedBy, c.ClaimedAt = actor, at
+	if c.State != CaseReplied {
+		c.State = CaseClaimed
+	}
+	c.log(at, actor, "claimed", "")
+	return nil
+}
+
+// Responded records a public or private reply queued by actor. The first
+// one sets the first-response time.
+func (c *Case) Responded(actor string, private bool, at time.Time) error {
+	if err := c.mustBeOpen("reply"); err != nil {
+		return err
+	}
+	if c.FirstResponseAt.IsZero() {
+		c.FirstResponseAt, c.FirstResponder = at, actor
+	}
+	if c.ClaimedBy == "" {
+		c.ClaimedBy, c.ClaimedAt = actor, at
+	}
+	c.State = CaseReplied
+	action := "replied publicly"
+	if private {
+		action = "replied privately"
+	}
+	c.log(at, actor, action, "")
+	return nil
+}
+
+// Resolve closes the case as handled.
+func (c *Case) Resolve(actor string, at time.Time) error { return c.close(CaseResolved, actor, at) }
+
+// Ignore closes the case as needing nothing.
+func (c *Case) Ignore(actor string, at time.Time) error { return c.close(CaseIgnored, actor, at) }
+
+func (c *Case) close(to CaseState, actor string, at time.Time) error {
+	if err := c.mustBeOpen(string(to)); err != nil {
+		return err
+	}
+	c.State, c.ClosedAt, c.ClosedBy = to, at, actor
+	c.log(at, actor, string(to), "")
+	return nil
+}
+
+// CorrectLabel stores a manager's label for the mention. It is allowed in
+// any state: a closed case can still teach the model.
+func (c *Case) CorrectLabel(actor string, l Label, at time.Time) error {
+	if _, err := ParseLabel(string(l)); err != nil {
+		return err
+	}
+	c.CorrectedLabel = l
+	c.log(at, actor, "corrected label", string(l))
+	return nil
+}
+
+// Recover records that the author turned positive after our reply.
+func (c *Case) Recover(mentionKey string, at time.Time) {
+	if !c.RecoveredAt.IsZero() {
+		return
+	}
+	c.RecoveredAt, c.RecoveredBy = at, mentionKey
+	c.log(at, ActorSystem, "recovered", mentionKey)
+}
+
+// Remind records one SLA re-ping.
+func (c *Case) Remind(at time.Time) {
+	c.Reminders++
+	c.log(at, ActorSystem, "reminded", fmt.Sprint(c.Reminders))
+}
+
+// FirstResponseTime is the time from the mention reaching Shenava to the
+// first reply, and whether there was one.
+func (c Case) FirstResponseTime() (time.Duration, bool) {
+	if c.FirstResponseAt.IsZero() {
+		return 0, false
+	}
+	return c.FirstResponseAt.Sub(c.CreatedAt), true
+}

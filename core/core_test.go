@@ -1,0 +1,169 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func TestMention_Key(t *testing.T) {
+	m := Mention{Platform: PlatformX, NativeID: "1849"}
+	if got, want := m.Key(), "x:1849"; got != want {
+		t.Fatalf("Key()=%q, want %q", got, want)
+	}
+	p, id, err := SplitMentionKey("mastodon:109:abc")
+	if err != nil || p != PlatformMastodon || id != "109:abc" {
+		t.Fatalf("SplitMentionKey=%q,%q,%v, want mastodon,109:abc,nil", p, id, err)
+	}
+	for _, bad := range []string{"", "x", "x:", "nope:1"} {
+		if _, _, err := SplitMentionKey(bad); !errors.Is(err, ErrInvalid) {
+			t.Errorf("SplitMentionKey(%q) err=%v, want ErrInvalid", bad, err)
+		}
+	}
+}
+
+func TestMention_Validate(t *testing.T) {
+	ok := Mention{Platform: PlatformRSS, NativeID: "a", Text: "hi", CreatedAt: t0}
+	tests := []struct {
+		name    string
+		edit    func(*Mention)
+		wantErr string
+	}{
+		{"OK", func(*Mention) {}, ""},
+		{"ErrPlatform", func(m *Mention) { m.Platform = "myspace" }, "platform"},
+		{"ErrNativeID", func(m *Mention) { m.NativeID = " " }, "native_id"},
+		{"ErrText", func(m *Mention) { m.Text = "" }, "text is empty"},
+		{"ErrUTF8", func(m *Mention) { m.Text = "a\xffb" }, "UTF-8"},
+		{"ErrCreated", func(m *Mention) { m.CreatedAt = time.Time{} }, "created_at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := ok
+			tt.edit(&m)
+			err := m.Validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Validate()=%v, want nil", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Validate()=%v, want ErrInvalid mentioning %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMention_Normalize(t *testing.T) {
+	m := Mention{Text: strings.Repeat("ش", MaxTextBytes) + "\xff", Author: Author{Handle: "@ali"}}
+	m.Normalize()
+	if !utf8.ValidString(m.Text) || len(m.Text) > MaxTextBytes+len("…") {
+		t.Fatalf("Normalize left %d bytes, valid=%v", len(m.Text), utf8.ValidString(m.Text))
+	}
+	if m.Author.Handle != "ali" {
+		t.Fatalf("Handle=%q, want ali", m.Author.Handle)
+	}
+}
+
+func TestScores_Top(t *testing.T) {
+	tests := []struct {
+		s     Scores
+		want  Label
+		wantP float64
+	}{
+		{Scores{0.7, 0.2, 0.1}, LabelNegative, 0.7},
+		{Scores{0.1, 0.2, 0.7}, LabelPositive, 0.7},
+		{Scores{0.2, 0.6, 0.2}, LabelNeutral, 0.6},
+		{Scores{0.5, 0, 0.5}, LabelNegative, 0.5},
+	}
+	for _, tt := range tests {
+		if l, p := tt.s.Top(); l != tt.want || p != tt.wantP {
+			t.Errorf("Top(%v)=%s,%v want %s,%v", tt.s, l, p, tt.want, tt.wantP)
+		}
+	}
+}
+
+func TestCase_Transitions(t *testing.T) {
+	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"},
+		Analysis: &Analysis{Label: LabelNegative, Scores: Scores{Negative: 0.9, Neutral: 0.05, Positive: 0.05}}}
+	c := NewCase(m, t0)
+	if c.State != CaseNew || c.Label != LabelNegative || c.Score != 0.9 || c.AuthorKey != "x:u" {
+		t.Fatalf("NewCase=%+v", c)
+	}
+	steps := []struct {
+		name  string
+		do    func(*Case) error
+		state CaseState
+	}{
+		{"alert", func(c *Case) error { return c.MarkAlerted(t0.Add(time.Second)) }, CaseAlerted},
+		{"claim", func(c *Case) error { return c.Claim("111", t0.Add(time.Minute)) }, CaseClaimed},
+		{"takeover", func(c *Case) error { return c.Claim("222", t0.Add(2*time.Minute)) }, CaseClaimed},
+		{"reply", func(c *Case) error { return c.Responded("222", false, t0.Add(4*time.Minute)) }, CaseReplied},
+		{"reply again", func(c *Case) error { return c.Responded("111", true, t0.Add(5*time.Minute)) }, CaseReplied},
+		{"resolve", func(c *Case) error { return c.Resolve("111", t0.Add(6*time.Minute)) }, CaseResolved},
+	}
+	for _, s := range steps {
+		if err := s.do(&c); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if c.State != s.state {
+			t.Fatalf("%s: state=%s, want %s", s.name, c.State, s.state)
+		}
+	}
+	if d, ok := c.FirstResponseTime(); !ok || d != 4*time.Minute || c.FirstResponder != "222" {
+		t.Fatalf("FirstResponseTime=%v,%v by %q, want 4m by 222", d, ok, c.FirstResponder)
+	}
+	if err := c.Claim("111", t0); !errors.Is(err, ErrInvalidTransition) {
+		t.Fatalf("Claim on resolved case err=%v, want ErrInvalidTransition", err)
+	}
+	if err := c.Ignore("111", t0); !errors.Is(err, ErrInvalidTransition) {
+		t.Fatalf("Ignore on resolved case err=%v, want ErrInvalidTransition", err)
+	}
+	if err := c.CorrectLabel("111", LabelNeutral, t0); err != nil || c.CorrectedLabel != LabelNeutral {
+		t.Fatalf("CorrectLabel on closed case=%v, label %q", err, c.CorrectedLabel)
+	}
+	if err := c.CorrectLabel("111", "meh", t0); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("CorrectLabel(meh) err=%v, want ErrInvalid", err)
+	}
+	if n := len(c.Events); n != 8 {
+		t.Fatalf("audit trail has %d events, want 8: %+v", n, c.Events)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	base := errors.New("HTTP 400")
+	if err := Permanent(base); !errors.Is(err, ErrPermanent) || !errors.Is(err, base) {
+		t.Fatalf("Permanent(%v)=%v loses a link", base, err)
+	}
+	if Permanent(nil) != nil {
+		t.Fatal("Permanent(nil) != nil")
+	}
+	var err error = &RateLimitError{Platform: PlatformX, RetryAfter: 7 * time.Second}
+	wrapped := errors.Join(errors.New("x: mentions"), err)
+	if d, ok := RetryAfter(wrapped); !ok || d != 7*time.Second {
+		t.Fatalf("RetryAfter=%v,%v, want 7s,true", d, ok)
+	}
+	if _, ok := RetryAfter(base); ok {
+		t.Fatal("RetryAfter(plain error) reported a rate limit")
+	}
+}
+
+func TestAction_Validate(t *testing.T) {
+	ok := Action{Kind: ActionReplyPublic, DedupKey: "r:1", MentionKey: "x:1"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("Validate()=%v", err)
+	}
+	for name, a := range map[string]Action{
+		"kind":    {Kind: "tweet", DedupKey: "k"},
+		"dedup":   {Kind: ActionAlert},
+		"mention": {Kind: ActionThankPrivate, DedupKey: "k"},
+	} {
+		if err := a.Validate(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: Validate()=%v, want ErrInvalid", name, err)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/shenava/shenava
+
+go 1.26

@@ -140,3 +140,15 @@ func (m *Mention) Normalize() {
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.FetchedAt = m.FetchedAt.UTC()
 }
+
+// Batch is what one poll of a source returns: the mentions it found and the
+// cursor to store in the same transaction as them, so a crash re-polls from
+// the old cursor and deduplication makes the second pass a no-op.
+type Batch struct {
+	Mentions []Mention
+	// Cursor is opaque to everyone but the source; "" means "from the start".
+	Cursor string
+	// More is true when the source has more ready now (a capped page walk, a
+	// long file) and wants to be called again without waiting its interval.
+	More bool
+}

@@ -23,8 +23,11 @@ const (
 	// ActionThankPrivate thanks a referrer privately, with a reward code.
 	ActionThankPrivate ActionKind = "thank_private"
 	// ActionNotify sends free text to the managers (SLA re-ping, spike
-	// alert, approval request, digest).
+	// alert, delivery failure).
 	ActionNotify ActionKind = "notify"
+	// ActionApproval asks the managers to approve a drafted thank-you
+	// (Text) before it is sent.
+	ActionApproval ActionKind = "approval"
 )
 
 // Public reports whether the action posts on the mention's platform in
@@ -73,13 +76,16 @@ type Action struct {
 	DoneAt        time.Time   `json:"done_at,omitzero"`
 	// Result is the platform's ID of what was sent (post ID, chat:message).
 	Result string `json:"result,omitempty"`
+	// Code is the reward code handed to this action from the pool, for
+	// private thank-yous; Text may refer to it as {code}.
+	Code string `json:"code,omitempty"`
 }
 
 // Validate checks the fields every action needs.
 func (a Action) Validate() error {
 	switch a.Kind {
 	case ActionAlert, ActionCaseUpdate, ActionReplyPublic, ActionReplyPrivate,
-		ActionThankPublic, ActionThankPrivate, ActionNotify:
+		ActionThankPublic, ActionThankPrivate, ActionNotify, ActionApproval:
 	default:
 		return fmt.Errorf("action kind %q: %w", a.Kind, ErrInvalid)
 	}

@@ -65,8 +65,12 @@ type Case struct {
 	RecoveredAt time.Time `json:"recovered_at,omitzero"`
 	RecoveredBy string    `json:"recovered_by,omitempty"`
 	// Reminders counts SLA re-pings sent for this case.
-	Reminders int         `json:"reminders,omitempty"`
-	Events    []CaseEvent `json:"events,omitempty"`
+	Reminders int `json:"reminders,omitempty"`
+	// Alerts are the alerter's references to the messages that announced
+	// the case (for Telegram "chat_id:message_id"), so they can be edited
+	// as the case moves.
+	Alerts []string    `json:"alerts,omitempty"`
+	Events []CaseEvent `json:"events,omitempty"`
 }
 
 // NewCase opens a case for an analysed mention.
@@ -190,6 +194,21 @@ func (c *Case) Recover(mentionKey string, at time.Time) {
 func (c *Case) Remind(at time.Time) {
 	c.Reminders++
 	c.log(at, ActorSystem, "reminded", fmt.Sprint(c.Reminders))
+}
+
+// Delivered applies to the case what the delivery of one of its outbox
+// actions means: a delivered alert marks the case alerted and remembers
+// where the alert is (ref), so it can be edited later.
+func (c *Case) Delivered(a Action, ref string, at time.Time) {
+	if a.Kind != ActionAlert {
+		return
+	}
+	if ref != "" {
+		c.Alerts = append(c.Alerts, ref)
+	}
+	if c.State.Open() {
+		_ = c.MarkAlerted(at) // open cases always accept it
+	}
 }
 
 // FirstResponseTime is the time from the mention reaching Shenava to the

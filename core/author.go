@@ -1,0 +1,33 @@
+package core
+
+import "time"
+
+// AuthorHistory is what Shenava remembers about one author across their
+// mentions. The engine reads it to apply caps (one thank-you per window) and
+// to track complaint recovery.
+type AuthorHistory struct {
+	Key       string    `json:"key"` // "platform:author_id"
+	Platform  Platform  `json:"platform"`
+	ID        string    `json:"id"`
+	Handle    string    `json:"handle,omitempty"`
+	Name      string    `json:"name,omitempty"`
+	Followers int       `json:"followers,omitempty"`
+	Bot       bool      `json:"bot,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Mentions  int       `json:"mentions"`
+	Negative  int       `json:"negative,omitempty"`
+	Positive  int       `json:"positive,omitempty"`
+	Referrals int       `json:"referrals,omitempty"`
+	// LastThankedAt is when a thank-you was last queued for this author.
+	LastThankedAt time.Time `json:"last_thanked_at,omitzero"`
+	// Recent holds the keys of the author's latest mentions, newest last.
+	Recent []string `json:"recent,omitempty"`
+	// OpenCases are IDs of the author's cases that are open or were replied
+	// to recently, for recovery tracking. Closed cases past the recovery
+	// window drop off.
+	Cases []uint64 `json:"cases,omitempty"`
+}
+
+// MaxRecentMentions bounds AuthorHistory.Recent.
+const MaxRecentMentions = 20

@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/shenava/shenava/core"
+)
+
+// noteAuthor folds a newly stored mention into its author's history.
+func (s *DB) noteAuthor(tx *bolt.Tx, m core.Mention, caseID uint64, thanked bool, now time.Time) error {
+	b := tx.Bucket(bktAuthors)
+	key := m.AuthorKey()
+	var h core.AuthorHistory
+	if _, err := getJSON(b, []byte(key), &h); err != nil {
+		return err
+	}
+	if h.Key == "" {
+		h = core.AuthorHistory{Key: key, Platform: m.Platform, ID: m.Author.ID, FirstSeen: m.CreatedAt}
+	}
+	if m.Author.Handle != "" {
+		h.Handle = m.Author.Handle
+	}
+	if m.Author.Name != "" {
+		h.Name = m.Author.Name
+	}
+	if m.Author.Followers > 0 {
+		h.Followers = m.Author.Followers
+	}
+	h.Bot = h.Bot || m.Author.Bot
+	if m.CreatedAt.Before(h.FirstSeen) {
+		h.FirstSeen = m.CreatedAt
+	}
+	if m.CreatedAt.After(h.LastSeen) {
+		h.LastSeen = m.CreatedAt
+	}
+	h.Mentions++
+	if a := m.Analysis; a != nil {
+		switch a.Label {
+		case core.LabelNegative:
+			h.Negative++
+		case core.LabelPositive:
+			h.Positive++
+		}
+		if a.Referral {
+			h.Referrals++
+		}
+	}
+	h.Recent = append(h.Recent, m.Key())
+	if n := len(h.Recent); n > core.MaxRecentMentions {
+		h.Recent = slices.Clone(h.Recent[n-core.MaxRecentMentions:])
+	}
+	if caseID != 0 {
+		h.Cases = append(h.Cases, caseID)
+	}
+	if thanked {
+		h.LastThankedAt = now
+	}
+	return putJSON(b, []byte(key), h)
+}
+
+// Author returns what Shenava remembers about one author; a never-seen
+// author gives ErrNotFound.
+func (s *DB) Author(ctx context.Context, key string) (core.AuthorHistory, error) {
+	var h core.AuthorHistory
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		ok, err := getJSON(tx.Bucket(bktAuthors), []byte(key), &h)
+		if err == nil && !ok {
+			err = core.ErrNotFound
+		}
+		return err
+	})
+	if err != nil {
+		return h, fmt.Errorf("store: author %s: %w", key, err)
+	}
+	return h, nil
+}
+
+// Authors returns the histories of the given authors that exist.
+func (s *DB) Authors(ctx context.Context, keys []string) (map[string]core.AuthorHistory, error) {
+	out := make(map[string]core.AuthorHistory, len(keys))
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktAuthors)
+		for _, k := range keys {
+			var h core.AuthorHistory
+			ok, err := getJSON(b, []byte(k), &h)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out[k] = h
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: authors: %w", err)
+	}
+	return out, nil
+}
+
+// PruneAuthorCases drops from an author's history the case IDs keep says
+// no longer matter (closed and past the recovery window).
+func (s *DB) PruneAuthorCases(ctx context.Context, key string, keep func(core.Case) bool) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktAuthors)
+		var h core.AuthorHistory
+		ok, err := getJSON(b, []byte(key), &h)
+		if err != nil || !ok {
+			return err
+		}
+		kept := h.Cases[:0]
+		for _, id := range h.Cases {
+			c, err := getCase(tx, id)
+			if err != nil {
+				continue
+			}
+			if keep(c) {
+				kept = append(kept, id)
+			}
+		}
+		h.Cases = kept
+		return putJSON(b, []byte(key), h)
+	})
+	if err != nil {
+		return fmt.Errorf("store: prune cases of %s: %w", key, err)
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/shenava/shenava/core"
+)
+
+// mentionRec is the stored form of a mention. Short JSON names keep the
+// file small; the struct is private so core can change without silently
+// changing what is on disk.
+type mentionRec struct {
+	Platform  string         `json:"p"`
+	NativeID  string         `json:"i"`
+	Source    string         `json:"s,omitempty"`
+	URL       string         `json:"u,omitempty"`
+	Author    authorRec      `json:"a"`
+	Text      string         `json:"t"`
+	Created   int64          `json:"c"`
+	Fetched   int64          `json:"f,omitempty"`
+	ReplyTo   string         `json:"r,omitempty"`
+	Conv      string         `json:"cv,omitempty"`
+	LangHint  string         `json:"lh,omitempty"`
+	Analysis  *core.Analysis `json:"an,omitempty"`
+	Processed int64          `json:"pr,omitempty"`
+}
+
+type authorRec struct {
+	ID        string `json:"i"`
+	Handle    string `json:"h,omitempty"`
+	Name      string `json:"n,omitempty"`
+	Followers int    `json:"f,omitempty"`
+	Bot       bool   `json:"b,omitempty"`
+}
+
+func toMentionRec(m core.Mention) mentionRec {
+	return mentionRec{
+		Platform: string(m.Platform), NativeID: m.NativeID, Source: m.Source, URL: m.URL,
+		Author: authorRec{ID: m.Author.ID, Handle: m.Author.Handle, Name: m.Author.Name,
+			Followers: m.Author.Followers, Bot: m.Author.Bot},
+		Text: m.Text, Created: unixNano(m.CreatedAt), Fetched: unixNano(m.FetchedAt),
+		ReplyTo: m.ReplyToID, Conv: m.ConversationID, LangHint: m.LangHint, Analysis: m.Analysis,
+	}
+}
+
+func (r mentionRec) mention() core.Mention {
+	return core.Mention{
+		Platform: core.Platform(r.Platform), NativeID: r.NativeID, Source: r.Source, URL: r.URL,
+		Author: core.Author{ID: r.Author.ID, Handle: r.Author.Handle, Name: r.Author.Name,
+			Followers: r.Author.Followers, Bot: r.Author.Bot},
+		Text: r.Text, CreatedAt: fromNano(r.Created), FetchedAt: fromNano(r.Fetched),
+		ReplyToID: r.ReplyTo, ConversationID: r.Conv, LangHint: r.LangHint, Analysis: r.Analysis,
+	}
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNano(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// timeKey orders the time index: created time (big-endian nanoseconds,
+// clamped at the epoch) then the mention key.
+func timeKey(t time.Time, key string) []byte {
+	n := unixNano(t)
+	if n < 0 {
+		n = 0
+	}
+	return append(itob(uint64(n)), key...)
+}
+
+// cursorRec is a source's saved position.
+type cursorRec struct {
+	Cursor    string    `json:"cursor"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Known reports which of keys are already stored.
+func (s *DB) Known(ctx context.Context, keys []string) (map[string]bool, error) {
+	known := make(map[string]bool)
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktMentions)
+		for _, k := range keys {
+			if b.Get([]byte(k)) != nil {
+				known[k] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: known mentions: %w", err)
+	}
+	return known, nil
+}
+
+// Cursor returns the saved cursor of a source ("" when it has none).
+func (s *DB) Cursor(ctx context.Context, source string) (string, error) {
+	var rec cursorRec
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		_, err := getJSON(tx.Bucket(bktCursors), []byte(source), &rec)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: cursor of %s: %w", source, err)
+	}
+	return rec.Cursor, nil
+}
+
+// SaveBatch stores, in one transaction, the new mentions of a poll with
+// everything decided for them and the source's new cursor. A decision
+// whose mention is already stored is skipped whole (the second pass after a
+// crash is a no-op); an action whose dedup key exists is skipped alone.
+func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Decision, now time.Time) (core.SaveResult, error) {
+	var res core.SaveResult
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		res = core.SaveResult{}
+		mentions := tx.Bucket(bktMentions)
+		seen := make(map[string]bool, len(ds))
+		for _, d := range ds {
+			m := d.Mention
+			key := []byte(m.Key())
+			if seen[m.Key()] || mentions.Get(key) != nil {
+				res.Duplicates++
+				continue
+			}
+			seen[m.Key()] = true
+			rec := toMentionRec(m)
+			rec.Processed = now.UnixNano()
+			if err := putJSON(mentions, key, rec); err != nil {
+				return err
+			}
+			if err := tx.Bucket(bktMentionsTime).Put(timeKey(m.CreatedAt, m.Key()), nil); err != nil {
+				return err
+			}
+			res.Stored = append(res.Stored, m)
+			var caseID uint64
+			if d.OpenCase {
+				c := core.NewCase(m, now)
+				if err := s.putNewCase(tx, &c); err != nil {
+					return err
+				}
+				caseID = c.ID
+				res.Cases = append(res.Cases, c)
+			}
+			thanked := false
+			for _, a := range d.Actions {
+				if a.CaseID == 0 {
+					a.CaseID = caseID
+				}
+				if a.CreatedAt.IsZero() {
+					a.CreatedAt = now
+				}
+				ok, err := putAction(tx, &a)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					res.Skipped++
+					continue
+				}
+				if a.Kind == core.ActionThankPublic || a.Kind == core.ActionThankPrivate || a.Kind == core.ActionApproval {
+					thanked = true
+				}
+				res.Actions = append(res.Actions, a)
+			}
+			for _, id := range d.Recovers {
+				if err := modifyCase(tx, id, func(c *core.Case) error {
+					c.Recover(m.Key(), now)
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			if err := s.noteAuthor(tx, m, caseID, thanked, now); err != nil {
+				return err
+			}
+			if err := s.count(tx, m); err != nil {
+				return err
+			}
+		}
+		return putJSON(tx.Bucket(bktCursors), []byte(source), cursorRec{Cursor: cursor, UpdatedAt: now})
+	})
+	if err != nil {
+		return core.SaveResult{}, fmt.Errorf("store: save batch from %s: %w", source, err)
+	}
+	return res, nil
+}
+
+// Mention returns one stored mention.
+func (s *DB) Mention(ctx context.Context, key string) (core.Mention, error) {
+	var m core.Mention
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		m, err = getMention(tx, key)
+		return err
+	})
+	if err != nil {
+		return core.Mention{}, fmt.Errorf("store: mention %s: %w", key, err)
+	}
+	return m, nil
+}
+
+func getMention(tx *bolt.Tx, key string) (core.Mention, error) {
+	var rec mentionRec
+	ok, err := getJSON(tx.Bucket(bktMentions), []byte(key), &rec)
+	if err != nil {
+		return core.Mention{}, err
+	}
+	if !ok {
+		return core.Mention{}, core.ErrNotFound
+	}
+	return rec.mention(), nil
+}
+
+// ForEachMention calls fn for each mention created in [from, to), oldest
+// first. fn runs inside a read transaction: it must not call other DB
+// methods that write. Returning an error from fn stops the walk.
+func (s *DB) ForEachMention(ctx context.Context, from, to time.Time, fn func(core.Mention) error) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		idx := tx.Bucket(bktMentionsTime).Cursor()
+		mentions := tx.Bucket(bktMentions)
+		end := timeKey(to, "")
+		for k, _ := idx.Seek(timeKey(from, "")); k != nil && bytes.Compare(k, end) < 0; k, _ = idx.Next() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			var rec mentionRec
+			ok, err := getJSON(mentions, k[8:], &rec)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("time index points at missing mention %q", k[8:])
+			}
+			if err := fn(rec.mention()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: mentions from %s to %s: %w", from.Format(time.RFC3339), to.Format(time.RFC3339), err)
+	}
+	return nil
+}
+
+// MentionCount returns how many mentions are stored.
+func (s *DB) MentionCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		n = tx.Bucket(bktMentions).Stats().KeyN
+		return nil
+	})
+	return n, err
+}

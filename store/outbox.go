@@ -1,0 +1,335 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/shenava/shenava/core"
+)
+
+// putAction queues a new action unless one with its dedup key exists. It
+// fills ID, State and NextAttemptAt, and hands a private thank-you a reward
+// code from the pool. It reports whether the action was queued.
+func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
+	if err := a.Validate(); err != nil {
+		return false, err
+	}
+	dedup := tx.Bucket(bktOutboxDedup)
+	if dedup.Get([]byte(a.DedupKey)) != nil {
+		return false, nil
+	}
+	if a.Kind == core.ActionThankPrivate && a.Code == "" {
+		code, ok, err := takeCode(tx, a.MentionKey, a.CreatedAt)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return false, nil // no codes left: the public thank-you still goes
+		}
+		a.Code = code
+	}
+	b := tx.Bucket(bktOutbox)
+	id, err := b.NextSequence()
+	if err != nil {
+		return false, err
+	}
+	a.ID = id
+	a.State = core.ActionPending
+	if a.NextAttemptAt.IsZero() {
+		a.NextAttemptAt = a.CreatedAt
+	}
+	if err := putJSON(b, itob(id), a); err != nil {
+		return false, err
+	}
+	if err := dedup.Put([]byte(a.DedupKey), itob(id)); err != nil {
+		return false, err
+	}
+	return true, tx.Bucket(bktOutboxPending).Put(itob(id), nil)
+}
+
+func getAction(tx *bolt.Tx, id uint64) (core.Action, error) {
+	var a core.Action
+	ok, err := getJSON(tx.Bucket(bktOutbox), itob(id), &a)
+	if err != nil {
+		return a, err
+	}
+	if !ok {
+		return a, fmt.Errorf("action %d: %w", id, core.ErrNotFound)
+	}
+	return a, nil
+}
+
+// putActionState saves a and keeps the pending index in step with it.
+func putActionState(tx *bolt.Tx, a core.Action) error {
+	if err := putJSON(tx.Bucket(bktOutbox), itob(a.ID), a); err != nil {
+		return err
+	}
+	pending := tx.Bucket(bktOutboxPending)
+	if a.State == core.ActionPending || a.State == core.ActionSending {
+		return pending.Put(itob(a.ID), nil)
+	}
+	return pending.Delete(itob(a.ID))
+}
+
+// Enqueue queues actions decided outside a batch save (a digest, a spike
+// alert, an SLA re-ping). Actions whose dedup key exists are skipped; the
+// queued ones are returned.
+func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error) {
+	var queued []core.Action
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		queued = nil
+		for _, a := range actions {
+			ok, err := putAction(tx, &a)
+			if err != nil {
+				return err
+			}
+			if ok {
+				queued = append(queued, a)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: enqueue: %w", err)
+	}
+	return queued, nil
+}
+
+// ClaimDue moves up to limit pending actions whose time has come to the
+// sending state, counting an attempt, and returns them oldest first. A
+// crash after this leaves them in sending: see RecoverInFlight.
+func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error) {
+	var out []core.Action
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		out = nil
+		c := tx.Bucket(bktOutboxPending).Cursor()
+		var due []core.Action
+		for k, _ := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, _ = c.Next() {
+			a, err := getAction(tx, btoi(k))
+			if err != nil {
+				return err
+			}
+			if a.State != core.ActionPending || a.NextAttemptAt.After(now) {
+				continue
+			}
+			due = append(due, a)
+		}
+		for _, a := range due {
+			a.State = core.ActionSending
+			a.Attempts++
+			if err := putActionState(tx, a); err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim due actions: %w", err)
+	}
+	return out, nil
+}
+
+// Complete marks a sending action done with the platform's reference of
+// what was sent, and applies the delivery to its case in the same
+// transaction (a delivered alert marks the case alerted).
+func (s *DB) Complete(ctx context.Context, id uint64, ref string, at time.Time) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		a, err := getAction(tx, id)
+		if err != nil {
+			return err
+		}
+		if a.State == core.ActionDone {
+			return nil
+		}
+		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, ref, at, ""
+		if err := putActionState(tx, a); err != nil {
+			return err
+		}
+		if a.CaseID == 0 {
+			return nil
+		}
+		return modifyCase(tx, a.CaseID, func(c *core.Case) error {
+			c.Delivered(a, ref, at)
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("store: complete action %d: %w", id, err)
+	}
+	return nil
+}
+
+// Retry puts a sending action back to pending, to be tried at next.
+func (s *DB) Retry(ctx context.Context, id uint64, next time.Time, reason string) error {
+	return s.setState(ctx, id, "retry", func(a *core.Action) {
+		a.State, a.NextAttemptAt, a.LastError = core.ActionPending, next, reason
+	})
+}
+
+// Postpone puts a sending action back to pending without counting the
+// attempt: it was held back by our own rate cap, not tried.
+func (s *DB) Postpone(ctx context.Context, id uint64, next time.Time) error {
+	return s.setState(ctx, id, "postpone", func(a *core.Action) {
+		a.State, a.NextAttemptAt = core.ActionPending, next
+		if a.Attempts > 0 {
+			a.Attempts--
+		}
+	})
+}
+
+// Fail gives up on an action.
+func (s *DB) Fail(ctx context.Context, id uint64, reason string, at time.Time) error {
+	return s.setState(ctx, id, "fail", func(a *core.Action) {
+		a.State, a.LastError, a.DoneAt = core.ActionFailed, reason, at
+	})
+}
+
+// Resend queues a failed or in-doubt action again, at a manager's request.
+func (s *DB) Resend(ctx context.Context, id uint64, at time.Time) error {
+	return s.setState(ctx, id, "resend", func(a *core.Action) {
+		if a.State == core.ActionFailed || a.State == core.ActionInDoubt {
+			a.State, a.NextAttemptAt, a.Attempts = core.ActionPending, at, 0
+		}
+	})
+}
+
+func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.Action)) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		a, err := getAction(tx, id)
+		if err != nil {
+			return err
+		}
+		fn(&a)
+		return putActionState(tx, a)
+	})
+	if err != nil {
+		return fmt.Errorf("store: %s action %d: %w", op, id, err)
+	}
+	return nil
+}
+
+// RecoverInFlight runs at start-up: actions left in sending by a crash may
+// or may not have reached the platform, so they become in_doubt and are
+// never executed again automatically. It returns them.
+func (s *DB) RecoverInFlight(ctx context.Context) ([]core.Action, error) {
+	var out []core.Action
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		out = nil
+		c := tx.Bucket(bktOutboxPending).Cursor()
+		var stuck []core.Action
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			a, err := getAction(tx, btoi(k))
+			if err != nil {
+				return err
+			}
+			if a.State == core.ActionSending {
+				stuck = append(stuck, a)
+			}
+		}
+		for _, a := range stuck {
+			a.State = core.ActionInDoubt
+			a.LastError = "interrupted while sending: delivery unknown"
+			if err := putActionState(tx, a); err != nil {
+				return err
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: recover in-flight actions: %w", err)
+	}
+	return out, nil
+}
+
+// Action returns one action.
+func (s *DB) Action(ctx context.Context, id uint64) (core.Action, error) {
+	var a core.Action
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		var err error
+		a, err = getAction(tx, id)
+		return err
+	})
+	if err != nil {
+		return a, fmt.Errorf("store: %w", err)
+	}
+	return a, nil
+}
+
+// ActionFilter selects actions. Zero fields match everything.
+type ActionFilter struct {
+	State  core.ActionState
+	Kind   core.ActionKind
+	CaseID uint64
+	// Limit keeps the newest Limit matches (0 = all).
+	Limit int
+}
+
+// Actions returns the matching actions, oldest first.
+func (s *DB) Actions(ctx context.Context, f ActionFilter) ([]core.Action, error) {
+	var out []core.Action
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktOutbox).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var a core.Action
+			if err := jsonUnmarshal(v, &a); err != nil {
+				return fmt.Errorf("action %d: %w", btoi(k), err)
+			}
+			if (f.State != "" && a.State != f.State) || (f.Kind != "" && a.Kind != f.Kind) ||
+				(f.CaseID != 0 && a.CaseID != f.CaseID) {
+				continue
+			}
+			out = append(out, a)
+			if f.Limit > 0 && len(out) >= f.Limit {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: actions: %w", err)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, nil
+}
+
+// OutboxStats describes the work waiting in the outbox.
+type OutboxStats struct {
+	// Pending counts actions waiting or being sent.
+	Pending int
+	// OldestPending is the creation time of the oldest of them.
+	OldestPending time.Time
+	// NextDue is the earliest time one of them may be tried.
+	NextDue time.Time
+}
+
+// Outbox reports the outbox's depth and age.
+func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
+	var st OutboxStats
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bktOutboxPending).ForEach(func(k, _ []byte) error {
+			a, err := getAction(tx, btoi(k))
+			if err != nil {
+				return err
+			}
+			st.Pending++
+			if st.OldestPending.IsZero() || a.CreatedAt.Before(st.OldestPending) {
+				st.OldestPending = a.CreatedAt
+			}
+			if a.State == core.ActionPending && (st.NextDue.IsZero() || a.NextAttemptAt.Before(st.NextDue)) {
+				st.NextDue = a.NextAttemptAt
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return st, fmt.Errorf("store: outbox stats: %w", err)
+	}
+	return st, nil
+}

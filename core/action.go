@@ -30,6 +30,15 @@ const (
 	ActionApproval ActionKind = "approval"
 )
 
+// Topics of notify actions.
+const (
+	TopicDeliveryFailed = "delivery_failed" // an action for a case gave up; Text says why
+	TopicInDoubt        = "in_doubt"        // actions interrupted by a crash; Text lists them
+	TopicSLA            = "sla"             // a negative case is still unclaimed
+	TopicSpike          = "spike"           // negative mentions well above the usual
+	TopicDigest         = "digest"          // the daily digest
+)
+
 // Public reports whether the action posts on the mention's platform in
 // public view.
 func (k ActionKind) Public() bool { return k == ActionReplyPublic || k == ActionThankPublic }
@@ -65,6 +74,10 @@ type Action struct {
 	// Text is the message to send; for alerts it may be empty (the alerter
 	// renders the mention).
 	Text string `json:"text,omitempty"`
+	// Topic says what a notify action is about (one of the Topic
+	// constants), so the alerter can render it in each manager's language;
+	// Text is the fallback.
+	Topic string `json:"topic,omitempty"`
 	// Actor is who asked for it: a manager's ID or "system".
 	Actor     string    `json:"actor"`
 	CreatedAt time.Time `json:"created_at"`

@@ -23,11 +23,13 @@ type AuthorHistory struct {
 	LastThankedAt time.Time `json:"last_thanked_at,omitzero"`
 	// Recent holds the keys of the author's latest mentions, newest last.
 	Recent []string `json:"recent,omitempty"`
-	// OpenCases are IDs of the author's cases that are open or were replied
-	// to recently, for recovery tracking. Closed cases past the recovery
-	// window drop off.
+	// Cases are the IDs of the author's latest cases (at most
+	// MaxAuthorCases), for complaint-recovery tracking.
 	Cases []uint64 `json:"cases,omitempty"`
 }
 
-// MaxRecentMentions bounds AuthorHistory.Recent.
-const MaxRecentMentions = 20
+// Bounds of the lists in AuthorHistory.
+const (
+	MaxRecentMentions = 20
+	MaxAuthorCases    = 20
+)

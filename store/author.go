@@ -56,6 +56,9 @@ func (s *DB) noteAuthor(tx *bolt.Tx, m core.Mention, caseID uint64, thanked bool
 	}
 	if caseID != 0 {
 		h.Cases = append(h.Cases, caseID)
+		if n := len(h.Cases); n > core.MaxAuthorCases {
+			h.Cases = slices.Clone(h.Cases[n-core.MaxAuthorCases:])
+		}
 	}
 	if thanked {
 		h.LastThankedAt = now
@@ -101,33 +104,4 @@ func (s *DB) Authors(ctx context.Context, keys []string) (map[string]core.Author
 		return nil, fmt.Errorf("store: authors: %w", err)
 	}
 	return out, nil
-}
-
-// PruneAuthorCases drops from an author's history the case IDs keep says
-// no longer matter (closed and past the recovery window).
-func (s *DB) PruneAuthorCases(ctx context.Context, key string, keep func(core.Case) bool) error {
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktAuthors)
-		var h core.AuthorHistory
-		ok, err := getJSON(b, []byte(key), &h)
-		if err != nil || !ok {
-			return err
-		}
-		kept := h.Cases[:0]
-		for _, id := range h.Cases {
-			c, err := getCase(tx, id)
-			if err != nil {
-				continue
-			}
-			if keep(c) {
-				kept = append(kept, id)
-			}
-		}
-		h.Cases = kept
-		return putJSON(b, []byte(key), h)
-	})
-	if err != nil {
-		return fmt.Errorf("store: prune cases of %s: %w", key, err)
-	}
-	return nil
 }

@@ -333,3 +333,13 @@ func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 	}
 	return st, nil
 }
+
+// NextDue returns the earliest time a pending action may be tried, and
+// false when nothing is pending. It only reads.
+func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
+	st, err := s.Outbox(ctx)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return st.NextDue, !st.NextDue.IsZero(), nil
+}

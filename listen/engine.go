@@ -1,0 +1,348 @@
+// Package listen is Shenava's engine. It polls each configured source on
+// its interval, drops what is not about the brand, deduplicates, analyses,
+// decides (alert, thank-you, recovery) and saves everything with the
+// source's cursor in one store transaction; the outbox worker then carries
+// out the side effects.
+package listen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/shenava/shenava/core"
+)
+
+// Source is one configured place mentions come from.
+type Source interface {
+	Fetch(ctx context.Context, cursor string) (core.Batch, error)
+}
+
+// Analyzer reads a text: language, sentiment, referral.
+type Analyzer interface {
+	Analyze(text string) core.Analysis
+}
+
+// Matcher decides which posts are about the brand and which come from the
+// brand's own accounts.
+type Matcher interface {
+	// Own reports whether the author is one of the brand's own accounts.
+	Own(m core.Mention) bool
+	// About reports whether the text mentions the brand.
+	About(m core.Mention) bool
+}
+
+// Store is what the engine needs from the store.
+type Store interface {
+	Cursor(ctx context.Context, source string) (string, error)
+	Known(ctx context.Context, keys []string) (map[string]bool, error)
+	Authors(ctx context.Context, keys []string) (map[string]core.AuthorHistory, error)
+	Case(ctx context.Context, id uint64) (core.Case, error)
+	SaveBatch(ctx context.Context, source, cursor string, ds []core.Decision, now time.Time) (core.SaveResult, error)
+}
+
+// Engine defaults.
+const (
+	DefaultInterval   = 5 * time.Minute
+	DefaultJitter     = 0.1
+	DefaultBackoffMin = 10 * time.Second
+	DefaultBackoffMax = 30 * time.Minute
+)
+
+// SourceSpec configures one source for the engine.
+type SourceSpec struct {
+	Name     string
+	Source   Source
+	Interval time.Duration
+	// Scoped sources only return posts addressed to the brand (@mentions,
+	// replies): the keyword filter is skipped, own accounts still dropped.
+	Scoped bool
+}
+
+// Config tunes the engine. Zero fields take the defaults.
+type Config struct {
+	Policy Policy
+	// Jitter spreads polls: each wait is the interval ± this fraction.
+	Jitter float64
+	// BackoffMin and BackoffMax bound the doubling wait after a failed poll.
+	BackoffMin, BackoffMax time.Duration
+}
+
+// Engine runs the sources. Its methods are safe for concurrent use.
+type Engine struct {
+	store    Store
+	analyzer Analyzer
+	matcher  Matcher
+	caps     func(core.Platform) core.Capabilities
+	sources  []SourceSpec
+	cfg      Config
+	logger   *slog.Logger
+	metrics  Metrics
+	now      func() time.Time
+	// sleep waits d or until ctx ends; tests replace it.
+	sleep func(ctx context.Context, d time.Duration) error
+	// onSaved runs after a save that queued actions (wakes the outbox).
+	onSaved func()
+
+	// mu makes deciding and saving one step: author caps read before the
+	// save cannot be raced by another source saving the same author.
+	mu sync.Mutex
+}
+
+// New builds an engine. caps tells which platforms can be answered (the
+// outbox's Capabilities); thank-yous are only decided where a public reply
+// is possible.
+func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) core.Capabilities,
+	sources []SourceSpec, cfg Config, logger *slog.Logger) (*Engine, error) {
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, fmt.Errorf("listen: routing: %w", err)
+	}
+	cfg.Policy = cfg.Policy.withDefaults()
+	if cfg.Jitter < 0 || cfg.Jitter >= 1 {
+		return nil, fmt.Errorf("listen: jitter %v: want a fraction in [0, 1)", cfg.Jitter)
+	}
+	if cfg.BackoffMin <= 0 {
+		cfg.BackoffMin = DefaultBackoffMin
+	}
+	if cfg.BackoffMax <= 0 {
+		cfg.BackoffMax = DefaultBackoffMax
+	}
+	seen := map[string]bool{}
+	for i, s := range sources {
+		if s.Name == "" || s.Source == nil {
+			return nil, fmt.Errorf("listen: source %d has no name or no connector", i)
+		}
+		if seen[s.Name] {
+			return nil, fmt.Errorf("listen: two sources are named %q: names key their cursors and must be unique", s.Name)
+		}
+		seen[s.Name] = true
+		if sources[i].Interval <= 0 {
+			sources[i].Interval = DefaultInterval
+		}
+	}
+	if caps == nil {
+		caps = func(core.Platform) core.Capabilities { return core.Capabilities{} }
+	}
+	return &Engine{
+		store: st, analyzer: analyzer, matcher: matcher, caps: caps, sources: sources, cfg: cfg,
+		logger: logger.With("component", "listen"), metrics: nopMetrics{}, now: time.Now,
+		sleep: sleepCtx, onSaved: func() {},
+	}, nil
+}
+
+// SetClock replaces the wall clock.
+func (e *Engine) SetClock(now func() time.Time) { e.now = now }
+
+// SetMetrics installs a metrics sink.
+func (e *Engine) SetMetrics(m Metrics) { e.metrics = m }
+
+// OnSaved registers a function called after a save that queued actions.
+func (e *Engine) OnSaved(f func()) { e.onSaved = f }
+
+// Run polls every source on its own schedule until ctx ends, then returns
+// nil. A failing source backs off alone; the others go on.
+func (e *Engine) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for _, s := range e.sources {
+		wg.Go(func() { e.runSource(ctx, s) })
+	}
+	e.logger.Info("listening", "sources", len(e.sources))
+	wg.Wait()
+	e.logger.Info("stopped listening")
+	return nil
+}
+
+func (e *Engine) runSource(ctx context.Context, s SourceSpec) {
+	log := e.logger.With("source", s.Name)
+	failures := 0
+	for ctx.Err() == nil {
+		res, err := e.Poll(ctx, s)
+		var wait time.Duration
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			failures++
+			wait = jittered(expBackoff(e.cfg.BackoffMin, e.cfg.BackoffMax, failures), e.cfg.Jitter)
+			if ra, ok := core.RetryAfter(err); ok {
+				if ra > wait {
+					wait = ra
+				}
+				e.metrics.RateLimited(s.Name, wait)
+				log.Warn("rate limited; waiting", "wait", wait, "error", err)
+			} else {
+				log.Error("poll failed; backing off", "wait", wait, "failures", failures, "error", err)
+			}
+		case res.More:
+			failures = 0
+			continue
+		default:
+			failures = 0
+			wait = jittered(s.Interval, e.cfg.Jitter)
+		}
+		if e.sleep(ctx, wait) != nil {
+			return
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// PollResult reports one poll.
+type PollResult struct {
+	Fetched    int
+	Stored     int
+	Duplicates int
+	// Dropped counts posts that were not about the brand, came from the
+	// brand's own accounts, or were invalid.
+	Dropped int
+	Cases   int
+	Actions int
+	More    bool
+}
+
+// Poll fetches one batch from a source and processes it.
+func (e *Engine) Poll(ctx context.Context, s SourceSpec) (PollResult, error) {
+	cursor, err := e.store.Cursor(ctx, s.Name)
+	if err != nil {
+		return PollResult{}, fmt.Errorf("listen: %s: %w", s.Name, err)
+	}
+	b, err := s.Source.Fetch(ctx, cursor)
+	e.metrics.Polled(s.Name, err)
+	if err != nil {
+		return PollResult{}, fmt.Errorf("listen: %s: %w", s.Name, err)
+	}
+	res, err := e.Process(ctx, s, b)
+	if err != nil {
+		return res, fmt.Errorf("listen: %s: %w", s.Name, err)
+	}
+	return res, nil
+}
+
+// Process filters, deduplicates, analyses and saves one batch with its
+// cursor. It is Poll without the fetch, for sources that push.
+func (e *Engine) Process(ctx context.Context, s SourceSpec, b core.Batch) (PollResult, error) {
+	res := PollResult{Fetched: len(b.Mentions), More: b.More}
+	log := e.logger.With("source", s.Name)
+	fresh := make([]core.Mention, 0, len(b.Mentions))
+	keys := make([]string, 0, len(b.Mentions))
+	inBatch := make(map[string]bool, len(b.Mentions))
+	for _, m := range b.Mentions {
+		m.Normalize()
+		if m.Source == "" {
+			m.Source = s.Name
+		}
+		reason := ""
+		switch {
+		case m.Validate() != nil:
+			reason = "invalid"
+			log.Warn("dropping an invalid mention", "post_id", m.NativeID, "error", m.Validate())
+		case e.matcher != nil && e.matcher.Own(m):
+			reason = "own_account"
+		case e.matcher != nil && !s.Scoped && !e.matcher.About(m):
+			reason = "not_about_brand"
+		case inBatch[m.Key()]:
+			reason = "duplicate"
+		}
+		if reason != "" {
+			e.metrics.Dropped(s.Name, reason)
+			if reason == "duplicate" {
+				res.Duplicates++
+			} else {
+				res.Dropped++
+			}
+			continue
+		}
+		inBatch[m.Key()] = true
+		fresh = append(fresh, m)
+		keys = append(keys, m.Key())
+	}
+	known, err := e.store.Known(ctx, keys)
+	if err != nil {
+		return res, err
+	}
+	todo := fresh[:0]
+	for _, m := range fresh {
+		if known[m.Key()] {
+			res.Duplicates++
+			e.metrics.Dropped(s.Name, "duplicate")
+			continue
+		}
+		start := time.Now()
+		a := e.analyzer.Analyze(m.Text)
+		e.metrics.Analyzed(time.Since(start))
+		m.Analysis = &a
+		todo = append(todo, m)
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ds, err := e.decide(ctx, todo)
+	if err != nil {
+		return res, err
+	}
+	saved, err := e.store.SaveBatch(ctx, s.Name, b.Cursor, ds, e.now())
+	if err != nil {
+		return res, err
+	}
+	res.Stored, res.Cases, res.Actions = len(saved.Stored), len(saved.Cases), len(saved.Actions)
+	res.Duplicates += saved.Duplicates
+	for _, m := range saved.Stored {
+		e.metrics.Ingested(s.Name, m.Analysis.Label)
+		log.Debug("mention stored", "post_id", m.NativeID, "label", m.Analysis.Label,
+			"score", m.Analysis.Confidence(), "lang", m.Analysis.Lang, "referral", m.Analysis.Referral)
+	}
+	if len(saved.Actions) > 0 {
+		e.onSaved()
+	}
+	if res.Stored > 0 || res.Dropped > 0 {
+		log.Info("polled", "fetched", res.Fetched, "stored", res.Stored, "duplicates", res.Duplicates,
+			"dropped", res.Dropped, "cases", res.Cases, "actions", res.Actions)
+	}
+	return res, nil
+}
+
+func (e *Engine) decide(ctx context.Context, ms []core.Mention) ([]core.Decision, error) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	authorKeys := make([]string, 0, len(ms))
+	for _, m := range ms {
+		authorKeys = append(authorKeys, m.AuthorKey())
+	}
+	authors, err := e.store.Authors(ctx, authorKeys)
+	if err != nil {
+		return nil, err
+	}
+	var caseErr error
+	d := &decider{
+		p: e.cfg.Policy, caps: e.caps, authors: authors, now: e.now(),
+		cases: func(id uint64) (core.Case, bool) {
+			c, err := e.store.Case(ctx, id)
+			if err != nil && !errors.Is(err, core.ErrNotFound) {
+				caseErr = err
+			}
+			return c, err == nil
+		},
+	}
+	ds := make([]core.Decision, 0, len(ms))
+	for _, m := range ms {
+		ds = append(ds, d.decide(m))
+	}
+	if caseErr != nil {
+		return nil, caseErr
+	}
+	return ds, nil
+}

@@ -1,0 +1,407 @@
+package listen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/shenava/shenava/core"
+)
+
+// Alerter tells the managers: it announces cases, keeps their alert
+// messages up to date, and delivers notices and approval requests. The
+// Telegram bot implements it; so does the console printer.
+type Alerter interface {
+	// Alert announces a case; ref identifies the alert message(s) so they
+	// can be edited later.
+	Alert(ctx context.Context, c core.Case, m core.Mention) (ref string, err error)
+	// UpdateAlert edits the case's alert messages (c.Alerts) to show where
+	// it stands now.
+	UpdateAlert(ctx context.Context, c core.Case, m core.Mention) error
+	// Notify delivers a notify or approval action. m is the mention the
+	// action is about, when it has one.
+	Notify(ctx context.Context, a core.Action, m *core.Mention) (ref string, err error)
+}
+
+// Replier answers a mention on its platform.
+type Replier interface {
+	Reply(ctx context.Context, m core.Mention, text string) (ref string, err error)
+	DirectMessage(ctx context.Context, m core.Mention, text string) (ref string, err error)
+	Capabilities() core.Capabilities
+}
+
+// OutboxStore is what the outbox worker needs from the store.
+type OutboxStore interface {
+	ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error)
+	NextDue(ctx context.Context) (time.Time, bool, error)
+	Complete(ctx context.Context, id uint64, ref string, at time.Time) error
+	Retry(ctx context.Context, id uint64, next time.Time, reason string) error
+	Postpone(ctx context.Context, id uint64, next time.Time) error
+	Fail(ctx context.Context, id uint64, reason string, at time.Time) error
+	RecoverInFlight(ctx context.Context) ([]core.Action, error)
+	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
+	Mention(ctx context.Context, key string) (core.Mention, error)
+	Case(ctx context.Context, id uint64) (core.Case, error)
+}
+
+// Outbox defaults.
+const (
+	DefaultOutboxWorkers     = 2
+	DefaultMaxAttempts       = 8
+	DefaultOutboxBackoffMin  = 2 * time.Second
+	DefaultOutboxBackoffMax  = 10 * time.Minute
+	DefaultOutboxPoll        = time.Second
+	DefaultDrainTimeout      = 30 * time.Second
+	defaultRateLimitFallback = time.Minute
+)
+
+// OutboxConfig tunes the outbox worker. Zero fields take the defaults.
+type OutboxConfig struct {
+	Workers     int
+	MaxAttempts int
+	BackoffMin  time.Duration
+	BackoffMax  time.Duration
+	// Poll is how often the worker looks for due work when nobody woke it.
+	Poll time.Duration
+	// DrainTimeout bounds how long an action already being sent may take
+	// to finish after shutdown began.
+	DrainTimeout time.Duration
+	// RateCaps limits outgoing public and private answers per platform.
+	RateCaps map[core.Platform]RateCap
+}
+
+func (c OutboxConfig) withDefaults() OutboxConfig {
+	if c.Workers <= 0 {
+		c.Workers = DefaultOutboxWorkers
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.BackoffMin <= 0 {
+		c.BackoffMin = DefaultOutboxBackoffMin
+	}
+	if c.BackoffMax <= 0 {
+		c.BackoffMax = DefaultOutboxBackoffMax
+	}
+	if c.Poll <= 0 {
+		c.Poll = DefaultOutboxPoll
+	}
+	if c.DrainTimeout <= 0 {
+		c.DrainTimeout = DefaultDrainTimeout
+	}
+	return c
+}
+
+// Outbox executes queued actions: alerts and notices through the Alerter,
+// replies and thank-yous through the Replier of the mention's platform. It
+// retries with capped exponential backoff, honours a Retry-After the adapter
+// reports, and marks each action done in the store. Actions a crash caught
+// mid-send are never re-sent on their own: they are reported to managers.
+type Outbox struct {
+	store    OutboxStore
+	alerter  Alerter
+	repliers map[core.Platform]Replier
+	cfg      OutboxConfig
+	logger   *slog.Logger
+	now      func() time.Time
+	wake     chan struct{}
+	limiter  *rateLimiter
+	metrics  Metrics
+}
+
+// NewOutbox builds the worker. repliers maps each platform to the adapter
+// that answers on it; a platform without one cannot be answered.
+func NewOutbox(st OutboxStore, alerter Alerter, repliers map[core.Platform]Replier, cfg OutboxConfig, logger *slog.Logger) *Outbox {
+	cfg = cfg.withDefaults()
+	return &Outbox{
+		store: st, alerter: alerter, repliers: repliers, cfg: cfg,
+		logger:  logger.With("component", "outbox"),
+		now:     time.Now,
+		wake:    make(chan struct{}, 1),
+		limiter: newRateLimiter(cfg.RateCaps),
+		metrics: nopMetrics{},
+	}
+}
+
+// SetClock replaces the wall clock (tests, demo).
+func (o *Outbox) SetClock(now func() time.Time) { o.now = now }
+
+// SetMetrics installs a metrics sink.
+func (o *Outbox) SetMetrics(m Metrics) { o.metrics = m }
+
+// Wake tells the worker new work is queued, so it need not wait for its
+// next poll. It never blocks.
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Capabilities reports what Shenava can do in answer to mentions on p.
+func (o *Outbox) Capabilities(p core.Platform) core.Capabilities {
+	if r, ok := o.repliers[p]; ok {
+		return r.Capabilities()
+	}
+	return core.Capabilities{}
+}
+
+// Recover turns actions left in sending by a crash into in-doubt ones and
+// tells the managers. Run calls it first; it is exported for tools.
+func (o *Outbox) Recover(ctx context.Context) error {
+	doubt, err := o.store.RecoverInFlight(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	if len(doubt) == 0 {
+		return nil
+	}
+	var lines []string
+	ids := make([]string, 0, len(doubt))
+	for _, a := range doubt {
+		o.logger.Error("action interrupted while sending; not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
+		lines = append(lines, describe(a))
+		ids = append(ids, fmt.Sprint(a.ID))
+	}
+	_, err = o.store.Enqueue(ctx, core.Action{
+		Kind: core.ActionNotify, Topic: core.TopicInDoubt, Actor: core.ActorSystem,
+		DedupKey:  "in_doubt:" + strings.Join(ids, ","),
+		Text:      strings.Join(lines, "\n"),
+		CreatedAt: o.now(),
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: report in-doubt actions: %w", err)
+	}
+	return nil
+}
+
+// Run executes due actions until ctx ends. Actions already being sent when
+// ctx ends finish (within DrainTimeout); nothing is left half-done.
+func (o *Outbox) Run(ctx context.Context) error {
+	if err := o.Recover(ctx); err != nil {
+		return err
+	}
+	o.logger.Info("outbox started", "workers", o.cfg.Workers)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			o.logger.Info("outbox stopped")
+			return nil
+		case <-timer.C:
+		case <-o.wake:
+		}
+		n, err := o.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			o.logger.Error("outbox round failed", "error", err)
+		}
+		wait := o.cfg.Poll
+		if n > 0 {
+			wait = 0 // there may be more
+		}
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+	}
+}
+
+// Drain executes actions until none is due now, and returns how many it
+// ran. The demo and tests use it instead of Run.
+func (o *Outbox) Drain(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := o.RunOnce(ctx)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+// RunOnce claims the actions due now (at most Workers) and executes them
+// concurrently. It returns how many it executed.
+func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
+	now := o.now()
+	next, ok, err := o.store.NextDue(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	if !ok || next.After(now) {
+		return 0, nil
+	}
+	due, err := o.store.ClaimDue(ctx, now, o.cfg.Workers)
+	if err != nil {
+		return 0, fmt.Errorf("outbox: %w", err)
+	}
+	// Sends that started finish even when shutdown begins.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.DrainTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, a := range due {
+		wg.Go(func() { o.execute(sendCtx, a) })
+	}
+	wg.Wait()
+	return len(due), nil
+}
+
+func (o *Outbox) execute(ctx context.Context, a core.Action) {
+	log := o.logger.With("action_id", a.ID, "kind", a.Kind, "attempt", a.Attempts)
+	if a.Kind.Public() || a.Kind.Private() {
+		if p, _, err := core.SplitMentionKey(a.MentionKey); err == nil {
+			if wait := o.limiter.reserve(p, o.now()); wait > 0 {
+				log.Debug("held back by the outgoing rate cap", "wait", wait)
+				o.settle(ctx, log, o.store.Postpone(ctx, a.ID, o.now().Add(wait)))
+				return
+			}
+		}
+	}
+	start := o.now()
+	ref, err := o.send(ctx, a)
+	o.metrics.ActionDone(a.Kind, err, o.now().Sub(start))
+	now := o.now()
+	switch {
+	case err == nil:
+		log.Info("action delivered", "ref", ref)
+		o.settle(ctx, log, o.store.Complete(ctx, a.ID, ref, now))
+	case isRateLimit(err):
+		wait, _ := core.RetryAfter(err)
+		if wait <= 0 {
+			wait = max(o.backoff(a.Attempts), defaultRateLimitFallback)
+		}
+		log.Warn("rate limited; waiting", "wait", wait, "error", err)
+		o.metrics.RateLimited("outbox", wait)
+		// A refusal for rate is not a failed attempt.
+		o.settle(ctx, log, o.store.Postpone(ctx, a.ID, now.Add(wait)))
+	case errors.Is(err, core.ErrUnsupported), errors.Is(err, core.ErrPermanent),
+		errors.Is(err, core.ErrUnauthorized), errors.Is(err, core.ErrNotFound), a.Attempts >= o.cfg.MaxAttempts:
+		log.Error("action failed; giving up", "error", err)
+		o.settle(ctx, log, o.store.Fail(ctx, a.ID, err.Error(), now))
+		o.reportFailure(ctx, log, a, err)
+	default:
+		next := now.Add(o.backoff(a.Attempts))
+		log.Warn("action failed; will retry", "next_attempt", next, "error", err)
+		o.settle(ctx, log, o.store.Retry(ctx, a.ID, next, err.Error()))
+	}
+}
+
+func isRateLimit(err error) bool {
+	_, ok := core.RetryAfter(err)
+	return ok
+}
+
+// settle logs a failure to record an outcome. The action then stays in
+// sending and becomes in_doubt at the next start: never sent twice.
+func (o *Outbox) settle(_ context.Context, log *slog.Logger, err error) {
+	if err != nil {
+		log.Error("could not record the outcome of an action", "error", err)
+	}
+}
+
+func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
+	var m core.Mention
+	if a.MentionKey != "" {
+		var err error
+		if m, err = o.store.Mention(ctx, a.MentionKey); err != nil {
+			return "", fmt.Errorf("load mention: %w", err)
+		}
+	}
+	switch a.Kind {
+	case core.ActionAlert, core.ActionCaseUpdate:
+		c, err := o.store.Case(ctx, a.CaseID)
+		if err != nil {
+			return "", fmt.Errorf("load case: %w", err)
+		}
+		if a.Kind == core.ActionAlert {
+			return o.alerter.Alert(ctx, c, m)
+		}
+		return "", o.alerter.UpdateAlert(ctx, c, m)
+	case core.ActionNotify, core.ActionApproval:
+		var mp *core.Mention
+		if a.MentionKey != "" {
+			mp = &m
+		}
+		return o.alerter.Notify(ctx, a, mp)
+	}
+	r, ok := o.repliers[m.Platform]
+	if !ok {
+		return "", fmt.Errorf("no connector answers on %s: %w", m.Platform, core.ErrUnsupported)
+	}
+	text := core.Expand(a.Text, core.TemplateVars{Author: handleOf(m), Code: a.Code})
+	if a.Kind.Private() {
+		return r.DirectMessage(ctx, m, text)
+	}
+	return r.Reply(ctx, m, text)
+}
+
+// reportFailure tells the managers that an answer they (or the thank-you
+// rule) asked for could not be sent. Failed alerts and notices are only
+// logged: telling managers about them would go the same failing way.
+func (o *Outbox) reportFailure(ctx context.Context, log *slog.Logger, a core.Action, cause error) {
+	if !a.Kind.Public() && !a.Kind.Private() {
+		return
+	}
+	_, err := o.store.Enqueue(ctx, core.Action{
+		Kind: core.ActionNotify, Topic: core.TopicDeliveryFailed, Actor: core.ActorSystem,
+		DedupKey: fmt.Sprintf("failed:%d", a.ID), MentionKey: a.MentionKey, CaseID: a.CaseID,
+		Text:      describe(a) + ": " + cause.Error(),
+		CreatedAt: o.now(),
+	})
+	if err != nil {
+		log.Error("could not tell managers about a failed action", "error", err)
+	}
+}
+
+func describe(a core.Action) string {
+	s := fmt.Sprintf("#%d %s", a.ID, a.Kind)
+	if a.CaseID != 0 {
+		s += fmt.Sprintf(" (case %d)", a.CaseID)
+	} else if a.MentionKey != "" {
+		s += " (" + a.MentionKey + ")"
+	}
+	return s
+}
+
+// backoff is the wait before attempt n+1: doubling from BackoffMin, capped
+// at BackoffMax, with ±20% jitter so retries of many actions spread out.
+func (o *Outbox) backoff(attempts int) time.Duration {
+	return jittered(expBackoff(o.cfg.BackoffMin, o.cfg.BackoffMax, attempts), 0.2)
+}
+
+func expBackoff(min, max time.Duration, attempts int) time.Duration {
+	d := min
+	for i := 1; i < attempts && d < max; i++ {
+		d *= 2
+	}
+	return minDur(d, max)
+}
+
+func minDur(a, b time.Duration) time.Duration {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func jittered(d time.Duration, frac float64) time.Duration {
+	if frac <= 0 || d <= 0 {
+		return d
+	}
+	return time.Duration(float64(d) * (1 - frac + 2*frac*rand.Float64()))
+}
+
+func handleOf(m core.Mention) string {
+	if m.Author.Handle != "" {
+		return "@" + m.Author.Handle
+	}
+	return m.Author.Name
+}

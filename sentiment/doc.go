@@ -1,0 +1,21 @@
+// Package sentiment understands one social-media mention written in Persian,
+// English or Finglish (Persian in Latin letters): it normalises the text,
+// identifies its language, decides whether the author is negative, neutral or
+// positive about the brand, and whether they recommend the brand to others.
+//
+// The pieces, from the bottom up:
+//
+//   - Fold is the matching normalisation the brand matcher uses: lower case,
+//     one form per Persian letter, ASCII digits, no diacritics or invisible
+//     characters, elongation squeezed.
+//   - Normalize goes further for the model: URLs, @handles and hashtags become
+//     tokens, punctuation and emoji are split off, Persian verb prefixes and
+//     plural suffixes are joined to their word.
+//   - Model.DetectLanguage decides between fa, en, fi, ar and other: script
+//     rules first, a trained Finglish/English scorer for Latin text, and
+//     lingua-go (a handful of languages) only when those leave it open.
+//   - Model.Analyze runs the sentiment and referral classifiers. Both are
+//     linear models over hashed word and character n-grams with lexicon,
+//     negation and emoji features, trained by Train and embedded in the
+//     binary; see MODEL.md for the data, the licences and the scores.
+package sentiment

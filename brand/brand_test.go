@@ -38,7 +38,7 @@ func TestMatcher_About(t *testing.T) {
 		{"love @shenavacoffee", true},
 		{"@ShenavaCoffee why so slow", true},
 		{"کافه شنوا عالیه", true},
-		{"كافه شنوا عالیه", true},        // Arabic kaf
+		{"كافه شنوا عالیه", true},          // Arabic kaf
 		{"کافه‌شنوا رو امتحان کنید", true}, // joined by ZWNJ
 		{"کافهشنوا", true},
 		{"کافه شنوایی", true}, // Persian suffixes attach; exclusions handle real homographs

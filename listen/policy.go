@@ -138,9 +138,8 @@ func (d *decider) decide(m core.Mention) core.Decision {
 			}
 		}
 	}
-	if h.Key != "" || dec.OpenCase {
-		d.authors[m.AuthorKey()] = h
-	}
+	h.Key = m.AuthorKey()
+	d.authors[h.Key] = h
 	return dec
 }
 

@@ -42,7 +42,7 @@ func (c Config) Validate() error {
 	}
 	check("keywords", c.Keywords)
 	check("hashtags", c.Hashtags)
-	check("exclude", c.Exclude)
+	check("exclusions", c.Exclude)
 	for p, list := range c.Handles {
 		check("handles."+string(p), list)
 	}

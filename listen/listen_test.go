@@ -135,6 +135,8 @@ func TestEngine_Routing(t *testing.T) {
 		{"WeakNegativeDoesNot", Policy{}, allCanReply, []core.Mention{post("1", "sara", "brand MEH")}, 0, "", ""},
 		{"ThresholdIsConfigurable", Policy{AlertThreshold: 0.4}, allCanReply, []core.Mention{post("1", "sara", "brand MEH")}, 1, "alert", ""},
 		{"FewFollowers", Policy{AlertMinFollowers: 100}, allCanReply, []core.Mention{post("1", "sara", "brand ANGRY")}, 0, "", ""},
+		{"LanguageNotWatched", Policy{Languages: []string{"fa"}}, allCanReply, []core.Mention{post("1", "sara", "brand ANGRY")}, 0, "", ""},
+		{"LanguageWatched", Policy{Languages: []string{"fa"}}, allCanReply, []core.Mention{post("1", "sara", "brand فارسی ANGRY")}, 1, "alert", ""},
 		{"PlatformNotAlerted", Policy{AlertPlatforms: []core.Platform{core.PlatformMastodon}}, allCanReply,
 			[]core.Mention{post("1", "sara", "brand ANGRY")}, 0, "", ""},
 		{"ReferralThanked", thankPolicy, allCanReply, []core.Mention{post("1", "ali", "brand HAPPY INVITE")}, 0,
@@ -231,6 +233,14 @@ func TestEngine_ThankYouWindowAcrossPolls(t *testing.T) {
 	e.Poll(bg, spec)
 	if acts, _ := db.Actions(bg, store.ActionFilter{Kind: core.ActionThankPublic}); len(acts) != 2 {
 		t.Fatalf("%d public thank-yous after the window, want 2", len(acts))
+	}
+	// The loop guard, when longer, wins over the thank-you window.
+	e.cfg.Policy.ReplyWindow = 72 * time.Hour
+	src.batches = append(src.batches, []core.Mention{post("4", "ali", "brand INVITE")})
+	now = now.Add(48 * time.Hour)
+	e.Poll(bg, spec)
+	if acts, _ := db.Actions(bg, store.ActionFilter{Kind: core.ActionThankPublic}); len(acts) != 2 {
+		t.Fatalf("%d public thank-yous inside the reply window, want still 2", len(acts))
 	}
 }
 

@@ -259,7 +259,7 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 }
 
 func TestOutbox_RateCap(t *testing.T) {
-	f := newOutboxFixture(t, OutboxConfig{Workers: 1, RateCaps: map[core.Platform]RateCap{core.PlatformX: {N: 2, Per: time.Minute}}})
+	f := newOutboxFixture(t, OutboxConfig{Workers: 1, RateCaps: map[core.Platform][]RateCap{core.PlatformX: {{N: 2, Per: time.Minute}, {N: 3, Per: time.Hour}}}})
 	for i := range 3 {
 		f.reply(t, fmt.Sprint("r", i), fmt.Sprint("reply ", i))
 	}
@@ -275,6 +275,14 @@ func TestOutbox_RateCap(t *testing.T) {
 	f.outbox.Drain(bg)
 	if got := len(f.replies.Sent()); got != 3 {
 		t.Fatalf("%d replies after the window, want 3", got)
+	}
+	// The hourly cap of 3 is reached: the fourth waits for the first to age out.
+	f.reply(t, "r3", "reply 3")
+	f.clock.Add(time.Minute)
+	f.outbox.Drain(bg)
+	a, _ = f.db.Action(bg, 5)
+	if len(f.replies.Sent()) != 3 || !a.NextAttemptAt.Equal(t0.Add(time.Hour)) {
+		t.Fatalf("fourth reply=%+v after %d sent, want it held until the hour since the first", a, len(f.replies.Sent()))
 	}
 }
 

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/shenava/shenava/brand"
+	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/store"
+)
+
+// version is stamped by the build (-ldflags "-X main.version=...").
+var version = "dev"
+
+// newLogger builds the one logger of the process from the log section.
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// loadConfig reads and checks the configuration. Every problem is in the
+// returned error, one per line, each naming its key.
+func loadConfig(e env, path string) (*config.Config, error) {
+	cfg, err := config.Load(path, e.getenv)
+	if err != nil {
+		return nil, fmt.Errorf("configuration has problems:\n%w", err)
+	}
+	return cfg, nil
+}
+
+// warnConfig logs what is allowed but probably not meant, including files
+// other users can read.
+func warnConfig(cfg *config.Config, logger *slog.Logger) {
+	for _, w := range cfg.Warnings() {
+		logger.Warn("configuration", "warning", w)
+	}
+	for _, path := range []string{cfg.Path(), cfg.Storage.Path} {
+		if path == "" {
+			continue
+		}
+		for _, w := range config.CheckPermissions(path) {
+			logger.Warn("file permissions", "warning", w)
+		}
+	}
+}
+
+func openStore(cfg *config.Config) (*store.DB, error) {
+	return store.Open(cfg.Storage.Path, store.Options{
+		LockTimeout: cfg.Storage.LockTimeout.D(),
+		Location:    cfg.Digest.TimeZone.Location(),
+	})
+}
+
+// connectors are the configured sources and the ways to answer on each
+// platform.
+type connectors struct {
+	sources  []listen.SourceSpec
+	repliers map[core.Platform]listen.Replier
+	// checks verify each connector's credentials with one cheap call.
+	checks []check
+}
+
+type check struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+// buildConnectors makes every enabled source from the configuration.
+func buildConnectors(cfg *config.Config, logger *slog.Logger) (*connectors, error) {
+	c := &connectors{repliers: map[core.Platform]listen.Replier{}}
+	var errs []error
+	for i, fs := range cfg.Sources.File {
+		src, err := file.New(file.Config{Name: fs.Name, Path: fs.Path, BatchSize: cfg.Listen.BatchSize}, logger)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("sources.file[%d]: %w", i, err))
+			continue
+		}
+		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval.D()})
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func brandConfig(b config.Brand) brand.Config {
+	handles := map[core.Platform][]string{}
+	for _, p := range core.Platforms {
+		if h := b.Handles.For(p); len(h) > 0 {
+			handles[p] = h
+		}
+	}
+	return brand.Config{Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclude: b.Exclusions}
+}
+
+func policy(cfg *config.Config) listen.Policy {
+	r := cfg.Routing
+	return listen.Policy{
+		Brand:                 cfg.Brand.Name,
+		AlertThreshold:        r.Alert.Threshold,
+		AlertMinFollowers:     r.Alert.MinFollowers,
+		AlertPlatforms:        r.Alert.Platforms,
+		Languages:             cfg.Brand.Languages,
+		ReferralThreshold:     r.ReferralThreshold,
+		ThankMode:             listen.ThankMode(r.ThankYou.Mode),
+		ThankWindow:           r.ThankYou.Window.D(),
+		ReplyWindow:           r.ReplyWindow.D(),
+		ThankTemplates:        r.ThankYou.Public.ByLang(),
+		ThankPrivate:          r.ThankYou.RewardCode,
+		ThankPrivateTemplates: r.ThankYou.Private.ByLang(),
+		RecoveryWindow:        cfg.SLA.RecoveryWindow.D(),
+	}
+}
+
+func outboxConfig(cfg *config.Config) listen.OutboxConfig {
+	caps := map[core.Platform][]listen.RateCap{}
+	for _, p := range core.Platforms {
+		rl := cfg.Outbox.RateLimits.For(p)
+		caps[p] = []listen.RateCap{{N: rl.PerMinute, Per: time.Minute}, {N: rl.PerHour, Per: time.Hour}}
+	}
+	return listen.OutboxConfig{
+		Workers:     cfg.Outbox.Workers,
+		MaxAttempts: cfg.Outbox.MaxAttempts,
+		BackoffMin:  cfg.Outbox.BackoffMin.D(),
+		BackoffMax:  cfg.Outbox.BackoffMax.D(),
+		RateCaps:    caps,
+	}
+}
+
+func engineConfig(cfg *config.Config) listen.Config {
+	return listen.Config{
+		Policy:          policy(cfg),
+		Jitter:          cfg.Listen.Jitter,
+		BackoffMin:      cfg.Listen.BackoffMin.D(),
+		BackoffMax:      cfg.Listen.BackoffMax.D(),
+		AnalysisWorkers: cfg.Listen.AnalysisWorkers,
+	}
+}

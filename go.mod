@@ -5,6 +5,7 @@ go 1.26
 require github.com/getkin/kin-openapi v0.152.0
 
 require (
+	github.com/dghubble/oauth1 v0.7.3 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect
 	github.com/kr/pretty v0.3.1 // indirect

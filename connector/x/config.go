@@ -228,7 +228,11 @@ func (c Config) searchQuery() (string, error) {
 		key = "search.keywords"
 	}
 	if n := utf8.RuneCountInString(q); n > c.QueryMaxLen {
-		return "", fmt.Errorf("x.%s: the query is %d characters, over search.query_max_len %d; shorten the lists or set search.query by hand", key, n, c.QueryMaxLen)
+		hint := "shorten the lists, or write a shorter search.query by hand"
+		if key == "search.query" {
+			hint = "shorten it, or raise search.query_max_len if the plan allows longer queries"
+		}
+		return "", fmt.Errorf("x.%s: the query is %d characters, over search.query_max_len %d; %s", key, n, c.QueryMaxLen, hint)
 	}
 	return q, nil
 }

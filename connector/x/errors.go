@@ -100,6 +100,9 @@ func parseAPIError(status int, contentType string, body []byte) *APIError {
 	e.Title = text(raw["title"])
 	e.Detail = text(raw["detail"])
 	e.Type = text(raw["type"])
+	if msg := text(raw["message"]); msg != "" {
+		e.Messages = append(e.Messages, msg) // the older {"code":..,"message":..}
+	}
 	params := map[string]bool{}
 	if list, ok := raw["errors"].([]any); ok {
 		for i, item := range list {

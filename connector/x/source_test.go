@@ -60,9 +60,9 @@ func TestSource_Fetch_firstPollMentions(t *testing.T) {
 	m := b.Mentions[0]
 	want := core.Mention{
 		Platform: core.PlatformX, NativeID: "1860000000000000105", Source: "x-mentions",
-		URL:    "https://x.com/maryam_k/status/1860000000000000105",
-		Author: core.Author{ID: "2000000000000000001", Handle: "maryam_k", Name: "مریم", Followers: 212},
-		Text:   "@shenava سفارشم دو هفته است نرسیده و کسی جواب نمی‌دهد",
+		URL:       "https://x.com/maryam_k/status/1860000000000000105",
+		Author:    core.Author{ID: "2000000000000000001", Handle: "maryam_k", Name: "مریم", Followers: 212},
+		Text:      "@shenava سفارشم دو هفته است نرسیده و کسی جواب نمی‌دهد",
 		CreatedAt: time.Date(2026, 11, 22, 18, 4, 11, 0, time.UTC), FetchedAt: t0,
 		ConversationID: "1860000000000000105", LangHint: "fa",
 	}

@@ -27,11 +27,13 @@ func TestConfig_Validate(t *testing.T) {
 		{name: "ErrHalfOAuth1", edit: func(c *Config) { c.ConsumerKey = "k" }, want: []string{"x.oauth1"}},
 		{name: "ErrMaxResultsForSearch", edit: func(c *Config) { c.MaxResults = 7 }, want: []string{"x.max_results", "10–100"}},
 		{name: "ErrMaxResultsForMentions", edit: func(c *Config) { c.SearchEnabled = false; c.MaxResults = 101 }, want: []string{"x.max_results", "5–100"}},
-		{name: "ErrIntervals", edit: func(c *Config) { c.MentionsInterval, c.SearchInterval = time.Second, 30 * time.Second },
+		{name: "ErrIntervals", edit: func(c *Config) { c.MentionsInterval, c.SearchInterval = time.Second, 30*time.Second },
 			want: []string{"x.mentions.interval", "x.search.interval"}},
 		{name: "ErrNoSearchTerms", edit: func(c *Config) { c.Keywords, c.Hashtags, c.Handles = nil, nil, nil }, want: []string{"x.search", "keywords"}},
 		{name: "ErrBadTerm", edit: func(c *Config) { c.Keywords = []string{`say "hi"`} }, want: []string{"x.search", "keywords"}},
-		{name: "ErrQueryTooLong", edit: func(c *Config) { c.Keywords = []string{strings.Repeat("a", 100), strings.Repeat("b", 100), strings.Repeat("c", 100), strings.Repeat("d", 100), strings.Repeat("e", 100)} },
+		{name: "ErrQueryTooLong", edit: func(c *Config) {
+			c.Keywords = []string{strings.Repeat("a", 100), strings.Repeat("b", 100), strings.Repeat("c", 100), strings.Repeat("d", 100), strings.Repeat("e", 100)}
+		},
 			want: []string{"x.search.keywords", "query_max_len 512"}},
 		{name: "ErrOverrideTooLong", edit: func(c *Config) { c.Query = strings.Repeat("شنوا ", 103) }, want: []string{"x.search.query", "514 characters"}},
 		{name: "OKLongerLimit", edit: func(c *Config) { c.Query = strings.Repeat("شنوا ", 103); c.QueryMaxLen = 1024 }},

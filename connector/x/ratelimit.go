@@ -76,7 +76,7 @@ func (l *limiter) block(endpoint string, until time.Time) {
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second
+			return clampWait(time.Duration(min(secs, 1<<32)) * time.Second)
 		}
 		if t, err := http.ParseTime(v); err == nil {
 			return clampWait(t.Sub(now))

@@ -114,7 +114,7 @@ func (tl *timeline) serve(w http.ResponseWriter, r *http.Request, _ []byte) {
 		for _, p := range page {
 			id := strconv.FormatUint(p.id, 10)
 			d := map[string]any{"id": id, "text": "@shenava post " + id, "author_id": p.author,
-				"created_at": time.UnixMilli(int64(p.id>>22) + twitterEpoch).UTC().Format("2006-01-02T15:04:05.000Z"),
+				"created_at":      time.UnixMilli(int64(p.id>>22) + twitterEpoch).UTC().Format("2006-01-02T15:04:05.000Z"),
 				"conversation_id": id, "lang": "en", "edit_history_tweet_ids": []string{id}}
 			if p.retweet {
 				d["referenced_tweets"] = []map[string]any{{"type": "retweeted", "id": "1"}}

@@ -123,28 +123,29 @@ func (s *Source) Fetch(ctx context.Context, cursorStr string) (core.Batch, error
 	}
 	var (
 		out        []core.Mention
-		restarted  bool
 		pagesTaken int
+		// Each kind of restart is tried once per call.
+		retriedToken, retriedSince bool
 	)
 	for pagesTaken < pages {
 		page, err := s.page(ctx, cur)
 		if err != nil {
 			var apiErr *APIError
-			if errors.As(err, &apiErr) && apiErr.Status == 400 && !restarted {
+			if errors.As(err, &apiErr) && apiErr.Status == 400 {
 				switch {
-				case cur.NextToken != "" && (apiErr.names("pagination_token") || apiErr.names("next_token")):
+				case !retriedToken && cur.NextToken != "" && (apiErr.names("pagination_token") || apiErr.names("next_token")):
 					// The saved page position expired. Walk again from the
 					// top: posts already returned come again (the engine
 					// deduplicates), none is skipped.
 					s.logger.Warn("page token rejected, restarting the page walk", "error", err)
-					cur.NextToken, restarted = "", true
+					cur.NextToken, retriedToken = "", true
 					continue
-				case cur.SinceID != "" && apiErr.names("since_id"):
+				case !retriedSince && cur.SinceID != "" && apiErr.names("since_id"):
 					// Recent search reaches back 7 days; after a longer
 					// outage since_id is refused. Take everything X still
 					// has: older posts are out of anyone's reach.
 					s.logger.Warn("since_id refused as too old, reading all the posts X still returns", "since_id", cur.SinceID, "error", err)
-					cur.SinceID, cur.NextToken, restarted = "", "", true
+					cur.SinceID, cur.NextToken, retriedSince = "", "", true
 					continue
 				}
 			}

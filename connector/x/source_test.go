@@ -520,3 +520,26 @@ func TestSource_Fetch_badCursor(t *testing.T) {
 		}
 	}
 }
+
+// A saved walk whose token expired while its since_id grew too old (a
+// long outage) recovers in one call.
+func TestSource_Fetch_expiredTokenAndOldSinceID(t *testing.T) {
+	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		switch q := r.URL.Query(); {
+		case q.Get("next_token") != "":
+			replyFixture(t, w, 400, "error_400_token.json")
+		case q.Get("since_id") != "":
+			replyFixture(t, w, 400, "error_400_since_id.json")
+		default:
+			replyFixture(t, w, 200, "search_page.json")
+		}
+	})
+	src := mustClient(t, f, &clock{now: t0}, nil).Search("s")
+	b, err := src.Fetch(context.Background(), `{"since_id":"1850000000000000000","next_token":"7140dibdnow9c7btw3w29grvxfcgvpb9n9coehpk7xz5i","newest":"1850000000000000900","started":true}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Mentions) != 2 || mustCursor(t, b.Cursor) != (cursor{SinceID: "1860000000000000210", Started: true}) {
+		t.Fatalf("%d mentions, cursor %s", len(b.Mentions), b.Cursor)
+	}
+}

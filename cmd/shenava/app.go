@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/store"
@@ -76,7 +78,7 @@ type check struct {
 }
 
 // buildConnectors makes every enabled source from the configuration.
-func buildConnectors(cfg *config.Config, logger *slog.Logger) (*connectors, error) {
+func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (*connectors, error) {
 	c := &connectors{repliers: map[core.Platform]listen.Replier{}}
 	var errs []error
 	for i, fs := range cfg.Sources.File {
@@ -87,10 +89,73 @@ func buildConnectors(cfg *config.Config, logger *slog.Logger) (*connectors, erro
 		}
 		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval.D()})
 	}
+	if cfg.Sources.X.Enabled {
+		if err := c.addX(cfg, hc, logger); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
+	xc, b := cfg.Sources.X, cfg.Brand
+	var handles []string
+	if !xc.Mentions.Enabled {
+		// Without the mentions stream, search also looks for @brand.
+		handles = b.Handles.X
+	}
+	client, err := x.New(x.Config{
+		BaseURL: xc.BaseURL, BearerToken: xc.BearerToken.Reveal(), UserID: xc.UserID,
+		Username:   first(b.Handles.X),
+		MaxResults: xc.MaxResults, MaxPages: xc.MaxPages,
+		MentionsEnabled: xc.Mentions.Enabled, MentionsInterval: xc.Mentions.Interval.D(),
+		SearchEnabled: xc.Search.Enabled, SearchInterval: xc.Search.Interval.D(),
+		Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclusions: b.Exclusions,
+		Query: xc.Search.Query, SearchLang: xc.Search.Lang,
+		ConsumerKey: xc.OAuth1.ConsumerKey.Reveal(), ConsumerSecret: xc.OAuth1.ConsumerSecret.Reveal(),
+		AccessToken: xc.OAuth1.AccessToken.Reveal(), AccessTokenSecret: xc.OAuth1.AccessTokenSecret.Reveal(),
+		OAuth2UserToken: xc.OAuth2UserToken.Reveal(),
+		Timeout:         xc.Timeout.D(),
+		UserAgent:       userAgent(),
+	}, hc, logger)
+	if err != nil {
+		return fmt.Errorf("sources.x: %w", err)
+	}
+	if xc.Mentions.Enabled {
+		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXMentions,
+			Source: client.Mentions(config.SourceXMentions), Interval: xc.Mentions.Interval.D(), Scoped: true})
+	}
+	if xc.Search.Enabled {
+		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXSearch,
+			Source: client.Search(config.SourceXSearch), Interval: xc.Search.Interval.D()})
+	}
+	c.repliers[core.PlatformX] = client
+	c.checks = append(c.checks, check{name: "x", run: client.Check})
+	return nil
+}
+
+func first(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}
+
+// userAgent is sent to every platform.
+func userAgent() string {
+	return "Shenava/" + version + " (+https://github.com/shenava/shenava)"
+}
+
+// newHTTPClient is the one client connectors share; each request also has
+// the connector's own timeout.
+func newHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 4
+	t.ResponseHeaderTimeout = time.Minute
+	return &http.Client{Transport: t, Timeout: 2 * time.Minute}
 }
 
 func brandConfig(b config.Brand) brand.Config {

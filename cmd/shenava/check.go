@@ -42,7 +42,7 @@ func cmdCheck() command {
 					fmt.Fprintf(e.stdout, "! %s\n", w)
 				}
 			}
-			conns, err := buildConnectors(cfg, slog.New(slog.DiscardHandler))
+			conns, err := buildConnectors(cfg, newHTTPClient(), slog.New(slog.DiscardHandler))
 			if err != nil {
 				report("connectors", err)
 				return fmt.Errorf("check: %d problem(s)", failed)

@@ -210,3 +210,54 @@ func TestAdmin_LoopbackOnly(t *testing.T) {
 		}
 	}
 }
+
+// check calls each enabled platform once and names the one that fails.
+func TestCheck_Credentials(t *testing.T) {
+	var gotAuth string
+	status := http.StatusUnauthorized
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotAuth = r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path != "/2/users/123" {
+			t.Errorf("check called %s, want /2/users/123", r.URL.Path)
+		}
+		w.WriteHeader(status)
+		if status == http.StatusOK {
+			fmt.Fprint(w, `{"data":{"id":"123","name":"Shenava Coffee","username":"shenavacoffee"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`)
+	}))
+	defer fake.Close()
+	dir := t.TempDir()
+	path := writeConfig(t, dir, fmt.Sprintf(`  x:
+    enabled: true
+    base_url: %s
+    bearer_token: ${X_BEARER_TOKEN}
+    user_id: "123"
+`, fake.URL))
+	// the x section belongs under sources: move it there
+	raw, _ := os.ReadFile(path)
+	fixed := strings.Replace(string(raw), "storage:\n  path: shenava.db\n  x:", "  x:", 1)
+	fixed = strings.Replace(fixed, "sources:\n", "sources:\n", 1) + "storage:\n  path: shenava.db\n"
+	os.WriteFile(path, []byte(fixed), 0o600)
+
+	te := testEnv{vars: map[string]string{"X_BEARER_TOKEN": "app-token"}}
+	err := te.run(t, "check", "-config", path)
+	if err == nil || !strings.Contains(te.stdout.String(), "✗ x:") || !strings.Contains(te.stdout.String(), "credentials rejected") {
+		t.Fatalf("check with a rejected token: err=%v\n%s", err, te.stdout.String())
+	}
+	if gotAuth != "Bearer app-token" {
+		t.Fatalf("check sent Authorization %q, want the bearer token", gotAuth)
+	}
+	if strings.Contains(te.stdout.String(), "app-token") {
+		t.Fatal("check printed the token")
+	}
+	status = http.StatusOK
+	if err := te.run(t, "check", "-config", path); err != nil || !strings.Contains(te.stdout.String(), "✓ x") {
+		t.Fatalf("check with a good token: err=%v\n%s", err, te.stdout.String())
+	}
+	if err := te.run(t, "check", "-offline", "-config", path); err != nil || strings.Contains(te.stdout.String(), "✓ x") {
+		t.Fatalf("check -offline called X: err=%v\n%s", err, te.stdout.String())
+	}
+}

@@ -72,6 +72,8 @@ type Config struct {
 	// Query, when set, is sent as the search query verbatim instead of the
 	// built one (search.query).
 	Query string
+	// SearchLang keeps only posts X tags with this language (search.lang).
+	SearchLang string
 	// QueryMaxLen is the longest query X accepts on the operator's plan
 	// (search.query_max_len): 512 characters for recent search on
 	// self-serve plans.
@@ -220,7 +222,7 @@ func (c Config) searchQuery() (string, error) {
 		var err error
 		q, err = BuildQuery(QueryParts{
 			Keywords: c.Keywords, Hashtags: c.Hashtags, Handles: c.Handles,
-			Exclusions: c.Exclusions, ExcludeFrom: c.Username,
+			Exclusions: c.Exclusions, ExcludeFrom: c.Username, Lang: c.SearchLang,
 		})
 		if err != nil {
 			return "", fmt.Errorf("x.search: %w", err)

@@ -85,6 +85,8 @@ func TestBuildQuery(t *testing.T) {
 			want: `(#شنواي OR #شنوای) -is:retweet`},
 		{name: "Deduplicated", parts: QueryParts{Keywords: []string{"a", " a "}, Exclusions: []string{"b", "b"}},
 			want: `("a") -"b" -is:retweet`},
+		{name: "Lang", parts: QueryParts{Keywords: []string{"a"}, Lang: "fa"}, want: `("a") -is:retweet lang:fa`},
+		{name: "ErrLang", parts: QueryParts{Keywords: []string{"a"}, Lang: "farsi!"}, wantErr: "language code"},
 		{name: "ErrNothing", parts: QueryParts{Exclusions: []string{"x"}}, wantErr: "no keyword"},
 		{name: "ErrQuote", parts: QueryParts{Keywords: []string{`a"b`}}, wantErr: "double quote"},
 		{name: "ErrParen", parts: QueryParts{Exclusions: []string{"a)"}}, wantErr: "parenthesis"},

@@ -3,9 +3,13 @@ package x
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 )
+
+// langRE matches the language codes the lang: operator takes.
+var langRE = regexp.MustCompile(`^[a-z]{2,3}$`)
 
 // QueryParts are the brand terms a recent-search query is built from.
 type QueryParts struct {
@@ -19,6 +23,8 @@ type QueryParts struct {
 	Exclusions []string
 	// ExcludeFrom is the brand's own handle: its posts are never mentions.
 	ExcludeFrom string
+	// Lang keeps only posts X tags with this language (lang:fa).
+	Lang string
 }
 
 // The Persian letters that people also type with their Arabic look-alikes,
@@ -113,6 +119,12 @@ func BuildQuery(p QueryParts) (string, error) {
 		return "", errors.New("keywords: no keyword, hashtag or handle to search for")
 	}
 	neg = append(dedup(neg), "-is:retweet")
+	if lang := strings.TrimSpace(p.Lang); lang != "" {
+		if !langRE.MatchString(lang) {
+			return "", fmt.Errorf("lang: %q is not a language code like fa or en", lang)
+		}
+		neg = append(neg, "lang:"+lang)
+	}
 	return "(" + strings.Join(pos, " OR ") + ") " + strings.Join(neg, " "), nil
 }
 

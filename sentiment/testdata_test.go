@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -77,6 +78,9 @@ func readDataFile(t *testing.T, f dataFile) []dataRow {
 		if !slices.Contains(f.langs, r["lang"]) {
 			t.Errorf("%s: lang %q, want one of %q", r["line"], r["lang"], f.langs)
 		}
+		if arabic := hasArabicLetter(r["text"]); arabic != (r["lang"] == "fa") {
+			t.Errorf("%s: lang %s but Persian script present = %v", r["line"], r["lang"], arabic)
+		}
 		rows = append(rows, r)
 	}
 	if err := sc.Err(); err != nil {
@@ -92,6 +96,15 @@ func lineRef(path string, n int) string {
 	return path + ":" + strconv.Itoa(n)
 }
 
+func hasArabicLetter(s string) bool {
+	for _, c := range s {
+		if unicode.Is(unicode.Arabic, c) && unicode.IsLetter(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // dedupKey is a text with case, ZWNJ and runs of white space folded, so
 // that copies differing only in those count as one.
 func dedupKey(s string) string {
@@ -101,6 +114,9 @@ func dedupKey(s string) string {
 
 var (
 	finglishTest = dataFile{"testdata/finglish/test.tsv", []string{"label", "lang", "text"}, 300, []string{"fi"}}
+	referralCols = []string{"referral", "lang", "label", "text"}
+	referralTr   = dataFile{"testdata/referral/train.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
+	referralTe   = dataFile{"testdata/referral/test.tsv", referralCols, 300, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -110,6 +126,8 @@ func TestDataFiles(t *testing.T) {
 	}
 	splits := []split{
 		{finglishTest, true},
+		{referralTr, false},
+		{referralTe, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -126,6 +144,26 @@ func TestDataFiles(t *testing.T) {
 			checkBalance(t, s.file, rows)
 		})
 	}
+}
+
+// The referral splits are written about different fictional brands, so
+// that no family of posts can sit in both: a test row naming a train brand
+// (or the reverse) breaks the split rule.
+func TestReferralSplitBrands(t *testing.T) {
+	trainBrands := []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh", "بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}
+	testBrands := []string{"kalamarket", "foodino", "hamrahnet", "lahze", "pardakhtyar", "کالامارکت", "فودینو", "همراه‌نت", "لحظه", "پرداختیار"}
+	check := func(f dataFile, banned []string) {
+		for _, r := range readDataFile(t, f) {
+			text := strings.ToLower(r["text"])
+			for _, b := range banned {
+				if strings.Contains(text, b) {
+					t.Errorf("%s: names %q, a brand of the other split", r["line"], b)
+				}
+			}
+		}
+	}
+	check(referralTr, testBrands)
+	check(referralTe, trainBrands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

@@ -117,6 +117,9 @@ var (
 	referralCols = []string{"referral", "lang", "label", "text"}
 	referralTr   = dataFile{"testdata/referral/train.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
 	referralTe   = dataFile{"testdata/referral/test.tsv", referralCols, 300, []string{"fa", "en", "fi"}}
+	brandCols    = []string{"label", "lang", "referral", "text"}
+	brandDev     = dataFile{"testdata/brand/dev.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
+	brandTest    = dataFile{"testdata/brand/test.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -128,6 +131,8 @@ func TestDataFiles(t *testing.T) {
 		{finglishTest, true},
 		{referralTr, false},
 		{referralTe, true},
+		{brandDev, false},
+		{brandTest, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -146,24 +151,36 @@ func TestDataFiles(t *testing.T) {
 	}
 }
 
-// The referral splits are written about different fictional brands, so
-// that no family of posts can sit in both: a test row naming a train brand
-// (or the reverse) breaks the split rule.
-func TestReferralSplitBrands(t *testing.T) {
-	trainBrands := []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh", "بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}
-	testBrands := []string{"kalamarket", "foodino", "hamrahnet", "lahze", "pardakhtyar", "کالامارکت", "فودینو", "همراه‌نت", "لحظه", "پرداختیار"}
-	check := func(f dataFile, banned []string) {
+// Each pair of splits is written about different fictional brands, so no
+// family of posts can sit in both: a row naming a brand of the other split
+// breaks the split rule. Referral train and brand dev share one set of
+// brands; referral test and the Finglish test a second; brand test a third.
+func TestSplitBrands(t *testing.T) {
+	var (
+		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
+			"بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}
+		referralTestBrands = []string{"kalamarket", "foodino", "hamrahnet", "cafe lahze", "cafelahze", "pardakhtyar",
+			"کالامارکت", "فودینو", "همراه‌نت", "کافه لحظه", "پرداختیار"}
+		brandTestBrands = []string{"zanbil", "sofreh", "radnet", "cafe sahar", "cafesahar", "pooldan",
+			"زنبیل", "سفره", "رادنت", "کافه سحر", "پولدان"}
+	)
+	check := func(f dataFile, banned ...[]string) {
 		for _, r := range readDataFile(t, f) {
 			text := strings.ToLower(r["text"])
-			for _, b := range banned {
-				if strings.Contains(text, b) {
-					t.Errorf("%s: names %q, a brand of the other split", r["line"], b)
+			for _, bs := range banned {
+				for _, b := range bs {
+					if strings.Contains(text, b) {
+						t.Errorf("%s: names %q, a brand of another split", r["line"], b)
+					}
 				}
 			}
 		}
 	}
-	check(referralTr, testBrands)
-	check(referralTe, trainBrands)
+	check(referralTr, referralTestBrands, brandTestBrands)
+	check(brandDev, referralTestBrands, brandTestBrands)
+	check(referralTe, tuneBrands)
+	check(finglishTest, tuneBrands)
+	check(brandTest, tuneBrands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

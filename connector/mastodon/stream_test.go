@@ -484,6 +484,16 @@ func TestStream_Fetch_BudgetExhausted(t *testing.T) {
 	if len(f.Requests()) != n {
 		t.Errorf("a request was sent with no budget left")
 	}
+	// Posting has its own budget: an exhausted read budget does not stop
+	// an answer, nor the other way round.
+	m := core.Mention{Platform: core.PlatformMastodon, NativeID: "113200000000000101", Author: core.Author{Handle: "sara_t@persadon.example"}}
+	if _, err := c.DirectMessage(context.Background(), m, "سلام"); err != nil {
+		t.Errorf("a post with the read budget used up: %v", err)
+	}
+	n = len(f.Requests())
+	if _, err := c.DirectMessage(context.Background(), m, "دوباره سلام"); !errors.As(err, new(*core.RateLimitError)) || len(f.Requests()) != n {
+		t.Errorf("a post after the post budget was used up: %v, %d requests sent; want a rate limit and none", err, len(f.Requests())-n)
+	}
 	c.Now = func() time.Time { return testNow.Add(3*time.Minute + time.Second) }
 	f.mu.Lock()
 	f.remaining = 300

@@ -26,7 +26,9 @@ import (
 //   - Mastodon reports the remaining budget in X-RateLimit-Remaining and
 //     X-RateLimit-Reset (an ISO 8601 time); once it reaches zero no request
 //     is sent until the reset, rather than spending a call to learn we are
-//     limited;
+//     limited. Reads and posts are kept apart: posting statuses has its own,
+//     longer budget (300 per 3 hours by default), and using it up must not
+//     stop Shenava from listening;
 //   - response bodies are cut at max_body_bytes, with an error rather than
 //     silent truncation;
 //   - the User-Agent and, for posts, the Idempotency-Key are set.
@@ -37,13 +39,16 @@ type transport struct {
 	now     func() time.Time
 
 	mu           sync.Mutex
-	blockedUntil time.Time
+	blockedUntil map[bool]time.Time // by isWrite
 }
+
+func isWrite(method string) bool { return method != http.MethodGet && method != http.MethodHead }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	now := t.now()
+	write := isWrite(req.Method)
 	t.mu.Lock()
-	until := t.blockedUntil
+	until := t.blockedUntil[write]
 	t.mu.Unlock()
 	if until.After(now) {
 		if req.Body != nil {
@@ -68,10 +73,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if rem := resp.Header.Get("X-RateLimit-Remaining"); rem != "" && !reset.IsZero() {
 		if n, err := strconv.Atoi(strings.TrimSpace(rem)); err == nil {
 			t.mu.Lock()
+			if t.blockedUntil == nil {
+				t.blockedUntil = map[bool]time.Time{}
+			}
 			if n <= 0 {
-				t.blockedUntil = reset
+				t.blockedUntil[write] = reset
 			} else {
-				t.blockedUntil = time.Time{}
+				delete(t.blockedUntil, write)
 			}
 			t.mu.Unlock()
 		}

@@ -57,7 +57,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &core.RateLimitError{
 			Platform:   core.PlatformMastodon,
 			RetryAfter: until.Sub(now),
-			Err:        errors.New("mastodon: request budget used up until the rate limit resets"),
+			Err:        errors.New("request budget used up until the rate limit resets"),
 		}
 	}
 	req = req.Clone(req.Context())
@@ -98,7 +98,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &core.RateLimitError{
 			Platform:   core.PlatformMastodon,
 			RetryAfter: wait,
-			Err:        fmt.Errorf("mastodon: HTTP %s%s", resp.Status, msg),
+			Err:        fmt.Errorf("HTTP %s%s", resp.Status, msg),
 		}
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: t.maxBody}

@@ -169,7 +169,7 @@ func (f *Feed) get(ctx context.Context, prev cursor) (response, error) {
 		return response{}, &core.RateLimitError{
 			Platform:   core.PlatformRSS,
 			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), f.c.Now()),
-			Err:        f.errorf("fetch", statusError(resp)),
+			Err:        fmt.Errorf("feed %q: %w", f.cfg.Name, statusError(resp)),
 		}
 	case code == http.StatusUnauthorized, code == http.StatusForbidden:
 		return response{}, f.errorf("fetch", core.Permanent(fmt.Errorf("%w: %w", core.ErrUnauthorized, statusError(resp))))

@@ -292,6 +292,7 @@ func (s *Spec) ValidateRequest(tb testing.TB, r *http.Request, body []byte) {
 	}
 	body = s.renameJSON(body)
 	clone := r.Clone(context.Background())
+	clone.URL.RawQuery = bracketArrays(route, clone.URL.Query()).Encode()
 	clone.Body = io.NopCloser(bytes.NewReader(body))
 	clone.ContentLength = int64(len(body))
 	clone.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -310,6 +311,24 @@ func (s *Spec) ValidateRequest(tb testing.TB, r *http.Request, body []byte) {
 		tb.Errorf("spectest %s: request %s %s does not fit the document:\n%v", s.name, r.Method, r.URL.RequestURI(), err)
 	}
 	s.checkQueryDeclared(tb, route, input)
+}
+
+// bracketArrays reads the Rails convention name[]=a&name[]=b (Mastodon's,
+// for one) as the array parameter name the document declares.
+func bracketArrays(route *routers.Route, q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		if base, ok := strings.CutSuffix(k, "[]"); ok && declaresQuery(route, base) && !declaresQuery(route, k) {
+			k = base
+		}
+		out[k] = append(out[k], vs...)
+	}
+	return out
+}
+
+func declaresQuery(route *routers.Route, name string) bool {
+	return route.Operation.Parameters.GetByInAndName(openapi3.ParameterInQuery, name) != nil ||
+		route.PathItem.Parameters.GetByInAndName(openapi3.ParameterInQuery, name) != nil
 }
 
 func (s *Spec) checkQueryDeclared(tb testing.TB, route *routers.Route, input *openapi3filter.RequestValidationInput) {

@@ -60,6 +60,8 @@ func TestSpec_ValidateRequest(t *testing.T) {
 	}{
 		{name: "OK", method: "GET", target: "/v1/items/42?fields=name,price", auth: "Bearer abc"},
 		{name: "OKLiteralPathWins", method: "GET", target: "/v1/items/mine", auth: "Bearer abc"},
+		{name: "OKBracketArray", method: "GET", target: "/v1/items/mine?kinds[]=pen&kinds[]=ink", auth: "Bearer abc"},
+		{name: "ErrBracketArrayValue", method: "GET", target: "/v1/items/mine?kinds[]=pen&kinds[]=paper", auth: "Bearer abc", want: []string{"kinds", "paper"}},
 		{name: "OKOAuth1", method: "POST", target: "/v1/orders", ctype: "application/json", body: `{"item_id":"42"}`,
 			auth: `OAuth oauth_consumer_key="k", oauth_nonce="n", oauth_signature="s", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_token="t", oauth_version="1.0"`},
 		{name: "OKParamFrom", method: "GET", target: "/v1/items/42?item.fields=old_tags", auth: "Bearer abc"},
@@ -296,6 +298,20 @@ func (r *skipRecorder) Skip(args ...any) {
 func (r *skipRecorder) Fatal(args ...any) {
 	*r.failed = true
 	panic("fatal")
+}
+
+// A Mastodon-style request checks out against the Mastodon document.
+func TestSpec_ValidateRequest_mastodon(t *testing.T) {
+	spec := Load(t, "mastodon/openapi.json")
+	r := httptest.NewRequest("GET", "/api/v1/notifications?types[]=mention&limit=40&since_id=1099", nil)
+	r.Header.Set("Authorization", "Bearer token")
+	spec.ValidateRequest(t, r, nil)
+
+	bad := httptest.NewRequest("GET", "/api/v1/notifications?types[]=shouting", nil)
+	bad.Header.Set("Authorization", "Bearer token")
+	rec := &recorder{TB: t}
+	spec.ValidateRequest(rec, bad, nil)
+	wantErrs(t, rec, "types")
 }
 
 // The real documents load and route; this is what the connectors rely on.

@@ -12,6 +12,8 @@ import (
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/connector/mastodon"
+	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/listen"
@@ -90,9 +92,13 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval.D()})
 	}
 	if cfg.Sources.X.Enabled {
-		if err := c.addX(cfg, hc, logger); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, c.addX(cfg, hc, logger))
+	}
+	if cfg.Sources.Mastodon.Enabled {
+		errs = append(errs, c.addMastodon(cfg, hc, logger))
+	}
+	if cfg.Sources.RSS.Enabled {
+		errs = append(errs, c.addRSS(cfg, hc, logger))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -134,6 +140,57 @@ func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logg
 	}
 	c.repliers[core.PlatformX] = client
 	c.checks = append(c.checks, check{name: "x", run: client.Check})
+	return nil
+}
+
+func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
+	mc, b := cfg.Sources.Mastodon, cfg.Brand
+	var tags, searches []string
+	if mc.Hashtags.Enabled {
+		tags = mc.Hashtags.List
+	}
+	if mc.Search.Enabled {
+		searches = b.Keywords
+	}
+	client, err := mastodon.New(mastodon.Config{
+		Server: mc.Server, AccessToken: mc.AccessToken.Reveal(),
+		Mentions: mc.Notifications.Enabled, MentionsInterval: mc.Notifications.Interval.D(),
+		Hashtags: tags, HashtagInterval: mc.Hashtags.Interval.D(),
+		Searches: searches, SearchInterval: mc.Search.Interval.D(),
+		ReplyVisibility: mc.ReplyVisibility, OwnAccounts: b.Handles.Mastodon,
+		Timeout: mc.Timeout.D(), UserAgent: userAgent(),
+	}, hc, logger)
+	if err != nil {
+		return fmt.Errorf("sources.mastodon: %w", err)
+	}
+	for _, s := range client.Streams() {
+		c.sources = append(c.sources, listen.SourceSpec{Name: s.Name(), Source: s, Interval: s.Interval(),
+			Scoped: s.Scoped()})
+	}
+	c.repliers[core.PlatformMastodon] = client
+	c.checks = append(c.checks, check{name: "mastodon", run: client.Check})
+	return nil
+}
+
+func (c *connectors) addRSS(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
+	rc := cfg.Sources.RSS
+	feeds := make([]rss.FeedConfig, 0, len(rc.Feeds))
+	for _, f := range rc.Feeds {
+		feeds = append(feeds, rss.FeedConfig{Name: f.Name, URL: f.URL, Interval: f.Interval.D()})
+	}
+	ua := rc.UserAgent
+	if ua == "" {
+		ua = userAgent()
+	}
+	client, err := rss.New(rss.Config{Feeds: feeds, Interval: cfg.Listen.PollInterval.D(), Timeout: rc.Timeout.D(), UserAgent: ua}, hc, logger)
+	if err != nil {
+		return fmt.Errorf("sources.rss: %w", err)
+	}
+	for _, f := range client.Feeds() {
+		c.sources = append(c.sources, listen.SourceSpec{Name: f.Name(), Source: f, Interval: f.Interval()})
+	}
+	c.repliers[core.PlatformRSS] = client
+	c.checks = append(c.checks, check{name: "rss", run: client.Check})
 	return nil
 }
 

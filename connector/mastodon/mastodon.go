@@ -90,7 +90,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 
 	if cfg.Mentions {
 		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/mentions", interval: cfg.MentionsInterval,
-			limit: min(cfg.PageSize*2, 80), page: c.mentionsPage})
+			limit: min(cfg.PageSize*2, 80), page: c.mentionsPage, scoped: true})
 	}
 	for _, tag := range cfg.Hashtags {
 		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/tag/" + tag, interval: cfg.HashtagInterval,

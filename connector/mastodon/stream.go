@@ -25,6 +25,7 @@ type Stream struct {
 	// needsOwn: the stream can contain the brand's own posts, so the
 	// account of the token must be known before converting.
 	needsOwn bool
+	scoped   bool
 }
 
 // item is one entry of a page: its ID orders the stream (a notification's
@@ -39,6 +40,10 @@ func (s *Stream) Name() string { return s.name }
 
 // Interval is how often the stream wants to be polled.
 func (s *Stream) Interval() time.Duration { return s.interval }
+
+// Scoped reports whether every post of the stream addresses the brand (the
+// mentions stream), so no keyword filter applies to it.
+func (s *Stream) Scoped() bool { return s.scoped }
 
 // cursorVersion changes when the cursor's meaning does; an older cursor is
 // then read as empty.

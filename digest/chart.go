@@ -77,7 +77,8 @@ func Chart(days []DayLabels) ([]byte, error) {
 	for i := range days {
 		top = max(top, int(below.BarHeight(i)))
 	}
-	p.Y.Min, p.Y.Max = 0, math.Max(1, float64(top)*1.15)
+	// Headroom for the legend above the tallest bar.
+	p.Y.Min, p.Y.Max = 0, math.Max(1, float64(top)*1.3+1)
 	p.Legend.Top, p.Legend.Left = true, true
 
 	names := make([]string, len(days))

@@ -97,12 +97,22 @@ func (d *Digester) SetClock(now func() time.Time, after func(time.Duration) <-ch
 // Location is the operator's zone, whose calendar days digests cover.
 func (d *Digester) Location() *time.Location { return d.loc }
 
-// Day returns the local calendar day named by t's date (in t's own
-// location) as midnight in the operator's zone. Callers that parsed
-// "2026-11-22" get 22 November whatever zone they parsed it in.
+// Day returns the operator's local calendar day that the instant t falls
+// in, as its midnight. Day(time.Now()) is today in the operator's zone,
+// whatever the host's zone.
 func (d *Digester) Day(t time.Time) time.Time {
-	y, m, dd := t.Date()
+	y, m, dd := t.In(d.loc).Date()
 	return time.Date(y, m, dd, 0, 0, 0, 0, d.loc)
+}
+
+// ParseDay reads a day written YYYY-MM-DD (shenava digest -date) as that
+// calendar day in the operator's zone.
+func (d *Digester) ParseDay(s string) (time.Time, error) {
+	t, err := time.ParseInLocation(store.DayFormat, s, d.loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("digest: day %q: want YYYY-MM-DD: %w", s, core.ErrInvalid)
+	}
+	return t, nil
 }
 
 // Yesterday is the local day before the one t falls on in the operator's
@@ -112,8 +122,9 @@ func (d *Digester) Yesterday(t time.Time) time.Time {
 }
 
 // Digest computes and renders one day's digest: the text in the configured
-// language and the PNG chart of the 14 days ending with it. The day is
-// day's calendar date (see Day). A day still under way is reported so far.
+// language and the PNG chart of the 14 days ending with it. The day is the
+// operator's local day that the instant day falls in (see Day and
+// ParseDay); a day still under way is reported so far.
 func (d *Digester) Digest(ctx context.Context, day time.Time) (text string, chart []byte, err error) {
 	f, err := d.Figures(ctx, day)
 	if err != nil {

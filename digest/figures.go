@@ -120,7 +120,8 @@ type DayLabels struct {
 	Negative, Neutral, Positive int
 }
 
-// Figures reads one day's figures (the day is day's calendar date, see Day).
+// Figures reads one day's figures (the day is the local day the instant
+// day falls in, see Day).
 func (d *Digester) Figures(ctx context.Context, day time.Time) (Figures, error) {
 	start := d.Day(day)
 	end := start.AddDate(0, 0, 1)

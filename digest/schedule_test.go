@@ -346,3 +346,32 @@ func TestDigester_Run_NoSender(t *testing.T) {
 		t.Fatalf("Run without a sender=%v, want ErrNoSender", err)
 	}
 }
+
+func TestDigester_Day(t *testing.T) {
+	d := MustNew(t, MustOpenStore(t), Config{}, nil, asOf)
+	tests := []struct {
+		name string
+		in   time.Time
+		want string
+	}{
+		// 22:30 UTC on the 22nd is 02:00 on the 23rd in Tehran.
+		{"InstantUTC", time.Date(2026, 11, 22, 22, 30, 0, 0, time.UTC), "2026-11-23"},
+		{"InstantTehran", time.Date(2026, 11, 22, 23, 59, 0, 0, tehran), "2026-11-22"},
+		{"LosAngelesEvening", time.Date(2026, 11, 22, 20, 0, 0, 0, mustLoad("America/Los_Angeles")), "2026-11-23"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := d.Day(tt.in)
+			if got.Format("2006-01-02") != tt.want || got.Location().String() != "Asia/Tehran" || got.Hour() != 0 {
+				t.Fatalf("Day(%s)=%s, want midnight %s in Tehran", tt.in, got, tt.want)
+			}
+		})
+	}
+	day, err := d.ParseDay("2026-11-22")
+	if err != nil || !day.Equal(theDay) {
+		t.Fatalf("ParseDay=%s,%v, want %s", day, err, theDay)
+	}
+	if _, err := d.ParseDay("22/11/2026"); err == nil {
+		t.Fatal("ParseDay accepted 22/11/2026")
+	}
+}

@@ -22,7 +22,7 @@ const (
 	DefaultSendTimeout    = 2 * time.Minute
 
 	// maxTop bounds the lists, so the digest fits one Telegram message.
-	maxTop = 20
+	maxTop = 10
 )
 
 // Config says when the digest goes out and what it shows. Zero fields take

@@ -59,6 +59,9 @@ type Config struct {
 	// SendTimeout bounds one delivery; a delivery under way when shutdown
 	// begins is given this long to finish. YAML: digest.send_timeout.
 	SendTimeout time.Duration
+	// NoChart leaves the 14-day chart out: the digest goes as text only.
+	// YAML: digest.chart (false).
+	NoChart bool
 }
 
 func (c Config) withDefaults() Config {

@@ -122,7 +122,8 @@ func (d *Digester) Yesterday(t time.Time) time.Time {
 }
 
 // Digest computes and renders one day's digest: the text in the configured
-// language and the PNG chart of the 14 days ending with it. The day is the
+// language and the PNG chart of the 14 days ending with it (nil when the
+// chart is turned off). The day is the
 // operator's local day that the instant day falls in (see Day and
 // ParseDay); a day still under way is reported so far.
 func (d *Digester) Digest(ctx context.Context, day time.Time) (text string, chart []byte, err error) {
@@ -130,9 +131,10 @@ func (d *Digester) Digest(ctx context.Context, day time.Time) (text string, char
 	if err != nil {
 		return "", nil, err
 	}
-	chart, err = Chart(f.History)
-	if err != nil {
-		return "", nil, fmt.Errorf("digest: chart: %w", err)
+	if !d.cfg.NoChart {
+		if chart, err = Chart(f.History); err != nil {
+			return "", nil, fmt.Errorf("digest: chart: %w", err)
+		}
 	}
 	return render(f, d.loc10n), chart, nil
 }

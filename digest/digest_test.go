@@ -141,6 +141,14 @@ func TestDigester_Digest_EmptyDay(t *testing.T) {
 	}
 }
 
+func TestDigester_Digest_NoChart(t *testing.T) {
+	d := MustNew(t, MustOpenStore(t), Config{Lang: "en", NoChart: true}, nil, asOf)
+	text, chart, err := d.Digest(ctx, theDay)
+	if err != nil || chart != nil || text == "" {
+		t.Fatalf("Digest with the chart off=%d bytes of chart, %d of text, %v; want text only", len(chart), len(text), err)
+	}
+}
+
 func TestNew_ZoneMismatch(t *testing.T) {
 	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{})
 	if err != nil {

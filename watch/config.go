@@ -15,6 +15,9 @@ const (
 	DefaultLang     = "fa"
 	DefaultK        = 3.0
 	DefaultMinCount = 5
+	// DefaultBaselineDays is how many days of the same hour a spike is
+	// measured against.
+	DefaultBaselineDays = 7
 	DefaultTerms    = 5
 	DefaultSamples  = 3
 )
@@ -52,6 +55,9 @@ type SpikeConfig struct {
 	// MinCount is the fewest negative mentions in an hour that can be a
 	// spike. YAML: spike.min_count.
 	MinCount int
+	// BaselineDays is how many days of the same hour a spike is measured
+	// against. YAML: spike.baseline_days.
+	BaselineDays int
 	// Terms is how many top terms the alert lists. YAML: spike.top_terms.
 	Terms int
 	// Samples is how many sample mentions the alert quotes.
@@ -72,9 +78,6 @@ type SLAConfig struct {
 	RemindAfter []time.Duration
 }
 
-// BaselineDays is how many days of the same hour a spike is measured
-// against.
-const BaselineDays = 7
 
 func (c Config) withDefaults() Config {
 	if c.Interval == 0 {
@@ -91,6 +94,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Spike.MinCount == 0 {
 		c.Spike.MinCount = DefaultMinCount
+	}
+	if c.Spike.BaselineDays == 0 {
+		c.Spike.BaselineDays = DefaultBaselineDays
 	}
 	if c.Spike.Terms == 0 {
 		c.Spike.Terms = DefaultTerms
@@ -122,6 +128,9 @@ func (c Config) Validate() error {
 	}
 	if c.Spike.MinCount < 1 {
 		errs = append(errs, fmt.Errorf("spike.min_count %d: want at least 1", c.Spike.MinCount))
+	}
+	if c.Spike.BaselineDays < 1 || c.Spike.BaselineDays > 28 {
+		errs = append(errs, fmt.Errorf("spike.baseline_days %d: want 1 to 28", c.Spike.BaselineDays))
 	}
 	if c.Spike.Terms < 0 || c.Spike.Terms > 20 {
 		errs = append(errs, fmt.Errorf("spike.top_terms %d: want 1 to 20", c.Spike.Terms))

@@ -91,20 +91,21 @@ func (w *Watcher) CheckSpike(ctx context.Context) ([]core.Action, error) {
 func spikeKey(hour time.Time) string { return "spike:" + hour.UTC().Format("2006-01-02T15Z") }
 
 // hourStats returns the last lookbackHours hours, ending with cur, each
-// with its baseline: the same hour on each of the BaselineDays days before,
+// with its baseline: the same hour on each of the Spike.BaselineDays days before,
 // hours without mentions counting as 0.
 func (w *Watcher) hourStats(ctx context.Context, cur time.Time) ([]hourStat, error) {
 	first := cur.Add(-(lookbackHours - 1) * time.Hour)
-	from := first.Add(-BaselineDays * 24 * time.Hour)
+	days := w.cfg.Spike.BaselineDays
+	from := first.Add(-time.Duration(days) * 24 * time.Hour)
 	counts, err := w.st.HourlyCounts(ctx, core.LabelNegative, from, cur.Add(time.Hour))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]hourStat, lookbackHours)
 	for i := range out {
-		idx := BaselineDays*24 + i
-		base := make([]float64, BaselineDays)
-		for d := range BaselineDays {
+		idx := days*24 + i
+		base := make([]float64, days)
+		for d := range days {
 			base[d] = float64(counts[idx-(d+1)*24])
 		}
 		mean, std := meanStd(base)

@@ -45,6 +45,7 @@ type Metrics struct {
 	rateSeconds *prometheus.CounterVec
 	actions     *prometheus.CounterVec
 	actionDur   *prometheus.HistogramVec
+	tgErrors    *prometheus.CounterVec
 
 	mu      sync.Mutex
 	sources map[string]*sourceHealth
@@ -82,8 +83,10 @@ func New(outbox OutboxReader) *Metrics {
 		Help: "Outbox executions (alerts, replies, thank-yous, notices) by kind and result."}, []string{"kind", "result"})
 	m.actionDur = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "shenava_outbox_execution_seconds",
 		Help: "Time one outbox execution took.", Buckets: prometheus.DefBuckets}, []string{"kind"})
+	m.tgErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "shenava_telegram_errors_total",
+		Help: "Failed Bot API calls by method and kind of failure."}, []string{"method", "kind"})
 	for _, c := range []prometheus.Collector{m.polls, m.pollErrors, m.ingested, m.dropped, m.analyze,
-		m.rateWaits, m.rateSeconds, m.actions, m.actionDur} {
+		m.rateWaits, m.rateSeconds, m.actions, m.actionDur, m.tgErrors} {
 		f(c)
 	}
 	if outbox != nil {
@@ -164,6 +167,9 @@ func (m *Metrics) ActionDone(kind core.ActionKind, err error, d time.Duration) {
 	m.actions.WithLabelValues(string(kind), result).Inc()
 	m.actionDur.WithLabelValues(string(kind)).Observe(d.Seconds())
 }
+
+// TelegramError implements bot.Metrics.
+func (m *Metrics) TelegramError(method, kind string) { m.tgErrors.WithLabelValues(method, kind).Inc() }
 
 // outboxCollector reads the outbox at scrape time.
 type outboxCollector struct {

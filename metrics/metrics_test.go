@@ -35,6 +35,7 @@ func TestServer(t *testing.T) {
 	m.Analyzed(30 * time.Microsecond)
 	m.ActionDone(core.ActionAlert, nil, 200*time.Millisecond)
 	m.ActionDone(core.ActionReplyPublic, errors.New("HTTP 502"), time.Second)
+	m.TelegramError("sendMessage", "rate_limited")
 
 	srv, err := Listen("127.0.0.1:0", m.Handler(ob), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -59,6 +60,7 @@ func TestServer(t *testing.T) {
 		`shenava_rate_limit_wait_seconds_total{source="rss/news"} 60`,
 		`shenava_outbox_executions_total{kind="reply_public",result="error"} 1`,
 		`shenava_outbox_pending 3`,
+		`shenava_telegram_errors_total{kind="rate_limited",method="sendMessage"} 1`,
 		`shenava_outbox_oldest_pending_seconds 90`,
 		`shenava_classification_seconds_count 1`,
 		`go_goroutines`,

@@ -47,7 +47,7 @@ func TestNormalize(t *testing.T) {
 func TestTokenize_Negation(t *testing.T) {
 	tests := []struct {
 		name, in string
-		want string // words in a negation scope, space-separated
+		want     string // words in a negation scope, space-separated
 	}{
 		{"EnglishNot", "this is not good at all. love it", "good at all"},
 		{"EnglishContraction", "I don't like the new update", "like the new update"},

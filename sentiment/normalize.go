@@ -368,12 +368,12 @@ func isRefURL(c string) bool {
 // belong to the word before, and the verb prefixes that belong to the word
 // after.
 var (
-	faSuffixes = map[string]bool{
+	affixSuffixes = map[string]bool{
 		"ها": true, "های": true, "هایی": true, "هام": true, "هات": true, "هاش": true,
 		"هامون": true, "هاتون": true, "هاشون": true, "تر": true, "ترین": true,
 		"ام": true, "اند": true, "ایم": true, "اید": true,
 	}
-	faPrefixes = map[string]bool{"می": true, "نمی": true}
+	affixPrefixes = map[string]bool{"می": true, "نمی": true}
 )
 
 // joinAffixes joins Persian verb prefixes and suffixes written apart.
@@ -382,11 +382,11 @@ func joinAffixes(toks []token) []token {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind == tWord && t.arabic && !t.part {
-			if faPrefixes[t.text] && i+1 < len(toks) && toks[i+1].kind == tWord && toks[i+1].arabic && !toks[i+1].part {
+			if affixPrefixes[t.text] && i+1 < len(toks) && toks[i+1].kind == tWord && toks[i+1].arabic && !toks[i+1].part {
 				toks[i+1].text = t.text + toks[i+1].text
 				continue
 			}
-			if faSuffixes[t.text] && len(out) > 0 {
+			if affixSuffixes[t.text] && len(out) > 0 {
 				p := &out[len(out)-1]
 				if p.kind == tWord && p.arabic && !p.part {
 					p.text += t.text

@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -67,7 +68,7 @@ func Normalize(text string) string {
 // tokenize folds text and splits it into tokens, joins Persian affixes and
 // marks negation scopes.
 func tokenize(text string) []token {
-	s := fold(text, true)
+	s := fold(unescape(text), true)
 	toks := make([]token, 0, len(s)/4+1)
 	for len(s) > 0 {
 		i := strings.IndexByte(s, ' ')
@@ -397,4 +398,67 @@ func joinAffixes(toks []token) []token {
 		out = append(out, t)
 	}
 	return out
+}
+
+// unescape decodes the escapes that reach social text from APIs and
+// exports: HTML entities (&amp; &lt; &gt; &quot; &#39; &#NNN; &nbsp;) and
+// literal \uXXXX sequences.
+func unescape(s string) string {
+	if !strings.Contains(s, "&") && !strings.Contains(s, "\\u") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '&' {
+			if j := strings.IndexByte(s[i:min(len(s), i+10)], ';'); j > 1 {
+				if r, ok := entity(s[i+1 : i+j]); ok {
+					b.WriteRune(r)
+					i += j + 1
+					continue
+				}
+			}
+		}
+		if c == '\\' && i+6 <= len(s) && s[i+1] == 'u' {
+			if v, err := strconv.ParseUint(s[i+2:i+6], 16, 32); err == nil {
+				b.WriteRune(rune(v))
+				i += 6
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+func entity(name string) (rune, bool) {
+	switch name {
+	case "amp":
+		return '&', true
+	case "lt":
+		return '<', true
+	case "gt":
+		return '>', true
+	case "quot":
+		return '"', true
+	case "apos", "#39":
+		return '\'', true
+	case "nbsp":
+		return ' ', true
+	}
+	if len(name) > 1 && name[0] == '#' {
+		var v uint64
+		var err error
+		if name[1] == 'x' || name[1] == 'X' {
+			v, err = strconv.ParseUint(name[2:], 16, 32)
+		} else {
+			v, err = strconv.ParseUint(name[1:], 10, 32)
+		}
+		if err == nil && v > 0 && v <= unicode.MaxRune {
+			return rune(v), true
+		}
+	}
+	return 0, false
 }

@@ -30,7 +30,11 @@ type command struct {
 }
 
 func commands() map[string]command {
-	return map[string]command{}
+	return map[string]command{
+		"classify": classifyCommand(),
+		"eval":     evalCommand(),
+		"train":    trainCommand(),
+	}
 }
 
 func main() {

@@ -172,3 +172,10 @@ func FuzzTransliterate(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkTransliterate(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for i := 0; b.Loop(); i++ {
+		Transliterate(sentences[i%len(sentences)], r)
+	}
+}

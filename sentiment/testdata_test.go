@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -77,6 +78,9 @@ func readDataFile(t *testing.T, f dataFile) []dataRow {
 		if !slices.Contains(f.langs, r["lang"]) {
 			t.Errorf("%s: lang %q, want one of %q", r["line"], r["lang"], f.langs)
 		}
+		if arabic := hasArabicLetter(r["text"]); arabic != (r["lang"] == "fa") {
+			t.Errorf("%s: lang %s but Persian script present = %v", r["line"], r["lang"], arabic)
+		}
 		rows = append(rows, r)
 	}
 	if err := sc.Err(); err != nil {
@@ -92,6 +96,15 @@ func lineRef(path string, n int) string {
 	return path + ":" + strconv.Itoa(n)
 }
 
+func hasArabicLetter(s string) bool {
+	for _, c := range s {
+		if unicode.Is(unicode.Arabic, c) && unicode.IsLetter(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // dedupKey is a text with case, ZWNJ and runs of white space folded, so
 // that copies differing only in those count as one.
 func dedupKey(s string) string {
@@ -101,6 +114,12 @@ func dedupKey(s string) string {
 
 var (
 	finglishTest = dataFile{"testdata/finglish/test.tsv", []string{"label", "lang", "text"}, 300, []string{"fi"}}
+	referralCols = []string{"referral", "lang", "label", "text"}
+	referralTr   = dataFile{"testdata/referral/train.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
+	referralTe   = dataFile{"testdata/referral/test.tsv", referralCols, 300, []string{"fa", "en", "fi"}}
+	brandCols    = []string{"label", "lang", "referral", "text"}
+	brandDev     = dataFile{"testdata/brand/dev.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
+	brandTest    = dataFile{"testdata/brand/test.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -110,6 +129,10 @@ func TestDataFiles(t *testing.T) {
 	}
 	splits := []split{
 		{finglishTest, true},
+		{referralTr, false},
+		{referralTe, true},
+		{brandDev, false},
+		{brandTest, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -126,6 +149,38 @@ func TestDataFiles(t *testing.T) {
 			checkBalance(t, s.file, rows)
 		})
 	}
+}
+
+// Each pair of splits is written about different fictional brands, so no
+// family of posts can sit in both: a row naming a brand of the other split
+// breaks the split rule. Referral train and brand dev share one set of
+// brands; referral test and the Finglish test a second; brand test a third.
+func TestSplitBrands(t *testing.T) {
+	var (
+		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
+			"بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}
+		referralTestBrands = []string{"kalamarket", "foodino", "hamrahnet", "cafe lahze", "cafelahze", "pardakhtyar",
+			"کالامارکت", "فودینو", "همراه‌نت", "کافه لحظه", "پرداختیار"}
+		brandTestBrands = []string{"zanbil", "sofreh", "radnet", "cafe sahar", "cafesahar", "pooldan",
+			"زنبیل", "سفره", "رادنت", "کافه سحر", "پولدان"}
+	)
+	check := func(f dataFile, banned ...[]string) {
+		for _, r := range readDataFile(t, f) {
+			text := strings.ToLower(r["text"])
+			for _, bs := range banned {
+				for _, b := range bs {
+					if strings.Contains(text, b) {
+						t.Errorf("%s: names %q, a brand of another split", r["line"], b)
+					}
+				}
+			}
+		}
+	}
+	check(referralTr, referralTestBrands, brandTestBrands)
+	check(brandDev, referralTestBrands, brandTestBrands)
+	check(referralTe, tuneBrands)
+	check(finglishTest, tuneBrands)
+	check(brandTest, tuneBrands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

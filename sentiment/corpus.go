@@ -30,6 +30,12 @@ type Corpus struct {
 	// Dev marks a development split: used to calibrate and to report
 	// progress, never to fit weights.
 	Dev bool
+	// Weak marks weakly labelled sets: trained on, but never used to
+	// calibrate or tune the decision biases.
+	Weak bool
+	// Drop lists labels whose rows are left out (weak labels that mean
+	// something else, e.g. Digikala's "no idea" is not "neutral").
+	Drop []string
 	// DevShare holds out this share of the rows (chosen by a hash of the
 	// text) as development data.
 	DevShare float64
@@ -69,11 +75,11 @@ func DefaultCorpora() []Corpus {
 			License: nc},
 		{Name: "parsinlu-sentiment/dev", Path: "sentiment/parsinlu-sentiment/dev.tsv", Lang: "fa", Dev: true, License: nc},
 		{Name: "digikala-comments-weak", Path: "sentiment/digikala-comments-weak/all.tsv", Lang: "fa", Weight: 0.25, Finglish: 0.5,
-			License: "unknown (research use)", DevShare: 0.1},
+			License: "unknown (research use)", DevShare: 0.1, Weak: true},
 		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3,
 			License: "Shenava's own (same licence as the code)", Commercial: true, DevShare: 0.3},
 		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1,
-			License: "Shenava's own (same licence as the code)", Commercial: true},
+			License: "Shenava's own (same licence as the code)", Commercial: true, DevShare: 0.25},
 	}
 }
 

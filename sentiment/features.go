@@ -63,9 +63,6 @@ type featureConfig struct {
 	CharScale  float32 // multiplier of the L2-normalised character group
 	LexScale   float32 // multiplier of lexicon features
 	MaxWordLen uint8   // longer words get no character n-grams
-	// NoWords leaves out word unigrams and bigrams (used to train the
-	// character block of an ensemble on its own).
-	NoWords bool `json:",omitempty"`
 }
 
 // textStats are facts about the raw text that folding loses.
@@ -144,6 +141,12 @@ func rawStats(text string) textStats {
 type featurizer struct {
 	cfg featureConfig
 	lex lexicon
+	// starts are the first words of the lexicon's phrases.
+	starts map[string]bool
+}
+
+func newFeaturizer(cfg featureConfig, lex lexicon) featurizer {
+	return featurizer{cfg: cfg, lex: lex, starts: lex.phraseStarts()}
 }
 
 // extract appends the features of one text to out. lang is the detected (or,
@@ -157,9 +160,6 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 	var prev2 uint64
 	havePrev2 := false
 	for _, t := range toks {
-		if fz.cfg.NoWords {
-			break
-		}
 		switch t.kind {
 		case tPunct:
 			if t.text == "," || t.text == "." || t.text == ";" || t.text == ":" {
@@ -321,7 +321,7 @@ func (fz *featurizer) lexFeatures(toks []token, out []feat) []feat {
 		}
 		pos := i
 		v, ok := float32(0), false
-		if i+1 < len(toks) && toks[i+1].kind == tWord {
+		if i+1 < len(toks) && toks[i+1].kind == tWord && fz.starts[t.text] {
 			v, ok = fz.lex.lookup(t.text, toks[i+1].text)
 			if ok {
 				i++

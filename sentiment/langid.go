@@ -119,7 +119,21 @@ var (
 		awesome via rt via tonight night morning week first last still even only also back
 		after before our than then because cause too much many some any every people world
 		let's let go come take give say said look way well right oh ok okay yeah hey hi
-		customer service flight bag hour hours delayed cancelled help`)
+		customer service flight bag hour hours delayed cancelled help may friday sunday saturday
+		game monday thursday watch off show next big down tuesday over wait gonna live wednesday
+		play win hope watching i'll season he's birthday better again coming work into ever
+		tickets against black miss since year album news start free home two movie run you're
+		school that's sure made team top place party video says excited anyone being getting life
+		thing weekend end playing open ready most until i've didn't super might looking check
+		which song saw shit other music went another old everyone days guys long comes brother
+		through little meet remember already c'mon god house doesn't wanna always event years
+		fans while yet left beat round band city looks feel half join price though doing someone
+		buy tell done away something find seen both call family fight keep around hit we're put
+		class thought won't actually face gets talk times final pretty early isn't fuck guy part
+		during seeing bring read won makes try wish friends support maybe nice true starting girl
+		stop lead mean having things probably finally heard hear forward dog watched episode till
+		dead came few believe late lot must starts there's head tour chance deal soon break under
+		baby fan beautiful cute hello thank thanks fucking another stupid`)
 	fiCommon = wordSet(`kheili kheyli khaili khili khyli khoob khub khob khobe khoobe khube mersi merci
 		mamnoon mamnun mamnoonam chera chon vali valy ama amma hamin dige digeh alan alaan shoma
 		ina una inja unja chi chie chiye salam slm khodafez ke ro az ba baraye bara age mage

@@ -2,7 +2,9 @@ package sentiment
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,12 +20,31 @@ type lexicon map[string]float32
 
 // lookup returns the polarity of the phrase a b (when b != "") or word a.
 func (l lexicon) lookup(a, b string) (float32, bool) {
-	if b != "" {
-		v, ok := l[a+" "+b]
+	if b == "" {
+		v, ok := l[a]
 		return v, ok
 	}
-	v, ok := l[a]
+	var buf [128]byte
+	if len(a)+1+len(b) > len(buf) {
+		return 0, false
+	}
+	n := copy(buf[:], a)
+	buf[n] = ' '
+	n++
+	n += copy(buf[n:], b)
+	v, ok := l[string(buf[:n])] // no allocation for a map index
 	return v, ok
+}
+
+// phraseStarts returns the first words of the lexicon's two-word phrases.
+func (l lexicon) phraseStarts() map[string]bool {
+	m := map[string]bool{}
+	for k := range l {
+		if a, _, ok := strings.Cut(k, " "); ok {
+			m[a] = true
+		}
+	}
+	return m
 }
 
 // LexiconSource names one lexicon file set, its licence and whether that
@@ -50,7 +71,9 @@ func Lexicons() []LexiconSource {
 // buildLexicons reads the chosen lexicons and returns the merged table: the
 // mean of every source's value for a phrase, keyed by its normalised form.
 // Persian entries are also added in Finglish spellings.
-func buildLexicons(root string, srcs []LexiconSource) (lexicon, error) {
+// A lexicon whose files are missing is skipped (and logged); the names of
+// the lexicons read are returned.
+func buildLexicons(root string, srcs []LexiconSource, logf func(string, ...any)) (lexicon, []string, error) {
 	type acc struct {
 		sum float64
 		n   int
@@ -81,10 +104,16 @@ func buildLexicons(root string, srcs []LexiconSource) (lexicon, error) {
 			fa = append(fa, phrase)
 		}
 	}
+	var used []string
 	for _, s := range srcs {
 		if err := s.load(root, add); err != nil {
-			return nil, fmt.Errorf("lexicon %s: %w", s.Name, err)
+			if errors.Is(err, fs.ErrNotExist) {
+				logf("lexicon %s: skipped (%v)", s.Name, err)
+				continue
+			}
+			return nil, nil, fmt.Errorf("lexicon %s: %w", s.Name, err)
 		}
+		used = append(used, s.Name)
 	}
 	// Finglish spellings of the Persian entries: the most common spelling
 	// and two sampled ones, with a fixed seed.
@@ -126,7 +155,7 @@ func buildLexicons(root string, srcs []LexiconSource) (lexicon, error) {
 			lex[w] = float32(clamp(fi[w], -1, 1))
 		}
 	}
-	return lex, nil
+	return lex, used, nil
 }
 
 // faKeyOf is the lexicon key of a Persian phrase.

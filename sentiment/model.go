@@ -53,6 +53,8 @@ type modelHeader struct {
 	RefBias float64 `json:"ref_bias"`
 	// FiThreshold is the Finglish probability above which Latin text is fi.
 	FiThreshold float64 `json:"fi_threshold"`
+	// Lexicons names the lexicons the features use.
+	Lexicons []string `json:"lexicons"`
 	// Corpora lists the training sets and their row counts.
 	Corpora []corpusSummary `json:"corpora"`
 }
@@ -107,8 +109,8 @@ func Decode(b []byte) (*Model, error) {
 	if r.Len() != 0 {
 		return nil, fmt.Errorf("sentiment: decode model: %d trailing bytes: %w", r.Len(), errBadModel)
 	}
-	m.sentFz = featurizer{cfg: m.hdr.Sent, lex: lex}
-	m.refFz = featurizer{cfg: m.hdr.Ref, lex: lex}
+	m.sentFz = newFeaturizer(m.hdr.Sent, lex)
+	m.refFz = newFeaturizer(m.hdr.Ref, lex)
 	m.lidFz = featurizer{cfg: m.hdr.Lid}
 	m.refPats = compileRefPatterns()
 	m.lingua = newLingua()
@@ -117,6 +119,13 @@ func Decode(b []byte) (*Model, error) {
 }
 
 var errBadModel = errors.New("not a Shenava sentiment model")
+
+// Prepare loads what the model otherwise loads on first use (lingua-go's
+// language models, about 0.1 s), so that timing and latency measurements
+// see the steady state.
+func (m *Model) Prepare() {
+	m.lingua.DetectLanguageOf("this is a sentence to warm the detector")
+}
 
 // Name is the model version written into every Analysis.
 func (m *Model) Name() string { return m.hdr.Name }
@@ -138,7 +147,7 @@ func (m *Model) Analyze(text string) core.Analysis {
 	a := core.Analysis{Lang: lang, Model: m.hdr.Name}
 	a.Scores = m.scores(toks, st, lang, s)
 	a.Label, _ = a.Scores.Top()
-	a.ReferralScore = m.referral(toks, st, lang, s)
+	a.ReferralScore = m.referral(toks, st, lang, a.Scores, s)
 	a.Referral = a.ReferralScore >= 0.5
 	return a
 }
@@ -147,7 +156,7 @@ func (m *Model) Analyze(text string) core.Analysis {
 func (m *Model) scores(toks []token, st textStats, lang string, s *scratch) core.Scores {
 	s.feats = m.sentFz.extract(toks, st, lang, s.feats[:0])
 	z := s.z[:]
-	m.sent.logits(s.feats, z)
+	m.rawLogits(s, z)
 	b := m.hdr.LangBias[lang]
 	t := m.hdr.Temperature
 	if t <= 0 {
@@ -162,12 +171,29 @@ func (m *Model) scores(toks []token, st textStats, lang string, s *scratch) core
 }
 
 // referral runs the referral classifier and returns P(referral).
-func (m *Model) referral(toks []token, st textStats, lang string, s *scratch) float64 {
-	s.feats = m.refFz.extract(toks, st, lang, s.feats[:0])
-	s.feats = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, s.feats)
+func (m *Model) referral(toks []token, st textStats, lang string, sc core.Scores, s *scratch) float64 {
+	s.feats = m.refFeatures(toks, st, lang, sc, s.feats[:0])
 	z := s.z[:2]
 	m.ref.logits(s.feats, z)
 	return sigmoid(z[1] - z[0] + m.hdr.RefBias)
+}
+
+// rawLogits computes the sentiment logits of s.feats before bias and
+// temperature.
+func (m *Model) rawLogits(s *scratch, z []float64) {
+	m.sent.logits(s.feats, z)
+}
+
+// refFeatures are the referral classifier's features: words, the referral
+// patterns, and the sentiment (referrals are nearly always positive).
+func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []feat) []feat {
+	out = m.refFz.extract(toks, st, lang, out)
+	out = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, out)
+	bits := uint(m.hdr.Ref.Bits)
+	out = append(out,
+		feat{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
+		feat{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
+	return out
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }

@@ -60,9 +60,13 @@ type hyper struct {
 	balance float64
 	// finglishWeight multiplies the weight of transliterated examples.
 	finglishWeight float64
-	// ensemble trains the word block and the character block as two
-	// separate models and averages them (one table, the same features).
-	ensemble bool
+	// onePass skips the second pass on all rows (experiments read the
+	// development scores of the first pass only).
+	onePass bool
+	// refNegShare of the rows without a referral label (public sentiment
+	// sets) are used as referral negatives, with weight refNegWeight,
+	// unless they match a referral pattern.
+	refNegShare, refNegWeight float64
 	// correctionWeight is the weight of a manager's correction.
 	correctionWeight float64
 	// lexicons to use (names from Lexicons()); nil means all allowed.
@@ -84,7 +88,8 @@ func defaultHyper() *hyper {
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},
 		lidSGD:  sgdConfig{Epochs: 2, LR: 0.2, L2: 1e-6, Seed: 44},
 		balance: 0.75, finglishWeight: 0.7, correctionWeight: 3,
-		recallShare: map[string]float64{core.LangEnglish: 1, core.LangPersian: 0.5, core.LangFinglish: 0.5},
+		refNegShare: 0.1, refNegWeight: 0.1,
+		recallShare: map[string]float64{core.LangEnglish: 1},
 	}
 }
 
@@ -109,7 +114,9 @@ type TrainReport struct {
 	Dev map[string]Metrics
 	// RefDev holds referral metrics on development rows with a referral
 	// label.
-	RefDev      PRF
+	RefDev PRF
+	// RefDevBy holds referral metrics per development set.
+	RefDevBy    map[string]PRF
 	Temperature float64
 	Name        string
 	Elapsed     time.Duration
@@ -190,46 +197,57 @@ func Train(ctx context.Context, cfg TrainConfig) ([]byte, *TrainReport, error) {
 		}
 		lexSrcs = append(lexSrcs, l)
 	}
-	lex, err := buildLexicons(cfg.DataRoot, lexSrcs)
+	lex, used, err := buildLexicons(cfg.DataRoot, lexSrcs, logf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sentiment: train: %w", err)
 	}
-	logf("lexicons: %d entries from %s", len(lex), lexNames(lexSrcs))
+	logf("lexicons: %d entries from %s", len(lex), strings.Join(used, ", "))
 
 	m := &Model{
-		sentFz: featurizer{cfg: hp.sent, lex: lex},
-		refFz:  featurizer{cfg: hp.ref, lex: lex},
+		sentFz: newFeaturizer(hp.sent, lex),
+		refFz:  newFeaturizer(hp.ref, lex),
 		lidFz:  featurizer{cfg: hp.lid},
 	}
 	m.hdr.Sent, m.hdr.Ref, m.hdr.Lid = hp.sent, hp.ref, hp.lid
+	m.hdr.Lexicons = used
 	m.refPats = compileRefPatterns()
 	m.hdr.FiThreshold = 0.5
 
-	// 4. Language model: English against Finglish.
+	// 4. First pass, without the development rows: language model,
+	// sentiment, calibration and biases, referral and its threshold.
+	train := func(r row) bool { return !r.dev }
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	m.lid = trainLID(m, rows, hp, logf)
-
-	// 5. Sentiment.
+	m.lid = trainLID(m, rows, train, hp, logf)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	m.sent = trainSentiment(m, rows, hp, logf)
+	m.sent = trainSentiment(m, rows, train, hp, logf)
 	rep := &TrainReport{Corpora: reports, Dev: map[string]Metrics{}}
-	m.hdr.Temperature = calibrate(m, rows)
+	m.hdr.Temperature = calibrate(m, rows, corpora)
 	rep.Temperature = m.hdr.Temperature
 	logf("calibration: temperature %.3f", m.hdr.Temperature)
 	m.hdr.LangBias = tuneBias(m, rows, corpora, hp, logf)
-
-	// 6. Referral.
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	m.ref = trainReferral(m, rows, hp, logf)
-
-	// 7. Development scores.
+	m.ref = trainReferral(m, rows, train, hp, logf)
+	m.hdr.RefBias = tuneRefBias(m, rows, logf)
 	evaluateDev(m, rows, corpora, rep, logf)
+
+	// 5. Second pass: the same settings on all rows but the official
+	// development splits, keeping the first pass's calibration.
+	if !hp.onePass {
+		all := func(r row) bool { return !r.dev || r.corpus >= 0 && !corpora[r.corpus].Dev }
+		logf("second pass: training on the training and held-out rows")
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		m.lid = trainLID(m, rows, all, hp, logf)
+		m.sent = trainSentiment(m, rows, all, hp, logf)
+		m.ref = trainReferral(m, rows, all, hp, logf)
+	}
 
 	for _, r := range reports {
 		m.hdr.Corpora = append(m.hdr.Corpora, corpusSummary{Name: r.Name, Rows: r.Train, Finglish: r.Finglish, Commercial: r.Commercial})
@@ -249,14 +267,6 @@ func Train(ctx context.Context, cfg TrainConfig) ([]byte, *TrainReport, error) {
 	rep.Elapsed = time.Since(start)
 	logf("model %s: %d bytes", m.hdr.Name, len(b))
 	return b, rep, nil
-}
-
-func lexNames(ls []LexiconSource) string {
-	var s []string
-	for _, l := range ls {
-		s = append(s, l.Name)
-	}
-	return strings.Join(s, ", ")
 }
 
 // textKey is the form under which two texts count as the same: the
@@ -337,6 +347,9 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 		}
 		for _, e := range d.Examples {
 			rep.Read++
+			if slices.Contains(c.Drop, string(e.Label)) {
+				continue
+			}
 			k := textKey(e.Text)
 			if k == "" {
 				continue
@@ -481,11 +494,11 @@ func scriptLang(text string) string {
 
 // trainLID trains the English/Finglish classifier on the training rows of
 // both languages, balanced.
-func trainLID(m *Model, rows []row, hp *hyper, logf func(string, ...any)) *linear {
+func trainLID(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
 	var en, fi float64
 	for _, r := range rows {
 		switch {
-		case r.dev:
+		case !use(r):
 		case r.lang == core.LangEnglish:
 			en++
 		case r.lang == core.LangFinglish:
@@ -494,7 +507,7 @@ func trainLID(m *Model, rows []row, hp *hyper, logf func(string, ...any)) *linea
 	}
 	var samples []sample
 	for _, r := range rows {
-		if r.dev || (r.lang != core.LangEnglish && r.lang != core.LangFinglish) {
+		if !use(r) || (r.lang != core.LangEnglish && r.lang != core.LangFinglish) {
 			continue
 		}
 		y, w := 0, 1.0
@@ -514,40 +527,26 @@ func trainLID(m *Model, rows []row, hp *hyper, logf func(string, ...any)) *linea
 	return l
 }
 
-// trainSentiment trains the three-class model on every non-development row.
-func trainSentiment(m *Model, rows []row, hp *hyper, logf func(string, ...any)) *linear {
-	fit := func(fz featurizer, name string) *linear {
-		var samples []sample
-		for _, r := range rows {
-			if r.dev || r.weight <= 0 {
-				continue
-			}
-			samples = append(samples, sample{feats: fz.extract(r.toks, r.st, r.lang, nil), y: r.label, weight: float32(r.weight)})
+// trainSentiment trains the three-class model on the rows use selects.
+func trainSentiment(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
+	var samples []sample
+	for _, r := range rows {
+		if !use(r) || r.weight <= 0 {
+			continue
 		}
-		logf("%s: %d training examples", name, len(samples))
-		l := newLinear(uint(hp.sent.Bits), 3)
-		cfg := hp.sentSGD
-		cfg.Progress = func(e int, loss float64) { logf("%s: epoch %d loss %.4f", name, e, loss) }
-		l.fit(samples, cfg)
-		return l
+		samples = append(samples, sample{feats: m.sentFz.extract(r.toks, r.st, r.lang, nil), y: r.label, weight: float32(r.weight)})
 	}
-	if !hp.ensemble {
-		return fit(m.sentFz, "sentiment")
-	}
-	words, chars := m.sentFz, m.sentFz
-	words.cfg.CharMax = 0
-	chars.cfg.NoWords = true
-	a := fit(words, "sentiment words")
-	b := fit(chars, "sentiment chars")
-	for i := range a.w {
-		a.w[i] = float32(0.5 * (a.w[i] + b.w[i]))
-	}
-	return a
+	logf("sentiment: %d training examples", len(samples))
+	l := newLinear(uint(hp.sent.Bits), 3)
+	cfg := hp.sentSGD
+	cfg.Progress = func(e int, loss float64) { logf("sentiment: epoch %d loss %.4f", e, loss) }
+	l.fit(samples, cfg)
+	return l
 }
 
 // calibrate chooses the temperature that minimises the log loss on the
 // development rows, each development set weighing the same.
-func calibrate(m *Model, rows []row) float64 {
+func calibrate(m *Model, rows []row, corpora []Corpus) float64 {
 	type dz struct {
 		z [3]float64
 		y int
@@ -555,19 +554,20 @@ func calibrate(m *Model, rows []row) float64 {
 	}
 	var devs []dz
 	per := map[int]int{}
+	weak := func(r row) bool { return r.corpus >= 0 && corpora[r.corpus].Weak }
 	for _, r := range rows {
-		if r.dev {
+		if r.dev && !weak(r) {
 			per[r.corpus]++
 		}
 	}
 	s := &scratch{}
 	for _, r := range rows {
-		if !r.dev {
+		if !r.dev || weak(r) {
 			continue
 		}
 		s.feats = m.sentFz.extract(r.toks, r.st, r.lang, s.feats[:0])
 		var d dz
-		m.sent.logits(s.feats, d.z[:])
+		m.rawLogits(s, d.z[:])
 		d.y, d.w = r.label, 1/float64(per[r.corpus])
 		devs = append(devs, d)
 	}
@@ -594,12 +594,14 @@ func calibrate(m *Model, rows []row) float64 {
 }
 
 // trainReferral trains the referral classifier on rows with a referral
-// label.
-func trainReferral(m *Model, rows []row, hp *hyper, logf func(string, ...any)) *linear {
+// label, and on a sample of the public sentiment rows as negatives: posts
+// that recommend nothing to anyone, which teach the model how rare
+// referrals are.
+func trainReferral(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
 	var samples []sample
 	var yes, no float64
 	for _, r := range rows {
-		if r.dev || r.referral == RefUnknown {
+		if !use(r) || r.referral == RefUnknown {
 			continue
 		}
 		if r.referral == RefYes {
@@ -608,22 +610,30 @@ func trainReferral(m *Model, rows []row, hp *hyper, logf func(string, ...any)) *
 			no++
 		}
 	}
+	neg := 0
+	sc := &scratch{}
 	for _, r := range rows {
-		if r.dev || r.referral == RefUnknown {
+		if !use(r) {
 			continue
 		}
-		fs := m.refFz.extract(r.toks, r.st, r.lang, nil)
-		fs = appendRefPatterns(r.toks, m.refPats, hp.ref.Bits, fs)
 		y, w := 0, 1.0
-		if r.referral == RefYes {
+		switch {
+		case r.referral == RefYes:
 			y = 1
 			if yes > 0 {
-				w = math.Sqrt(no / yes)
+				w = max(1, math.Sqrt(no/yes))
 			}
+		case r.referral == RefNo:
+		case inDev(r.text, hp.refNegShare) && !m.refPats.match(r.toks).cue():
+			w = hp.refNegWeight
+			neg++
+		default:
+			continue
 		}
-		samples = append(samples, sample{feats: fs, y: y, weight: float32(max(w, 1))})
+		fs := m.refFeatures(r.toks, r.st, r.lang, m.scores(r.toks, r.st, r.lang, sc), nil)
+		samples = append(samples, sample{feats: fs, y: y, weight: float32(w)})
 	}
-	logf("referral: %d training examples (%d yes)", len(samples), int(yes))
+	logf("referral: %d training examples (%d yes, %d public negatives)", len(samples), int(yes), neg)
 	l := newLinear(uint(hp.ref.Bits), 2)
 	if len(samples) == 0 {
 		return l
@@ -645,6 +655,8 @@ func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf 
 	per := map[string]*acc{}
 	var names []string
 	var rg, rp []bool
+	rgb, rpb := map[string][]bool{}, map[string][]bool{}
+	rep.RefDevBy = map[string]PRF{}
 	for _, r := range rows {
 		if !r.dev {
 			continue
@@ -684,8 +696,11 @@ func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf 
 			b.pred = append(b.pred, bl)
 		}
 		if r.referral != RefUnknown {
+			p := m.referral(r.toks, r.st, r.lang, sc, s) >= 0.5
 			rg = append(rg, r.referral == RefYes)
-			rp = append(rp, m.referral(r.toks, r.st, r.lang, s) >= 0.5)
+			rp = append(rp, p)
+			rgb[name] = append(rgb[name], r.referral == RefYes)
+			rpb[name] = append(rpb[name], p)
 		}
 	}
 	slices.Sort(names)
@@ -698,11 +713,22 @@ func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf 
 		rep.RefDev = ScoreBinary(rg, rp)
 		logf("dev referral n %d  P %.3f  R %.3f  F1 %.3f", len(rg), rep.RefDev.Precision, rep.RefDev.Recall, rep.RefDev.F1)
 	}
+	for _, n := range names {
+		if g, ok := rgb[n]; ok {
+			r := ScoreBinary(g, rpb[n])
+			rep.RefDevBy[n] = r
+			logf("dev referral %-40s n %4d  P %.3f  R %.3f  F1 %.3f", n, len(g), r.Precision, r.Recall, r.F1)
+		}
+	}
 }
 
 // tuneBias chooses, per language, offsets of the negative and positive
-// logits (neutral stays at 0) that maximise the mean macro-F1 over that
-// language's three-class development sets, each set weighing the same.
+// logits (neutral stays at 0) that maximise a mix of macro-recall and
+// macro-F1 (recallShare) over that language's three-class development sets.
+// Macro-recall is what balanced decisions maximise whatever the class shares,
+// which guards against the shift in shares between data sets (TweetEval's
+// test has twice the negatives of its training split; brand mentions have
+// more complaints than general tweets).
 func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(string, ...any)) map[string][3]float64 {
 	out := map[string][3]float64{}
 	if hp.noBias {
@@ -719,7 +745,7 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 		sets := map[int]int{}
 		labels := map[int]*[3]int{}
 		for _, r := range rows {
-			if !r.dev || r.lang != lang {
+			if !r.dev || r.lang != lang || r.corpus >= 0 && corpora[r.corpus].Weak {
 				continue
 			}
 			set := r.corpus
@@ -730,7 +756,7 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 			labels[set][r.label]++
 			s.feats = m.sentFz.extract(r.toks, r.st, r.lang, s.feats[:0])
 			var d dz
-			m.sent.logits(s.feats, d.z[:])
+			m.rawLogits(s, d.z[:])
 			d.y, d.set = r.label, sets[set]
 			devs = append(devs, d)
 		}
@@ -746,6 +772,22 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 		}
 		if n == 0 {
 			continue
+		}
+		// Sets weigh by the square root of their size: a 30-row set should
+		// not count as much as a 2,000-row one.
+		setW := make([]float64, len(sets))
+		var wsum float64
+		for set, i := range sets {
+			if use[i] {
+				c := labels[set]
+				setW[i] = math.Sqrt(float64(c[0] + c[1] + c[2]))
+			}
+		}
+		for _, w := range setW {
+			wsum += w
+		}
+		for i := range setW {
+			setW[i] /= wsum
 		}
 		lam := hp.recallShare[lang]
 		score := func(bn, bp float64) float64 {
@@ -780,9 +822,9 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 					r := prf(tp, pred, gold)
 					f += lam*r.Recall + (1-lam)*r.F1
 				}
-				total += f / 3
+				total += setW[i] * f / 3
 			}
-			return total / float64(n)
+			return total
 		}
 		best := score(0, 0)
 		bb := [3]float64{}
@@ -800,4 +842,58 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 		logf("bias %s: negative %+.1f positive %+.1f (dev score %.3f -> %.3f over %d sets)", lang, bb[0], bb[2], base, best, n)
 	}
 	return out
+}
+
+// tuneRefBias chooses the offset of the referral logit that maximises the
+// mean F1 over the development sets with referral labels.
+func tuneRefBias(m *Model, rows []row, logf func(string, ...any)) float64 {
+	type dz struct {
+		z   float64
+		y   bool
+		set int
+	}
+	var devs []dz
+	sets := map[int]int{}
+	s := &scratch{}
+	for _, r := range rows {
+		if !r.dev || r.referral == RefUnknown {
+			continue
+		}
+		if _, ok := sets[r.corpus]; !ok {
+			sets[r.corpus] = len(sets)
+		}
+		sc := m.scores(r.toks, r.st, r.lang, s)
+		s.feats = m.refFeatures(r.toks, r.st, r.lang, sc, s.feats[:0])
+		z := s.z[:2]
+		m.ref.logits(s.feats, z)
+		devs = append(devs, dz{z: z[1] - z[0], y: r.referral == RefYes, set: sets[r.corpus]})
+	}
+	if len(devs) == 0 {
+		return 0
+	}
+	score := func(b float64) float64 {
+		var total float64
+		for set := range len(sets) {
+			var g, p []bool
+			for _, d := range devs {
+				if d.set == set {
+					g = append(g, d.y)
+					p = append(p, d.z+b >= 0)
+				}
+			}
+			total += ScoreBinary(g, p).F1
+		}
+		return total / float64(len(sets))
+	}
+	best, bb := score(0), 0.0
+	base := best
+	for i := 1; i <= 20; i++ { // nearest to zero wins a tie
+		for _, b := range []float64{float64(i) / 10, -float64(i) / 10} {
+			if v := score(b); v > best+1e-9 {
+				best, bb = v, b
+			}
+		}
+	}
+	logf("referral bias %+.1f (dev F1 %.3f -> %.3f over %d sets)", bb, base, best, len(sets))
+	return bb
 }

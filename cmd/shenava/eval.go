@@ -75,7 +75,9 @@ func runEval(ctx context.Context, e env, args []string) error {
 	}
 	binary := slices.Equal(d.Labels(), []core.Label{core.LabelNegative, core.LabelPositive})
 
-	// Analysis only, one goroutine, language identification included.
+	// Analysis only, one goroutine, language identification included;
+	// lingua-go's lazily loaded models are loaded before the clock starts.
+	m.Prepare()
 	as := make([]core.Analysis, len(d.Examples))
 	start := time.Now()
 	for i, x := range d.Examples {

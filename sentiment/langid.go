@@ -85,7 +85,7 @@ func (m *Model) finglishProb(toks []token, st textStats, s *scratch) float64 {
 
 // detectArabicScript tells Persian, Arabic and Urdu apart.
 func detectArabicScript(toks []token, st textStats) string {
-	if st.urdu*4 > st.arabic && st.urdu >= 2 && st.faOnly == 0 {
+	if st.urdu >= 2 && st.urdu*8 > st.arabic {
 		return core.LangOther
 	}
 	fa, ar := 2*st.faOnly, st.arOnly

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/sentiment"
@@ -20,22 +19,15 @@ func evalCommand() command {
 	return command{summary: "score the sentiment model on a labelled TSV file", run: runEval}
 }
 
-// evalReport is the output of `eval -json`; scripts depend on its keys.
+// evalReport is the output of `eval -json`; scripts depend on its keys: n,
+// accuracy, macro_f1, weighted_f1, macro_recall, per_label, confusion,
+// by_lang, referral, texts_per_sec.
 type evalReport struct {
 	File  string `json:"file"`
 	Model string `json:"model"`
-	sentiment.Metrics
-	ByLang      map[string]langMetrics `json:"by_lang,omitempty"`
-	Referral    *sentiment.PRF         `json:"referral,omitempty"`
-	TextsPerSec float64                `json:"texts_per_sec"`
+	sentiment.Evaluation
 	// Vader is the VADER baseline on the same rows, with -vader.
 	Vader *sentiment.Metrics `json:"vader,omitempty"`
-}
-
-type langMetrics struct {
-	N        int     `json:"n"`
-	Accuracy float64 `json:"accuracy"`
-	MacroF1  float64 `json:"macro_f1"`
 }
 
 func runEval(ctx context.Context, e env, args []string) error {
@@ -56,15 +48,15 @@ func runEval(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("eval: %w", err)
 	}
 	if *labels != "" {
-		keep := map[core.Label]bool{}
-		for s := range strings.SplitSeq(*labels, ",") {
-			l, err := core.ParseLabel(strings.TrimSpace(s))
+		var keep []core.Label
+		for l := range strings.SplitSeq(*labels, ",") {
+			l, err := core.ParseLabel(strings.TrimSpace(l))
 			if err != nil {
 				return fmt.Errorf("eval: -labels: %w: %w", errUsage, err)
 			}
-			keep[l] = true
+			keep = append(keep, l)
 		}
-		d.Examples = slices.DeleteFunc(d.Examples, func(x sentiment.Example) bool { return !keep[x.Label] })
+		d.Keep(keep...)
 	}
 	if len(d.Examples) == 0 {
 		return fmt.Errorf("eval: %s: no examples", *data)
@@ -73,56 +65,25 @@ func runEval(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
-	binary := slices.Equal(d.Labels(), []core.Label{core.LabelNegative, core.LabelPositive})
-
-	// Analysis only, one goroutine, language identification included;
-	// lingua-go's lazily loaded models are loaded before the clock starts.
-	m.Prepare()
-	as := make([]core.Analysis, len(d.Examples))
-	start := time.Now()
-	for i, x := range d.Examples {
-		as[i] = m.Analyze(x.Text)
-	}
-	elapsed := time.Since(start)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-
-	gold := make([]core.Label, len(d.Examples))
-	pred := make([]core.Label, len(d.Examples))
-	for i, x := range d.Examples {
-		gold[i] = x.Label
-		pred[i] = predicted(as[i], binary)
-	}
-	rep := evalReport{File: *data, Model: m.Name(), Metrics: sentiment.Score(gold, pred)}
-	rep.TextsPerSec = float64(len(d.Examples)) / max(elapsed.Seconds(), 1e-9)
-	if d.HasLang {
-		rep.ByLang = byLang(d.Examples, gold, pred)
-	}
-	if d.HasReferral {
-		g := make([]bool, len(d.Examples))
-		p := make([]bool, len(d.Examples))
-		for i, x := range d.Examples {
-			g[i] = x.Referral == sentiment.RefYes
-			p[i] = as[i].Referral
-		}
-		r := sentiment.ScoreBinary(g, p)
-		rep.Referral = &r
-	}
+	rep := evalReport{File: *data, Model: m.Name(), Evaluation: m.Evaluate(d)}
 	if *vaderLex != "" {
 		v, err := loadVader(*vaderLex)
 		if err != nil {
 			return fmt.Errorf("eval: %w", err)
 		}
+		gold := make([]core.Label, len(d.Examples))
 		vp := make([]core.Label, len(d.Examples))
 		for i, x := range d.Examples {
+			gold[i] = x.Label
 			vp[i] = v.Label(x.Text)
-			if binary && vp[i] == core.LabelNeutral {
-				// VADER's compound sign decides between the two.
+			if rep.Binary && vp[i] == core.LabelNeutral {
+				// The sign of VADER's compound score decides between the two.
+				vp[i] = core.LabelNegative
 				if v.Compound(x.Text) >= 0 {
 					vp[i] = core.LabelPositive
-				} else {
-					vp[i] = core.LabelNegative
 				}
 			}
 		}
@@ -138,42 +99,8 @@ func runEval(ctx context.Context, e env, args []string) error {
 		}
 		return nil
 	}
-	writeEvalReport(e.stdout, rep, binary)
+	writeEvalReport(e.stdout, rep)
 	return nil
-}
-
-// predicted is the label of a, restricted to negative and positive for a
-// binary file.
-func predicted(a core.Analysis, binary bool) core.Label {
-	if !binary {
-		return a.Label
-	}
-	if a.Scores.Positive > a.Scores.Negative {
-		return core.LabelPositive
-	}
-	return core.LabelNegative
-}
-
-func byLang(xs []sentiment.Example, gold, pred []core.Label) map[string]langMetrics {
-	idx := map[string][]int{}
-	for i, x := range xs {
-		l := x.Lang
-		if l == "" {
-			l = "unknown"
-		}
-		idx[l] = append(idx[l], i)
-	}
-	out := map[string]langMetrics{}
-	for l, is := range idx {
-		g := make([]core.Label, len(is))
-		p := make([]core.Label, len(is))
-		for j, i := range is {
-			g[j], p[j] = gold[i], pred[i]
-		}
-		mt := sentiment.Score(g, p)
-		out[l] = langMetrics{N: mt.N, Accuracy: mt.Accuracy, MacroF1: mt.MacroF1}
-	}
-	return out
 }
 
 // loadVader reads the VADER lexicon and, when it is next to it, the emoji
@@ -192,9 +119,9 @@ func loadVader(path string) (*vader.Analyzer, error) {
 	return vader.New(f, emoji)
 }
 
-func writeEvalReport(w io.Writer, r evalReport, binary bool) {
+func writeEvalReport(w io.Writer, r evalReport) {
 	kind := "3-class"
-	if binary {
+	if r.Binary {
 		kind = "binary (predictions restricted to negative/positive)"
 	}
 	fmt.Fprintf(w, "%s: %d texts, %s, model %s\n\n", r.File, r.N, kind, r.Model)

@@ -25,10 +25,10 @@ const (
 // cardRow is one row of the scores table in MODEL.md:
 // | set | file | flags | metric | score | bar |
 type cardRow struct {
-	line                    int
+	line                     int
 	set, file, flags, metric string
-	score                   float64
-	cells                   []string
+	score                    float64
+	cells                    []string
 }
 
 // readCard parses the scores table of MODEL.md.

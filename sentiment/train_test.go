@@ -184,7 +184,7 @@ func TestDetMath(t *testing.T) {
 	}
 }
 
-func mathExp(x float64) float64 { return math.Exp(x) }
-func mathLog(x float64) float64 { return math.Log(x) }
+func mathExp(x float64) float64   { return math.Exp(x) }
+func mathLog(x float64) float64   { return math.Log(x) }
 func absErr(a, b float64) float64 { return math.Abs(a - b) }
 func relErr(a, b float64) float64 { return math.Abs(a-b) / math.Max(math.Abs(b), 1e-300) }

@@ -31,9 +31,12 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"backup": cmdBackup(),
-		"check":  cmdCheck(),
-		"codes":  cmdCodes(),
+		"backup":   cmdBackup(),
+		"check":    cmdCheck(),
+		"codes":    cmdCodes(),
+		"classify": classifyCommand(),
+		"eval":     evalCommand(),
+		"train":    trainCommand(),
 	}
 }
 

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/sentiment"
+)
+
+func classifyCommand() command {
+	return command{summary: "classify texts given as arguments or stdin lines", run: runClassify}
+}
+
+// classifyResult is one line of `classify -json`.
+type classifyResult struct {
+	Text          string      `json:"text"`
+	Lang          string      `json:"lang"`
+	Label         core.Label  `json:"label"`
+	Scores        core.Scores `json:"scores"`
+	Referral      bool        `json:"referral"`
+	ReferralScore float64     `json:"referral_score"`
+}
+
+func runClassify(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "classify", "[-json] [TEXT ...]\n\nClassifies each argument, or each line of stdin when there are none.")
+	asJSON := fs.Bool("json", false, "print one JSON object per line: text, lang, label, scores, referral, referral_score")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	m, err := sentiment.Load()
+	if err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	one := func(text string) error {
+		a := m.Analyze(text)
+		if *asJSON {
+			return enc.Encode(classifyResult{Text: text, Lang: a.Lang, Label: a.Label, Scores: roundScores(a.Scores),
+				Referral: a.Referral, ReferralScore: round4(a.ReferralScore)})
+		}
+		ref := ""
+		if a.Referral {
+			ref = "  referral"
+		}
+		_, err := fmt.Fprintf(w, "%-8s %.2f  %-5s%s  %s\n", a.Label, a.Confidence(), a.Lang, ref, text)
+		return err
+	}
+	if fs.NArg() > 0 {
+		for _, t := range fs.Args() {
+			if err := one(t); err != nil {
+				return fmt.Errorf("classify: %w", err)
+			}
+		}
+		return nil
+	}
+	sc := bufio.NewScanner(e.stdin)
+	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(t) == "" {
+			continue
+		}
+		if err := one(t); err != nil {
+			return fmt.Errorf("classify: %w", err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("classify: read stdin: %w", err)
+	}
+	return nil
+}
+
+func round4(x float64) float64 {
+	return float64(int64(x*10000+0.5)) / 10000
+}
+
+func roundScores(s core.Scores) core.Scores {
+	return core.Scores{Negative: round4(s.Negative), Neutral: round4(s.Neutral), Positive: round4(s.Positive)}
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// update rewrites golden files instead of comparing with them; it serves
+// every golden test of this package.
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// runCmd runs the CLI with args and stdin and returns stdout, stderr and
+// the error.
+func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}
+	err := run(context.Background(), e, args)
+	return out.String(), errOut.String(), err
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Fatalf("output differs from %s (run go test -update after checking the change):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func TestClassify_JSONGolden(t *testing.T) {
+	in, err := os.ReadFile(filepath.Join("testdata", "classify.input"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, string(in), "classify", "-json")
+	if err != nil {
+		t.Fatalf("classify -json: %v", err)
+	}
+	golden(t, "classify.golden", out)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if want := strings.Count(strings.TrimSpace(string(in)), "\n") + 1; len(lines) != want {
+		t.Fatalf("%d output lines, want %d", len(lines), want)
+	}
+	for _, l := range lines {
+		var r map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		for _, k := range []string{"text", "lang", "label", "scores", "referral", "referral_score"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("line %q lacks key %q", l, k)
+			}
+		}
+	}
+}
+
+func TestClassify_Args(t *testing.T) {
+	out, _, err := runCmd(t, "", "classify", "great coffee, lovely staff", "خیلی بد بود")
+	if err != nil {
+		t.Fatalf("classify: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "positive") || !strings.HasPrefix(lines[1], "negative") ||
+		!strings.Contains(lines[1], " fa ") {
+		t.Fatalf("classify output:\n%s\nwant a positive English line and a negative Persian one", out)
+	}
+}
+
+func TestClassify_StdinSkipsBlankLines(t *testing.T) {
+	out, _, err := runCmd(t, "good\n\n  \nbad\r\n", "classify", "-json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "\n"); n != 2 {
+		t.Fatalf("%d lines for two texts:\n%s", n, out)
+	}
+}
+
+func TestClassify_BadFlag(t *testing.T) {
+	if _, _, err := runCmd(t, "", "classify", "-nope"); exitCode(err) != 2 {
+		t.Fatalf("classify -nope: err=%v exit %d, want a usage error", err, exitCode(err))
+	}
+}

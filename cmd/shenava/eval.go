@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/sentiment/vader"
+)
+
+func evalCommand() command {
+	return command{summary: "score the sentiment model on a labelled TSV file", run: runEval}
+}
+
+// evalReport is the output of `eval -json`; scripts depend on its keys: n,
+// accuracy, macro_f1, weighted_f1, macro_recall, per_label, confusion,
+// by_lang, referral, texts_per_sec.
+type evalReport struct {
+	File  string `json:"file"`
+	Model string `json:"model"`
+	sentiment.Evaluation
+	// Vader is the VADER baseline on the same rows, with -vader.
+	Vader *sentiment.Metrics `json:"vader,omitempty"`
+}
+
+func runEval(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "eval", "-data FILE.tsv [-json] [-labels negative,positive] [-vader vader_lexicon.txt]")
+	data := fs.String("data", "", "labelled TSV file: header with label and text, optional lang and referral (required)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	labels := fs.String("labels", "", "keep only rows with these labels, e.g. negative,positive for a binary score")
+	vaderLex := fs.String("vader", "", "also score the VADER lexicon baseline, reading this vader_lexicon.txt")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *data == "" {
+		fs.Usage()
+		return fmt.Errorf("eval: -data is required: %w", errUsage)
+	}
+	d, err := sentiment.ReadTSVFile(*data)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	if *labels != "" {
+		var keep []core.Label
+		for l := range strings.SplitSeq(*labels, ",") {
+			l, err := core.ParseLabel(strings.TrimSpace(l))
+			if err != nil {
+				return fmt.Errorf("eval: -labels: %w: %w", errUsage, err)
+			}
+			keep = append(keep, l)
+		}
+		d.Keep(keep...)
+	}
+	if len(d.Examples) == 0 {
+		return fmt.Errorf("eval: %s: no examples", *data)
+	}
+	m, err := sentiment.Load()
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rep := evalReport{File: *data, Model: m.Name(), Evaluation: m.Evaluate(d)}
+	if *vaderLex != "" {
+		v, err := loadVader(*vaderLex)
+		if err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		gold := make([]core.Label, len(d.Examples))
+		vp := make([]core.Label, len(d.Examples))
+		for i, x := range d.Examples {
+			gold[i] = x.Label
+			vp[i] = v.Label(x.Text)
+			if rep.Binary && vp[i] == core.LabelNeutral {
+				// The sign of VADER's compound score decides between the two.
+				vp[i] = core.LabelNegative
+				if v.Compound(x.Text) >= 0 {
+					vp[i] = core.LabelPositive
+				}
+			}
+		}
+		vm := sentiment.Score(gold, vp)
+		rep.Vader = &vm
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(rep); err != nil {
+			return fmt.Errorf("eval: %w", err)
+		}
+		return nil
+	}
+	writeEvalReport(e.stdout, rep)
+	return nil
+}
+
+// loadVader reads the VADER lexicon and, when it is next to it, the emoji
+// lexicon.
+func loadVader(path string) (*vader.Analyzer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var emoji io.Reader
+	if ef, err := os.Open(filepath.Join(filepath.Dir(path), "emoji_utf8_lexicon.txt")); err == nil {
+		defer ef.Close()
+		emoji = ef
+	}
+	return vader.New(f, emoji)
+}
+
+func writeEvalReport(w io.Writer, r evalReport) {
+	kind := "3-class"
+	if r.Binary {
+		kind = "binary (predictions restricted to negative/positive)"
+	}
+	fmt.Fprintf(w, "%s: %d texts, %s, model %s\n\n", r.File, r.N, kind, r.Model)
+	fmt.Fprintf(w, "accuracy      %.4f\nmacro-F1      %.4f\nweighted-F1   %.4f\nmacro-recall  %.4f\n",
+		r.Accuracy, r.MacroF1, r.WeightedF1, r.MacroRecall)
+	if r.Vader != nil {
+		fmt.Fprintf(w, "\nVADER baseline: accuracy %.4f  macro-F1 %.4f  macro-recall %.4f\n",
+			r.Vader.Accuracy, r.Vader.MacroF1, r.Vader.MacroRecall)
+	}
+	fmt.Fprintf(w, "\n%-10s %9s %9s %9s %8s\n", "label", "precision", "recall", "F1", "support")
+	for _, l := range core.Labels {
+		p, ok := r.PerLabel[l]
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(w, "%-10s %9.4f %9.4f %9.4f %8d\n", l, p.Precision, p.Recall, p.F1, p.Support)
+	}
+	fmt.Fprintf(w, "\nconfusion (rows gold, columns predicted)\n%-10s", "")
+	for _, l := range core.Labels {
+		fmt.Fprintf(w, " %9s", l)
+	}
+	fmt.Fprintln(w)
+	for _, g := range core.Labels {
+		if r.PerLabel[g].Support == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%-10s", g)
+		for _, p := range core.Labels {
+			fmt.Fprintf(w, " %9d", r.Confusion[g][p])
+		}
+		fmt.Fprintln(w)
+	}
+	if len(r.ByLang) > 0 {
+		fmt.Fprintf(w, "\n%-8s %6s %9s %9s\n", "lang", "n", "accuracy", "macro-F1")
+		langs := make([]string, 0, len(r.ByLang))
+		for l := range r.ByLang {
+			langs = append(langs, l)
+		}
+		slices.Sort(langs)
+		for _, l := range langs {
+			b := r.ByLang[l]
+			fmt.Fprintf(w, "%-8s %6d %9.4f %9.4f\n", l, b.N, b.Accuracy, b.MacroF1)
+		}
+	}
+	if r.Referral != nil {
+		fmt.Fprintf(w, "\nreferral: precision %.4f  recall %.4f  F1 %.4f  (support %d)\n",
+			r.Referral.Precision, r.Referral.Recall, r.Referral.F1, r.Referral.Support)
+	}
+	fmt.Fprintf(w, "\nthroughput: %.0f texts/s (one goroutine, language identification included)\n", r.TextsPerSec)
+}

@@ -1,0 +1,241 @@
+package sentiment
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/shenava/shenava/core"
+)
+
+// testModel is the embedded model, decoded once for all tests.
+var testModel = sync.OnceValues(Load)
+
+// MustLoad returns the embedded model or fails the test.
+func MustLoad(tb testing.TB) *Model {
+	tb.Helper()
+	m, err := testModel()
+	if err != nil {
+		tb.Fatalf("Load()=%v, want nil", err)
+	}
+	return m
+}
+
+// MustSharedData returns ../shared/data next to the module root. When it is
+// missing the test fails if env CI is set and is skipped otherwise.
+func MustSharedData(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	data := filepath.Join(dir, "..", "shared", "data")
+	if _, err := os.Stat(filepath.Join(data, "sentiment")); err != nil {
+		if os.Getenv("CI") != "" {
+			tb.Fatalf("shared data sets missing at %s (CI needs ../shared/data next to the module root): %v", data, err)
+		}
+		tb.Skipf("shared data sets not found at %s; set them up there to run this test", data)
+	}
+	return data
+}
+
+func TestLoad(t *testing.T) {
+	start := time.Now()
+	m, err := Load()
+	if err != nil {
+		t.Fatalf("Load()=%v, want nil", err)
+	}
+	t.Logf("Load took %v", time.Since(start))
+	if !strings.HasPrefix(m.Name(), ModelVersion+"-") {
+		t.Fatalf("Name()=%q, want prefix %q", m.Name(), ModelVersion+"-")
+	}
+	if len(embeddedModel) > 16<<20 {
+		t.Fatalf("embedded model is %d bytes, want at most 16 MiB", len(embeddedModel))
+	}
+}
+
+func TestDecode_Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		b    []byte
+	}{
+		{"Empty", nil},
+		{"BadMagic", []byte("NOTAMODEL")},
+		{"Truncated", embeddedModel[:len(embeddedModel)/2]},
+		{"Trailing", append(append([]byte{}, embeddedModel...), 0)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Decode(tt.b); err == nil {
+				t.Fatal("Decode()=nil error, want one")
+			}
+		})
+	}
+}
+
+func TestModel_Analyze(t *testing.T) {
+	m := MustLoad(t)
+	tests := []struct {
+		name, text string
+		lang       string
+		label      core.Label
+		referral   bool
+	}{
+		{"EnglishPraise", "I love this app, best service ever! 😍", core.LangEnglish, core.LabelPositive, false},
+		{"EnglishComplaint", "worst delivery ever, my order is two hours late and support won't answer", core.LangEnglish, core.LabelNegative, false},
+		{"PersianComplaint", "سفارشم بعد از دو هفته هنوز نرسیده و پشتیبانی هم جواب نمیده", core.LangPersian, core.LabelNegative, false},
+		{"PersianPraise", "خیلی ممنون، عالی بود 🙏", core.LangPersian, core.LabelPositive, false},
+		{"FinglishPraise", "kheili khoob bood, merci az hamatoon", core.LangFinglish, core.LabelPositive, false},
+		{"FinglishComplaint", "poshtibanitoon kheili bade, dige azatoon kharid nemikonam", core.LangFinglish, core.LabelNegative, false},
+		{"InviteCode", "use my invite code ALI123 and get 50% off your first order, you'll love it", core.LangEnglish, core.LabelPositive, true},
+		{"PersianReferral", "به همه دوستام معرفیش کردم، واقعا عالیه", core.LangPersian, core.LabelPositive, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := m.Analyze(tt.text)
+			if a.Lang != tt.lang {
+				t.Errorf("Lang=%q, want %q", a.Lang, tt.lang)
+			}
+			if a.Label != tt.label {
+				t.Errorf("Label=%q (scores %+v), want %q", a.Label, a.Scores, tt.label)
+			}
+			if a.Referral != tt.referral {
+				t.Errorf("Referral=%v (score %.3f), want %v", a.Referral, a.ReferralScore, tt.referral)
+			}
+			if a.Model != m.Name() {
+				t.Errorf("Model=%q, want %q", a.Model, m.Name())
+			}
+		})
+	}
+}
+
+// checkAnalysis checks the invariants every analysis keeps.
+func checkAnalysis(t *testing.T, text string, a core.Analysis) {
+	t.Helper()
+	s := a.Scores
+	sum := s.Negative + s.Neutral + s.Positive
+	for _, p := range []float64{s.Negative, s.Neutral, s.Positive, a.ReferralScore} {
+		if math.IsNaN(p) || p < 0 || p > 1 {
+			t.Fatalf("Analyze(%q): probability %v out of [0,1] in %+v", text, p, a)
+		}
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Fatalf("Analyze(%q): scores sum to %v, want 1", text, sum)
+	}
+	if l, _ := s.Top(); l != a.Label {
+		t.Fatalf("Analyze(%q): Label=%q, want the top score %q", text, a.Label, l)
+	}
+	if a.Referral != (a.ReferralScore >= 0.5) {
+		t.Fatalf("Analyze(%q): Referral=%v with score %v", text, a.Referral, a.ReferralScore)
+	}
+	switch a.Lang {
+	case core.LangPersian, core.LangEnglish, core.LangFinglish, core.LangArabic, core.LangOther:
+	default:
+		t.Fatalf("Analyze(%q): Lang=%q, want one of fa en fi ar other", text, a.Lang)
+	}
+}
+
+func TestModel_AnalyzeEdgeCases(t *testing.T) {
+	m := MustLoad(t)
+	for _, text := range []string{"", " ", "😍", "👎👎👎", "\xff\xfe", "12345", "@user", "https://x.co/a",
+		strings.Repeat("خیلی ", 5000), strings.Repeat("a", 100000), "\u200c\u200f\ufeff"} {
+		checkAnalysis(t, text, m.Analyze(text))
+	}
+}
+
+func TestModel_AnalyzeConcurrent(t *testing.T) {
+	m := MustLoad(t)
+	texts := []string{"great service", "افتضاح بود", "kheili bad bood", "meh", "😡", "Gracias por todo amigo mio"}
+	want := make([]core.Analysis, len(texts))
+	for i, s := range texts {
+		want[i] = m.Analyze(s)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				for i, s := range texts {
+					if got := m.Analyze(s); got != want[i] {
+						t.Errorf("concurrent Analyze(%q)=%+v, want %+v", s, got, want[i])
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// benchTexts are the project's own brand mentions, in the three languages.
+func benchTexts(b *testing.B) []string {
+	d, err := ReadTSVFile(filepath.Join("testdata", "brand", "dev.tsv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ts []string
+	for _, x := range d.Examples {
+		ts = append(ts, x.Text)
+	}
+	return ts
+}
+
+func BenchmarkAnalyze(b *testing.B) {
+	m := MustLoad(b)
+	m.Prepare()
+	texts := benchTexts(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		m.Analyze(texts[i%len(texts)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+}
+
+func BenchmarkAnalyze_Parallel(b *testing.B) {
+	m := MustLoad(b)
+	m.Prepare()
+	texts := benchTexts(b)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			m.Analyze(texts[i%len(texts)])
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "texts/s")
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, err := Load(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{"", "great :)", "خیلی بد بود", "kheili khoob", "😍😍", "a\xffb", "use code ABC123"} {
+		f.Add(s)
+	}
+	m, err := Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		checkAnalysis(t, s, m.Analyze(s))
+	})
+}

@@ -1,0 +1,293 @@
+package sentiment
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Referral patterns: phrases that, in any of the three languages, say the
+// author is recommending the brand, telling or bringing people, or sharing an
+// invite code or link, and phrases that say the opposite (advice against,
+// the author being the one who was referred, asking for a code, the brand's
+// own campaign voice). Each category is one feature of the referral
+// classifier, so what is learnt from an English example carries over to
+// Persian and Finglish ones. In a phrase, "*" stands for one or two words
+// and a word ending in "~" matches any word it starts (پیشنهاد~ matches
+// پیشنهادش).
+var refPatternSrc = map[string][]string{
+	"code": {
+		"کد معرف~", "کد دعوت", "کد تخفیف من", "کد من", "کدم", "با کد", "کد رفرال", "هر کی کد",
+		"referral code", "ref code", "invite code", "my code", "code :", "my referral", "my invite",
+		"code moarref", "code moaref", "code moarefi", "code davat", "code man", "ba code", "codam",
+		"kode davat", "code e man", "har ki code", "harki code",
+	},
+	"link": {
+		"لینک دعوت", "لینک معرف~", "لینک من", "با لینک", "از لینک", "این لینک", "لینکم",
+		"referral link", "invite link", "my link", "using my link", "use my link", "link in bio",
+		"link davat", "link man", "ba link", "az link", "in link", "linkam",
+	},
+	"recommend": {
+		"پیشنهاد~ میکنم", "پیشنهاد~ میدم", "توصیه~ میکنم", "حتما امتحان", "حتما بخرید",
+		"حتما نصب", "از دستش ندید", "از دست ندید", "معرفی~ میکنم", "به همه پیشنهاد~", "پیشنهاد من",
+		"recommend~", "must try", "must-try", "should try", "go try", "check out", "worth it",
+		"give it a try", "try it", "try them", "highly rate",
+		"pishnahad~ mikonam", "pishnahad~ midam", "tosie~ mikonam", "hatman emtehan", "hatman bekharid",
+		"hatman nasb", "az dastesh nadid", "az dast nadid", "moarefi~ mikonam", "be hame pishnahad~",
+	},
+	"tell": {
+		"معرفی~ کردم", "دعوت~ کردم", "به * گفتم", "به همه میگم", "به * میگم", "هر کی ازم میپرسه",
+		"معرفی~ کردیم", "اوردمش", "اوردم", "دوستامو", "دوستامم", "همکارامو", "خانوادمو", "هممون",
+		"invited my", "referred~ my", "referred a", "referred~ 8", "told my", "told all my", "told everyone",
+		"telling everyone", "i tell everyone", "got my * on", "put my * on", "got my * to",
+		"brought my", "signed up my", "i make everyone", "i'm the reason", "half my", "my whole",
+		"everyone i know", "anyone who asks",
+		"moarefi~ kardam", "davat~ kardam", "be * goftam", "be hame migam", "be * migam",
+		"har ki azam miporse", "harki azam miporse", "avordamesh", "doostamo", "dustamo",
+	},
+	"imperative": {
+		"برید سراغ", "برین سراغ", "امتحان~ کنید", "امتحان~ کنین", "حتما * بزنید", "حتما * بزنین",
+		"یه سر * بزنین", "یه سر * بزنید", "نصب کنید", "نصب کن", "دانلود کنید", "ثبت نام کنید",
+		"ثبت نام کن", "ثبتنام کنید", "ثبتنام کن", "عضو شید", "عضو شو",
+		"go with", "go to", "just use", "just get", "you need to", "you have to", "you guys have to",
+		"you gotta", "y'all", "you guys", "thank me later", "trust me", "do yourself a favor",
+		"should open", "should use", "should get", "should switch", "switch to", "take payments with",
+		"end of discussion", "sign up", "you won't regret", "you will not regret",
+		"berid soragh", "berin soragh", "emtehan~ konid", "emtehan~ konin", "hatman * bezanid",
+		"hatman * bezanin", "ye sar * bezanin", "nasb konid", "nasb kon", "sabtenam kon",
+		"sabtenam konid", "sabt nam kon", "ozv shid", "ozv sho", "pashiman nemishid", "pashimun nemishin",
+		"پشیمون نمیشید", "پشیمان نمیشوید",
+	},
+	"referredme": {
+		"معرفیم کرد", "منو معرفی", "دعوتم کرد", "منو دعوت", "با کد دوستم", "با لینک دوستم",
+		"با پیشنهاد", "به پیشنهاد", "با معرفی", "بهم پیشنهاد", "بهم معرفی", "معرفی کرد", "پیشنهاد داده",
+		"referred me", "invited me", "was referred", "got referred", "my friend's code", "friend's link",
+		"through a friend", "friend's referral", "recommended it to me", "recommended me", "heard about",
+		"moarefim kard", "mano moarefi", "davatam kard", "ba code doostam", "ba code dustam",
+		"ba pishnahad", "be pishnahad", "behem pishnahad", "behem moarefi",
+	},
+	"ask": {
+		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
+		"anyone have", "anyone got", "does anyone", "can someone", "where do i", "where can i",
+		"any recommendation~", "kasi code", "kasi * dare", "az koja",
+	},
+	"against": {
+		"پیشنهاد نمیکنم", "توصیه نمیکنم", "نخرید", "نصب نکنید", "ثبت نام نکنید", "به هیچکس",
+		"به هیچ کس", "میخواستم * پیشنهاد~", "نکنید",
+		"avoid", "stay away", "don't buy", "do not buy", "don't use", "don't ever", "uninstall",
+		"stop ordering", "stop using", "used to recommend", "only recommend", "not anymore",
+		"if you enjoy", "if you like", "if you love", "nobody should", "never again",
+		"pishnahad nemikonam", "tosie nemikonam", "nakharid", "nasb nakonid", "nakharin",
+		"be hichkas", "mikhastam * pishnahad~",
+	},
+	"brandvoice": {
+		"تخفیف ویژه", "فروش ویژه", "حراج", "ما را دنبال کنید", "همین حالا", "اعتبار هدیه", "هدیه بگیرید",
+		"جایزه", "قرعه کشی", "قرعهکشی", "دوستانتون", "دوستانتان", "دوستاتون", "دعوت کنید", "بیاره",
+		"رایگانه", "📣", "sponsored", "#ad", "earn", "per signup", "terms apply", "invite your friends",
+		"refer a friend", "on orders over", "just dropped", "% off", "limited offer", "promo code",
+		"takhfif vije", "harraj", "doostanetoon", "davat konid", "hedie begirid", "etebar hedie",
+		"ghore keshi",
+	},
+}
+
+// refPattern is one compiled phrase.
+type refPattern struct {
+	toks []string
+	cat  string
+}
+
+// refPatterns indexes the phrases by their first word; phrases whose first
+// word is a prefix ("recommend~") are kept apart and tried everywhere.
+type refPatterns struct {
+	byFirst map[string][]refPattern
+	// prefix holds the phrases whose first word is a prefix, by its
+	// first four bytes.
+	prefix map[string][]refPattern
+}
+
+func compileRefPatterns() refPatterns {
+	ps := refPatterns{byFirst: map[string][]refPattern{}, prefix: map[string][]refPattern{}}
+	cats := make([]string, 0, len(refPatternSrc))
+	for c := range refPatternSrc {
+		cats = append(cats, c)
+	}
+	slices.Sort(cats) // deterministic order; map iteration is not
+	for _, c := range cats {
+		for _, src := range refPatternSrc[c] {
+			var words []string
+			for f := range strings.FieldsSeq(src) {
+				switch {
+				case f == "*":
+					words = append(words, f)
+				case strings.HasSuffix(f, "~"):
+					for _, t := range tokenize(strings.TrimSuffix(f, "~")) {
+						words = append(words, t.text)
+					}
+					if len(words) > 0 {
+						words[len(words)-1] += "~"
+					}
+				default:
+					for _, t := range tokenize(f) {
+						words = append(words, t.text)
+					}
+				}
+			}
+			if len(words) == 0 || words[0] == "*" {
+				continue
+			}
+			p := refPattern{toks: words, cat: c}
+			if strings.HasSuffix(words[0], "~") && len(words[0]) > 4 {
+				k := words[0][:4]
+				ps.prefix[k] = append(ps.prefix[k], p)
+			} else {
+				ps.byFirst[words[0]] = append(ps.byFirst[words[0]], p)
+			}
+		}
+	}
+	return ps
+}
+
+// matchAt reports whether the phrase p matches toks from position i.
+func matchAt(p []string, toks []token, i int) bool {
+	if len(p) == 0 {
+		return true
+	}
+	if i >= len(toks) {
+		return false
+	}
+	w := p[0]
+	if w == "*" {
+		// one or two words, not across punctuation
+		for n := 1; n <= 2 && i+n <= len(toks); n++ {
+			if toks[i+n-1].kind == tPunct {
+				break
+			}
+			if matchAt(p[1:], toks, i+n) {
+				return true
+			}
+		}
+		return false
+	}
+	t := toks[i].text
+	if strings.HasSuffix(w, "~") {
+		if !strings.HasPrefix(t, w[:len(w)-1]) {
+			return false
+		}
+	} else if t != w {
+		return false
+	}
+	return matchAt(p[1:], toks, i+1)
+}
+
+// refSignals are the pattern categories a text matches.
+type refSignals struct {
+	cats      []string
+	code, url bool
+}
+
+// cue reports whether the text has any sign of a recommendation or invite.
+func (s refSignals) cue() bool {
+	if s.code || s.url {
+		return true
+	}
+	for _, c := range s.cats {
+		switch c {
+		case "code", "link", "recommend", "tell", "imperative":
+			return true
+		}
+	}
+	return false
+}
+
+// match finds the pattern categories in toks; a negated recommendation
+// counts as "against".
+func (ps refPatterns) match(toks []token) refSignals {
+	var s refSignals
+	add := func(c string) {
+		if !slices.Contains(s.cats, c) {
+			s.cats = append(s.cats, c)
+		}
+	}
+	try := func(p refPattern, i int) {
+		if matchAt(p.toks, toks, i) {
+			c := p.cat
+			if (c == "recommend" || c == "tell") && toks[i].neg {
+				c = "against"
+			}
+			add(c)
+		}
+	}
+	for i, t := range toks {
+		if t.kind == tURL && t.text == refURLToken {
+			s.url = true
+		}
+		if t.kind == tWord && looksLikeCode(t.text) {
+			s.code = true
+		}
+		for _, p := range ps.byFirst[t.text] {
+			try(p, i)
+		}
+		if len(t.text) >= 4 {
+			for _, p := range ps.prefix[t.text[:4]] {
+				try(p, i)
+			}
+		}
+	}
+	return s
+}
+
+// looksLikeCode reports whether a word looks like an invite or discount code:
+// five to sixteen ASCII letters and digits with both kinds, like snapp50 or
+// x7k2p.
+func looksLikeCode(w string) bool {
+	if len(w) < 5 || len(w) > 16 {
+		return false
+	}
+	letters, digits := 0, 0
+	for _, r := range w {
+		switch {
+		case r >= 'a' && r <= 'z':
+			letters++
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '-' || r == '_':
+		default:
+			return false
+		}
+	}
+	return letters > 0 && digits > 0 && !isOrdinalOrUnit(w)
+}
+
+// isOrdinalOrUnit rules out 10th, 2nd, 5gb, 128gb, 100km, 4k60.
+func isOrdinalOrUnit(w string) bool {
+	i := strings.IndexFunc(w, func(r rune) bool { return !unicode.IsDigit(r) })
+	if i <= 0 {
+		return false
+	}
+	switch w[i:] {
+	case "st", "nd", "rd", "th", "gb", "mb", "tb", "km", "kg", "mp", "hz", "mah", "am", "pm", "min", "k", "px", "fps", "inch", "ms":
+		return true
+	}
+	return false
+}
+
+// appendRefPatterns adds the pattern features of toks.
+func appendRefPatterns(toks []token, ps refPatterns, bits uint8, out []feat) []feat {
+	s := ps.match(toks)
+	add := func(name string) {
+		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:"+name), uint(bits)), 1})
+	}
+	for _, c := range s.cats {
+		add(c)
+	}
+	if s.code {
+		add("codeword")
+	}
+	if s.url {
+		add("refurl")
+	}
+	if (s.code || s.url) && len(s.cats) > 0 {
+		add("code+cue")
+	}
+	return out
+}

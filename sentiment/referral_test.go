@@ -1,0 +1,52 @@
+package sentiment
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestRefPatterns_Match(t *testing.T) {
+	ps := compileRefPatterns()
+	tests := []struct {
+		name, text string
+		want       []string // categories, sorted
+		code, url  bool
+	}{
+		{"InviteCode", "با کد دعوت من ثبت‌نام کنید: ALI123", []string{"code", "imperative"}, true, false},
+		{"EnglishRecommend", "I highly recommend them", []string{"recommend"}, false, false},
+		{"PrefixWord", "به همه پیشنهادش میکنم", []string{"recommend"}, false, false},
+		{"Wildcard", "به خواهرم گفتم حتما امتحان کنه", []string{"recommend", "tell"}, false, false},
+		{"NegatedRecommend", "I would not recommend it", []string{"against"}, false, false},
+		{"Against", "پیشنهاد نمیکنم اصلا", []string{"against"}, false, false},
+		{"ReferredMe", "my friend referred me last week", []string{"referredme"}, false, false},
+		{"Ask", "anyone have an invite code?", []string{"ask", "code"}, false, false},
+		{"BrandVoice", "Invite your friends and earn 50k per signup", []string{"brandvoice"}, false, false},
+		{"Finglish", "be dadasham goftam, moarefi kardam", []string{"tell"}, false, false},
+		{"RefLink", "join me https://snapp.ir/invite/abc", nil, false, true},
+		{"Nothing", "the coffee was cold", nil, false, false},
+		{"UnitIsNotCode", "128gb for 10th time", nil, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := ps.match(tokenize(tt.text))
+			got := slices.Clone(s.cats)
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("categories of %q = %v, want %v", tt.text, got, tt.want)
+			}
+			if s.code != tt.code || s.url != tt.url {
+				t.Errorf("code/url of %q = %v/%v, want %v/%v", tt.text, s.code, s.url, tt.code, tt.url)
+			}
+		})
+	}
+}
+
+func TestLooksLikeCode(t *testing.T) {
+	for w, want := range map[string]bool{"ali123": true, "snapp50": true, "x7k2p": true, "hello": false,
+		"12345": false, "10th": false, "128gb": false, "a1": false, strings.Repeat("a1", 10): false} {
+		if got := looksLikeCode(w); got != want {
+			t.Errorf("looksLikeCode(%q)=%v, want %v", w, got, want)
+		}
+	}
+}

@@ -25,21 +25,34 @@ type recipient struct {
 	lang string
 }
 
-// recipients are the alert chat and, when configured (or when there is no
-// alert chat), each manager privately; muted managers are left out unless
-// all is set.
+// recipients are the alert chat and the managers who asked for alerts
+// privately; muted managers are left out unless all is set.
 func (b *Bot) recipients(ctx context.Context, all bool) []recipient {
 	var out []recipient
 	if b.cfg.AlertChatID != 0 {
 		out = append(out, recipient{b.cfg.AlertChatID, b.cfg.DefaultLang})
 	}
-	if b.cfg.AlertChatID == 0 || b.cfg.AlertManagers {
-		for _, m := range b.cfg.Managers {
-			if m.ID == b.cfg.AlertChatID || (!all && b.muted(ctx, m.ID)) {
-				continue
-			}
-			out = append(out, recipient{m.ID, b.lang(ctx, m.ID)})
+	for _, m := range b.cfg.Managers {
+		if !m.Alerts || (!all && b.muted(ctx, m.ID)) {
+			continue
 		}
+		out = append(out, recipient{m.ID, b.lang(ctx, m.ID)})
+	}
+	return out
+}
+
+// digestRecipients: the digest chat, else the alert chat, else every
+// manager privately.
+func (b *Bot) digestRecipients(ctx context.Context) []recipient {
+	switch {
+	case b.cfg.DigestChatID != 0:
+		return []recipient{{b.cfg.DigestChatID, b.chatLang(ctx, b.cfg.DigestChatID)}}
+	case b.cfg.AlertChatID != 0:
+		return []recipient{{b.cfg.AlertChatID, b.cfg.DefaultLang}}
+	}
+	var out []recipient
+	for _, m := range b.cfg.Managers {
+		out = append(out, recipient{m.ID, b.lang(ctx, m.ID)})
 	}
 	return out
 }
@@ -301,14 +314,14 @@ func (b *Bot) notifyApproval(ctx context.Context, a core.Action, m *core.Mention
 	return strings.Join(sent, ","), nil
 }
 
-// SendDigest sends the daily digest to the alert chat and every manager
-// (mute or not): the chart with the text as its caption, or the chart and
+// SendDigest sends the daily digest to the digest chat (see
+// Config.DigestChatID), mute or not: the chart with the text as its caption, or the chart and
 // the text as separate messages when the text is longer than a caption
 // may be. It fails only when no recipient got it.
 func (b *Bot) SendDigest(ctx context.Context, text string, png []byte) error {
 	var first error
 	ok := 0
-	for _, r := range b.recipients(ctx, true) {
+	for _, r := range b.digestRecipients(ctx) {
 		if err := b.sendDigestTo(ctx, r.chat, text, png); err != nil {
 			if first == nil {
 				first = err

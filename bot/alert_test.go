@@ -72,17 +72,17 @@ func TestBot_Alert(t *testing.T) {
 		h.alertIn(c, sara.ID) // the mute is over
 	})
 	t.Run("OnlyAlertChat", func(t *testing.T) {
-		h := newHarness(t, func(c *Config) { c.AlertManagers = false })
+		h := newHarness(t, func(c *Config) { c.Managers[0].Alerts, c.Managers[1].Alerts = false, false })
 		c := h.ingest(negativeMention("1006", "بد"))
 		if len(refs(c.Alerts)) != 1 {
 			t.Fatalf("alerts %v, want the alert chat only", c.Alerts)
 		}
 	})
-	t.Run("NoAlertChatMeansManagers", func(t *testing.T) {
-		h := newHarness(t, func(c *Config) { c.AlertChatID, c.AlertManagers = 0, false })
+	t.Run("NoAlertChat", func(t *testing.T) {
+		h := newHarness(t, func(c *Config) { c.AlertChatID, c.Managers[0].Alerts = 0, false })
 		c := h.ingest(negativeMention("1007", "بد"))
-		if len(refs(c.Alerts)) != 2 {
-			t.Fatalf("alerts %v, want both managers", c.Alerts)
+		if len(refs(c.Alerts)) != 1 {
+			t.Fatalf("alerts %v, want Ali's only", c.Alerts)
 		}
 	})
 }
@@ -181,7 +181,7 @@ func TestBot_SendDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 		photos := h.tg.Calls("sendPhoto")
-		if len(photos) != 3 || photos[0].Params["photo"].File == nil || photos[0].String("caption") != "گزارش دیروز: ۱۲۰ اشاره" {
+		if len(photos) != 1 || photos[0].Int("chat_id") != alertChat.ID || photos[0].Params["photo"].File == nil || photos[0].String("caption") != "گزارش دیروز: ۱۲۰ اشاره" {
 			t.Fatalf("sendPhoto calls %+v", photos)
 		}
 		if len(h.tg.Calls("sendMessage")) != 0 {
@@ -189,7 +189,7 @@ func TestBot_SendDigest(t *testing.T) {
 		}
 	})
 	t.Run("LongTextSeparate", func(t *testing.T) {
-		h := newHarness(t, func(c *Config) { c.AlertManagers = false })
+		h := newHarness(t)
 		long := strings.Repeat("یک خط از گزارش روزانه با <نشانه> & عدد ۱۲\n", 200)
 		if err := h.bot.SendDigest(ctx, long, png); err != nil {
 			t.Fatal(err)
@@ -203,9 +203,27 @@ func TestBot_SendDigest(t *testing.T) {
 			t.Fatalf("a %d-character digest went out in %d messages", len(long), len(texts))
 		}
 	})
+	t.Run("ManagersWhenNoChat", func(t *testing.T) {
+		h := newHarness(t, func(c *Config) { c.AlertChatID = 0 })
+		if err := h.bot.SendDigest(ctx, "x", png); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(h.tg.Calls("sendPhoto")); n != 2 {
+			t.Fatalf("%d photos, want one per manager", n)
+		}
+	})
+	t.Run("DigestChat", func(t *testing.T) {
+		h := newHarness(t, func(c *Config) { c.DigestChatID = ali.ID })
+		if err := h.bot.SendDigest(ctx, "x", png); err != nil {
+			t.Fatal(err)
+		}
+		if p := h.tg.Calls("sendPhoto"); len(p) != 1 || p[0].Int("chat_id") != ali.ID {
+			t.Fatalf("photos %+v, want one to the digest chat", p)
+		}
+	})
 	t.Run("AllFail", func(t *testing.T) {
 		h := newHarness(t)
-		h.tg.FailNext("sendPhoto", 3, telegramtest.TooManyRequests(5))
+		h.tg.FailNext("sendPhoto", 1, telegramtest.TooManyRequests(5))
 		if _, ok := core.RetryAfter(h.bot.SendDigest(ctx, "x", png)); !ok {
 			t.Fatal("want the rate limit back when no one got the digest")
 		}

@@ -90,8 +90,8 @@ func TestBot_Authorisation(t *testing.T) {
 		var forStranger, forSara []map[string]any
 		json.Unmarshal([]byte(answers[0].String("results")), &forStranger)
 		json.Unmarshal([]byte(answers[1].String("results")), &forSara)
-		if len(forStranger) != 0 || len(forSara) != 2 {
-			t.Fatalf("results: stranger %d, manager %d; want 0 and 2", len(forStranger), len(forSara))
+		if len(forStranger) != 0 || len(forSara) != 3 {
+			t.Fatalf("results: stranger %d, manager %d; want 0 and 3 (one per template text)", len(forStranger), len(forSara))
 		}
 	})
 	t.Run("AddedToGroupByStranger", func(t *testing.T) {

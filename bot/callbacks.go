@@ -152,7 +152,7 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 			return
 		}
 		t := b.cfg.Templates[i]
-		c2, err := b.queueReply(ctx, mgr, c.ID, b.expand(t.Text, m), private, origin)
+		c2, err := b.queueReply(ctx, mgr, c.ID, b.expand(t.For(mentionLang(m)), m), private, origin)
 		switch {
 		case errors.Is(err, core.ErrInvalidTransition):
 			b.toast(ctx, q.ID, plain(b.closedNote(lang, c2)), true)

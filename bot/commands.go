@@ -76,21 +76,19 @@ func (b *Bot) cmdLang(ctx context.Context, mgr Manager, chat int64, lang, arg st
 	b.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
 }
 
+// cmdMute pauses alerts to one manager: /mute (the default span),
+// /mute 2h, /mute off.
 func (b *Bot) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
 	now := b.now()
-	if arg == "" {
-		if until := b.prefs(ctx, mgr.ID).MutedUntil; until.After(now) {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.status", when(lang, until, b.cfg.Location))), nil)
-		} else {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.off")+"\n"+msg(lang, "mute.usage")), nil)
-		}
-		return
-	}
 	var until time.Time
-	if arg != "off" {
+	switch arg {
+	case "off":
+	case "":
+		until = now.Add(b.cfg.MuteDefault)
+	default:
 		d, err := parseSpan(arg)
-		if err != nil || d <= 0 || d > 30*24*time.Hour {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage")), nil)
+		if err != nil || d <= 0 || d > b.cfg.MuteMax {
+			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage", dur(lang, b.cfg.MuteMax))), nil)
 			return
 		}
 		until = now.Add(d)
@@ -124,8 +122,11 @@ func (b *Bot) cmdTemplates(ctx context.Context, chat int64, lang string) {
 	}
 	ls := []string{msg(lang, "tpl.list"), ""}
 	for i, t := range b.cfg.Templates {
-		ls = append(ls, "<b>"+digits(lang, strconv.Itoa(i+1))+". "+esc(t.Name)+"</b> ("+t.Lang+")",
-			userText(esc(t.Text)), "")
+		ls = append(ls, "<b>"+digits(lang, strconv.Itoa(i+1))+". "+esc(t.Name)+"</b>")
+		for _, lt := range t.texts() {
+			ls = append(ls, userText(lt[0]+": "+esc(lt[1])))
+		}
+		ls = append(ls, "")
 	}
 	ls = append(ls, "<i>"+msg(lang, "tpl.vars", esc(b.brandName()))+"</i>")
 	b.reply(ctx, chat, 0, lines(lang, ls...), nil)

@@ -23,6 +23,8 @@ const (
 	DefaultLang            = LangEnglish
 	DefaultRefusalInterval = time.Hour
 	DefaultPromptTTL       = time.Hour
+	DefaultMute            = time.Hour
+	DefaultMuteMax         = 24 * time.Hour
 	DefaultSourceName      = "telegram"
 	DefaultPageSize        = 5
 	// DefaultRetention is how long button tokens, message links and
@@ -45,6 +47,8 @@ type Manager struct {
 	// Lang is the manager's language, "fa" or "en" ("" = DefaultLang).
 	// /lang changes it for that manager.
 	Lang string
+	// Alerts also sends this manager each alert and notice privately.
+	Alerts bool
 }
 
 // Group is a Telegram group whose messages are read as mentions.
@@ -53,12 +57,41 @@ type Group struct {
 	Name   string
 }
 
-// Template is a saved reply managers can send with one tap. Text may use
-// {author} and {brand}.
+// Template is a saved reply managers can send with one tap, in Persian,
+// English and Finglish (any of them). Texts may use {author} and {brand}.
 type Template struct {
-	Name string
-	Lang string
-	Text string
+	Name       string
+	FA, EN, FI string
+}
+
+// For returns the text for a mention's language: the exact one when set,
+// Finglish falling back to Persian, every other language to English, then
+// whichever is set.
+func (t Template) For(lang string) string {
+	order := []string{t.EN, t.FA, t.FI}
+	switch lang {
+	case LangPersian:
+		order = []string{t.FA, t.EN, t.FI}
+	case "fi":
+		order = []string{t.FI, t.FA, t.EN}
+	}
+	for _, s := range order {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// texts lists the template's texts with their language codes.
+func (t Template) texts() [][2]string {
+	var out [][2]string
+	for _, lt := range [][2]string{{"fa", t.FA}, {"en", t.EN}, {"fi", t.FI}} {
+		if strings.TrimSpace(lt[1]) != "" {
+			out = append(out, lt)
+		}
+	}
+	return out
 }
 
 // Config is the telegram section of the configuration. The config package
@@ -71,12 +104,13 @@ type Config struct {
 	// Token is the bot token from @BotFather. It never appears in logs or
 	// errors.
 	Token string
-	// AlertChatID is the managers' group that gets alerts (0 = none).
+	// AlertChatID is the managers' group that gets alerts and notices
+	// (0 = none: managers with Alerts get them privately).
 	AlertChatID int64
-	// AlertManagers also sends alerts to each manager privately. With no
-	// alert chat, managers always get them privately.
-	AlertManagers bool
-	Managers      []Manager
+	// DigestChatID is where the daily digest goes: 0 = the alert chat, or
+	// every manager privately when there is none.
+	DigestChatID int64
+	Managers     []Manager
 	// Groups are read as a source of mentions (the bot must be a member,
 	// with privacy mode off).
 	Groups []Group
@@ -107,6 +141,9 @@ type Config struct {
 	PromptTTL time.Duration
 	// Retention is how long button tokens and message links are kept.
 	Retention time.Duration
+	// MuteDefault is how long /mute without an argument mutes; MuteMax
+	// the longest /mute accepted.
+	MuteDefault, MuteMax time.Duration
 }
 
 // LogValue keeps the token out of logs even when the whole config is
@@ -149,6 +186,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Retention <= 0 {
 		c.Retention = DefaultRetention
+	}
+	if c.MuteDefault <= 0 {
+		c.MuteDefault = DefaultMute
+	}
+	if c.MuteMax <= 0 {
+		c.MuteMax = DefaultMuteMax
 	}
 	for i := range c.Managers {
 		if c.Managers[i].Lang == "" {
@@ -219,9 +262,19 @@ func (c Config) Validate() error {
 		groups[g.ChatID] = true
 	}
 	if c.AlertChatID > 0 {
-		if !ids[c.AlertChatID] {
-			bad("telegram.alert_chat_id %d: a positive ID is a private chat; use the managers' group ID (negative) or leave it 0 to alert managers privately", c.AlertChatID)
+		bad("telegram.alert_chat_id %d: a positive ID is a private chat; use the managers' group ID (negative), or 0 with alerts: true on managers", c.AlertChatID)
+	}
+	if c.AlertChatID == 0 && len(c.Managers) > 0 {
+		alerted := false
+		for _, m := range c.Managers {
+			alerted = alerted || m.Alerts
 		}
+		if !alerted {
+			bad("telegram.alert_chat_id is 0 and no manager has alerts: true: alerts would reach no one")
+		}
+	}
+	if c.MuteDefault < 0 || c.MuteMax < 0 || (c.MuteMax > 0 && c.MuteDefault > c.MuteMax) {
+		bad("telegram.mute: default %s and max %s: want 0 < default <= max", c.MuteDefault, c.MuteMax)
 	}
 	if c.PollTimeout < 0 || c.PollTimeout > 10*time.Minute {
 		bad("telegram.poll_timeout %s: want between 1s and 10m", c.PollTimeout)
@@ -235,23 +288,22 @@ func (c Config) Validate() error {
 	tpls := map[string]bool{}
 	for i, t := range c.Templates {
 		key := fmt.Sprintf("telegram.templates[%d]", i)
-		if strings.TrimSpace(t.Name) == "" {
+		name := strings.ToLower(strings.TrimSpace(t.Name))
+		switch {
+		case name == "":
 			bad("%s.name: must not be empty", key)
+		case tpls[name]:
+			bad("%s.name %q: another template has it", key, t.Name)
 		}
-		if t.Lang != LangPersian && t.Lang != LangEnglish {
-			bad("%s.lang %q: want fa or en", key, t.Lang)
+		tpls[name] = true
+		if len(t.texts()) == 0 {
+			bad("%s: give a text in fa, en or fi", key)
 		}
-		if strings.TrimSpace(t.Text) == "" {
-			bad("%s.text: must not be empty", key)
+		for _, lt := range t.texts() {
+			if strings.Contains(lt[1], "{brand}") && strings.TrimSpace(c.Brand) == "" {
+				bad("%s.%s uses {brand} but the brand name is empty", key, lt[0])
+			}
 		}
-		if strings.Contains(t.Text, "{brand}") && strings.TrimSpace(c.Brand) == "" {
-			bad("%s.text uses {brand} but the brand name is empty", key)
-		}
-		k := t.Lang + "\x00" + strings.ToLower(t.Name)
-		if tpls[k] {
-			bad("%s: another %s template is named %q", key, t.Lang, t.Name)
-		}
-		tpls[k] = true
 	}
 	return errors.Join(errs...)
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func validConfig() Config {
@@ -12,7 +13,7 @@ func validConfig() Config {
 		Managers:    []Manager{{ID: 1, Name: "Sara", Lang: "fa"}, {ID: 2, Name: "Ali"}},
 		Groups:      []Group{{ChatID: -1002, Name: "fans"}},
 		Brand:       "Koala",
-		Templates:   []Template{{Name: "Sorry", Lang: "en", Text: "Sorry {author}, {brand} here"}},
+		Templates:   []Template{{Name: "Sorry", EN: "Sorry {author}, {brand} here"}},
 	}
 }
 
@@ -25,7 +26,9 @@ func TestConfig_Validate(t *testing.T) {
 		{name: "OK", edit: func(*Config) {}},
 		{name: "OKBale", edit: func(c *Config) { c.APIURL = BaleAPIURL }},
 		{name: "OKLoopback", edit: func(c *Config) { c.APIURL = "http://127.0.0.1:8081/" }},
-		{name: "OKNoAlertChat", edit: func(c *Config) { c.AlertChatID = 0 }},
+		{name: "OKNoAlertChat", edit: func(c *Config) { c.AlertChatID, c.Managers[1].Alerts = 0, true }},
+		{name: "ErrAlertsReachNoOne", edit: func(c *Config) { c.AlertChatID = 0 }, want: []string{"alerts would reach no one"}},
+		{name: "ErrMute", edit: func(c *Config) { c.MuteDefault, c.MuteMax = 2*time.Hour, time.Hour }, want: []string{"telegram.mute"}},
 		{name: "ErrTokenMissing", edit: func(c *Config) { c.Token = "" }, want: []string{"telegram.token: must be set"}},
 		{name: "ErrTokenShape", edit: func(c *Config) { c.Token = "not a token" }, want: []string{"telegram.token: does not look like a bot token"}},
 		{name: "ErrAPIURL", edit: func(c *Config) { c.APIURL = "ftp://x" }, want: []string{"telegram.api_url"}},
@@ -43,9 +46,9 @@ func TestConfig_Validate(t *testing.T) {
 		{name: "ErrDefaultLang", edit: func(c *Config) { c.DefaultLang = "ar" }, want: []string{"telegram.default_lang"}},
 		{name: "ErrTemplates", edit: func(c *Config) {
 			c.Brand = ""
-			c.Templates = []Template{{Lang: "de"}, {Name: "x", Lang: "fa", Text: "{brand}"}, {Name: "X", Lang: "fa", Text: "y"}}
-		}, want: []string{"telegram.templates[0].name", "telegram.templates[0].lang", "telegram.templates[0].text",
-			"telegram.templates[1].text uses {brand}", "telegram.templates[2]: another fa template"}},
+			c.Templates = []Template{{}, {Name: "x", FA: "{brand}"}, {Name: "X", EN: "y"}}
+		}, want: []string{"telegram.templates[0].name", "telegram.templates[0]: give a text",
+			"telegram.templates[1].fa uses {brand}", "telegram.templates[2].name \"X\": another template"}},
 		{name: "ErrPrivateAlertChat", edit: func(c *Config) { c.AlertChatID = 999 }, want: []string{"telegram.alert_chat_id 999"}},
 		{name: "ErrPollTimeout", edit: func(c *Config) { c.PollTimeout = -1 }, want: []string{"telegram.poll_timeout"}},
 	}

@@ -157,7 +157,10 @@ func TestBot_AlerterFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond; c.AlertManagers = false })
+			h := newHarness(t, func(c *Config) {
+				c.RequestTimeout = 300 * time.Millisecond
+				c.Managers[0].Alerts, c.Managers[1].Alerts = false, false
+			})
 			m := negativeMention("1", "بد")
 			c := core.NewCase(m, t0)
 			c.ID = 1

@@ -125,13 +125,14 @@ type harness struct {
 func testConfig(tg *telegramtest.Server) Config {
 	return Config{
 		APIURL: tg.URL(), Token: tg.Token(),
-		AlertChatID: alertChat.ID, AlertManagers: true,
-		Managers: []Manager{{ID: sara.ID, Name: "Sara", Lang: LangPersian}, {ID: ali.ID, Name: "Ali", Lang: LangEnglish}},
-		Groups:   []Group{{ChatID: fansGroup.ID, Name: "Koala fans"}},
-		Brand:    "Koala",
+		AlertChatID: alertChat.ID,
+		Managers:    []Manager{{ID: sara.ID, Name: "Sara", Lang: LangPersian, Alerts: true}, {ID: ali.ID, Name: "Ali", Lang: LangEnglish, Alerts: true}},
+		Groups:      []Group{{ChatID: fansGroup.ID, Name: "Koala fans"}},
+		Brand:       "Koala",
 		Templates: []Template{
-			{Name: "Sorry", Lang: LangEnglish, Text: "Hi {author}, sorry about this. {brand} support will DM you."},
-			{Name: "پوزش", Lang: LangPersian, Text: "{author} عزیز، از این تجربه متأسفیم. پشتیبانی {brand} پیگیری می‌کند."},
+			{Name: "sorry", EN: "Hi {author}, sorry about this. {brand} support will DM you.",
+				FA: "{author} عزیز، از این تجربه متأسفیم. پشتیبانی {brand} پیگیری می‌کند."},
+			{Name: "fixed", EN: "Fixed now, {author}. Thanks for telling {brand}!"},
 		},
 		ThankApproval: true,
 		PollTimeout:   time.Second,

@@ -124,12 +124,12 @@ func TestBot_Templates(t *testing.T) {
 	sent := h.sentTo(sara.ID)
 	golden(t, "templates_chooser_fa", describeCall(sent[len(sent)-1]))
 
-	h.tg.Press(sara, chooser, h.buttonData(chooser, "💬 ۱. پوزش"))
+	h.tg.Press(sara, chooser, h.buttonData(chooser, "💬 ۱. sorry"))
 	h.settle()
 	if got := h.x.Calls(); len(got) != 1 || got[0] != "reply x:1001: @mina_r عزیز، از این تجربه متأسفیم. پشتیبانی Koala پیگیری می‌کند." {
 		t.Fatalf("replier calls %q", got)
 	}
-	if text, kb := h.message(chooser); !strings.Contains(text, "پوزش") || len(kb) != 0 {
+	if text, kb := h.message(chooser); !strings.Contains(text, "sorry") || len(kb) != 0 {
 		t.Fatalf("chooser after use: %q %v", text, kb)
 	}
 }

@@ -261,22 +261,12 @@ func (b *Bot) labelKeyboard(lang string, c core.Case, tok string) *inlineKeyboar
 	return &inlineKeyboard{InlineKeyboard: [][]button{row, {{Text: msg(lang, "btn.back"), CallbackData: cb("bk", tok)}}}}
 }
 
-// templatesFor lists the templates in the mention's language first, then
-// the others, with their index in the configuration.
-func (b *Bot) templatesFor(m core.Mention) []int {
-	want := LangEnglish
-	if m.Analysis != nil && (m.Analysis.Lang == core.LangPersian || m.Analysis.Lang == core.LangFinglish) {
-		want = LangPersian
+// mentionLang is the language a mention was written in ("" when unknown).
+func mentionLang(m core.Mention) string {
+	if m.Analysis != nil {
+		return m.Analysis.Lang
 	}
-	var first, rest []int
-	for i, t := range b.cfg.Templates {
-		if t.Lang == want {
-			first = append(first, i)
-		} else {
-			rest = append(rest, i)
-		}
-	}
-	return append(first, rest...)
+	return m.LangHint
 }
 
 // expand fills a template or a manager's text for a mention.
@@ -284,15 +274,15 @@ func (b *Bot) expand(text string, m core.Mention) string {
 	return core.Expand(text, core.TemplateVars{Author: who(m), Brand: b.cfg.Brand})
 }
 
-// renderTemplates is the template chooser for a case.
+// renderTemplates is the template chooser for a case: each template in
+// the mention's language, with a button to send it publicly or privately.
 func (b *Bot) renderTemplates(lang string, c core.Case, m core.Mention, tok string) (string, *inlineKeyboard) {
 	caps := b.caps(m.Platform)
 	ls := []string{msg(lang, "tpl.title", id(lang, c.ID), esc(who(m))), ""}
 	var rows [][]button
-	for n, i := range b.templatesFor(m) {
-		t := b.cfg.Templates[i]
-		label := digits(lang, strconv.Itoa(n+1)) + ". " + t.Name
-		ls = append(ls, "<b>"+esc(label)+"</b> ("+t.Lang+")", userText(esc(b.expand(t.Text, m))), "")
+	for i, t := range b.cfg.Templates {
+		label := digits(lang, strconv.Itoa(i+1)) + ". " + t.Name
+		ls = append(ls, "<b>"+esc(label)+"</b>", userText(esc(b.expand(t.For(mentionLang(m)), m))), "")
 		var row []button
 		if caps.Reply {
 			row = append(row, button{Text: msg(lang, "btn.tpl.public", label), CallbackData: cb("tu", tok, strconv.Itoa(i))})

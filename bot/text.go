@@ -156,7 +156,7 @@ I bring you the mentions that need a human, and you answer from here.
 /case <i>ID</i> — one case: details, history, buttons
 /stats [today|7d|30d] — figures
 /digest [today|yesterday|<i>YYYY-MM-DD</i>] — the daily digest
-/mute 1h | off — pause alerts to you
+/mute [2h|off] — pause alerts to you
 /templates — saved replies
 /lang fa | en — language
 
@@ -167,7 +167,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 /case <i>شماره</i> — یک پرونده: جزئیات، تاریخچه، دکمه‌ها
 /stats [today|7d|30d] — آمار
 /digest [today|yesterday|<i>YYYY-MM-DD</i>] — گزارش روزانه
-/mute 1h | off — توقف هشدارها برای شما
+/mute [2h|off] — توقف هشدارها برای شما
 /templates — پاسخ‌های آماده
 /lang fa | en — زبان
 
@@ -177,8 +177,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"lang.usage":              {"Your language is %s. Change it with /lang fa or /lang en.", "زبان شما %s است. با \u200e/lang fa یا \u200e/lang en عوضش کنید."},
 	"mute.set":                {"🔕 Alerts to you are paused until %s. /mute off resumes them.", "🔕 هشدارها تا %s برای شما متوقف شد. با \u200e/mute off دوباره روشن می‌شوند."},
 	"mute.off":                {"🔔 Alerts to you are on.", "🔔 هشدارها برای شما روشن است."},
-	"mute.status":             {"🔕 Alerts to you are paused until %s. /mute off resumes them.", "🔕 هشدارها تا %s برای شما متوقف است. با \u200e/mute off روشن می‌شوند."},
-	"mute.usage":              {"Say how long: /mute 30m, /mute 1h, /mute 2d, or /mute off.", "مدت را بگویید: \u200e/mute 30m، \u200e/mute 1h، \u200e/mute 2d یا \u200e/mute off."},
+	"mute.usage":              {"Say how long, up to %s: /mute 30m, /mute 2h, or /mute off. /mute alone pauses for the usual time.", "مدت را بگویید، تا %s: \u200e/mute 30m، \u200e/mute 2h یا \u200e/mute off. \u200e/mute به‌تنهایی برای مدت معمول متوقف می‌کند."},
 	"pending.title":           {"📥 <b>Open negative cases</b> (%s of %s)", "📥 <b>پرونده‌های منفیِ باز</b> (%s از %s)"},
 	"pending.none":            {"🎉 No open negative cases.", "🎉 هیچ پروندهٔ منفیِ بازی نیست."},
 	"pending.line":            {"<b>#%s</b> · %s · %s · %s ago%s\n%s\n/case_%s", "<b>#%s</b> · %s · %s · %s پیش%s\n%s\n/case_%s"},

@@ -207,14 +207,16 @@ func (b *Bot) onInlineQuery(ctx context.Context, q *models.InlineQuery) {
 		// Managers may paste a saved template anywhere.
 		query := strings.ToLower(strings.TrimSpace(q.Query))
 		for i, t := range b.cfg.Templates {
-			if query != "" && !strings.Contains(strings.ToLower(t.Name+" "+t.Text), query) {
-				continue
+			for _, lt := range t.texts() {
+				if query != "" && !strings.Contains(strings.ToLower(t.Name+" "+lt[1]), query) {
+					continue
+				}
+				text := core.Expand(lt[1], core.TemplateVars{Brand: b.cfg.Brand, Author: ""})
+				p.Results = append(p.Results, &models.InlineQueryResultArticle{
+					ID: "tpl" + strconv.Itoa(i) + lt[0], Title: t.Name + " (" + lt[0] + ")", Description: text,
+					InputMessageContent: &models.InputTextMessageContent{MessageText: text},
+				})
 			}
-			text := core.Expand(t.Text, core.TemplateVars{Brand: b.cfg.Brand, Author: ""})
-			p.Results = append(p.Results, &models.InlineQueryResultArticle{
-				ID: "tpl" + strconv.Itoa(i), Title: t.Name + " (" + t.Lang + ")", Description: text,
-				InputMessageContent: &models.InputTextMessageContent{MessageText: text},
-			})
 		}
 	} else {
 		b.logger.Info("refused an inline query from a user who is not a manager", "user_id", userID(q.From))

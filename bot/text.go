@@ -211,7 +211,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"digest.none":             {"The digest is not set up on this installation.", "گزارش روزانه روی این نصب راه‌اندازی نشده است."},
 	"digest.usage":            {"Which day? /digest, /digest yesterday or /digest 2026-11-21.", "کدام روز؟ \u200e/digest، \u200e/digest yesterday یا \u200e/digest 2026-11-21."},
 	"digest.failed":           {"The digest could not be built right now; please try again later.", "گزارش اکنون ساخته نشد؛ لطفاً بعداً دوباره امتحان کنید."},
-	"groups.added":            {"👋 I was added here. To read this group as a source, add its chat ID <code>%s</code> to telegram.groups.", "👋 من به اینجا اضافه شدم. برای خواندن این گروه به‌عنوان منبع، شناسهٔ <code>%s</code> را به telegram.groups اضافه کنید."},
+	"groups.added":            {"👋 I was added here, but this chat is not configured. Its chat ID is <code>%s</code>: put it in telegram.alert_chat_id for the managers' chat, or in telegram.groups to read it as a source.", "👋 من به اینجا اضافه شدم، ولی این گفتگو تنظیم نشده است. شناسهٔ آن <code>%s</code> است: برای گروه مدیران در telegram.alert_chat_id و برای خواندن به‌عنوان منبع در telegram.groups بگذارید."},
 
 	// The command menu.
 	"cmd.pending":   {"Open negative cases, oldest first", "پرونده‌های منفیِ باز، قدیمی‌ترین اول"},

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shenava/shenava/core"
@@ -69,6 +71,8 @@ type Config struct {
 	Jitter float64
 	// BackoffMin and BackoffMax bound the doubling wait after a failed poll.
 	BackoffMin, BackoffMax time.Duration
+	// AnalysisWorkers analyse a batch's mentions in parallel (0 = one per CPU).
+	AnalysisWorkers int
 }
 
 // Engine runs the sources. Its methods are safe for concurrent use.
@@ -109,6 +113,9 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 	}
 	if cfg.BackoffMax <= 0 {
 		cfg.BackoffMax = DefaultBackoffMax
+	}
+	if cfg.AnalysisWorkers <= 0 {
+		cfg.AnalysisWorkers = runtime.GOMAXPROCS(0)
 	}
 	seen := map[string]bool{}
 	for i, s := range sources {
@@ -280,12 +287,9 @@ func (e *Engine) Process(ctx context.Context, s SourceSpec, b core.Batch) (PollR
 			e.metrics.Dropped(s.Name, "duplicate")
 			continue
 		}
-		start := time.Now()
-		a := e.analyzer.Analyze(m.Text)
-		e.metrics.Analyzed(time.Since(start))
-		m.Analysis = &a
 		todo = append(todo, m)
 	}
+	e.analyze(todo)
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -312,6 +316,29 @@ func (e *Engine) Process(ctx context.Context, s SourceSpec, b core.Batch) (PollR
 			"dropped", res.Dropped, "cases", res.Cases, "actions", res.Actions)
 	}
 	return res, nil
+}
+
+// analyze fills in the analysis of each mention, spreading the work over
+// AnalysisWorkers goroutines.
+func (e *Engine) analyze(ms []core.Mention) {
+	workers := min(e.cfg.AnalysisWorkers, len(ms))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ms) {
+					return
+				}
+				start := time.Now()
+				a := e.analyzer.Analyze(ms[i].Text)
+				e.metrics.Analyzed(time.Since(start))
+				ms[i].Analysis = &a
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func (e *Engine) decide(ctx context.Context, ms []core.Mention) ([]core.Decision, error) {

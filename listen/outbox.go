@@ -71,8 +71,9 @@ type OutboxConfig struct {
 	// DrainTimeout bounds how long an action already being sent may take
 	// to finish after shutdown began.
 	DrainTimeout time.Duration
-	// RateCaps limits outgoing public and private answers per platform.
-	RateCaps map[core.Platform]RateCap
+	// RateCaps limits outgoing public and private answers per platform;
+	// every cap of a platform applies (e.g. 5 a minute and 60 an hour).
+	RateCaps map[core.Platform][]RateCap
 }
 
 func (c OutboxConfig) withDefaults() OutboxConfig {

@@ -38,13 +38,18 @@ type Policy struct {
 	AlertMinFollowers int
 	// AlertPlatforms limits alerts to these platforms (empty = all).
 	AlertPlatforms []core.Platform
+	// Languages limits alerts and thank-yous to mentions in these
+	// languages (empty = all); the others are still stored and counted.
+	Languages []string
 	// ReferralThreshold: a mention the model marks as a referral with at
 	// least this score is thanked.
 	ReferralThreshold float64
 	ThankMode         ThankMode
-	// ThankWindow: at most one thank-you per author per window. It is also
-	// the loop guard: automatic replies never reach one author twice in it.
+	// ThankWindow: at most one thank-you per author per window.
 	ThankWindow time.Duration
+	// ReplyWindow is the loop guard: no automatic reply reaches an author
+	// who got one within it. Managers' own replies are not limited.
+	ReplyWindow time.Duration
 	// ThankTemplates are public thank-you templates per language ("fa",
 	// "en", "fi"); "en" is the fallback. Several per language are rotated.
 	ThankTemplates map[string][]string
@@ -112,6 +117,9 @@ func (d *decider) decide(m core.Mention) core.Decision {
 		return dec
 	}
 	h := d.authors[m.AuthorKey()]
+	if !d.languageWanted(a.Lang) {
+		return dec
+	}
 	if d.shouldAlert(m) {
 		dec.OpenCase = true
 		dec.Actions = append(dec.Actions, core.Action{
@@ -138,9 +146,8 @@ func (d *decider) decide(m core.Mention) core.Decision {
 			}
 		}
 	}
-	if h.Key != "" || dec.OpenCase {
-		d.authors[m.AuthorKey()] = h
-	}
+	h.Key = m.AuthorKey()
+	d.authors[h.Key] = h
 	return dec
 }
 
@@ -163,13 +170,25 @@ func (d *decider) shouldAlert(m core.Mention) bool {
 	return false
 }
 
+func (d *decider) languageWanted(lang string) bool {
+	if len(d.p.Languages) == 0 {
+		return true
+	}
+	for _, l := range d.p.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *decider) shouldThank(m core.Mention, h core.AuthorHistory) bool {
 	a := m.Analysis
 	if d.p.ThankMode == ThankOff || d.p.ThankMode == "" || !a.Referral || a.ReferralScore < d.p.ReferralThreshold ||
 		a.Label == core.LabelNegative {
 		return false
 	}
-	if !h.LastThankedAt.IsZero() && d.now.Sub(h.LastThankedAt) < d.p.ThankWindow {
+	if !h.LastThankedAt.IsZero() && d.now.Sub(h.LastThankedAt) < max(d.p.ThankWindow, d.p.ReplyWindow) {
 		return false
 	}
 	return d.caps(m.Platform).Reply

@@ -13,33 +13,54 @@ type RateCap struct {
 	Per time.Duration
 }
 
-// rateLimiter keeps, per platform, the send times within the cap's window.
+// rateLimiter keeps, per platform, the send times within the longest cap
+// window, and checks every cap of the platform against them.
 type rateLimiter struct {
 	mu   sync.Mutex
-	caps map[core.Platform]RateCap
+	caps map[core.Platform][]RateCap
 	sent map[core.Platform][]time.Time
 }
 
-func newRateLimiter(caps map[core.Platform]RateCap) *rateLimiter {
+func newRateLimiter(caps map[core.Platform][]RateCap) *rateLimiter {
 	return &rateLimiter{caps: caps, sent: map[core.Platform][]time.Time{}}
 }
 
 // reserve records a send on p at now and returns 0, or returns how long to
-// wait when the cap is reached (recording nothing).
+// wait until every cap allows one more (recording nothing).
 func (r *rateLimiter) reserve(p core.Platform, now time.Time) time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	c, ok := r.caps[p]
-	if !ok || c.N <= 0 || c.Per <= 0 {
+	var longest time.Duration
+	for _, c := range r.caps[p] {
+		if c.N > 0 && c.Per > longest {
+			longest = c.Per
+		}
+	}
+	if longest == 0 {
 		return 0
 	}
 	times := r.sent[p]
-	for len(times) > 0 && !times[0].After(now.Add(-c.Per)) {
+	for len(times) > 0 && !times[0].After(now.Add(-longest)) {
 		times = times[1:]
 	}
-	if len(times) >= c.N {
-		r.sent[p] = times
-		return times[0].Add(c.Per).Sub(now)
+	r.sent[p] = times
+	var wait time.Duration
+	for _, c := range r.caps[p] {
+		if c.N <= 0 || c.Per <= 0 {
+			continue
+		}
+		// The sends inside this cap's window are the newest ones.
+		in := 0
+		for i := len(times) - 1; i >= 0 && times[i].After(now.Add(-c.Per)); i-- {
+			in++
+		}
+		if in >= c.N {
+			oldest := times[len(times)-c.N]
+			wait = max(wait, oldest.Add(c.Per).Sub(now))
+		}
+	}
+	if wait > 0 {
+		return wait
 	}
 	r.sent[p] = append(times, now)
 	return 0

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -11,8 +12,9 @@ import (
 )
 
 // putAction queues a new action unless one with its dedup key exists. It
-// fills ID, State and NextAttemptAt, and hands a private thank-you a reward
-// code from the pool. It reports whether the action was queued.
+// fills ID, State and NextAttemptAt, and hands a private thank-you whose
+// text asks for a {code} a reward code from the pool; with the pool empty
+// that action is not queued. It reports whether the action was queued.
 func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
@@ -21,7 +23,7 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 	if dedup.Get([]byte(a.DedupKey)) != nil {
 		return false, nil
 	}
-	if a.Kind == core.ActionThankPrivate && a.Code == "" {
+	if a.Kind == core.ActionThankPrivate && a.Code == "" && strings.Contains(a.Text, "{code}") {
 		code, ok, err := takeCode(tx, a.MentionKey, a.CreatedAt)
 		if err != nil {
 			return false, err

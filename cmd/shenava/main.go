@@ -30,7 +30,11 @@ type command struct {
 }
 
 func commands() map[string]command {
-	return map[string]command{}
+	return map[string]command{
+		"backup": cmdBackup(),
+		"check":  cmdCheck(),
+		"codes":  cmdCodes(),
+	}
 }
 
 func main() {

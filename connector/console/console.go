@@ -131,3 +131,14 @@ func quote(s string) string {
 	}
 	return "«" + s + "»"
 }
+
+// SendDigest prints the daily digest; the chart, if any, is not printed
+// (run `shenava digest -chart FILE.png` to see it).
+func (p *Printer) SendDigest(_ context.Context, text string, png []byte) error {
+	note := ""
+	if len(png) > 0 {
+		note = fmt.Sprintf("(with a %d-byte chart)\n", len(png))
+	}
+	p.print("📊 DIGEST\n%s\n%s", text, note)
+	return nil
+}

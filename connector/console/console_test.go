@@ -42,3 +42,13 @@ func TestPrinter(t *testing.T) {
 		t.Fatalf("quote did not cut a long text: %d runes", len([]rune(long)))
 	}
 }
+
+func TestPrinter_SendDigest(t *testing.T) {
+	var out bytes.Buffer
+	if err := New(&out).SendDigest(context.Background(), "Mentions: 3", []byte{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.String(), "📊 DIGEST\nMentions: 3\n(with a 2-byte chart)\n"; got != want {
+		t.Fatalf("printed %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/shenava/shenava/store"
+)
+
+func cmdBackup() command {
+	return command{
+		summary: "consistent copy of the database, also while shenava runs",
+		run: func(ctx context.Context, e env, args []string) error {
+			fs := newFlagSet(e, "backup", "[-config config.yaml] -out FILE")
+			path := fs.String("config", "config.yaml", "configuration file (for storage.path and metrics.listen)")
+			out := fs.String("out", "", "the copy to write; must not exist")
+			if err := parseFlags(fs, args); err != nil {
+				return err
+			}
+			if *out == "" {
+				return fmt.Errorf("backup: -out is required: %w", errUsage)
+			}
+			cfg, err := loadConfig(e, *path)
+			if err != nil {
+				return err
+			}
+			var n int64
+			err = withDatabase(ctx, cfg, true,
+				func(db *store.DB) error {
+					n, err = db.BackupFile(ctx, *out)
+					return err
+				},
+				func(base string) error {
+					resp, err := adminDo(ctx, "GET", base+adminBackupPath, nil)
+					if err != nil {
+						return err
+					}
+					defer resp.Body.Close()
+					n, err = writeNew(*out, resp.Body)
+					return err
+				})
+			if err != nil {
+				return fmt.Errorf("backup: %w", err)
+			}
+			// A copy that does not open is no backup.
+			cp, err := store.Open(*out, store.Options{ReadOnly: true})
+			if err != nil {
+				os.Remove(*out)
+				return fmt.Errorf("backup: the copy does not open, removed it: %w", err)
+			}
+			count, err := cp.MentionCount(ctx)
+			cp.Close()
+			if err != nil {
+				return errors.Join(fmt.Errorf("backup: reading the copy"), err)
+			}
+			fmt.Fprintf(e.stdout, "wrote %s: %d bytes, %d mentions\n", *out, n, count)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/shenava/shenava/config"
+)
+
+func cmdCheck() command {
+	return command{
+		summary: "validate the config and each credential, naming what is wrong",
+		run: func(ctx context.Context, e env, args []string) error {
+			fs := newFlagSet(e, "check", "[-config config.yaml]")
+			path := fs.String("config", "config.yaml", "configuration file")
+			offline := fs.Bool("offline", false, "check the file only; do not call any platform")
+			if err := parseFlags(fs, args); err != nil {
+				return err
+			}
+			cfg, err := loadConfig(e, *path)
+			if err != nil {
+				return err
+			}
+			failed := 0
+			report := func(name string, err error) {
+				if err != nil {
+					failed++
+					fmt.Fprintf(e.stdout, "✗ %s: %v\n", name, err)
+					return
+				}
+				fmt.Fprintf(e.stdout, "✓ %s\n", name)
+			}
+			report("config "+*path, nil)
+			for _, w := range cfg.Warnings() {
+				fmt.Fprintf(e.stdout, "! %s\n", w)
+			}
+			report("files", cfg.CheckFiles())
+			for _, p := range []string{cfg.Path(), cfg.Storage.Path} {
+				for _, w := range config.CheckPermissions(p) {
+					fmt.Fprintf(e.stdout, "! %s\n", w)
+				}
+			}
+			conns, err := buildConnectors(cfg, newHTTPClient(), slog.New(slog.DiscardHandler))
+			if err != nil {
+				report("connectors", err)
+				return fmt.Errorf("check: %d problem(s)", failed)
+			}
+			if *offline {
+				fmt.Fprintln(e.stdout, "- credentials not checked (-offline)")
+			} else {
+				for _, c := range conns.checks {
+					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					report(c.name, c.run(cctx))
+					cancel()
+				}
+			}
+			if failed > 0 {
+				return fmt.Errorf("check: %d problem(s)", failed)
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/shenava/shenava/store"
+)
+
+func cmdCodes() command {
+	return command{
+		summary: "codes add FILE: load reward codes for referrers (each handed out once, ever)",
+		run: func(ctx context.Context, e env, args []string) error {
+			if len(args) == 0 || args[0] != "add" {
+				return fmt.Errorf("codes: want 'codes add [-config config.yaml] FILE': %w", errUsage)
+			}
+			fs := newFlagSet(e, "codes add", "[-config config.yaml] FILE (one code per line; # comments)")
+			path := fs.String("config", "config.yaml", "configuration file")
+			if err := parseFlags(fs, args[1:]); err != nil {
+				return err
+			}
+			if fs.NArg() != 1 {
+				return fmt.Errorf("codes add: give one file of codes: %w", errUsage)
+			}
+			raw, err := os.ReadFile(fs.Arg(0))
+			if err != nil {
+				return fmt.Errorf("codes add: %w", err)
+			}
+			codes, err := readCodes(bytes.NewReader(raw))
+			if err != nil {
+				return fmt.Errorf("codes add: %s: %w", fs.Arg(0), err)
+			}
+			cfg, err := loadConfig(e, *path)
+			if err != nil {
+				return err
+			}
+			var res store.CodeLoad
+			left := -1
+			err = withDatabase(ctx, cfg, false,
+				func(db *store.DB) error {
+					if res, err = db.AddCodes(ctx, codes); err != nil {
+						return err
+					}
+					left, err = db.CodesLeft(ctx)
+					return err
+				},
+				func(base string) error {
+					resp, err := adminDo(ctx, "POST", base+adminCodesPath, strings.NewReader(string(raw)))
+					if err != nil {
+						return err
+					}
+					defer resp.Body.Close()
+					return json.NewDecoder(resp.Body).Decode(&res)
+				})
+			if err != nil {
+				return fmt.Errorf("codes add: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "added %d codes; refused %d already loaded once and %d malformed", res.Added, res.Duplicates, res.Invalid)
+			if left >= 0 {
+				fmt.Fprintf(e.stdout, "; %d codes left to hand out", left)
+			}
+			fmt.Fprintln(e.stdout)
+			return nil
+		},
+	}
+}

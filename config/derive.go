@@ -1,0 +1,133 @@
+package config
+
+import (
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// derive fills values that default to another key and normalises lists,
+// after the file was decoded onto the defaults. dir is the directory that
+// relative paths resolve against ("" = the working directory). It returns
+// the keys that inherited their value, mapped to the key they took it from,
+// so that messages can say where a value came from.
+func (c *Config) derive(dir string) map[string]string {
+	inherited := map[string]string{}
+	b := &c.Brand
+	b.Name = strings.TrimSpace(b.Name)
+	b.Keywords = trimAll(b.Keywords, "")
+	b.Exclusions = trimAll(b.Exclusions, "")
+	b.Hashtags = trimAll(b.Hashtags, "#")
+	b.Handles.X = lowerAll(trimAll(b.Handles.X, "@"))
+	b.Handles.Mastodon = lowerAll(trimAll(b.Handles.Mastodon, "@"))
+	b.Handles.Telegram = lowerAll(trimAll(b.Handles.Telegram, "@"))
+
+	poll := c.Listen.PollInterval
+	for i := range c.Sources.File {
+		f := &c.Sources.File[i]
+		if f.Interval == 0 {
+			f.Interval = poll
+			inherited[keyPath{"sources", "file", i, "interval"}.String()] = "listen.poll_interval"
+		}
+		f.Path = resolvePath(dir, f.Path)
+	}
+	for i := range c.Sources.RSS.Feeds {
+		f := &c.Sources.RSS.Feeds[i]
+		f.URL = strings.TrimSpace(f.URL)
+		if f.Interval == 0 {
+			f.Interval = poll
+			inherited[keyPath{"sources", "rss", "feeds", i, "interval"}.String()] = "listen.poll_interval"
+		}
+	}
+	x := &c.Sources.X
+	x.BaseURL = strings.TrimRight(strings.TrimSpace(x.BaseURL), "/")
+	x.UserID = strings.TrimSpace(x.UserID)
+	m := &c.Sources.Mastodon
+	m.Server = strings.TrimRight(strings.TrimSpace(m.Server), "/")
+	m.Hashtags.List = trimAll(m.Hashtags.List, "#")
+	if len(m.Hashtags.List) == 0 && len(b.Hashtags) > 0 {
+		m.Hashtags.List = slices.Clone(b.Hashtags)
+		inherited["sources.mastodon.hashtags.list"] = "brand.hashtags"
+	}
+
+	t := &c.Telegram
+	t.APIURL = strings.TrimRight(strings.TrimSpace(t.APIURL), "/")
+	for i := range t.Managers {
+		if t.Managers[i].Lang == "" {
+			t.Managers[i].Lang = t.DefaultLang
+			inherited[keyPath{"telegram", "managers", i, "lang"}.String()] = "telegram.default_lang"
+		}
+	}
+	if c.Digest.ChatID == 0 {
+		c.Digest.ChatID = t.AlertChatID
+	}
+	if c.Listen.AnalysisWorkers == 0 {
+		c.Listen.AnalysisWorkers = runtime.GOMAXPROCS(0)
+	}
+	c.Storage.Path = resolvePath(dir, c.Storage.Path)
+	return inherited
+}
+
+// resolvePath joins a relative path to dir; absolute and empty paths stay.
+func resolvePath(dir, p string) string {
+	if p == "" || dir == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+// trimAll trims spaces and one leading prefix from every entry, keeping
+// empty entries (validation names them).
+func trimAll(list []string, prefix string) []string {
+	for i, s := range list {
+		s = strings.TrimSpace(s)
+		if prefix != "" {
+			s = strings.TrimPrefix(s, prefix)
+		}
+		list[i] = s
+	}
+	return list
+}
+
+func lowerAll(list []string) []string {
+	for i, s := range list {
+		list[i] = strings.ToLower(s)
+	}
+	return list
+}
+
+// enabledAt reports whether the value at path p sits in enabled sections:
+// every struct on the way that has an "enabled" key must have it true. An
+// "enabled" key itself always counts as enabled.
+func (c *Config) enabledAt(p keyPath) bool {
+	if len(p) > 0 && p[len(p)-1] == "enabled" {
+		return true
+	}
+	v := reflect.ValueOf(c).Elem()
+	for _, seg := range p {
+		if v.Kind() == reflect.Struct {
+			if f, ok := fieldsOf(v.Type()).byName["enabled"]; ok && !v.FieldByIndex(f).Bool() {
+				return false
+			}
+		}
+		switch seg := seg.(type) {
+		case string:
+			if v.Kind() != reflect.Struct {
+				return true
+			}
+			f, ok := fieldsOf(v.Type()).byName[seg]
+			if !ok {
+				return true
+			}
+			v = v.FieldByIndex(f)
+		case int:
+			if v.Kind() != reflect.Slice || seg >= v.Len() {
+				return true
+			}
+			v = v.Index(seg)
+		}
+	}
+	return true
+}

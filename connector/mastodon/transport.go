@@ -1,0 +1,226 @@
+package mastodon
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	gomastodon "github.com/mattn/go-mastodon"
+
+	"github.com/shenava/shenava/core"
+)
+
+// transport sits under every request, go-mastodon's and our own, and is
+// where the platform's rules meet the engine's conventions:
+//
+//   - go-mastodon answers a 429 by sleeping and retrying, with a doubling
+//     backoff up to an hour, inside the call. The engine must decide when to
+//     retry (and record the wait), so a 429, or a 503 with Retry-After,
+//     becomes a *core.RateLimitError here and never reaches the library;
+//   - Mastodon reports the remaining budget in X-RateLimit-Remaining and
+//     X-RateLimit-Reset (an ISO 8601 time); once it reaches zero no request
+//     is sent until the reset, rather than spending a call to learn we are
+//     limited. Reads and posts are kept apart: posting statuses has its own,
+//     longer budget (300 per 3 hours by default), and using it up must not
+//     stop Shenava from listening;
+//   - response bodies are cut at max_body_bytes, with an error rather than
+//     silent truncation;
+//   - the User-Agent and, for posts, the Idempotency-Key are set.
+type transport struct {
+	base    http.RoundTripper
+	ua      string
+	maxBody int64
+	now     func() time.Time
+
+	mu           sync.Mutex
+	blockedUntil map[bool]time.Time // by isWrite
+}
+
+func isWrite(method string) bool { return method != http.MethodGet && method != http.MethodHead }
+
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	now := t.now()
+	write := isWrite(req.Method)
+	t.mu.Lock()
+	until := t.blockedUntil[write]
+	t.mu.Unlock()
+	if until.After(now) {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		return nil, &core.RateLimitError{
+			Platform:   core.PlatformMastodon,
+			RetryAfter: until.Sub(now),
+			Err:        errors.New("request budget used up until the rate limit resets"),
+		}
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("User-Agent", t.ua)
+	if key, ok := req.Context().Value(idempotencyKey{}).(string); ok && req.Method == http.MethodPost {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	reset := parseReset(resp.Header.Get("X-RateLimit-Reset"))
+	if rem := resp.Header.Get("X-RateLimit-Remaining"); rem != "" && !reset.IsZero() {
+		if n, err := strconv.Atoi(strings.TrimSpace(rem)); err == nil {
+			t.mu.Lock()
+			if t.blockedUntil == nil {
+				t.blockedUntil = map[bool]time.Time{}
+			}
+			if n <= 0 {
+				t.blockedUntil[write] = reset
+			} else {
+				delete(t.blockedUntil, write)
+			}
+			t.mu.Unlock()
+		}
+	}
+	if resp.StatusCode == http.StatusTooManyRequests ||
+		(resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "") {
+		msg := apiMessage(resp.Body, t.maxBody)
+		_ = resp.Body.Close()
+		if msg != "" {
+			msg = ": " + msg
+		}
+		wait := retryAfter(resp.Header.Get("Retry-After"), now)
+		if wait == 0 && reset.After(now) {
+			wait = reset.Sub(now)
+		}
+		return nil, &core.RateLimitError{
+			Platform:   core.PlatformMastodon,
+			RetryAfter: wait,
+			Err:        fmt.Errorf("HTTP %s%s", resp.Status, msg),
+		}
+	}
+	resp.Body = &limitedBody{rc: resp.Body, left: t.maxBody}
+	return resp, nil
+}
+
+// idempotencyKey carries the Idempotency-Key of a post through
+// go-mastodon, which has no way to set a header per request.
+type idempotencyKey struct{}
+
+// errBodyTooLarge ends a read past max_body_bytes.
+var errBodyTooLarge = errors.New("response body is larger than max_body_bytes")
+
+// limitedBody fails a read once more than left bytes came, so a huge or
+// endless body stops with an error instead of exhausting memory.
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left < 0 {
+		return 0, errBodyTooLarge
+	}
+	if int64(len(p)) > b.left+1 {
+		p = p[:b.left+1]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	if b.left < 0 {
+		return n, errBodyTooLarge
+	}
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// parseReset reads X-RateLimit-Reset, an ISO 8601 time.
+func parseReset(v string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// retryAfter reads Retry-After: delay seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// apiMessage reads the {"error": "..."} of an error answer, or "" when the
+// body is not that (an HTML error page says nothing useful).
+func apiMessage(body io.Reader, limit int64) string {
+	var e struct {
+		Error string `json:"error"`
+	}
+	b, err := io.ReadAll(io.LimitReader(body, min(limit, 64<<10)))
+	if err != nil || json.Unmarshal(b, &e) != nil {
+		return ""
+	}
+	return e.Error
+}
+
+// classify turns an error from a call into the engine's conventions:
+// credentials rejected → core.ErrUnauthorized (and permanent); other 4xx
+// and oversized bodies → core.ErrPermanent; rate limits, 5xx, network
+// errors and undecodable bodies stay as they are (worth retrying). what
+// names the call for the message.
+func classify(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var rl *core.RateLimitError
+	if errors.As(err, &rl) {
+		return &core.RateLimitError{Platform: rl.Platform, RetryAfter: rl.RetryAfter, Err: fmt.Errorf("%s: %w", what, rl.Err)}
+	}
+	if errors.Is(err, errBodyTooLarge) {
+		return fmt.Errorf("mastodon: %s: %w", what, core.Permanent(err))
+	}
+	status, msg := 0, ""
+	var api *gomastodon.APIError
+	var own *statusError
+	switch {
+	case errors.As(err, &api):
+		status, msg = api.StatusCode, api.Message
+	case errors.As(err, &own):
+		status, msg = own.code, own.message
+	}
+	switch {
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		// 403 is what Mastodon answers a token without the needed scope.
+		return fmt.Errorf("mastodon: %s: %w", what, core.Permanent(fmt.Errorf("%w: HTTP %d %s", core.ErrUnauthorized, status, msg)))
+	case status >= 400 && status < 500 && status != http.StatusRequestTimeout:
+		return fmt.Errorf("mastodon: %s: %w", what, core.Permanent(err))
+	}
+	return fmt.Errorf("mastodon: %s: %w", what, err)
+}
+
+// statusError is an unexpected status from one of our own requests.
+type statusError struct {
+	code    int
+	message string
+}
+
+func (e *statusError) Error() string {
+	s := fmt.Sprintf("HTTP %d %s", e.code, http.StatusText(e.code))
+	if e.message != "" {
+		s += ": " + e.message
+	}
+	return s
+}

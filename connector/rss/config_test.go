@@ -1,0 +1,67 @@
+package rss
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfig_Validate(t *testing.T) {
+	ok := FeedConfig{Name: "news", URL: "https://news.example.com/feed"}
+	tests := []struct {
+		name    string
+		cfg     Config
+		wantErr []string
+	}{
+		{"OK", Config{Feeds: []FeedConfig{ok}}, nil},
+		{"OKAllSet", Config{Feeds: []FeedConfig{ok}, Interval: time.Hour, Timeout: time.Second, MaxBodyBytes: 1, MaxAge: time.Hour, MaxSeen: 10, UserAgent: "x"}, nil},
+		{"NoFeeds", Config{}, []string{"feeds: at least one"}},
+		{"FeedProblems", Config{Feeds: []FeedConfig{
+			{Name: "", URL: "ftp://x"},
+			{Name: "news", URL: "https://a.example"},
+			{Name: "news", URL: "https://b.example", Interval: time.Second},
+			{Name: " pad", URL: "notaurl"},
+			{Name: "nohost", URL: "https:///feed"},
+		}}, []string{
+			"feeds[0].name: is required", "feeds[0].url: \"ftp://x\" must start with http",
+			"feeds[2].name: \"news\" is already used by feeds[1]", "feeds[2].interval: 1s is shorter",
+			"feeds[3].name: \" pad\" has leading", "feeds[3].url:", "feeds[4].url: \"https:///feed\" has no host",
+		}},
+		{"Negatives", Config{Feeds: []FeedConfig{ok}, Interval: time.Second, Timeout: -1, MaxBodyBytes: -1, MaxAge: -1, MaxSeen: -1, UserAgent: "a\nb"}, []string{
+			"interval:", "timeout:", "max_body_bytes:", "max_age:", "max_seen:", "user_agent:",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.cfg.Validate()
+			if len(tt.wantErr) == 0 {
+				if err != nil {
+					t.Fatalf("Validate()=%v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate()=nil, want errors %q", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestNew_RejectsBadConfig(t *testing.T) {
+	if _, err := New(Config{}, nil, nil); err == nil {
+		t.Fatal("New accepted a config without feeds")
+	}
+	c, err := New(Config{Feeds: []FeedConfig{{Name: "a", URL: "https://a.example/f"}}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Feeds()[0]
+	if f.Name() != "a" || f.Interval() != DefaultInterval {
+		t.Errorf("feed name=%q interval=%v, want a and the default", f.Name(), f.Interval())
+	}
+}

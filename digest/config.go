@@ -1,0 +1,158 @@
+package digest
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the operator's zone must load on hosts without zoneinfo
+)
+
+// Defaults for Config's zero fields.
+const (
+	DefaultTime           = "09:00"
+	DefaultTimezone       = "Asia/Tehran"
+	DefaultLang           = "fa"
+	DefaultTopCases       = 5
+	DefaultTopAuthors     = 3
+	DefaultSLATarget      = time.Hour
+	DefaultRecoveryWindow = 7 * 24 * time.Hour
+	DefaultCatchUp        = 12 * time.Hour
+	DefaultSendTimeout    = 2 * time.Minute
+
+	// maxTop bounds the lists, so the digest fits one Telegram message.
+	maxTop = 10
+)
+
+// Config says when the digest goes out and what it shows. Zero fields take
+// the defaults above. The config package maps the YAML keys named in
+// Validate's messages onto it.
+type Config struct {
+	// Time is the local time of day the digest of the day before is sent,
+	// "HH:MM" (24-hour clock). YAML: digest.time.
+	Time string
+	// Timezone is the operator's IANA zone (Asia/Tehran): the digest's
+	// days are calendar days there, and the store's daily counters must be
+	// kept in the same zone. YAML: digest.timezone.
+	Timezone string
+	// Lang is the language of the text: "fa" or "en". YAML: digest.lang.
+	Lang string
+	// TopCases is how many unresolved negative cases are listed.
+	// YAML: digest.top_cases.
+	TopCases int
+	// TopAuthors is how many of the day's most active authors are listed.
+	// YAML: digest.top_authors.
+	TopAuthors int
+	// SLATarget is the first-response time a case should not exceed; cases
+	// answered later, or still unanswered and older, are breaches.
+	// YAML: digest.sla_target.
+	SLATarget time.Duration
+	// RecoveryWindow: the recovery rate is over the cases first answered in
+	// this window up to the end of the day. Use the engine's recovery
+	// window. YAML: digest.recovery_window.
+	RecoveryWindow time.Duration
+	// CatchUp: a digest missed because Shenava was down at the scheduled
+	// time is still sent if it starts within this time after it; later, the
+	// day is left to the /digest command. YAML: digest.catch_up.
+	CatchUp time.Duration
+	// SendTimeout bounds one delivery; a delivery under way when shutdown
+	// begins is given this long to finish. YAML: digest.send_timeout.
+	SendTimeout time.Duration
+	// NoChart leaves the 14-day chart out: the digest goes as text only.
+	// YAML: digest.chart (false).
+	NoChart bool
+}
+
+func (c Config) withDefaults() Config {
+	if c.Time == "" {
+		c.Time = DefaultTime
+	}
+	if c.Timezone == "" {
+		c.Timezone = DefaultTimezone
+	}
+	if c.Lang == "" {
+		c.Lang = DefaultLang
+	}
+	if c.TopCases == 0 {
+		c.TopCases = DefaultTopCases
+	}
+	if c.TopAuthors == 0 {
+		c.TopAuthors = DefaultTopAuthors
+	}
+	if c.SLATarget == 0 {
+		c.SLATarget = DefaultSLATarget
+	}
+	if c.RecoveryWindow == 0 {
+		c.RecoveryWindow = DefaultRecoveryWindow
+	}
+	if c.CatchUp == 0 {
+		c.CatchUp = DefaultCatchUp
+	}
+	if c.SendTimeout == 0 {
+		c.SendTimeout = DefaultSendTimeout
+	}
+	return c
+}
+
+// Validate reports every impossible setting at once, each by its YAML key.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	var errs []error
+	if _, _, err := parseClock(c.Time); err != nil {
+		errs = append(errs, fmt.Errorf("digest.time %q: %w", c.Time, err))
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		errs = append(errs, fmt.Errorf("digest.timezone %q: not an IANA time zone name (for example Asia/Tehran)", c.Timezone))
+	}
+	if c.Lang != "fa" && c.Lang != "en" {
+		errs = append(errs, fmt.Errorf("digest.lang %q: want fa or en", c.Lang))
+	}
+	if c.TopCases < 0 || c.TopCases > maxTop {
+		errs = append(errs, fmt.Errorf("digest.top_cases %d: want 1 to %d", c.TopCases, maxTop))
+	}
+	if c.TopAuthors < 0 || c.TopAuthors > maxTop {
+		errs = append(errs, fmt.Errorf("digest.top_authors %d: want 1 to %d", c.TopAuthors, maxTop))
+	}
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{
+		{"digest.sla_target", c.SLATarget},
+		{"digest.recovery_window", c.RecoveryWindow},
+		{"digest.catch_up", c.CatchUp},
+		{"digest.send_timeout", c.SendTimeout},
+	} {
+		if d.v < 0 {
+			errs = append(errs, fmt.Errorf("%s %s: want a positive duration", d.key, d.v))
+		}
+	}
+	if c.CatchUp >= 24*time.Hour {
+		errs = append(errs, fmt.Errorf("digest.catch_up %s: want less than 24h, or the next digest would be due first", c.CatchUp))
+	}
+	return errors.Join(errs...)
+}
+
+// parseClock reads "HH:MM".
+func parseClock(s string) (hour, minute int, err error) {
+	h, m, ok := strings.Cut(s, ":")
+	if !ok || len(m) != 2 || len(h) < 1 || len(h) > 2 {
+		return 0, 0, errors.New("want HH:MM on a 24-hour clock, for example 09:00")
+	}
+	hour, err1 := strconv.Atoi(h)
+	minute, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || hour < 0 || hour > 23 || minute < 0 || minute > 59 {
+		return 0, 0, errors.New("want HH:MM on a 24-hour clock, for example 09:00")
+	}
+	return hour, minute, nil
+}
+
+// cronSpec is the standard cron line for the daily digest, in the
+// operator's zone.
+func (c Config) cronSpec() (string, error) {
+	h, m, err := parseClock(c.Time)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("CRON_TZ=%s %d %d * * *", c.Timezone, m, h), nil
+}

@@ -1,0 +1,110 @@
+package metrics
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shenava/shenava/core"
+)
+
+type fakeOutbox struct {
+	st  OutboxStats
+	err error
+}
+
+func (f fakeOutbox) OutboxDepth(context.Context) (OutboxStats, error) { return f.st, f.err }
+
+func TestServer(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	ob := fakeOutbox{st: OutboxStats{Pending: 3, OldestPending: now.Add(-90 * time.Second)}}
+	m := New(ob)
+	m.now = func() time.Time { return now }
+	m.Polled("x/mentions", nil)
+	m.Polled("rss/news", &core.RateLimitError{Platform: core.PlatformRSS, RetryAfter: time.Minute})
+	m.RateLimited("rss/news", time.Minute)
+	m.Ingested("x/mentions", core.LabelNegative)
+	m.Dropped("x/mentions", "duplicate")
+	m.Analyzed(30 * time.Microsecond)
+	m.ActionDone(core.ActionAlert, nil, 200*time.Millisecond)
+	m.ActionDone(core.ActionReplyPublic, errors.New("HTTP 502"), time.Second)
+
+	srv, err := Listen("127.0.0.1:0", m.Handler(ob), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- srv.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+
+	body := get(t, "http://"+srv.Addr()+"/metrics", http.StatusOK)
+	for _, want := range []string{
+		`shenava_source_polls_total{source="x/mentions"} 1`,
+		`shenava_source_errors_total{kind="rate_limited",source="rss/news"} 1`,
+		`shenava_mentions_ingested_total{label="negative",source="x/mentions"} 1`,
+		`shenava_mentions_dropped_total{reason="duplicate",source="x/mentions"} 1`,
+		`shenava_rate_limit_wait_seconds_total{source="rss/news"} 60`,
+		`shenava_outbox_executions_total{kind="reply_public",result="error"} 1`,
+		`shenava_outbox_pending 3`,
+		`shenava_outbox_oldest_pending_seconds 90`,
+		`shenava_classification_seconds_count 1`,
+		`go_goroutines`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+
+	var h Health
+	if err := json.Unmarshal([]byte(get(t, "http://"+srv.Addr()+"/healthz", http.StatusOK)), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Status != "ok" || h.Outbox.Pending != 3 || h.Sources["rss/news"].Failures != 1 || h.Sources["x/mentions"].LastSuccess.IsZero() {
+		t.Fatalf("health=%+v", h)
+	}
+	for range unhealthyAfter {
+		m.Polled("rss/news", errors.New("HTTP 500"))
+	}
+	get(t, "http://"+srv.Addr()+"/healthz", http.StatusServiceUnavailable)
+}
+
+func get(t *testing.T, url string, want int) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("GET %s: %d, want %d: %s", url, resp.StatusCode, want, b)
+	}
+	return string(b)
+}
+
+func TestErrorKind(t *testing.T) {
+	for want, err := range map[string]error{
+		"timeout":      fmt.Errorf("x: %w", context.DeadlineExceeded),
+		"unauthorized": fmt.Errorf("x: %w", core.ErrUnauthorized),
+		"permanent":    core.Permanent(errors.New("400")),
+		"rate_limited": &core.RateLimitError{},
+		"other":        errors.New("boom"),
+	} {
+		if got := errorKind(err); got != want {
+			t.Errorf("errorKind(%v)=%s, want %s", err, got, want)
+		}
+	}
+}

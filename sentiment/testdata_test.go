@@ -1,0 +1,219 @@
+package sentiment
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// dataFile is one of the project's own labelled sets under testdata.
+type dataFile struct {
+	path    string
+	header  []string
+	minRows int
+	langs   []string
+}
+
+type dataRow map[string]string
+
+var (
+	sentimentLabels = []string{"negative", "neutral", "positive"}
+	yesNo           = []string{"yes", "no"}
+)
+
+// readDataFile reads a TSV set and checks its shape: the header, the number
+// of columns in every row, allowed values, no empty text.
+func readDataFile(t *testing.T, f dataFile) []dataRow {
+	t.Helper()
+	b, err := os.ReadFile(filepath.FromSlash(f.path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.Valid(b) {
+		t.Fatalf("%s: not UTF-8", f.path)
+	}
+	if strings.Contains(string(b), "\r") {
+		t.Fatalf("%s: carriage return found; use \\n line ends", f.path)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(b)))
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	var rows []dataRow
+	line := 0
+	for sc.Scan() {
+		line++
+		cols := strings.Split(sc.Text(), "\t")
+		if line == 1 {
+			if !slices.Equal(cols, f.header) {
+				t.Fatalf("%s: header %q, want %q", f.path, cols, f.header)
+			}
+			continue
+		}
+		if len(cols) != len(f.header) {
+			t.Errorf("%s:%d: %d columns, want %d", f.path, line, len(cols), len(f.header))
+			continue
+		}
+		r := dataRow{}
+		for i, h := range f.header {
+			r[h] = cols[i]
+		}
+		r["line"] = lineRef(f.path, line)
+		if strings.TrimSpace(r["text"]) == "" {
+			t.Errorf("%s: empty text", r["line"])
+		}
+		if r["text"] != strings.TrimSpace(r["text"]) {
+			t.Errorf("%s: text has leading or trailing space", r["line"])
+		}
+		if v, ok := r["label"]; ok && !slices.Contains(sentimentLabels, v) {
+			t.Errorf("%s: label %q, want one of %q", r["line"], v, sentimentLabels)
+		}
+		if v, ok := r["referral"]; ok && !slices.Contains(yesNo, v) {
+			t.Errorf("%s: referral %q, want yes or no", r["line"], v)
+		}
+		if !slices.Contains(f.langs, r["lang"]) {
+			t.Errorf("%s: lang %q, want one of %q", r["line"], r["lang"], f.langs)
+		}
+		if arabic := hasArabicLetter(r["text"]); arabic != (r["lang"] == "fa") {
+			t.Errorf("%s: lang %s but Persian script present = %v", r["line"], r["lang"], arabic)
+		}
+		rows = append(rows, r)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < f.minRows {
+		t.Errorf("%s: %d rows, want at least %d", f.path, len(rows), f.minRows)
+	}
+	return rows
+}
+
+func lineRef(path string, n int) string {
+	return path + ":" + strconv.Itoa(n)
+}
+
+func hasArabicLetter(s string) bool {
+	for _, c := range s {
+		if unicode.Is(unicode.Arabic, c) && unicode.IsLetter(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// dedupKey is a text with case, ZWNJ and runs of white space folded, so
+// that copies differing only in those count as one.
+func dedupKey(s string) string {
+	s = strings.ReplaceAll(s, "\u200c", "")
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+var (
+	finglishTest = dataFile{"testdata/finglish/test.tsv", []string{"label", "lang", "text"}, 300, []string{"fi"}}
+	referralCols = []string{"referral", "lang", "label", "text"}
+	referralTr   = dataFile{"testdata/referral/train.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
+	referralTe   = dataFile{"testdata/referral/test.tsv", referralCols, 300, []string{"fa", "en", "fi"}}
+	brandCols    = []string{"label", "lang", "referral", "text"}
+	brandDev     = dataFile{"testdata/brand/dev.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
+	brandTest    = dataFile{"testdata/brand/test.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
+)
+
+func TestDataFiles(t *testing.T) {
+	type split struct {
+		file dataFile
+		test bool // never tuned on: must not share a text with any other set
+	}
+	splits := []split{
+		{finglishTest, true},
+		{referralTr, false},
+		{referralTe, true},
+		{brandDev, false},
+		{brandTest, true},
+	}
+	seen := map[string]string{} // dedup key → where
+	for _, s := range splits {
+		t.Run(s.file.path, func(t *testing.T) {
+			rows := readDataFile(t, s.file)
+			for _, r := range rows {
+				k := dedupKey(r["text"])
+				if prev, ok := seen[k]; ok {
+					t.Errorf("%s: same text as %s", r["line"], prev)
+					continue
+				}
+				seen[k] = r["line"]
+			}
+			checkBalance(t, s.file, rows)
+		})
+	}
+}
+
+// Each pair of splits is written about different fictional brands, so no
+// family of posts can sit in both: a row naming a brand of the other split
+// breaks the split rule. Referral train and brand dev share one set of
+// brands; referral test and the Finglish test a second; brand test a third.
+func TestSplitBrands(t *testing.T) {
+	var (
+		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
+			"بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}
+		referralTestBrands = []string{"kalamarket", "foodino", "hamrahnet", "cafe lahze", "cafelahze", "pardakhtyar",
+			"کالامارکت", "فودینو", "همراه‌نت", "کافه لحظه", "پرداختیار"}
+		brandTestBrands = []string{"zanbil", "sofreh", "radnet", "cafe sahar", "cafesahar", "pooldan",
+			"زنبیل", "سفره", "رادنت", "کافه سحر", "پولدان"}
+	)
+	check := func(f dataFile, banned ...[]string) {
+		for _, r := range readDataFile(t, f) {
+			text := strings.ToLower(r["text"])
+			for _, bs := range banned {
+				for _, b := range bs {
+					if strings.Contains(text, b) {
+						t.Errorf("%s: names %q, a brand of another split", r["line"], b)
+					}
+				}
+			}
+		}
+	}
+	check(referralTr, referralTestBrands, brandTestBrands)
+	check(brandDev, referralTestBrands, brandTestBrands)
+	check(referralTe, tuneBrands)
+	check(finglishTest, tuneBrands)
+	check(brandTest, tuneBrands)
+}
+
+// checkBalance keeps the sets as the data notes describe them: no label,
+// language or referral share far off.
+func checkBalance(t *testing.T, f dataFile, rows []dataRow) {
+	t.Helper()
+	if len(rows) == 0 {
+		return
+	}
+	share := func(col, val string) float64 {
+		n := 0
+		for _, r := range rows {
+			if r[col] == val {
+				n++
+			}
+		}
+		return float64(n) / float64(len(rows))
+	}
+	for _, l := range sentimentLabels {
+		if p := share("label", l); p < 0.15 {
+			t.Errorf("%s: label %s is %.0f%% of rows, want at least 15%%", f.path, l, 100*p)
+		}
+	}
+	if len(f.langs) > 1 {
+		for _, l := range f.langs {
+			if p := share("lang", l); p < 0.25 {
+				t.Errorf("%s: lang %s is %.0f%% of rows, want at least 25%%", f.path, l, 100*p)
+			}
+		}
+	}
+	if f.header[0] == "referral" {
+		if p := share("referral", "yes"); p < 0.35 || p > 0.45 {
+			t.Errorf("%s: referral yes is %.0f%% of rows, want 35–45%%", f.path, 100*p)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package watch
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shenava/shenava/core"
+)
+
+// texts writes the notices' fallback text in one language. The bot renders
+// notices by topic in each manager's language; this text is what it shows
+// when it has no better rendering, and what the console prints.
+type texts struct{ fa bool }
+
+func newTexts(lang string) texts { return texts{fa: lang == "fa"} }
+
+var faDigits = strings.NewReplacer("0", "۰", "1", "۱", "2", "۲", "3", "۳", "4", "۴",
+	"5", "۵", "6", "۶", "7", "۷", "8", "۸", "9", "۹", ".", "٫", "%", "٪")
+
+// num writes a number in the text's digits.
+func (t texts) num(s string) string {
+	if t.fa {
+		return faDigits.Replace(s)
+	}
+	return s
+}
+
+func (t texts) mean(f float64) string {
+	return t.num(strings.TrimSuffix(strconv.FormatFloat(math.Round(f*10)/10, 'f', 1, 64), ".0"))
+}
+
+func (t texts) dur(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	var parts []string
+	if h > 0 {
+		parts = append(parts, t.num(strconv.Itoa(h))+map[bool]string{false: "h", true: " ساعت"}[t.fa])
+	}
+	if m > 0 || h == 0 {
+		parts = append(parts, t.num(strconv.Itoa(m))+map[bool]string{false: "m", true: " دقیقه"}[t.fa])
+	}
+	if t.fa {
+		return strings.Join(parts, " و ")
+	}
+	return strings.Join(parts, " ")
+}
+
+func (t texts) sla(id uint64, after time.Duration) string {
+	if t.fa {
+		return fmt.Sprintf("پروندهٔ منفی #%s پس از %s هنوز صاحبی ندارد.", t.num(strconv.FormatUint(id, 10)), t.dur(after))
+	}
+	return fmt.Sprintf("Negative case #%d is still unclaimed after %s.", id, t.dur(after))
+}
+
+func (t texts) spike(sp spike, loc *time.Location) string {
+	var b strings.Builder
+	from, to := t.num(sp.From.In(loc).Format("15:04")), t.num(sp.To.In(loc).Format("15:04"))
+	if t.fa {
+		fmt.Fprintf(&b, "جهش در اشاره‌های منفی: %s اشاره از %s تا %s (به وقت %s)، در برابر میانگین %s در همین ساعت‌های ۷ روز گذشته.\n",
+			t.num(strconv.Itoa(sp.Count)), from, to, loc, t.mean(sp.Usual))
+	} else {
+		fmt.Fprintf(&b, "Negative mentions are spiking: %d from %s to %s (%s), against a mean of %s at the same time on the last 7 days.\n",
+			sp.Count, from, to, loc, t.mean(sp.Usual))
+	}
+	if len(sp.Terms) > 0 {
+		if t.fa {
+			fmt.Fprintf(&b, "واژه‌های پرتکرار: %s\n", strings.Join(sp.Terms, "، "))
+		} else {
+			fmt.Fprintf(&b, "Top terms: %s\n", strings.Join(sp.Terms, ", "))
+		}
+	}
+	if len(sp.Samples) > 0 {
+		b.WriteString(map[bool]string{false: "Samples:\n", true: "نمونه‌ها:\n"}[t.fa])
+		for _, m := range sp.Samples {
+			who := m.Author.Name
+			if m.Author.Handle != "" {
+				who = "@" + m.Author.Handle
+			}
+			quote := `"%s"`
+			if t.fa {
+				quote = "«%s»"
+			}
+			fmt.Fprintf(&b, "• %s (%s): "+quote, who, platformName(m.Platform), snippet(m.Text, 100))
+			if m.URL != "" {
+				b.WriteString(" " + m.URL)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// platformName is how the platform is written in notices (in both
+// languages: the names are brands).
+func platformName(p core.Platform) string {
+	switch p {
+	case core.PlatformX:
+		return "X"
+	case core.PlatformMastodon:
+		return "Mastodon"
+	case core.PlatformRSS:
+		return "RSS"
+	case core.PlatformTelegram:
+		return "Telegram"
+	}
+	return string(p)
+}
+
+// snippet is the text on one line, cut to n runes.
+func snippet(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

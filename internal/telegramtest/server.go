@@ -506,6 +506,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeEnvelope(w, http.StatusUnauthorized, envelope{ErrorCode: 401, Description: "Unauthorized"}, 0)
 		return
 	}
+	if err != nil && (errors.Is(err, io.ErrUnexpectedEOF) || r.Context().Err() != nil) {
+		// The client gave up half-way through the body (its context
+		// ended): not a malformed request.
+		req.Status = 0
+		s.record(req)
+		return
+	}
 	if err != nil {
 		s.violate("%s: unreadable request body: %v", method, err)
 		req.Status = http.StatusBadRequest

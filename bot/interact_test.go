@@ -280,3 +280,20 @@ func TestBot_CapabilitiesSaySo(t *testing.T) {
 		t.Fatal("an RSS reply was attempted")
 	}
 }
+
+func TestBot_EditedReplyIsNotSentAgain(t *testing.T) {
+	h := newHarness(t)
+	h.run()
+	c := h.ingest(negativeMention("1001", "Koala lost my order"))
+	answer := h.tg.ReplyText(ali, h.alertIn(c, ali.ID), "Sorry, fixing it")
+	h.settle()
+	h.tg.EditText(ali, answer, "Sorry, fixing it now!")
+	h.settle()
+	if n := len(h.x.Calls()); n != 1 {
+		t.Fatalf("%d replies sent, want the first text only", n)
+	}
+	sent := h.sentTo(ali.ID)
+	if last := sent[len(sent)-1].String("text"); !strings.Contains(last, "Edits are not sent") {
+		t.Fatalf("last answer %q does not explain that edits are not sent", last)
+	}
+}

@@ -195,7 +195,8 @@ func (b *Bot) onEdited(ctx context.Context, m *models.Message) {
 	if m.Chat.Type != models.ChatTypePrivate && m.Chat.ID != b.cfg.AlertChatID {
 		return
 	}
-	if m.ReplyToMessage != nil {
+	me := b.self()
+	if r := m.ReplyToMessage; r != nil && me != nil && r.From != nil && r.From.ID == me.ID {
 		lang := b.lang(ctx, mgr.ID)
 		b.reply(ctx, m.Chat.ID, m.ID, msg(lang, "reply.edited"), nil)
 	}

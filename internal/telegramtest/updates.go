@@ -65,16 +65,17 @@ func (s *Server) SendCaption(from User, chat Chat, caption string) Msg {
 // ReplyText queues a text message from a user that replies to an earlier
 // message in the same chat (the bot's or anyone's).
 func (s *Server) ReplyText(from User, to Msg, text string) Msg {
-	msg := s.userMessage(from, to.Chat, text)
 	s.mu.Lock()
-	if replied, ok := s.msgs[msgKey{to.Chat.ID, to.ID}]; ok {
-		msg["reply_to_message"] = shallow(replied)
-	} else {
-		s.mu.Unlock()
+	replied, ok := s.msgs[msgKey{to.Chat.ID, to.ID}]
+	if ok {
+		replied = shallow(replied)
+	}
+	s.mu.Unlock()
+	if !ok {
 		s.tb.Errorf("telegramtest: ReplyText to unknown message %d in chat %d", to.ID, to.Chat.ID)
 		return Msg{}
 	}
-	s.mu.Unlock()
+	msg := s.userMessage(from, to.Chat, text, func(m map[string]any) { m["reply_to_message"] = replied })
 	s.Queue("message", msg)
 	return Msg{Chat: to.Chat, ID: msg["message_id"].(int)}
 }
@@ -89,7 +90,7 @@ func (s *Server) EditText(from User, m Msg, text string) {
 		s.tb.Errorf("telegramtest: EditText of unknown message %d in chat %d", m.ID, m.Chat.ID)
 		return
 	}
-	edited := shallow(orig)
+	edited := copyMsg(orig)
 	edited["text"] = text
 	edited["edit_date"] = s.now().Unix()
 	s.msgs[msgKey{m.Chat.ID, m.ID}] = edited

@@ -323,10 +323,10 @@ func (b *Bot) onApprovalButton(ctx context.Context, q *models.CallbackQuery, mgr
 	}
 }
 
-// errDecided stops a second decision on one approval.
-type errDecided struct{ rec approvalRec }
+// decidedError stops a second decision on one approval.
+type decidedError struct{ rec approvalRec }
 
-func (e errDecided) Error() string { return "approval already decided: " + e.rec.State }
+func (e decidedError) Error() string { return "approval already decided: " + e.rec.State }
 
 // decideApproval sends (with the draft, or text when a manager rewrote
 // it) or skips a drafted thank-you. The decision and the thank-you action
@@ -354,7 +354,7 @@ func (b *Bot) decideApproval(ctx context.Context, mgr Manager, lang, tok, state,
 			return nil, nil, err
 		}
 		if rec.State != approvalPending {
-			return nil, nil, errDecided{rec}
+			return nil, nil, decidedError{rec}
 		}
 		rec.State, rec.By, rec.At = state, mgr.Name, now
 		var acts []core.Action
@@ -368,7 +368,7 @@ func (b *Bot) decideApproval(ctx context.Context, mgr Manager, lang, tok, state,
 		raw, err := json.Marshal(rec)
 		return raw, acts, err
 	})
-	var decided errDecided
+	var decided decidedError
 	switch {
 	case errors.As(err, &decided):
 		return false, msg(lang, "approval.done", b.decision(lang, decided.rec))

@@ -143,7 +143,7 @@ func refs(list []string) []string {
 	return out
 }
 
-// newCaseToken returns the button token of a case, creating it on first
+// caseToken returns the button token of a case, creating it on first
 // use.
 func (b *Bot) caseToken(ctx context.Context, caseID uint64) (string, error) {
 	key := strconv.FormatUint(caseID, 10)

@@ -52,7 +52,9 @@ var (
 
 	allBuckets = [][]byte{bktMeta, bktMentions, bktMentionsTime, bktCursors, bktCases,
 		bktCasesMention, bktCasesOpen, bktOutbox, bktOutboxPending, bktOutboxDedup,
-		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen}
+		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen,
+		bktBotInbox, bktBotMeta, bktBotCallbacks, bktBotMessages, bktBotPrompts, bktBotPrefs,
+		bktBotApprovals, bktBotCaseTokens}
 
 	keySchema = []byte("schema_version")
 )

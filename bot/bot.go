@@ -1,0 +1,386 @@
+// Package bot is the Telegram side of Shenava, the part community managers
+// touch all day. It announces cases in Telegram with buttons to answer,
+// claim, resolve, ignore or relabel them; takes replies typed by managers
+// and queues them through the outbox; answers /pending, /case, /stats,
+// /digest, /mute, /templates and /lang in Persian or English; delivers
+// notices, thank-you approvals and the daily digest; reads listed groups as
+// a source of mentions and answers in them.
+//
+// Only allow-listed Telegram user IDs may act, on every kind of update;
+// everyone else gets at most one polite refusal per chat per hour. Buttons
+// carry opaque random tokens looked up in the store, so a forged button does
+// nothing, and a button for a closed case changes nothing.
+//
+// The bot is built on github.com/go-telegram/bot for the typed Bot API
+// methods, against any Bot-API-compatible server (Telegram, Bale, a
+// self-hosted server, a local fake). It drives getUpdates itself: see Run.
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/shenava/shenava/core"
+)
+
+// Store is what the bot needs from the store. *store.DB satisfies it.
+type Store interface {
+	caseStore
+	stateStore
+	inboxStore
+}
+
+type caseStore interface {
+	Case(ctx context.Context, id uint64) (core.Case, error)
+	Mention(ctx context.Context, key string) (core.Mention, error)
+	UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([]core.Action, error)) (core.Case, []core.Action, error)
+	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
+	Resend(ctx context.Context, id uint64, at time.Time) error
+	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
+	PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error)
+	DayTotals(ctx context.Context, day string) (map[string]map[string]int, error)
+}
+
+type stateStore interface {
+	BotGet(ctx context.Context, space, key string) ([]byte, bool, error)
+	BotPut(ctx context.Context, space, key string, value []byte, at time.Time) error
+	BotDelete(ctx context.Context, space, key string) error
+	BotSwap(ctx context.Context, space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error)
+	BotPrune(ctx context.Context, space string, before time.Time) (int, error)
+}
+
+type inboxStore interface {
+	InboxAppend(ctx context.Context, updateID int64, ms ...core.Mention) error
+	InboxAfter(ctx context.Context, after uint64, limit int) ([]core.Mention, uint64, error)
+	InboxTrim(ctx context.Context, upTo uint64) (int, error)
+	UpdateOffset(ctx context.Context) (int64, error)
+	SetUpdateOffset(ctx context.Context, id int64) error
+}
+
+// DigestSource builds one day's digest: its text and a PNG chart (nil
+// when there is none). The digest package implements it.
+type DigestSource interface {
+	Digest(ctx context.Context, day time.Time) (text string, chart []byte, err error)
+}
+
+// Metrics receives what the bot observes of the Bot API. The Prometheus
+// adapter implements it; the default does nothing.
+type Metrics interface {
+	// TelegramError counts a failed call by method and kind
+	// ("rate_limited", "server", "network", "timeout", "malformed",
+	// "too_large", "unauthorized", "forbidden", "bad_request").
+	TelegramError(method, kind string)
+	// RateLimited records a wait Telegram imposed.
+	RateLimited(source string, wait time.Duration)
+}
+
+type nopMetrics struct{}
+
+func (nopMetrics) TelegramError(string, string)      {}
+func (nopMetrics) RateLimited(string, time.Duration) {}
+
+// Update-loop backoff after failed getUpdates calls.
+const (
+	loopBackoffMin = time.Second
+	loopBackoffMax = time.Minute
+	// maxInteractiveWait bounds how long a command answer waits out a
+	// rate limit before it is dropped.
+	maxInteractiveWait = 2 * time.Minute
+)
+
+// allowedUpdates are the update kinds the bot asks for. Everything else
+// (reactions, polls, payments...) it has no use for.
+var allowedUpdates = []string{
+	models.AllowedUpdateMessage, models.AllowedUpdateEditedMessage, models.AllowedUpdateCallbackQuery,
+	models.AllowedUpdateInlineQuery, models.AllowedUpdateMyChatMember,
+}
+
+// Bot is the Telegram bot. Its Alerter methods, Replier and GroupSource are
+// safe for concurrent use with Run.
+type Bot struct {
+	cfg      Config
+	st       Store
+	api      *api
+	logger   *slog.Logger
+	managers map[int64]Manager
+	groups   map[int64]Group
+
+	caps     func(core.Platform) core.Capabilities
+	digest   DigestSource
+	wake     func()
+	metrics  Metrics
+	now      func() time.Time
+	sleep    func(ctx context.Context, d time.Duration) error
+	newToken func() string
+
+	mu       sync.Mutex
+	me       *models.User
+	refusals map[int64]time.Time
+}
+
+// New builds the bot. It makes no network call: Run checks the token.
+func New(cfg Config, st Store, hc *http.Client, logger *slog.Logger) (*Bot, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	if st == nil {
+		return nil, errors.New("bot: no store")
+	}
+	cfg = cfg.withDefaults()
+	logger = logger.With("component", "bot")
+	a, err := newAPI(cfg, hc, logger)
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b := &Bot{
+		cfg: cfg, st: st, api: a, logger: logger,
+		managers: map[int64]Manager{}, groups: map[int64]Group{},
+		caps:     defaultCaps,
+		wake:     func() {},
+		metrics:  nopMetrics{},
+		now:      time.Now,
+		sleep:    sleepCtx,
+		newToken: randomToken,
+		refusals: map[int64]time.Time{},
+	}
+	for _, m := range cfg.Managers {
+		b.managers[m.ID] = m
+	}
+	for _, g := range cfg.Groups {
+		b.groups[g.ChatID] = g
+	}
+	return b, nil
+}
+
+// defaultCaps is used until SetCapabilities: RSS cannot be answered,
+// everything else can.
+func defaultCaps(p core.Platform) core.Capabilities {
+	if p == core.PlatformRSS {
+		return core.Capabilities{}
+	}
+	return core.Capabilities{Reply: true, DirectMessage: true}
+}
+
+// SetCapabilities tells the bot what can be done on each platform (the
+// outbox's Capabilities), so buttons say so instead of failing.
+func (b *Bot) SetCapabilities(f func(core.Platform) core.Capabilities) { b.caps = f }
+
+// SetDigest wires the digest for /digest.
+func (b *Bot) SetDigest(d DigestSource) { b.digest = d }
+
+// OnQueued registers a function called after the bot queued outbox
+// actions (the outbox's Wake).
+func (b *Bot) OnQueued(f func()) { b.wake = f }
+
+// SetMetrics installs a metrics sink.
+func (b *Bot) SetMetrics(m Metrics) { b.metrics = m; b.api.metrics = m }
+
+// SetClock replaces the wall clock.
+func (b *Bot) SetClock(now func() time.Time) { b.now = now }
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// randomToken is 72 random bits, URL-safe: a button's data cannot be
+// guessed.
+func randomToken() string {
+	var buf [9]byte
+	if _, err := rand.Read(buf[:]); err != nil {
+		panic("bot: no randomness: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(buf[:])
+}
+
+// Check makes one cheap authenticated call (getMe). The error wraps
+// core.ErrUnauthorized when the server rejects the token.
+func (b *Bot) Check(ctx context.Context) error {
+	me, err := b.api.getMe(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: check token: %w", err)
+	}
+	b.mu.Lock()
+	b.me = me
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *Bot) self() *models.User {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.me
+}
+
+// Run owns the bot's single getUpdates loop (Telegram allows one consumer
+// per token) until ctx ends, then returns nil. It fails only when the
+// server rejects the token.
+//
+// Why not go-telegram/bot's Start: its loop advances the offset as soon as
+// updates are read and hands them to handlers asynchronously, so an update
+// is confirmed to Telegram (by the next getUpdates) whether or not its
+// handler finished. A group message would be lost if the process died in
+// between. Here each update is handled to the end, group messages are
+// written to the store's inbox together with the update's ID, and only
+// then does the next getUpdates confirm it. Updates whose storing fails are
+// fetched again after a backoff.
+func (b *Bot) Run(ctx context.Context) error {
+	if err := b.start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	offset, err := b.st.UpdateOffset(ctx)
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	me := b.self()
+	b.logger.Info("bot started", "username", me.Username, "bot_id", me.ID, "managers", len(b.managers),
+		"groups", len(b.groups), "offset", offset)
+	failures := 0
+	lastPrune := time.Time{}
+	for ctx.Err() == nil {
+		if b.now().Sub(lastPrune) >= 24*time.Hour {
+			b.prune(ctx)
+			lastPrune = b.now()
+		}
+		updates, err := b.api.getUpdates(ctx, offset+1, allowedUpdates)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			if errors.Is(err, core.ErrUnauthorized) {
+				return fmt.Errorf("bot: %w", err)
+			}
+			failures++
+			wait := backoff(failures)
+			if ra, ok := core.RetryAfter(err); ok {
+				wait = max(ra, time.Second)
+				b.logger.Warn("rate limited by telegram; waiting", "wait", wait)
+			} else {
+				b.logger.Warn("getUpdates failed; backing off", "wait", wait, "failures", failures, "error", err)
+			}
+			if b.sleep(ctx, wait) != nil {
+				break
+			}
+			continue
+		}
+		failures = 0
+		start := offset
+		for _, u := range updates {
+			if u.ID <= offset {
+				continue // a server resending what we confirmed
+			}
+			if err := b.handleUpdate(ctx, u); err != nil {
+				if ctx.Err() != nil {
+					break
+				}
+				failures++
+				wait := backoff(failures)
+				b.logger.Error("could not store an update; it will be fetched again", "update_id", u.ID, "wait", wait, "error", err)
+				b.sleep(ctx, wait)
+				break
+			}
+			offset = u.ID
+		}
+		if offset > start {
+			if err := b.st.SetUpdateOffset(ctx, offset); err != nil && ctx.Err() == nil {
+				b.logger.Error("could not save the update offset", "error", err)
+			}
+		}
+	}
+	b.logger.Info("bot stopped")
+	return nil
+}
+
+// start checks the token, retrying transient failures, and registers the
+// command menu.
+func (b *Bot) start(ctx context.Context) error {
+	for failures := 1; ; failures++ {
+		err := b.Check(ctx)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, core.ErrUnauthorized) || errors.Is(err, core.ErrPermanent) || ctx.Err() != nil {
+			return fmt.Errorf("%w (is telegram.api_url %s right?)", err, b.cfg.APIURL)
+		}
+		wait := backoff(failures)
+		if ra, ok := core.RetryAfter(err); ok {
+			wait = max(ra, time.Second)
+		}
+		b.logger.Warn("telegram not reachable; retrying", "wait", wait, "error", err)
+		if err := b.sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	b.registerCommands(ctx)
+	return nil
+}
+
+// backoff doubles from loopBackoffMin to loopBackoffMax with ±20% jitter.
+func backoff(failures int) time.Duration {
+	d := loopBackoffMin
+	for i := 1; i < failures && d < loopBackoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, loopBackoffMax)
+	return time.Duration(float64(d) * (0.8 + 0.4*mrand.Float64()))
+}
+
+// prune drops bot records older than the retention.
+func (b *Bot) prune(ctx context.Context) {
+	before := b.now().Add(-b.cfg.Retention)
+	for _, space := range []string{spaceCallbacks, spaceMessages, spaceApprovals, spaceCaseTokens, spacePrompts} {
+		if n, err := b.st.BotPrune(ctx, space, before); err != nil {
+			b.logger.Warn("could not prune old bot records", "space", space, "error", err)
+		} else if n > 0 {
+			b.logger.Debug("pruned old bot records", "space", space, "count", n)
+		}
+	}
+}
+
+// registerCommands sets the command menu in both languages; failures only
+// cost the menu.
+func (b *Bot) registerCommands(ctx context.Context) {
+	for _, lang := range []string{LangEnglish, LangPersian} {
+		var cmds []models.BotCommand
+		for _, c := range commandList {
+			cmds = append(cmds, models.BotCommand{Command: c, Description: msg(lang, "cmd."+c)})
+		}
+		p := &tgbot.SetMyCommandsParams{Commands: cmds}
+		if lang == LangPersian {
+			p.LanguageCode = LangPersian
+		}
+		if err := b.api.setMyCommands(ctx, p); err != nil {
+			b.logger.Warn("could not register the command menu", "lang", lang, "error", err)
+		}
+	}
+}
+
+// queued wakes the outbox when actions were queued.
+func (b *Bot) queued(actions []core.Action) {
+	if len(actions) > 0 {
+		b.wake()
+	}
+}

@@ -1,0 +1,458 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/shenava/shenava/core"
+)
+
+// commandList is the command menu, in order.
+var commandList = []string{"pending", "case", "stats", "digest", "mute", "templates", "lang", "help"}
+
+// normDigits reads Persian and Arabic-Indic digits as ASCII, so managers
+// can type /case ۱۲.
+func normDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '۰' && r <= '۹':
+			return '0' + (r - '۰')
+		case r >= '٠' && r <= '٩':
+			return '0' + (r - '٠')
+		}
+		return r
+	}, s)
+}
+
+func (b *Bot) onCommand(ctx context.Context, mgr Manager, m *models.Message, c command) {
+	lang := b.lang(ctx, mgr.ID)
+	chat := m.Chat.ID
+	arg := ""
+	if len(c.args) > 0 {
+		arg = strings.ToLower(normDigits(c.args[0]))
+	}
+	b.logger.Debug("command", "command", c.name, "by", mgr.Name, "chat_id", chat)
+	switch c.name {
+	case "start", "help":
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "help", esc(b.brandName()))), nil)
+	case "lang":
+		b.cmdLang(ctx, mgr, chat, lang, arg)
+	case "pending":
+		page, _ := strconv.Atoi(arg)
+		b.sendPending(ctx, chat, 0, lang, max(page-1, 0)*DefaultPageSize)
+	case "case":
+		b.cmdCase(ctx, chat, lang, arg)
+	case "stats":
+		b.cmdStats(ctx, chat, lang, arg)
+	case "digest":
+		b.cmdDigest(ctx, chat, lang, arg)
+	case "mute":
+		b.cmdMute(ctx, mgr, chat, lang, arg)
+	case "templates":
+		b.cmdTemplates(ctx, chat, lang)
+	default:
+		b.reply(ctx, chat, m.ID, msg(lang, "unknown.command"), nil)
+	}
+}
+
+func (b *Bot) cmdLang(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
+	if arg != LangPersian && arg != LangEnglish {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "lang.usage", langName(lang, lang))), nil)
+		return
+	}
+	if err := b.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.Lang = arg }); err != nil {
+		b.logger.Error("could not save a language choice", "error", err)
+		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	b.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
+}
+
+// cmdMute pauses alerts to one manager: /mute (the default span),
+// /mute 2h, /mute off.
+func (b *Bot) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
+	now := b.now()
+	var until time.Time
+	switch arg {
+	case "off":
+	case "":
+		until = now.Add(b.cfg.MuteDefault)
+	default:
+		d, err := parseSpan(arg)
+		if err != nil || d <= 0 || d > b.cfg.MuteMax {
+			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage", dur(lang, b.cfg.MuteMax))), nil)
+			return
+		}
+		until = now.Add(d)
+	}
+	if err := b.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.MutedUntil = until }); err != nil {
+		b.logger.Error("could not save a mute", "error", err)
+		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	if until.IsZero() {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.off")), nil)
+		return
+	}
+	b.logger.Info("manager muted alerts", "by", mgr.Name, "until", until)
+	b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.set", when(lang, until, b.cfg.Location))), nil)
+}
+
+// parseSpan reads "30m", "1h", "2d".
+func parseSpan(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		return time.Duration(days) * 24 * time.Hour, err
+	}
+	return time.ParseDuration(s)
+}
+
+func (b *Bot) cmdTemplates(ctx context.Context, chat int64, lang string) {
+	if len(b.cfg.Templates) == 0 {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "tpl.none")), nil)
+		return
+	}
+	ls := []string{msg(lang, "tpl.list"), ""}
+	for i, t := range b.cfg.Templates {
+		ls = append(ls, "<b>"+digits(lang, strconv.Itoa(i+1))+". "+esc(t.Name)+"</b>")
+		for _, lt := range t.texts() {
+			ls = append(ls, userText(lt[0]+": "+esc(lt[1])))
+		}
+		ls = append(ls, "")
+	}
+	ls = append(ls, "<i>"+msg(lang, "tpl.vars", esc(b.brandName()))+"</i>")
+	b.reply(ctx, chat, 0, lines(lang, ls...), nil)
+}
+
+// sendPending lists open negative cases, oldest first, a page at a time,
+// with buttons to page. With edit set it redraws that message.
+func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string, offset int) {
+	cases, total, err := b.st.PendingCases(ctx, offset, DefaultPageSize)
+	if err != nil {
+		b.logger.Error("could not list pending cases", "error", err)
+		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	if total > 0 && len(cases) == 0 && offset > 0 {
+		offset = (total - 1) / DefaultPageSize * DefaultPageSize
+		cases, total, err = b.st.PendingCases(ctx, offset, DefaultPageSize)
+		if err != nil {
+			return
+		}
+	}
+	var text string
+	var kb *inlineKeyboard
+	if total == 0 {
+		text = lines(lang, msg(lang, "pending.none"))
+	} else {
+		span := digits(lang, fmt.Sprintf("%d–%d", offset+1, offset+len(cases)))
+		ls := []string{msg(lang, "pending.title", span, num(lang, total))}
+		now := b.now()
+		for _, c := range cases {
+			m, err := b.st.Mention(ctx, c.MentionKey)
+			if err != nil {
+				m = core.Mention{Platform: c.Platform}
+			}
+			owner := ""
+			if c.ClaimedBy != "" {
+				owner = msg(lang, "pending.owner", esc(c.ClaimedBy))
+			}
+			snippet, _ := cut(strings.Join(strings.Fields(m.Text), " "), 140)
+			line := msg(lang, "pending.line", id(lang, c.ID), platformName(lang, c.Platform), esc(who(m)),
+				dur(lang, now.Sub(c.CreatedAt)), owner, "\x00"+esc(snippet), strconv.FormatUint(c.ID, 10))
+			ls = append(ls, "", line)
+		}
+		text = lines(lang, ls...)
+		var row []button
+		if offset > 0 {
+			row = append(row, button{Text: msg(lang, "btn.prev"), CallbackData: "pg:" + strconv.Itoa(max(offset-DefaultPageSize, 0))})
+		}
+		if offset+len(cases) < total {
+			row = append(row, button{Text: msg(lang, "btn.next"), CallbackData: "pg:" + strconv.Itoa(offset+DefaultPageSize)})
+		}
+		if len(row) > 0 {
+			kb = &inlineKeyboard{InlineKeyboard: [][]button{row}}
+		}
+	}
+	if edit != 0 {
+		var markup any
+		if kb != nil {
+			markup = kb
+		}
+		if err := b.edit(ctx, chat, edit, text, markup); err != nil {
+			b.logger.Warn("could not page /pending", "error", err)
+		}
+		return
+	}
+	if kb == nil {
+		b.reply(ctx, chat, 0, text, nil)
+		return
+	}
+	b.reply(ctx, chat, 0, text, kb)
+}
+
+func parseCaseID(arg string) (uint64, bool) {
+	n, err := strconv.ParseUint(strings.TrimPrefix(arg, "#"), 10, 64)
+	return n, err == nil && n > 0
+}
+
+func (b *Bot) cmdCase(ctx context.Context, chat int64, lang, arg string) {
+	caseID, ok := parseCaseID(arg)
+	if !ok {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.usage")), nil)
+		return
+	}
+	c, m, err := b.caseAndMention(ctx, caseID)
+	if errors.Is(err, core.ErrNotFound) {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.notfound", id(lang, caseID))), nil)
+		return
+	}
+	if err != nil {
+		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
+		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	tok, err := b.caseToken(ctx, c.ID)
+	if err != nil {
+		b.logger.Error("could not make the case's buttons", "case_id", caseID, "error", err)
+		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	sent, ok := b.reply(ctx, chat, 0, b.renderCaseView(ctx, lang, c, m), b.caseKeyboard(lang, c, m, tok))
+	if ok {
+		// A reply to this view is a public reply, as for an alert.
+		if err := b.putRec(ctx, spaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
+			b.logger.Warn("could not remember a case view", "error", err)
+		}
+	}
+}
+
+// maxHistory bounds the events a case view lists (the newest are kept).
+const maxHistory = 25
+
+// renderCaseView is the alert with the case's history under it.
+func (b *Bot) renderCaseView(_ context.Context, lang string, c core.Case, m core.Mention) string {
+	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
+	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
+		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
+	}
+	ls := append([]string{title}, b.mentionHead(lang, c, m)...)
+	ls = append(ls, "")
+	ls = append(ls, quote(lang, m.Text, 1500)...)
+	ls = append(ls, "")
+	ls = append(ls, b.statusLines(lang, c)...)
+	ls = append(ls, "", msg(lang, "case.history"))
+	events := c.Events
+	if len(events) > maxHistory {
+		ls = append(ls, "…")
+		events = events[len(events)-maxHistory:]
+	}
+	for _, e := range events {
+		ls = append(ls, "• "+when(lang, e.At, b.cfg.Location)+" — "+eventText(lang, e))
+	}
+	return lines(lang, ls...)
+}
+
+func eventText(lang string, e core.CaseEvent) string {
+	actor := esc(e.Actor)
+	switch e.Action {
+	case "opened":
+		return msg(lang, "event.opened", labelName(lang, core.Label(e.Detail)))
+	case "alerted", "recovered":
+		return msg(lang, "event."+e.Action)
+	case "corrected label":
+		if lang == LangPersian {
+			return msg(lang, "event.corrected label", actor, labelName(lang, core.Label(e.Detail)))
+		}
+		return msg(lang, "event.corrected label", labelName(lang, core.Label(e.Detail)), actor)
+	case "reminded":
+		return msg(lang, "event.reminded", digits(lang, e.Detail))
+	}
+	if _, ok := catalog["event."+e.Action]; ok {
+		return msg(lang, "event."+e.Action, actor)
+	}
+	return esc(e.Action + " " + e.Actor)
+}
+
+// period reads /stats's argument: how many days, ending today.
+func period(arg string) (int, bool) {
+	switch arg {
+	case "", "today", "1d":
+		return 1, true
+	case "7d", "7", "week":
+		return 7, true
+	case "30d", "30", "month":
+		return 30, true
+	}
+	return 0, false
+}
+
+func (b *Bot) cmdStats(ctx context.Context, chat int64, lang, arg string) {
+	days, ok := period(arg)
+	if !ok {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "stats.usage")), nil)
+		return
+	}
+	text, err := b.renderStats(ctx, lang, days)
+	if err != nil {
+		b.logger.Error("could not compute stats", "error", err)
+		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	b.reply(ctx, chat, 0, text, nil)
+}
+
+type tally struct {
+	name  string
+	count int
+}
+
+func sorted(m map[string]int) []tally {
+	var out []tally
+	for k, v := range m {
+		if v > 0 {
+			out = append(out, tally{k, v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].count != out[j].count {
+			return out[i].count > out[j].count
+		}
+		return out[i].name < out[j].name
+	})
+	return out
+}
+
+// renderStats adds up the daily counters and the cases of the last days
+// (today included) in the configured zone.
+func (b *Bot) renderStats(ctx context.Context, lang string, days int) (string, error) {
+	now := b.now().In(b.cfg.Location)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, b.cfg.Location)
+	from := today.AddDate(0, 0, -(days - 1))
+	sum := map[string]map[string]int{}
+	for d := from; !d.After(today); d = d.AddDate(0, 0, 1) {
+		counts, err := b.st.DayTotals(ctx, d.Format("2006-01-02"))
+		if err != nil {
+			return "", err
+		}
+		for dim, vals := range counts {
+			if sum[dim] == nil {
+				sum[dim] = map[string]int{}
+			}
+			for v, n := range vals {
+				sum[dim][v] += n
+			}
+		}
+	}
+	var opened, answered, resolved, ignored int
+	var frts []time.Duration
+	err := b.st.ForEachCase(ctx, from, now.Add(time.Second), func(c core.Case) error {
+		opened++
+		if t, ok := c.FirstResponseTime(); ok {
+			answered++
+			frts = append(frts, t)
+		}
+		switch c.State {
+		case core.CaseResolved:
+			resolved++
+		case core.CaseIgnored:
+			ignored++
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	_, open, err := b.st.PendingCases(ctx, 0, 1)
+	if err != nil {
+		return "", err
+	}
+
+	name := msg(lang, "stats.today")
+	if days > 1 {
+		name = msg(lang, "stats.days", num(lang, days))
+	}
+	total := sum["total"][""]
+	neg, neu, pos := sum["label"]["negative"], sum["label"]["neutral"], sum["label"]["positive"]
+	ls := []string{
+		msg(lang, "stats.title", name, digits(lang, from.Format("2006-01-02")), digits(lang, today.Format("2006-01-02"))),
+		"",
+		msg(lang, "stats.mentions", num(lang, total), num(lang, neg), num(lang, neu), num(lang, pos)),
+	}
+	if total > 0 {
+		net := float64(pos-neg) / float64(total)
+		sign := "+"
+		if net < 0 {
+			sign, net = "−", -net
+		}
+		ls = append(ls, msg(lang, "stats.net", sign+pct(lang, net)))
+	}
+	if ps := sorted(sum["platform"]); len(ps) > 0 {
+		var parts []string
+		for _, p := range ps {
+			parts = append(parts, platformName(lang, core.Platform(p.name))+" "+num(lang, p.count))
+		}
+		ls = append(ls, msg(lang, "stats.platforms", strings.Join(parts, " · ")))
+	}
+	if lsum := sorted(sum["lang"]); len(lsum) > 0 {
+		var parts []string
+		for _, l := range lsum {
+			parts = append(parts, langName(lang, l.name)+" "+num(lang, l.count))
+		}
+		ls = append(ls, msg(lang, "stats.langs", strings.Join(parts, " · ")))
+	}
+	ls = append(ls, msg(lang, "stats.referrals", num(lang, sum["referral"]["yes"])),
+		msg(lang, "stats.cases", num(lang, opened), num(lang, answered), num(lang, resolved), num(lang, ignored)))
+	if len(frts) > 0 {
+		slices.Sort(frts)
+		ls = append(ls, msg(lang, "stats.frt", dur(lang, quantile(frts, 0.5)), dur(lang, quantile(frts, 0.9))))
+	} else {
+		ls = append(ls, msg(lang, "stats.frt.none"))
+	}
+	ls = append(ls, msg(lang, "stats.open", num(lang, open)))
+	return lines(lang, ls...), nil
+}
+
+// quantile of sorted durations, nearest rank.
+func quantile(sorted []time.Duration, q float64) time.Duration {
+	i := int(q*float64(len(sorted))+0.999999) - 1
+	return sorted[min(max(i, 0), len(sorted)-1)]
+}
+
+func (b *Bot) cmdDigest(ctx context.Context, chat int64, lang, arg string) {
+	if b.digest == nil {
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.none")), nil)
+		return
+	}
+	now := b.now().In(b.cfg.Location)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, b.cfg.Location)
+	switch arg {
+	case "", "today":
+	case "yesterday":
+		day = day.AddDate(0, 0, -1)
+	default:
+		d, err := time.ParseInLocation("2006-01-02", arg, b.cfg.Location)
+		if err != nil {
+			b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.usage")), nil)
+			return
+		}
+		day = d
+	}
+	text, chart, err := b.digest.Digest(ctx, day)
+	if err != nil {
+		b.logger.Error("could not build the digest", "day", day.Format("2006-01-02"), "error", err)
+		b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
+		return
+	}
+	if err := b.sendDigestTo(ctx, chat, text, chart); err != nil {
+		b.logger.Warn("could not send the digest", "chat_id", chat, "error", err)
+	}
+}

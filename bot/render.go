@@ -1,0 +1,363 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/shenava/shenava/core"
+)
+
+// Inline keyboards are our own small types rather than go-telegram/bot's
+// models.InlineKeyboardButton: that struct always serialises an empty
+// "copy_text" object, making every button two kinds at once, which the Bot
+// API forbids ("exactly one of the optional fields").
+type inlineKeyboard struct {
+	InlineKeyboard [][]button `json:"inline_keyboard"`
+}
+
+type button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
+	URL          string `json:"url,omitempty"`
+}
+
+type forceReply struct {
+	ForceReply            bool   `json:"force_reply"`
+	InputFieldPlaceholder string `json:"input_field_placeholder,omitempty"`
+	Selective             bool   `json:"selective,omitempty"`
+}
+
+func cb(verb, tok string, arg ...string) string {
+	parts := append([]string{verb}, arg...)
+	return strings.Join(append(parts, tok), ":")
+}
+
+// rtlMark starts our own Persian lines, so a line that opens with a
+// handle or a number is still laid out right to left.
+const rtlMark = "\u200f"
+
+// lines joins rendered lines; in Persian each of our own lines starts with
+// a right-to-left mark. A line (or a segment after a line break inside an
+// entry) starting with "\x00" is user text and is left alone: its own
+// direction decides.
+func lines(lang string, ls ...string) string {
+	var out []string
+	for _, entry := range ls {
+		for _, l := range strings.Split(entry, "\n") {
+			if raw, ok := strings.CutPrefix(l, "\x00"); ok {
+				out = append(out, raw)
+				continue
+			}
+			if lang == LangPersian && l != "" && !strings.HasPrefix(l, rtlMark) {
+				l = rtlMark + l
+			}
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// userText marks rendered user text (every line of it) as the user's, for
+// lines.
+func userText(s string) string { return "\x00" + strings.ReplaceAll(s, "\n", "\n\x00") }
+
+func who(m core.Mention) string {
+	switch {
+	case m.Author.Handle != "":
+		return "@" + m.Author.Handle
+	case m.Author.Name != "":
+		return m.Author.Name
+	}
+	return m.Author.ID
+}
+
+func labelEmoji(l core.Label) string {
+	switch l {
+	case core.LabelNegative:
+		return "🔴"
+	case core.LabelPositive:
+		return "🟢"
+	}
+	return "⚪️"
+}
+
+// mentionHead renders who wrote what where: the author, platform,
+// language, label and link lines of an alert.
+func (b *Bot) mentionHead(lang string, c core.Case, m core.Mention) []string {
+	author := "👤 <b>" + esc(who(m)) + "</b>"
+	if m.Author.Handle != "" && m.Author.Name != "" {
+		author += " (" + esc(m.Author.Name) + ")"
+	}
+	if m.Author.Followers > 0 {
+		author += " · " + msg(lang, "alert.followers", num(lang, m.Author.Followers))
+	}
+	mlang := ""
+	if m.Analysis != nil {
+		mlang = m.Analysis.Lang
+	}
+	meta := "📍 " + platformName(lang, m.Platform) + " · 🌐 " + langName(lang, mlang) +
+		" · 🏷 " + labelName(lang, c.Label) + " " + pct(lang, c.Score)
+	out := []string{author, meta}
+	if m.URL != "" {
+		out = append(out, `🔗 <a href="`+escAttr(m.URL)+`">`+msg(lang, "alert.open")+"</a> · 🕓 "+when(lang, m.CreatedAt, b.cfg.Location))
+	} else {
+		out = append(out, "🕓 "+when(lang, m.CreatedAt, b.cfg.Location))
+	}
+	return out
+}
+
+// quote renders user text as a block quote, cut to fit budget visible
+// units.
+func quote(lang, text string, budget int) []string {
+	text = strings.TrimSpace(text)
+	short, trimmed := cut(text, max(budget, 40))
+	out := []string{userText("<blockquote>" + esc(short) + "</blockquote>")}
+	if trimmed {
+		out = append(out, "<i>"+msg(lang, "alert.trimmed")+"</i>")
+	}
+	return out
+}
+
+// renderAlert is the alert message of a case, as it stands now.
+func (b *Bot) renderAlert(lang string, c core.Case, m core.Mention) string {
+	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
+	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
+		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
+	}
+	head := append([]string{title}, b.mentionHead(lang, c, m)...)
+	tail := append([]string{""}, b.statusLines(lang, c)...)
+	fixed := units(visible(lines(lang, head...) + lines(lang, tail...)))
+	body := append([]string{""}, quote(lang, m.Text, maxText-fixed-80)...)
+	return lines(lang, append(append(head, body...), tail...)...)
+}
+
+// firstReply finds who answered first and how.
+func firstReply(c core.Case) (actor string, private, ok bool) {
+	for _, e := range c.Events {
+		switch e.Action {
+		case "replied publicly":
+			return e.Actor, false, true
+		case "replied privately":
+			return e.Actor, true, true
+		}
+	}
+	return "", false, false
+}
+
+func lastEvent(c core.Case, action string) (core.CaseEvent, bool) {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		if c.Events[i].Action == action {
+			return c.Events[i], true
+		}
+	}
+	return core.CaseEvent{}, false
+}
+
+// statusLines say where a case stands: the line the alert is edited to as
+// the case moves.
+func (b *Bot) statusLines(lang string, c core.Case) []string {
+	var out []string
+	actor, private, replied := firstReply(c)
+	if replied {
+		frt, _ := c.FirstResponseTime()
+		key := "status.public"
+		if private {
+			key = "status.private"
+		}
+		out = append(out, msg(lang, key, esc(actor), dur(lang, frt)))
+	}
+	switch c.State {
+	case core.CaseNew, core.CaseAlerted:
+		out = append(out, msg(lang, "status.waiting"))
+	case core.CaseClaimed:
+		out = append(out, msg(lang, "status.claimed", esc(c.ClaimedBy)))
+	case core.CaseReplied:
+		if c.ClaimedBy != "" && c.ClaimedBy != actor {
+			out = append(out, msg(lang, "status.claimed", esc(c.ClaimedBy)))
+		}
+	case core.CaseResolved:
+		out = append(out, msg(lang, "status.resolved", esc(c.ClosedBy)))
+	case core.CaseIgnored:
+		out = append(out, msg(lang, "status.ignored", esc(c.ClosedBy)))
+	}
+	if c.CorrectedLabel != "" {
+		e, _ := lastEvent(c, "corrected label")
+		if lang == LangPersian {
+			out = append(out, msg(lang, "status.label", esc(e.Actor), labelName(lang, c.CorrectedLabel)))
+		} else {
+			out = append(out, msg(lang, "status.label", labelName(lang, c.CorrectedLabel), esc(e.Actor)))
+		}
+	}
+	if !c.RecoveredAt.IsZero() {
+		out = append(out, msg(lang, "status.recovered"))
+	}
+	return out
+}
+
+// caseKeyboard is the alert's buttons for the case's state. Buttons for
+// what the platform cannot do say so.
+func (b *Bot) caseKeyboard(lang string, c core.Case, m core.Mention, tok string) *inlineKeyboard {
+	if !c.State.Open() {
+		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb("wl", tok)}}}}
+	}
+	caps := b.caps(m.Platform)
+	pname := platformName(lang, m.Platform)
+	var replyRow []button
+	if caps.Reply {
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb("rp", tok)})
+	} else {
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb("xp", tok)})
+	}
+	switch {
+	case caps.DirectMessage && m.Platform == core.PlatformTelegram:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb("rd", tok)})
+	case caps.DirectMessage:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb("rd", tok)})
+	default:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb("xd", tok)})
+	}
+	rows := [][]button{replyRow}
+	second := []button{}
+	if len(b.cfg.Templates) > 0 && (caps.Reply || caps.DirectMessage) {
+		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb("tp", tok)})
+	}
+	second = append(second, button{Text: msg(lang, "btn.claim"), CallbackData: cb("cl", tok)})
+	rows = append(rows, second, []button{
+		{Text: msg(lang, "btn.resolve"), CallbackData: cb("rs", tok)},
+		{Text: msg(lang, "btn.ignore"), CallbackData: cb("ig", tok)},
+		{Text: msg(lang, "btn.label"), CallbackData: cb("wl", tok)},
+	})
+	return &inlineKeyboard{InlineKeyboard: rows}
+}
+
+var labelCodes = []struct {
+	code  string
+	label core.Label
+}{{"n", core.LabelNegative}, {"u", core.LabelNeutral}, {"p", core.LabelPositive}}
+
+func labelOf(code string) (core.Label, bool) {
+	for _, l := range labelCodes {
+		if l.code == code {
+			return l.label, true
+		}
+	}
+	return "", false
+}
+
+// labelKeyboard lets a manager say what the label should have been.
+func (b *Bot) labelKeyboard(lang string, c core.Case, tok string) *inlineKeyboard {
+	current := c.Label
+	if c.CorrectedLabel != "" {
+		current = c.CorrectedLabel
+	}
+	var row []button
+	for _, l := range labelCodes {
+		text := labelEmoji(l.label) + " " + labelName(lang, l.label)
+		if l.label == current {
+			text += " ✓"
+		}
+		row = append(row, button{Text: text, CallbackData: cb("lb", tok, l.code)})
+	}
+	return &inlineKeyboard{InlineKeyboard: [][]button{row, {{Text: msg(lang, "btn.back"), CallbackData: cb("bk", tok)}}}}
+}
+
+// mentionLang is the language a mention was written in ("" when unknown).
+func mentionLang(m core.Mention) string {
+	if m.Analysis != nil {
+		return m.Analysis.Lang
+	}
+	return m.LangHint
+}
+
+// expand fills a template or a manager's text for a mention.
+func (b *Bot) expand(text string, m core.Mention) string {
+	return core.Expand(text, core.TemplateVars{Author: who(m), Brand: b.cfg.Brand})
+}
+
+// renderTemplates is the template chooser for a case: each template in
+// the mention's language, with a button to send it publicly or privately.
+func (b *Bot) renderTemplates(lang string, c core.Case, m core.Mention, tok string) (string, *inlineKeyboard) {
+	caps := b.caps(m.Platform)
+	ls := []string{msg(lang, "tpl.title", id(lang, c.ID), esc(who(m))), ""}
+	var rows [][]button
+	for i, t := range b.cfg.Templates {
+		label := digits(lang, strconv.Itoa(i+1)) + ". " + t.Name
+		ls = append(ls, "<b>"+esc(label)+"</b>", userText(esc(b.expand(t.For(mentionLang(m)), m))), "")
+		var row []button
+		if caps.Reply {
+			row = append(row, button{Text: msg(lang, "btn.tpl.public", label), CallbackData: cb("tu", tok, strconv.Itoa(i))})
+		}
+		if caps.DirectMessage {
+			row = append(row, button{Text: msg(lang, "btn.tpl.private", label), CallbackData: cb("tv", tok, strconv.Itoa(i))})
+		}
+		if len(row) > 0 {
+			rows = append(rows, row)
+		}
+	}
+	return lines(lang, ls...), &inlineKeyboard{InlineKeyboard: rows}
+}
+
+// renderApproval shows a drafted thank-you and, once decided, who decided.
+func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) string {
+	ls := []string{msg(lang, "approval.title")}
+	if m != nil {
+		ls = append(ls, msg(lang, "approval.to", "<b>"+esc(who(*m))+"</b>", platformName(lang, m.Platform)))
+		ls = append(ls, quote(lang, m.Text, 1200)...)
+		if m.URL != "" {
+			ls = append(ls, `🔗 <a href="`+escAttr(m.URL)+`">`+msg(lang, "alert.open")+"</a>")
+		}
+	}
+	ls = append(ls, "", msg(lang, "approval.draft"))
+	ls = append(ls, quote(lang, rec.Text, 2000)...)
+	switch rec.State {
+	case approvalSent:
+		key := "approval.sent"
+		if rec.Edited {
+			key = "approval.edited"
+		}
+		ls = append(ls, "", msg(lang, key, esc(rec.By)))
+	case approvalSkipped:
+		ls = append(ls, "", msg(lang, "approval.skipped", esc(rec.By)))
+	}
+	if !b.cfg.ThankApproval && rec.State == approvalPending {
+		ls = append(ls, "", "<i>"+msg(lang, "approval.off")+"</i>")
+	}
+	return lines(lang, ls...)
+}
+
+func approvalKeyboard(lang, tok string) *inlineKeyboard {
+	return &inlineKeyboard{InlineKeyboard: [][]button{{
+		{Text: msg(lang, "btn.send"), CallbackData: cb("as", tok)},
+		{Text: msg(lang, "btn.edit"), CallbackData: cb("ae", tok)},
+		{Text: msg(lang, "btn.skip"), CallbackData: cb("ak", tok)},
+	}}}
+}
+
+// renderNotice renders a notify action: a title in the reader's language
+// for its topic, then the action's own text, in pieces that fit.
+func (b *Bot) renderNotice(lang string, a core.Action, m *core.Mention) []string {
+	key := "notice." + a.Topic
+	if _, ok := catalog[key]; !ok || a.Topic == "" {
+		key = "notice.other"
+	}
+	head := []string{msg(lang, key)}
+	if a.CaseID != 0 {
+		head = append(head, msg(lang, "notice.case", id(lang, a.CaseID), strconv.FormatUint(a.CaseID, 10)))
+	}
+	if m != nil && a.Topic == core.TopicSLA {
+		head = append(head, "👤 <b>"+esc(who(*m))+"</b> · "+platformName(lang, m.Platform))
+		head = append(head, quote(lang, m.Text, 600)...)
+	}
+	title := lines(lang, head...)
+	body := strings.TrimSpace(a.Text)
+	if body == "" {
+		return []string{title}
+	}
+	chunks := split(body, maxText-units(visible(title))-16)
+	out := make([]string, len(chunks))
+	for i, c := range chunks {
+		out[i] = esc(c)
+	}
+	out[0] = title + "\n\n" + out[0]
+	return out
+}

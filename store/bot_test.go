@@ -1,0 +1,203 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/shenava/shenava/core"
+)
+
+func TestDB_BotRecords(t *testing.T) {
+	db := MustOpen(t, Options{})
+
+	t.Run("GetMissing", func(t *testing.T) {
+		v, ok, err := db.BotGet(ctx, BotPrefs, "42")
+		if err != nil || ok || v != nil {
+			t.Fatalf("BotGet = %q, %v, %v; want nothing", v, ok, err)
+		}
+	})
+	t.Run("PutGetDelete", func(t *testing.T) {
+		if err := db.BotPut(ctx, BotPrefs, "42", []byte(`{"lang":"fa"}`), t0); err != nil {
+			t.Fatal(err)
+		}
+		v, ok, err := db.BotGet(ctx, BotPrefs, "42")
+		if err != nil || !ok || string(v) != `{"lang":"fa"}` {
+			t.Fatalf("BotGet = %q, %v, %v", v, ok, err)
+		}
+		if err := db.BotDelete(ctx, BotPrefs, "42"); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := db.BotGet(ctx, BotPrefs, "42"); ok {
+			t.Fatal("record still there after BotDelete")
+		}
+	})
+	t.Run("ErrUnknownSpace", func(t *testing.T) {
+		err := db.BotPut(ctx, "nope", "k", []byte(`1`), t0)
+		if !errors.Is(err, core.ErrInvalid) {
+			t.Fatalf("err=%v, want ErrInvalid", err)
+		}
+	})
+	t.Run("ErrNotJSON", func(t *testing.T) {
+		err := db.BotPut(ctx, BotPrefs, "k", []byte(`{`), t0)
+		if !errors.Is(err, core.ErrInvalid) {
+			t.Fatalf("err=%v, want ErrInvalid", err)
+		}
+	})
+	t.Run("Prune", func(t *testing.T) {
+		for i, at := range []time.Time{t0.Add(-48 * time.Hour), t0.Add(-time.Hour), t0} {
+			if err := db.BotPut(ctx, BotCallbacks, fmt.Sprint("tok", i), []byte(`{}`), at); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := db.BotPrune(ctx, BotCallbacks, t0.Add(-24*time.Hour))
+		if err != nil || n != 1 {
+			t.Fatalf("BotPrune = %d, %v; want 1", n, err)
+		}
+		if _, ok, _ := db.BotGet(ctx, BotCallbacks, "tok0"); ok {
+			t.Fatal("old record survived pruning")
+		}
+		if _, ok, _ := db.BotGet(ctx, BotCallbacks, "tok1"); !ok {
+			t.Fatal("recent record was pruned")
+		}
+	})
+}
+
+func TestDB_BotSwap(t *testing.T) {
+	db := MustOpen(t, Options{})
+	thank := core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:x:1", MentionKey: "x:1", Text: "merci", Actor: "sara"}
+
+	t.Run("DecisionAndActionTogether", func(t *testing.T) {
+		queued, err := db.BotSwap(ctx, BotApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
+			if old != nil {
+				t.Fatalf("old = %q, want nil", old)
+			}
+			return []byte(`{"state":"sent"}`), []core.Action{thank}, nil
+		})
+		if err != nil || len(queued) != 1 || queued[0].ID == 0 || !queued[0].CreatedAt.Equal(t0) {
+			t.Fatalf("BotSwap = %+v, %v", queued, err)
+		}
+		v, _, _ := db.BotGet(ctx, BotApprovals, "a1")
+		if string(v) != `{"state":"sent"}` {
+			t.Fatalf("record = %q", v)
+		}
+	})
+	t.Run("DedupKeySkipsSecondAction", func(t *testing.T) {
+		queued, err := db.BotSwap(ctx, BotApprovals, "a2", t0, func([]byte) ([]byte, []core.Action, error) {
+			return []byte(`{}`), []core.Action{thank}, nil
+		})
+		if err != nil || len(queued) != 0 {
+			t.Fatalf("BotSwap = %+v, %v; want the duplicate skipped", queued, err)
+		}
+	})
+	t.Run("ErrorWritesNothing", func(t *testing.T) {
+		stop := errors.New("already decided")
+		_, err := db.BotSwap(ctx, BotApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
+			return nil, nil, stop
+		})
+		if err != stop {
+			t.Fatalf("err=%v, want the callback's error as is", err)
+		}
+		if _, ok, _ := db.BotGet(ctx, BotApprovals, "a1"); !ok {
+			t.Fatal("record deleted although fn failed")
+		}
+	})
+	t.Run("InvalidActionRollsBack", func(t *testing.T) {
+		_, err := db.BotSwap(ctx, BotApprovals, "a3", t0, func([]byte) ([]byte, []core.Action, error) {
+			return []byte(`{}`), []core.Action{{Kind: core.ActionThankPublic}}, nil
+		})
+		if !errors.Is(err, core.ErrInvalid) {
+			t.Fatalf("err=%v, want ErrInvalid", err)
+		}
+		if _, ok, _ := db.BotGet(ctx, BotApprovals, "a3"); ok {
+			t.Fatal("record written although its action was rejected")
+		}
+	})
+	t.Run("NilDeletes", func(t *testing.T) {
+		if _, err := db.BotSwap(ctx, BotApprovals, "a1", t0, func([]byte) ([]byte, []core.Action, error) { return nil, nil, nil }); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, _ := db.BotGet(ctx, BotApprovals, "a1"); ok {
+			t.Fatal("record survived a nil swap")
+		}
+	})
+}
+
+func TestDB_Inbox(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shenava.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, m2, m3 := mention("-100:1", core.LabelNeutral, t0), mention("-100:2", core.LabelNeutral, t0), mention("-100:3", core.LabelNeutral, t0)
+	for _, m := range []*core.Mention{&m1, &m2, &m3} {
+		m.Platform, m.Analysis = core.PlatformTelegram, nil
+	}
+	if err := db.InboxAppend(ctx, 100, m1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.InboxAppend(ctx, 101, m2, m3); err != nil {
+		t.Fatal(err)
+	}
+	// The offset never goes back.
+	if err := db.SetUpdateOffset(ctx, 99); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// What was appended survives a restart, with its offset.
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	off, err := db.UpdateOffset(ctx)
+	if err != nil || off != 101 {
+		t.Fatalf("UpdateOffset = %d, %v; want 101", off, err)
+	}
+	got, last, err := db.InboxAfter(ctx, 0, 2)
+	if err != nil || len(got) != 2 || last != 2 || got[0].Key() != m1.Key() || got[1].Key() != m2.Key() {
+		t.Fatalf("InboxAfter(0, 2) = %v, %d, %v", got, last, err)
+	}
+	got, last, err = db.InboxAfter(ctx, last, 10)
+	if err != nil || len(got) != 1 || last != 3 || got[0].Text != m3.Text {
+		t.Fatalf("InboxAfter(2, 10) = %v, %d, %v", got, last, err)
+	}
+	if got, last, _ = db.InboxAfter(ctx, 3, 10); len(got) != 0 || last != 3 {
+		t.Fatalf("InboxAfter(3) = %v, %d; want nothing, 3", got, last)
+	}
+	n, err := db.InboxTrim(ctx, 2)
+	if err != nil || n != 2 {
+		t.Fatalf("InboxTrim(2) = %d, %v; want 2", n, err)
+	}
+	if n, _ := db.InboxTrim(ctx, 2); n != 0 {
+		t.Fatalf("second InboxTrim(2) = %d, want 0", n)
+	}
+	if got, _, _ := db.InboxAfter(ctx, 0, 0); len(got) != 1 || got[0].Key() != m3.Key() {
+		t.Fatalf("after trim the inbox holds %v, want only %s", got, m3.Key())
+	}
+}
+
+func TestDB_PendingCases(t *testing.T) {
+	db := MustOpen(t, Options{})
+	ds := []core.Decision{
+		{Mention: mention("1", core.LabelNegative, t0), OpenCase: true},
+		{Mention: mention("2", core.LabelPositive, t0), OpenCase: true},
+		{Mention: mention("3", core.LabelNegative, t0.Add(time.Minute)), OpenCase: true},
+	}
+	if _, err := db.SaveBatch(ctx, "x", "c", ds, t0); err != nil {
+		t.Fatal(err)
+	}
+	cs, total, err := db.PendingCases(ctx, 1, 5)
+	if err != nil || total != 2 || len(cs) != 1 || cs[0].MentionKey != "x:3" {
+		t.Fatalf("PendingCases(1, 5) = %v, %d, %v", cs, total, err)
+	}
+	counts, err := db.DayTotals(ctx, "2026-11-22")
+	if err != nil || counts[DimLabel][string(core.LabelNegative)] != 2 {
+		t.Fatalf("DayTotals = %v, %v", counts, err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -24,12 +25,13 @@ import (
 const (
 	adminBackupPath = "/admin/backup"
 	adminCodesPath  = "/admin/codes"
+	adminDigestPath = "/admin/digest"
 	maxCodesBody    = 16 << 20
 )
 
 // adminHandler serves the admin endpoints; it answers only clients on the
 // loopback interface, whatever address the server listens on.
-func adminHandler(db *store.DB) http.Handler {
+func adminHandler(db *store.DB, d *digest.Digester) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+adminBackupPath, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/octet-stream")
@@ -52,7 +54,50 @@ func adminHandler(db *store.DB) http.Handler {
 		}
 		json.NewEncoder(w).Encode(res)
 	})
+	mux.HandleFunc("GET "+adminDigestPath, func(w http.ResponseWriter, r *http.Request) {
+		if d == nil {
+			http.Error(w, "the digest is off (digest.enabled: false)", http.StatusNotFound)
+			return
+		}
+		day := d.Yesterday(time.Now())
+		if date := r.URL.Query().Get("date"); date != "" {
+			var err error
+			if day, err = d.ParseDay(date); err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+		}
+		if r.URL.Query().Get("send") == "1" {
+			if err := d.Send(r.Context(), day); err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			json.NewEncoder(w).Encode(digestReply{Sent: true})
+			return
+		}
+		text, chart, err := d.Digest(r.Context(), day)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		json.NewEncoder(w).Encode(digestReply{Text: text, Chart: chart})
+	})
 	return loopbackOnly(mux)
+}
+
+// digestReply is the admin digest answer; Chart is base64 in JSON.
+type digestReply struct {
+	Text  string `json:"text,omitempty"`
+	Chart []byte `json:"chart,omitempty"`
+	Sent  bool   `json:"sent,omitempty"`
+}
+
+func decodeDigest(r io.Reader) (string, []byte, error) {
+	var d digestReply
+	if err := json.NewDecoder(r).Decode(&d); err != nil {
+		return "", nil, fmt.Errorf("read the digest from the running shenava: %w", err)
+	}
+	return d.Text, d.Chart, nil
 }
 
 func loopbackOnly(h http.Handler) http.Handler {

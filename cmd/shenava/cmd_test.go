@@ -170,7 +170,7 @@ func TestBackupAndCodes_WhileRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(adminHandler(db))
+	srv := httptest.NewUnstartedServer(adminHandler(db, nil))
 	srv.Listener.Close()
 	srv.Listener = ln
 	srv.Start()

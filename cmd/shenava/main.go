@@ -32,6 +32,9 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		"backup":   cmdBackup(),
+		"demo":     cmdDemo(),
+		"digest":   cmdDigest(),
+		"run":      cmdRun(),
 		"check":    cmdCheck(),
 		"codes":    cmdCodes(),
 		"classify": classifyCommand(),

@@ -1,0 +1,301 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/shenava/shenava"
+	"github.com/shenava/shenava/brand"
+	"github.com/shenava/shenava/cmd/shenava/demo"
+	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/connector/console"
+	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/store"
+)
+
+// demoNow is "this morning" in the demo: 09:00 in Tehran the day after the
+// sample mentions, when the digest goes out.
+var demoNow = time.Date(2026, 11, 23, 5, 30, 0, 0, time.UTC)
+
+// demoCodes are reward codes for the private thank-yous of the demo.
+var demoCodes = []string{"SHENAVA-7K2Q", "SHENAVA-9F4M", "SHENAVA-2X8P", "SHENAVA-5T1R", "SHENAVA-3B6W"}
+
+// demoConfig is the shipped config.yaml with the sample file as the only
+// source, a database in dir, and thank-yous sent at once with a reward code.
+func demoConfig(dir, lang string) (*config.Config, error) {
+	cfg, err := config.Parse(shenava.DefaultConfig, func(string) string { return "" })
+	if err != nil {
+		return nil, fmt.Errorf("the shipped config.yaml: %w", err)
+	}
+	cfg.Sources.File = []config.FileSource{{Name: "demo", Path: filepath.Join(dir, "mentions.jsonl"), Interval: config.Duration(time.Minute)}}
+	cfg.Routing.ThankYou.Mode = config.ThankYouAuto
+	cfg.Routing.ThankYou.RewardCode = true
+	cfg.Storage.Path = filepath.Join(dir, "shenava.db")
+	cfg.Digest.Lang = lang
+	return cfg, nil
+}
+
+func cmdDemo() command {
+	return command{
+		summary: "the whole pipeline on the bundled sample mentions, offline, no tokens",
+		run: func(ctx context.Context, e env, args []string) error {
+			fs := newFlagSet(e, "demo", "[-lang en|fa] [-v]")
+			lang := fs.String("lang", "en", "language of the digest: en or fa")
+			verbose := fs.Bool("v", false, "log what the engine does")
+			if err := parseFlags(fs, args); err != nil {
+				return err
+			}
+			if *lang != "en" && *lang != "fa" {
+				return fmt.Errorf("demo: -lang %q: want en or fa: %w", *lang, errUsage)
+			}
+			level := slog.LevelWarn
+			if *verbose {
+				level = slog.LevelDebug
+			}
+			logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+			dir, err := os.MkdirTemp("", "shenava-demo-")
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			defer os.RemoveAll(dir)
+			cfg, err := demoConfig(dir, *lang)
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			return runDemo(ctx, e.stdout, cfg, logger)
+		},
+	}
+}
+
+// demoClock is the demo's simulated time, moved along as the day is
+// replayed.
+type demoClock struct{ t time.Time }
+
+func (c *demoClock) now() time.Time { return c.t }
+
+// managerDelays are how long the demo's manager takes to answer each new
+// complaint, in turn: mostly quick, one past the one-hour SLA target.
+var managerDelays = []time.Duration{4 * time.Minute, 9 * time.Minute, 75 * time.Minute, 16 * time.Minute}
+
+// managerOffDuty: complaints opened after this hour (UTC) wait for the
+// next morning, so the digest has open cases and SLA reminders to show.
+const managerOffDuty = 15
+
+// runDemo replays the sample day in time order: each post reaches
+// Shenava a minute after it was written, the outbox delivers at once, and a
+// manager answers complaints during the day. Then comes the next morning:
+// SLA reminders for what nobody answered, and the digest.
+func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.Logger) error {
+	start := time.Now()
+	if err := os.WriteFile(cfg.Sources.File[0].Path, demo.Mentions, 0o600); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("demo: configuration: %w", err)
+	}
+	db, err := store.Open(cfg.Storage.Path, store.Options{Location: cfg.Digest.TimeZone.Location(), NoSync: true})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer db.Close()
+	if _, err := db.AddCodes(ctx, demoCodes); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	model, err := sentiment.Load()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	matcher, err := brand.New(brandConfig(cfg.Brand))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	src, err := file.New(file.Config{Name: "demo", Path: cfg.Sources.File[0].Path}, logger)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	clock := &demoClock{t: demoNow}
+	src.SetClock(clock.now)
+
+	printer := console.New(w)
+	repliers := map[core.Platform]listen.Replier{}
+	for _, p := range core.Platforms {
+		repliers[p] = printer.Replier(p)
+	}
+	outbox := listen.NewOutbox(db, printer, repliers, outboxConfig(cfg), logger)
+	outbox.SetClock(clock.now)
+	spec := listen.SourceSpec{Name: "demo", Source: src}
+	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{spec}, engineConfig(cfg), logger)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	engine.SetClock(clock.now)
+	watcher, err := newWatcher(cfg, db, logger)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+
+	// Read the whole file, then replay it in the order it was written.
+	var posts []core.Mention
+	cursor := ""
+	for {
+		b, err := src.Fetch(ctx, cursor)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		posts, cursor = append(posts, b.Mentions...), b.Cursor
+		if !b.More {
+			break
+		}
+	}
+	slices.SortStableFunc(posts, func(a, b core.Mention) int { return a.CreatedAt.Compare(b.CreatedAt) })
+
+	fmt.Fprintf(w, "Shenava demo: %d sample posts about %s (a fictional café) on %s, in Persian, English and Finglish,\n",
+		len(posts), cfg.Brand.Name, demoNow.AddDate(0, 0, -1).Format(store.DayFormat))
+	fmt.Fprintln(w, "replayed in the order they were written. Nothing leaves this machine: every alert, reply and thank-you")
+	fmt.Fprintln(w, "is printed instead of sent.")
+	fmt.Fprintln(w)
+
+	type answer struct {
+		caseID uint64
+		at     time.Time
+	}
+	var (
+		total   listen.PollResult
+		pending []answer
+		opened  int
+	)
+	answerDue := func(until time.Time) error {
+		for len(pending) > 0 && !pending[0].at.After(until) {
+			a := pending[0]
+			pending = pending[1:]
+			clock.t = a.at
+			if err := demoAnswer(ctx, w, db, cfg, a.caseID, a.at); err != nil {
+				return err
+			}
+			if _, err := outbox.Drain(ctx); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, m := range posts {
+		arrives := m.CreatedAt.Add(time.Minute)
+		if err := answerDue(arrives); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		clock.t = arrives
+		res, err := engine.Process(ctx, spec, core.Batch{Mentions: []core.Mention{m}, Cursor: cursor})
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		total.Fetched++
+		total.Stored += res.Stored
+		total.Duplicates += res.Duplicates
+		total.Dropped += res.Dropped
+		total.Cases += res.Cases
+		if res.Cases > 0 && arrives.Hour() < managerOffDuty {
+			c, err := db.CaseByMention(ctx, m.Key())
+			if err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			pending = append(pending, answer{c.ID, arrives.Add(managerDelays[opened%len(managerDelays)])})
+			slices.SortFunc(pending, func(a, b answer) int { return a.at.Compare(b.at) })
+			opened++
+		}
+		if _, err := outbox.Drain(ctx); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	if err := answerDue(demoNow); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+
+	clock.t = demoNow
+	fmt.Fprintf(w, "\n== The day in short: %d posts read, %d stored, %d duplicate, %d dropped (not about the brand, or its own); %d complaints needed a manager.\n",
+		total.Fetched, total.Stored, total.Duplicates, total.Dropped, total.Cases)
+	if watcher != nil {
+		watcher.SetClock(clock.now)
+		fmt.Fprintf(w, "\n== Next morning, 09:00 %s: reminders for complaints nobody claimed\n", cfg.Digest.TimeZone)
+		if _, err := watcher.Check(ctx); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if _, err := outbox.Drain(ctx); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	d, err := digest.New(digestConfig(cfg), db, printer, logger)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.SetClock(clock.now, nil)
+	text, _, err := d.Digest(ctx, d.Yesterday(demoNow))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(w, "\n== The morning digest:\n\n%s\n", text)
+	fmt.Fprintf(w, "\n(demo finished in %s)\n", time.Since(start).Round(10*time.Millisecond))
+	return nil
+}
+
+// demoAnswer is a manager claiming a case and answering it publicly with
+// the "sorry" template, as the bot would queue it.
+func demoAnswer(ctx context.Context, w io.Writer, db *store.DB, cfg *config.Config, id uint64, at time.Time) error {
+	c, err := db.Case(ctx, id)
+	if err != nil {
+		return err
+	}
+	m, err := db.Mention(ctx, c.MentionKey)
+	if err != nil {
+		return err
+	}
+	lang := core.LangEnglish
+	if m.Analysis != nil {
+		lang = m.Analysis.Lang
+	}
+	text := core.Expand(templateFor(cfg, "sorry", lang), core.TemplateVars{Author: "{author}", Brand: cfg.Brand.Name})
+	fmt.Fprintf(w, "🧑‍💼 Sara claims case #%d and answers with the \"sorry\" template, %s after the alert:\n",
+		id, shortDuration(at.Sub(c.CreatedAt)))
+	_, _, err = db.UpdateCase(ctx, id, func(c *core.Case) ([]core.Action, error) {
+		if err := c.Claim("Sara", at); err != nil {
+			return nil, err
+		}
+		return []core.Action{
+			{Kind: core.ActionReplyPublic, DedupKey: fmt.Sprintf("demo-reply:%d", id), Text: text, Actor: "Sara", CreatedAt: at},
+			{Kind: core.ActionCaseUpdate, DedupKey: fmt.Sprintf("demo-update:%d", id), Actor: "Sara", CreatedAt: at},
+		}, c.Responded("Sara", false, at)
+	})
+	return err
+}
+
+// shortDuration writes 4m or 1h15m.
+func shortDuration(d time.Duration) string {
+	d = d.Round(time.Minute)
+	h, m := int(d.Hours()), int(d.Minutes())%60
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
+}
+
+// templateFor returns a manager reply template by name in lang.
+func templateFor(cfg *config.Config, name, lang string) string {
+	for _, t := range cfg.Routing.Templates {
+		if t.Name == name {
+			return t.For(lang)
+		}
+	}
+	return "{author}, thank you for telling us. We are on it."
+}

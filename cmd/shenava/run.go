@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/shenava/shenava/brand"
+	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/connector/console"
+	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/metrics"
+	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/watch"
+)
+
+func cmdRun() command {
+	return command{
+		summary: "the daemon: connectors, engine, bot, digest schedule",
+		run: func(ctx context.Context, e env, args []string) error {
+			fs := newFlagSet(e, "run", "[-config config.yaml]")
+			path := fs.String("config", "config.yaml", "configuration file")
+			if err := parseFlags(fs, args); err != nil {
+				return err
+			}
+			cfg, err := loadConfig(e, *path)
+			if err != nil {
+				return err
+			}
+			logger := newLogger(cfg.Log, e.stderr)
+			warnConfig(cfg, logger)
+			if err := cfg.CheckFiles(); err != nil {
+				return fmt.Errorf("run: %w", err)
+			}
+			d, err := newDaemon(cfg, e, logger)
+			if err != nil {
+				return fmt.Errorf("run: %w", err)
+			}
+			defer d.close()
+			return d.run(ctx)
+		},
+	}
+}
+
+// daemon is everything `shenava run` starts, built in dependency order:
+// store, model, connectors, bot, outbox, engine, digest, watchers, metrics.
+type daemon struct {
+	logger  *slog.Logger
+	db      *store.DB
+	runners []runner
+	closers []func() error
+}
+
+type runner struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err error) {
+	d := &daemon{logger: logger}
+	defer func() {
+		if err != nil {
+			d.close()
+		}
+	}()
+	start := time.Now()
+	if d.db, err = openStore(cfg); err != nil {
+		return nil, err
+	}
+	d.closers = append(d.closers, d.db.Close)
+	model, err := sentiment.Load()
+	if err != nil {
+		return nil, err
+	}
+	matcher, err := brand.New(brandConfig(cfg.Brand))
+	if err != nil {
+		return nil, err
+	}
+	hc := newHTTPClient()
+	conns, err := buildConnectors(cfg, hc, logger)
+	if err != nil {
+		return nil, err
+	}
+	outboxDepth := metrics.OutboxFunc(func(ctx context.Context) (metrics.OutboxStats, error) {
+		st, err := d.db.Outbox(ctx)
+		return metrics.OutboxStats{Pending: st.Pending, OldestPending: st.OldestPending}, err
+	})
+	m := metrics.New(outboxDepth)
+
+	printer := console.New(e.stdout)
+	var (
+		alerter listen.Alerter = printer
+		sender  digest.Sender  = printer
+	)
+	mgr, err := newManagersBot(cfg, d.db, hc, logger)
+	if err != nil {
+		return nil, err
+	}
+	if mgr != nil {
+		alerter, sender = mgr, mgr
+		conns.repliers[core.PlatformTelegram] = mgr.Replier()
+		conns.sources = append(conns.sources, mgr.sources...)
+		conns.checks = append(conns.checks, check{name: "telegram", run: mgr.Check})
+		mgr.SetMetrics(m)
+		d.runners = append(d.runners, runner{"telegram", mgr.Run})
+	}
+	// Platforms nobody answers on (files, a disabled platform in a replay)
+	// print what would be sent.
+	for _, p := range core.Platforms {
+		if _, ok := conns.repliers[p]; !ok {
+			conns.repliers[p] = printer.Replier(p)
+		}
+	}
+
+	outbox := listen.NewOutbox(d.db, alerter, conns.repliers, outboxConfig(cfg), logger)
+	outbox.SetMetrics(m)
+	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, engineConfig(cfg), logger)
+	if err != nil {
+		return nil, err
+	}
+	engine.SetMetrics(m)
+	engine.OnSaved(outbox.Wake)
+	if mgr != nil {
+		mgr.SetCapabilities(outbox.Capabilities)
+		mgr.OnQueued(outbox.Wake)
+	}
+	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
+
+	var digester *digest.Digester
+	if cfg.Digest.Enabled {
+		if digester, err = digest.New(digestConfig(cfg), d.db, sender, logger); err != nil {
+			return nil, err
+		}
+		d.runners = append(d.runners, runner{"digest", digester.Run})
+		if mgr != nil {
+			mgr.SetDigest(digester)
+		}
+	}
+	if w, err := newWatcher(cfg, d.db, logger); err != nil {
+		return nil, err
+	} else if w != nil {
+		w.OnQueued(outbox.Wake)
+		d.runners = append(d.runners, runner{"watch", w.Run})
+	}
+	if cfg.Metrics.Enabled() {
+		mux := http.NewServeMux()
+		mux.Handle("/", m.Handler(outboxDepth))
+		mux.Handle("/admin/", adminHandler(d.db, digester))
+		srv, err := metrics.Listen(cfg.Metrics.Listen, mux, logger)
+		if err != nil {
+			return nil, err
+		}
+		d.runners = append(d.runners, runner{"metrics", srv.Run})
+	}
+	logger.Info("shenava ready", "version", version, "sources", len(conns.sources),
+		"telegram", mgr != nil, "database", cfg.Storage.Path, "startup", time.Since(start).Round(time.Millisecond))
+	return d, nil
+}
+
+// run starts every part under one errgroup: if one fails the others are
+// cancelled; on SIGINT/SIGTERM (ctx) all of them drain and return.
+func (d *daemon) run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, r := range d.runners {
+		g.Go(func() error {
+			if err := r.run(ctx); err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			return nil
+		})
+	}
+	err := g.Wait()
+	d.logger.Info("shenava stopped")
+	return err
+}
+
+func (d *daemon) close() {
+	for i := len(d.closers) - 1; i >= 0; i-- {
+		if err := d.closers[i](); err != nil {
+			d.logger.Error("closing", "error", err)
+		}
+	}
+	d.closers = nil
+}
+
+func newWatcher(cfg *config.Config, db *store.DB, logger *slog.Logger) (*watch.Watcher, error) {
+	if !cfg.Spike.Enabled && len(cfg.SLA.RemindAfter) == 0 {
+		return nil, nil
+	}
+	return watch.New(watch.Config{
+		Timezone: cfg.Digest.TimeZone.String(),
+		Lang:     cfg.Digest.Lang,
+		Spike: watch.SpikeConfig{
+			Disabled: !cfg.Spike.Enabled, K: cfg.Spike.K, MinCount: cfg.Spike.MinCount,
+			BaselineDays: cfg.Spike.BaselineDays, IgnoreTerms: slices.Concat(cfg.Brand.Keywords, cfg.Brand.Hashtags),
+		},
+		SLA: watch.SLAConfig{Disabled: len(cfg.SLA.RemindAfter) == 0, RemindAfter: durations(cfg.SLA.RemindAfter)},
+	}, db, logger)
+}
+
+func durations(ds []config.Duration) []time.Duration {
+	out := make([]time.Duration, len(ds))
+	for i, d := range ds {
+		out[i] = d.D()
+	}
+	return out
+}

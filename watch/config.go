@@ -18,8 +18,8 @@ const (
 	// DefaultBaselineDays is how many days of the same hour a spike is
 	// measured against.
 	DefaultBaselineDays = 7
-	DefaultTerms    = 5
-	DefaultSamples  = 3
+	DefaultTerms        = 5
+	DefaultSamples      = 3
 )
 
 // DefaultRemindAfter are the SLA steps used when none are configured.
@@ -77,7 +77,6 @@ type SLAConfig struct {
 	// order. YAML: sla.remind_after.
 	RemindAfter []time.Duration
 }
-
 
 func (c Config) withDefaults() Config {
 	if c.Interval == 0 {

@@ -24,6 +24,9 @@ const ModelVersion = "shenava-sentiment-1"
 type Correction struct {
 	Text  string
 	Label core.Label
+	// Lang is the language the model detected (fa, en, fi), or "" to
+	// take it from the script.
+	Lang string
 	// Referral, when not RefUnknown, also corrects the referral label.
 	Referral RefLabel
 }
@@ -337,7 +340,11 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 		corrKeys[k] = true
 		seen[k] = seenRow{label: labelIndex(c.Label), idx: len(rows)}
 		keys = append(keys, k)
-		rows = append(rows, row{text: c.Text, label: labelIndex(c.Label), lang: scriptLang(c.Text),
+		lang := c.Lang
+		if lang != core.LangPersian && lang != core.LangEnglish && lang != core.LangFinglish {
+			lang = scriptLang(c.Text)
+		}
+		rows = append(rows, row{text: c.Text, label: labelIndex(c.Label), lang: lang,
 			referral: c.Referral, weight: hp.correctionWeight, corpus: -1})
 	}
 	for ci, c := range corpora {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/store"
 )
 
 func trainCommand() command {
@@ -37,7 +39,59 @@ func (t tsvCorrections) Corrections(context.Context) ([]sentiment.Correction, er
 	return cs, nil
 }
 
-const trainSynopsis = `[-data A.tsv[,B.tsv]] [-out DIR] [-root DATA_DIR] [-commercial] [-corrections FILE.tsv]
+// dbLockTimeout is how long train waits for a running shenava to release
+// the database before saying it is in use.
+const dbLockTimeout = 2 * time.Second
+
+// dbCorrections reads managers' "Wrong label" fixes from a Shenava database,
+// opened read-only. A running shenava holds the file: training then needs the
+// daemon stopped, or a copy made with `shenava backup`.
+type dbCorrections struct {
+	path        string
+	lockTimeout time.Duration
+}
+
+func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction, error) {
+	if _, err := os.Stat(d.path); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	db, err := store.Open(d.path, store.Options{ReadOnly: true, LockTimeout: d.lockTimeout})
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("database %s is in use by a running shenava: stop it, or train from a copy "+
+			"(shenava backup -out copy.db, then -db copy.db): %w", d.path, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	got, err := db.Corrections(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]sentiment.Correction, 0, len(got))
+	for _, c := range got {
+		cs = append(cs, sentiment.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
+	}
+	return cs, nil
+}
+
+// multiCorrections concatenates sources in order: of two corrections of one
+// text the later wins.
+type multiCorrections []correctionSource
+
+func (m multiCorrections) Corrections(ctx context.Context) ([]sentiment.Correction, error) {
+	var all []sentiment.Correction
+	for _, s := range m {
+		cs, err := s.Corrections(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, cs...)
+	}
+	return all, nil
+}
+
+const trainSynopsis = `[-data A.tsv[,B.tsv]] [-out DIR] [-root DATA_DIR] [-commercial] [-db shenava.db] [-corrections FILE.tsv]
 
 Trains the sentiment, referral and language model and writes DIR/sentiment.model.
 With no -data it trains on the default corpora (sentiment.DefaultCorpora, see
@@ -47,7 +101,12 @@ root by default, and rebuilds the shipped model bit for bit:
   shenava train -out sentiment/model
 
 A -data entry may carry settings after colons, e.g.
-  -data my.tsv:weight=2:lang=fa:finglish=0.5,other.tsv`
+  -data my.tsv:weight=2:lang=fa:finglish=0.5,other.tsv
+
+-db adds the labels managers corrected in a Shenava database (read-only; stop
+shenava first, or train from a copy made with 'shenava backup'); -corrections
+adds those of a TSV file (label, text[, referral]). Corrections are the
+project's own data: -commercial keeps them.`
 
 func runTrain(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "train", trainSynopsis)
@@ -56,6 +115,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	root := fs.String("root", "", "shared data directory (default: ../shared/data next to the directory holding go.mod)")
 	commercial := fs.Bool("commercial", false, "train only on corpora and lexicons whose licence allows commercial use")
 	corrections := fs.String("corrections", "", "TSV file of managers' label corrections (label, text[, referral])")
+	dbPath := fs.String("db", "", "Shenava database whose managers' label corrections to train on (opened read-only)")
 	quiet := fs.Bool("q", false, "do not print progress")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -84,11 +144,15 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	} else if _, err := os.Stat(cfg.DataRoot); err != nil {
 		return fmt.Errorf("train: data directory: %w (set -root)", err)
 	}
-	var src correctionSource
-	if *corrections != "" {
-		src = tsvCorrections{path: *corrections}
+	var srcs multiCorrections
+	if *dbPath != "" {
+		srcs = append(srcs, dbCorrections{path: *dbPath, lockTimeout: dbLockTimeout})
 	}
-	if src != nil {
+	if *corrections != "" {
+		srcs = append(srcs, tsvCorrections{path: *corrections})
+	}
+	if len(srcs) > 0 {
+		src := correctionSource(srcs)
 		if cfg.Corrections, err = src.Corrections(ctx); err != nil {
 			return fmt.Errorf("train: corrections: %w", err)
 		}

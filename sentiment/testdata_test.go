@@ -116,6 +116,7 @@ var (
 	finglishTest = dataFile{"testdata/finglish/test.tsv", []string{"label", "lang", "text"}, 300, []string{"fi"}}
 	referralCols = []string{"referral", "lang", "label", "text"}
 	referralTr   = dataFile{"testdata/referral/train.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
+	referralTr2  = dataFile{"testdata/referral/train2.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
 	referralTe   = dataFile{"testdata/referral/test.tsv", referralCols, 300, []string{"fa", "en", "fi"}}
 	brandCols    = []string{"label", "lang", "referral", "text"}
 	brandDev     = dataFile{"testdata/brand/dev.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
@@ -131,6 +132,7 @@ func TestDataFiles(t *testing.T) {
 	splits := []split{
 		{finglishTest, true},
 		{referralTr, false},
+		{referralTr2, false},
 		{referralTe, true},
 		{brandDev, false},
 		{brandTest, true},
@@ -157,8 +159,9 @@ func TestDataFiles(t *testing.T) {
 // family of posts can sit in both: a row naming a brand of the other split
 // breaks the split rule. Referral train and brand dev share one set of
 // brands; referral test and the Finglish test a second; brand test a third.
-// The training sets (brand train) may also name brands of their own, which
-// no test set names, but never a test brand nor the demo's café.
+// The training sets (brand train, referral train2) may also name brands of
+// their own, which no test set names, but never a test brand nor the demo's
+// café.
 func TestSplitBrands(t *testing.T) {
 	var (
 		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
@@ -186,6 +189,7 @@ func TestSplitBrands(t *testing.T) {
 	check(referralTr, referralTestBrands, brandTestBrands)
 	check(brandDev, referralTestBrands, brandTestBrands)
 	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands)
+	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands)
 	check(referralTe, tuneBrands, trainBrands)
 	check(finglishTest, tuneBrands, trainBrands)
 	check(brandTest, tuneBrands, trainBrands)

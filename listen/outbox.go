@@ -43,7 +43,7 @@ type OutboxStore interface {
 	Retry(ctx context.Context, id uint64, next time.Time, reason string) error
 	Postpone(ctx context.Context, id uint64, next time.Time) error
 	Fail(ctx context.Context, id uint64, reason string, at time.Time) error
-	RecoverInFlight(ctx context.Context) ([]core.Action, error)
+	RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error)
 	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
 	Mention(ctx context.Context, key string) (core.Mention, error)
 	Case(ctx context.Context, id uint64) (core.Case, error)
@@ -153,30 +153,28 @@ func (o *Outbox) Capabilities(p core.Platform) core.Capabilities {
 }
 
 // Recover turns actions left in sending by a crash into in-doubt ones and
-// tells the managers. Run calls it first; it is exported for tools.
+// tells the managers, in one store transaction. Run calls it first; it is
+// exported for tools.
 func (o *Outbox) Recover(ctx context.Context) error {
-	doubt, err := o.store.RecoverInFlight(ctx)
+	doubt, err := o.store.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
+		var lines []string
+		ids := make([]string, 0, len(stuck))
+		for _, a := range stuck {
+			lines = append(lines, describe(a))
+			ids = append(ids, fmt.Sprint(a.ID))
+		}
+		return []core.Action{{
+			Kind: core.ActionNotify, Topic: core.TopicInDoubt, Actor: core.ActorSystem,
+			DedupKey:  "in_doubt:" + strings.Join(ids, ","),
+			Text:      strings.Join(lines, "\n"),
+			CreatedAt: o.now(),
+		}}
+	})
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	if len(doubt) == 0 {
-		return nil
-	}
-	var lines []string
-	ids := make([]string, 0, len(doubt))
 	for _, a := range doubt {
 		o.logger.Error("action interrupted while sending; not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
-		lines = append(lines, describe(a))
-		ids = append(ids, fmt.Sprint(a.ID))
-	}
-	_, err = o.store.Enqueue(ctx, core.Action{
-		Kind: core.ActionNotify, Topic: core.TopicInDoubt, Actor: core.ActorSystem,
-		DedupKey:  "in_doubt:" + strings.Join(ids, ","),
-		Text:      strings.Join(lines, "\n"),
-		CreatedAt: o.now(),
-	})
-	if err != nil {
-		return fmt.Errorf("outbox: report in-doubt actions: %w", err)
 	}
 	return nil
 }

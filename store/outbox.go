@@ -216,8 +216,11 @@ func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.A
 
 // RecoverInFlight runs at start-up: actions left in sending by a crash may
 // or may not have reached the platform, so they become in_doubt and are
-// never executed again automatically. It returns them.
-func (s *DB) RecoverInFlight(ctx context.Context) ([]core.Action, error) {
+// never executed again automatically. It returns them. report, when not
+// nil, is given them and the actions it returns (the notice telling the
+// managers) are queued in the same transaction: a crash can never leave an
+// action in doubt that nobody was told about.
+func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error) {
 	var out []core.Action
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		out = nil
@@ -239,6 +242,14 @@ func (s *DB) RecoverInFlight(ctx context.Context) ([]core.Action, error) {
 				return err
 			}
 			out = append(out, a)
+		}
+		if len(out) == 0 || report == nil {
+			return nil
+		}
+		for _, a := range report(out) {
+			if _, err := putAction(tx, &a); err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
 		}
 		return nil
 	})

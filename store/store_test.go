@@ -365,7 +365,7 @@ func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	doubt, err := db.RecoverInFlight(ctx)
+	doubt, err := db.RecoverInFlight(ctx, nil)
 	if err != nil || len(doubt) != 1 || doubt[0].ID != claimed[0].ID || doubt[0].State != core.ActionInDoubt {
 		t.Fatalf("RecoverInFlight=%+v,%v, want action %d in doubt", doubt, err, claimed[0].ID)
 	}
@@ -383,6 +383,42 @@ func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
 	}
 	if d, _ := db.ClaimDue(ctx, t0.Add(time.Hour), 10); len(d) != 1 || d[0].ID != claimed[0].ID {
 		t.Fatalf("after Resend ClaimDue=%+v", d)
+	}
+}
+
+// Marking actions in doubt and queuing the notice about them is one
+// transaction: a crash between the two would leave actions in doubt that no
+// manager is ever told about (the next start finds nothing in sending).
+func TestDB_RecoverInFlight_ReportsAtomically(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "shenava.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Enqueue(ctx, core.Action{Kind: core.ActionNotify, DedupKey: "n1", Text: "hi", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, _ := db.ClaimDue(ctx, t0, 1)
+	// A report that cannot be queued undoes the whole recovery.
+	if _, err := db.RecoverInFlight(ctx, func([]core.Action) []core.Action {
+		return []core.Action{{Kind: core.ActionNotify}} // no dedup key: invalid
+	}); err == nil {
+		t.Fatal("RecoverInFlight with an invalid report succeeded")
+	}
+	if a, _ := db.Action(ctx, claimed[0].ID); a.State != core.ActionSending {
+		t.Fatalf("after a failed recovery the action is %s, want still sending", a.State)
+	}
+	var told []core.Action
+	doubt, err := db.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
+		told = stuck
+		return []core.Action{{Kind: core.ActionNotify, Topic: core.TopicInDoubt, DedupKey: "in_doubt:1", Text: "#1", CreatedAt: t0}}
+	})
+	if err != nil || len(doubt) != 1 || len(told) != 1 || told[0].ID != claimed[0].ID {
+		t.Fatalf("RecoverInFlight=%+v,%v; report got %+v", doubt, err, told)
+	}
+	notices, _ := db.Actions(ctx, ActionFilter{Kind: core.ActionNotify, State: core.ActionPending})
+	if len(notices) != 1 || notices[0].Topic != core.TopicInDoubt {
+		t.Fatalf("pending notices %+v, want the in-doubt report", notices)
 	}
 }
 

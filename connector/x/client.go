@@ -172,20 +172,29 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	defer resp.Body.Close()
 	c.limits.observe(cl.endpoint, resp.Header)
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	// A post or DM that X answered with 2xx was made, even when the answer
+	// cannot be read: retrying would post it a second time.
+	unreadable := func(err error) error {
+		if ok && cl.method != http.MethodGet {
+			return core.Permanent(fmt.Errorf("%w (X accepted the call; it is not repeated)", err))
+		}
+		return err
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes+1))
 	if err != nil {
-		return fmt.Errorf("%s: read response: %w", cl.endpoint, err)
+		return unreadable(fmt.Errorf("%s: read response: %w", cl.endpoint, err))
 	}
 	if int64(len(data)) > c.cfg.MaxBodyBytes {
-		return fmt.Errorf("%s: HTTP %d: response is larger than %d bytes", cl.endpoint, resp.StatusCode, c.cfg.MaxBodyBytes)
+		return unreadable(fmt.Errorf("%s: HTTP %d: response is larger than %d bytes", cl.endpoint, resp.StatusCode, c.cfg.MaxBodyBytes))
 	}
 
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	if ok {
 		if cl.out == nil {
 			return nil
 		}
 		if err := decodeJSON(resp.Header.Get("Content-Type"), data, cl.out); err != nil {
-			return fmt.Errorf("%s: HTTP %d: %w", cl.endpoint, resp.StatusCode, err)
+			return unreadable(fmt.Errorf("%s: HTTP %d: %w", cl.endpoint, resp.StatusCode, err))
 		}
 		return nil
 	}

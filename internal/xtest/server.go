@@ -85,6 +85,10 @@ type Request struct {
 	// Status is what the fake answered (0 when the client hung up before
 	// the request was read whole).
 	Status int
+	// Results and NextToken are a mentions page's result_count and
+	// next_token ("": the page walk ended there).
+	Results   int
+	NextToken string
 }
 
 // Created is a post or DM the server accepted.
@@ -113,9 +117,10 @@ func WithUserToken(t string) Option { return func(s *Server) { s.userToken = t }
 // signature is verified.
 func WithOAuth1(c OAuth1) Option { return func(s *Server) { s.oauth1 = &c } }
 
-// WithLatency makes every answer wait d() after the call took effect (a
-// post is created, then the answer is slow), so a client killed during the
-// wait leaves a post it never heard about.
+// WithLatency makes every call slow twice over: the request takes d() to
+// arrive (a client that goes away meanwhile leaves no trace), then the
+// answer takes d() after the call took effect (a client that goes away then
+// leaves a post it never heard about).
 func WithLatency(d func() time.Duration) Option { return func(s *Server) { s.latency = d } }
 
 // WithRateLimit sets the x-rate-limit-limit of every 15-minute window
@@ -314,6 +319,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.record(req)
 		return
 	}
+	if !s.wait(r) {
+		s.record(req) // the client went away before its request arrived
+		return
+	}
 	s.spec.ValidateRequest(s.tb, r, body)
 	if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "Shenava/") {
 		s.tb.Errorf("xtest: %s %s: User-Agent=%q, want Shenava/<version> (...)", r.Method, r.URL.Path, ua)
@@ -323,20 +332,38 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status = aerr.status
 	}
 	req.Status = status
+	if page, ok := result.(map[string]any); ok {
+		if meta, ok := page["meta"].(map[string]any); ok {
+			req.NextToken, _ = meta["next_token"].(string)
+			req.Results, _ = meta["result_count"].(int)
+		}
+	}
 	s.record(req)
 	s.rateHeaders(w)
-	if d := s.latency(); d > 0 {
-		select {
-		case <-time.After(d):
-		case <-r.Context().Done():
-			return
-		}
+	if !s.wait(r) {
+		return
 	}
 	if aerr != nil {
 		writeJSON(w, aerr.status, "application/problem+json", aerr.body())
 		return
 	}
 	writeJSON(w, status, "application/json; charset=utf-8", result)
+}
+
+// wait spends one latency and reports whether the client is still there.
+func (s *Server) wait(r *http.Request) bool {
+	d := s.latency()
+	if d <= 0 {
+		return r.Context().Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 func writeJSON(w http.ResponseWriter, status int, contentType string, v any) {

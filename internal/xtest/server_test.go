@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -209,19 +210,35 @@ func TestServer_OAuth1(t *testing.T) {
 	}
 }
 
-// Latency is spent after the call took effect: a client that gives up
-// waiting leaves the post created.
+// Latency is spent before the call arrives (a client that gives up then
+// leaves nothing) and after it took effect (a client that gives up then
+// leaves the post created).
 func TestServer_Latency(t *testing.T) {
-	release := make(chan struct{})
-	srv := xtest.New(t, xtest.WithLatency(func() time.Duration { <-release; return 0 }))
-	c := client(t, srv, func(c *x.Config) { c.Timeout = 50 * time.Millisecond })
 	m := core.Mention{Platform: core.PlatformX, NativeID: fmt.Sprint(base + 1), Author: core.Author{ID: "2000000000000000001"}}
-	_, err := c.Reply(context.Background(), m, "slow")
-	close(release)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Reply = %v, want a timeout", err)
-	}
-	if n := len(srv.Posts()); n != 1 {
-		t.Fatalf("%d posts, want the one created before the answer was lost", n)
+	for _, tt := range []struct {
+		name  string
+		slow  int // which wait outlasts the client: 1 before the call, 2 after it
+		posts int
+	}{{"LostOnTheWayIn", 1, 0}, {"LostOnTheWayOut", 2, 1}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			calls := 0
+			srv := xtest.New(t, xtest.WithLatency(func() time.Duration {
+				mu.Lock()
+				defer mu.Unlock()
+				if calls++; calls == tt.slow {
+					return time.Minute
+				}
+				return 0
+			}))
+			c := client(t, srv, func(c *x.Config) { c.Timeout = 50 * time.Millisecond })
+			if _, err := c.Reply(context.Background(), m, "slow"); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Reply = %v, want a timeout", err)
+			}
+			srv.Wait(t, "the request to be recorded", 5*time.Second, func() bool { return len(srv.Requests()) == 1 })
+			if n := len(srv.Posts()); n != tt.posts {
+				t.Fatalf("%d posts, want %d", n, tt.posts)
+			}
+		})
 	}
 }

@@ -199,7 +199,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		return nil
 	}
 
-	apiErr := parseAPIError(resp.StatusCode, resp.Header.Get("Content-Type"), data)
+	apiErr := parseAPIError(resp.StatusCode, resp.Header.Get("Content-Type"), c.redact(data))
 	err = fmt.Errorf("%s: %w", cl.endpoint, apiErr)
 	switch s := resp.StatusCode; {
 	case s == http.StatusTooManyRequests:
@@ -229,6 +229,22 @@ func decodeJSON(contentType string, data []byte, out any) error {
 		return fmt.Errorf("decode response: %w", err)
 	}
 	return nil
+}
+
+// redact removes our credentials from an error body before any of it goes
+// into an error: a proxy's error page may quote the request it failed,
+// Authorization header and all, and errors end up in logs and in notices
+// to managers.
+func (c *Client) redact(body []byte) []byte {
+	for _, s := range []string{c.cfg.BearerToken, c.cfg.OAuth2UserToken, c.cfg.ConsumerKey, c.cfg.ConsumerSecret, c.cfg.AccessToken, c.cfg.AccessTokenSecret} {
+		if s == "" {
+			continue
+		}
+		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			body = bytes.ReplaceAll(body, []byte(form), []byte("[redacted]"))
+		}
+	}
+	return body
 }
 
 // redactURL drops the query from a *url.Error: it is long and says

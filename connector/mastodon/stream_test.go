@@ -369,6 +369,9 @@ func TestStream_Fetch_Errors(t *testing.T) {
 		{name: "401", status: 401, body: "error_401.json", want: want{permanent: true, unauth: true, contains: "access token is invalid"}},
 		{name: "403Scope", status: 403, body: "error_403.json", want: want{permanent: true, unauth: true, contains: "outside the authorized scopes"}},
 		{name: "404", status: 404, body: "error_404.json", want: want{permanent: true, contains: "404"}},
+		// A proxy's error page quoting the request: the token is cut out.
+		{name: "502QuotesToken", status: 502, body: `{"error":"upstream failed for Authorization: Bearer ` + testToken + `"}`, want: want{contains: "[redacted]"}},
+		{name: "429QuotesToken", status: 429, header: map[string]string{"Retry-After": "42"}, body: `{"error":"slow down, Bearer ` + testToken + `"}`, want: want{retry: 42 * time.Second, rateLimit: true, contains: "[redacted]"}},
 		{name: "Malformed", status: 200, body: "!{not json", want: want{}},
 		{name: "Truncated", status: 200, body: `[{"id":"35000104","type":"mention","status":{"id":"1132`, want: want{}},
 		{name: "HTMLWith200", status: 200, body: "html_502.html", want: want{}},

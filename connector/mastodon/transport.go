@@ -1,11 +1,13 @@
 package mastodon
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,6 +39,8 @@ type transport struct {
 	ua      string
 	maxBody int64
 	now     func() time.Time
+	// secret is the access token, cut out of error answers (see redact).
+	secret string
 
 	mu           sync.Mutex
 	blockedUntil map[bool]time.Time // by isWrite
@@ -68,6 +72,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
+	}
+	if resp.StatusCode >= 300 {
+		resp.Body = t.redact(resp.Body)
 	}
 	reset := parseReset(resp.Header.Get("X-RateLimit-Reset"))
 	if rem := resp.Header.Get("X-RateLimit-Remaining"); rem != "" && !reset.IsZero() {
@@ -103,6 +110,35 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &limitedBody{rc: resp.Body, left: t.maxBody}
 	return resp, nil
+}
+
+// redact cuts the access token out of an error answer before anything
+// reads it: a proxy's error page may quote the request it failed,
+// Authorization header and all, and the message of an error answer goes
+// into errors, logs and notices to managers. It reads at most one byte
+// past max_body_bytes, so an oversized answer still fails as one.
+func (t *transport) redact(body io.ReadCloser) io.ReadCloser {
+	if t.secret == "" {
+		return body
+	}
+	data, err := io.ReadAll(io.LimitReader(body, t.maxBody+1))
+	for _, form := range []string{t.secret, url.QueryEscape(t.secret), url.PathEscape(t.secret)} {
+		data = bytes.ReplaceAll(data, []byte(form), []byte("[redacted]"))
+	}
+	var r io.Reader = bytes.NewReader(data)
+	if err != nil {
+		r = io.MultiReader(r, errReader{err})
+	}
+	return readCloser{r, body}
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // idempotencyKey carries the Idempotency-Key of a post through

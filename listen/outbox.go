@@ -44,6 +44,7 @@ type OutboxStore interface {
 	Postpone(ctx context.Context, id uint64, next time.Time) error
 	Fail(ctx context.Context, id uint64, reason string, at time.Time) error
 	RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error)
+	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error
 	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
 	Mention(ctx context.Context, key string) (core.Mention, error)
 	Case(ctx context.Context, id uint64) (core.Case, error)
@@ -152,10 +153,44 @@ func (o *Outbox) Capabilities(p core.Platform) core.Capabilities {
 	return core.Capabilities{}
 }
 
-// Recover turns actions left in sending by a crash into in-doubt ones and
-// tells the managers, in one store transaction. Run calls it first; it is
-// exported for tools.
+// rateLookback is how long before its send an answer may have been
+// queued, for counting recent sends at start-up.
+const rateLookback = 24 * time.Hour
+
+// Recover restores what a restart loses. Actions left in sending by a crash
+// become in-doubt ones and the managers are told, in one store transaction;
+// and the answers sent within the rate caps' windows are counted again, so
+// a restart (or a crash loop) cannot send more than the caps allow. Run
+// calls it first; it is exported for tools.
 func (o *Outbox) Recover(ctx context.Context) error {
+	if err := o.recoverInFlight(ctx); err != nil {
+		return err
+	}
+	window := o.limiter.longest()
+	if window == 0 {
+		return nil
+	}
+	now := o.now()
+	sent := map[core.Platform][]time.Time{}
+	err := o.store.ForEachAction(ctx, now.Add(-window-rateLookback), now.Add(window), func(a core.Action) error {
+		if (!a.Kind.Public() && !a.Kind.Private()) || a.State != core.ActionDone || !a.DoneAt.After(now.Add(-window)) {
+			return nil
+		}
+		if p, _, err := core.SplitMentionKey(a.MentionKey); err == nil {
+			sent[p] = append(sent[p], a.DoneAt)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: count recent answers: %w", err)
+	}
+	for p, at := range sent {
+		o.limiter.remember(p, at)
+	}
+	return nil
+}
+
+func (o *Outbox) recoverInFlight(ctx context.Context) error {
 	doubt, err := o.store.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
 		var lines []string
 		ids := make([]string, 0, len(stuck))

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/internal/spectest"
 )
 
@@ -79,6 +80,15 @@ func (f *mastoFake) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/v1/notifications":
 		json.NewEncoder(w).Encode(f.page(r))
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/statuses/"):
+		// Replies read the status they answer first; any numeric ID exists.
+		id, err := strconv.ParseInt(strings.TrimPrefix(r.URL.Path, "/api/v1/statuses/"), 10, 64)
+		if err != nil {
+			w.WriteHeader(http.StatusNotFound)
+			w.Write([]byte(`{"error":"Record not found"}`))
+			return
+		}
+		json.NewEncoder(w).Encode(mastoStatusJSON(mastoStatus{id: id, text: "shenava", created: time.Now(), author: "someone"}))
 	case r.Method == http.MethodPost && r.URL.Path == "/api/v1/statuses":
 		r.ParseForm()
 		f.mu.Lock()
@@ -221,4 +231,22 @@ func TestFakes_SpeakTheWireFormat(t *testing.T) {
 		t.Fatalf("notifications: %d %s", resp.StatusCode, body)
 	}
 	spec.ValidateResponse(t, "GET", "/api/v1/notifications", 200, body)
+}
+
+func (f *mastoFake) postCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.posted)
+}
+
+// newMastoClient is the real Mastodon connector against the fake.
+func newMastoClient(tb testing.TB, server, token string, now func() time.Time) *mastodon.Client {
+	tb.Helper()
+	c, err := mastodon.New(mastodon.Config{Server: server, AccessToken: token, Mentions: true,
+		UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c.Now = now
+	return c
 }

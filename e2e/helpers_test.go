@@ -339,6 +339,9 @@ type fault struct {
 	// effect carries the call out before answering with the fault (a post
 	// is created, then the answer is broken).
 	effect bool
+	// echo, when set, makes the body from the request (a proxy's error
+	// page that quotes what it was asked).
+	echo func(*http.Request) string
 }
 
 // injector wraps a fake platform's handler and makes it fail the next
@@ -455,10 +458,28 @@ func (in *injector) wrap(next http.Handler) http.Handler {
 			if f.contentType != "" {
 				w.Header().Set("Content-Type", f.contentType)
 			}
+			body := f.body
+			if f.echo != nil {
+				body = f.echo(r)
+			}
 			w.WriteHeader(f.status)
-			io.WriteString(w, f.body)
+			io.WriteString(w, body)
 		}
 	})
+}
+
+// proxy forwards every request to target through wrap (an injector).
+func proxy(tb testing.TB, target string, wrap func(http.Handler) http.Handler) *httptest.Server {
+	tb.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) }
+	srv := httptest.NewServer(wrap(rp))
+	tb.Cleanup(srv.Close)
+	return srv
 }
 
 // slowProxy forwards to target slowly: each request takes delay() to get

@@ -111,6 +111,30 @@ func (a Action) Validate() error {
 	return nil
 }
 
+// Outcome is what one execution of an action came to. The outbox records
+// the outcomes of a round of executions in one store transaction.
+type Outcome struct {
+	ActionID uint64
+	// State is ActionDone, ActionPending (to be tried again at Next) or
+	// ActionFailed (given up).
+	State ActionState
+	// At is when the execution ended (done and failed actions).
+	At time.Time
+	// Result is the platform's reference of what was sent (done).
+	Result string
+	// Next is when a pending action may be tried again.
+	Next time.Time
+	// Error says why the action is tried again or given up; "" keeps the
+	// last one.
+	Error string
+	// Uncounted: the execution was no attempt (held back by a rate cap or a
+	// platform's rate limit), so it does not count against MaxAttempts.
+	Uncounted bool
+	// Report, when set, is queued in the same transaction (the managers'
+	// notice about a failure).
+	Report *Action
+}
+
 // Capabilities says what a platform lets Shenava do in answer to a mention.
 type Capabilities struct {
 	Reply         bool `json:"reply"`

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -339,6 +340,64 @@ func TestDB_Outbox(t *testing.T) {
 	}
 	if a, _ := db.Action(ctx, later[0].ID); a.Attempts != 0 || a.State != core.ActionPending {
 		t.Fatalf("postponed action=%+v, want pending with no attempt counted", a)
+	}
+}
+
+// A round of outcomes is recorded in one transaction: all of it, with the
+// deliveries applied to cases and the failure notices queued, or none.
+func TestDB_Settle(t *testing.T) {
+	db := MustOpen(t, Options{})
+	var ds []core.Decision
+	for _, id := range []string{"1", "2", "3", "4"} {
+		m := mention(id, core.LabelNegative, t0)
+		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
+	}
+	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.ClaimDue(ctx, t0, 10)
+	if err != nil || len(due) != 4 {
+		t.Fatalf("ClaimDue=%d,%v", len(due), err)
+	}
+	if ok, _ := db.Due(ctx, t0); ok {
+		t.Fatal("Due with everything in sending")
+	}
+	notice := core.Action{Kind: core.ActionNotify, Topic: core.TopicDeliveryFailed, DedupKey: "failed:x", Text: "no", CreatedAt: t0}
+	round := []core.Outcome{
+		{ActionID: due[0].ID, State: core.ActionDone, Result: "-100:7", At: t0.Add(time.Second)},
+		{ActionID: due[1].ID, State: core.ActionPending, Next: t0.Add(time.Minute), Error: "HTTP 502"},
+		{ActionID: due[2].ID, State: core.ActionPending, Next: t0.Add(time.Hour), Uncounted: true},
+		{ActionID: due[3].ID, State: core.ActionFailed, Error: "HTTP 400", At: t0.Add(time.Second), Report: &notice},
+	}
+	bad := append(slices.Clone(round), core.Outcome{ActionID: due[0].ID, State: core.ActionSending})
+	if err := db.Settle(ctx, bad...); !errors.Is(err, core.ErrInvalid) {
+		t.Fatalf("Settle with an invalid outcome = %v, want ErrInvalid", err)
+	}
+	if a, _ := db.Action(ctx, due[0].ID); a.State != core.ActionSending {
+		t.Fatalf("after a failed Settle action %d is %s, want still sending", a.ID, a.State)
+	}
+	if err := db.Settle(ctx, round...); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		state    core.ActionState
+		attempts int
+		lastErr  string
+	}{{core.ActionDone, 1, ""}, {core.ActionPending, 1, "HTTP 502"}, {core.ActionPending, 0, ""}, {core.ActionFailed, 1, "HTTP 400"}}
+	for i, w := range want {
+		a, _ := db.Action(ctx, due[i].ID)
+		if a.State != w.state || a.Attempts != w.attempts || a.LastError != w.lastErr {
+			t.Errorf("action %d = %s, %d attempts, %q; want %s, %d, %q", a.ID, a.State, a.Attempts, a.LastError, w.state, w.attempts, w.lastErr)
+		}
+	}
+	if c, _ := db.Case(ctx, due[0].CaseID); c.State != core.CaseAlerted || len(c.Alerts) != 1 {
+		t.Fatalf("case of the delivered alert = %+v", c)
+	}
+	if ns, _ := db.Actions(ctx, ActionFilter{Kind: core.ActionNotify}); len(ns) != 1 {
+		t.Fatalf("notices %+v, want the failure report", ns)
+	}
+	if ok, _ := db.Due(ctx, t0.Add(time.Minute)); !ok {
+		t.Fatal("the retry is due at +1m, Due says no")
 	}
 }
 

@@ -361,6 +361,7 @@ func TestStream_Fetch_Errors(t *testing.T) {
 		want   want
 	}{
 		{name: "429RetryAfter", status: 429, header: map[string]string{"Retry-After": "42"}, body: "error_429.json", want: want{retry: 42 * time.Second, rateLimit: true, contains: "Too many requests"}},
+		{name: "429RetryAfterCapped", status: 429, header: map[string]string{"Retry-After": "999999"}, body: "error_429.json", want: want{retry: 24 * time.Hour, rateLimit: true}},
 		{name: "429Reset", status: 429, body: "error_429.json", want: want{retry: 5 * time.Minute, rateLimit: true}},
 		{name: "503RetryAfter", status: 503, header: map[string]string{"Retry-After": "120"}, body: "error_503.json", want: want{retry: 2 * time.Minute, rateLimit: true}},
 		{name: "503", status: 503, body: "error_503.json", want: want{contains: "503"}},

@@ -571,3 +571,32 @@ func TestClient_Check(t *testing.T) {
 		t.Errorf("Check with a bad token: %v, want ErrUnauthorized without the token", err)
 	}
 }
+
+// TestCursor_StoredBeforeKeepDecoding: cursors already in users' databases,
+// as earlier releases wrote them, still decode, and encode back to the
+// same bytes.
+func TestCursor_StoredBeforeKeepDecoding(t *testing.T) {
+	tests := []struct {
+		name   string
+		stored string
+		want   cursor
+	}{
+		{"Fresh", `{"v":1}`, cursor{}},
+		{"Since", `{"v":1,"since":"35000104"}`, cursor{Since: "35000104"}},
+		{"MidWalk", `{"v":1,"since":"35000001","walk":"35000050","top":"35000090"}`, cursor{Since: "35000001", Walk: "35000050", Top: "35000090"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeCursor(tt.stored)
+			if err != nil {
+				t.Fatalf("decodeCursor(%s): %v", tt.stored, err)
+			}
+			if got != tt.want {
+				t.Fatalf("decodeCursor(%s)=%+v, want %+v", tt.stored, got, tt.want)
+			}
+			if enc := got.encode(); enc != tt.stored {
+				t.Fatalf("encode()=%s, want the stored %s", enc, tt.stored)
+			}
+		})
+	}
+}

@@ -3,17 +3,14 @@ package digest
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/internal/goldentest"
 	"github.com/shenava/shenava/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestDigester_Digest_Golden(t *testing.T) {
 	db := MustFixture(t)
@@ -27,22 +24,7 @@ func TestDigester_Digest_Golden(t *testing.T) {
 			if len(chart) == 0 {
 				t.Fatal("no chart")
 			}
-			golden := filepath.Join("testdata", "digest_"+lang+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./digest -update to create it)", err)
-			}
-			if text != string(want) {
-				t.Errorf("digest differs from %s (go test ./digest -update rewrites it)\n--- got\n%s\n--- want\n%s", golden, text, want)
-			}
+			goldentest.Text(t, filepath.Join("testdata", "digest_"+lang+".golden"), text)
 		})
 	}
 }

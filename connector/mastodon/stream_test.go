@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,35 +14,8 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/goldentest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
-
-// checkGolden compares got, as indented JSON, with testdata/golden/name.
-func checkGolden(tb testing.TB, name string, got any) {
-	tb.Helper()
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b = append(b, '\n')
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(b) != string(want) {
-		tb.Errorf("%s differs from the golden file (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, b, want)
-	}
-}
 
 func mustFetch(tb testing.TB, s *Stream, cur string) core.Batch {
 	tb.Helper()
@@ -88,7 +59,7 @@ func TestStream_Fetch_Mentions(t *testing.T) {
 		t.Errorf("Interval=%v, want %v", s.Interval(), DefaultMentionsInterval)
 	}
 	first := mustFetch(t, s, "")
-	checkGolden(t, "mentions.golden", first.Mentions)
+	goldentest.JSON(t, filepath.Join("testdata", "golden", "mentions.golden"), first.Mentions)
 	if first.More {
 		t.Errorf("first poll More=true: the first poll reads one page and never walks into history")
 	}
@@ -290,7 +261,7 @@ func TestStream_Fetch_Hashtag(t *testing.T) {
 		t.Errorf("Interval=%v", s.Interval())
 	}
 	b := mustFetch(t, s, "")
-	checkGolden(t, "hashtag.golden", b.Mentions)
+	goldentest.JSON(t, filepath.Join("testdata", "golden", "hashtag.golden"), b.Mentions)
 	var paths []string
 	for _, r := range f.Requests() {
 		paths = append(paths, r.Method+" "+r.URL.EscapedPath())

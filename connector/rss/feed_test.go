@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/goldentest"
 )
 
 func TestFeed_Fetch_Formats(t *testing.T) {
@@ -65,7 +67,7 @@ func TestFeed_Fetch_Formats(t *testing.T) {
 					t.Errorf("mention %d text still has markup or double spaces: %q", i, m.Text)
 				}
 			}
-			checkGolden(t, tt.name+".golden", b.Mentions)
+			goldentest.JSON(t, filepath.Join("testdata", "golden", tt.name+".golden"), b.Mentions)
 		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/goldentest"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/store"
@@ -147,11 +148,7 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	for _, e := range edit {
 		e(&cfg)
 	}
-	db, err := store.Open(filepath.Join(t.TempDir(), "shenava.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.MustOpen(t, store.Options{})
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := New(cfg, db, nil, logger)

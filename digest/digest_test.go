@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/internal/goldentest"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -132,12 +133,8 @@ func TestDigester_Digest_NoChart(t *testing.T) {
 }
 
 func TestNew_ZoneMismatch(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, err = New(Config{Timezone: "Asia/Tehran"}, db, nil, discard())
+	db := storetest.MustOpen(t, store.Options{}) // days in UTC
+	_, err := New(Config{Timezone: "Asia/Tehran"}, db, nil, discard())
 	if err == nil || !strings.Contains(err.Error(), "digest.timezone") || !strings.Contains(err.Error(), "UTC") {
 		t.Fatalf("New with a UTC store and a Tehran digest: err=%v, want one naming digest.timezone and UTC", err)
 	}

@@ -187,7 +187,7 @@ func (b *Bot) OnQueued(f func()) { b.wake = f }
 func (b *Bot) SetMetrics(m Metrics) { b.metrics = m; b.api.metrics = m }
 
 // SetClock replaces the wall clock.
-func (b *Bot) SetClock(now func() time.Time) { b.now = now }
+func (b *Bot) SetClock(now func() time.Time) { b.now = now; b.api.now = now }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

@@ -47,6 +47,7 @@ type caseStore interface {
 	UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([]core.Action, error)) (core.Case, []core.Action, error)
 	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
 	Resend(ctx context.Context, id uint64, at time.Time) error
+	WithdrawReply(ctx context.Context, id uint64, actor string, at time.Time) (core.Case, error)
 	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
 	PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error)
 	DayTotals(ctx context.Context, day string) (map[string]map[string]int, error)

@@ -72,6 +72,7 @@ var catalog = map[string]entry{
 	"btn.ignore":        {"🙈 Ignore", "🙈 نادیده بگیر"},
 	"btn.label":         {"🏷 Wrong label", "🏷 برچسب اشتباه"},
 	"btn.back":          {"↩️ Back", "↩️ بازگشت"},
+	"btn.undo":          {"↩️ Undo", "↩️ پس گرفتن"},
 	"btn.send":          {"✅ Send", "✅ بفرست"},
 	"btn.edit":          {"✏️ Edit", "✏️ ویرایش"},
 	"btn.skip":          {"⏭ Skip", "⏭ رد کن"},
@@ -103,6 +104,9 @@ var catalog = map[string]entry{
 	"ok.queued.public":  {"Public reply to case #%s queued.", "پاسخ عمومی پروندهٔ #%s در صف ارسال است."},
 	"ok.queued.private": {"Private reply to case #%s queued.", "پاسخ خصوصی پروندهٔ #%s در صف ارسال است."},
 	"ok.resent":         {"Action #%s will be sent again.", "اقدام #%s دوباره فرستاده می‌شود."},
+	"ok.withdrawn":      {"↩️ Reply to case #%s withdrawn by %s: nothing was sent.", "↩️ پاسخ پروندهٔ #%s را %s پس گرفت؛ چیزی فرستاده نشد."},
+	"err.toolate":       {"Too late: the reply has already gone out.", "دیر شد: پاسخ فرستاده شده است."},
+	"undo.note":         {"It goes out in %s unless you press Undo.", "تا %s دیگر فرستاده می‌شود، مگر اینکه «پس گرفتن» را بزنید."},
 	"err.closed":        {"Case #%s is closed (%s).", "پروندهٔ #%s بسته است (%s)."},
 	"err.stale":         {"This button is no longer valid.", "این دکمه دیگر معتبر نیست."},
 	"err.internal":      {"Something went wrong on our side; please try again in a minute.", "مشکلی پیش آمد؛ لطفاً یک دقیقهٔ دیگر دوباره امتحان کنید."},
@@ -300,6 +304,17 @@ func dur(lang string, d time.Duration) string {
 		return num(lang, days) + " روز"
 	}
 	return num(lang, days) + " days"
+}
+
+// seconds writes a short wait: "15 s", "۱۵ ثانیه"; a minute or more as dur.
+func seconds(lang string, d time.Duration) string {
+	if d >= time.Minute {
+		return dur(lang, d)
+	}
+	if lang == LangPersian {
+		return num(lang, int(d/time.Second)) + " ثانیه"
+	}
+	return num(lang, int(d/time.Second)) + " s"
 }
 
 // when writes a moment in the configured zone: "2026-11-22 09:55", and in

@@ -227,6 +227,23 @@ func (b *Bot) Check(ctx context.Context) error {
 	return nil
 }
 
+// CheckToken makes the one getMe call that proves cfg's token and server,
+// without a store: for `shenava check` while the daemon may hold the
+// database. The error wraps core.ErrUnauthorized when the token is refused.
+func CheckToken(ctx context.Context, cfg Config, hc *http.Client, logger *slog.Logger) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	a, err := newAPI(cfg.withDefaults(), hc, logger.With("component", "bot"))
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	if _, err := a.getMe(ctx); err != nil {
+		return fmt.Errorf("bot: check token: %w", err)
+	}
+	return nil
+}
+
 func (b *Bot) self() *models.User {
 	b.mu.Lock()
 	defer b.mu.Unlock()

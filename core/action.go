@@ -52,13 +52,15 @@ type ActionState string
 // Outbox states. An action is pending until it is tried; sending while a
 // worker executes it; then done or failed. An action found in sending after
 // a crash may or may not have reached the platform: it becomes in_doubt and
-// is never executed again automatically.
+// is never executed again automatically. A pending action withdrawn by the
+// person who asked for it (a manager's undo) is cancelled.
 const (
-	ActionPending ActionState = "pending"
-	ActionSending ActionState = "sending"
-	ActionDone    ActionState = "done"
-	ActionFailed  ActionState = "failed"
-	ActionInDoubt ActionState = "in_doubt"
+	ActionPending   ActionState = "pending"
+	ActionSending   ActionState = "sending"
+	ActionDone      ActionState = "done"
+	ActionFailed    ActionState = "failed"
+	ActionInDoubt   ActionState = "in_doubt"
+	ActionCancelled ActionState = "cancelled"
 )
 
 // Action is one side effect, written to the outbox in the transaction that

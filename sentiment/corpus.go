@@ -76,9 +76,9 @@ func DefaultCorpora() []Corpus {
 		{Name: "parsinlu-sentiment/dev", Path: "sentiment/parsinlu-sentiment/dev.tsv", Lang: "fa", Dev: true, License: nc},
 		{Name: "digikala-comments-weak", Path: "sentiment/digikala-comments-weak/all.tsv", Lang: "fa", Weight: 0.25, Finglish: 0.5,
 			License: "unknown (research use)", DevShare: 0.1, Weak: true},
-		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3,
+		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3, Finglish: 1,
 			License: "Shenava's own (same licence as the code)", Commercial: true, DevShare: 0.3},
-		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1,
+		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
 			License: "Shenava's own (same licence as the code)", Commercial: true, DevShare: 0.25},
 	}
 }

@@ -53,15 +53,17 @@ func bucket(h uint64, bits uint) uint32 {
 // featureConfig says which features a model uses; it is stored in the model
 // file so that training and inference agree.
 type featureConfig struct {
-	Bits       uint8 // log2 of the number of buckets
-	CharMin    uint8 // character n-gram lengths, 0 = none
-	CharMax    uint8
-	Bigrams    bool
-	Trigrams   bool
-	Lexicon    bool
-	WordScale  float32 // multiplier of the L2-normalised word group
-	CharScale  float32 // multiplier of the L2-normalised character group
-	LexScale   float32 // multiplier of lexicon features
+	Bits      uint8 // log2 of the number of buckets
+	CharMin   uint8 // character n-gram lengths, 0 = none
+	CharMax   uint8
+	Bigrams   bool
+	Trigrams  bool
+	Lexicon   bool
+	WordScale float32 // multiplier of the L2-normalised word group
+	CharScale float32 // multiplier of the L2-normalised character group
+	LexScale  float32 // multiplier of lexicon features
+	// PatScale is the value of the referral pattern features (1 when 0).
+	PatScale   float32 `json:",omitempty"`
 	MaxWordLen uint8   // longer words get no character n-grams
 }
 

@@ -188,11 +188,15 @@ func (m *Model) rawLogits(s *scratch, z []float64) {
 // patterns, and the sentiment (referrals are nearly always positive).
 func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []feat) []feat {
 	out = m.refFz.extract(toks, st, lang, out)
-	out = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, out)
+	out = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, m.hdr.Ref.PatScale, out)
 	bits := uint(m.hdr.Ref.Bits)
 	out = append(out,
 		feat{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
 		feat{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
+	// Recommending is addressing others while being positive.
+	if imp, addr := moodCues(toks); imp || addr {
+		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
+	}
 	return out
 }
 

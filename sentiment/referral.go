@@ -29,11 +29,11 @@ var refPatternSrc = map[string][]string{
 	},
 	"recommend": {
 		"پیشنهاد~ میکنم", "پیشنهاد~ میدم", "توصیه~ میکنم", "حتما امتحان", "حتما بخرید",
-		"حتما نصب", "از دستش ندید", "از دست ندید", "معرفی~ میکنم", "به همه پیشنهاد~", "پیشنهاد من",
+		"حتما نصب", "از دستش ندید", "از دست ندید", "از دستش ندین", "از دست ندین", "به همه میگم", "معرفی~ میکنم", "به همه پیشنهاد~", "پیشنهاد من",
 		"recommend~", "must try", "must-try", "should try", "go try", "check out", "worth it",
 		"give it a try", "try it", "try them", "highly rate",
 		"pishnahad~ mikonam", "pishnahad~ midam", "tosie~ mikonam", "hatman emtehan", "hatman bekharid",
-		"hatman nasb", "az dastesh nadid", "az dast nadid", "moarefi~ mikonam", "be hame pishnahad~",
+		"hatman nasb", "az dastesh nadid", "az dast nadid", "az dast nadin", "az dastesh nadin", "moarefi~ mikonam", "be hame pishnahad~",
 	},
 	"tell": {
 		"معرفی~ کردم", "دعوت~ کردم", "به * گفتم", "به همه میگم", "به * میگم", "هر کی ازم میپرسه",
@@ -41,7 +41,8 @@ var refPatternSrc = map[string][]string{
 		"invited my", "referred~ my", "referred a", "referred~ 8", "told my", "told all my", "told everyone",
 		"telling everyone", "i tell everyone", "got my * on", "put my * on", "got my * to",
 		"brought my", "signed up my", "i make everyone", "i'm the reason", "half my", "my whole",
-		"everyone i know", "anyone who asks",
+		"everyone i know", "anyone who asks", "because of me", "thanks to me", "i got * to", "i convinced",
+		"convinced my",
 		"moarefi~ kardam", "davat~ kardam", "be * goftam", "be hame migam", "be * migam",
 		"har ki azam miporse", "harki azam miporse", "avordamesh", "doostamo", "dustamo",
 	},
@@ -52,7 +53,8 @@ var refPatternSrc = map[string][]string{
 		"go with", "go to", "just use", "just get", "you need to", "you have to", "you guys have to",
 		"you gotta", "y'all", "you guys", "thank me later", "trust me", "do yourself a favor",
 		"should open", "should use", "should get", "should switch", "switch to", "take payments with",
-		"end of discussion", "sign up", "you won't regret", "you will not regret",
+		"end of discussion", "sign up", "you won't regret", "you will not regret", "spread the word",
+		"do what i did", "move to", "is the one", "don't sleep on", "sleeping on", "go for",
 		"berid soragh", "berin soragh", "emtehan~ konid", "emtehan~ konin", "hatman * bezanid",
 		"hatman * bezanin", "ye sar * bezanin", "nasb konid", "nasb kon", "sabtenam kon",
 		"sabtenam konid", "sabt nam kon", "ozv shid", "ozv sho", "pashiman nemishid", "pashimun nemishin",
@@ -236,6 +238,59 @@ func (ps refPatterns) match(toks []token) refSignals {
 	return s
 }
 
+// Generic cues of addressing others, independent of phrasing: an
+// imperative (Persian ب…ید/ین, Finglish b…id/in, an English clause starting
+// with a verb), and words that address everyone or "you".
+var (
+	enImperatives = wordSet(`try get go grab download order check use join sign switch give visit install treat
+		book call come taste order get buy pick ask tell`)
+	addressWords = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks شما همه همگی
+		دوستان بچه‌ها بچهها هرکی هرکس shoma hame hamegi doostan dustan bacheha harki`)
+)
+
+// moodCues reports whether toks hold an imperative and whether they address
+// others.
+func moodCues(toks []token) (imperative, address bool) {
+	clauseStart := true
+	for _, t := range toks {
+		if t.kind == tPunct || t.kind == tEmoji || t.kind == tEmoticon || t.kind == tUser {
+			clauseStart = true
+			continue
+		}
+		if t.kind != tWord {
+			continue
+		}
+		w := t.text
+		switch {
+		case t.arabic:
+			n := len([]rune(w))
+			if n >= 4 && strings.HasPrefix(w, "ب") && (strings.HasSuffix(w, "ید") || strings.HasSuffix(w, "ین") ||
+				strings.HasSuffix(w, "یدش") || strings.HasSuffix(w, "ینش")) {
+				imperative = true
+			}
+			if w == "کنید" || w == "کنین" || w == "بکنید" || w == "بکنین" {
+				imperative = true
+			}
+		case t.latin:
+			if clauseStart && enImperatives[w] {
+				imperative = true
+			}
+			if len(w) >= 5 && w[0] == 'b' && (strings.HasSuffix(w, "id") || strings.HasSuffix(w, "in")) &&
+				strings.ContainsAny(w[1:2], "aeiou") {
+				imperative = true
+			}
+			if w == "konid" || w == "konin" || w == "bokonid" {
+				imperative = true
+			}
+		}
+		if addressWords[w] {
+			address = true
+		}
+		clauseStart = false
+	}
+	return imperative, address
+}
+
 // looksLikeCode reports whether a word looks like an invite or discount code:
 // five to sixteen ASCII letters and digits with both kinds, like snapp50 or
 // x7k2p.
@@ -271,23 +326,43 @@ func isOrdinalOrUnit(w string) bool {
 	return false
 }
 
-// appendRefPatterns adds the pattern features of toks.
-func appendRefPatterns(toks []token, ps refPatterns, bits uint8, out []feat) []feat {
+// appendRefPatterns adds the pattern features of toks, each pattern
+// category and each pair of categories that occur together (tell with
+// against is "told my friends to stop"), with value scale.
+func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, out []feat) []feat {
+	if scale == 0 {
+		scale = 1
+	}
 	s := ps.match(toks)
 	add := func(name string) {
-		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:"+name), uint(bits)), 1})
+		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:"+name), uint(bits)), scale})
 	}
-	for _, c := range s.cats {
-		add(c)
-	}
+	cats := slices.Clone(s.cats)
 	if s.code {
-		add("codeword")
+		cats = append(cats, "codeword")
 	}
 	if s.url {
-		add("refurl")
+		cats = append(cats, "refurl")
 	}
-	if (s.code || s.url) && len(s.cats) > 0 {
-		add("code+cue")
+	slices.Sort(cats)
+	for i, c := range cats {
+		add(c)
+		for _, d := range cats[i+1:] {
+			add(c + "+" + d)
+		}
+	}
+	if len(cats) == 0 {
+		add("none")
+	}
+	imp, addr := moodCues(toks)
+	if imp {
+		add("mood:imperative")
+	}
+	if addr {
+		add("mood:address")
+	}
+	if imp && addr {
+		add("mood:imperative+address")
 	}
 	return out
 }

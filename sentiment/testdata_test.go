@@ -116,10 +116,12 @@ var (
 	finglishTest = dataFile{"testdata/finglish/test.tsv", []string{"label", "lang", "text"}, 300, []string{"fi"}}
 	referralCols = []string{"referral", "lang", "label", "text"}
 	referralTr   = dataFile{"testdata/referral/train.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
+	referralTr2  = dataFile{"testdata/referral/train2.tsv", referralCols, 600, []string{"fa", "en", "fi"}}
 	referralTe   = dataFile{"testdata/referral/test.tsv", referralCols, 300, []string{"fa", "en", "fi"}}
 	brandCols    = []string{"label", "lang", "referral", "text"}
 	brandDev     = dataFile{"testdata/brand/dev.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
 	brandTest    = dataFile{"testdata/brand/test.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
+	brandTrain   = dataFile{"testdata/brand/train.tsv", brandCols, 1500, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -130,9 +132,11 @@ func TestDataFiles(t *testing.T) {
 	splits := []split{
 		{finglishTest, true},
 		{referralTr, false},
+		{referralTr2, false},
 		{referralTe, true},
 		{brandDev, false},
 		{brandTest, true},
+		{brandTrain, false},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -155,10 +159,16 @@ func TestDataFiles(t *testing.T) {
 // family of posts can sit in both: a row naming a brand of the other split
 // breaks the split rule. Referral train and brand dev share one set of
 // brands; referral test and the Finglish test a second; brand test a third.
+// The training sets (brand train, referral train2) may also name brands of
+// their own, which no test set names, but never a test brand nor the demo's
+// café.
 func TestSplitBrands(t *testing.T) {
 	var (
 		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
 			"بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}
+		trainBrands = []string{"daryabank", "chakavak", "tizro", "abrnet", "ketabak", "tanfit", "tamashak",
+			"دریابانک", "چکاوک", "تیزرو", "ابرنت", "کتابک", "تن‌فیت", "تن_فیت", "تماشاک"}
+		demoBrands         = []string{"shenava", "کافه شنوا"}
 		referralTestBrands = []string{"kalamarket", "foodino", "hamrahnet", "cafe lahze", "cafelahze", "pardakhtyar",
 			"کالامارکت", "فودینو", "همراه‌نت", "کافه لحظه", "پرداختیار"}
 		brandTestBrands = []string{"zanbil", "sofreh", "radnet", "cafe sahar", "cafesahar", "pooldan",
@@ -178,9 +188,11 @@ func TestSplitBrands(t *testing.T) {
 	}
 	check(referralTr, referralTestBrands, brandTestBrands)
 	check(brandDev, referralTestBrands, brandTestBrands)
-	check(referralTe, tuneBrands)
-	check(finglishTest, tuneBrands)
-	check(brandTest, tuneBrands)
+	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands)
+	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands)
+	check(referralTe, tuneBrands, trainBrands)
+	check(finglishTest, tuneBrands, trainBrands)
+	check(brandTest, tuneBrands, trainBrands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

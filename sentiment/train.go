@@ -76,20 +76,25 @@ type hyper struct {
 	// leaves them at zero.
 	recallShare map[string]float64
 	noBias      bool
+	// priorBias sets the language biases to minus the log of the class
+	// shares the model was trained with (after class weighting), which
+	// makes its decisions balanced: no class is favoured for being common.
+	priorBias bool
 }
 
 func defaultHyper() *hyper {
 	return &hyper{
 		sent: featureConfig{Bits: 20, CharMin: 2, CharMax: 5, Bigrams: true, Lexicon: true,
 			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24},
-		ref:     featureConfig{Bits: 16, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24},
+		ref:     featureConfig{Bits: 16, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
 		lid:     featureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
 		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true},
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},
 		lidSGD:  sgdConfig{Epochs: 2, LR: 0.2, L2: 1e-6, Seed: 44},
 		balance: 0.75, finglishWeight: 0.7, correctionWeight: 3,
-		refNegShare: 0.1, refNegWeight: 0.1,
+		refNegShare: 0, refNegWeight: 0.1,
 		recallShare: map[string]float64{core.LangEnglish: 1},
+		priorBias:   true,
 	}
 }
 
@@ -228,7 +233,11 @@ func Train(ctx context.Context, cfg TrainConfig) ([]byte, *TrainReport, error) {
 	m.hdr.Temperature = calibrate(m, rows, corpora)
 	rep.Temperature = m.hdr.Temperature
 	logf("calibration: temperature %.3f", m.hdr.Temperature)
-	m.hdr.LangBias = tuneBias(m, rows, corpora, hp, logf)
+	if hp.priorBias {
+		m.hdr.LangBias = priorBias(rows, train, logf)
+	} else {
+		m.hdr.LangBias = tuneBias(m, rows, corpora, hp, logf)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -896,4 +905,28 @@ func tuneRefBias(m *Model, rows []row, logf func(string, ...any)) float64 {
 	}
 	logf("referral bias %+.1f (dev F1 %.3f -> %.3f over %d sets)", bb, base, best, len(sets))
 	return bb
+}
+
+// priorBias returns, per language, the logit offsets that remove the class
+// shares of the weighted training rows: b_c = log(share_neutral/share_c).
+func priorBias(rows []row, use func(row) bool, logf func(string, ...any)) map[string][3]float64 {
+	out := map[string][3]float64{}
+	for _, lang := range []string{core.LangEnglish, core.LangPersian, core.LangFinglish} {
+		var mass [3]float64
+		for _, r := range rows {
+			if use(r) && r.lang == lang {
+				mass[r.label] += r.weight
+			}
+		}
+		if mass[0] == 0 || mass[1] == 0 || mass[2] == 0 {
+			continue
+		}
+		b := [3]float64{detLog(mass[1] / mass[0]), 0, detLog(mass[1] / mass[2])}
+		for i := range b {
+			b[i] = math.Round(b[i]*1000) / 1000
+		}
+		out[lang] = b
+		logf("bias %s (class shares): negative %+.3f positive %+.3f", lang, b[0], b[2])
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -420,4 +421,42 @@ func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 		return time.Time{}, false, err
 	}
 	return st.NextDue, !st.NextDue.IsZero(), nil
+}
+
+// WithdrawReply cancels a manager's reply that has not been sent yet and
+// records the withdrawal on its case, in one transaction. An action already
+// being sent or sent gives core.ErrInvalidTransition: it is too late.
+func (s *DB) WithdrawReply(ctx context.Context, id uint64, actor string, at time.Time) (core.Case, error) {
+	var c core.Case
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		a, err := getAction(tx, id)
+		if err != nil {
+			return err
+		}
+		if !a.Kind.Public() && !a.Kind.Private() {
+			return fmt.Errorf("action %d is a %s, not a reply: %w", id, a.Kind, core.ErrInvalid)
+		}
+		if a.State != core.ActionPending {
+			return fmt.Errorf("action %d is %s: %w", id, a.State, core.ErrInvalidTransition)
+		}
+		a.State, a.DoneAt, a.LastError = core.ActionCancelled, at, "withdrawn by "+actor
+		if err := putActionState(tx, a); err != nil {
+			return err
+		}
+		if a.CaseID == 0 {
+			return nil
+		}
+		return modifyCase(tx, a.CaseID, func(cs *core.Case) error {
+			cs.WithdrawReply(actor, a.CreatedAt, at)
+			c = *cs
+			return nil
+		})
+	})
+	if err != nil {
+		if errors.Is(err, core.ErrInvalidTransition) || errors.Is(err, core.ErrNotFound) || errors.Is(err, core.ErrInvalid) {
+			return c, err
+		}
+		return c, fmt.Errorf("store: withdraw reply %d: %w", id, err)
+	}
+	return c, nil
 }

@@ -579,3 +579,42 @@ func TestDB_Backup(t *testing.T) {
 		t.Fatalf("backup copy Mention=%+v,%v", m, err)
 	}
 }
+
+func TestDB_WithdrawReply(t *testing.T) {
+	db := MustOpen(t, Options{})
+	m := mention("1", core.LabelNegative, t0)
+	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := func(key string, at time.Time) core.Action {
+		_, q, err := db.UpdateCase(ctx, res.Cases[0].ID, func(c *core.Case) ([]core.Action, error) {
+			return []core.Action{{Kind: core.ActionReplyPublic, DedupKey: key, Text: "sorry", Actor: "Sara",
+				CreatedAt: at, NextAttemptAt: at.Add(15 * time.Second)}}, c.Responded("Sara", false, at)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q[0]
+	}
+	r := queue("r1", t0.Add(time.Minute))
+	c, err := db.WithdrawReply(ctx, r.ID, "Sara", t0.Add(time.Minute+5*time.Second))
+	if err != nil || c.State != core.CaseClaimed || !c.FirstResponseAt.IsZero() {
+		t.Fatalf("WithdrawReply=%+v,%v; want the case claimed with no response", c, err)
+	}
+	if a, _ := db.Action(ctx, r.ID); a.State != core.ActionCancelled {
+		t.Fatalf("withdrawn reply is %s, want cancelled", a.State)
+	}
+	if due, _ := db.ClaimDue(ctx, t0.Add(time.Hour), 10); len(due) != 0 {
+		t.Fatalf("a withdrawn reply was claimed: %+v", due)
+	}
+	// Once it is being sent, it is too late.
+	r2 := queue("r2", t0.Add(2*time.Minute))
+	db.ClaimDue(ctx, t0.Add(time.Hour), 10)
+	if _, err := db.WithdrawReply(ctx, r2.ID, "Sara", t0.Add(time.Hour)); !errors.Is(err, core.ErrInvalidTransition) {
+		t.Fatalf("withdrawing a reply being sent: %v, want ErrInvalidTransition", err)
+	}
+	if _, err := db.WithdrawReply(ctx, 999, "Sara", t0); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("withdrawing a missing action: %v, want ErrNotFound", err)
+	}
+}

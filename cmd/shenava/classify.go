@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/shenava/shenava/core"
@@ -26,12 +27,13 @@ type classifyResult struct {
 }
 
 func runClassify(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "classify", "[-json] [TEXT ...]\n\nClassifies each argument, or each line of stdin when there are none.")
+	fs := newFlagSet(e, "classify", "[-json] [-model FILE] [TEXT ...]\n\nClassifies each argument, or each line of stdin when there are none.")
 	asJSON := fs.Bool("json", false, "print one JSON object per line: text, lang, label, scores, referral, referral_score")
+	modelFile := fs.String("model", "", "model file written by 'shenava train' (default: the model built into the binary)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	m, err := sentiment.Load()
+	m, err := loadModel(*modelFile)
 	if err != nil {
 		return fmt.Errorf("classify: %w", err)
 	}
@@ -86,4 +88,16 @@ func round4(x float64) float64 {
 
 func roundScores(s core.Scores) core.Scores {
 	return core.Scores{Negative: round4(s.Negative), Neutral: round4(s.Neutral), Positive: round4(s.Positive)}
+}
+
+// loadModel decodes a model file, or the embedded model when path is empty.
+func loadModel(path string) (*sentiment.Model, error) {
+	if path == "" {
+		return sentiment.Load()
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return sentiment.Decode(b)
 }

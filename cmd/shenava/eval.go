@@ -31,11 +31,12 @@ type evalReport struct {
 }
 
 func runEval(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "eval", "-data FILE.tsv [-json] [-labels negative,positive] [-vader vader_lexicon.txt]")
+	fs := newFlagSet(e, "eval", "-data FILE.tsv [-json] [-labels negative,positive] [-vader vader_lexicon.txt] [-model FILE]")
 	data := fs.String("data", "", "labelled TSV file: header with label and text, optional lang and referral (required)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	labels := fs.String("labels", "", "keep only rows with these labels, e.g. negative,positive for a binary score")
 	vaderLex := fs.String("vader", "", "also score the VADER lexicon baseline, reading this vader_lexicon.txt")
+	modelFile := fs.String("model", "", "model file written by 'shenava train' (default: the model built into the binary)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +62,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 	if len(d.Examples) == 0 {
 		return fmt.Errorf("eval: %s: no examples", *data)
 	}
-	m, err := sentiment.Load()
+	m, err := loadModel(*modelFile)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	gomastodon "github.com/mattn/go-mastodon"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/retryafter"
 )
 
 // transport sits under every request, go-mastodon's and our own, and is
@@ -98,7 +99,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if msg != "" {
 			msg = ": " + msg
 		}
-		wait := retryAfter(resp.Header.Get("Retry-After"), now)
+		wait, _ := retryafter.Parse(resp.Header.Get("Retry-After"), now, maxRetryAfter)
 		if wait == 0 && reset.After(now) {
 			wait = reset.Sub(now)
 		}
@@ -141,6 +142,10 @@ type readCloser struct {
 	io.Closer
 }
 
+// maxRetryAfter is the longest Retry-After believed: Mastodon's windows
+// are five minutes to a few hours.
+const maxRetryAfter = 24 * time.Hour
+
 // idempotencyKey carries the Idempotency-Key of a post through
 // go-mastodon, which has no way to set a header per request.
 type idempotencyKey struct{}
@@ -179,24 +184,6 @@ func parseReset(v string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// retryAfter reads Retry-After: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // apiMessage reads the {"error": "..."} of an error answer, or "" when the

@@ -19,6 +19,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/retryafter"
 )
 
 // MaxResponseBytes bounds one Bot API response. getUpdates with 100
@@ -42,6 +43,7 @@ type api struct {
 	reqTimeout  time.Duration
 	pollTimeout time.Duration
 	metrics     Metrics
+	now         func() time.Time
 }
 
 func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
@@ -59,7 +61,7 @@ func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 	client.Transport = &transport{base: base, max: MaxResponseBytes}
 	client.Timeout = 0
 	a := &api{hc: &client, base: cfg.APIURL, token: cfg.Token, reqTimeout: cfg.RequestTimeout,
-		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}}
+		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}, now: time.Now}
 	tg, err := tgbot.New(cfg.Token,
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &client),
@@ -184,9 +186,8 @@ func (a *api) classify(method string, err error, info *httpInfo) error {
 			wait = time.Duration(tooMany.RetryAfter) * time.Second
 		}
 		if wait <= 0 {
-			if n, err := strconv.Atoi(info.retryAfter); err == nil {
-				wait = time.Duration(n) * time.Second
-			}
+			// Telegram's own retry_after is not capped either.
+			wait, _ = retryafter.Parse(info.retryAfter, a.now(), 0)
 		}
 		a.metrics.TelegramError(method, "rate_limited")
 		a.metrics.RateLimited("telegram", wait)

@@ -47,6 +47,7 @@ type caseStore interface {
 	UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([]core.Action, error)) (core.Case, []core.Action, error)
 	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
 	Resend(ctx context.Context, id uint64, at time.Time) error
+	WithdrawReply(ctx context.Context, id uint64, actor string, at time.Time) (core.Case, error)
 	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
 	PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error)
 	DayTotals(ctx context.Context, day string) (map[string]map[string]int, error)
@@ -187,7 +188,7 @@ func (b *Bot) OnQueued(f func()) { b.wake = f }
 func (b *Bot) SetMetrics(m Metrics) { b.metrics = m; b.api.metrics = m }
 
 // SetClock replaces the wall clock.
-func (b *Bot) SetClock(now func() time.Time) { b.now = now }
+func (b *Bot) SetClock(now func() time.Time) { b.now = now; b.api.now = now }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
@@ -223,6 +224,23 @@ func (b *Bot) Check(ctx context.Context) error {
 	b.mu.Lock()
 	b.me = me
 	b.mu.Unlock()
+	return nil
+}
+
+// CheckToken makes the one getMe call that proves cfg's token and server,
+// without a store: for `shenava check` while the daemon may hold the
+// database. The error wraps core.ErrUnauthorized when the token is refused.
+func CheckToken(ctx context.Context, cfg Config, hc *http.Client, logger *slog.Logger) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	a, err := newAPI(cfg.withDefaults(), hc, logger.With("component", "bot"))
+	if err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
+	if _, err := a.getMe(ctx); err != nil {
+		return fmt.Errorf("bot: check token: %w", err)
+	}
 	return nil
 }
 

@@ -21,6 +21,7 @@ var tokenVerbs = map[string][]string{
 	tokenCase:     {"rp", "rd", "xp", "xd", "tp", "tu", "tv", "cl", "rs", "ig", "wl", "lb", "bk"},
 	tokenApproval: {"as", "ae", "ak"},
 	tokenResend:   {"re"},
+	tokenUndo:     {"un"},
 }
 
 // callbackMessage is the message a pressed button sits on.
@@ -83,6 +84,8 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		b.onApprovalButton(ctx, q, mgr, lang, verb, tok)
 	case tokenResend:
 		b.onResendButton(ctx, q, lang, args, rec)
+	case tokenUndo:
+		b.onUndoButton(ctx, q, mgr, lang, rec, origin)
 	}
 }
 
@@ -152,7 +155,7 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 			return
 		}
 		t := b.cfg.Templates[i]
-		c2, err := b.queueReply(ctx, mgr, c.ID, b.expand(t.For(mentionLang(m)), m), private, origin)
+		c2, queued, err := b.queueReply(ctx, mgr, c.ID, b.expand(t.For(mentionLang(m)), m), private, origin)
 		switch {
 		case errors.Is(err, core.ErrInvalidTransition):
 			b.toast(ctx, q.ID, plain(b.closedNote(lang, c2)), true)
@@ -166,7 +169,8 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 			}
 			b.toast(ctx, q.ID, msg(lang, key, id(lang, c.ID)), false)
 			if hasMsg {
-				b.edit(ctx, chat, msgID, lines(lang, msg(lang, "tpl.used", esc(t.Name), id(lang, c.ID))), nil)
+				text, kb := b.undoable(ctx, lang, queued, msg(lang, "tpl.used", esc(t.Name), id(lang, c.ID)))
+				b.edit(ctx, chat, msgID, text, kb)
 			}
 		}
 	case "cl":
@@ -431,4 +435,37 @@ func (b *Bot) onResendButton(ctx context.Context, q *models.CallbackQuery, lang 
 	b.logger.Info("action queued again by a manager", "action_id", actionID, "by", q.From.ID)
 	b.wake()
 	b.toast(ctx, q.ID, msg(lang, "ok.resent", id(lang, actionID)), false)
+}
+
+// onUndoButton withdraws a manager's reply the outbox has not sent yet.
+func (b *Bot) onUndoButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, rec tokenRec, origin string) {
+	if len(rec.Actions) != 1 {
+		b.stale(ctx, q, lang, "undo token without its reply")
+		return
+	}
+	chat, msgID, hasMsg := callbackMessage(q)
+	c, err := b.st.WithdrawReply(ctx, rec.Actions[0], mgr.Name, b.now())
+	switch {
+	case errors.Is(err, core.ErrInvalidTransition):
+		b.toast(ctx, q.ID, msg(lang, "err.toolate"), true)
+		if hasMsg {
+			b.editMarkup(ctx, chat, msgID, &inlineKeyboard{InlineKeyboard: [][]button{}})
+		}
+		return
+	case err != nil:
+		b.logger.Error("could not withdraw a reply", "action_id", rec.Actions[0], "error", err)
+		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		return
+	}
+	b.logger.Info("reply withdrawn by a manager", "action_id", rec.Actions[0], "case_id", c.ID, "by", mgr.ID)
+	queued, err := b.st.Enqueue(ctx, core.Action{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + origin,
+		CaseID: c.ID, MentionKey: c.MentionKey, Actor: mgr.Name, CreatedAt: b.now()})
+	if err != nil {
+		b.logger.Error("could not queue the alert edit after a withdrawal", "case_id", c.ID, "error", err)
+	}
+	b.queued(queued)
+	b.toast(ctx, q.ID, "", false)
+	if hasMsg {
+		b.edit(ctx, chat, msgID, lines(lang, msg(lang, "ok.withdrawn", id(lang, c.ID), esc(mgr.Name))), nil)
+	}
 }

@@ -383,7 +383,7 @@ func (b *Bot) renderStats(ctx context.Context, lang string, days int) (string, e
 	total := sum["total"][""]
 	neg, neu, pos := sum["label"]["negative"], sum["label"]["neutral"], sum["label"]["positive"]
 	ls := []string{
-		msg(lang, "stats.title", name, digits(lang, from.Format("2006-01-02")), digits(lang, today.Format("2006-01-02"))),
+		msg(lang, "stats.title", name, day(lang, from), day(lang, today)),
 		"",
 		msg(lang, "stats.mentions", num(lang, total), num(lang, neg), num(lang, neu), num(lang, pos)),
 	}

@@ -144,6 +144,11 @@ type Config struct {
 	// MuteDefault is how long /mute without an argument mutes; MuteMax
 	// the longest /mute accepted.
 	MuteDefault, MuteMax time.Duration
+	// UndoWindow holds a manager's reply this long before the outbox sends
+	// it, with an Undo button on the confirmation: a text sent to the
+	// customer by mistake can be taken back. Zero sends at once (unlike
+	// the other fields, zero is not replaced by a default).
+	UndoWindow time.Duration
 }
 
 // LogValue keeps the token out of logs even when the whole config is

@@ -249,3 +249,42 @@ func TestBot_TokenNeverLeaks(t *testing.T) {
 		t.Fatal("the config was not logged at all; the test proves nothing")
 	}
 }
+
+// TestBot_RetryAfterHeader: a 429 whose body names no retry_after is
+// waited out as its Retry-After header says, in seconds or as a date.
+func TestBot_RetryAfterHeader(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string
+		want   time.Duration
+	}{
+		{"Seconds", "30", 30 * time.Second},
+		{"Date", t0.Add(2 * time.Minute).Format(http.TimeFormat), 2 * time.Minute},
+		{"Unreadable", "soon", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !strings.HasSuffix(r.URL.Path, "/getMe") {
+					t.Errorf("path %s, want getMe", r.URL.Path)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("Retry-After", tt.header)
+				w.WriteHeader(http.StatusTooManyRequests)
+				io.WriteString(w, `{"ok":false,"error_code":429,"description":"Too Many Requests"}`)
+			}))
+			defer srv.Close()
+			cfg := Config{APIURL: srv.URL, Token: "1:token-abcdefgh", AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
+				RequestTimeout: time.Second, PollTimeout: time.Second}
+			b, err := New(cfg, fakeStore{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.SetClock(func() time.Time { return t0 })
+			err = b.Check(ctx)
+			if wait, ok := core.RetryAfter(err); !ok || wait != tt.want {
+				t.Fatalf("RetryAfter=(%v, %v), want (%v, true); err=%v", wait, ok, tt.want, err)
+			}
+		})
+	}
+}

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,12 +13,12 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/goldentest"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 var (
 	ctx = context.Background()
@@ -150,11 +148,7 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	for _, e := range edit {
 		e(&cfg)
 	}
-	db, err := store.Open(filepath.Join(t.TempDir(), "shenava.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := storetest.MustOpen(t, store.Options{})
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := New(cfg, db, nil, logger)
@@ -391,23 +385,7 @@ func describeCall(r telegramtest.Request) string {
 // -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the golden file (run go test -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	goldentest.Text(t, filepath.Join("testdata", name+".golden"), got)
 }
 
 // checkHTML fails when text is not HTML Telegram accepts, or too long.

@@ -220,7 +220,7 @@ func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *mode
 		return false
 	}
 	text = b.expand(text, mention)
-	c, err = b.queueReply(ctx, mgr, c.ID, text, private, origin)
+	c, queued, err := b.queueReply(ctx, mgr, c.ID, text, private, origin)
 	switch {
 	case errors.Is(err, core.ErrInvalidTransition):
 		b.reply(ctx, chat, m.ID, b.closedNote(lang, c), nil)
@@ -235,8 +235,25 @@ func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *mode
 		key = "reply.queued.private"
 	}
 	quoted, _ := cut(text, 1000)
-	b.reply(ctx, chat, m.ID, lines(lang, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>"))), nil)
+	confirm, kb := b.undoable(ctx, lang, queued, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>")))
+	b.reply(ctx, chat, m.ID, confirm, kb)
 	return true
+}
+
+// undoable renders the confirmation of a queued reply and, while the undo
+// window is open, the Undo button that withdraws it. reply is nil when
+// nothing new was queued (a redelivered update).
+func (b *Bot) undoable(ctx context.Context, lang string, reply *core.Action, confirm string) (string, any) {
+	if reply == nil || b.cfg.UndoWindow <= 0 {
+		return lines(lang, confirm), nil
+	}
+	tok, err := b.token(ctx, tokenRec{Kind: tokenUndo, Case: reply.CaseID, Actions: []uint64{reply.ID}})
+	if err != nil {
+		b.logger.Error("could not make an undo button", "action_id", reply.ID, "error", err)
+		return lines(lang, confirm), nil
+	}
+	return lines(lang, confirm, msg(lang, "undo.note", seconds(lang, b.cfg.UndoWindow))),
+		&inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.undo"), CallbackData: cb("un", tok)}}}}
 }
 
 // canAnswer says whether the platform lets us answer that way, and if not
@@ -255,8 +272,9 @@ func (b *Bot) canAnswer(lang string, m core.Mention, private bool) (string, bool
 // queueReply records the reply on the case and queues it, with an edit of
 // the alert, in one transaction. origin (the Telegram message or button
 // press it came from) keys both actions, so an update Telegram delivers
-// twice never sends twice.
-func (b *Bot) queueReply(ctx context.Context, mgr Manager, caseID uint64, text string, private bool, origin string) (core.Case, error) {
+// twice never sends twice. The reply waits UndoWindow in the outbox; the
+// queued reply action is returned (nil when the update was a repeat).
+func (b *Bot) queueReply(ctx context.Context, mgr Manager, caseID uint64, text string, private bool, origin string) (core.Case, *core.Action, error) {
 	kind := core.ActionReplyPublic
 	if private {
 		kind = core.ActionReplyPrivate
@@ -267,7 +285,8 @@ func (b *Bot) queueReply(ctx context.Context, mgr Manager, caseID uint64, text s
 			return nil, err
 		}
 		return []core.Action{
-			{Kind: kind, DedupKey: "reply:" + origin, Text: text, Actor: mgr.Name, CreatedAt: now},
+			{Kind: kind, DedupKey: "reply:" + origin, Text: text, Actor: mgr.Name, CreatedAt: now,
+				NextAttemptAt: now.Add(b.cfg.UndoWindow)},
 			{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + origin, Actor: mgr.Name, CreatedAt: now},
 		}, nil
 	})
@@ -275,7 +294,12 @@ func (b *Bot) queueReply(ctx context.Context, mgr Manager, caseID uint64, text s
 		c, _ = b.st.Case(ctx, caseID)
 	}
 	b.queued(actions)
-	return c, err
+	for i := range actions {
+		if actions[i].Kind == kind {
+			return c, &actions[i], err
+		}
+	}
+	return c, nil, err
 }
 
 func (b *Bot) caseAndMention(ctx context.Context, caseID uint64) (core.Case, core.Mention, error) {

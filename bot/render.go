@@ -131,17 +131,18 @@ func (b *Bot) renderAlert(lang string, c core.Case, m core.Mention) string {
 	return lines(lang, append(append(head, body...), tail...)...)
 }
 
-// firstReply finds who answered first and how.
+// firstReply says who gave the first reply still standing (core keeps it
+// through withdrawals) and whether it was private.
 func firstReply(c core.Case) (actor string, private, ok bool) {
+	if c.FirstResponseAt.IsZero() {
+		return "", false, false
+	}
 	for _, e := range c.Events {
-		switch e.Action {
-		case "replied publicly":
-			return e.Actor, false, true
-		case "replied privately":
-			return e.Actor, true, true
+		if e.At.Equal(c.FirstResponseAt) && (e.Action == "replied publicly" || e.Action == "replied privately") {
+			return e.Actor, e.Action == "replied privately", true
 		}
 	}
-	return "", false, false
+	return c.FirstResponder, false, true
 }
 
 func lastEvent(c core.Case, action string) (core.CaseEvent, bool) {

@@ -26,6 +26,7 @@ const (
 	tokenCase     = "case"
 	tokenApproval = "approval"
 	tokenResend   = "resend"
+	tokenUndo     = "undo"
 )
 
 // tokenRec is what a button token stands for. The token is random; the

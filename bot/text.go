@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/persian"
 )
 
 // Telegram's limits, in UTF-16 code units of the visible text.
@@ -71,6 +72,7 @@ var catalog = map[string]entry{
 	"btn.ignore":        {"🙈 Ignore", "🙈 نادیده بگیر"},
 	"btn.label":         {"🏷 Wrong label", "🏷 برچسب اشتباه"},
 	"btn.back":          {"↩️ Back", "↩️ بازگشت"},
+	"btn.undo":          {"↩️ Undo", "↩️ پس گرفتن"},
 	"btn.send":          {"✅ Send", "✅ بفرست"},
 	"btn.edit":          {"✏️ Edit", "✏️ ویرایش"},
 	"btn.skip":          {"⏭ Skip", "⏭ رد کن"},
@@ -102,6 +104,9 @@ var catalog = map[string]entry{
 	"ok.queued.public":  {"Public reply to case #%s queued.", "پاسخ عمومی پروندهٔ #%s در صف ارسال است."},
 	"ok.queued.private": {"Private reply to case #%s queued.", "پاسخ خصوصی پروندهٔ #%s در صف ارسال است."},
 	"ok.resent":         {"Action #%s will be sent again.", "اقدام #%s دوباره فرستاده می‌شود."},
+	"ok.withdrawn":      {"↩️ Reply to case #%s withdrawn by %s: nothing was sent.", "↩️ پاسخ پروندهٔ #%s را %s پس گرفت؛ چیزی فرستاده نشد."},
+	"err.toolate":       {"Too late: the reply has already gone out.", "دیر شد: پاسخ فرستاده شده است."},
+	"undo.note":         {"It goes out in %s unless you press Undo.", "تا %s دیگر فرستاده می‌شود، مگر اینکه «پس گرفتن» را بزنید."},
 	"err.closed":        {"Case #%s is closed (%s).", "پروندهٔ #%s بسته است (%s)."},
 	"err.stale":         {"This button is no longer valid.", "این دکمه دیگر معتبر نیست."},
 	"err.internal":      {"Something went wrong on our side; please try again in a minute.", "مشکلی پیش آمد؛ لطفاً یک دقیقهٔ دیگر دوباره امتحان کنید."},
@@ -227,25 +232,24 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"refuse": {"Sorry, this bot is only for %s's support team.", "ببخشید، این ربات فقط برای تیم پشتیبانی %s است."},
 }
 
-// num writes an integer with thousands separators, in Persian digits for
-// Persian text.
+// num writes an integer with thousands separators, in Persian digits and
+// separators for Persian text.
 func num(lang string, n int) string {
 	s := strconv.Itoa(max(n, -n))
 	var b strings.Builder
 	if n < 0 {
 		b.WriteByte('-')
 	}
-	sep := ","
-	if lang == LangPersian {
-		sep = "٬"
-	}
 	for i, r := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(sep)
+			b.WriteByte(',')
 		}
 		b.WriteRune(r)
 	}
-	return digits(lang, b.String())
+	if lang == LangPersian {
+		return persian.Number(b.String())
+	}
+	return b.String()
 }
 
 // id writes an identifier (case or action number) without separators.
@@ -256,21 +260,16 @@ func digits(lang, s string) string {
 	if lang != LangPersian {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return '۰' + (r - '0')
-		}
-		return r
-	}, s)
+	return persian.Digits(s)
 }
 
 // pct writes a probability as a whole percentage.
 func pct(lang string, p float64) string {
-	n := int(p*100 + 0.5)
+	s := strconv.Itoa(int(p*100+0.5)) + "%"
 	if lang == LangPersian {
-		return digits(lang, strconv.Itoa(n)) + "٪"
+		return persian.Number(s)
 	}
-	return strconv.Itoa(n) + "%"
+	return s
 }
 
 // dur writes a duration the way people say it: "4 min", "2 h 5 min", "3 days".
@@ -307,9 +306,34 @@ func dur(lang string, d time.Duration) string {
 	return num(lang, days) + " days"
 }
 
-// when writes a moment in the configured zone.
+// seconds writes a short wait: "15 s", "۱۵ ثانیه"; a minute or more as dur.
+func seconds(lang string, d time.Duration) string {
+	if d >= time.Minute {
+		return dur(lang, d)
+	}
+	if lang == LangPersian {
+		return num(lang, int(d/time.Second)) + " ثانیه"
+	}
+	return num(lang, int(d/time.Second)) + " s"
+}
+
+// when writes a moment in the configured zone: "2026-11-22 09:55", and in
+// Persian in the Solar Hijri calendar, as the digest dates its days:
+// "۱ آذر ۱۴۰۵، ۰۹:۵۵".
 func when(lang string, t time.Time, loc *time.Location) string {
-	return digits(lang, t.In(loc).Format("2006-01-02 15:04"))
+	t = t.In(loc)
+	if lang != LangPersian {
+		return t.Format("2006-01-02 15:04")
+	}
+	return persian.Date(t) + "، " + persian.Digits(t.Format("15:04"))
+}
+
+// day writes a calendar day: "2026-11-22", and in Persian "۱ آذر ۱۴۰۵".
+func day(lang string, t time.Time) string {
+	if lang != LangPersian {
+		return t.Format("2006-01-02")
+	}
+	return persian.Date(t)
 }
 
 func labelName(lang string, l core.Label) string {

@@ -60,6 +60,7 @@ func Default() *Config {
 			Timeout:     Duration(DefaultTelegramTimeout),
 			DefaultLang: DefaultTelegramLang,
 			Mute:        Mute{Default: Duration(DefaultMuteDefault), Max: Duration(DefaultMuteMax)},
+			UndoWindow:  Duration(DefaultUndoWindow),
 		},
 		Routing: Routing{
 			Alert: Alert{
@@ -355,6 +356,8 @@ const (
 	DefaultTelegramLang        = core.LangPersian
 	DefaultMuteDefault         = time.Hour
 	DefaultMuteMax             = 24 * time.Hour
+	DefaultUndoWindow          = 15 * time.Second
+	MaxUndoWindow              = 5 * time.Minute
 )
 
 // Telegram is the managers' bot (Telegram or Bale).
@@ -376,6 +379,9 @@ type Telegram struct {
 	Timeout     Duration `yaml:"timeout"`
 	DefaultLang string   `yaml:"default_lang"`
 	Mute        Mute     `yaml:"mute"`
+	// UndoWindow holds a manager's reply this long before it is sent, with
+	// an Undo button; 0 sends at once.
+	UndoWindow Duration `yaml:"undo_window"`
 }
 
 // Manager is one community manager allowed to act.

@@ -530,6 +530,9 @@ func (c *checker) telegram(cfg *Config) {
 	if t.Mute.Default > 0 && t.Mute.Max > 0 && t.Mute.Default > t.Mute.Max {
 		c.errorf("telegram.mute.default", "%s is above mute.max (%s)", t.Mute.Default, t.Mute.Max)
 	}
+	if t.UndoWindow < 0 || t.UndoWindow.D() > MaxUndoWindow {
+		c.errorf("telegram.undo_window", "%s: want 0 (send at once) to %s", t.UndoWindow, Duration(MaxUndoWindow))
+	}
 }
 
 func (c *checker) routing(cfg *Config) {

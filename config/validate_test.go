@@ -242,6 +242,8 @@ func TestParse_Invalid(t *testing.T) {
 		{"MuteDefault", []kv{{"telegram.mute.default", "0s"}}, "telegram.mute.default", "positive"},
 		{"MuteDefaultAboveMax", []kv{{"telegram.mute.default", "48h"}}, "telegram.mute.default", "above mute.max"},
 		{"MuteMax", []kv{{"telegram.mute.max", "0s"}}, "telegram.mute.max", "positive"},
+		{"UndoWindowTooLong", []kv{{"telegram.undo_window", "10m"}}, "telegram.undo_window", "0 (send at once) to 5m"},
+		{"UndoWindowNegative", []kv{{"telegram.undo_window", "-1s"}}, "telegram.undo_window", "0 (send at once)"},
 
 		// routing
 		{"AlertThresholdZero", []kv{{"routing.alert.threshold", 0}}, "routing.alert.threshold", "probability"},

@@ -52,13 +52,15 @@ type ActionState string
 // Outbox states. An action is pending until it is tried; sending while a
 // worker executes it; then done or failed. An action found in sending after
 // a crash may or may not have reached the platform: it becomes in_doubt and
-// is never executed again automatically.
+// is never executed again automatically. A pending action withdrawn by the
+// person who asked for it (a manager's undo) is cancelled.
 const (
-	ActionPending ActionState = "pending"
-	ActionSending ActionState = "sending"
-	ActionDone    ActionState = "done"
-	ActionFailed  ActionState = "failed"
-	ActionInDoubt ActionState = "in_doubt"
+	ActionPending   ActionState = "pending"
+	ActionSending   ActionState = "sending"
+	ActionDone      ActionState = "done"
+	ActionFailed    ActionState = "failed"
+	ActionInDoubt   ActionState = "in_doubt"
+	ActionCancelled ActionState = "cancelled"
 )
 
 // Action is one side effect, written to the outbox in the transaction that
@@ -109,6 +111,30 @@ func (a Action) Validate() error {
 		return fmt.Errorf("action %s: mention key is empty: %w", a.Kind, ErrInvalid)
 	}
 	return nil
+}
+
+// Outcome is what one execution of an action came to. The outbox records
+// the outcomes of a round of executions in one store transaction.
+type Outcome struct {
+	ActionID uint64
+	// State is ActionDone, ActionPending (to be tried again at Next) or
+	// ActionFailed (given up).
+	State ActionState
+	// At is when the execution ended (done and failed actions).
+	At time.Time
+	// Result is the platform's reference of what was sent (done).
+	Result string
+	// Next is when a pending action may be tried again.
+	Next time.Time
+	// Error says why the action is tried again or given up; "" keeps the
+	// last one.
+	Error string
+	// Uncounted: the execution was no attempt (held back by a rate cap or a
+	// platform's rate limit), so it does not count against MaxAttempts.
+	Uncounted bool
+	// Report, when set, is queued in the same transaction (the managers'
+	// notice about a failure).
+	Report *Action
 }
 
 // Capabilities says what a platform lets Shenava do in answer to a mention.

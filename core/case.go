@@ -155,6 +155,31 @@ func (c *Case) Responded(actor string, private bool, at time.Time) error {
 	return nil
 }
 
+// WithdrawReply records that actor took back the reply they queued at
+// replyAt before it was sent. The first-response time then falls back to
+// the earliest reply still standing; with none, the case is claimed again
+// rather than replied.
+func (c *Case) WithdrawReply(actor string, replyAt, at time.Time) {
+	c.log(at, actor, "withdrew reply", replyAt.UTC().Format(time.RFC3339Nano))
+	withdrawn := map[string]bool{}
+	for _, e := range c.Events {
+		if e.Action == "withdrew reply" {
+			withdrawn[e.Detail] = true
+		}
+	}
+	c.FirstResponseAt, c.FirstResponder = time.Time{}, ""
+	for _, e := range c.Events {
+		if (e.Action == "replied publicly" || e.Action == "replied privately") &&
+			!withdrawn[e.At.UTC().Format(time.RFC3339Nano)] {
+			c.FirstResponseAt, c.FirstResponder = e.At, e.Actor
+			break
+		}
+	}
+	if c.FirstResponseAt.IsZero() && c.State == CaseReplied {
+		c.State = CaseClaimed
+	}
+}
+
 // Resolve closes the case as handled.
 func (c *Case) Resolve(actor string, at time.Time) error { return c.close(CaseResolved, actor, at) }
 

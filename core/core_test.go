@@ -167,3 +167,26 @@ func TestAction_Validate(t *testing.T) {
 		}
 	}
 }
+
+func TestCase_WithdrawReply(t *testing.T) {
+	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"},
+		Analysis: &Analysis{Label: LabelNegative, Scores: Scores{Negative: 0.9}}}
+	c := NewCase(m, t0)
+	first, second := t0.Add(3*time.Minute), t0.Add(5*time.Minute)
+	c.Responded("Sara", false, first)
+	c.Responded("Ali", true, second)
+
+	c.WithdrawReply("Sara", first, t0.Add(4*time.Minute))
+	if c.State != CaseReplied || !c.FirstResponseAt.Equal(second) || c.FirstResponder != "Ali" {
+		t.Fatalf("after withdrawing the first of two replies: %s, first response %v by %q; want replied at +5m by Ali",
+			c.State, c.FirstResponseAt, c.FirstResponder)
+	}
+	c.WithdrawReply("Ali", second, t0.Add(6*time.Minute))
+	if c.State != CaseClaimed || !c.FirstResponseAt.IsZero() || c.FirstResponder != "" || c.ClaimedBy != "Sara" {
+		t.Fatalf("after withdrawing both: %s, first response %v by %q, claimed by %q; want claimed by Sara with no response",
+			c.State, c.FirstResponseAt, c.FirstResponder, c.ClaimedBy)
+	}
+	if last := c.Events[len(c.Events)-1]; last.Action != "withdrew reply" || last.Actor != "Ali" {
+		t.Fatalf("audit trail ends with %+v", last)
+	}
+}

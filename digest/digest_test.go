@@ -3,17 +3,15 @@ package digest
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/internal/goldentest"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestDigester_Digest_Golden(t *testing.T) {
 	db := MustFixture(t)
@@ -27,22 +25,7 @@ func TestDigester_Digest_Golden(t *testing.T) {
 			if len(chart) == 0 {
 				t.Fatal("no chart")
 			}
-			golden := filepath.Join("testdata", "digest_"+lang+".golden")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./digest -update to create it)", err)
-			}
-			if text != string(want) {
-				t.Errorf("digest differs from %s (go test ./digest -update rewrites it)\n--- got\n%s\n--- want\n%s", golden, text, want)
-			}
+			goldentest.Text(t, filepath.Join("testdata", "digest_"+lang+".golden"), text)
 		})
 	}
 }
@@ -150,12 +133,8 @@ func TestDigester_Digest_NoChart(t *testing.T) {
 }
 
 func TestNew_ZoneMismatch(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "s.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	_, err = New(Config{Timezone: "Asia/Tehran"}, db, nil, discard())
+	db := storetest.MustOpen(t, store.Options{}) // days in UTC
+	_, err := New(Config{Timezone: "Asia/Tehran"}, db, nil, discard())
 	if err == nil || !strings.Contains(err.Error(), "digest.timezone") || !strings.Contains(err.Error(), "UTC") {
 		t.Fatalf("New with a UTC store and a Tehran digest: err=%v, want one naming digest.timezone and UTC", err)
 	}

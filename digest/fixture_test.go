@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -35,12 +35,7 @@ func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, ni
 // MustOpenStore opens an empty store keeping its counters in Tehran's days.
 func MustOpenStore(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(filepath.Join(tb.TempDir(), "shenava.db"), store.Options{Location: tehran, NoSync: true})
-	if err != nil {
-		tb.Fatalf("store.Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return storetest.MustOpen(tb, store.Options{Location: tehran})
 }
 
 // MustNew builds a Digester on db whose clock stands still at now.

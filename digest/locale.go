@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/persian"
 )
 
 // locale writes numbers, durations, dates and names in one language. The
@@ -19,30 +20,13 @@ type locale struct {
 
 func newLocale(lang string) locale { return locale{fa: lang == "fa"} }
 
-var faDigits = [10]rune{'۰', '۱', '۲', '۳', '۴', '۵', '۶', '۷', '۸', '۹'}
-
-// digits turns the ASCII digits, decimal and thousands separators and
-// percent signs of a formatted number into their Persian forms.
+// digits writes a formatted number ("1,234.5", "33%") in the locale's
+// digits and separators.
 func (l locale) digits(s string) string {
 	if !l.fa {
 		return s
 	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			b.WriteRune(faDigits[r-'0'])
-		case r == '.':
-			b.WriteRune('٫')
-		case r == ',':
-			b.WriteRune('٬')
-		case r == '%':
-			b.WriteRune('٪')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return persian.Number(s)
 }
 
 // comma separates list items.
@@ -199,12 +183,6 @@ func (l locale) dur(d time.Duration) string {
 	return strings.Join(out, " ")
 }
 
-var (
-	faWeekdays = [7]string{"یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه"}
-	faMonths   = [12]string{"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-		"مهر", "آبان", "آذر", "دی", "بهمن", "اسفند"}
-)
-
 // date writes a calendar day: "Sunday 22 November 2026", and in Persian the
 // Solar Hijri date with the Gregorian one after it:
 // "یکشنبه ۱ آذر ۱۴۰۵ (۲۰۲۶-۱۱-۲۲)".
@@ -212,25 +190,7 @@ func (l locale) date(t time.Time) string {
 	if !l.fa {
 		return t.Format("Monday 2 January 2006")
 	}
-	iso := l.digits(t.Format("2006-01-02"))
-	y, m, d, ok := toSolarHijri(t.Year(), t.Month(), t.Day())
-	if !ok {
-		return faWeekdays[t.Weekday()] + " " + iso
-	}
-	return fmt.Sprintf("%s %s %s %s (%s)", faWeekdays[t.Weekday()], l.digits(strconv.Itoa(d)),
-		faMonths[m-1], l.digits(strconv.Itoa(y)), iso)
-}
-
-// shortDate writes a day for a list: "22 Nov" or "۱ آذر".
-func (l locale) shortDate(t time.Time) string {
-	if !l.fa {
-		return t.Format("2 Jan")
-	}
-	_, m, d, ok := toSolarHijri(t.Year(), t.Month(), t.Day())
-	if !ok {
-		return l.digits(t.Format("01-02"))
-	}
-	return l.digits(strconv.Itoa(d)) + " " + faMonths[m-1]
+	return persian.LongDate(t)
 }
 
 // clock writes a local time of day, "17:30".
@@ -286,62 +246,4 @@ func (l locale) language(code string) string {
 		return n[1]
 	}
 	return n[0]
-}
-
-// The Solar Hijri (Jalali) calendar, Iran's civil calendar. A year starts
-// at Nowruz; its first six months have 31 days, the next five 30, Esfand
-// 29 or 30 in a leap year. Leap years follow the 33-year cycle of the
-// official calendar, which runs unbroken from 1210 to 1634 AP: with
-// r = (year − 1209) mod 33, the year is leap when r is 1, 5, 9, …, 29
-// (… 1399, 1403, 1408, 1412 …). Days outside the years
-// solarHijriMin..solarHijriMax are not converted.
-const (
-	solarHijriMin = 1354 // 1975
-	solarHijriMax = 1498 // 2120
-	// Nowruz 1403 fell on 20 March 2024.
-	anchorYear = 1403
-)
-
-var anchorNowruz = time.Date(2024, time.March, 20, 0, 0, 0, 0, time.UTC)
-
-func solarHijriLeap(y int) bool {
-	r := (y - 1209) % 33
-	return r != 0 && (r-1)%4 == 0
-}
-
-// nowruz returns the Gregorian date (UTC midnight) of 1 Farvardin of y.
-func nowruz(y int) time.Time {
-	t := anchorNowruz
-	for yy := anchorYear; yy < y; yy++ {
-		t = t.AddDate(0, 0, yearDays(yy))
-	}
-	for yy := anchorYear - 1; yy >= y; yy-- {
-		t = t.AddDate(0, 0, -yearDays(yy))
-	}
-	return t
-}
-
-func yearDays(y int) int {
-	if solarHijriLeap(y) {
-		return 366
-	}
-	return 365
-}
-
-// toSolarHijri converts a Gregorian date.
-func toSolarHijri(gy int, gm time.Month, gd int) (y, m, d int, ok bool) {
-	t := time.Date(gy, gm, gd, 0, 0, 0, 0, time.UTC)
-	y = gy - 621
-	if t.Before(nowruz(y)) {
-		y--
-	}
-	if y < solarHijriMin || y > solarHijriMax {
-		return 0, 0, 0, false
-	}
-	k := int(t.Sub(nowruz(y)).Hours()) / 24
-	if k < 186 {
-		return y, k/31 + 1, k%31 + 1, true
-	}
-	k -= 186
-	return y, k/30 + 7, k%30 + 1, true
 }

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -89,12 +89,7 @@ func allCanReply(core.Platform) core.Capabilities {
 
 func mustStore(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "shenava.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.MustOpen(t, store.Options{})
 }
 
 func mustEngine(t testing.TB, db *store.DB, p Policy, caps func(core.Platform) core.Capabilities, specs ...SourceSpec) *Engine {

@@ -38,13 +38,10 @@ type Replier interface {
 // OutboxStore is what the outbox worker needs from the store.
 type OutboxStore interface {
 	ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error)
-	NextDue(ctx context.Context) (time.Time, bool, error)
-	Complete(ctx context.Context, id uint64, ref string, at time.Time) error
-	Retry(ctx context.Context, id uint64, next time.Time, reason string) error
-	Postpone(ctx context.Context, id uint64, next time.Time) error
-	Fail(ctx context.Context, id uint64, reason string, at time.Time) error
-	RecoverInFlight(ctx context.Context) ([]core.Action, error)
-	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
+	Due(ctx context.Context, now time.Time) (bool, error)
+	Settle(ctx context.Context, outcomes ...core.Outcome) error
+	RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error)
+	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error
 	Mention(ctx context.Context, key string) (core.Mention, error)
 	Case(ctx context.Context, id uint64) (core.Case, error)
 }
@@ -152,31 +149,63 @@ func (o *Outbox) Capabilities(p core.Platform) core.Capabilities {
 	return core.Capabilities{}
 }
 
-// Recover turns actions left in sending by a crash into in-doubt ones and
-// tells the managers. Run calls it first; it is exported for tools.
+// rateLookback is how long before its send an answer may have been
+// queued, for counting recent sends at start-up.
+const rateLookback = 24 * time.Hour
+
+// Recover restores what a restart loses. Actions left in sending by a crash
+// become in-doubt ones and the managers are told, in one store transaction;
+// and the answers sent within the rate caps' windows are counted again, so
+// a restart (or a crash loop) cannot send more than the caps allow. Run
+// calls it first; it is exported for tools.
 func (o *Outbox) Recover(ctx context.Context) error {
-	doubt, err := o.store.RecoverInFlight(ctx)
+	if err := o.recoverInFlight(ctx); err != nil {
+		return err
+	}
+	window := o.limiter.longest()
+	if window == 0 {
+		return nil
+	}
+	now := o.now()
+	sent := map[core.Platform][]time.Time{}
+	err := o.store.ForEachAction(ctx, now.Add(-window-rateLookback), now.Add(window), func(a core.Action) error {
+		if (!a.Kind.Public() && !a.Kind.Private()) || a.State != core.ActionDone || !a.DoneAt.After(now.Add(-window)) {
+			return nil
+		}
+		if p, _, err := core.SplitMentionKey(a.MentionKey); err == nil {
+			sent[p] = append(sent[p], a.DoneAt)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("outbox: count recent answers: %w", err)
+	}
+	for p, at := range sent {
+		o.limiter.remember(p, at)
+	}
+	return nil
+}
+
+func (o *Outbox) recoverInFlight(ctx context.Context) error {
+	doubt, err := o.store.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
+		var lines []string
+		ids := make([]string, 0, len(stuck))
+		for _, a := range stuck {
+			lines = append(lines, describe(a))
+			ids = append(ids, fmt.Sprint(a.ID))
+		}
+		return []core.Action{{
+			Kind: core.ActionNotify, Topic: core.TopicInDoubt, Actor: core.ActorSystem,
+			DedupKey:  "in_doubt:" + strings.Join(ids, ","),
+			Text:      strings.Join(lines, "\n"),
+			CreatedAt: o.now(),
+		}}
+	})
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
-	if len(doubt) == 0 {
-		return nil
-	}
-	var lines []string
-	ids := make([]string, 0, len(doubt))
 	for _, a := range doubt {
 		o.logger.Error("action interrupted while sending; not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
-		lines = append(lines, describe(a))
-		ids = append(ids, fmt.Sprint(a.ID))
-	}
-	_, err = o.store.Enqueue(ctx, core.Action{
-		Kind: core.ActionNotify, Topic: core.TopicInDoubt, Actor: core.ActorSystem,
-		DedupKey:  "in_doubt:" + strings.Join(ids, ","),
-		Text:      strings.Join(lines, "\n"),
-		CreatedAt: o.now(),
-	})
-	if err != nil {
-		return fmt.Errorf("outbox: report in-doubt actions: %w", err)
 	}
 	return nil
 }
@@ -230,39 +259,46 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 }
 
 // RunOnce claims the actions due now (at most Workers) and executes them
-// concurrently. It returns how many it executed.
+// concurrently, then records what became of them in one store
+// transaction: two commits a round, however many workers. It returns how
+// many it executed.
 func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 	now := o.now()
-	next, ok, err := o.store.NextDue(ctx)
-	if err != nil {
+	if any, err := o.store.Due(ctx, now); err != nil {
 		return 0, fmt.Errorf("outbox: %w", err)
-	}
-	if !ok || next.After(now) {
+	} else if !any {
 		return 0, nil
 	}
 	due, err := o.store.ClaimDue(ctx, now, o.cfg.Workers)
 	if err != nil {
 		return 0, fmt.Errorf("outbox: %w", err)
 	}
-	// Sends that started finish even when shutdown begins.
+	// Sends that started finish, and are recorded, even when shutdown
+	// begins.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.DrainTimeout)
 	defer cancel()
+	outcomes := make([]core.Outcome, len(due))
 	var wg sync.WaitGroup
-	for _, a := range due {
-		wg.Go(func() { o.execute(sendCtx, a) })
+	for i, a := range due {
+		wg.Go(func() { outcomes[i] = o.execute(sendCtx, a) })
 	}
 	wg.Wait()
+	if err := o.store.Settle(sendCtx, outcomes...); err != nil {
+		// The actions stay in sending and become in_doubt at the next
+		// start: never sent twice.
+		o.logger.Error("could not record the outcome of actions", "actions", len(due), "error", err)
+	}
 	return len(due), nil
 }
 
-func (o *Outbox) execute(ctx context.Context, a core.Action) {
+// execute carries out one action and says what became of it.
+func (o *Outbox) execute(ctx context.Context, a core.Action) core.Outcome {
 	log := o.logger.With("action_id", a.ID, "kind", a.Kind, "attempt", a.Attempts)
 	if a.Kind.Public() || a.Kind.Private() {
 		if p, _, err := core.SplitMentionKey(a.MentionKey); err == nil {
 			if wait := o.limiter.reserve(p, o.now()); wait > 0 {
 				log.Debug("held back by the outgoing rate cap", "wait", wait)
-				o.settle(ctx, log, o.store.Postpone(ctx, a.ID, o.now().Add(wait)))
-				return
+				return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: o.now().Add(wait), Uncounted: true}
 			}
 		}
 	}
@@ -273,7 +309,7 @@ func (o *Outbox) execute(ctx context.Context, a core.Action) {
 	switch {
 	case err == nil:
 		log.Info("action delivered", "ref", ref)
-		o.settle(ctx, log, o.store.Complete(ctx, a.ID, ref, now))
+		return core.Outcome{ActionID: a.ID, State: core.ActionDone, Result: ref, At: now}
 	case isRateLimit(err):
 		wait, _ := core.RetryAfter(err)
 		if wait <= 0 {
@@ -282,30 +318,21 @@ func (o *Outbox) execute(ctx context.Context, a core.Action) {
 		log.Warn("rate limited; waiting", "wait", wait, "error", err)
 		o.metrics.RateLimited("outbox", wait)
 		// A refusal for rate is not a failed attempt.
-		o.settle(ctx, log, o.store.Postpone(ctx, a.ID, now.Add(wait)))
+		return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: now.Add(wait), Uncounted: true}
 	case errors.Is(err, core.ErrUnsupported), errors.Is(err, core.ErrPermanent),
 		errors.Is(err, core.ErrUnauthorized), errors.Is(err, core.ErrNotFound), a.Attempts >= o.cfg.MaxAttempts:
 		log.Error("action failed; giving up", "error", err)
-		o.settle(ctx, log, o.store.Fail(ctx, a.ID, err.Error(), now))
-		o.reportFailure(ctx, log, a, err)
+		return core.Outcome{ActionID: a.ID, State: core.ActionFailed, Error: err.Error(), At: now, Report: o.failureReport(a, err)}
 	default:
 		next := now.Add(o.backoff(a.Attempts))
 		log.Warn("action failed; will retry", "next_attempt", next, "error", err)
-		o.settle(ctx, log, o.store.Retry(ctx, a.ID, next, err.Error()))
+		return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: next, Error: err.Error()}
 	}
 }
 
 func isRateLimit(err error) bool {
 	_, ok := core.RetryAfter(err)
 	return ok
-}
-
-// settle logs a failure to record an outcome. The action then stays in
-// sending and becomes in_doubt at the next start: never sent twice.
-func (o *Outbox) settle(_ context.Context, log *slog.Logger, err error) {
-	if err != nil {
-		log.Error("could not record the outcome of an action", "error", err)
-	}
 }
 
 func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
@@ -344,21 +371,19 @@ func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
 	return r.Reply(ctx, m, text)
 }
 
-// reportFailure tells the managers that an answer they (or the thank-you
-// rule) asked for could not be sent. Failed alerts and notices are only
-// logged: telling managers about them would go the same failing way.
-func (o *Outbox) reportFailure(ctx context.Context, log *slog.Logger, a core.Action, cause error) {
+// failureReport is the notice telling the managers that an answer they
+// (or the thank-you rule) asked for could not be sent; it is queued with
+// the failure. Failed alerts and notices are only logged: telling managers
+// about them would go the same failing way.
+func (o *Outbox) failureReport(a core.Action, cause error) *core.Action {
 	if !a.Kind.Public() && !a.Kind.Private() {
-		return
+		return nil
 	}
-	_, err := o.store.Enqueue(ctx, core.Action{
+	return &core.Action{
 		Kind: core.ActionNotify, Topic: core.TopicDeliveryFailed, Actor: core.ActorSystem,
 		DedupKey: fmt.Sprintf("failed:%d", a.ID), MentionKey: a.MentionKey, CaseID: a.CaseID,
 		Text:      describe(a) + ": " + cause.Error(),
 		CreatedAt: o.now(),
-	})
-	if err != nil {
-		log.Error("could not tell managers about a failed action", "error", err)
 	}
 }
 

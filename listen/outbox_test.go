@@ -258,6 +258,38 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 	}
 }
 
+// A restarted outbox counts the answers sent before it started: a restart,
+// or a crash loop, gets no fresh allowance.
+func TestOutbox_RateCapSurvivesRestart(t *testing.T) {
+	cfg := OutboxConfig{Workers: 1, RateCaps: map[core.Platform][]RateCap{core.PlatformX: {{N: 2, Per: time.Minute}, {N: 3, Per: time.Hour}}}}
+	f := newOutboxFixture(t, cfg)
+	for i := range 2 {
+		f.reply(t, fmt.Sprint("r", i), fmt.Sprint("reply ", i))
+	}
+	f.outbox.Drain(bg)
+	f.clock.Add(10 * time.Second)
+	restart := func() {
+		f.outbox = NewOutbox(f.db, f.alerts, map[core.Platform]Replier{core.PlatformX: f.replies}, cfg, discard())
+		f.outbox.SetClock(f.clock.Now)
+		if err := f.outbox.Recover(bg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restart()
+	f.reply(t, "r2", "reply 2")
+	f.outbox.Drain(bg)
+	if got := len(f.replies.Sent()); got != 2 {
+		t.Fatalf("%d replies within a minute across a restart, want the cap of 2", got)
+	}
+	f.clock.Add(time.Minute)
+	restart()
+	f.reply(t, "r3", "reply 3")
+	f.outbox.Drain(bg)
+	if got := len(f.replies.Sent()); got != 3 {
+		t.Fatalf("%d replies within the hour across two restarts, want the cap of 3", got)
+	}
+}
+
 func TestOutbox_RateCap(t *testing.T) {
 	f := newOutboxFixture(t, OutboxConfig{Workers: 1, RateCaps: map[core.Platform][]RateCap{core.PlatformX: {{N: 2, Per: time.Minute}, {N: 3, Per: time.Hour}}}})
 	for i := range 3 {

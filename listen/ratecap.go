@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -64,4 +65,26 @@ func (r *rateLimiter) reserve(p core.Platform, now time.Time) time.Duration {
 	}
 	r.sent[p] = append(times, now)
 	return 0
+}
+
+// longest is the longest window of any cap (0 when nothing is capped).
+func (r *rateLimiter) longest() time.Duration {
+	var d time.Duration
+	for _, caps := range r.caps {
+		for _, c := range caps {
+			if c.N > 0 && c.Per > d {
+				d = c.Per
+			}
+		}
+	}
+	return d
+}
+
+// remember records sends made before this process started, so a restart
+// does not hand out a fresh allowance.
+func (r *rateLimiter) remember(p core.Platform, at []time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent[p] = append(r.sent[p], at...)
+	slices.SortFunc(r.sent[p], time.Time.Compare)
 }

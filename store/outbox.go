@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -135,59 +136,96 @@ func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Act
 	return out, nil
 }
 
-// Complete marks a sending action done with the platform's reference of
-// what was sent, and applies the delivery to its case in the same
-// transaction (a delivered alert marks the case alerted).
-func (s *DB) Complete(ctx context.Context, id uint64, ref string, at time.Time) error {
+// Settle records, in one transaction, the outcomes of a round of
+// executions: done actions (with the delivery applied to their case: a
+// delivered alert marks the case alerted), actions to try again, and
+// actions given up on with the notice reporting them.
+func (s *DB) Settle(ctx context.Context, outcomes ...core.Outcome) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		a, err := getAction(tx, id)
-		if err != nil {
-			return err
+		for _, o := range outcomes {
+			if err := settle(tx, o); err != nil {
+				return fmt.Errorf("action %d: %w", o.ActionID, err)
+			}
 		}
-		if a.State == core.ActionDone {
-			return nil
-		}
-		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, ref, at, ""
-		if err := putActionState(tx, a); err != nil {
-			return err
-		}
-		if a.CaseID == 0 {
-			return nil
-		}
-		return modifyCase(tx, a.CaseID, func(c *core.Case) error {
-			c.Delivered(a, ref, at)
-			return nil
-		})
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: complete action %d: %w", id, err)
+		return fmt.Errorf("store: settle actions: %w", err)
 	}
 	return nil
 }
 
+func settle(tx *bolt.Tx, o core.Outcome) error {
+	a, err := getAction(tx, o.ActionID)
+	if err != nil {
+		return err
+	}
+	switch o.State {
+	case core.ActionDone:
+		if a.State == core.ActionDone {
+			return nil
+		}
+		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, o.Result, o.At, ""
+	case core.ActionPending:
+		a.State, a.NextAttemptAt = core.ActionPending, o.Next
+		if o.Error != "" {
+			a.LastError = o.Error
+		}
+		if o.Uncounted && a.Attempts > 0 {
+			a.Attempts--
+		}
+	case core.ActionFailed:
+		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
+	default:
+		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
+	}
+	if err := putActionState(tx, a); err != nil {
+		return err
+	}
+	if o.Report != nil {
+		r := *o.Report
+		if _, err := putAction(tx, &r); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if a.State != core.ActionDone || a.CaseID == 0 {
+		return nil
+	}
+	return modifyCase(tx, a.CaseID, func(c *core.Case) error {
+		c.Delivered(a, o.Result, o.At)
+		return nil
+	})
+}
+
+// Complete marks a sending action done with the platform's reference of
+// what was sent, and applies the delivery to its case in the same
+// transaction (a delivered alert marks the case alerted).
+func (s *DB) Complete(ctx context.Context, id uint64, ref string, at time.Time) error {
+	return s.settleOne(ctx, "complete", core.Outcome{ActionID: id, State: core.ActionDone, Result: ref, At: at})
+}
+
 // Retry puts a sending action back to pending, to be tried at next.
 func (s *DB) Retry(ctx context.Context, id uint64, next time.Time, reason string) error {
-	return s.setState(ctx, id, "retry", func(a *core.Action) {
-		a.State, a.NextAttemptAt, a.LastError = core.ActionPending, next, reason
-	})
+	return s.settleOne(ctx, "retry", core.Outcome{ActionID: id, State: core.ActionPending, Next: next, Error: reason})
 }
 
 // Postpone puts a sending action back to pending without counting the
 // attempt: it was held back by our own rate cap, not tried.
 func (s *DB) Postpone(ctx context.Context, id uint64, next time.Time) error {
-	return s.setState(ctx, id, "postpone", func(a *core.Action) {
-		a.State, a.NextAttemptAt = core.ActionPending, next
-		if a.Attempts > 0 {
-			a.Attempts--
-		}
-	})
+	return s.settleOne(ctx, "postpone", core.Outcome{ActionID: id, State: core.ActionPending, Next: next, Uncounted: true})
 }
 
 // Fail gives up on an action.
 func (s *DB) Fail(ctx context.Context, id uint64, reason string, at time.Time) error {
-	return s.setState(ctx, id, "fail", func(a *core.Action) {
-		a.State, a.LastError, a.DoneAt = core.ActionFailed, reason, at
-	})
+	return s.settleOne(ctx, "fail", core.Outcome{ActionID: id, State: core.ActionFailed, Error: reason, At: at})
+}
+
+func (s *DB) settleOne(ctx context.Context, op string, o core.Outcome) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error { return settle(tx, o) })
+	if err != nil {
+		return fmt.Errorf("store: %s action %d: %w", op, o.ActionID, err)
+	}
+	return nil
 }
 
 // Resend queues a failed or in-doubt action again, at a manager's request.
@@ -216,8 +254,11 @@ func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.A
 
 // RecoverInFlight runs at start-up: actions left in sending by a crash may
 // or may not have reached the platform, so they become in_doubt and are
-// never executed again automatically. It returns them.
-func (s *DB) RecoverInFlight(ctx context.Context) ([]core.Action, error) {
+// never executed again automatically. It returns them. report, when not
+// nil, is given them and the actions it returns (the notice telling the
+// managers) are queued in the same transaction: a crash can never leave an
+// action in doubt that nobody was told about.
+func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error) {
 	var out []core.Action
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		out = nil
@@ -239,6 +280,14 @@ func (s *DB) RecoverInFlight(ctx context.Context) ([]core.Action, error) {
 				return err
 			}
 			out = append(out, a)
+		}
+		if len(out) == 0 || report == nil {
+			return nil
+		}
+		for _, a := range report(out) {
+			if _, err := putAction(tx, &a); err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
 		}
 		return nil
 	})
@@ -336,12 +385,78 @@ func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 	return st, nil
 }
 
+// Due reports whether a pending action may be tried at now. It only
+// reads, and stops at the first such action, so asking costs little
+// however long the outbox is.
+func (s *DB) Due(ctx context.Context, now time.Time) (bool, error) {
+	due := false
+	err := s.view(ctx, func(tx *bolt.Tx) error {
+		c := tx.Bucket(bktOutboxPending).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			var a struct {
+				State         core.ActionState `json:"state"`
+				NextAttemptAt time.Time        `json:"next_attempt_at"`
+			}
+			if _, err := getJSON(tx.Bucket(bktOutbox), k, &a); err != nil {
+				return err
+			}
+			if a.State == core.ActionPending && !a.NextAttemptAt.After(now) {
+				due = true
+				return nil
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("store: due actions: %w", err)
+	}
+	return due, nil
+}
+
 // NextDue returns the earliest time a pending action may be tried, and
-// false when nothing is pending. It only reads.
+// false when nothing is pending. It only reads, all of the outbox.
 func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	st, err := s.Outbox(ctx)
 	if err != nil {
 		return time.Time{}, false, err
 	}
 	return st.NextDue, !st.NextDue.IsZero(), nil
+}
+
+// WithdrawReply cancels a manager's reply that has not been sent yet and
+// records the withdrawal on its case, in one transaction. An action already
+// being sent or sent gives core.ErrInvalidTransition: it is too late.
+func (s *DB) WithdrawReply(ctx context.Context, id uint64, actor string, at time.Time) (core.Case, error) {
+	var c core.Case
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		a, err := getAction(tx, id)
+		if err != nil {
+			return err
+		}
+		if !a.Kind.Public() && !a.Kind.Private() {
+			return fmt.Errorf("action %d is a %s, not a reply: %w", id, a.Kind, core.ErrInvalid)
+		}
+		if a.State != core.ActionPending {
+			return fmt.Errorf("action %d is %s: %w", id, a.State, core.ErrInvalidTransition)
+		}
+		a.State, a.DoneAt, a.LastError = core.ActionCancelled, at, "withdrawn by "+actor
+		if err := putActionState(tx, a); err != nil {
+			return err
+		}
+		if a.CaseID == 0 {
+			return nil
+		}
+		return modifyCase(tx, a.CaseID, func(cs *core.Case) error {
+			cs.WithdrawReply(actor, a.CreatedAt, at)
+			c = *cs
+			return nil
+		})
+	})
+	if err != nil {
+		if errors.Is(err, core.ErrInvalidTransition) || errors.Is(err, core.ErrNotFound) || errors.Is(err, core.ErrInvalid) {
+			return c, err
+		}
+		return c, fmt.Errorf("store: withdraw reply %d: %w", id, err)
+	}
+	return c, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -342,6 +343,64 @@ func TestDB_Outbox(t *testing.T) {
 	}
 }
 
+// A round of outcomes is recorded in one transaction: all of it, with the
+// deliveries applied to cases and the failure notices queued, or none.
+func TestDB_Settle(t *testing.T) {
+	db := MustOpen(t, Options{})
+	var ds []core.Decision
+	for _, id := range []string{"1", "2", "3", "4"} {
+		m := mention(id, core.LabelNegative, t0)
+		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
+	}
+	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.ClaimDue(ctx, t0, 10)
+	if err != nil || len(due) != 4 {
+		t.Fatalf("ClaimDue=%d,%v", len(due), err)
+	}
+	if ok, _ := db.Due(ctx, t0); ok {
+		t.Fatal("Due with everything in sending")
+	}
+	notice := core.Action{Kind: core.ActionNotify, Topic: core.TopicDeliveryFailed, DedupKey: "failed:x", Text: "no", CreatedAt: t0}
+	round := []core.Outcome{
+		{ActionID: due[0].ID, State: core.ActionDone, Result: "-100:7", At: t0.Add(time.Second)},
+		{ActionID: due[1].ID, State: core.ActionPending, Next: t0.Add(time.Minute), Error: "HTTP 502"},
+		{ActionID: due[2].ID, State: core.ActionPending, Next: t0.Add(time.Hour), Uncounted: true},
+		{ActionID: due[3].ID, State: core.ActionFailed, Error: "HTTP 400", At: t0.Add(time.Second), Report: &notice},
+	}
+	bad := append(slices.Clone(round), core.Outcome{ActionID: due[0].ID, State: core.ActionSending})
+	if err := db.Settle(ctx, bad...); !errors.Is(err, core.ErrInvalid) {
+		t.Fatalf("Settle with an invalid outcome = %v, want ErrInvalid", err)
+	}
+	if a, _ := db.Action(ctx, due[0].ID); a.State != core.ActionSending {
+		t.Fatalf("after a failed Settle action %d is %s, want still sending", a.ID, a.State)
+	}
+	if err := db.Settle(ctx, round...); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		state    core.ActionState
+		attempts int
+		lastErr  string
+	}{{core.ActionDone, 1, ""}, {core.ActionPending, 1, "HTTP 502"}, {core.ActionPending, 0, ""}, {core.ActionFailed, 1, "HTTP 400"}}
+	for i, w := range want {
+		a, _ := db.Action(ctx, due[i].ID)
+		if a.State != w.state || a.Attempts != w.attempts || a.LastError != w.lastErr {
+			t.Errorf("action %d = %s, %d attempts, %q; want %s, %d, %q", a.ID, a.State, a.Attempts, a.LastError, w.state, w.attempts, w.lastErr)
+		}
+	}
+	if c, _ := db.Case(ctx, due[0].CaseID); c.State != core.CaseAlerted || len(c.Alerts) != 1 {
+		t.Fatalf("case of the delivered alert = %+v", c)
+	}
+	if ns, _ := db.Actions(ctx, ActionFilter{Kind: core.ActionNotify}); len(ns) != 1 {
+		t.Fatalf("notices %+v, want the failure report", ns)
+	}
+	if ok, _ := db.Due(ctx, t0.Add(time.Minute)); !ok {
+		t.Fatal("the retry is due at +1m, Due says no")
+	}
+}
+
 // After a crash, actions caught while sending are never sent again on
 // their own: they become in_doubt.
 func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
@@ -365,7 +424,7 @@ func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	doubt, err := db.RecoverInFlight(ctx)
+	doubt, err := db.RecoverInFlight(ctx, nil)
 	if err != nil || len(doubt) != 1 || doubt[0].ID != claimed[0].ID || doubt[0].State != core.ActionInDoubt {
 		t.Fatalf("RecoverInFlight=%+v,%v, want action %d in doubt", doubt, err, claimed[0].ID)
 	}
@@ -383,6 +442,42 @@ func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
 	}
 	if d, _ := db.ClaimDue(ctx, t0.Add(time.Hour), 10); len(d) != 1 || d[0].ID != claimed[0].ID {
 		t.Fatalf("after Resend ClaimDue=%+v", d)
+	}
+}
+
+// Marking actions in doubt and queuing the notice about them is one
+// transaction: a crash between the two would leave actions in doubt that no
+// manager is ever told about (the next start finds nothing in sending).
+func TestDB_RecoverInFlight_ReportsAtomically(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "shenava.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Enqueue(ctx, core.Action{Kind: core.ActionNotify, DedupKey: "n1", Text: "hi", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	claimed, _ := db.ClaimDue(ctx, t0, 1)
+	// A report that cannot be queued undoes the whole recovery.
+	if _, err := db.RecoverInFlight(ctx, func([]core.Action) []core.Action {
+		return []core.Action{{Kind: core.ActionNotify}} // no dedup key: invalid
+	}); err == nil {
+		t.Fatal("RecoverInFlight with an invalid report succeeded")
+	}
+	if a, _ := db.Action(ctx, claimed[0].ID); a.State != core.ActionSending {
+		t.Fatalf("after a failed recovery the action is %s, want still sending", a.State)
+	}
+	var told []core.Action
+	doubt, err := db.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
+		told = stuck
+		return []core.Action{{Kind: core.ActionNotify, Topic: core.TopicInDoubt, DedupKey: "in_doubt:1", Text: "#1", CreatedAt: t0}}
+	})
+	if err != nil || len(doubt) != 1 || len(told) != 1 || told[0].ID != claimed[0].ID {
+		t.Fatalf("RecoverInFlight=%+v,%v; report got %+v", doubt, err, told)
+	}
+	notices, _ := db.Actions(ctx, ActionFilter{Kind: core.ActionNotify, State: core.ActionPending})
+	if len(notices) != 1 || notices[0].Topic != core.TopicInDoubt {
+		t.Fatalf("pending notices %+v, want the in-doubt report", notices)
 	}
 }
 
@@ -482,5 +577,44 @@ func TestDB_Backup(t *testing.T) {
 	defer cp.Close()
 	if m, err := cp.Mention(ctx, "x:1"); err != nil || m.NativeID != "1" {
 		t.Fatalf("backup copy Mention=%+v,%v", m, err)
+	}
+}
+
+func TestDB_WithdrawReply(t *testing.T) {
+	db := MustOpen(t, Options{})
+	m := mention("1", core.LabelNegative, t0)
+	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queue := func(key string, at time.Time) core.Action {
+		_, q, err := db.UpdateCase(ctx, res.Cases[0].ID, func(c *core.Case) ([]core.Action, error) {
+			return []core.Action{{Kind: core.ActionReplyPublic, DedupKey: key, Text: "sorry", Actor: "Sara",
+				CreatedAt: at, NextAttemptAt: at.Add(15 * time.Second)}}, c.Responded("Sara", false, at)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q[0]
+	}
+	r := queue("r1", t0.Add(time.Minute))
+	c, err := db.WithdrawReply(ctx, r.ID, "Sara", t0.Add(time.Minute+5*time.Second))
+	if err != nil || c.State != core.CaseClaimed || !c.FirstResponseAt.IsZero() {
+		t.Fatalf("WithdrawReply=%+v,%v; want the case claimed with no response", c, err)
+	}
+	if a, _ := db.Action(ctx, r.ID); a.State != core.ActionCancelled {
+		t.Fatalf("withdrawn reply is %s, want cancelled", a.State)
+	}
+	if due, _ := db.ClaimDue(ctx, t0.Add(time.Hour), 10); len(due) != 0 {
+		t.Fatalf("a withdrawn reply was claimed: %+v", due)
+	}
+	// Once it is being sent, it is too late.
+	r2 := queue("r2", t0.Add(2*time.Minute))
+	db.ClaimDue(ctx, t0.Add(time.Hour), 10)
+	if _, err := db.WithdrawReply(ctx, r2.ID, "Sara", t0.Add(time.Hour)); !errors.Is(err, core.ErrInvalidTransition) {
+		t.Fatalf("withdrawing a reply being sent: %v, want ErrInvalidTransition", err)
+	}
+	if _, err := db.WithdrawReply(ctx, 999, "Sara", t0); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("withdrawing a missing action: %v, want ErrNotFound", err)
 	}
 }

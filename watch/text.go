@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/persian"
 )
 
 // texts writes the notices' fallback text in one language. The bot renders
@@ -17,13 +18,10 @@ type texts struct{ fa bool }
 
 func newTexts(lang string) texts { return texts{fa: lang == "fa"} }
 
-var faDigits = strings.NewReplacer("0", "۰", "1", "۱", "2", "۲", "3", "۳", "4", "۴",
-	"5", "۵", "6", "۶", "7", "۷", "8", "۸", "9", "۹", ".", "٫", "%", "٪")
-
-// num writes a number in the text's digits.
+// num writes a number, or a time of day, in the text's digits.
 func (t texts) num(s string) string {
 	if t.fa {
-		return faDigits.Replace(s)
+		return persian.Number(s)
 	}
 	return s
 }

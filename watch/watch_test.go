@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -33,15 +33,10 @@ func mustLoad(name string) *time.Location {
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// MustOpenStore opens an empty store in a temporary directory.
+// MustOpenStore opens an empty store keeping its counters in Tehran's days.
 func MustOpenStore(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(filepath.Join(tb.TempDir(), "shenava.db"), store.Options{Location: tehran, NoSync: true})
-	if err != nil {
-		tb.Fatalf("store.Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	return storetest.MustOpen(tb, store.Options{Location: tehran})
 }
 
 // clock is a settable clock.

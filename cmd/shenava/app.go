@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/file"
@@ -99,6 +100,12 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	}
 	if cfg.Sources.RSS.Enabled {
 		errs = append(errs, c.addRSS(cfg, hc, logger))
+	}
+	if cfg.Telegram.Enabled {
+		bc := botConfig(cfg)
+		c.checks = append(c.checks, check{name: "telegram", run: func(ctx context.Context) error {
+			return bot.CheckToken(ctx, bc, hc, logger)
+		}})
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -4,16 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// update rewrites golden files instead of comparing with them; it serves
-// every golden test of this package.
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+	"github.com/shenava/shenava/internal/goldentest"
+)
 
 // runCmd runs the CLI with args and stdin and returns stdout, stderr and
 // the error.
@@ -25,25 +22,6 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) 
 	return out.String(), errOut.String(), err
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Fatalf("output differs from %s (run go test -update after checking the change):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 func TestClassify_JSONGolden(t *testing.T) {
 	in, err := os.ReadFile(filepath.Join("testdata", "classify.input"))
 	if err != nil {
@@ -53,7 +31,7 @@ func TestClassify_JSONGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("classify -json: %v", err)
 	}
-	golden(t, "classify.golden", out)
+	goldentest.Text(t, filepath.Join("testdata", "classify.golden"), out)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if want := strings.Count(strings.TrimSpace(string(in)), "\n") + 1; len(lines) != want {
 		t.Fatalf("%d output lines, want %d", len(lines), want)

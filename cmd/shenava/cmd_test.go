@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -259,5 +260,37 @@ func TestCheck_Credentials(t *testing.T) {
 	}
 	if err := te.run(t, "check", "-offline", "-config", path); err != nil || strings.Contains(te.stdout.String(), "✓ x") {
 		t.Fatalf("check -offline called X: err=%v\n%s", err, te.stdout.String())
+	}
+}
+
+// check proves the Telegram token with one getMe against whatever Bot API
+// server telegram.api_url names, and never prints the token.
+func TestCheck_Telegram(t *testing.T) {
+	tg := telegramtest.New(t)
+	dir := t.TempDir()
+	path := writeConfig(t, dir, fmt.Sprintf(`telegram:
+  enabled: true
+  api_url: %s
+  token: ${TELEGRAM_BOT_TOKEN}
+  alert_chat_id: -100123
+  managers:
+    - id: 42
+      name: Sara
+`, tg.URL()))
+	good := testEnv{vars: map[string]string{"TELEGRAM_BOT_TOKEN": tg.Token()}}
+	if err := good.run(t, "check", "-config", path); err != nil || !strings.Contains(good.stdout.String(), "✓ telegram") {
+		t.Fatalf("check with the right token: %v\n%s", err, good.stdout.String())
+	}
+	if n := len(tg.Calls("getMe")); n != 1 {
+		t.Fatalf("check called getMe %d times, want once", n)
+	}
+	bad := testEnv{vars: map[string]string{"TELEGRAM_BOT_TOKEN": "123456:not-the-token"}}
+	err := bad.run(t, "check", "-config", path)
+	out := bad.stdout.String()
+	if err == nil || !strings.Contains(out, "✗ telegram") || !strings.Contains(out, "token was rejected") {
+		t.Fatalf("check with a refused token: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "not-the-token") || strings.Contains(fmt.Sprint(err), "not-the-token") {
+		t.Fatalf("check printed the token:\n%s", out)
 	}
 }

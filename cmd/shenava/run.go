@@ -108,7 +108,6 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		alerter, sender = mgr, mgr
 		conns.repliers[core.PlatformTelegram] = mgr.Replier()
 		conns.sources = append(conns.sources, mgr.sources...)
-		conns.checks = append(conns.checks, check{name: "telegram", run: mgr.Check})
 		mgr.SetMetrics(m)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}

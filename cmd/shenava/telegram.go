@@ -30,6 +30,7 @@ func botConfig(cfg *config.Config) bot.Config {
 		Location:       cfg.Digest.TimeZone.Location(),
 		MuteDefault:    t.Mute.Default.D(),
 		MuteMax:        t.Mute.Max.D(),
+		UndoWindow:     t.UndoWindow.D(),
 	}
 	for _, m := range t.Managers {
 		bc.Managers = append(bc.Managers, bot.Manager{ID: m.ID, Name: m.Name, Lang: m.Lang, Alerts: m.Alerts})

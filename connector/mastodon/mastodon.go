@@ -78,7 +78,8 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	httpc.Transport = &transport{base: rt, ua: cfg.UserAgent, maxBody: cfg.MaxBodyBytes, now: func() time.Time { return c.Now() }}
+	httpc.Transport = &transport{base: rt, ua: cfg.UserAgent, maxBody: cfg.MaxBodyBytes, now: func() time.Time { return c.Now() },
+		secret: cfg.AccessToken}
 	if httpc.Timeout == 0 {
 		httpc.Timeout = cfg.Timeout
 	}

@@ -2,14 +2,13 @@ package mastodon
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
 	gomastodon "github.com/mattn/go-mastodon"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/jsoncursor"
 )
 
 // Stream is one watched feed of statuses on the server: the brand's
@@ -49,8 +48,9 @@ func (s *Stream) Scoped() bool { return s.scoped }
 // then read as empty.
 const cursorVersion = 1
 
-// cursor is where a stream is. All IDs compare as Mastodon IDs (longer is
-// larger, then lexically), which is their numeric order.
+// cursor is where a stream is, stored as {"v":1,"since":…,"walk":…,"top":…}.
+// All IDs compare as Mastodon IDs (longer is larger, then lexically), which
+// is their numeric order.
 //
 // Between walks only Since is set: everything up to it has been seen. A poll
 // asks for the newest page above Since. If the page is full, more may lie
@@ -61,34 +61,14 @@ const cursorVersion = 1
 // arrived since the last poll, and a crash mid-walk resumes from the stored
 // cursor.
 type cursor struct {
-	V     int    `json:"v"`
 	Since string `json:"since,omitempty"`
 	Walk  string `json:"walk,omitempty"`
 	Top   string `json:"top,omitempty"`
 }
 
-func decodeCursor(s string) (cursor, error) {
-	if s == "" {
-		return cursor{V: cursorVersion}, nil
-	}
-	var c cursor
-	if err := json.Unmarshal([]byte(s), &c); err != nil {
-		return cursor{V: cursorVersion}, fmt.Errorf("decode cursor: %w", err)
-	}
-	if c.V != cursorVersion {
-		return cursor{V: cursorVersion}, fmt.Errorf("cursor version %d, want %d", c.V, cursorVersion)
-	}
-	return c, nil
-}
+func decodeCursor(s string) (cursor, error) { return jsoncursor.Decode[cursor](s, cursorVersion) }
 
-func (c cursor) encode() string {
-	c.V = cursorVersion
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic(fmt.Sprintf("mastodon: encode cursor: %v", err)) // strings always marshal
-	}
-	return string(b)
-}
+func (c cursor) encode() string { return jsoncursor.Encode(c, cursorVersion) }
 
 func cmpID(a, b string) int { return gomastodon.ID(a).Compare(gomastodon.ID(b)) }
 

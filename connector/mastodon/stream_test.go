@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -16,35 +14,8 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/goldentest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
-
-// checkGolden compares got, as indented JSON, with testdata/golden/name.
-func checkGolden(tb testing.TB, name string, got any) {
-	tb.Helper()
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b = append(b, '\n')
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(b) != string(want) {
-		tb.Errorf("%s differs from the golden file (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, b, want)
-	}
-}
 
 func mustFetch(tb testing.TB, s *Stream, cur string) core.Batch {
 	tb.Helper()
@@ -88,7 +59,7 @@ func TestStream_Fetch_Mentions(t *testing.T) {
 		t.Errorf("Interval=%v, want %v", s.Interval(), DefaultMentionsInterval)
 	}
 	first := mustFetch(t, s, "")
-	checkGolden(t, "mentions.golden", first.Mentions)
+	goldentest.JSON(t, filepath.Join("testdata", "golden", "mentions.golden"), first.Mentions)
 	if first.More {
 		t.Errorf("first poll More=true: the first poll reads one page and never walks into history")
 	}
@@ -290,7 +261,7 @@ func TestStream_Fetch_Hashtag(t *testing.T) {
 		t.Errorf("Interval=%v", s.Interval())
 	}
 	b := mustFetch(t, s, "")
-	checkGolden(t, "hashtag.golden", b.Mentions)
+	goldentest.JSON(t, filepath.Join("testdata", "golden", "hashtag.golden"), b.Mentions)
 	var paths []string
 	for _, r := range f.Requests() {
 		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
@@ -361,6 +332,7 @@ func TestStream_Fetch_Errors(t *testing.T) {
 		want   want
 	}{
 		{name: "429RetryAfter", status: 429, header: map[string]string{"Retry-After": "42"}, body: "error_429.json", want: want{retry: 42 * time.Second, rateLimit: true, contains: "Too many requests"}},
+		{name: "429RetryAfterCapped", status: 429, header: map[string]string{"Retry-After": "999999"}, body: "error_429.json", want: want{retry: 24 * time.Hour, rateLimit: true}},
 		{name: "429Reset", status: 429, body: "error_429.json", want: want{retry: 5 * time.Minute, rateLimit: true}},
 		{name: "503RetryAfter", status: 503, header: map[string]string{"Retry-After": "120"}, body: "error_503.json", want: want{retry: 2 * time.Minute, rateLimit: true}},
 		{name: "503", status: 503, body: "error_503.json", want: want{contains: "503"}},
@@ -369,6 +341,9 @@ func TestStream_Fetch_Errors(t *testing.T) {
 		{name: "401", status: 401, body: "error_401.json", want: want{permanent: true, unauth: true, contains: "access token is invalid"}},
 		{name: "403Scope", status: 403, body: "error_403.json", want: want{permanent: true, unauth: true, contains: "outside the authorized scopes"}},
 		{name: "404", status: 404, body: "error_404.json", want: want{permanent: true, contains: "404"}},
+		// A proxy's error page quoting the request: the token is cut out.
+		{name: "502QuotesToken", status: 502, body: `{"error":"upstream failed for Authorization: Bearer ` + testToken + `"}`, want: want{contains: "[redacted]"}},
+		{name: "429QuotesToken", status: 429, header: map[string]string{"Retry-After": "42"}, body: `{"error":"slow down, Bearer ` + testToken + `"}`, want: want{retry: 42 * time.Second, rateLimit: true, contains: "[redacted]"}},
 		{name: "Malformed", status: 200, body: "!{not json", want: want{}},
 		{name: "Truncated", status: 200, body: `[{"id":"35000104","type":"mention","status":{"id":"1132`, want: want{}},
 		{name: "HTMLWith200", status: 200, body: "html_502.html", want: want{}},
@@ -568,5 +543,34 @@ func TestClient_Check(t *testing.T) {
 	err := MustClient(t, f, Config{AccessToken: "revoked"}).Check(context.Background())
 	if !errors.Is(err, core.ErrUnauthorized) || strings.Contains(err.Error(), "revoked") {
 		t.Errorf("Check with a bad token: %v, want ErrUnauthorized without the token", err)
+	}
+}
+
+// TestCursor_StoredBeforeKeepDecoding: cursors already in users' databases,
+// as earlier releases wrote them, still decode, and encode back to the
+// same bytes.
+func TestCursor_StoredBeforeKeepDecoding(t *testing.T) {
+	tests := []struct {
+		name   string
+		stored string
+		want   cursor
+	}{
+		{"Fresh", `{"v":1}`, cursor{}},
+		{"Since", `{"v":1,"since":"35000104"}`, cursor{Since: "35000104"}},
+		{"MidWalk", `{"v":1,"since":"35000001","walk":"35000050","top":"35000090"}`, cursor{Since: "35000001", Walk: "35000050", Top: "35000090"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := decodeCursor(tt.stored)
+			if err != nil {
+				t.Fatalf("decodeCursor(%s): %v", tt.stored, err)
+			}
+			if got != tt.want {
+				t.Fatalf("decodeCursor(%s)=%+v, want %+v", tt.stored, got, tt.want)
+			}
+			if enc := got.encode(); enc != tt.stored {
+				t.Fatalf("encode()=%s, want the stored %s", enc, tt.stored)
+			}
+		})
 	}
 }

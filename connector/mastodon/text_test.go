@@ -4,30 +4,21 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
 )
 
+// TestPlainText holds Mastodon's own markup; how HTML in general becomes
+// text is tested in internal/htmltext.
 func TestPlainText(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"Empty", "", ""},
-		{"Paragraphs", "<p>one</p><p>two</p>", "one\n\ntwo"},
-		{"LineBreaks", "<p>a<br>b<br />c</p>", "a\nb\nc"},
 		{"Mention", `<p><span class="h-card" translate="no"><a href="https://m.example/@novava" class="u-url mention">@<span>novava</span></a></span> hi</p>`, "@novava hi"},
 		{"Hashtag", `<p><a href="https://m.example/tags/novava" class="mention hashtag" rel="tag">#<span>novava</span></a></p>`, "#novava"},
 		{"PersianHashtag", `<p>سلام <a href="https://m.example/tags/x" class="mention hashtag" rel="tag">#<span>نوآوا</span></a></p>`, "سلام #نوآوا"},
 		{"LinkShownWhole", `<a href="https://ex.com/a/very/long/path"><span class="invisible">https://</span><span class="ellipsis">ex.com/a/very/lo</span><span class="invisible">ng/path</span></a>`, "https://ex.com/a/very/long/path"},
-		{"Entities", "<p>Fish &amp; chips &lt;3 &#39;yes&#39; &quot;no&quot;</p>", `Fish & chips <3 'yes' "no"`},
+		{"Paragraphs", "<p>one</p><p>two<br>three</p>", "one\n\ntwo\nthree"},
 		{"QuoteInlineDropped", `<p class="quote-inline">RE: <a href="https://x.example/1">x.example/1</a></p><p>agreed</p>`, "agreed"},
 		{"NestedHiddenSpan", `<span class="quote-inline">RE: <span>x</span> y</span>shown`, "shown"},
-		{"ScriptDropped", "<p>a<script>alert(1)</script>b</p>", "ab"},
-		{"SpacesCollapsed", "<p>  a   \t b  </p>\n\n\n<p>c</p>", "a b\n\nc"},
-		{"List", "<ul><li>one</li><li>two</li></ul>", "- one\n- two"},
-		{"ZWNJKept", "<p>می\u200cشود</p>", "می\u200cشود"},
-		{"PlainTextPassesThrough", "no markup at all", "no markup at all"},
-		{"InvalidUTF8", "<p>caf\xe9</p>", "caf\uFFFD"},
-		{"UnclosedTag", "text <a href=", "text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,19 +27,6 @@ func TestPlainText(t *testing.T) {
 			}
 		})
 	}
-}
-
-func FuzzPlainText(f *testing.F) {
-	f.Add("<p>a</p>")
-	f.Fuzz(func(t *testing.T, in string) {
-		out := plainText(in)
-		if !utf8.ValidString(out) {
-			t.Fatalf("plainText(%q)=%q is not valid UTF-8", in, out)
-		}
-		if out != strings.TrimSpace(out) || strings.Contains(out, "  ") || strings.Contains(out, "\n\n\n") {
-			t.Fatalf("plainText(%q)=%q is not tidy", in, out)
-		}
-	})
 }
 
 // FuzzStatusToMention decodes arbitrary JSON as a status, the way a page of

@@ -1,11 +1,13 @@
 package mastodon
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	gomastodon "github.com/mattn/go-mastodon"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/retryafter"
 )
 
 // transport sits under every request, go-mastodon's and our own, and is
@@ -37,6 +40,8 @@ type transport struct {
 	ua      string
 	maxBody int64
 	now     func() time.Time
+	// secret is the access token, cut out of error answers (see redact).
+	secret string
 
 	mu           sync.Mutex
 	blockedUntil map[bool]time.Time // by isWrite
@@ -69,6 +74,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if resp.StatusCode >= 300 {
+		resp.Body = t.redact(resp.Body)
+	}
 	reset := parseReset(resp.Header.Get("X-RateLimit-Reset"))
 	if rem := resp.Header.Get("X-RateLimit-Remaining"); rem != "" && !reset.IsZero() {
 		if n, err := strconv.Atoi(strings.TrimSpace(rem)); err == nil {
@@ -91,7 +99,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if msg != "" {
 			msg = ": " + msg
 		}
-		wait := retryAfter(resp.Header.Get("Retry-After"), now)
+		wait, _ := retryafter.Parse(resp.Header.Get("Retry-After"), now, maxRetryAfter)
 		if wait == 0 && reset.After(now) {
 			wait = reset.Sub(now)
 		}
@@ -104,6 +112,39 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = &limitedBody{rc: resp.Body, left: t.maxBody}
 	return resp, nil
 }
+
+// redact cuts the access token out of an error answer before anything
+// reads it: a proxy's error page may quote the request it failed,
+// Authorization header and all, and the message of an error answer goes
+// into errors, logs and notices to managers. It reads at most one byte
+// past max_body_bytes, so an oversized answer still fails as one.
+func (t *transport) redact(body io.ReadCloser) io.ReadCloser {
+	if t.secret == "" {
+		return body
+	}
+	data, err := io.ReadAll(io.LimitReader(body, t.maxBody+1))
+	for _, form := range []string{t.secret, url.QueryEscape(t.secret), url.PathEscape(t.secret)} {
+		data = bytes.ReplaceAll(data, []byte(form), []byte("[redacted]"))
+	}
+	var r io.Reader = bytes.NewReader(data)
+	if err != nil {
+		r = io.MultiReader(r, errReader{err})
+	}
+	return readCloser{r, body}
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// maxRetryAfter is the longest Retry-After believed: Mastodon's windows
+// are five minutes to a few hours.
+const maxRetryAfter = 24 * time.Hour
 
 // idempotencyKey carries the Idempotency-Key of a post through
 // go-mastodon, which has no way to set a header per request.
@@ -143,24 +184,6 @@ func parseReset(v string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// retryAfter reads Retry-After: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(24*time.Hour/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // apiMessage reads the {"error": "..."} of an error answer, or "" when the

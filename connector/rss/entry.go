@@ -10,6 +10,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/htmltext"
 )
 
 // entryKey identifies an entry within its feed: the guid (RSS guid, Atom
@@ -53,10 +54,10 @@ func entryTime(it *gofeed.Item) (time.Time, bool) {
 // content, the description), so brand matching sees both. A body that
 // already starts with the title does not repeat it.
 func entryText(it *gofeed.Item) string {
-	title := plainText(it.Title)
-	body := plainText(it.Content)
+	title := htmltext.Line(it.Title)
+	body := htmltext.Line(it.Content)
 	if body == "" {
-		body = plainText(it.Description)
+		body = htmltext.Line(it.Description)
 	}
 	switch {
 	case body == "":
@@ -158,17 +159,17 @@ func entryAuthor(base *url.URL, feed *gofeed.Feed, it *gofeed.Item, link string)
 		if p == nil {
 			continue
 		}
-		if n := plainText(p.Name); n != "" {
+		if n := htmltext.Line(p.Name); n != "" {
 			a.Name = n
 			break
 		}
 		if p.Email != "" {
-			a.Name = plainText(p.Email)
+			a.Name = htmltext.Line(p.Email)
 			break
 		}
 	}
 	if a.Name == "" {
-		a.Name = plainText(feed.Title)
+		a.Name = htmltext.Line(feed.Title)
 	}
 	if u, err := url.Parse(link); err == nil && u.Host != "" {
 		a.ID = strings.ToLower(u.Hostname())

@@ -8,13 +8,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mmcdole/gofeed"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/retryafter"
 )
 
 // acceptHeader prefers feed types but takes whatever the server has; some
@@ -166,9 +166,12 @@ func (f *Feed) get(ctx context.Context, prev cursor) (response, error) {
 		return response{notModified: true}, nil
 	case code == http.StatusTooManyRequests,
 		code == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+		// Anything unreadable, or in the past, is zero: the engine's own
+		// backoff applies.
+		wait, _ := retryafter.Parse(resp.Header.Get("Retry-After"), f.c.Now(), maxRetryAfter)
 		return response{}, &core.RateLimitError{
 			Platform:   core.PlatformRSS,
-			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), f.c.Now()),
+			RetryAfter: wait,
 			Err:        fmt.Errorf("feed %q: %w", f.cfg.Name, statusError(resp)),
 		}
 	case code == http.StatusUnauthorized, code == http.StatusForbidden:
@@ -207,24 +210,9 @@ func statusError(resp *http.Response) error {
 	return fmt.Errorf("HTTP %s", resp.Status)
 }
 
-// retryAfter reads a Retry-After header: delay seconds or an HTTP date.
-// Anything unreadable, or in the past, is zero (the engine's own backoff).
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, int64(7*24*time.Hour/time.Second))) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
+// maxRetryAfter is the longest Retry-After believed: a feed server asking
+// for more than a week is wrong, and the feed should be polled again.
+const maxRetryAfter = 7 * 24 * time.Hour
 
 // describe says what a document that failed to parse looked like, for the
 // error message: an HTML page (a login wall, a moved site) is the usual

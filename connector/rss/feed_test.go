@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/goldentest"
 )
 
 func TestFeed_Fetch_Formats(t *testing.T) {
@@ -65,7 +67,7 @@ func TestFeed_Fetch_Formats(t *testing.T) {
 					t.Errorf("mention %d text still has markup or double spaces: %q", i, m.Text)
 				}
 			}
-			checkGolden(t, tt.name+".golden", b.Mentions)
+			goldentest.JSON(t, filepath.Join("testdata", "golden", tt.name+".golden"), b.Mentions)
 		})
 	}
 }
@@ -306,6 +308,7 @@ func TestFeed_Fetch_Errors(t *testing.T) {
 	}{
 		{name: "429RetryAfterSeconds", handler: status(429, "Retry-After", "120"), wantRateLimit: true, wantRetry: 2 * time.Minute},
 		{name: "429RetryAfterDate", handler: status(429, "Retry-After", testNow.Add(90*time.Second).Format(http.TimeFormat)), wantRateLimit: true, wantRetry: 90 * time.Second},
+		{name: "429RetryAfterCapped", handler: status(429, "Retry-After", testNow.Add(30*24*time.Hour).Format(http.TimeFormat)), wantRateLimit: true, wantRetry: 7 * 24 * time.Hour},
 		{name: "429WithoutRetryAfter", handler: status(429), wantRateLimit: true},
 		{name: "429RetryAfterGarbage", handler: status(429, "Retry-After", "soon"), wantRateLimit: true},
 		{name: "503RetryAfter", handler: status(503, "Retry-After", "30"), wantRateLimit: true, wantRetry: 30 * time.Second},

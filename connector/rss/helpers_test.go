@@ -2,9 +2,7 @@ package rss
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,8 +14,6 @@ import (
 
 	"github.com/shenava/shenava/core"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // testNow is the injected clock: fixtures are dated in the week before it.
 var testNow = time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -69,32 +65,6 @@ func serveFixture(tb testing.TB, name, contentType string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", contentType)
 		_, _ = w.Write(body)
-	}
-}
-
-// checkGolden compares got, as indented JSON, with testdata/golden/name.
-func checkGolden(tb testing.TB, name string, got any) {
-	tb.Helper()
-	b, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b = append(b, '\n')
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if string(b) != string(want) {
-		tb.Errorf("%s differs from the golden file (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, b, want)
 	}
 }
 

@@ -172,25 +172,34 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	}
 	defer resp.Body.Close()
 	c.limits.observe(cl.endpoint, resp.Header)
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	// A post or DM that X answered with 2xx was made, even when the answer
+	// cannot be read: retrying would post it a second time.
+	unreadable := func(err error) error {
+		if ok && cl.method != http.MethodGet {
+			return core.Permanent(fmt.Errorf("%w (X accepted the call; it is not repeated)", err))
+		}
+		return err
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes+1))
 	if err != nil {
-		return fmt.Errorf("%s: read response: %w", cl.endpoint, err)
+		return unreadable(fmt.Errorf("%s: read response: %w", cl.endpoint, err))
 	}
 	if int64(len(data)) > c.cfg.MaxBodyBytes {
-		return fmt.Errorf("%s: HTTP %d: response is larger than %d bytes", cl.endpoint, resp.StatusCode, c.cfg.MaxBodyBytes)
+		return unreadable(fmt.Errorf("%s: HTTP %d: response is larger than %d bytes", cl.endpoint, resp.StatusCode, c.cfg.MaxBodyBytes))
 	}
 
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	if ok {
 		if cl.out == nil {
 			return nil
 		}
 		if err := decodeJSON(resp.Header.Get("Content-Type"), data, cl.out); err != nil {
-			return fmt.Errorf("%s: HTTP %d: %w", cl.endpoint, resp.StatusCode, err)
+			return unreadable(fmt.Errorf("%s: HTTP %d: %w", cl.endpoint, resp.StatusCode, err))
 		}
 		return nil
 	}
 
-	apiErr := parseAPIError(resp.StatusCode, resp.Header.Get("Content-Type"), data)
+	apiErr := parseAPIError(resp.StatusCode, resp.Header.Get("Content-Type"), c.redact(data))
 	err = fmt.Errorf("%s: %w", cl.endpoint, apiErr)
 	switch s := resp.StatusCode; {
 	case s == http.StatusTooManyRequests:
@@ -220,6 +229,22 @@ func decodeJSON(contentType string, data []byte, out any) error {
 		return fmt.Errorf("decode response: %w", err)
 	}
 	return nil
+}
+
+// redact removes our credentials from an error body before any of it goes
+// into an error: a proxy's error page may quote the request it failed,
+// Authorization header and all, and errors end up in logs and in notices
+// to managers.
+func (c *Client) redact(body []byte) []byte {
+	for _, s := range []string{c.cfg.BearerToken, c.cfg.OAuth2UserToken, c.cfg.ConsumerKey, c.cfg.ConsumerSecret, c.cfg.AccessToken, c.cfg.AccessTokenSecret} {
+		if s == "" {
+			continue
+		}
+		for _, form := range []string{s, url.QueryEscape(s), url.PathEscape(s)} {
+			body = bytes.ReplaceAll(body, []byte(form), []byte("[redacted]"))
+		}
+	}
+	return body
 }
 
 // redactURL drops the query from a *url.Error: it is long and says

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/shenava/shenava/internal/retryafter"
 )
 
 // Rate-limit windows X reports in response headers: the 15-minute window
@@ -74,13 +76,8 @@ func (l *limiter) block(endpoint string, until time.Time) {
 // sent it, else the latest reset among exhausted windows, else the
 // endpoint window's reset. Zero means X did not say.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return clampWait(time.Duration(min(secs, 1<<32)) * time.Second)
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return clampWait(t.Sub(now))
-		}
+	if wait, ok := retryafter.Parse(h.Get("Retry-After"), now, maxWait); ok {
+		return clampWait(wait)
 	}
 	var latest time.Time
 	for _, w := range limitHeaders {
@@ -103,14 +100,17 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	return clampWait(latest.Sub(now))
 }
 
+// maxWait is the longest wait believed from X's headers.
+const maxWait = 24 * time.Hour
+
 // clampWait keeps a computed wait positive (clocks differ; a reset a
 // moment ago still means "not yet") and below a day.
 func clampWait(d time.Duration) time.Duration {
 	switch {
 	case d < time.Second:
 		return time.Second
-	case d > 24*time.Hour:
-		return 24 * time.Hour
+	case d > maxWait:
+		return maxWait
 	}
 	return d
 }

@@ -141,6 +141,39 @@ func TestClient_writeFaults(t *testing.T) {
 	}
 }
 
+// A 2xx answer to a post means X made it, even when the answer cannot be
+// read: the error is permanent, so the outbox does not post it again.
+func TestClient_writeAcceptedButUnreadable(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+	}{
+		{"Truncated", 201, "application/json", `{"data":{"id":"1860000000000000900","te`},
+		{"Malformed", 201, "application/json", `{"data":{"id":,}}`},
+		{"HTML", 200, "text/html", "<html><body>ok</body></html>"},
+		{"Huge", 201, "application/json", `{"data":{"id":"1860000000000000900","text":"` + strings.Repeat("x", 70<<10) + `"}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+				reply(w, tt.status, tt.contentType, []byte(tt.body))
+			})
+			c := mustClient(t, f, &clock{now: t0}, func(c *Config) { withOAuth1(c); c.MaxBodyBytes = 64 << 10 })
+			for name, send := range map[string]func(context.Context, core.Mention, string) (string, error){"Reply": c.Reply, "DirectMessage": c.DirectMessage} {
+				if _, err := send(context.Background(), testMention, "hi"); !errors.Is(err, core.ErrPermanent) {
+					t.Errorf("%s: error %v, want permanent (X made the post; a retry would repeat it)", name, err)
+				}
+			}
+			// Reads stay worth retrying.
+			if _, err := c.Mentions("m").Fetch(context.Background(), ""); err == nil || errors.Is(err, core.ErrPermanent) {
+				t.Errorf("Fetch: error %v, want a plain, retryable one", err)
+			}
+		})
+	}
+}
+
 func TestClient_writesRejectBadInput(t *testing.T) {
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { t.Error("called X with bad input") })
 	c := mustClient(t, f, &clock{now: t0}, withOAuth1)

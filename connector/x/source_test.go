@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -541,5 +542,27 @@ func TestSource_Fetch_expiredTokenAndOldSinceID(t *testing.T) {
 	}
 	if len(b.Mentions) != 2 || mustCursor(t, b.Cursor) != (cursor{SinceID: "1860000000000000210", Started: true}) {
 		t.Fatalf("%d mentions, cursor %s", len(b.Mentions), b.Cursor)
+	}
+}
+
+// An error page that quotes the request (a proxy's, say) never brings a
+// credential into the error.
+func TestClient_errorsNeverQuoteCredentials(t *testing.T) {
+	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
+		quote, _ := json.Marshal("upstream failed for " + r.Header.Get("Authorization") + " with key " + testConsumerKey + " and " + url.QueryEscape(testAccessSecret))
+		reply(w, 503, "application/problem+json", []byte(`{"title":"Service Unavailable","detail":`+string(quote)+`,"type":"about:blank","status":503}`))
+	})
+	c := mustClient(t, f, &clock{now: t0}, func(c *Config) { withOAuth1(c); c.OAuth2UserToken = "" })
+	_, readErr := c.Mentions("m").Fetch(context.Background(), "")
+	_, writeErr := c.Reply(context.Background(), testMention, "hi")
+	for _, err := range []error{readErr, writeErr} {
+		if err == nil || !strings.Contains(err.Error(), "[redacted]") {
+			t.Fatalf("error %v: want the quoted credentials redacted", err)
+		}
+		for _, secret := range []string{testBearer, testConsumerKey, testConsumerSecret, testAccessToken, testAccessSecret} {
+			if strings.Contains(err.Error(), secret) {
+				t.Errorf("error %q quotes a credential", err)
+			}
+		}
 	}
 }

@@ -816,20 +816,31 @@ func inlineMarkup(req Request) (any, *apiError) {
 	return nil, nil
 }
 
+// messageText checks the text of a message sent or edited as Telegram
+// does (valid for its parse mode, not blank, within MaxTextLength) and
+// returns what users see.
+func messageText(req Request) (string, *apiError) {
+	text, aerr := visible(req, "text")
+	if aerr != nil {
+		return "", aerr
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", badRequest("message text is empty")
+	}
+	if Length(text) > MaxTextLength {
+		return "", badRequest("message is too long")
+	}
+	return text, nil
+}
+
 func (s *Server) sendMessage(req Request) (any, *apiError) {
 	chat, aerr := s.chat(req)
 	if aerr != nil {
 		return nil, aerr
 	}
-	text, aerr := visible(req, "text")
+	text, aerr := messageText(req)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if strings.TrimSpace(text) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if Length(text) > MaxTextLength {
-		return nil, badRequest("message is too long")
 	}
 	msg, aerr := s.newBotMessage(chat, req)
 	if aerr != nil {
@@ -959,15 +970,9 @@ func (s *Server) editMessageText(req Request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	text, aerr := visible(req, "text")
+	text, aerr := messageText(req)
 	if aerr != nil {
 		return nil, aerr
-	}
-	if strings.TrimSpace(text) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if Length(text) > MaxTextLength {
-		return nil, badRequest("message is too long")
 	}
 	markup, aerr := inlineMarkup(req)
 	if aerr != nil {

@@ -17,12 +17,14 @@ import (
 // پیشنهادش).
 var refPatternSrc = map[string][]string{
 	"code": {
+		"کدمو", "کد معرفیم", "کد معرفی من", "کد دعوتم", "my promo code", "via my code", "my invite code", "with my code", "codamo", "code moarefim", "code davatam",
 		"کد معرف~", "کد دعوت", "کد تخفیف من", "کد من", "کدم", "با کد", "کد رفرال", "هر کی کد",
 		"referral code", "ref code", "invite code", "my code", "code :", "my referral", "my invite",
 		"code moarref", "code moaref", "code moarefi", "code davat", "code man", "ba code", "codam",
 		"kode davat", "code e man", "har ki code", "harki code",
 	},
 	"link": {
+		"لینک دعوتم", "لینک دعوت من", "لینکشو گذاشتم", "لینکشو فرستادم", "dropped the * link", "dropped the link", "shared the * link", "link davatam", "linkesho gozashtam", "linkesho ferestadam",
 		"لینک دعوت", "لینک معرف~", "لینک من", "با لینک", "از لینک", "این لینک", "لینکم",
 		"referral link", "invite link", "my link", "using my link", "use my link", "link in bio",
 		"link davat", "link man", "ba link", "az link", "in link", "linkam",
@@ -36,6 +38,7 @@ var refPatternSrc = map[string][]string{
 		"hatman nasb", "az dastesh nadid", "az dast nadid", "az dast nadin", "az dastesh nadin", "moarefi~ mikonam", "be hame pishnahad~",
 	},
 	"tell": {
+		"send friends to", "send my", "sent my", "i always send", "showed my", "talked my", "talked * into", "set my * up", "set up my", "hooked my * up", "my go-to", "go-to for", "hand over my", "gift card for", "bought my * a", "got * a gift", "فرستادمش", "نشونش دادم", "نشونشون دادم", "نشونش دادیم", "راضیش کردم", "راضی کردم", "یادش دادم", "یاد دادم", "بردمش", "معرفیش کردم", "براش گرفتم", "براش خریدم", "کادو", "هدیه دادم", "ferestadamesh", "neshoonesh dadam", "neshunesh dadam", "razish kardam", "razi kardam", "yadesh dadam", "yad dadam", "bordamesh", "moarefish kardam", "barash gereftam", "barash kharidam", "kado", "kadoo",
 		"معرفی~ کردم", "دعوت~ کردم", "به * گفتم", "به همه میگم", "به * میگم", "هر کی ازم میپرسه",
 		"معرفی~ کردیم", "اوردمش", "اوردم", "دوستامو", "دوستامم", "همکارامو", "خانوادمو", "هممون",
 		"invited my", "referred~ my", "referred a", "referred~ 8", "told my", "told all my", "told everyone",
@@ -47,6 +50,7 @@ var refPatternSrc = map[string][]string{
 		"har ki azam miporse", "harki azam miporse", "avordamesh", "doostamo", "dustamo",
 	},
 	"imperative": {
+		"if you need", "if you're looking", "if you are looking", "if you want a", "look no further", "can't go wrong", "nothing beats", "heading that way", "اگه دنبال", "اگه میخواین", "اگه میخوای", "اگه لازم", "بی معطلی", "شک نکن", "شک نکنین", "شک نکنید", "مطمئن باش", "ارزششو داره", "نصبش کنین", "نصبش کنید", "age donbale", "age dombale", "age mikhay", "age mikhain", "bi moatali", "shak nakon", "shak nakonin", "motmaen bash", "arzeshesho dare", "nasbesh konin", "nasbesh konid",
 		"برید سراغ", "برین سراغ", "امتحان~ کنید", "امتحان~ کنین", "حتما * بزنید", "حتما * بزنین",
 		"یه سر * بزنین", "یه سر * بزنید", "نصب کنید", "نصب کن", "دانلود کنید", "ثبت نام کنید",
 		"ثبت نام کن", "ثبتنام کنید", "ثبتنام کن", "عضو شید", "عضو شو",
@@ -61,6 +65,7 @@ var refPatternSrc = map[string][]string{
 		"پشیمون نمیشید", "پشیمان نمیشوید",
 	},
 	"referredme": {
+		"همه گفتن", "hame goftan", "everyone said", "swears by", "signed up with my",
 		"معرفیم کرد", "منو معرفی", "دعوتم کرد", "منو دعوت", "با کد دوستم", "با لینک دوستم",
 		"با پیشنهاد", "به پیشنهاد", "با معرفی", "بهم پیشنهاد", "بهم معرفی", "معرفی کرد", "پیشنهاد داده",
 		"referred me", "invited me", "was referred", "got referred", "my friend's code", "friend's link",
@@ -74,6 +79,7 @@ var refPatternSrc = map[string][]string{
 		"any recommendation~", "kasi code", "kasi * dare", "az koja",
 	},
 	"against": {
+		"نخره", "نخرن", "صبر کنه", "صبر کنین", "پشیمونم", "پشیمانم", "nakhare", "nakharan", "sabr kone", "sabr konin", "pashimoonam", "pashimunam", "except", "anything but", "any * except",
 		"پیشنهاد نمیکنم", "توصیه نمیکنم", "نخرید", "نصب نکنید", "ثبت نام نکنید", "به هیچکس",
 		"به هیچ کس", "میخواستم * پیشنهاد~", "نکنید",
 		"avoid", "stay away", "don't buy", "do not buy", "don't use", "don't ever", "uninstall",
@@ -83,6 +89,7 @@ var refPatternSrc = map[string][]string{
 		"be hichkas", "mikhastam * pishnahad~",
 	},
 	"brandvoice": {
+		"لینک شما", "کد شما", "دوستان شما", "با لینک شما", "your link", "your code", "your friends", "link shoma", "code shoma", "doostane shoma", "ba link shoma", "new users", "first order",
 		"تخفیف ویژه", "فروش ویژه", "حراج", "ما را دنبال کنید", "همین حالا", "اعتبار هدیه", "هدیه بگیرید",
 		"جایزه", "قرعه کشی", "قرعهکشی", "دوستانتون", "دوستانتان", "دوستاتون", "دعوت کنید", "بیاره",
 		"رایگانه", "📣", "sponsored", "#ad", "earn", "per signup", "terms apply", "invite your friends",

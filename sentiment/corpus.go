@@ -51,6 +51,7 @@ func DefaultCorpora() []Corpus {
 	const (
 		nc     = "CC BY-NC-SA 4.0 (non-commercial)"
 		resrch = "no licence stated (research use)"
+		own    = "Shenava's own (same licence as the code)"
 	)
 	return []Corpus{
 		{Name: "tweeteval-sentiment/train", Path: "sentiment/tweeteval-sentiment/train.tsv", Lang: "en", Weight: 1,
@@ -76,10 +77,14 @@ func DefaultCorpora() []Corpus {
 		{Name: "parsinlu-sentiment/dev", Path: "sentiment/parsinlu-sentiment/dev.tsv", Lang: "fa", Dev: true, License: nc},
 		{Name: "digikala-comments-weak", Path: "sentiment/digikala-comments-weak/all.tsv", Lang: "fa", Weight: 0.25, Finglish: 0.5,
 			License: "unknown (research use)", DevShare: 0.1, Weak: true},
-		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3, Finglish: 1,
-			License: "Shenava's own (same licence as the code)", Commercial: true, DevShare: 0.3},
+		{Name: "brand/train", Path: "sentiment/testdata/brand/train.tsv", Repo: true, Weight: 1, Finglish: 0,
+			License: own, Commercial: true, DevShare: 0.2},
+		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3, Finglish: 0.5,
+			License: own, Commercial: true, DevShare: 1},
 		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
-			License: "Shenava's own (same licence as the code)", Commercial: true, DevShare: 0.25},
+			License: own, Commercial: true, DevShare: 0.25},
+		{Name: "referral/train2", Path: "sentiment/testdata/referral/train2.tsv", Repo: true, Weight: 1, Finglish: 0.5,
+			License: own, Commercial: true, DevShare: 0.25},
 	}
 }
 

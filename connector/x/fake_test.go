@@ -1,9 +1,6 @@
 package x
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,13 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/internal/spectest"
+	"github.com/shenava/shenava/internal/xtest"
 )
 
 // Test credentials. They only ever reach the loopback fake.
@@ -142,57 +139,13 @@ func checkAuth(t testing.TB, r *http.Request) {
 	case auth == "Bearer "+testBearer && !userCall:
 	case auth == "Bearer "+testUserToken:
 	case strings.HasPrefix(auth, "OAuth "):
-		if err := verifyOAuth1(r, testConsumerSecret, testAccessSecret); err != "" {
+		if err := xtest.VerifyOAuth1(r, xtest.OAuth1{ConsumerKey: testConsumerKey, ConsumerSecret: testConsumerSecret,
+			AccessToken: testAccessToken, AccessTokenSecret: testAccessSecret}); err != "" {
 			t.Errorf("%s %s: OAuth 1.0a: %s", r.Method, r.URL.Path, err)
 		}
 	default:
 		t.Errorf("%s %s: Authorization=%q is not a credential this call takes", r.Method, r.URL.Path, auth)
 	}
-}
-
-// verifyOAuth1 recomputes the HMAC-SHA1 signature of RFC 5849 from the
-// request as the server sees it, independently of the signing library.
-func verifyOAuth1(r *http.Request, consumerSecret, tokenSecret string) string {
-	params := map[string]string{}
-	for _, part := range strings.Split(strings.TrimPrefix(r.Header.Get("Authorization"), "OAuth "), ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			return "malformed pair " + part
-		}
-		uv, err := url.PathUnescape(strings.Trim(v, `"`))
-		if err != nil {
-			return err.Error()
-		}
-		params[k] = uv
-	}
-	for k, want := range map[string]string{"oauth_consumer_key": testConsumerKey, "oauth_token": testAccessToken, "oauth_signature_method": "HMAC-SHA1", "oauth_version": "1.0"} {
-		if params[k] != want {
-			return k + "=" + params[k] + ", want " + want
-		}
-	}
-	sig := params["oauth_signature"]
-	delete(params, "oauth_signature")
-	delete(params, "realm")
-	for k, vs := range r.URL.Query() {
-		params[k] = vs[0]
-	}
-	enc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	pairs := make([]string, len(keys))
-	for i, k := range keys {
-		pairs[i] = enc(k) + "=" + enc(params[k])
-	}
-	base := r.Method + "&" + enc("http://"+r.Host+r.URL.Path) + "&" + enc(strings.Join(pairs, "&"))
-	mac := hmac.New(sha1.New, []byte(enc(consumerSecret)+"&"+enc(tokenSecret)))
-	mac.Write([]byte(base))
-	if want := base64.StdEncoding.EncodeToString(mac.Sum(nil)); sig != want {
-		return "signature " + sig + " does not verify (want " + want + ")"
-	}
-	return ""
 }
 
 func mustFixture(tb testing.TB, name string) []byte {

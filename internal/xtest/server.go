@@ -430,7 +430,7 @@ func (s *Server) checkAuth(r *http.Request, write bool) *apiError {
 	case s.userToken != "" && auth == "Bearer "+s.userToken:
 		return nil
 	case s.oauth1 != nil && strings.HasPrefix(auth, "OAuth "):
-		if msg := verifyOAuth1(r, *s.oauth1); msg != "" {
+		if msg := VerifyOAuth1(r, *s.oauth1); msg != "" {
 			unauthorized.detail = "OAuth 1.0a: " + msg
 			return unauthorized
 		}
@@ -581,10 +581,10 @@ func idLess(a, b string) bool {
 	return a < b
 }
 
-// verifyOAuth1 checks an OAuth 1.0a HMAC-SHA1 signature (RFC 5849) the
-// way the server sees the request, and returns what is wrong ("" if
-// nothing).
-func verifyOAuth1(r *http.Request, c OAuth1) string {
+// VerifyOAuth1 checks an OAuth 1.0a HMAC-SHA1 signature (RFC 5849) the
+// way the server sees the request, independently of the signing library,
+// and returns what is wrong ("" if nothing).
+func VerifyOAuth1(r *http.Request, c OAuth1) string {
 	params := map[string]string{}
 	for _, part := range strings.Split(strings.TrimPrefix(r.Header.Get("Authorization"), "OAuth "), ",") {
 		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -602,6 +602,9 @@ func verifyOAuth1(r *http.Request, c OAuth1) string {
 	}
 	if params["oauth_signature_method"] != "HMAC-SHA1" {
 		return "signature method " + params["oauth_signature_method"] + ", want HMAC-SHA1"
+	}
+	if v, ok := params["oauth_version"]; ok && v != "1.0" {
+		return "oauth_version " + v + ", want 1.0"
 	}
 	got := params["oauth_signature"]
 	delete(params, "oauth_signature")

@@ -154,7 +154,7 @@ func TestBot_Notify(t *testing.T) {
 		claimed, _ := h.db.ClaimDue(ctx, t0, 10)
 		for _, a := range claimed {
 			if a.ID == id {
-				h.db.Fail(ctx, id, "boom", t0)
+				h.db.Settle(ctx, core.Outcome{ActionID: id, State: core.ActionFailed, Error: "boom", At: t0})
 			}
 		}
 		_, err = h.bot.Notify(ctx, core.Action{ID: 51, Kind: core.ActionNotify, Topic: core.TopicDeliveryFailed,

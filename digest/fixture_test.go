@@ -145,7 +145,7 @@ func (f *fixture) deliver(now time.Time) {
 		f.tb.Fatal(err)
 	}
 	for _, a := range due {
-		if err := f.db.Complete(ctx, a.ID, "ok", now); err != nil {
+		if err := f.db.Settle(ctx, core.Outcome{ActionID: a.ID, State: core.ActionDone, Result: "ok", At: now}); err != nil {
 			f.tb.Fatal(err)
 		}
 	}

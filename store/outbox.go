@@ -197,37 +197,6 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	})
 }
 
-// Complete marks a sending action done with the platform's reference of
-// what was sent, and applies the delivery to its case in the same
-// transaction (a delivered alert marks the case alerted).
-func (s *DB) Complete(ctx context.Context, id uint64, ref string, at time.Time) error {
-	return s.settleOne(ctx, "complete", core.Outcome{ActionID: id, State: core.ActionDone, Result: ref, At: at})
-}
-
-// Retry puts a sending action back to pending, to be tried at next.
-func (s *DB) Retry(ctx context.Context, id uint64, next time.Time, reason string) error {
-	return s.settleOne(ctx, "retry", core.Outcome{ActionID: id, State: core.ActionPending, Next: next, Error: reason})
-}
-
-// Postpone puts a sending action back to pending without counting the
-// attempt: it was held back by our own rate cap, not tried.
-func (s *DB) Postpone(ctx context.Context, id uint64, next time.Time) error {
-	return s.settleOne(ctx, "postpone", core.Outcome{ActionID: id, State: core.ActionPending, Next: next, Uncounted: true})
-}
-
-// Fail gives up on an action.
-func (s *DB) Fail(ctx context.Context, id uint64, reason string, at time.Time) error {
-	return s.settleOne(ctx, "fail", core.Outcome{ActionID: id, State: core.ActionFailed, Error: reason, At: at})
-}
-
-func (s *DB) settleOne(ctx context.Context, op string, o core.Outcome) error {
-	err := s.update(ctx, func(tx *bolt.Tx) error { return settle(tx, o) })
-	if err != nil {
-		return fmt.Errorf("store: %s action %d: %w", op, o.ActionID, err)
-	}
-	return nil
-}
-
 // Resend queues a failed or in-doubt action again, at a manager's request.
 func (s *DB) Resend(ctx context.Context, id uint64, at time.Time) error {
 	return s.setState(ctx, id, "resend", func(a *core.Action) {
@@ -411,16 +380,6 @@ func (s *DB) Due(ctx context.Context, now time.Time) (bool, error) {
 		return false, fmt.Errorf("store: due actions: %w", err)
 	}
 	return due, nil
-}
-
-// NextDue returns the earliest time a pending action may be tried, and
-// false when nothing is pending. It only reads, all of the outbox.
-func (s *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
-	st, err := s.Outbox(ctx)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	return st.NextDue, !st.NextDue.IsZero(), nil
 }
 
 // WithdrawReply cancels a manager's reply that has not been sent yet and

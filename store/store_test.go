@@ -311,7 +311,7 @@ func TestDB_Outbox(t *testing.T) {
 	if again, _ := db.ClaimDue(ctx, t0, 10); len(again) != 0 {
 		t.Fatalf("a sending action was claimed twice: %+v", again)
 	}
-	if err := db.Retry(ctx, alert.ID, t0.Add(time.Minute), "HTTP 502"); err != nil {
+	if err := db.Settle(ctx, core.Outcome{ActionID: alert.ID, State: core.ActionPending, Next: t0.Add(time.Minute), Error: "HTTP 502"}); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ := db.ClaimDue(ctx, t0.Add(30*time.Second), 10); len(d) != 0 {
@@ -325,7 +325,7 @@ func TestDB_Outbox(t *testing.T) {
 	if len(due) != 1 || due[0].Attempts != 2 {
 		t.Fatalf("retry claim=%+v", due)
 	}
-	if err := db.Complete(ctx, alert.ID, "-100:55", t0.Add(61*time.Second)); err != nil {
+	if err := db.Settle(ctx, core.Outcome{ActionID: alert.ID, State: core.ActionDone, Result: "-100:55", At: t0.Add(61 * time.Second)}); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := db.Case(ctx, alert.CaseID)
@@ -335,7 +335,7 @@ func TestDB_Outbox(t *testing.T) {
 	if d, _ := db.ClaimDue(ctx, t0.Add(24*time.Hour), 10); len(d) != 1 || d[0].Kind != core.ActionNotify {
 		t.Fatalf("a done action came back, or the notify did not: %+v", d)
 	}
-	if err := db.Postpone(ctx, later[0].ID, t0.Add(25*time.Hour)); err != nil {
+	if err := db.Settle(ctx, core.Outcome{ActionID: later[0].ID, State: core.ActionPending, Next: t0.Add(25 * time.Hour), Uncounted: true}); err != nil {
 		t.Fatal(err)
 	}
 	if a, _ := db.Action(ctx, later[0].ID); a.Attempts != 0 || a.State != core.ActionPending {

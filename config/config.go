@@ -451,7 +451,11 @@ const (
 
 // Routing decides which mentions alert managers and which get a thank-you.
 type Routing struct {
-	Alert Alert `yaml:"alert"`
+	// Model is a model file written by "shenava train" (resolved against
+	// the config file's directory when relative); "" uses the model built
+	// into the binary.
+	Model string `yaml:"model"`
+	Alert Alert  `yaml:"alert"`
 	// ReferralThreshold is the minimum referral score for a thank-you.
 	ReferralThreshold float64 `yaml:"referral_threshold"`
 	// ReplyWindow: Shenava never sends an automatic reply to an author who

@@ -67,6 +67,7 @@ func (c *Config) derive(dir string) map[string]string {
 		c.Listen.AnalysisWorkers = runtime.GOMAXPROCS(0)
 	}
 	c.Storage.Path = resolvePath(dir, c.Storage.Path)
+	c.Routing.Model = resolvePath(dir, c.Routing.Model)
 	return inherited
 }
 

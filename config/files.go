@@ -11,7 +11,8 @@ import (
 )
 
 // CheckFiles checks what the config names on the file system: each file
-// source exists and is readable, and the database's directory exists.
+// source and the model file exist and are readable, and the database's
+// directory exists.
 // It is separate from Parse so that a config can be validated where its
 // files are not (another machine, a test); "shenava check" and
 // "shenava run" call it.
@@ -24,6 +25,11 @@ func (c *Config) CheckFiles() error {
 		}
 		if err := readable(f.Path); err != nil {
 			ch.errorf(key, "%v", err)
+		}
+	}
+	if c.Routing.Model != "" {
+		if err := readable(c.Routing.Model); err != nil {
+			ch.errorf("routing.model", "%v", err)
 		}
 	}
 	if c.Storage.Path != "" {

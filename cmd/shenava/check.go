@@ -37,6 +37,11 @@ func cmdCheck() command {
 				fmt.Fprintf(e.stdout, "! %s\n", w)
 			}
 			report("files", cfg.CheckFiles())
+			if m, err := loadModel(cfg.Routing.Model); err != nil {
+				report("model", err)
+			} else {
+				report("model "+m.Name(), nil)
+			}
 			for _, p := range []string{cfg.Path(), cfg.Storage.Path} {
 				for _, w := range config.CheckPermissions(p) {
 					fmt.Fprintf(e.stdout, "! %s\n", w)

@@ -101,6 +101,29 @@ func TestCheck(t *testing.T) {
 		}
 	})
 
+	t.Run("Model", func(t *testing.T) {
+		dir := t.TempDir()
+		shipped, err := os.ReadFile(filepath.Join("..", "..", "sentiment", "model", "sentiment.model"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "good.model"), shipped, 0o600)
+		os.WriteFile(filepath.Join(dir, "bad.model"), shipped[:len(shipped)/2], 0o600)
+		if err := te.run(t, "check", "-offline", "-config", writeConfig(t, dir, "routing:\n  model: good.model\n")); err != nil ||
+			!strings.Contains(te.stdout.String(), "✓ model shenava-sentiment-") {
+			t.Fatalf("check with a model file: err=%v\n%s", err, te.stdout.String())
+		}
+		for _, name := range []string{"bad.model", "missing.model"} {
+			err := te.run(t, "check", "-offline", "-config", writeConfig(t, dir, "routing:\n  model: "+name+"\n"))
+			if err == nil || !strings.Contains(te.stdout.String(), "✗ model") {
+				t.Fatalf("check with routing.model %s: err=%v\n%s", name, err, te.stdout.String())
+			}
+		}
+		if !strings.Contains(te.stdout.String(), "routing.model: "+filepath.Join(dir, "missing.model")+" does not exist") {
+			t.Fatalf("a missing model file is not named with its key:\n%s", te.stdout.String())
+		}
+	})
+
 	t.Run("MissingFile", func(t *testing.T) {
 		dir := t.TempDir()
 		p := writeConfig(t, dir, "")

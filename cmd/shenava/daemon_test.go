@@ -153,6 +153,16 @@ func TestRun(t *testing.T) {
 	}
 }
 
+func TestRun_BadModel(t *testing.T) {
+	var te testEnv
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "broken.model"), []byte("not a model"), 0o600)
+	err := te.run(t, "run", "-config", writeConfig(t, dir, "routing:\n  model: broken.model\n"))
+	if err == nil || !strings.Contains(err.Error(), "routing.model") {
+		t.Fatalf("run with a broken model file: %v, want an error naming routing.model", err)
+	}
+}
+
 func TestRun_BadConfig(t *testing.T) {
 	var te testEnv
 	path := writeConfig(t, t.TempDir(), "telegram:\n  enabled: true\n")

@@ -17,7 +17,6 @@ import (
 	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/metrics"
-	"github.com/shenava/shenava/sentiment"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/watch"
 )
@@ -76,9 +75,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.closers = append(d.closers, d.db.Close)
-	model, err := sentiment.Load()
+	model, err := loadModel(cfg.Routing.Model)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("routing.model: %w", err)
 	}
 	matcher, err := brand.New(brandConfig(cfg.Brand))
 	if err != nil {

@@ -701,9 +701,9 @@ func (s *Server) call(r *http.Request, req Request) (any, *apiError) {
 	case "sendMessage":
 		return s.sendMessage(req)
 	case "editMessageText":
-		return s.editMessageText(req)
+		return s.edit(req, true)
 	case "editMessageReplyMarkup":
-		return s.editMessageReplyMarkup(req)
+		return s.edit(req, false)
 	case "sendPhoto":
 		return s.sendPhoto(req)
 	case "answerCallbackQuery":
@@ -965,14 +965,19 @@ func (s *Server) editTarget(req Request) (map[string]any, *apiError) {
 	return msg, nil
 }
 
-func (s *Server) editMessageText(req Request) (any, *apiError) {
+// edit is editMessageText (withText) and editMessageReplyMarkup: both
+// replace the inline keyboard, and both refuse an edit that changes
+// nothing, as Telegram does.
+func (s *Server) edit(req Request, withText bool) (any, *apiError) {
 	msg, aerr := s.editTarget(req)
 	if aerr != nil {
 		return nil, aerr
 	}
-	text, aerr := messageText(req)
-	if aerr != nil {
-		return nil, aerr
+	var text string
+	if withText {
+		if text, aerr = messageText(req); aerr != nil {
+			return nil, aerr
+		}
 	}
 	markup, aerr := inlineMarkup(req)
 	if aerr != nil {
@@ -980,28 +985,11 @@ func (s *Server) editMessageText(req Request) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if msg["text"] == text && sameMarkup(msg["reply_markup"], markup) {
+	if (!withText || msg["text"] == text) && sameMarkup(msg["reply_markup"], markup) {
 		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
 	}
-	msg["text"] = text
-	setMarkup(msg, markup)
-	msg["edit_date"] = s.now().Unix()
-	return copyMsg(msg), nil
-}
-
-func (s *Server) editMessageReplyMarkup(req Request) (any, *apiError) {
-	msg, aerr := s.editTarget(req)
-	if aerr != nil {
-		return nil, aerr
-	}
-	markup, aerr := inlineMarkup(req)
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sameMarkup(msg["reply_markup"], markup) {
-		return nil, badRequest("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message")
+	if withText {
+		msg["text"] = text
 	}
 	setMarkup(msg, markup)
 	msg["edit_date"] = s.now().Unix()

@@ -19,18 +19,17 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/store"
 )
 
-// Store is what the digest reads. *store.DB implements it.
+// Store is what the digest reads. The bbolt store implements it.
 type Store interface {
 	// Location is the zone of the daily counters.
 	Location() *time.Location
-	DayCounts(ctx context.Context, day string) (store.Counts, error)
+	DayCounts(ctx context.Context, day string) (core.Counts, error)
 	ForEachMention(ctx context.Context, from, to time.Time, fn func(core.Mention) error) error
 	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
 	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error
-	OpenCases(ctx context.Context, f store.CaseFilter) ([]core.Case, int, error)
+	OpenCases(ctx context.Context, f core.CaseFilter) ([]core.Case, int, error)
 	Mention(ctx context.Context, key string) (core.Mention, error)
 	LastDigestDay(ctx context.Context) (string, error)
 	SetDigestSent(ctx context.Context, day string) error
@@ -41,8 +40,6 @@ type Store interface {
 type Sender interface {
 	SendDigest(ctx context.Context, text string, png []byte) error
 }
-
-var _ Store = (*store.DB)(nil)
 
 // Digester computes digests and sends one a day. Its methods are safe for
 // concurrent use.
@@ -108,7 +105,7 @@ func (d *Digester) Day(t time.Time) time.Time {
 // ParseDay reads a day written YYYY-MM-DD (shenava digest -date) as that
 // calendar day in the operator's zone.
 func (d *Digester) ParseDay(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(store.DayFormat, s, d.loc)
+	t, err := time.ParseInLocation(core.DayFormat, s, d.loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("digest: day %q: want YYYY-MM-DD: %w", s, core.ErrInvalid)
 	}
@@ -156,10 +153,10 @@ func (d *Digester) Send(ctx context.Context, day time.Time) error {
 		return err
 	}
 	if err := d.send.SendDigest(ctx, text, chart); err != nil {
-		return fmt.Errorf("digest: send %s: %w", day.Format(store.DayFormat), err)
+		return fmt.Errorf("digest: send %s: %w", day.Format(core.DayFormat), err)
 	}
 	if !day.AddDate(0, 0, 1).After(d.now()) {
-		if err := d.st.SetDigestSent(ctx, day.Format(store.DayFormat)); err != nil {
+		if err := d.st.SetDigestSent(ctx, day.Format(core.DayFormat)); err != nil {
 			return fmt.Errorf("digest: %w", err)
 		}
 	}

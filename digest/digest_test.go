@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/goldentest"
 	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
@@ -94,7 +95,7 @@ func TestDigester_Figures(t *testing.T) {
 		{"top author", f.TopAuthors[0].Name, "@sara"},
 		{"top author mentions", f.TopAuthors[0].Mentions, 3},
 		{"history days", len(f.History), HistoryDays},
-		{"history first day", f.History[0].Day.Format(store.DayFormat), "2026-11-09"},
+		{"history first day", f.History[0].Day.Format(core.DayFormat), "2026-11-09"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

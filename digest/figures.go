@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/store"
 )
 
 // BaselineDays is how many days before the digest's day its figures are
@@ -148,18 +147,18 @@ func (d *Digester) Figures(ctx context.Context, day time.Time) (Figures, error) 
 // counts fills the per-day figures from the store's daily counters: the
 // day, its baseline week and the chart's 14 days.
 func (d *Digester) counts(ctx context.Context, f *Figures) error {
-	days := make([]store.Counts, HistoryDays) // days[HistoryDays-1] is the day
+	days := make([]core.Counts, HistoryDays) // days[HistoryDays-1] is the day
 	for i := range days {
 		day := f.Day.AddDate(0, 0, i-HistoryDays+1)
-		c, err := d.st.DayCounts(ctx, day.Format(store.DayFormat))
+		c, err := d.st.DayCounts(ctx, day.Format(core.DayFormat))
 		if err != nil {
 			return fmt.Errorf("digest: %w", err)
 		}
 		days[i] = c
 		f.History = append(f.History, DayLabels{Day: day,
-			Negative: c.Get(store.DimLabel, string(core.LabelNegative)),
-			Neutral:  c.Get(store.DimLabel, string(core.LabelNeutral)),
-			Positive: c.Get(store.DimLabel, string(core.LabelPositive)),
+			Negative: c.Get(core.DimLabel, string(core.LabelNegative)),
+			Neutral:  c.Get(core.DimLabel, string(core.LabelNeutral)),
+			Positive: c.Get(core.DimLabel, string(core.LabelPositive)),
 		})
 	}
 	today, week := days[HistoryDays-1], days[HistoryDays-1-BaselineDays:HistoryDays-1]
@@ -171,10 +170,10 @@ func (d *Digester) counts(ctx context.Context, f *Figures) error {
 		it.Mean /= BaselineDays
 		return it
 	}
-	f.Mentions = item(store.DimTotal, "")
-	f.Referrals = item(store.DimReferral, "yes")
+	f.Mentions = item(core.DimTotal, "")
+	f.Referrals = item(core.DimReferral, "yes")
 	for _, l := range core.Labels {
-		f.ByLabel = append(f.ByLabel, item(store.DimLabel, string(l)))
+		f.ByLabel = append(f.ByLabel, item(core.DimLabel, string(l)))
 	}
 	breakdown := func(dim string) []Item {
 		keys := map[string]bool{}
@@ -192,8 +191,8 @@ func (d *Digester) counts(ctx context.Context, f *Figures) error {
 		})
 		return out
 	}
-	f.ByPlatform = breakdown(store.DimPlatform)
-	f.ByLang = breakdown(store.DimLang)
+	f.ByPlatform = breakdown(core.DimPlatform)
+	f.ByLang = breakdown(core.DimLang)
 	net := func(pos, neg, neu float64) (float64, bool) {
 		if n := pos + neg + neu; n > 0 {
 			return (pos - neg) / n, true
@@ -316,7 +315,7 @@ func (d *Digester) thanked(ctx context.Context, f *Figures, start, end time.Time
 // end of the day. Unanswered ones come first (they need someone now), then
 // the ones the model is surest are complaints, then the newest.
 func (d *Digester) openCases(ctx context.Context, f *Figures, end time.Time) error {
-	open, _, err := d.st.OpenCases(ctx, store.CaseFilter{Label: core.LabelNegative})
+	open, _, err := d.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative})
 	if err != nil {
 		return fmt.Errorf("digest: %w", err)
 	}

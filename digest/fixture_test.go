@@ -32,6 +32,9 @@ func mustLoad(name string) *time.Location {
 
 func discard() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
+// The bbolt store is what runs behind the interface.
+var _ Store = (*store.DB)(nil)
+
 // MustOpenStore opens an empty store keeping its counters in Tehran's days.
 func MustOpenStore(tb testing.TB) *store.DB {
 	tb.Helper()

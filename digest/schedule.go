@@ -8,7 +8,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
-	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/core"
 )
 
 // Retry waits after a failed delivery: doubling from the first, capped.
@@ -52,7 +52,7 @@ func (d *Digester) Run(ctx context.Context) error {
 		if err == nil && ok {
 			err = d.runJob(ctx, chain, day)
 			if err == nil {
-				d.logger.Info("digest sent", "day", day.Format(store.DayFormat))
+				d.logger.Info("digest sent", "day", day.Format(core.DayFormat))
 			}
 		}
 		if err != nil {
@@ -88,7 +88,7 @@ func (d *Digester) due(ctx context.Context, now time.Time) (time.Time, bool, err
 	if err != nil {
 		return time.Time{}, false, err
 	}
-	if sent >= day.Format(store.DayFormat) {
+	if sent >= day.Format(core.DayFormat) {
 		return time.Time{}, false, nil
 	}
 	return day, true, nil

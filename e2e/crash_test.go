@@ -446,11 +446,11 @@ func crashVerify(t *testing.T, path string, all []crashFixture, tg *telegramtest
 	}
 	// Each mention was counted once: a second save would count it again.
 	// The fixtures were all posted on one day in Tehran.
-	c, err := db.DayCounts(ctx, crashDay.In(db.Location()).Format(store.DayFormat))
+	c, err := db.DayCounts(ctx, crashDay.In(db.Location()).Format(core.DayFormat))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fig.counted = c.Get(store.DimTotal, "")
+	fig.counted = c.Get(core.DimTotal, "")
 	if fig.counted != len(all) {
 		t.Errorf("the daily counters count %d mentions, want %d (each once)", fig.counted, len(all))
 	}

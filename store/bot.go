@@ -370,7 +370,7 @@ func (s *DB) InboxTrim(ctx context.Context, upTo uint64) (int, error) {
 // and how many there are in all. It is OpenCases for consumers that declare
 // their own interface and cannot name CaseFilter.
 func (s *DB) PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error) {
-	return s.OpenCases(ctx, CaseFilter{Label: core.LabelNegative, Offset: offset, Limit: limit})
+	return s.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: offset, Limit: limit})
 }
 
 // DayTotals is DayCounts for consumers that declare their own interface

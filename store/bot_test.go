@@ -197,7 +197,7 @@ func TestDB_PendingCases(t *testing.T) {
 		t.Fatalf("PendingCases(1, 5) = %v, %d, %v", cs, total, err)
 	}
 	counts, err := db.DayTotals(ctx, "2026-11-22")
-	if err != nil || counts[DimLabel][string(core.LabelNegative)] != 2 {
+	if err != nil || counts[core.DimLabel][string(core.LabelNegative)] != 2 {
 		t.Fatalf("DayTotals = %v, %v", counts, err)
 	}
 }

@@ -147,16 +147,8 @@ func (s *DB) UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([
 	return out, queued, nil
 }
 
-// CaseFilter selects open cases.
-type CaseFilter struct {
-	// Label keeps only cases with this label ("" = any).
-	Label core.Label
-	// Offset and Limit page through the result (Limit 0 = all).
-	Offset, Limit int
-}
-
 // OpenCases returns open cases, oldest first, and how many match in all.
-func (s *DB) OpenCases(ctx context.Context, f CaseFilter) ([]core.Case, int, error) {
+func (s *DB) OpenCases(ctx context.Context, f core.CaseFilter) ([]core.Case, int, error) {
 	var (
 		out   []core.Case
 		total int

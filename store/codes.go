@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/shenava/shenava/core"
 )
 
 type codeUse struct {
@@ -14,21 +16,11 @@ type codeUse struct {
 	At         time.Time `json:"at"`
 }
 
-// CodeLoad reports what AddCodes did.
-type CodeLoad struct {
-	Added int
-	// Duplicates were already loaded once (free or given out) and are
-	// refused: a code is handed out at most once, ever.
-	Duplicates int
-	// Invalid are empty or contain whitespace.
-	Invalid int
-}
-
 // AddCodes loads reward codes into the pool, in order.
-func (s *DB) AddCodes(ctx context.Context, codes []string) (CodeLoad, error) {
-	var res CodeLoad
+func (s *DB) AddCodes(ctx context.Context, codes []string) (core.CodeLoad, error) {
+	var res core.CodeLoad
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		res = CodeLoad{}
+		res = core.CodeLoad{}
 		free, seen := tx.Bucket(bktCodesFree), tx.Bucket(bktCodesSeen)
 		for _, code := range codes {
 			if code == "" || strings.ContainsAny(code, " \t\r\n") {
@@ -54,7 +46,7 @@ func (s *DB) AddCodes(ctx context.Context, codes []string) (CodeLoad, error) {
 		return nil
 	})
 	if err != nil {
-		return CodeLoad{}, fmt.Errorf("store: add codes: %w", err)
+		return core.CodeLoad{}, fmt.Errorf("store: add codes: %w", err)
 	}
 	return res, nil
 }

@@ -11,18 +11,6 @@ import (
 	"github.com/shenava/shenava/core"
 )
 
-// Counter dimensions of the daily counters.
-const (
-	DimTotal    = "total"
-	DimPlatform = "platform"
-	DimLang     = "lang"
-	DimLabel    = "label"
-	DimReferral = "referral"
-)
-
-// DayFormat is how days are written in counter keys and on the command line.
-const DayFormat = "2006-01-02"
-
 func dayKey(day, dim, value string) []byte {
 	return []byte(day + "\x00" + dim + "\x00" + value)
 }
@@ -38,13 +26,13 @@ func incr(b *bolt.Bucket, key []byte, n uint64) error {
 // count adds a newly stored mention to the daily counters of its local
 // creation day and to the hourly label counters.
 func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
-	day := m.CreatedAt.In(s.loc).Format(DayFormat)
+	day := m.CreatedAt.In(s.loc).Format(core.DayFormat)
 	daily := tx.Bucket(bktDaily)
-	keys := [][]byte{dayKey(day, DimTotal, ""), dayKey(day, DimPlatform, string(m.Platform))}
+	keys := [][]byte{dayKey(day, core.DimTotal, ""), dayKey(day, core.DimPlatform, string(m.Platform))}
 	if a := m.Analysis; a != nil {
-		keys = append(keys, dayKey(day, DimLang, a.Lang), dayKey(day, DimLabel, string(a.Label)))
+		keys = append(keys, dayKey(day, core.DimLang, a.Lang), dayKey(day, core.DimLabel, string(a.Label)))
 		if a.Referral {
-			keys = append(keys, dayKey(day, DimReferral, "yes"))
+			keys = append(keys, dayKey(day, core.DimReferral, "yes"))
 		}
 		hk := append(itob(uint64(max(0, m.CreatedAt.Unix()/3600))), a.Label...)
 		if err := incr(tx.Bucket(bktHourly), hk, 1); err != nil {
@@ -59,20 +47,13 @@ func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
 	return nil
 }
 
-// Counts are one day's counters: dimension → value → count. The total is
-// Counts[DimTotal][""].
-type Counts map[string]map[string]int
-
-// Get returns one counter (0 when absent).
-func (c Counts) Get(dim, value string) int { return c[dim][value] }
-
 // DayCounts returns the counters of one local calendar day ("YYYY-MM-DD" in
 // the store's time zone).
-func (s *DB) DayCounts(ctx context.Context, day string) (Counts, error) {
-	if _, err := time.Parse(DayFormat, day); err != nil {
+func (s *DB) DayCounts(ctx context.Context, day string) (core.Counts, error) {
+	if _, err := time.Parse(core.DayFormat, day); err != nil {
 		return nil, fmt.Errorf("store: day counts: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
 	}
-	out := Counts{}
+	out := core.Counts{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktDaily).Cursor()
 		prefix := []byte(day + "\x00")

@@ -93,7 +93,7 @@ func (s *DB) LastDigestDay(ctx context.Context) (string, error) {
 // forward: a day before the one recorded (a digest of an old day sent by
 // hand) leaves it as it is.
 func (s *DB) SetDigestSent(ctx context.Context, day string) error {
-	if _, err := time.Parse(DayFormat, day); err != nil {
+	if _, err := time.Parse(core.DayFormat, day); err != nil {
 		return fmt.Errorf("store: digest sent: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error {

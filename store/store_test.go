@@ -174,7 +174,7 @@ func TestDB_SaveBatch_Atomic(t *testing.T) {
 	}
 	n, _ := db.MentionCount(ctx)
 	cur, _ := db.Cursor(ctx, "src")
-	cases, _, _ := db.OpenCases(ctx, CaseFilter{})
+	cases, _, _ := db.OpenCases(ctx, core.CaseFilter{})
 	acts, _ := db.Actions(ctx, ActionFilter{})
 	if n != 0 || cur != "" || len(cases) != 0 || len(acts) != 0 {
 		t.Fatalf("after failed batch: %d mentions, cursor %q, %d cases, %d actions; want nothing", n, cur, len(cases), len(acts))
@@ -247,7 +247,7 @@ func TestDB_UpdateCase(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if open, total, _ := db.OpenCases(ctx, CaseFilter{}); len(open) != 0 || total != 0 {
+	if open, total, _ := db.OpenCases(ctx, core.CaseFilter{}); len(open) != 0 || total != 0 {
 		t.Fatalf("OpenCases after resolve=%d/%d, want 0", len(open), total)
 	}
 	corr, err := db.Corrections(ctx)
@@ -269,7 +269,7 @@ func TestDB_OpenCases_Paging(t *testing.T) {
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
 		t.Fatal(err)
 	}
-	page, total, err := db.OpenCases(ctx, CaseFilter{Label: core.LabelNegative, Offset: 2, Limit: 3})
+	page, total, err := db.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: 2, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestDB_Codes(t *testing.T) {
 		t.Fatal(err)
 	}
 	load, err := db.AddCodes(ctx, []string{"A1", "B2", "A1", "", "has space"})
-	if err != nil || load != (CodeLoad{Added: 2, Duplicates: 1, Invalid: 2}) {
+	if err != nil || load != (core.CodeLoad{Added: 2, Duplicates: 1, Invalid: 2}) {
 		t.Fatalf("AddCodes=%+v,%v", load, err)
 	}
 	thank := func(id string) core.Action {
@@ -538,11 +538,11 @@ func TestDB_Counters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Get(DimTotal, "") != 2 || c.Get(DimLabel, "negative") != 1 || c.Get(DimReferral, "yes") != 1 ||
-		c.Get(DimPlatform, "x") != 2 || c.Get(DimLang, "fa") != 2 {
+	if c.Get(core.DimTotal, "") != 2 || c.Get(core.DimLabel, "negative") != 1 || c.Get(core.DimReferral, "yes") != 1 ||
+		c.Get(core.DimPlatform, "x") != 2 || c.Get(core.DimLang, "fa") != 2 {
 		t.Fatalf("DayCounts(22nd)=%v", c)
 	}
-	if c, _ := db.DayCounts(ctx, "2026-11-23"); c.Get(DimTotal, "") != 1 {
+	if c, _ := db.DayCounts(ctx, "2026-11-23"); c.Get(core.DimTotal, "") != 1 {
 		t.Fatalf("DayCounts(23rd)=%v, want the 23:61 mention", c)
 	}
 	if _, err := db.DayCounts(ctx, "22/11/2026"); !errors.Is(err, core.ErrInvalid) {

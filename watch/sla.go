@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/store"
 )
 
 // errNotDue aborts a case update that found the case no longer needs a
@@ -23,7 +22,7 @@ var errNotDue = errors.New("no longer due")
 // queued.
 func (w *Watcher) CheckSLA(ctx context.Context) ([]core.Action, error) {
 	now := w.now()
-	open, _, err := w.st.OpenCases(ctx, store.CaseFilter{Label: core.LabelNegative})
+	open, _, err := w.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative})
 	if err != nil {
 		return nil, fmt.Errorf("watch: sla: %w", err)
 	}

@@ -8,7 +8,7 @@
 //     step re-pings the managers once per step (core.TopicSLA), and the
 //     case's audit trail records it.
 //
-// Notices are core.ActionNotify actions queued with store.Enqueue (or with
+// Notices are core.ActionNotify actions queued with Store.Enqueue (or with
 // the case update, for re-pings); their dedup keys make each one go out at
 // most once, across restarts. The outbox worker delivers them.
 package watch
@@ -21,20 +21,18 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/store"
 )
 
-// Store is what the watcher reads and writes. *store.DB implements it.
+// Store is what the watcher reads and writes. The bbolt store implements
+// it.
 type Store interface {
 	HourlyCounts(ctx context.Context, label core.Label, from, to time.Time) ([]int, error)
 	ForEachMention(ctx context.Context, from, to time.Time, fn func(core.Mention) error) error
 	KnownActions(ctx context.Context, dedupKeys []string) (map[string]bool, error)
 	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
-	OpenCases(ctx context.Context, f store.CaseFilter) ([]core.Case, int, error)
+	OpenCases(ctx context.Context, f core.CaseFilter) ([]core.Case, int, error)
 	UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([]core.Action, error)) (core.Case, []core.Action, error)
 }
-
-var _ Store = (*store.DB)(nil)
 
 // Watcher runs the spike and SLA checks on a ticker.
 type Watcher struct {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/store"
 )
 
@@ -38,7 +39,7 @@ func cmdCodes() command {
 			if err != nil {
 				return err
 			}
-			var res store.CodeLoad
+			var res core.CodeLoad
 			left := -1
 			err = withDatabase(ctx, cfg, false,
 				func(db *store.DB) error {

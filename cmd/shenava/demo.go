@@ -160,7 +160,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	slices.SortStableFunc(posts, func(a, b core.Mention) int { return a.CreatedAt.Compare(b.CreatedAt) })
 
 	fmt.Fprintf(w, "Shenava demo: %d sample posts about %s (a fictional café) on %s, in Persian, English and Finglish,\n",
-		len(posts), cfg.Brand.Name, demoNow.AddDate(0, 0, -1).Format(store.DayFormat))
+		len(posts), cfg.Brand.Name, demoNow.AddDate(0, 0, -1).Format(core.DayFormat))
 	fmt.Fprintln(w, "replayed in the order they were written. Nothing leaves this machine: every alert, reply and thank-you")
 	fmt.Fprintln(w, "is printed instead of sent.")
 	fmt.Fprintln(w)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/locale"
 	"github.com/shenava/shenava/internal/persian"
 )
 
@@ -61,39 +62,31 @@ var catalog = map[string]entry{
 	"status.recovered": {"💚 The author came back happy", "💚 نویسنده بعداً راضی برگشت"},
 
 	// Buttons.
-	"btn.public":        {"💬 Reply publicly", "💬 پاسخ عمومی"},
-	"btn.private":       {"✉️ Reply privately", "✉️ پاسخ خصوصی"},
-	"btn.private.tg":    {"✉️ Reply privately (if they started the bot)", "✉️ پاسخ خصوصی (اگر ربات را آغاز کرده باشد)"},
-	"btn.public.no":     {"🚫 No public replies on %s", "🚫 پاسخ عمومی در %s ممکن نیست"},
-	"btn.private.no":    {"🚫 No private messages on %s", "🚫 پیام خصوصی در %s ممکن نیست"},
-	"btn.templates":     {"📋 Templates", "📋 قالب‌ها"},
-	"btn.claim":         {"🙋 Claim", "🙋 برمی‌دارم"},
-	"btn.resolve":       {"☑️ Resolve", "☑️ حل شد"},
-	"btn.ignore":        {"🙈 Ignore", "🙈 نادیده بگیر"},
-	"btn.label":         {"🏷 Wrong label", "🏷 برچسب اشتباه"},
-	"btn.back":          {"↩️ Back", "↩️ بازگشت"},
-	"btn.undo":          {"↩️ Undo", "↩️ پس گرفتن"},
-	"btn.send":          {"✅ Send", "✅ بفرست"},
-	"btn.edit":          {"✏️ Edit", "✏️ ویرایش"},
-	"btn.skip":          {"⏭ Skip", "⏭ رد کن"},
-	"btn.resend":        {"🔁 Send #%s again", "🔁 ارسال دوبارهٔ #%s"},
-	"btn.prev":          {"◀️ Newer", "◀️ جدیدتر"},
-	"btn.next":          {"Older ▶️", "قدیمی‌تر ▶️"},
-	"btn.tpl.public":    {"💬 %s", "💬 %s"},
-	"btn.tpl.private":   {"✉️ %s", "✉️ %s"},
-	"label.negative":    {"negative", "منفی"},
-	"label.neutral":     {"neutral", "خنثی"},
-	"label.positive":    {"positive", "مثبت"},
-	"lang.fa":           {"Persian", "فارسی"},
-	"lang.en":           {"English", "انگلیسی"},
-	"lang.fi":           {"Finglish", "فینگلیش"},
-	"lang.ar":           {"Arabic", "عربی"},
-	"lang.other":        {"other language", "زبان دیگر"},
-	"platform.x":        {"X", "ایکس"},
-	"platform.mastodon": {"Mastodon", "ماستودون"},
-	"platform.rss":      {"RSS", "خوراک RSS"},
-	"platform.telegram": {"Telegram", "تلگرام"},
-	"platform.file":     {"file", "فایل"},
+	"btn.public":      {"💬 Reply publicly", "💬 پاسخ عمومی"},
+	"btn.private":     {"✉️ Reply privately", "✉️ پاسخ خصوصی"},
+	"btn.private.tg":  {"✉️ Reply privately (if they started the bot)", "✉️ پاسخ خصوصی (اگر ربات را آغاز کرده باشد)"},
+	"btn.public.no":   {"🚫 No public replies on %s", "🚫 پاسخ عمومی در %s ممکن نیست"},
+	"btn.private.no":  {"🚫 No private messages on %s", "🚫 پیام خصوصی در %s ممکن نیست"},
+	"btn.templates":   {"📋 Templates", "📋 قالب‌ها"},
+	"btn.claim":       {"🙋 Claim", "🙋 برمی‌دارم"},
+	"btn.resolve":     {"☑️ Resolve", "☑️ حل شد"},
+	"btn.ignore":      {"🙈 Ignore", "🙈 نادیده بگیر"},
+	"btn.label":       {"🏷 Wrong label", "🏷 برچسب اشتباه"},
+	"btn.back":        {"↩️ Back", "↩️ بازگشت"},
+	"btn.undo":        {"↩️ Undo", "↩️ پس گرفتن"},
+	"btn.send":        {"✅ Send", "✅ بفرست"},
+	"btn.edit":        {"✏️ Edit", "✏️ ویرایش"},
+	"btn.skip":        {"⏭ Skip", "⏭ رد کن"},
+	"btn.resend":      {"🔁 Send #%s again", "🔁 ارسال دوبارهٔ #%s"},
+	"btn.prev":        {"◀️ Newer", "◀️ جدیدتر"},
+	"btn.next":        {"Older ▶️", "قدیمی‌تر ▶️"},
+	"btn.tpl.public":  {"💬 %s", "💬 %s"},
+	"btn.tpl.private": {"✉️ %s", "✉️ %s"},
+	"lang.fa":         {"Persian", "فارسی"},
+	"lang.en":         {"English", "انگلیسی"},
+	"lang.fi":         {"Finglish", "فینگلیش"},
+	"lang.ar":         {"Arabic", "عربی"},
+	"lang.other":      {"other language", "زبان دیگر"},
 
 	// Button answers (toasts).
 	"ok.claimed":        {"You own case #%s now.", "پروندهٔ #%s با شماست."},
@@ -234,88 +227,22 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 
 // num writes an integer with thousands separators, in Persian digits and
 // separators for Persian text.
-func num(lang string, n int) string {
-	s := strconv.Itoa(max(n, -n))
-	var b strings.Builder
-	if n < 0 {
-		b.WriteByte('-')
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if lang == LangPersian {
-		return persian.Number(b.String())
-	}
-	return b.String()
-}
+func num(lang string, n int) string { return locale.Int(lang, n) }
 
 // id writes an identifier (case or action number) without separators.
 func id(lang string, n uint64) string { return digits(lang, strconv.FormatUint(n, 10)) }
 
 // digits turns ASCII digits into Persian ones in Persian text.
-func digits(lang, s string) string {
-	if lang != LangPersian {
-		return s
-	}
-	return persian.Digits(s)
-}
+func digits(lang, s string) string { return locale.Digits(lang, s) }
 
 // pct writes a probability as a whole percentage.
-func pct(lang string, p float64) string {
-	s := strconv.Itoa(int(p*100+0.5)) + "%"
-	if lang == LangPersian {
-		return persian.Number(s)
-	}
-	return s
-}
+func pct(lang string, p float64) string { return locale.Percent(lang, p) }
 
 // dur writes a duration the way people say it: "4 min", "2 h 5 min", "3 days".
-func dur(lang string, d time.Duration) string {
-	fa := lang == LangPersian
-	switch {
-	case d < time.Minute:
-		if fa {
-			return "کمتر از یک دقیقه"
-		}
-		return "under a minute"
-	case d < time.Hour:
-		if fa {
-			return num(lang, int(d/time.Minute)) + " دقیقه"
-		}
-		return num(lang, int(d/time.Minute)) + " min"
-	case d < 48*time.Hour:
-		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-		if fa {
-			if m == 0 {
-				return num(lang, h) + " ساعت"
-			}
-			return num(lang, h) + " ساعت و " + num(lang, m) + " دقیقه"
-		}
-		if m == 0 {
-			return num(lang, h) + " h"
-		}
-		return num(lang, h) + " h " + num(lang, m) + " min"
-	}
-	days := int(d / (24 * time.Hour))
-	if fa {
-		return num(lang, days) + " روز"
-	}
-	return num(lang, days) + " days"
-}
+func dur(lang string, d time.Duration) string { return locale.Duration(lang, d) }
 
 // seconds writes a short wait: "15 s", "۱۵ ثانیه"; a minute or more as dur.
-func seconds(lang string, d time.Duration) string {
-	if d >= time.Minute {
-		return dur(lang, d)
-	}
-	if lang == LangPersian {
-		return num(lang, int(d/time.Second)) + " ثانیه"
-	}
-	return num(lang, int(d/time.Second)) + " s"
-}
+func seconds(lang string, d time.Duration) string { return locale.Seconds(lang, d) }
 
 // when writes a moment in the configured zone: "2026-11-22 09:55", and in
 // Persian in the Solar Hijri calendar, as the digest dates its days:
@@ -325,7 +252,7 @@ func when(lang string, t time.Time, loc *time.Location) string {
 	if lang != LangPersian {
 		return t.Format("2006-01-02 15:04")
 	}
-	return persian.Date(t) + "، " + persian.Digits(t.Format("15:04"))
+	return persian.Date(t) + "، " + locale.Clock(lang, t)
 }
 
 // day writes a calendar day: "2026-11-22", and in Persian "۱ آذر ۱۴۰۵".
@@ -336,12 +263,7 @@ func day(lang string, t time.Time) string {
 	return persian.Date(t)
 }
 
-func labelName(lang string, l core.Label) string {
-	if _, ok := catalog["label."+string(l)]; ok {
-		return msg(lang, "label."+string(l))
-	}
-	return string(l)
-}
+func labelName(lang string, l core.Label) string { return locale.Label(lang, l) }
 
 func langName(lang, code string) string {
 	if _, ok := catalog["lang."+code]; ok && code != "" {
@@ -353,12 +275,7 @@ func langName(lang, code string) string {
 	return code
 }
 
-func platformName(lang string, p core.Platform) string {
-	if _, ok := catalog["platform."+string(p)]; ok {
-		return msg(lang, "platform."+string(p))
-	}
-	return string(p)
-}
+func platformName(lang string, p core.Platform) string { return locale.PlatformInText(lang, p) }
 
 // esc escapes user text for Telegram's HTML parse mode: every <, > and &
 // becomes an entity, so nothing a customer writes can open a tag.

@@ -1,6 +1,6 @@
 // Package brand decides which posts are about the brand and which come from
 // the brand's own accounts. It compares Persian-aware folded text (see
-// sentiment.Fold), so کافه شنوا matches كافه شنوا and کافه‌شنوا's spelling
+// locale.Fold), so کافه شنوا matches كافه شنوا and کافه‌شنوا's spelling
 // with or without ZWNJ, digits and elongation.
 package brand
 
@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/internal/locale"
 )
 
 // Config lists what identifies the brand.
@@ -35,7 +35,7 @@ func (c Config) Validate() error {
 	var errs []error
 	check := func(key string, list []string) {
 		for i, s := range list {
-			if strings.TrimSpace(sentiment.Fold(strings.TrimLeft(s, "#@"))) == "" {
+			if strings.TrimSpace(locale.Fold(strings.TrimLeft(s, "#@"))) == "" {
 				errs = append(errs, fmt.Errorf("brand.%s[%d]: empty after normalisation", key, i))
 			}
 		}
@@ -94,7 +94,7 @@ func New(c Config) (*Matcher, error) {
 	for p, list := range c.Handles {
 		m.own[p] = map[string]bool{}
 		for _, h := range list {
-			f := sentiment.Fold(strings.TrimPrefix(h, "@"))
+			f := locale.Fold(strings.TrimPrefix(h, "@"))
 			m.own[p][f] = true
 			add("@", f)
 			if local, _, ok := strings.Cut(f, "@"); ok { // Mastodon user@server
@@ -115,7 +115,7 @@ func (m *Matcher) Own(p core.Mention) bool {
 	if len(handles) == 0 {
 		return false
 	}
-	h := sentiment.Fold(strings.TrimPrefix(p.Author.Handle, "@"))
+	h := locale.Fold(strings.TrimPrefix(p.Author.Handle, "@"))
 	return h != "" && handles[h]
 }
 
@@ -140,7 +140,7 @@ func (m *Matcher) About(p core.Mention) bool {
 // single letter, on both sides of a comparison: "shenavaaaa" and
 // "Shenava" meet, and so do "coffee" and "cofee".
 func matchForm(s string) string {
-	s = sentiment.Fold(s)
+	s = locale.Fold(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	var prev rune = -1

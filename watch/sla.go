@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/locale"
 )
 
 // errNotDue aborts a case update that found the case no longer needs a
@@ -102,16 +102,5 @@ func (w *Watcher) dueStep(c core.Case, now time.Time) (time.Duration, bool) {
 // slaKey is "sla:<case>:<step>", the step written short ("15m", "1h",
 // "1h30m") so changing the list of steps keeps the keys of the steps kept.
 func slaKey(id uint64, step time.Duration) string {
-	return fmt.Sprintf("sla:%d:%s", id, shortDur(step))
-}
-
-func shortDur(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
+	return fmt.Sprintf("sla:%d:%s", id, locale.Short(step))
 }

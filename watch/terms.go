@@ -7,13 +7,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/internal/locale"
 )
 
 // topTerms counts, over texts, in how many of them each term appears (so
 // one long rant does not outweigh many short complaints), and returns the
 // n most frequent that appear in at least two. Terms are words of at least
-// two letters in the matching form (sentiment.Fold: lower case, Persian
+// two letters in the matching form (locale.Fold: lower case, Persian
 // letters, no ZWNJ), without links, @handles, numbers and stop words.
 func topTerms(texts []string, stop map[string]bool, n int) []string {
 	df := map[string]int{}
@@ -53,7 +53,7 @@ func terms(text string) []string {
 		if strings.HasPrefix(field, "@") || strings.Contains(lf, "://") || strings.HasPrefix(lf, "www.") {
 			continue
 		}
-		for _, w := range strings.FieldsFunc(sentiment.Fold(dropSuffixes(field)), func(r rune) bool {
+		for _, w := range strings.FieldsFunc(locale.Fold(dropSuffixes(field)), func(r rune) bool {
 			return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 		}) {
 			if utf8.RuneCountInString(w) < 2 || strings.IndexFunc(w, unicode.IsLetter) < 0 {

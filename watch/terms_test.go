@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/internal/locale"
 )
 
 func TestTopTerms(t *testing.T) {
@@ -43,7 +43,7 @@ func TestStopWords_Folded(t *testing.T) {
 	// nothing usable would silently never match.
 	for _, list := range [][]string{stopEnglish, stopPersian, stopFinglish} {
 		for _, w := range list {
-			if len(terms(w)) == 0 && len([]rune(sentiment.Fold(w))) > 1 {
+			if len(terms(w)) == 0 && len([]rune(locale.Fold(w))) > 1 {
 				t.Errorf("stop word %q yields no term", w)
 			}
 		}

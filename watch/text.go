@@ -8,42 +8,28 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/persian"
+	"github.com/shenava/shenava/internal/locale"
 )
 
 // texts writes the notices' fallback text in one language. The bot renders
 // notices by topic in each manager's language; this text is what it shows
 // when it has no better rendering, and what the console prints.
-type texts struct{ fa bool }
-
-func newTexts(lang string) texts { return texts{fa: lang == "fa"} }
-
-// num writes a number, or a time of day, in the text's digits.
-func (t texts) num(s string) string {
-	if t.fa {
-		return persian.Number(s)
-	}
-	return s
+type texts struct {
+	lang string
+	fa   bool
 }
+
+func newTexts(lang string) texts { return texts{lang: lang, fa: lang == locale.Persian} }
+
+// num writes a number in the text's digits.
+func (t texts) num(s string) string { return locale.Number(t.lang, s) }
 
 func (t texts) mean(f float64) string {
 	return t.num(strings.TrimSuffix(strconv.FormatFloat(math.Round(f*10)/10, 'f', 1, 64), ".0"))
 }
 
-func (t texts) dur(d time.Duration) string {
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	var parts []string
-	if h > 0 {
-		parts = append(parts, t.num(strconv.Itoa(h))+map[bool]string{false: "h", true: " ساعت"}[t.fa])
-	}
-	if m > 0 || h == 0 {
-		parts = append(parts, t.num(strconv.Itoa(m))+map[bool]string{false: "m", true: " دقیقه"}[t.fa])
-	}
-	if t.fa {
-		return strings.Join(parts, " و ")
-	}
-	return strings.Join(parts, " ")
-}
+// dur writes a wait in hours and minutes: "1h 30m".
+func (t texts) dur(d time.Duration) string { return locale.HoursMinutes(t.lang, d) }
 
 func (t texts) sla(id uint64, after time.Duration) string {
 	if t.fa {
@@ -54,7 +40,7 @@ func (t texts) sla(id uint64, after time.Duration) string {
 
 func (t texts) spike(sp spike, loc *time.Location) string {
 	var b strings.Builder
-	from, to := t.num(sp.From.In(loc).Format("15:04")), t.num(sp.To.In(loc).Format("15:04"))
+	from, to := locale.Clock(t.lang, sp.From.In(loc)), locale.Clock(t.lang, sp.To.In(loc))
 	if t.fa {
 		fmt.Fprintf(&b, "جهش در اشاره‌های منفی: %s اشاره از %s تا %s (به وقت %s)، در برابر میانگین %s در همین ساعت‌های ۷ روز گذشته.\n",
 			t.num(strconv.Itoa(sp.Count)), from, to, loc, t.mean(sp.Usual))
@@ -92,19 +78,7 @@ func (t texts) spike(sp spike, loc *time.Location) string {
 
 // platformName is how the platform is written in notices (in both
 // languages: the names are brands).
-func platformName(p core.Platform) string {
-	switch p {
-	case core.PlatformX:
-		return "X"
-	case core.PlatformMastodon:
-		return "Mastodon"
-	case core.PlatformRSS:
-		return "RSS"
-	case core.PlatformTelegram:
-		return "Telegram"
-	}
-	return string(p)
-}
+func platformName(p core.Platform) string { return locale.Platform(locale.English, p) }
 
 // snippet is the text on one line, cut to n runes.
 func snippet(s string, n int) string {

@@ -18,6 +18,7 @@ import (
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/locale"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
 	"github.com/shenava/shenava/store"
@@ -278,17 +279,7 @@ func demoAnswer(ctx context.Context, w io.Writer, db *store.DB, cfg *config.Conf
 }
 
 // shortDuration writes 4m or 1h15m.
-func shortDuration(d time.Duration) string {
-	d = d.Round(time.Minute)
-	h, m := int(d.Hours()), int(d.Minutes())%60
-	switch {
-	case h == 0:
-		return fmt.Sprintf("%dm", m)
-	case m == 0:
-		return fmt.Sprintf("%dh", h)
-	}
-	return fmt.Sprintf("%dh%dm", h, m)
-}
+func shortDuration(d time.Duration) string { return locale.Short(d.Round(time.Minute)) }
 
 // templateFor returns a manager reply template by name in lang.
 func templateFor(cfg *config.Config, name, lang string) string {

@@ -19,15 +19,13 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/retryafter"
 )
 
 // MaxResponseBytes bounds one Bot API response. getUpdates with 100
 // updates is far below it; anything larger is a broken server.
 const MaxResponseBytes = 8 << 20
-
-// errResponseTooLarge is returned when a response passes MaxResponseBytes.
-var errResponseTooLarge = errors.New("response larger than the limit")
 
 // api is our view of the Bot API: go-telegram/bot for the typed methods,
 // plus getUpdates, which the library keeps private (see Run for why we
@@ -93,7 +91,7 @@ type transport struct {
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	req.Header.Set("User-Agent", "Shenava (+https://github.com/shenava/shenava)")
+	req.Header.Set("User-Agent", httpx.UserAgent(""))
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -101,28 +99,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if info, ok := req.Context().Value(httpInfoKey{}).(*httpInfo); ok {
 		info.status, info.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: t.max}
+	resp.Body = httpx.LimitBody(resp.Body, t.max)
 	return resp, nil
 }
-
-type limitedBody struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (l *limitedBody) Read(p []byte) (int, error) {
-	if l.left <= 0 {
-		return 0, errResponseTooLarge
-	}
-	if int64(len(p)) > l.left {
-		p = p[:l.left]
-	}
-	n, err := l.rc.Read(p)
-	l.left -= int64(n)
-	return n, err
-}
-
-func (l *limitedBody) Close() error { return l.rc.Close() }
 
 // apiError is a failed Bot API call, safe to log: no token, bounded size.
 type apiError struct {
@@ -203,7 +182,7 @@ func (a *api) classify(method string, err error, info *httpInfo) error {
 	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound), errors.Is(err, tgbot.ErrorConflict),
 		info.status >= 400 && info.status < 500:
 		e.kinds, kind = []error{core.ErrPermanent}, "bad_request"
-	case errors.Is(err, errResponseTooLarge):
+	case errors.Is(err, httpx.ErrTooLarge):
 		kind = "too_large"
 	case info.status >= 500:
 		kind = "server"

@@ -9,6 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/backoff"
 )
 
 // Retry waits after a failed delivery: doubling from the first, capped.
@@ -60,9 +61,9 @@ func (d *Digester) Run(ctx context.Context) error {
 				return nil
 			}
 			failures++
-			retry := retryMin << min(failures-1, 5)
-			d.logger.Error("digest not sent; will retry", "retry_in", min(retry, retryMax), "failures", failures, "error", err)
-			wait = min(wait, retry, retryMax)
+			retry := backoff.Exp(retryMin, retryMax, failures)
+			d.logger.Error("digest not sent; will retry", "retry_in", retry, "failures", failures, "error", err)
+			wait = min(wait, retry)
 		} else {
 			failures = 0
 		}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/backoff"
 )
 
 // Source is one configured place mentions come from.
@@ -136,7 +137,7 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 	return &Engine{
 		store: st, analyzer: analyzer, matcher: matcher, caps: caps, sources: sources, cfg: cfg,
 		logger: logger.With("component", "listen"), metrics: nopMetrics{}, now: time.Now,
-		sleep: sleepCtx, onSaved: func() {},
+		sleep: backoff.Sleep, onSaved: func() {},
 	}, nil
 }
 
@@ -173,7 +174,7 @@ func (e *Engine) runSource(ctx context.Context, s SourceSpec) {
 			return
 		case err != nil:
 			failures++
-			wait = jittered(expBackoff(e.cfg.BackoffMin, e.cfg.BackoffMax, failures), e.cfg.Jitter)
+			wait = backoff.Jitter(backoff.Exp(e.cfg.BackoffMin, e.cfg.BackoffMax, failures), e.cfg.Jitter)
 			if ra, ok := core.RetryAfter(err); ok {
 				if ra > wait {
 					wait = ra
@@ -188,22 +189,11 @@ func (e *Engine) runSource(ctx context.Context, s SourceSpec) {
 			continue
 		default:
 			failures = 0
-			wait = jittered(s.Interval, e.cfg.Jitter)
+			wait = backoff.Jitter(s.Interval, e.cfg.Jitter)
 		}
 		if e.sleep(ctx, wait) != nil {
 			return
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/backoff"
 )
 
 // Alerter tells the managers: it announces cases, keeps their alert
@@ -400,29 +400,7 @@ func describe(a core.Action) string {
 // backoff is the wait before attempt n+1: doubling from BackoffMin, capped
 // at BackoffMax, with ±20% jitter so retries of many actions spread out.
 func (o *Outbox) backoff(attempts int) time.Duration {
-	return jittered(expBackoff(o.cfg.BackoffMin, o.cfg.BackoffMax, attempts), 0.2)
-}
-
-func expBackoff(min, max time.Duration, attempts int) time.Duration {
-	d := min
-	for i := 1; i < attempts && d < max; i++ {
-		d *= 2
-	}
-	return minDur(d, max)
-}
-
-func minDur(a, b time.Duration) time.Duration {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func jittered(d time.Duration, frac float64) time.Duration {
-	if frac <= 0 || d <= 0 {
-		return d
-	}
-	return time.Duration(float64(d) * (1 - frac + 2*frac*rand.Float64()))
+	return backoff.Jitter(backoff.Exp(o.cfg.BackoffMin, o.cfg.BackoffMax, attempts), 0.2)
 }
 
 func handleOf(m core.Mention) string {

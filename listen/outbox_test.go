@@ -351,11 +351,3 @@ func TestOutbox_ShutdownFinishesInFlight(t *testing.T) {
 		t.Fatalf("in-flight alert after shutdown=%s, want done", a.State)
 	}
 }
-
-func TestExpBackoff(t *testing.T) {
-	for attempts, want := range map[int]time.Duration{0: time.Second, 1: time.Second, 2: 2 * time.Second, 3: 4 * time.Second, 4: 5 * time.Second, 40: 5 * time.Second} {
-		if got := expBackoff(time.Second, 5*time.Second, attempts); got != want {
-			t.Errorf("expBackoff(attempts=%d)=%v, want %v", attempts, got, want)
-		}
-	}
-}

@@ -17,6 +17,7 @@ import (
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/store"
 )
@@ -210,7 +211,7 @@ func first(list []string) string {
 
 // userAgent is sent to every platform.
 func userAgent() string {
-	return "Shenava/" + version + " (+https://github.com/shenava/shenava)"
+	return httpx.UserAgent(version)
 }
 
 // newHTTPClient is the one client connectors share; each request also has

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Defaults for the options an operator may leave out.
@@ -40,7 +42,7 @@ const (
 	DefaultName = "mastodon"
 	// DefaultUserAgent is sent when Config.UserAgent is empty; cmd/shenava
 	// sets the real version.
-	DefaultUserAgent = "Shenava/dev (+https://github.com/shenava/shenava)"
+	DefaultUserAgent = httpx.DefaultUserAgent
 )
 
 // Config is the `mastodon` section of config.yaml. Names in comments are the

@@ -16,6 +16,7 @@ import (
 	gomastodon "github.com/mattn/go-mastodon"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/retryafter"
 )
 
@@ -109,7 +110,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			Err:        fmt.Errorf("HTTP %s%s", resp.Status, msg),
 		}
 	}
-	resp.Body = &limitedBody{rc: resp.Body, left: t.maxBody}
+	resp.Body = httpx.LimitBody(resp.Body, t.maxBody)
 	return resp, nil
 }
 
@@ -150,33 +151,6 @@ const maxRetryAfter = 24 * time.Hour
 // go-mastodon, which has no way to set a header per request.
 type idempotencyKey struct{}
 
-// errBodyTooLarge ends a read past max_body_bytes.
-var errBodyTooLarge = errors.New("response body is larger than max_body_bytes")
-
-// limitedBody fails a read once more than left bytes came, so a huge or
-// endless body stops with an error instead of exhausting memory.
-type limitedBody struct {
-	rc   io.ReadCloser
-	left int64
-}
-
-func (b *limitedBody) Read(p []byte) (int, error) {
-	if b.left < 0 {
-		return 0, errBodyTooLarge
-	}
-	if int64(len(p)) > b.left+1 {
-		p = p[:b.left+1]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	if b.left < 0 {
-		return n, errBodyTooLarge
-	}
-	return n, err
-}
-
-func (b *limitedBody) Close() error { return b.rc.Close() }
-
 // parseReset reads X-RateLimit-Reset, an ISO 8601 time.
 func parseReset(v string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
@@ -212,8 +186,8 @@ func classify(what string, err error) error {
 	if errors.As(err, &rl) {
 		return &core.RateLimitError{Platform: rl.Platform, RetryAfter: rl.RetryAfter, Err: fmt.Errorf("%s: %w", what, rl.Err)}
 	}
-	if errors.Is(err, errBodyTooLarge) {
-		return fmt.Errorf("mastodon: %s: %w", what, core.Permanent(err))
+	if errors.Is(err, httpx.ErrTooLarge) {
+		return fmt.Errorf("mastodon: %s: %w", what, core.Permanent(fmt.Errorf("%w (max_body_bytes)", err)))
 	}
 	status, msg := 0, ""
 	var api *gomastodon.APIError

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Defaults for the options an operator may leave out.
@@ -29,7 +31,7 @@ const (
 	DefaultMaxSeen = 1000
 	// DefaultUserAgent is sent when Config.UserAgent is empty; cmd/shenava
 	// sets the real version.
-	DefaultUserAgent = "Shenava/dev (+https://github.com/shenava/shenava)"
+	DefaultUserAgent = httpx.DefaultUserAgent
 )
 
 // Config is the `rss` section of config.yaml. Names in comments are the

@@ -3,8 +3,8 @@ package rss
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/retryafter"
 )
 
@@ -185,12 +186,12 @@ func (f *Feed) get(ctx context.Context, prev cursor) (response, error) {
 	}
 
 	limit := f.c.cfg.MaxBodyBytes
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body, err := httpx.ReadAll(resp.Body, limit)
+	if errors.Is(err, httpx.ErrTooLarge) {
+		return response{}, f.errorf("read body", core.Permanent(fmt.Errorf("document is larger than max_body_bytes (%d)", limit)))
+	}
 	if err != nil {
 		return response{}, f.errorf("read body", err)
-	}
-	if int64(len(body)) > limit {
-		return response{}, f.errorf("read body", core.Permanent(fmt.Errorf("document is larger than max_body_bytes (%d)", limit)))
 	}
 	return response{
 		body:         body,

@@ -18,6 +18,7 @@ import (
 	"github.com/dghubble/oauth1"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Client talks to the X API v2 for one brand account. It is safe for
@@ -181,12 +182,12 @@ func (c *Client) do(ctx context.Context, cl call) error {
 		}
 		return err
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxBodyBytes+1))
+	data, err := httpx.ReadAll(resp.Body, c.cfg.MaxBodyBytes)
+	if errors.Is(err, httpx.ErrTooLarge) {
+		return unreadable(fmt.Errorf("%s: HTTP %d: response is larger than %d bytes", cl.endpoint, resp.StatusCode, c.cfg.MaxBodyBytes))
+	}
 	if err != nil {
 		return unreadable(fmt.Errorf("%s: read response: %w", cl.endpoint, err))
-	}
-	if int64(len(data)) > c.cfg.MaxBodyBytes {
-		return unreadable(fmt.Errorf("%s: HTTP %d: response is larger than %d bytes", cl.endpoint, resp.StatusCode, c.cfg.MaxBodyBytes))
 	}
 
 	if ok {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Defaults for Config. See README.md for what they cost per day.
@@ -20,7 +22,7 @@ const (
 	DefaultSearchInterval   = 15 * time.Minute
 	DefaultQueryMaxLen      = 512
 	DefaultTimeout          = 20 * time.Second
-	DefaultUserAgent        = "Shenava/dev (+https://github.com/shenava/shenava)"
+	DefaultUserAgent        = httpx.DefaultUserAgent
 	// DefaultMaxBodyBytes bounds one response. A full page of 100 posts with
 	// their authors is about 100 KB.
 	DefaultMaxBodyBytes = 4 << 20

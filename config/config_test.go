@@ -13,6 +13,7 @@ import (
 
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/modroot"
 )
 
 // envMap returns a getenv backed by a map.
@@ -42,20 +43,11 @@ func keys(err error) []string {
 // moduleRoot walks up from the package directory to the one holding go.mod.
 func moduleRoot(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	root, err := modroot.Find()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the package directory")
-		}
-		dir = parent
-	}
+	return root
 }
 
 // minimal is the smallest valid config.

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,6 +28,7 @@ import (
 
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/modroot"
 	"github.com/shenava/shenava/sentiment"
 )
 
@@ -53,7 +53,7 @@ var (
 func mustBinary(tb testing.TB) string {
 	tb.Helper()
 	binOnce.Do(func() {
-		root, err := moduleRoot()
+		root, err := modroot.Find()
 		if err != nil {
 			binErr = err
 			return
@@ -73,23 +73,6 @@ func mustBinary(tb testing.TB) string {
 		tb.Fatal(binErr)
 	}
 	return binPath
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 // logBuffer collects a process's or a logger's output; safe for
@@ -211,7 +194,7 @@ type sample struct {
 // Finglish posts, in file order.
 func samples(tb testing.TB) []sample {
 	tb.Helper()
-	root, err := moduleRoot()
+	root, err := modroot.Find()
 	if err != nil {
 		tb.Fatal(err)
 	}

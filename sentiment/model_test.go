@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/modroot"
 )
 
 // testModel is the embedded model, decoded once for all tests.
@@ -29,19 +30,9 @@ func MustLoad(tb testing.TB) *Model {
 // missing the test fails if env CI is set and is skipped otherwise.
 func MustSharedData(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	dir, err := modroot.Find()
 	if err != nil {
 		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
 	}
 	data := filepath.Join(dir, "..", "shared", "data")
 	if _, err := os.Stat(filepath.Join(data, "sentiment")); err != nil {

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/modroot"
 	"github.com/shenava/shenava/sentiment"
 	"github.com/shenava/shenava/store"
 )
@@ -123,7 +123,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("train: unexpected arguments %q: %w", fs.Args(), errUsage)
 	}
-	repo, err := trainModuleRoot()
+	repo, err := modroot.Find()
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
@@ -170,25 +170,6 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "wrote %s (%d bytes, model %s, %s)\n", path, len(b), rep.Name, rep.Elapsed.Round(1e9))
 	return nil
-}
-
-// trainModuleRoot walks up from the working directory to the directory holding
-// go.mod.
-func trainModuleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory: %w", core.ErrNotFound)
-		}
-		dir = parent
-	}
 }
 
 // writeModelFile writes b to a temporary file and renames it over path.

@@ -31,7 +31,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,6 +47,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/shenava/shenava/internal/modroot"
 )
 
 // Spec is a loaded OpenAPI document plus the options a test loaded it with.
@@ -136,7 +137,7 @@ func loadFile(tb testing.TB, rel, file string, opts ...Option) *Spec {
 // otherwise, saying what is missing.
 func SharedFile(tb testing.TB, rel string) string {
 	tb.Helper()
-	root, err := moduleRoot()
+	root, err := modroot.Find()
 	if err == nil {
 		file := filepath.Join(filepath.Dir(root), "shared", rel)
 		if _, err = os.Stat(file); err == nil {
@@ -149,23 +150,6 @@ func SharedFile(tb testing.TB, rel string) string {
 	}
 	tb.Skip(msg)
 	return ""
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 // pathTemplate is one path of the document, compiled for matching.

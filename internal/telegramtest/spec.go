@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/shenava/shenava/internal/modroot"
 )
 
 // SpecPath is where the Bot API description lives, relative to the
@@ -78,24 +80,15 @@ func MustLoadSpec(tb testing.TB) *Spec {
 var specCache sync.Map
 
 func findSpec() (string, error) {
-	dir, err := os.Getwd()
+	root, err := modroot.Find()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("%w, so ../shared cannot be found", err)
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			path := filepath.Join(filepath.Dir(dir), SpecPath)
-			if _, err := os.Stat(path); err != nil {
-				return "", fmt.Errorf("%s: %w", path, err)
-			}
-			return path, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory, so ../shared cannot be found")
-		}
-		dir = parent
+	path := filepath.Join(filepath.Dir(root), SpecPath)
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
 	}
+	return path, nil
 }
 
 // LoadSpec reads a Bot API description file.

@@ -15,11 +15,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/shenava/shenava/internal/newfile"
 )
 
 // SchemaVersion is the layout this code reads and writes.
@@ -177,20 +178,17 @@ func (s *DB) Backup(ctx context.Context, w io.Writer) (int64, error) {
 // BackupFile writes a consistent copy to path (created with mode 0600,
 // never overwriting an existing file) and syncs it.
 func (s *DB) BackupFile(ctx context.Context, path string) (int64, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	var berr error
+	n, err := newfile.Write(path, func(w io.Writer) (int64, error) {
+		var n int64
+		n, berr = s.Backup(ctx, w)
+		return n, berr
+	})
+	switch {
+	case berr != nil:
+		return 0, berr
+	case err != nil:
 		return 0, fmt.Errorf("store: backup: %w", err)
-	}
-	n, err := s.Backup(ctx, f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
-		return 0, err
 	}
 	return n, nil
 }

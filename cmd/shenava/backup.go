@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
+	"github.com/shenava/shenava/admin"
+	"github.com/shenava/shenava/internal/newfile"
 	"github.com/shenava/shenava/store"
 )
 
@@ -32,13 +35,8 @@ func cmdBackup() command {
 					n, err = db.BackupFile(ctx, *out)
 					return err
 				},
-				func(base string) error {
-					resp, err := adminDo(ctx, "GET", base+adminBackupPath, nil)
-					if err != nil {
-						return err
-					}
-					defer resp.Body.Close()
-					n, err = writeNew(*out, resp.Body)
+				func(c admin.Client) error {
+					n, err = newfile.Write(*out, func(w io.Writer) (int64, error) { return c.Backup(ctx, w) })
 					return err
 				})
 			if err != nil {

@@ -222,19 +222,6 @@ func TestBackupAndCodes_WhileRunning(t *testing.T) {
 	}
 }
 
-func TestAdmin_LoopbackOnly(t *testing.T) {
-	h := loopbackOnly(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
-	for addr, want := range map[string]int{"127.0.0.1:5000": 200, "[::1]:5000": 200, "10.0.0.8:5000": 403, "garbage": 403} {
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest("GET", adminBackupPath, nil)
-		req.RemoteAddr = addr
-		h.ServeHTTP(rec, req)
-		if rec.Code != want {
-			t.Errorf("from %s: %d, want %d", addr, rec.Code, want)
-		}
-	}
-}
-
 // check calls each enabled platform once and names the one that fails.
 func TestCheck_Credentials(t *testing.T) {
 	var gotAuth string

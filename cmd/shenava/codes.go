@@ -3,11 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"strings"
 
+	"github.com/shenava/shenava/admin"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/store"
 )
@@ -31,7 +30,7 @@ func cmdCodes() command {
 			if err != nil {
 				return fmt.Errorf("codes add: %w", err)
 			}
-			codes, err := readCodes(bytes.NewReader(raw))
+			codes, err := admin.ReadCodes(bytes.NewReader(raw))
 			if err != nil {
 				return fmt.Errorf("codes add: %s: %w", fs.Arg(0), err)
 			}
@@ -49,13 +48,9 @@ func cmdCodes() command {
 					left, err = db.CodesLeft(ctx)
 					return err
 				},
-				func(base string) error {
-					resp, err := adminDo(ctx, "POST", base+adminCodesPath, strings.NewReader(string(raw)))
-					if err != nil {
-						return err
-					}
-					defer resp.Body.Close()
-					return json.NewDecoder(resp.Body).Decode(&res)
+				func(c admin.Client) error {
+					res, err = c.AddCodes(ctx, raw)
+					return err
 				})
 			if err != nil {
 				return fmt.Errorf("codes add: %w", err)

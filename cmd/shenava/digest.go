@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"os"
 	"time"
 
+	"github.com/shenava/shenava/admin"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/store"
@@ -66,17 +66,8 @@ func cmdDigest() command {
 					text, chart, err = d.Digest(ctx, day)
 					return err
 				},
-				func(base string) error {
-					q := url.Values{"date": {*date}}
-					if *send {
-						q.Set("send", "1")
-					}
-					resp, err := adminDo(ctx, "GET", base+adminDigestPath+"?"+q.Encode(), nil)
-					if err != nil {
-						return err
-					}
-					defer resp.Body.Close()
-					text, chart, err = decodeDigest(resp.Body)
+				func(c admin.Client) error {
+					text, chart, err = c.Digest(ctx, *date, *send)
 					return err
 				})
 			if err != nil {

@@ -367,14 +367,13 @@ func (s *DB) InboxTrim(ctx context.Context, upTo uint64) (int, error) {
 }
 
 // PendingCases returns open negative cases, oldest first, a page at a time,
-// and how many there are in all. It is OpenCases for consumers that declare
-// their own interface and cannot name CaseFilter.
+// and how many there are in all: OpenCases with a core.CaseFilter of the
+// negative label.
 func (s *DB) PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error) {
 	return s.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: offset, Limit: limit})
 }
 
-// DayTotals is DayCounts for consumers that declare their own interface
-// and cannot name Counts: dimension → value → count.
+// DayTotals is DayCounts as a plain map: dimension → value → count.
 func (s *DB) DayTotals(ctx context.Context, day string) (map[string]map[string]int, error) {
 	return s.DayCounts(ctx, day)
 }

@@ -1,10 +1,11 @@
 // Package persian writes numbers and dates for people reading Persian:
 // Persian digits (۰–۹) and separators, and dates in the Solar Hijri
 // calendar, Iran's civil calendar. The digest, the notices and the bot
-// share it so a manager sees the same forms everywhere.
+// write them through internal/locale, so a manager sees the same forms
+// everywhere.
 //
 // The reverse direction, reading Persian and Arabic-Indic digits for
-// matching, belongs to the sentiment package's normalisation.
+// matching, is locale.Fold.
 package persian
 
 import "strings"

@@ -73,7 +73,7 @@ func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, e
 	sent, err := b.broadcast(ctx, rs, "case_id", c.ID, func(r recipient) (string, any) {
 		return b.renderAlert(r.lang, c, m), b.caseKeyboard(r.lang, c, m, tok)
 	}, func(r string) {
-		if err := b.putRec(ctx, spaceMessages, r, msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
+		if err := b.putRec(ctx, core.SpaceMessages, r, msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			b.logger.Warn("could not remember an alert message; replies to it will not find the case", "ref", r, "error", err)
 		}
 	})
@@ -280,7 +280,7 @@ func (b *Bot) notifyApproval(ctx context.Context, a core.Action, m *core.Mention
 		if tok, err = b.token(ctx, tokenRec{Kind: tokenApproval, Mention: a.MentionKey}); err != nil {
 			return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 		}
-		if err := b.putRec(ctx, spaceApprovals, tok, rec); err != nil {
+		if err := b.putRec(ctx, core.SpaceApprovals, tok, rec); err != nil {
 			return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 		}
 	}
@@ -291,14 +291,14 @@ func (b *Bot) notifyApproval(ctx context.Context, a core.Action, m *core.Mention
 		return b.renderApproval(r.lang, rec, m), approvalKeyboard(r.lang, tok)
 	}, func(r string) {
 		if tok != "" {
-			b.putRec(ctx, spaceMessages, r, msgRec{Kind: msgApproval, Token: tok})
+			b.putRec(ctx, core.SpaceMessages, r, msgRec{Kind: msgApproval, Token: tok})
 		}
 	})
 	if err != nil {
 		return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 	}
 	if tok != "" {
-		_, err := b.st.BotSwap(ctx, spaceApprovals, tok, b.now(), func(old []byte) ([]byte, []core.Action, error) {
+		_, err := b.st.BotSwap(ctx, core.SpaceApprovals, tok, b.now(), func(old []byte) ([]byte, []core.Action, error) {
 			var cur approvalRec
 			if err := json.Unmarshal(old, &cur); err != nil {
 				return nil, nil, err

@@ -54,11 +54,11 @@ type caseStore interface {
 }
 
 type stateStore interface {
-	BotGet(ctx context.Context, space, key string) ([]byte, bool, error)
-	BotPut(ctx context.Context, space, key string, value []byte, at time.Time) error
-	BotDelete(ctx context.Context, space, key string) error
-	BotSwap(ctx context.Context, space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error)
-	BotPrune(ctx context.Context, space string, before time.Time) (int, error)
+	BotGet(ctx context.Context, space core.Space, key string) ([]byte, bool, error)
+	BotPut(ctx context.Context, space core.Space, key string, value []byte, at time.Time) error
+	BotDelete(ctx context.Context, space core.Space, key string) error
+	BotSwap(ctx context.Context, space core.Space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error)
+	BotPrune(ctx context.Context, space core.Space, before time.Time) (int, error)
 }
 
 type inboxStore interface {
@@ -369,7 +369,7 @@ func backoff(failures int) time.Duration {
 // prune drops bot records older than the retention.
 func (b *Bot) prune(ctx context.Context) {
 	before := b.now().Add(-b.cfg.Retention)
-	for _, space := range []string{spaceCallbacks, spaceMessages, spaceApprovals, spaceCaseTokens, spacePrompts} {
+	for _, space := range []core.Space{core.SpaceCallbacks, core.SpaceMessages, core.SpaceApprovals, core.SpaceCaseTokens, core.SpacePrompts} {
 		if n, err := b.st.BotPrune(ctx, space, before); err != nil {
 			b.logger.Warn("could not prune old bot records", "space", space, "error", err)
 		} else if n > 0 {

@@ -63,7 +63,7 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	}
 	tok, args := parts[len(parts)-1], parts[1:len(parts)-1]
 	var rec tokenRec
-	found, err := b.getRec(ctx, spaceCallbacks, tok, &rec)
+	found, err := b.getRec(ctx, core.SpaceCallbacks, tok, &rec)
 	switch {
 	case err != nil:
 		b.logger.Error("could not look up a button", "error", err)
@@ -267,7 +267,7 @@ func (b *Bot) refreshPressed(ctx context.Context, q *models.CallbackQuery, c cor
 		return
 	}
 	var rec msgRec
-	if found, _ := b.getRec(ctx, spaceMessages, ref(chat, msgID), &rec); !found || rec.Kind != msgAlert {
+	if found, _ := b.getRec(ctx, core.SpaceMessages, ref(chat, msgID), &rec); !found || rec.Kind != msgAlert {
 		return
 	}
 	m, err := b.st.Mention(ctx, c.MentionKey)
@@ -314,7 +314,7 @@ func (b *Bot) onApprovalButton(ctx context.Context, q *models.CallbackQuery, mgr
 		b.toast(ctx, q.ID, "", false)
 	case "ae":
 		var rec approvalRec
-		if found, err := b.getRec(ctx, spaceApprovals, tok, &rec); err != nil || !found {
+		if found, err := b.getRec(ctx, core.SpaceApprovals, tok, &rec); err != nil || !found {
 			b.stale(ctx, q, lang, "approval gone")
 			return
 		}
@@ -343,13 +343,13 @@ func (b *Bot) decideApproval(ctx context.Context, mgr Manager, lang, tok, state,
 	var rec approvalRec
 	if text != "" {
 		// Fill {author} and {brand} in what the manager typed, as for replies.
-		if found, _ := b.getRec(ctx, spaceApprovals, tok, &rec); found {
+		if found, _ := b.getRec(ctx, core.SpaceApprovals, tok, &rec); found {
 			if m, err := b.st.Mention(ctx, rec.Mention); err == nil {
 				text = b.expand(text, m)
 			}
 		}
 	}
-	actions, err := b.st.BotSwap(ctx, spaceApprovals, tok, now, func(old []byte) ([]byte, []core.Action, error) {
+	actions, err := b.st.BotSwap(ctx, core.SpaceApprovals, tok, now, func(old []byte) ([]byte, []core.Action, error) {
 		if old == nil {
 			return nil, nil, core.ErrNotFound
 		}
@@ -401,7 +401,7 @@ func (b *Bot) decision(lang string, rec approvalRec) string {
 // redrawApproval updates every copy of a draft to show the decision.
 func (b *Bot) redrawApproval(ctx context.Context, tok string) {
 	var rec approvalRec
-	if found, err := b.getRec(ctx, spaceApprovals, tok, &rec); err != nil || !found {
+	if found, err := b.getRec(ctx, core.SpaceApprovals, tok, &rec); err != nil || !found {
 		return
 	}
 	var m *core.Mention

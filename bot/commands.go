@@ -229,7 +229,7 @@ func (b *Bot) cmdCase(ctx context.Context, chat int64, lang, arg string) {
 	sent, ok := b.reply(ctx, chat, 0, b.renderCaseView(ctx, lang, c, m), b.caseKeyboard(lang, c, m, tok))
 	if ok {
 		// A reply to this view is a public reply, as for an alert.
-		if err := b.putRec(ctx, spaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
+		if err := b.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			b.logger.Warn("could not remember a case view", "error", err)
 		}
 	}

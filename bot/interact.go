@@ -122,10 +122,10 @@ func (b *Bot) prompt(ctx context.Context, mgr Manager, lang string, chat int64, 
 		return
 	}
 	p.User, p.Chat, p.Msg, p.At = mgr.ID, chat, sent.ID, b.now()
-	if err := b.putRec(ctx, spaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
+	if err := b.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
 		b.logger.Error("could not remember a prompt", "error", err)
 	}
-	if err := b.putRec(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
+	if err := b.putRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
 		b.logger.Error("could not remember a prompt", "error", err)
 	}
 }
@@ -146,7 +146,7 @@ func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message)
 	me := b.self()
 	if r := m.ReplyToMessage; r != nil && me != nil && r.From != nil && r.From.ID == me.ID {
 		var rec msgRec
-		found, err := b.getRec(ctx, spaceMessages, ref(chat, r.ID), &rec)
+		found, err := b.getRec(ctx, core.SpaceMessages, ref(chat, r.ID), &rec)
 		if err != nil {
 			b.logger.Error("could not look up a replied message", "error", err)
 			b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
@@ -168,7 +168,7 @@ func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message)
 		return // managers talking among themselves in the alert chat
 	}
 	var p promptRec
-	found, err := b.getRec(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10), &p)
+	found, err := b.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &p)
 	if err == nil && found && p.Chat == chat && b.now().Sub(p.At) < b.cfg.PromptTTL {
 		b.completePrompt(ctx, mgr, lang, m, p, text, origin)
 		return
@@ -187,10 +187,10 @@ func (b *Bot) completePrompt(ctx context.Context, mgr Manager, lang string, m *m
 	if !ok {
 		return
 	}
-	b.st.BotDelete(ctx, spaceMessages, ref(p.Chat, p.Msg))
+	b.st.BotDelete(ctx, core.SpaceMessages, ref(p.Chat, p.Msg))
 	var cur promptRec
-	if found, _ := b.getRec(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10), &cur); found && cur.Msg == p.Msg && cur.Chat == p.Chat {
-		b.st.BotDelete(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10))
+	if found, _ := b.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &cur); found && cur.Msg == p.Msg && cur.Chat == p.Chat {
+		b.st.BotDelete(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10))
 	}
 }
 

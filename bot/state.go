@@ -11,16 +11,6 @@ import (
 	"github.com/shenava/shenava/core"
 )
 
-// Spaces of bot records in the store (see store/bot.go).
-const (
-	spaceCallbacks  = "callbacks"
-	spaceMessages   = "messages"
-	spacePrompts    = "prompts"
-	spacePrefs      = "prefs"
-	spaceApprovals  = "approvals"
-	spaceCaseTokens = "case_tokens"
-)
-
 // Kinds of button tokens.
 const (
 	tokenCase     = "case"
@@ -98,7 +88,7 @@ type approvalRec struct {
 	Refs []string `json:"refs,omitempty"`
 }
 
-func (b *Bot) getRec(ctx context.Context, space, key string, v any) (bool, error) {
+func (b *Bot) getRec(ctx context.Context, space core.Space, key string, v any) (bool, error) {
 	raw, ok, err := b.st.BotGet(ctx, space, key)
 	if err != nil || !ok {
 		return false, err
@@ -109,7 +99,7 @@ func (b *Bot) getRec(ctx context.Context, space, key string, v any) (bool, error
 	return true, nil
 }
 
-func (b *Bot) putRec(ctx context.Context, space, key string, v any) error {
+func (b *Bot) putRec(ctx context.Context, space core.Space, key string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -149,16 +139,16 @@ func refs(list []string) []string {
 func (b *Bot) caseToken(ctx context.Context, caseID uint64) (string, error) {
 	key := strconv.FormatUint(caseID, 10)
 	var tok string
-	if ok, err := b.getRec(ctx, spaceCaseTokens, key, &tok); err != nil || ok {
+	if ok, err := b.getRec(ctx, core.SpaceCaseTokens, key, &tok); err != nil || ok {
 		return tok, err
 	}
 	fresh := b.newToken()
-	if err := b.putRec(ctx, spaceCallbacks, fresh, tokenRec{Kind: tokenCase, Case: caseID}); err != nil {
+	if err := b.putRec(ctx, core.SpaceCallbacks, fresh, tokenRec{Kind: tokenCase, Case: caseID}); err != nil {
 		return "", err
 	}
 	// Two concurrent first uses may both create a token; the first one
 	// written wins and the other stays valid for the same case.
-	_, err := b.st.BotSwap(ctx, spaceCaseTokens, key, b.now(), func(old []byte) ([]byte, []core.Action, error) {
+	_, err := b.st.BotSwap(ctx, core.SpaceCaseTokens, key, b.now(), func(old []byte) ([]byte, []core.Action, error) {
 		if old != nil {
 			json.Unmarshal(old, &tok)
 			return old, nil, nil
@@ -173,14 +163,14 @@ func (b *Bot) caseToken(ctx context.Context, caseID uint64) (string, error) {
 // token creates a button token for something other than a case.
 func (b *Bot) token(ctx context.Context, rec tokenRec) (string, error) {
 	t := b.newToken()
-	return t, b.putRec(ctx, spaceCallbacks, t, rec)
+	return t, b.putRec(ctx, core.SpaceCallbacks, t, rec)
 }
 
 // lang is the language to use with a manager: their /lang choice, else
 // the configured one.
 func (b *Bot) lang(ctx context.Context, userID int64) string {
 	var p prefsRec
-	if ok, _ := b.getRec(ctx, spacePrefs, strconv.FormatInt(userID, 10), &p); ok && p.Lang != "" {
+	if ok, _ := b.getRec(ctx, core.SpacePrefs, strconv.FormatInt(userID, 10), &p); ok && p.Lang != "" {
 		return p.Lang
 	}
 	if m, ok := b.managers[userID]; ok {
@@ -200,12 +190,12 @@ func (b *Bot) chatLang(ctx context.Context, chat int64) string {
 
 func (b *Bot) prefs(ctx context.Context, userID int64) prefsRec {
 	var p prefsRec
-	b.getRec(ctx, spacePrefs, strconv.FormatInt(userID, 10), &p)
+	b.getRec(ctx, core.SpacePrefs, strconv.FormatInt(userID, 10), &p)
 	return p
 }
 
 func (b *Bot) setPrefs(ctx context.Context, userID int64, fn func(*prefsRec)) error {
-	_, err := b.st.BotSwap(ctx, spacePrefs, strconv.FormatInt(userID, 10), b.now(), func(old []byte) ([]byte, []core.Action, error) {
+	_, err := b.st.BotSwap(ctx, core.SpacePrefs, strconv.FormatInt(userID, 10), b.now(), func(old []byte) ([]byte, []core.Action, error) {
 		var p prefsRec
 		if old != nil {
 			json.Unmarshal(old, &p)

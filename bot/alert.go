@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
@@ -247,7 +247,7 @@ func (b *Bot) noticeMarkup(ctx context.Context, a core.Action, m *core.Mention) 
 		return func(lang string) *inlineKeyboard {
 			var rows [][]button
 			for i, actionID := range ids {
-				rows = append(rows, []button{{Text: msg(lang, "btn.resend", id(lang, actionID)), CallbackData: cb("re", tok, strconv.Itoa(i))}})
+				rows = append(rows, []button{{Text: msg(lang, "btn.resend", id(lang, actionID)), CallbackData: cb(verbResend, tok, strconv.Itoa(i))}})
 			}
 			return &inlineKeyboard{InlineKeyboard: rows}
 		}, nil
@@ -273,14 +273,14 @@ func actionIDs(dedup string) []uint64 {
 
 // notifyApproval shows a drafted thank-you with Send, Edit and Skip.
 func (b *Bot) notifyApproval(ctx context.Context, a core.Action, m *core.Mention) (string, error) {
-	rec := approvalRec{Mention: a.MentionKey, Text: a.Text, State: approvalPending}
+	rec := casework.Approval{Mention: a.MentionKey, Text: a.Text, State: casework.ApprovalPending}
 	tok := ""
 	if b.cfg.ThankApproval {
 		var err error
 		if tok, err = b.token(ctx, tokenRec{Kind: tokenApproval, Mention: a.MentionKey}); err != nil {
 			return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 		}
-		if err := b.putRec(ctx, core.SpaceApprovals, tok, rec); err != nil {
+		if err := b.cases.Draft(ctx, tok, a.MentionKey, a.Text); err != nil {
 			return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 		}
 	}
@@ -298,16 +298,7 @@ func (b *Bot) notifyApproval(ctx context.Context, a core.Action, m *core.Mention
 		return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 	}
 	if tok != "" {
-		_, err := b.st.BotSwap(ctx, core.SpaceApprovals, tok, b.now(), func(old []byte) ([]byte, []core.Action, error) {
-			var cur approvalRec
-			if err := json.Unmarshal(old, &cur); err != nil {
-				return nil, nil, err
-			}
-			cur.Refs = sent
-			raw, err := json.Marshal(cur)
-			return raw, nil, err
-		})
-		if err != nil {
+		if err := b.cases.ShownAt(ctx, tok, sent); err != nil {
 			b.logger.Warn("could not remember where a thank-you draft was shown", "error", err)
 		}
 	}

@@ -31,6 +31,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
@@ -42,12 +43,7 @@ type Store interface {
 }
 
 type caseStore interface {
-	Case(ctx context.Context, id uint64) (core.Case, error)
-	Mention(ctx context.Context, key string) (core.Mention, error)
-	UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([]core.Action, error)) (core.Case, []core.Action, error)
-	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
-	Resend(ctx context.Context, id uint64, at time.Time) error
-	WithdrawReply(ctx context.Context, id uint64, actor string, at time.Time) (core.Case, error)
+	casework.Store
 	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
 	PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error)
 	DayTotals(ctx context.Context, day string) (map[string]map[string]int, error)
@@ -73,6 +69,15 @@ type inboxStore interface {
 // when there is none). The digest package implements it.
 type DigestSource interface {
 	Digest(ctx context.Context, day time.Time) (text string, chart []byte, err error)
+}
+
+// DigestFunc is a function that is a DigestSource: a caller that builds
+// the digest after the bot (the digest sends through the bot) binds it.
+type DigestFunc func(ctx context.Context, day time.Time) (text string, chart []byte, err error)
+
+// Digest calls f.
+func (f DigestFunc) Digest(ctx context.Context, day time.Time) (string, []byte, error) {
+	return f(ctx, day)
 }
 
 // Metrics receives what the bot observes of the Bot API. The Prometheus
@@ -117,9 +122,8 @@ type Bot struct {
 	managers map[int64]Manager
 	groups   map[int64]Group
 
-	caps     func(core.Platform) core.Capabilities
+	cases    *casework.Service
 	digest   DigestSource
-	wake     func()
 	metrics  Metrics
 	now      func() time.Time
 	sleep    func(ctx context.Context, d time.Duration) error
@@ -130,41 +134,83 @@ type Bot struct {
 	refusals map[int64]time.Time
 }
 
+// Deps are what the bot runs on besides its configuration. Store is
+// required; the others are optional. Capabilities and Wake are functions so
+// that a caller can build the outbox (which delivers through the bot) after
+// the bot and bind them to it.
+type Deps struct {
+	Store Store
+	// HTTPClient reaches the Bot API; nil uses a default client.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	// Capabilities says what can be done on each platform (the outbox's
+	// Capabilities), so buttons say so instead of failing. Without it RSS
+	// cannot be answered and everything else can.
+	Capabilities func(core.Platform) core.Capabilities
+	// Wake is called after the bot queued outbox actions (the outbox's
+	// Wake).
+	Wake func()
+	// Digest answers /digest; without it /digest says there is none.
+	Digest DigestSource
+	// Metrics receives what the bot observes of the Bot API.
+	Metrics Metrics
+}
+
 // New builds the bot. It makes no network call: Run checks the token.
-func New(cfg Config, st Store, hc *http.Client, logger *slog.Logger) (*Bot, error) {
+func New(cfg Config, d Deps) (*Bot, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
-	if st == nil {
+	if d.Store == nil {
 		return nil, errors.New("bot: no store")
 	}
 	cfg = cfg.withDefaults()
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	logger = logger.With("component", "bot")
-	a, err := newAPI(cfg, hc, logger)
+	a, err := newAPI(cfg, d.HTTPClient, logger)
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
 	b := &Bot{
-		cfg: cfg, st: st, api: a, logger: logger,
+		cfg: cfg, st: d.Store, api: a, logger: logger,
 		managers: map[int64]Manager{}, groups: map[int64]Group{},
-		caps:     defaultCaps,
-		wake:     func() {},
+		digest:   d.Digest,
 		metrics:  nopMetrics{},
 		now:      time.Now,
 		sleep:    sleepCtx,
 		newToken: randomToken,
 		refusals: map[int64]time.Time{},
 	}
+	if d.Metrics != nil {
+		b.metrics, a.metrics = d.Metrics, d.Metrics
+	}
+	caps := d.Capabilities
+	if caps == nil {
+		caps = defaultCaps
+	}
+	cc := casework.Config{Brand: cfg.Brand, UndoWindow: cfg.UndoWindow}
 	for _, m := range cfg.Managers {
 		b.managers[m.ID] = m
+		cc.Managers = append(cc.Managers, m.Name)
 	}
 	for _, g := range cfg.Groups {
 		b.groups[g.ChatID] = g
 	}
+	for _, t := range cfg.Templates {
+		cc.Templates = append(cc.Templates, core.Template{Name: t.Name, FA: t.FA, EN: t.EN, FI: t.FI})
+	}
+	b.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Capabilities: caps, Wake: d.Wake, Logger: logger,
+		Now: func() time.Time { return b.now() }})
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
 	return b, nil
 }
 
-// defaultCaps is used until SetCapabilities: RSS cannot be answered,
+// defaultCaps is used without Deps.Capabilities: RSS cannot be answered,
 // everything else can.
 func defaultCaps(p core.Platform) core.Capabilities {
 	if p == core.PlatformRSS {
@@ -172,20 +218,6 @@ func defaultCaps(p core.Platform) core.Capabilities {
 	}
 	return core.Capabilities{Reply: true, DirectMessage: true}
 }
-
-// SetCapabilities tells the bot what can be done on each platform (the
-// outbox's Capabilities), so buttons say so instead of failing.
-func (b *Bot) SetCapabilities(f func(core.Platform) core.Capabilities) { b.caps = f }
-
-// SetDigest wires the digest for /digest.
-func (b *Bot) SetDigest(d DigestSource) { b.digest = d }
-
-// OnQueued registers a function called after the bot queued outbox
-// actions (the outbox's Wake).
-func (b *Bot) OnQueued(f func()) { b.wake = f }
-
-// SetMetrics installs a metrics sink.
-func (b *Bot) SetMetrics(m Metrics) { b.metrics = m; b.api.metrics = m }
 
 // SetClock replaces the wall clock.
 func (b *Bot) SetClock(now func() time.Time) { b.now = now; b.api.now = now }
@@ -393,12 +425,5 @@ func (b *Bot) registerCommands(ctx context.Context) {
 		if err := b.api.setMyCommands(ctx, p); err != nil {
 			b.logger.Warn("could not register the command menu", "lang", lang, "error", err)
 		}
-	}
-}
-
-// queued wakes the outbox when actions were queued.
-func (b *Bot) queued(actions []core.Action) {
-	if len(actions) > 0 {
-		b.wake()
 	}
 }

@@ -173,10 +173,10 @@ func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string
 		text = lines(lang, ls...)
 		var row []button
 		if offset > 0 {
-			row = append(row, button{Text: msg(lang, "btn.prev"), CallbackData: "pg:" + strconv.Itoa(max(offset-DefaultPageSize, 0))})
+			row = append(row, button{Text: msg(lang, "btn.prev"), CallbackData: string(verbPage) + ":" + strconv.Itoa(max(offset-DefaultPageSize, 0))})
 		}
 		if offset+len(cases) < total {
-			row = append(row, button{Text: msg(lang, "btn.next"), CallbackData: "pg:" + strconv.Itoa(offset+DefaultPageSize)})
+			row = append(row, button{Text: msg(lang, "btn.next"), CallbackData: string(verbPage) + ":" + strconv.Itoa(offset+DefaultPageSize)})
 		}
 		if len(row) > 0 {
 			kb = &inlineKeyboard{InlineKeyboard: [][]button{row}}
@@ -210,7 +210,7 @@ func (b *Bot) cmdCase(ctx context.Context, chat int64, lang, arg string) {
 		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.usage")), nil)
 		return
 	}
-	c, m, err := b.caseAndMention(ctx, caseID)
+	c, m, err := b.cases.Load(ctx, caseID)
 	if errors.Is(err, core.ErrNotFound) {
 		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.notfound", id(lang, caseID))), nil)
 		return

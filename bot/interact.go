@@ -10,6 +10,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
@@ -196,7 +197,7 @@ func (b *Bot) completePrompt(ctx context.Context, mgr Manager, lang string, m *m
 
 // thanksFromText sends a thank-you a manager rewrote.
 func (b *Bot) thanksFromText(ctx context.Context, mgr Manager, lang string, m *models.Message, tok, text string) bool {
-	ok, note := b.decideApproval(ctx, mgr, lang, tok, approvalSent, text)
+	ok, note := b.decideApproval(ctx, mgr, lang, tok, false, text)
 	if !ok {
 		b.reply(ctx, m.Chat.ID, m.ID, lines(lang, note), nil)
 		return false
@@ -209,21 +210,13 @@ func (b *Bot) thanksFromText(ctx context.Context, mgr Manager, lang string, m *m
 // reply and confirms it. It reports whether the reply was queued.
 func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *models.Message, caseID uint64, text string, private bool, origin string) bool {
 	chat := m.Chat.ID
-	c, mention, err := b.caseAndMention(ctx, caseID)
-	if err != nil {
-		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
-		return false
-	}
-	if note, ok := b.canAnswer(lang, mention, private); !ok {
-		b.reply(ctx, chat, m.ID, note, nil)
-		return false
-	}
-	text = b.expand(text, mention)
-	c, queued, err := b.queueReply(ctx, mgr, c.ID, text, private, origin)
+	res, err := b.cases.Answer(ctx, casework.Request{Case: caseID, Actor: mgr.Name, Origin: origin}, text, casework.How{Private: private})
 	switch {
-	case errors.Is(err, core.ErrInvalidTransition):
-		b.reply(ctx, chat, m.ID, b.closedNote(lang, c), nil)
+	case errors.Is(err, casework.ErrCannotAnswer):
+		b.reply(ctx, chat, m.ID, b.cannotAnswerNote(lang, res.Mention, private), nil)
+		return false
+	case errors.Is(err, casework.ErrClosed):
+		b.reply(ctx, chat, m.ID, b.closedNote(lang, res.Case), nil)
 		return false
 	case err != nil:
 		b.logger.Error("could not queue a reply", "case_id", caseID, "error", err)
@@ -234,8 +227,8 @@ func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *mode
 	if private {
 		key = "reply.queued.private"
 	}
-	quoted, _ := cut(text, 1000)
-	confirm, kb := b.undoable(ctx, lang, queued, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>")))
+	quoted, _ := cut(res.Text, 1000)
+	confirm, kb := b.undoable(ctx, lang, res.Reply, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>")))
 	b.reply(ctx, chat, m.ID, confirm, kb)
 	return true
 }
@@ -244,7 +237,8 @@ func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *mode
 // window is open, the Undo button that withdraws it. reply is nil when
 // nothing new was queued (a redelivered update).
 func (b *Bot) undoable(ctx context.Context, lang string, reply *core.Action, confirm string) (string, any) {
-	if reply == nil || b.cfg.UndoWindow <= 0 {
+	window := b.cases.UndoWindow()
+	if reply == nil || window <= 0 {
 		return lines(lang, confirm), nil
 	}
 	tok, err := b.token(ctx, tokenRec{Kind: tokenUndo, Case: reply.CaseID, Actions: []uint64{reply.ID}})
@@ -252,63 +246,17 @@ func (b *Bot) undoable(ctx context.Context, lang string, reply *core.Action, con
 		b.logger.Error("could not make an undo button", "action_id", reply.ID, "error", err)
 		return lines(lang, confirm), nil
 	}
-	return lines(lang, confirm, msg(lang, "undo.note", seconds(lang, b.cfg.UndoWindow))),
-		&inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.undo"), CallbackData: cb("un", tok)}}}}
+	return lines(lang, confirm, msg(lang, "undo.note", seconds(lang, window))),
+		&inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.undo"), CallbackData: cb(verbUndo, tok)}}}}
 }
 
-// canAnswer says whether the platform lets us answer that way, and if not
-// the note to show.
-func (b *Bot) canAnswer(lang string, m core.Mention, private bool) (string, bool) {
-	caps := b.caps(m.Platform)
-	if private && !caps.DirectMessage {
-		return msg(lang, "err.noprivate", platformName(lang, m.Platform)), false
-	}
-	if !private && !caps.Reply {
-		return msg(lang, "err.nopublic", platformName(lang, m.Platform)), false
-	}
-	return "", true
-}
-
-// queueReply records the reply on the case and queues it, with an edit of
-// the alert, in one transaction. origin (the Telegram message or button
-// press it came from) keys both actions, so an update Telegram delivers
-// twice never sends twice. The reply waits UndoWindow in the outbox; the
-// queued reply action is returned (nil when the update was a repeat).
-func (b *Bot) queueReply(ctx context.Context, mgr Manager, caseID uint64, text string, private bool, origin string) (core.Case, *core.Action, error) {
-	kind := core.ActionReplyPublic
+// cannotAnswerNote says the mention's platform does not allow a public (or
+// private) answer.
+func (b *Bot) cannotAnswerNote(lang string, m core.Mention, private bool) string {
 	if private {
-		kind = core.ActionReplyPrivate
+		return msg(lang, "err.noprivate", platformName(lang, m.Platform))
 	}
-	now := b.now()
-	c, actions, err := b.st.UpdateCase(ctx, caseID, func(c *core.Case) ([]core.Action, error) {
-		if err := c.Responded(mgr.Name, private, now); err != nil {
-			return nil, err
-		}
-		return []core.Action{
-			{Kind: kind, DedupKey: "reply:" + origin, Text: text, Actor: mgr.Name, CreatedAt: now,
-				NextAttemptAt: now.Add(b.cfg.UndoWindow)},
-			{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + origin, Actor: mgr.Name, CreatedAt: now},
-		}, nil
-	})
-	if errors.Is(err, core.ErrInvalidTransition) {
-		c, _ = b.st.Case(ctx, caseID)
-	}
-	b.queued(actions)
-	for i := range actions {
-		if actions[i].Kind == kind {
-			return c, &actions[i], err
-		}
-	}
-	return c, nil, err
-}
-
-func (b *Bot) caseAndMention(ctx context.Context, caseID uint64) (core.Case, core.Mention, error) {
-	c, err := b.st.Case(ctx, caseID)
-	if err != nil {
-		return c, core.Mention{}, err
-	}
-	m, err := b.st.Mention(ctx, c.MentionKey)
-	return c, m, err
+	return msg(lang, "err.nopublic", platformName(lang, m.Platform))
 }
 
 // closedNote says a case is closed and by whom.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
@@ -25,11 +26,6 @@ type forceReply struct {
 	ForceReply            bool   `json:"force_reply"`
 	InputFieldPlaceholder string `json:"input_field_placeholder,omitempty"`
 	Selective             bool   `json:"selective,omitempty"`
-}
-
-func cb(verb, tok string, arg ...string) string {
-	parts := append([]string{verb}, arg...)
-	return strings.Join(append(parts, tok), ":")
 }
 
 // rtlMark starts our own Persian lines, so a line that opens with a
@@ -61,15 +57,8 @@ func lines(lang string, ls ...string) string {
 // lines.
 func userText(s string) string { return "\x00" + strings.ReplaceAll(s, "\n", "\n\x00") }
 
-func who(m core.Mention) string {
-	switch {
-	case m.Author.Handle != "":
-		return "@" + m.Author.Handle
-	case m.Author.Name != "":
-		return m.Author.Name
-	}
-	return m.Author.ID
-}
+// who names a mention's author.
+func who(m core.Mention) string { return casework.Who(m) }
 
 func labelEmoji(l core.Label) string {
 	switch l {
@@ -199,34 +188,34 @@ func (b *Bot) statusLines(lang string, c core.Case) []string {
 // what the platform cannot do say so.
 func (b *Bot) caseKeyboard(lang string, c core.Case, m core.Mention, tok string) *inlineKeyboard {
 	if !c.State.Open() {
-		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb("wl", tok)}}}}
+		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)}}}}
 	}
-	caps := b.caps(m.Platform)
+	caps := b.cases.Capabilities(m.Platform)
 	pname := platformName(lang, m.Platform)
 	var replyRow []button
 	if caps.Reply {
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb("rp", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb(verbReplyPublic, tok)})
 	} else {
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb("xp", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb(verbNoPublic, tok)})
 	}
 	switch {
 	case caps.DirectMessage && m.Platform == core.PlatformTelegram:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb("rd", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb(verbReplyPrivate, tok)})
 	case caps.DirectMessage:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb("rd", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb(verbReplyPrivate, tok)})
 	default:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb("xd", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb(verbNoPrivate, tok)})
 	}
 	rows := [][]button{replyRow}
 	second := []button{}
-	if len(b.cfg.Templates) > 0 && (caps.Reply || caps.DirectMessage) {
-		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb("tp", tok)})
+	if len(b.cases.Templates()) > 0 && (caps.Reply || caps.DirectMessage) {
+		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb(verbTemplates, tok)})
 	}
-	second = append(second, button{Text: msg(lang, "btn.claim"), CallbackData: cb("cl", tok)})
+	second = append(second, button{Text: msg(lang, "btn.claim"), CallbackData: cb(verbClaim, tok)})
 	rows = append(rows, second, []button{
-		{Text: msg(lang, "btn.resolve"), CallbackData: cb("rs", tok)},
-		{Text: msg(lang, "btn.ignore"), CallbackData: cb("ig", tok)},
-		{Text: msg(lang, "btn.label"), CallbackData: cb("wl", tok)},
+		{Text: msg(lang, "btn.resolve"), CallbackData: cb(verbResolve, tok)},
+		{Text: msg(lang, "btn.ignore"), CallbackData: cb(verbIgnore, tok)},
+		{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)},
 	})
 	return &inlineKeyboard{InlineKeyboard: rows}
 }
@@ -257,39 +246,26 @@ func (b *Bot) labelKeyboard(lang string, c core.Case, tok string) *inlineKeyboar
 		if l.label == current {
 			text += " ✓"
 		}
-		row = append(row, button{Text: text, CallbackData: cb("lb", tok, l.code)})
+		row = append(row, button{Text: text, CallbackData: cb(verbLabel, tok, l.code)})
 	}
-	return &inlineKeyboard{InlineKeyboard: [][]button{row, {{Text: msg(lang, "btn.back"), CallbackData: cb("bk", tok)}}}}
-}
-
-// mentionLang is the language a mention was written in ("" when unknown).
-func mentionLang(m core.Mention) string {
-	if m.Analysis != nil {
-		return m.Analysis.Lang
-	}
-	return m.LangHint
-}
-
-// expand fills a template or a manager's text for a mention.
-func (b *Bot) expand(text string, m core.Mention) string {
-	return core.Expand(text, core.TemplateVars{Author: who(m), Brand: b.cfg.Brand})
+	return &inlineKeyboard{InlineKeyboard: [][]button{row, {{Text: msg(lang, "btn.back"), CallbackData: cb(verbBack, tok)}}}}
 }
 
 // renderTemplates is the template chooser for a case: each template in
 // the mention's language, with a button to send it publicly or privately.
 func (b *Bot) renderTemplates(lang string, c core.Case, m core.Mention, tok string) (string, *inlineKeyboard) {
-	caps := b.caps(m.Platform)
+	caps := b.cases.Capabilities(m.Platform)
 	ls := []string{msg(lang, "tpl.title", id(lang, c.ID), esc(who(m))), ""}
 	var rows [][]button
-	for i, t := range b.cfg.Templates {
+	for i, t := range b.cases.Templates() {
 		label := digits(lang, strconv.Itoa(i+1)) + ". " + t.Name
-		ls = append(ls, "<b>"+esc(label)+"</b>", userText(esc(b.expand(t.For(mentionLang(m)), m))), "")
+		ls = append(ls, "<b>"+esc(label)+"</b>", userText(esc(b.cases.Expand(t.For(casework.MentionLang(m)), m))), "")
 		var row []button
 		if caps.Reply {
-			row = append(row, button{Text: msg(lang, "btn.tpl.public", label), CallbackData: cb("tu", tok, strconv.Itoa(i))})
+			row = append(row, button{Text: msg(lang, "btn.tpl.public", label), CallbackData: cb(verbTemplatePublic, tok, strconv.Itoa(i))})
 		}
 		if caps.DirectMessage {
-			row = append(row, button{Text: msg(lang, "btn.tpl.private", label), CallbackData: cb("tv", tok, strconv.Itoa(i))})
+			row = append(row, button{Text: msg(lang, "btn.tpl.private", label), CallbackData: cb(verbTemplatePrivate, tok, strconv.Itoa(i))})
 		}
 		if len(row) > 0 {
 			rows = append(rows, row)
@@ -299,7 +275,7 @@ func (b *Bot) renderTemplates(lang string, c core.Case, m core.Mention, tok stri
 }
 
 // renderApproval shows a drafted thank-you and, once decided, who decided.
-func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) string {
+func (b *Bot) renderApproval(lang string, rec casework.Approval, m *core.Mention) string {
 	ls := []string{msg(lang, "approval.title")}
 	if m != nil {
 		ls = append(ls, msg(lang, "approval.to", "<b>"+esc(who(*m))+"</b>", platformName(lang, m.Platform)))
@@ -311,16 +287,16 @@ func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) stri
 	ls = append(ls, "", msg(lang, "approval.draft"))
 	ls = append(ls, quote(lang, rec.Text, 2000)...)
 	switch rec.State {
-	case approvalSent:
+	case casework.ApprovalSent:
 		key := "approval.sent"
 		if rec.Edited {
 			key = "approval.edited"
 		}
 		ls = append(ls, "", msg(lang, key, esc(rec.By)))
-	case approvalSkipped:
+	case casework.ApprovalSkipped:
 		ls = append(ls, "", msg(lang, "approval.skipped", esc(rec.By)))
 	}
-	if !b.cfg.ThankApproval && rec.State == approvalPending {
+	if !b.cfg.ThankApproval && rec.State == casework.ApprovalPending {
 		ls = append(ls, "", "<i>"+msg(lang, "approval.off")+"</i>")
 	}
 	return lines(lang, ls...)
@@ -328,9 +304,9 @@ func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) stri
 
 func approvalKeyboard(lang, tok string) *inlineKeyboard {
 	return &inlineKeyboard{InlineKeyboard: [][]button{{
-		{Text: msg(lang, "btn.send"), CallbackData: cb("as", tok)},
-		{Text: msg(lang, "btn.edit"), CallbackData: cb("ae", tok)},
-		{Text: msg(lang, "btn.skip"), CallbackData: cb("ak", tok)},
+		{Text: msg(lang, "btn.send"), CallbackData: cb(verbThankSend, tok)},
+		{Text: msg(lang, "btn.edit"), CallbackData: cb(verbThankEdit, tok)},
+		{Text: msg(lang, "btn.skip"), CallbackData: cb(verbThankSkip, tok)},
 	}}}
 }
 

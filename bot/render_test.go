@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/telegramtest"
 )
@@ -113,11 +114,11 @@ func TestBot_RenderApproval(t *testing.T) {
 	h := newHarness(t)
 	m := core.Mention{Platform: core.PlatformX, NativeID: "3003", URL: "https://x.com/nika/status/3003",
 		Author: core.Author{ID: "7", Handle: "nika"}, Text: "Koala's referral code KOALA-NIKA got my sister 20% off, try it!"}
-	recs := map[string]approvalRec{
-		"pending": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: approvalPending},
-		"sent":    {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: approvalSent, By: "Ali"},
-		"edited":  {Mention: m.Key(), Text: "Merci @nika ❤️", State: approvalSent, By: "Sara", Edited: true},
-		"skipped": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: approvalSkipped, By: "Sara"},
+	recs := map[string]casework.Approval{
+		"pending": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: casework.ApprovalPending},
+		"sent":    {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: casework.ApprovalSent, By: "Ali"},
+		"edited":  {Mention: m.Key(), Text: "Merci @nika ❤️", State: casework.ApprovalSent, By: "Sara", Edited: true},
+		"skipped": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: casework.ApprovalSkipped, By: "Sara"},
 	}
 	for name, rec := range recs {
 		for _, lang := range []string{LangPersian, LangEnglish} {
@@ -125,7 +126,7 @@ func TestBot_RenderApproval(t *testing.T) {
 				text := h.bot.renderApproval(lang, rec, &m)
 				checkHTML(t, text)
 				kb := ""
-				if rec.State == approvalPending {
+				if rec.State == casework.ApprovalPending {
 					kb = renderKeyboard(approvalKeyboard(lang, "TOK"))
 				}
 				golden(t, "approval_"+name+"_"+lang, text+"\n"+kb)

@@ -68,26 +68,6 @@ type prefsRec struct {
 	MutedUntil time.Time `json:"muted_until,omitzero"`
 }
 
-// Approval states.
-const (
-	approvalPending = "pending"
-	approvalSent    = "sent"
-	approvalSkipped = "skipped"
-)
-
-// approvalRec is a drafted thank-you waiting for a manager.
-type approvalRec struct {
-	Mention string    `json:"mention"`
-	Text    string    `json:"text"`
-	State   string    `json:"state"`
-	By      string    `json:"by,omitempty"`
-	Edited  bool      `json:"edited,omitempty"`
-	At      time.Time `json:"at,omitzero"`
-	// Refs are the messages showing the draft ("chat:message"), so every
-	// copy is updated when one manager decides.
-	Refs []string `json:"refs,omitempty"`
-}
-
 func (b *Bot) getRec(ctx context.Context, space core.Space, key string, v any) (bool, error) {
 	raw, ok, err := b.st.BotGet(ctx, space, key)
 	if err != nil || !ok {

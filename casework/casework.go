@@ -241,10 +241,19 @@ func (s *Service) closed(ctx context.Context, res *Result, err error) error {
 	return fmt.Errorf("casework: case %d: %w: %w", res.Case.ID, ErrClosed, err)
 }
 
+// How says how a manager answers.
+type How struct {
+	// Private sends a private message instead of a public reply.
+	Private bool
+	// Claim also makes the actor the case's owner, in the same change: a
+	// manager taking a case and answering it at once.
+	Claim bool
+}
+
 // Answer queues text as the case's public (or private) reply, {author}
 // and {brand} filled in, and records it on the case. The reply waits
 // Config.UndoWindow in the outbox.
-func (s *Service) Answer(ctx context.Context, r Request, text string, private bool) (Result, error) {
+func (s *Service) Answer(ctx context.Context, r Request, text string, how How) (Result, error) {
 	if err := s.permit(r.Actor); err != nil {
 		return Result{}, err
 	}
@@ -252,12 +261,12 @@ func (s *Service) Answer(ctx context.Context, r Request, text string, private bo
 	if err != nil {
 		return Result{}, fmt.Errorf("casework: case %d: %w", r.Case, err)
 	}
-	return s.answer(ctx, r, Result{Case: c, Mention: m}, text, private)
+	return s.answer(ctx, r, Result{Case: c, Mention: m}, text, how)
 }
 
 // AnswerTemplate answers with template number i (of Templates) in the
 // mention's language.
-func (s *Service) AnswerTemplate(ctx context.Context, r Request, i int, private bool) (Result, error) {
+func (s *Service) AnswerTemplate(ctx context.Context, r Request, i int, how How) (Result, error) {
 	if err := s.permit(r.Actor); err != nil {
 		return Result{}, err
 	}
@@ -270,10 +279,11 @@ func (s *Service) AnswerTemplate(ctx context.Context, r Request, i int, private 
 	}
 	t := s.cfg.Templates[i]
 	res := Result{Case: c, Mention: m, Template: t}
-	return s.answer(ctx, r, res, t.For(MentionLang(m)), private)
+	return s.answer(ctx, r, res, t.For(MentionLang(m)), how)
 }
 
-func (s *Service) answer(ctx context.Context, r Request, res Result, text string, private bool) (Result, error) {
+func (s *Service) answer(ctx context.Context, r Request, res Result, text string, how How) (Result, error) {
+	private := how.Private
 	if err := s.CanAnswer(res.Mention.Platform, private); err != nil {
 		return res, err
 	}
@@ -284,6 +294,11 @@ func (s *Service) answer(ctx context.Context, r Request, res Result, text string
 	}
 	now := s.now()
 	c, actions, err := s.st.UpdateCase(ctx, res.Case.ID, func(c *core.Case) ([]core.Action, error) {
+		if how.Claim {
+			if err := c.Claim(r.Actor, now); err != nil {
+				return nil, err
+			}
+		}
 		if err := c.Responded(r.Actor, private, now); err != nil {
 			return nil, err
 		}

@@ -224,6 +224,7 @@ func TestService_Answer(t *testing.T) {
 		template int // -1: the manager's own text
 		text     string
 		private  bool
+		claim    bool
 		closed   bool
 		undo     time.Duration
 		wantErr  error
@@ -235,6 +236,11 @@ func TestService_Answer(t *testing.T) {
 			wantText: "We are on it, @mina_r. — Koala", wantKind: core.ActionReplyPublic, audit: []string{"Sara replied publicly "}, undo: 10 * time.Second},
 		{name: "Private", platform: core.PlatformX, template: -1, text: "DM me", private: true,
 			wantText: "DM me", wantKind: core.ActionReplyPrivate, audit: []string{"Sara replied privately "}, undo: 10 * time.Second},
+		{name: "ClaimAndAnswer", platform: core.PlatformX, template: 0, claim: true,
+			wantText: "Sorry, @mina_r. Koala will fix it.", wantKind: core.ActionReplyPublic,
+			audit: []string{"Sara claimed ", "Sara replied publicly "}},
+		{name: "ClaimAndAnswerClosed", platform: core.PlatformX, template: 0, claim: true, closed: true, wantErr: ErrClosed,
+			audit: []string{"Ali resolved "}},
 		{name: "NoUndoWindow", platform: core.PlatformX, template: -1, text: "at once",
 			wantText: "at once", wantKind: core.ActionReplyPublic, audit: []string{"Sara replied publicly "}},
 		{name: "TemplateInMentionLanguage", platform: core.PlatformX, lang: core.LangPersian, template: 0,
@@ -264,9 +270,9 @@ func TestService_Answer(t *testing.T) {
 				err error
 			)
 			if tt.template < 0 {
-				res, err = f.svc.Answer(ctx, r, tt.text, tt.private)
+				res, err = f.svc.Answer(ctx, r, tt.text, How{Private: tt.private, Claim: tt.claim})
 			} else {
-				res, err = f.svc.AnswerTemplate(ctx, r, tt.template, tt.private)
+				res, err = f.svc.AnswerTemplate(ctx, r, tt.template, How{Private: tt.private, Claim: tt.claim})
 			}
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
@@ -309,7 +315,7 @@ func TestService_Answer(t *testing.T) {
 			}
 
 			// The same gesture again (Telegram redelivering an update) queues nothing.
-			again, err := f.svc.Answer(ctx, r, "again", tt.private)
+			again, err := f.svc.Answer(ctx, r, "again", How{Private: tt.private})
 			if err != nil || again.Reply != nil {
 				t.Errorf("repeat: reply %+v, %v; want nothing queued", again.Reply, err)
 			}
@@ -331,10 +337,10 @@ func TestService_AnswerNotPermitted(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	c := f.open(core.PlatformX, core.LangEnglish)
-	if _, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Eve", Origin: "x"}, "hi", false); !errors.Is(err, ErrNotPermitted) {
+	if _, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Eve", Origin: "x"}, "hi", How{}); !errors.Is(err, ErrNotPermitted) {
 		t.Fatalf("Answer by a stranger: %v, want ErrNotPermitted", err)
 	}
-	if _, err := f.svc.AnswerTemplate(ctx, Request{Case: c.ID, Actor: "Eve", Origin: "x"}, 0, false); !errors.Is(err, ErrNotPermitted) {
+	if _, err := f.svc.AnswerTemplate(ctx, Request{Case: c.ID, Actor: "Eve", Origin: "x"}, 0, How{}); !errors.Is(err, ErrNotPermitted) {
 		t.Fatalf("AnswerTemplate by a stranger: %v, want ErrNotPermitted", err)
 	}
 	if err := f.svc.Resend(ctx, "Eve", 1); !errors.Is(err, ErrNotPermitted) {
@@ -363,7 +369,7 @@ func TestService_Withdraw(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
 			c := f.open(core.PlatformX, core.LangEnglish)
-			res, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Sara", Origin: "msg:1"}, "sorry", false)
+			res, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Sara", Origin: "msg:1"}, "sorry", How{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -408,7 +414,7 @@ func TestService_Resend(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	c := f.open(core.PlatformX, core.LangEnglish)
-	res, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Sara", Origin: "msg:1"}, "sorry", false)
+	res, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Sara", Origin: "msg:1"}, "sorry", How{})
 	if err != nil {
 		t.Fatal(err)
 	}

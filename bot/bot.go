@@ -123,6 +123,9 @@ type Bot struct {
 	groups   map[int64]Group
 
 	cases    *casework.Service
+	out      *sender
+	view     *renderer
+	recs     *records
 	digest   DigestSource
 	metrics  Metrics
 	now      func() time.Time
@@ -202,11 +205,17 @@ func New(cfg Config, d Deps) (*Bot, error) {
 	for _, t := range cfg.Templates {
 		cc.Templates = append(cc.Templates, core.Template{Name: t.Name, FA: t.FA, EN: t.EN, FI: t.FI})
 	}
-	b.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Capabilities: caps, Wake: d.Wake, Logger: logger,
-		Now: func() time.Time { return b.now() }})
+	// The parts read the clock, sleep and make tokens through the bot, so
+	// SetClock (and tests) reach all of them.
+	now := func() time.Time { return b.now() }
+	b.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Capabilities: caps, Wake: d.Wake, Logger: logger, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
+	b.out = &sender{api: a, logger: logger, sleep: func(ctx context.Context, d time.Duration) error { return b.sleep(ctx, d) }}
+	b.view = &renderer{cfg: cfg, cases: b.cases}
+	b.recs = &records{st: d.Store, now: now, newToken: func() string { return b.newToken() }, managers: b.managers,
+		defaultLang: cfg.DefaultLang}
 	return b, nil
 }
 

@@ -28,10 +28,10 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	mgr, ok := b.manager(&q.From)
 	if !ok || b.ignorable(&q.From) {
 		b.logger.Info("refused a button press from a user who is not a manager", "user_id", q.From.ID)
-		b.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.brandName()), false)
+		b.out.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.brandName()), false)
 		return
 	}
-	lang := b.lang(ctx, mgr.ID)
+	lang := b.recs.lang(ctx, mgr.ID)
 	chat, msgID, hasMsg := callbackMessage(q)
 	parts := strings.Split(q.Data, ":")
 	v := verb(parts[0])
@@ -39,11 +39,11 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 		// Paging /pending reads only; it needs no token.
 		offset, err := strconv.Atoi(parts[1])
 		if err != nil || offset < 0 {
-			b.toast(ctx, q.ID, msg(lang, "err.stale"), false)
+			b.out.toast(ctx, q.ID, msg(lang, "err.stale"), false)
 			return
 		}
 		b.sendPending(ctx, chat, msgID, lang, offset)
-		b.toast(ctx, q.ID, "", false)
+		b.out.toast(ctx, q.ID, "", false)
 		return
 	}
 	if len(parts) < 2 {
@@ -52,11 +52,11 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	}
 	tok, args := parts[len(parts)-1], parts[1:len(parts)-1]
 	var rec tokenRec
-	found, err := b.getRec(ctx, core.SpaceCallbacks, tok, &rec)
+	found, err := b.recs.getRec(ctx, core.SpaceCallbacks, tok, &rec)
 	switch {
 	case err != nil:
 		b.logger.Error("could not look up a button", "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		b.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	case !found:
 		b.stale(ctx, q, lang, "unknown token")
@@ -82,7 +82,7 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 // than the retention.
 func (b *Bot) stale(ctx context.Context, q *models.CallbackQuery, lang, why string) {
 	b.logger.Warn("button press matches nothing the bot issued", "user_id", q.From.ID, "why", why)
-	b.toast(ctx, q.ID, msg(lang, "err.stale"), false)
+	b.out.toast(ctx, q.ID, msg(lang, "err.stale"), false)
 }
 
 func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, v verb, args []string, caseID uint64, tok, origin string) {
@@ -94,45 +94,45 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 	}
 	if err != nil {
 		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		b.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
 	req := casework.Request{Case: c.ID, Actor: mgr.Name, Origin: origin}
 	switch v {
 	case verbNoPublic, verbNoPrivate:
-		b.toast(ctx, q.ID, b.cannotAnswerNote(lang, m, v == verbNoPrivate), true)
+		b.out.toast(ctx, q.ID, b.view.cannotAnswerNote(lang, m, v == verbNoPrivate), true)
 	case verbReplyPublic, verbReplyPrivate:
 		private := v == verbReplyPrivate
 		if !c.State.Open() {
-			b.toast(ctx, q.ID, plain(b.closedNote(lang, c)), true)
+			b.out.toast(ctx, q.ID, plain(b.view.closedNote(lang, c)), true)
 			return
 		}
 		if err := b.cases.CanAnswer(m.Platform, private); err != nil || !hasMsg {
 			note := ""
 			if err != nil {
-				note = b.cannotAnswerNote(lang, m, private)
+				note = b.view.cannotAnswerNote(lang, m, private)
 			}
-			b.toast(ctx, q.ID, note, true)
+			b.out.toast(ctx, q.ID, note, true)
 			return
 		}
 		note := ""
 		if private && m.Platform == core.PlatformTelegram {
 			note = msg(lang, "err.tgprivate")
 		}
-		b.toast(ctx, q.ID, note, note != "")
+		b.out.toast(ctx, q.ID, note, note != "")
 		b.prompt(ctx, mgr, lang, chat, msgID, promptRec{Kind: promptReply, Case: c.ID, Private: private})
 	case verbTemplates:
 		if !c.State.Open() {
-			b.toast(ctx, q.ID, plain(b.closedNote(lang, c)), true)
+			b.out.toast(ctx, q.ID, plain(b.view.closedNote(lang, c)), true)
 			return
 		}
-		b.toast(ctx, q.ID, "", false)
+		b.out.toast(ctx, q.ID, "", false)
 		if len(b.cases.Templates()) == 0 {
-			b.reply(ctx, chat, msgID, msg(lang, "tpl.none"), nil)
+			b.out.reply(ctx, chat, msgID, msg(lang, "tpl.none"), nil)
 			return
 		}
-		text, kb := b.renderTemplates(lang, c, m, tok)
-		b.reply(ctx, chat, msgID, text, kb)
+		text, kb := b.view.renderTemplates(lang, c, m, tok)
+		b.out.reply(ctx, chat, msgID, text, kb)
 	case verbTemplatePublic, verbTemplatePrivate:
 		i, err := strconv.Atoi(strings.Join(args, ""))
 		if err != nil {
@@ -142,23 +142,23 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 		res, err := b.cases.AnswerTemplate(ctx, req, i, casework.How{Private: private})
 		switch {
 		case errors.Is(err, casework.ErrNoTemplate):
-			b.toast(ctx, q.ID, msg(lang, "err.notemplate"), true)
+			b.out.toast(ctx, q.ID, msg(lang, "err.notemplate"), true)
 		case errors.Is(err, casework.ErrCannotAnswer):
-			b.toast(ctx, q.ID, b.cannotAnswerNote(lang, m, private), true)
+			b.out.toast(ctx, q.ID, b.view.cannotAnswerNote(lang, m, private), true)
 		case errors.Is(err, casework.ErrClosed):
-			b.toast(ctx, q.ID, plain(b.closedNote(lang, res.Case)), true)
+			b.out.toast(ctx, q.ID, plain(b.view.closedNote(lang, res.Case)), true)
 		case err != nil:
 			b.logger.Error("could not queue a template reply", "case_id", c.ID, "error", err)
-			b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+			b.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		default:
 			key := "ok.queued.public"
 			if private {
 				key = "ok.queued.private"
 			}
-			b.toast(ctx, q.ID, msg(lang, key, id(lang, c.ID)), false)
+			b.out.toast(ctx, q.ID, msg(lang, key, id(lang, c.ID)), false)
 			if hasMsg {
 				text, kb := b.undoable(ctx, lang, res.Reply, msg(lang, "tpl.used", esc(res.Template.Name), id(lang, c.ID)))
-				b.edit(ctx, chat, msgID, text, kb)
+				b.out.edit(ctx, chat, msgID, text, kb)
 			}
 		}
 	case verbClaim:
@@ -168,9 +168,9 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 	case verbIgnore:
 		b.transition(ctx, q, lang, c, "ok.ignored", func() (casework.Result, error) { return b.cases.Ignore(ctx, req) })
 	case verbWrongLabel:
-		b.toast(ctx, q.ID, "", false)
+		b.out.toast(ctx, q.ID, "", false)
 		if hasMsg {
-			b.editMarkup(ctx, chat, msgID, b.labelKeyboard(b.chatLang(ctx, chat), c, tok))
+			b.out.editMarkup(ctx, chat, msgID, b.view.labelKeyboard(b.recs.chatLang(ctx, chat), c, tok))
 		}
 	case verbLabel:
 		l, ok := labelOf(strings.Join(args, ""))
@@ -181,9 +181,9 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 		b.transition(ctx, q, lang, c, "ok.labelled", func() (casework.Result, error) { return b.cases.Relabel(ctx, req, l) },
 			labelName(lang, l))
 	case verbBack:
-		b.toast(ctx, q.ID, "", false)
+		b.out.toast(ctx, q.ID, "", false)
 		if hasMsg {
-			b.editMarkup(ctx, chat, msgID, b.caseKeyboard(b.chatLang(ctx, chat), c, m, tok))
+			b.out.editMarkup(ctx, chat, msgID, b.view.caseKeyboard(b.recs.chatLang(ctx, chat), c, m, tok))
 		}
 	}
 }
@@ -200,20 +200,20 @@ func (b *Bot) transition(ctx context.Context, q *models.CallbackQuery, lang stri
 	res, err := change()
 	switch {
 	case errors.Is(err, casework.ErrNoChange):
-		b.toast(ctx, q.ID, msg(lang, "ok.nochange"), false)
+		b.out.toast(ctx, q.ID, msg(lang, "ok.nochange"), false)
 		b.refreshPressed(ctx, q, c)
 		return
 	case errors.Is(err, casework.ErrClosed):
-		b.toast(ctx, q.ID, plain(b.closedNote(lang, res.Case)), true)
+		b.out.toast(ctx, q.ID, plain(b.view.closedNote(lang, res.Case)), true)
 		b.refreshPressed(ctx, q, res.Case)
 		return
 	case err != nil:
 		b.logger.Error("could not update a case", "case_id", c.ID, "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		b.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
 	args := append([]any{id(lang, c.ID)}, extra...)
-	b.toast(ctx, q.ID, msg(lang, okKey, args...), false)
+	b.out.toast(ctx, q.ID, msg(lang, okKey, args...), false)
 	b.refreshPressed(ctx, q, res.Case)
 }
 
@@ -230,27 +230,27 @@ func (b *Bot) refreshPressed(ctx context.Context, q *models.CallbackQuery, c cor
 		// now in case it shows the label chooser.
 		if q.Message.Message != nil && q.Message.Message.ReplyMarkup != nil && isLabelChooser(q.Message.Message.ReplyMarkup) {
 			m, err := b.st.Mention(ctx, c.MentionKey)
-			tok, err2 := b.caseToken(ctx, c.ID)
+			tok, err2 := b.recs.caseToken(ctx, c.ID)
 			if err == nil && err2 == nil {
-				b.editMarkup(ctx, chat, msgID, b.caseKeyboard(b.chatLang(ctx, chat), c, m, tok))
+				b.out.editMarkup(ctx, chat, msgID, b.view.caseKeyboard(b.recs.chatLang(ctx, chat), c, m, tok))
 			}
 		}
 		return
 	}
 	var rec msgRec
-	if found, _ := b.getRec(ctx, core.SpaceMessages, ref(chat, msgID), &rec); !found || rec.Kind != msgAlert {
+	if found, _ := b.recs.getRec(ctx, core.SpaceMessages, ref(chat, msgID), &rec); !found || rec.Kind != msgAlert {
 		return
 	}
 	m, err := b.st.Mention(ctx, c.MentionKey)
 	if err != nil {
 		return
 	}
-	tok, err := b.caseToken(ctx, c.ID)
+	tok, err := b.recs.caseToken(ctx, c.ID)
 	if err != nil {
 		return
 	}
-	lang := b.chatLang(ctx, chat)
-	if err := b.edit(ctx, chat, msgID, b.renderCaseView(ctx, lang, c, m), b.caseKeyboard(lang, c, m, tok)); err != nil {
+	lang := b.recs.chatLang(ctx, chat)
+	if err := b.out.edit(ctx, chat, msgID, b.view.renderCaseView(ctx, lang, c, m), b.view.caseKeyboard(lang, c, m, tok)); err != nil {
 		b.logger.Debug("could not refresh a case view", "error", err)
 	}
 }
@@ -269,16 +269,16 @@ func isLabelChooser(kb *models.InlineKeyboardMarkup) bool {
 func (b *Bot) onApprovalButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, v verb, tok string) {
 	chat, msgID, _ := callbackMessage(q)
 	if !b.cfg.ThankApproval {
-		b.toast(ctx, q.ID, msg(lang, "approval.off"), true)
+		b.out.toast(ctx, q.ID, msg(lang, "approval.off"), true)
 		return
 	}
 	switch v {
 	case verbThankSend, verbThankSkip:
 		if ok, note := b.decideApproval(ctx, mgr, lang, tok, v == verbThankSkip, ""); !ok {
-			b.toast(ctx, q.ID, plain(note), true)
+			b.out.toast(ctx, q.ID, plain(note), true)
 			return
 		}
-		b.toast(ctx, q.ID, "", false)
+		b.out.toast(ctx, q.ID, "", false)
 	case verbThankEdit:
 		a, found, err := b.cases.Approval(ctx, tok)
 		if err != nil || !found {
@@ -286,10 +286,10 @@ func (b *Bot) onApprovalButton(ctx context.Context, q *models.CallbackQuery, mgr
 			return
 		}
 		if a.State != casework.ApprovalPending {
-			b.toast(ctx, q.ID, msg(lang, "approval.done", plain(b.decision(lang, a))), true)
+			b.out.toast(ctx, q.ID, msg(lang, "approval.done", plain(b.view.decision(lang, a))), true)
 			return
 		}
-		b.toast(ctx, q.ID, "", false)
+		b.out.toast(ctx, q.ID, "", false)
 		b.prompt(ctx, mgr, lang, chat, msgID, promptRec{Kind: promptThanks, Token: tok})
 	}
 }
@@ -307,7 +307,7 @@ func (b *Bot) decideApproval(ctx context.Context, mgr Manager, lang, tok string,
 	var decided *casework.DecidedError
 	switch {
 	case errors.As(err, &decided):
-		return false, msg(lang, "approval.done", b.decision(lang, decided.Approval))
+		return false, msg(lang, "approval.done", b.view.decision(lang, decided.Approval))
 	case errors.Is(err, core.ErrNotFound):
 		return false, msg(lang, "err.stale")
 	case err != nil:
@@ -316,16 +316,6 @@ func (b *Bot) decideApproval(ctx context.Context, mgr Manager, lang, tok string,
 	}
 	b.redrawApproval(ctx, tok)
 	return true, ""
-}
-
-func (b *Bot) decision(lang string, rec casework.Approval) string {
-	switch {
-	case rec.State == casework.ApprovalSkipped:
-		return msg(lang, "approval.skipped", esc(rec.By))
-	case rec.Edited:
-		return msg(lang, "approval.edited", esc(rec.By))
-	}
-	return msg(lang, "approval.sent", esc(rec.By))
 }
 
 // redrawApproval updates every copy of a draft to show the decision.
@@ -343,8 +333,8 @@ func (b *Bot) redrawApproval(ctx context.Context, tok string) {
 		if !ok {
 			continue
 		}
-		lang := b.chatLang(ctx, chat)
-		if err := b.edit(ctx, chat, msgID, b.renderApproval(lang, rec, m), nil); err != nil && !isGone(err) {
+		lang := b.recs.chatLang(ctx, chat)
+		if err := b.out.edit(ctx, chat, msgID, b.view.renderApproval(lang, rec, m), nil); err != nil && !isGone(err) {
 			b.logger.Warn("could not update a thank-you draft", "chat_id", chat, "error", err)
 		}
 	}
@@ -359,10 +349,10 @@ func (b *Bot) onResendButton(ctx context.Context, q *models.CallbackQuery, mgr M
 	actionID := rec.Actions[i]
 	if err := b.cases.Resend(ctx, mgr.Name, actionID); err != nil {
 		b.logger.Error("could not queue an action again", "action_id", actionID, "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		b.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
-	b.toast(ctx, q.ID, msg(lang, "ok.resent", id(lang, actionID)), false)
+	b.out.toast(ctx, q.ID, msg(lang, "ok.resent", id(lang, actionID)), false)
 }
 
 // onUndoButton withdraws a manager's reply the outbox has not sent yet.
@@ -375,18 +365,18 @@ func (b *Bot) onUndoButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 	c, err := b.cases.Withdraw(ctx, mgr.Name, origin, rec.Actions[0])
 	switch {
 	case errors.Is(err, casework.ErrTooLate):
-		b.toast(ctx, q.ID, msg(lang, "err.toolate"), true)
+		b.out.toast(ctx, q.ID, msg(lang, "err.toolate"), true)
 		if hasMsg {
-			b.editMarkup(ctx, chat, msgID, &inlineKeyboard{InlineKeyboard: [][]button{}})
+			b.out.editMarkup(ctx, chat, msgID, &inlineKeyboard{InlineKeyboard: [][]button{}})
 		}
 		return
 	case err != nil:
 		b.logger.Error("could not withdraw a reply", "action_id", rec.Actions[0], "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		b.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
-	b.toast(ctx, q.ID, "", false)
+	b.out.toast(ctx, q.ID, "", false)
 	if hasMsg {
-		b.edit(ctx, chat, msgID, lines(lang, msg(lang, "ok.withdrawn", id(lang, c.ID), esc(mgr.Name))), nil)
+		b.out.edit(ctx, chat, msgID, lines(lang, msg(lang, "ok.withdrawn", id(lang, c.ID), esc(mgr.Name))), nil)
 	}
 }

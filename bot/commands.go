@@ -33,7 +33,7 @@ func normDigits(s string) string {
 }
 
 func (b *Bot) onCommand(ctx context.Context, mgr Manager, m *models.Message, c command) {
-	lang := b.lang(ctx, mgr.ID)
+	lang := b.recs.lang(ctx, mgr.ID)
 	chat := m.Chat.ID
 	arg := ""
 	if len(c.args) > 0 {
@@ -42,7 +42,7 @@ func (b *Bot) onCommand(ctx context.Context, mgr Manager, m *models.Message, c c
 	b.logger.Debug("command", "command", c.name, "by", mgr.Name, "chat_id", chat)
 	switch c.name {
 	case "start", "help":
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "help", esc(b.brandName()))), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "help", esc(b.brandName()))), nil)
 	case "lang":
 		b.cmdLang(ctx, mgr, chat, lang, arg)
 	case "pending":
@@ -59,21 +59,21 @@ func (b *Bot) onCommand(ctx context.Context, mgr Manager, m *models.Message, c c
 	case "templates":
 		b.cmdTemplates(ctx, chat, lang)
 	default:
-		b.reply(ctx, chat, m.ID, msg(lang, "unknown.command"), nil)
+		b.out.reply(ctx, chat, m.ID, msg(lang, "unknown.command"), nil)
 	}
 }
 
 func (b *Bot) cmdLang(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
 	if arg != LangPersian && arg != LangEnglish {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "lang.usage", langName(lang, lang))), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "lang.usage", langName(lang, lang))), nil)
 		return
 	}
-	if err := b.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.Lang = arg }); err != nil {
+	if err := b.recs.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.Lang = arg }); err != nil {
 		b.logger.Error("could not save a language choice", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	b.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
+	b.out.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
 }
 
 // cmdMute pauses alerts to one manager: /mute (the default span),
@@ -88,22 +88,22 @@ func (b *Bot) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg st
 	default:
 		d, err := parseSpan(arg)
 		if err != nil || d <= 0 || d > b.cfg.MuteMax {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage", dur(lang, b.cfg.MuteMax))), nil)
+			b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage", dur(lang, b.cfg.MuteMax))), nil)
 			return
 		}
 		until = now.Add(d)
 	}
-	if err := b.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.MutedUntil = until }); err != nil {
+	if err := b.recs.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.MutedUntil = until }); err != nil {
 		b.logger.Error("could not save a mute", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
 	if until.IsZero() {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.off")), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.off")), nil)
 		return
 	}
 	b.logger.Info("manager muted alerts", "by", mgr.Name, "until", until)
-	b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.set", when(lang, until, b.cfg.Location))), nil)
+	b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.set", when(lang, until, b.cfg.Location))), nil)
 }
 
 // parseSpan reads "30m", "1h", "2d".
@@ -117,7 +117,7 @@ func parseSpan(s string) (time.Duration, error) {
 
 func (b *Bot) cmdTemplates(ctx context.Context, chat int64, lang string) {
 	if len(b.cfg.Templates) == 0 {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "tpl.none")), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "tpl.none")), nil)
 		return
 	}
 	ls := []string{msg(lang, "tpl.list"), ""}
@@ -129,7 +129,7 @@ func (b *Bot) cmdTemplates(ctx context.Context, chat int64, lang string) {
 		ls = append(ls, "")
 	}
 	ls = append(ls, "<i>"+msg(lang, "tpl.vars", esc(b.brandName()))+"</i>")
-	b.reply(ctx, chat, 0, lines(lang, ls...), nil)
+	b.out.reply(ctx, chat, 0, lines(lang, ls...), nil)
 }
 
 // sendPending lists open negative cases, oldest first, a page at a time,
@@ -138,7 +138,7 @@ func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string
 	cases, total, err := b.st.PendingCases(ctx, offset, DefaultPageSize)
 	if err != nil {
 		b.logger.Error("could not list pending cases", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
 	if total > 0 && len(cases) == 0 && offset > 0 {
@@ -187,16 +187,16 @@ func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string
 		if kb != nil {
 			markup = kb
 		}
-		if err := b.edit(ctx, chat, edit, text, markup); err != nil {
+		if err := b.out.edit(ctx, chat, edit, text, markup); err != nil {
 			b.logger.Warn("could not page /pending", "error", err)
 		}
 		return
 	}
 	if kb == nil {
-		b.reply(ctx, chat, 0, text, nil)
+		b.out.reply(ctx, chat, 0, text, nil)
 		return
 	}
-	b.reply(ctx, chat, 0, text, kb)
+	b.out.reply(ctx, chat, 0, text, kb)
 }
 
 func parseCaseID(arg string) (uint64, bool) {
@@ -207,29 +207,29 @@ func parseCaseID(arg string) (uint64, bool) {
 func (b *Bot) cmdCase(ctx context.Context, chat int64, lang, arg string) {
 	caseID, ok := parseCaseID(arg)
 	if !ok {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.usage")), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "case.usage")), nil)
 		return
 	}
 	c, m, err := b.cases.Load(ctx, caseID)
 	if errors.Is(err, core.ErrNotFound) {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.notfound", id(lang, caseID))), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "case.notfound", id(lang, caseID))), nil)
 		return
 	}
 	if err != nil {
 		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	tok, err := b.caseToken(ctx, c.ID)
+	tok, err := b.recs.caseToken(ctx, c.ID)
 	if err != nil {
 		b.logger.Error("could not make the case's buttons", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	sent, ok := b.reply(ctx, chat, 0, b.renderCaseView(ctx, lang, c, m), b.caseKeyboard(lang, c, m, tok))
+	sent, ok := b.out.reply(ctx, chat, 0, b.view.renderCaseView(ctx, lang, c, m), b.view.caseKeyboard(lang, c, m, tok))
 	if ok {
 		// A reply to this view is a public reply, as for an alert.
-		if err := b.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
+		if err := b.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			b.logger.Warn("could not remember a case view", "error", err)
 		}
 	}
@@ -237,29 +237,6 @@ func (b *Bot) cmdCase(ctx context.Context, chat int64, lang, arg string) {
 
 // maxHistory bounds the events a case view lists (the newest are kept).
 const maxHistory = 25
-
-// renderCaseView is the alert with the case's history under it.
-func (b *Bot) renderCaseView(_ context.Context, lang string, c core.Case, m core.Mention) string {
-	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
-	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
-		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
-	}
-	ls := append([]string{title}, b.mentionHead(lang, c, m)...)
-	ls = append(ls, "")
-	ls = append(ls, quote(lang, m.Text, 1500)...)
-	ls = append(ls, "")
-	ls = append(ls, b.statusLines(lang, c)...)
-	ls = append(ls, "", msg(lang, "case.history"))
-	events := c.Events
-	if len(events) > maxHistory {
-		ls = append(ls, "…")
-		events = events[len(events)-maxHistory:]
-	}
-	for _, e := range events {
-		ls = append(ls, "• "+when(lang, e.At, b.cfg.Location)+" — "+eventText(lang, e))
-	}
-	return lines(lang, ls...)
-}
 
 func eventText(lang string, e core.CaseEvent) string {
 	actor := esc(e.Actor)
@@ -298,16 +275,16 @@ func period(arg string) (int, bool) {
 func (b *Bot) cmdStats(ctx context.Context, chat int64, lang, arg string) {
 	days, ok := period(arg)
 	if !ok {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "stats.usage")), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "stats.usage")), nil)
 		return
 	}
 	text, err := b.renderStats(ctx, lang, days)
 	if err != nil {
 		b.logger.Error("could not compute stats", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	b.reply(ctx, chat, 0, text, nil)
+	b.out.reply(ctx, chat, 0, text, nil)
 }
 
 type tally struct {
@@ -429,7 +406,7 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 
 func (b *Bot) cmdDigest(ctx context.Context, chat int64, lang, arg string) {
 	if b.digest == nil {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.none")), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.none")), nil)
 		return
 	}
 	now := b.now().In(b.cfg.Location)
@@ -441,7 +418,7 @@ func (b *Bot) cmdDigest(ctx context.Context, chat int64, lang, arg string) {
 	default:
 		d, err := time.ParseInLocation("2006-01-02", arg, b.cfg.Location)
 		if err != nil {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.usage")), nil)
+			b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.usage")), nil)
 			return
 		}
 		day = d
@@ -449,10 +426,10 @@ func (b *Bot) cmdDigest(ctx context.Context, chat int64, lang, arg string) {
 	text, chart, err := b.digest.Digest(ctx, day)
 	if err != nil {
 		b.logger.Error("could not build the digest", "day", day.Format("2006-01-02"), "error", err)
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
+		b.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
 		return
 	}
-	if err := b.sendDigestTo(ctx, chat, text, chart); err != nil {
+	if err := b.out.sendDigestTo(ctx, chat, text, chart); err != nil {
 		b.logger.Warn("could not send the digest", "chat_id", chat, "error", err)
 	}
 }

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/shenava/shenava/casework"
@@ -17,90 +15,6 @@ import (
 // errNoChange stops a case update that would change nothing (a second tap
 // on Claim, the same label again), so nothing is written or sent.
 var errNoChange = errors.New("nothing to change")
-
-var noPreview = &models.LinkPreviewOptions{IsDisabled: tgbot.True()}
-
-// sendRetrying sends a message for an interactive answer: it waits out a
-// rate limit (up to maxInteractiveWait) and retries a transient failure
-// once. The outbox-driven methods never wait: they return the rate limit.
-func (b *Bot) sendRetrying(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
-	for attempt := 0; ; attempt++ {
-		m, err := b.api.sendMessage(ctx, p)
-		if err == nil || attempt >= 2 || ctx.Err() != nil {
-			return m, err
-		}
-		wait, limited := core.RetryAfter(err)
-		switch {
-		case limited && wait <= maxInteractiveWait:
-			wait = max(wait, time.Second)
-			b.logger.Warn("rate limited by telegram; waiting before answering", "wait", wait)
-		case !limited && !errors.Is(err, core.ErrPermanent) && !errors.Is(err, core.ErrUnauthorized) && attempt == 0:
-			wait = backoff(1)
-		default:
-			return m, err
-		}
-		if b.sleep(ctx, wait) != nil {
-			return m, err
-		}
-	}
-}
-
-// reply sends our HTML to a chat, as a reply to replyTo when it is not 0,
-// split at line breaks when it is too long (the markup goes on the last
-// piece). It returns the last message sent; failures are logged.
-func (b *Bot) reply(ctx context.Context, chat int64, replyTo int, html string, markup any) (*models.Message, bool) {
-	parts := splitHTML(html, maxText)
-	var last *models.Message
-	for i, part := range parts {
-		p := &tgbot.SendMessageParams{ChatID: chat, Text: part, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
-		if i == 0 && replyTo != 0 {
-			p.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
-		}
-		if i == len(parts)-1 && markup != nil {
-			p.ReplyMarkup = markup
-		}
-		m, err := b.sendRetrying(ctx, p)
-		if err != nil {
-			if ctx.Err() == nil {
-				b.logger.Warn("could not answer in chat", "chat_id", chat, "error", err)
-			}
-			return last, false
-		}
-		last = m
-	}
-	return last, last != nil
-}
-
-// toast answers a button press; every press must be answered or the
-// client keeps spinning.
-func (b *Bot) toast(ctx context.Context, queryID, text string, alert bool) {
-	text, _ = cut(text, maxToast)
-	err := b.api.answerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: queryID, Text: text, ShowAlert: alert})
-	if err != nil && ctx.Err() == nil {
-		b.logger.Warn("could not answer a button press", "error", err)
-	}
-}
-
-// edit replaces one of our messages; "not modified" counts as done.
-func (b *Bot) edit(ctx context.Context, chat int64, msgID int, html string, markup any) error {
-	p := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: msgID, Text: html, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: noPreview}
-	if markup != nil {
-		p.ReplyMarkup = markup
-	}
-	err := b.api.editMessageText(ctx, p)
-	if err == nil || isNotModified(err) {
-		return nil
-	}
-	return err
-}
-
-func (b *Bot) editMarkup(ctx context.Context, chat int64, msgID int, markup any) {
-	err := b.api.editMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: msgID, ReplyMarkup: markup})
-	if err != nil && !isNotModified(err) && ctx.Err() == nil {
-		b.logger.Warn("could not change a message's buttons", "chat_id", chat, "error", err)
-	}
-}
 
 func mentionLink(m Manager) string {
 	return `<a href="tg://user?id=` + strconv.FormatInt(m.ID, 10) + `">` + esc(m.Name) + "</a>"
@@ -118,15 +32,15 @@ func (b *Bot) prompt(ctx context.Context, mgr Manager, lang string, chat int64, 
 	default:
 		text, placeholder = msg(lang, "prompt.public", mentionLink(mgr), id(lang, p.Case)), msg(lang, "prompt.placeholder.public")
 	}
-	sent, ok := b.reply(ctx, chat, replyTo, rtlLine(lang, text), forceReply{ForceReply: true, Selective: true, InputFieldPlaceholder: placeholder})
+	sent, ok := b.out.reply(ctx, chat, replyTo, rtlLine(lang, text), forceReply{ForceReply: true, Selective: true, InputFieldPlaceholder: placeholder})
 	if !ok {
 		return
 	}
 	p.User, p.Chat, p.Msg, p.At = mgr.ID, chat, sent.ID, b.now()
-	if err := b.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
+	if err := b.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
 		b.logger.Error("could not remember a prompt", "error", err)
 	}
-	if err := b.putRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
+	if err := b.recs.putRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
 		b.logger.Error("could not remember a prompt", "error", err)
 	}
 }
@@ -141,16 +55,16 @@ func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message)
 	if text == "" {
 		return
 	}
-	lang := b.lang(ctx, mgr.ID)
+	lang := b.recs.lang(ctx, mgr.ID)
 	chat := m.Chat.ID
 	origin := "msg:" + ref(chat, m.ID)
 	me := b.self()
 	if r := m.ReplyToMessage; r != nil && me != nil && r.From != nil && r.From.ID == me.ID {
 		var rec msgRec
-		found, err := b.getRec(ctx, core.SpaceMessages, ref(chat, r.ID), &rec)
+		found, err := b.recs.getRec(ctx, core.SpaceMessages, ref(chat, r.ID), &rec)
 		if err != nil {
 			b.logger.Error("could not look up a replied message", "error", err)
-			b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
+			b.out.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
 			return
 		}
 		switch {
@@ -161,7 +75,7 @@ func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message)
 		case found && rec.Kind == msgApproval:
 			b.thanksFromText(ctx, mgr, lang, m, rec.Token, text)
 		default:
-			b.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
+			b.out.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
 		}
 		return
 	}
@@ -169,12 +83,12 @@ func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message)
 		return // managers talking among themselves in the alert chat
 	}
 	var p promptRec
-	found, err := b.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &p)
+	found, err := b.recs.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &p)
 	if err == nil && found && p.Chat == chat && b.now().Sub(p.At) < b.cfg.PromptTTL {
 		b.completePrompt(ctx, mgr, lang, m, p, text, origin)
 		return
 	}
-	b.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
+	b.out.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
 }
 
 func (b *Bot) completePrompt(ctx context.Context, mgr Manager, lang string, m *models.Message, p promptRec, text, origin string) {
@@ -190,7 +104,7 @@ func (b *Bot) completePrompt(ctx context.Context, mgr Manager, lang string, m *m
 	}
 	b.st.BotDelete(ctx, core.SpaceMessages, ref(p.Chat, p.Msg))
 	var cur promptRec
-	if found, _ := b.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &cur); found && cur.Msg == p.Msg && cur.Chat == p.Chat {
+	if found, _ := b.recs.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &cur); found && cur.Msg == p.Msg && cur.Chat == p.Chat {
 		b.st.BotDelete(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10))
 	}
 }
@@ -199,10 +113,10 @@ func (b *Bot) completePrompt(ctx context.Context, mgr Manager, lang string, m *m
 func (b *Bot) thanksFromText(ctx context.Context, mgr Manager, lang string, m *models.Message, tok, text string) bool {
 	ok, note := b.decideApproval(ctx, mgr, lang, tok, false, text)
 	if !ok {
-		b.reply(ctx, m.Chat.ID, m.ID, lines(lang, note), nil)
+		b.out.reply(ctx, m.Chat.ID, m.ID, lines(lang, note), nil)
 		return false
 	}
-	b.reply(ctx, m.Chat.ID, m.ID, lines(lang, msg(lang, "approval.edited", esc(mgr.Name))), nil)
+	b.out.reply(ctx, m.Chat.ID, m.ID, lines(lang, msg(lang, "approval.edited", esc(mgr.Name))), nil)
 	return true
 }
 
@@ -213,14 +127,14 @@ func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *mode
 	res, err := b.cases.Answer(ctx, casework.Request{Case: caseID, Actor: mgr.Name, Origin: origin}, text, casework.How{Private: private})
 	switch {
 	case errors.Is(err, casework.ErrCannotAnswer):
-		b.reply(ctx, chat, m.ID, b.cannotAnswerNote(lang, res.Mention, private), nil)
+		b.out.reply(ctx, chat, m.ID, b.view.cannotAnswerNote(lang, res.Mention, private), nil)
 		return false
 	case errors.Is(err, casework.ErrClosed):
-		b.reply(ctx, chat, m.ID, b.closedNote(lang, res.Case), nil)
+		b.out.reply(ctx, chat, m.ID, b.view.closedNote(lang, res.Case), nil)
 		return false
 	case err != nil:
 		b.logger.Error("could not queue a reply", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
+		b.out.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
 		return false
 	}
 	key := "reply.queued.public"
@@ -229,7 +143,7 @@ func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *mode
 	}
 	quoted, _ := cut(res.Text, 1000)
 	confirm, kb := b.undoable(ctx, lang, res.Reply, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>")))
-	b.reply(ctx, chat, m.ID, confirm, kb)
+	b.out.reply(ctx, chat, m.ID, confirm, kb)
 	return true
 }
 
@@ -241,32 +155,11 @@ func (b *Bot) undoable(ctx context.Context, lang string, reply *core.Action, con
 	if reply == nil || window <= 0 {
 		return lines(lang, confirm), nil
 	}
-	tok, err := b.token(ctx, tokenRec{Kind: tokenUndo, Case: reply.CaseID, Actions: []uint64{reply.ID}})
+	tok, err := b.recs.token(ctx, tokenRec{Kind: tokenUndo, Case: reply.CaseID, Actions: []uint64{reply.ID}})
 	if err != nil {
 		b.logger.Error("could not make an undo button", "action_id", reply.ID, "error", err)
 		return lines(lang, confirm), nil
 	}
 	return lines(lang, confirm, msg(lang, "undo.note", seconds(lang, window))),
 		&inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.undo"), CallbackData: cb(verbUndo, tok)}}}}
-}
-
-// cannotAnswerNote says the mention's platform does not allow a public (or
-// private) answer.
-func (b *Bot) cannotAnswerNote(lang string, m core.Mention, private bool) string {
-	if private {
-		return msg(lang, "err.noprivate", platformName(lang, m.Platform))
-	}
-	return msg(lang, "err.nopublic", platformName(lang, m.Platform))
-}
-
-// closedNote says a case is closed and by whom.
-func (b *Bot) closedNote(lang string, c core.Case) string {
-	how := ""
-	switch c.State {
-	case core.CaseResolved:
-		how = msg(lang, "status.resolved", esc(c.ClosedBy))
-	case core.CaseIgnored:
-		how = msg(lang, "status.ignored", esc(c.ClosedBy))
-	}
-	return msg(lang, "err.closed", id(lang, c.ID), how)
 }

@@ -80,9 +80,9 @@ func TestBot_RenderAlert(t *testing.T) {
 		for _, lang := range []string{LangPersian, LangEnglish} {
 			t.Run(tt.name+"_"+lang, func(t *testing.T) {
 				c := caseAt(t, tt.m, tt.steps...)
-				text := h.bot.renderAlert(lang, c, tt.m)
+				text := h.bot.view.renderAlert(lang, c, tt.m)
 				checkHTML(t, text)
-				golden(t, "alert_"+tt.name+"_"+lang, text+"\n"+renderKeyboard(h.bot.caseKeyboard(lang, c, tt.m, "TOK")))
+				golden(t, "alert_"+tt.name+"_"+lang, text+"\n"+renderKeyboard(h.bot.view.caseKeyboard(lang, c, tt.m, "TOK")))
 			})
 		}
 	}
@@ -98,7 +98,7 @@ func TestBot_RenderAlert_Long(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := negativeMention("9", tt.text)
-			text := h.bot.renderAlert(LangPersian, caseAt(t, m), m)
+			text := h.bot.view.renderAlert(LangPersian, caseAt(t, m), m)
 			checkHTML(t, text)
 			if !strings.Contains(text, "کوتاه شد") {
 				t.Fatal("a cut post does not say it was cut")
@@ -123,7 +123,7 @@ func TestBot_RenderApproval(t *testing.T) {
 	for name, rec := range recs {
 		for _, lang := range []string{LangPersian, LangEnglish} {
 			t.Run(name+"_"+lang, func(t *testing.T) {
-				text := h.bot.renderApproval(lang, rec, &m)
+				text := h.bot.view.renderApproval(lang, rec, &m)
 				checkHTML(t, text)
 				kb := ""
 				if rec.State == casework.ApprovalPending {
@@ -157,7 +157,7 @@ func TestBot_RenderNotice(t *testing.T) {
 				if a.MentionKey != "" {
 					mp = &m
 				}
-				parts := h.bot.renderNotice(lang, a, mp)
+				parts := h.bot.view.renderNotice(lang, a, mp)
 				for _, p := range parts {
 					checkHTML(t, p)
 				}
@@ -167,7 +167,7 @@ func TestBot_RenderNotice(t *testing.T) {
 	}
 	t.Run("LongTextSplits", func(t *testing.T) {
 		a := core.Action{Kind: core.ActionNotify, Topic: core.TopicDigest, Text: strings.Repeat("یک خط بلند از گزارش روزانه\n", 600)}
-		parts := h.bot.renderNotice(LangPersian, a, nil)
+		parts := h.bot.view.renderNotice(LangPersian, a, nil)
 		if len(parts) < 2 {
 			t.Fatalf("got %d parts, want the text split", len(parts))
 		}

@@ -83,7 +83,7 @@ func (b *Bot) refuse(ctx context.Context, chat int64, from *models.User) {
 	if !allowed {
 		return
 	}
-	b.reply(ctx, chat, 0, msg(strangerLang(from), "refuse", esc(b.brandName())), nil)
+	b.out.reply(ctx, chat, 0, msg(strangerLang(from), "refuse", esc(b.brandName())), nil)
 }
 
 func userID(u *models.User) int64 {
@@ -197,8 +197,8 @@ func (b *Bot) onEdited(ctx context.Context, m *models.Message) {
 	}
 	me := b.self()
 	if r := m.ReplyToMessage; r != nil && me != nil && r.From != nil && r.From.ID == me.ID {
-		lang := b.lang(ctx, mgr.ID)
-		b.reply(ctx, m.Chat.ID, m.ID, msg(lang, "reply.edited"), nil)
+		lang := b.recs.lang(ctx, mgr.ID)
+		b.out.reply(ctx, m.Chat.ID, m.ID, msg(lang, "reply.edited"), nil)
 	}
 }
 
@@ -247,7 +247,7 @@ func (b *Bot) onMembership(ctx context.Context, u *models.ChatMemberUpdated) {
 	default:
 		if _, ok := b.manager(&u.From); ok {
 			log.Warn("the bot was added to a chat that is not configured; add its ID to telegram.groups to read it")
-			b.reply(ctx, chat, 0, msg(b.cfg.DefaultLang, "groups.added", strconv.FormatInt(chat, 10)), nil)
+			b.out.reply(ctx, chat, 0, msg(b.cfg.DefaultLang, "groups.added", strconv.FormatInt(chat, 10)), nil)
 			return
 		}
 		log.Warn("the bot was added to a chat by someone who is not a manager; leaving")

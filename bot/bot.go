@@ -126,6 +126,7 @@ type Bot struct {
 	out      *sender
 	view     *renderer
 	recs     *records
+	act      *actions
 	digest   DigestSource
 	metrics  Metrics
 	now      func() time.Time
@@ -216,6 +217,8 @@ func New(cfg Config, d Deps) (*Bot, error) {
 	b.view = &renderer{cfg: cfg, cases: b.cases}
 	b.recs = &records{st: d.Store, now: now, newToken: func() string { return b.newToken() }, managers: b.managers,
 		defaultLang: cfg.DefaultLang}
+	b.act = &actions{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
+		self: b.self}
 	return b, nil
 }
 

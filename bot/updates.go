@@ -181,7 +181,7 @@ func (b *Bot) onMessage(ctx context.Context, updateID int64, m *models.Message) 
 		b.onCommand(ctx, mgr, m, cmd)
 		return nil
 	}
-	b.onManagerText(ctx, mgr, m)
+	b.act.onManagerText(ctx, mgr, m)
 	return nil
 }
 
@@ -313,4 +313,31 @@ func messageURL(c models.Chat, msgID int) string {
 		return "https://t.me/c/" + s[4:] + "/" + strconv.Itoa(msgID)
 	}
 	return ""
+}
+
+// onCallback answers a button press: strangers are refused, paging
+// /pending needs no token, everything else is a manager's action.
+func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
+	mgr, ok := b.manager(&q.From)
+	if !ok || b.ignorable(&q.From) {
+		b.logger.Info("refused a button press from a user who is not a manager", "user_id", q.From.ID)
+		b.out.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.brandName()), false)
+		return
+	}
+	lang := b.recs.lang(ctx, mgr.ID)
+	chat, msgID, hasMsg := callbackMessage(q)
+	parts := strings.Split(q.Data, ":")
+	v := verb(parts[0])
+	if v == verbPage && len(parts) == 2 && hasMsg {
+		// Paging /pending reads only; it needs no token.
+		offset, err := strconv.Atoi(parts[1])
+		if err != nil || offset < 0 {
+			b.out.toast(ctx, q.ID, msg(lang, "err.stale"), false)
+			return
+		}
+		b.sendPending(ctx, chat, msgID, lang, offset)
+		b.out.toast(ctx, q.ID, "", false)
+		return
+	}
+	b.act.press(ctx, q, mgr, lang, v, parts)
 }

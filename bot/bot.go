@@ -127,7 +127,7 @@ type Bot struct {
 	view     *renderer
 	recs     *records
 	act      *actions
-	digest   DigestSource
+	cmds     *commander
 	metrics  Metrics
 	now      func() time.Time
 	sleep    func(ctx context.Context, d time.Duration) error
@@ -181,7 +181,6 @@ func New(cfg Config, d Deps) (*Bot, error) {
 	b := &Bot{
 		cfg: cfg, st: d.Store, api: a, logger: logger,
 		managers: map[int64]Manager{}, groups: map[int64]Group{},
-		digest:   d.Digest,
 		metrics:  nopMetrics{},
 		now:      time.Now,
 		sleep:    sleepCtx,
@@ -219,6 +218,8 @@ func New(cfg Config, d Deps) (*Bot, error) {
 		defaultLang: cfg.DefaultLang}
 	b.act = &actions{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
 		self: b.self}
+	b.cmds = &commander{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
+		digest: d.Digest}
 	return b, nil
 }
 

@@ -17,6 +17,14 @@ type renderer struct {
 	cases *casework.Service // capabilities, templates, {author}/{brand}
 }
 
+// brandName is the brand as managers and strangers read it.
+func (v *renderer) brandName() string {
+	if v.cfg.Brand != "" {
+		return v.cfg.Brand
+	}
+	return "Shenava"
+}
+
 // Inline keyboards are our own small types rather than go-telegram/bot's
 // models.InlineKeyboardButton: that struct always serialises an empty
 // "copy_text" object, making every button two kinds at once, which the Bot

@@ -83,7 +83,7 @@ func (b *Bot) refuse(ctx context.Context, chat int64, from *models.User) {
 	if !allowed {
 		return
 	}
-	b.out.reply(ctx, chat, 0, msg(strangerLang(from), "refuse", esc(b.brandName())), nil)
+	b.out.reply(ctx, chat, 0, msg(strangerLang(from), "refuse", esc(b.view.brandName())), nil)
 }
 
 func userID(u *models.User) int64 {
@@ -98,13 +98,6 @@ func strangerLang(u *models.User) string {
 		return LangPersian
 	}
 	return LangEnglish
-}
-
-func (b *Bot) brandName() string {
-	if b.cfg.Brand != "" {
-		return b.cfg.Brand
-	}
-	return "Shenava"
 }
 
 // command is a parsed /command.
@@ -178,7 +171,7 @@ func (b *Bot) onMessage(ctx context.Context, updateID int64, m *models.Message) 
 		// case data there.
 		return nil
 	case isCmd:
-		b.onCommand(ctx, mgr, m, cmd)
+		b.cmds.onCommand(ctx, mgr, m, cmd)
 		return nil
 	}
 	b.act.onManagerText(ctx, mgr, m)
@@ -321,7 +314,7 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 	mgr, ok := b.manager(&q.From)
 	if !ok || b.ignorable(&q.From) {
 		b.logger.Info("refused a button press from a user who is not a manager", "user_id", q.From.ID)
-		b.out.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.brandName()), false)
+		b.out.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.view.brandName()), false)
 		return
 	}
 	lang := b.recs.lang(ctx, mgr.ID)
@@ -335,7 +328,7 @@ func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
 			b.out.toast(ctx, q.ID, msg(lang, "err.stale"), false)
 			return
 		}
-		b.sendPending(ctx, chat, msgID, lang, offset)
+		b.cmds.sendPending(ctx, chat, msgID, lang, offset)
 		b.out.toast(ctx, q.ID, "", false)
 		return
 	}

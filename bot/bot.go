@@ -114,6 +114,21 @@ var allowedUpdates = []string{
 
 // Bot is the Telegram bot. Its Alerter methods, Replier and GroupSource are
 // safe for concurrent use with Run.
+//
+// Bot itself owns the update loop (Run), the router that authenticates and
+// dispatches each update (updates.go) and the outbox-facing alerter
+// (alert.go). The rest are parts with one job each, none of which knows the
+// others' insides or the loop:
+//
+//   - cases (package casework): every change to a case or a thank-you,
+//     with the audit trail; nothing of Telegram;
+//   - act (actions.go): managers' button presses and text replies on cases,
+//     carried out through cases;
+//   - cmds (commands.go): the slash commands;
+//   - view (render.go): text and buttons of alerts, notices and drafts;
+//   - out (sender.go): sending, editing, answering presses over the Bot API;
+//   - recs (state.go): the bot's own records (button tokens, messages,
+//     prompts, preferences) in the store.
 type Bot struct {
 	cfg      Config
 	st       Store

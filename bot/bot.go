@@ -122,8 +122,8 @@ var allowedUpdates = []string{
 //
 //   - cases (package casework): every change to a case or a thank-you,
 //     with the audit trail; nothing of Telegram;
-//   - act (actions.go): managers' button presses and text replies on cases,
-//     carried out through cases;
+//   - act (callbacks.go, interact.go): managers' button presses and text
+//     replies on cases, carried out through cases;
 //   - cmds (commands.go): the slash commands;
 //   - view (render.go): text and buttons of alerts, notices and drafts;
 //   - out (sender.go): sending, editing, answering presses over the Bot API;

@@ -14,6 +14,8 @@ import (
 	"github.com/shenava/shenava/store"
 )
 
+var _ Store = (*store.DB)(nil)
+
 var (
 	ctx = context.Background()
 	t0  = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)

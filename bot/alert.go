@@ -1,17 +1,13 @@
 package bot
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
-	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
-
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
@@ -33,10 +29,10 @@ func (b *Bot) recipients(ctx context.Context, all bool) []recipient {
 		out = append(out, recipient{b.cfg.AlertChatID, b.cfg.DefaultLang})
 	}
 	for _, m := range b.cfg.Managers {
-		if !m.Alerts || (!all && b.muted(ctx, m.ID)) {
+		if !m.Alerts || (!all && b.recs.muted(ctx, m.ID)) {
 			continue
 		}
-		out = append(out, recipient{m.ID, b.lang(ctx, m.ID)})
+		out = append(out, recipient{m.ID, b.recs.lang(ctx, m.ID)})
 	}
 	return out
 }
@@ -46,13 +42,13 @@ func (b *Bot) recipients(ctx context.Context, all bool) []recipient {
 func (b *Bot) digestRecipients(ctx context.Context) []recipient {
 	switch {
 	case b.cfg.DigestChatID != 0:
-		return []recipient{{b.cfg.DigestChatID, b.chatLang(ctx, b.cfg.DigestChatID)}}
+		return []recipient{{b.cfg.DigestChatID, b.recs.chatLang(ctx, b.cfg.DigestChatID)}}
 	case b.cfg.AlertChatID != 0:
 		return []recipient{{b.cfg.AlertChatID, b.cfg.DefaultLang}}
 	}
 	var out []recipient
 	for _, m := range b.cfg.Managers {
-		out = append(out, recipient{m.ID, b.lang(ctx, m.ID)})
+		out = append(out, recipient{m.ID, b.recs.lang(ctx, m.ID)})
 	}
 	return out
 }
@@ -61,7 +57,7 @@ func (b *Bot) digestRecipients(ctx context.Context) []recipient {
 // sent ("chat:msg" joined by commas). If at least one went out it succeeds
 // with those; the failures are logged.
 func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, error) {
-	tok, err := b.caseToken(ctx, c.ID)
+	tok, err := b.recs.caseToken(ctx, c.ID)
 	if err != nil {
 		return "", fmt.Errorf("bot: alert case %d: %w", c.ID, err)
 	}
@@ -71,9 +67,9 @@ func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, e
 		return "", nil
 	}
 	sent, err := b.broadcast(ctx, rs, "case_id", c.ID, func(r recipient) (string, any) {
-		return b.renderAlert(r.lang, c, m), b.caseKeyboard(r.lang, c, m, tok)
+		return b.view.renderAlert(r.lang, c, m), b.view.caseKeyboard(r.lang, c, m, tok)
 	}, func(r string) {
-		if err := b.putRec(ctx, spaceMessages, r, msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
+		if err := b.recs.putRec(ctx, core.SpaceMessages, r, msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			b.logger.Warn("could not remember an alert message; replies to it will not find the case", "ref", r, "error", err)
 		}
 	})
@@ -93,7 +89,7 @@ func (b *Bot) broadcast(ctx context.Context, rs []recipient, logKey string, logV
 	var first error
 	for _, r := range rs {
 		text, markup := render(r)
-		msgs, err := b.sendParts(ctx, r.chat, []string{text}, markup)
+		msgs, err := b.out.sendParts(ctx, r.chat, []string{text}, markup)
 		for _, m := range msgs {
 			sent = append(sent, ref(r.chat, m.ID))
 			if done != nil {
@@ -113,28 +109,6 @@ func (b *Bot) broadcast(ctx context.Context, rs []recipient, logKey string, logV
 	return sent, nil
 }
 
-// sendParts sends HTML pieces to a chat, the markup under the last one.
-// Pieces over the limit are split at line breaks.
-func (b *Bot) sendParts(ctx context.Context, chat int64, parts []string, markup any) ([]*models.Message, error) {
-	var all []string
-	for _, p := range parts {
-		all = append(all, splitHTML(p, maxText)...)
-	}
-	var out []*models.Message
-	for i, part := range all {
-		p := &tgbot.SendMessageParams{ChatID: chat, Text: part, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
-		if i == len(all)-1 && markup != nil {
-			p.ReplyMarkup = markup
-		}
-		m, err := b.api.sendMessage(ctx, p)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, m)
-	}
-	return out, nil
-}
-
 // UpdateAlert edits every alert message of the case to show where it
 // stands. Messages deleted meanwhile are skipped; a rate limit or a
 // transient failure is returned so the outbox tries again (re-editing is
@@ -144,7 +118,7 @@ func (b *Bot) UpdateAlert(ctx context.Context, c core.Case, m core.Mention) erro
 	if len(list) == 0 {
 		return nil
 	}
-	tok, err := b.caseToken(ctx, c.ID)
+	tok, err := b.recs.caseToken(ctx, c.ID)
 	if err != nil {
 		return fmt.Errorf("bot: update alert of case %d: %w", c.ID, err)
 	}
@@ -154,8 +128,8 @@ func (b *Bot) UpdateAlert(ctx context.Context, c core.Case, m core.Mention) erro
 		if !ok {
 			continue
 		}
-		lang := b.chatLang(ctx, chat)
-		err := b.edit(ctx, chat, msgID, b.renderAlert(lang, c, m), b.caseKeyboard(lang, c, m, tok))
+		lang := b.recs.chatLang(ctx, chat)
+		err := b.out.edit(ctx, chat, msgID, b.view.renderAlert(lang, c, m), b.view.caseKeyboard(lang, c, m, tok))
 		switch {
 		case err == nil:
 		case isGone(err):
@@ -197,7 +171,7 @@ func (b *Bot) Notify(ctx context.Context, a core.Action, m *core.Mention) (strin
 		if kb := markups(r.lang); kb != nil {
 			markup = kb
 		}
-		msgs, err := b.sendParts(ctx, r.chat, b.renderNotice(r.lang, a, m), markup)
+		msgs, err := b.out.sendParts(ctx, r.chat, b.view.renderNotice(r.lang, a, m), markup)
 		for _, mm := range msgs {
 			sent = append(sent, ref(r.chat, mm.ID))
 		}
@@ -227,11 +201,11 @@ func (b *Bot) noticeMarkup(ctx context.Context, a core.Action, m *core.Mention) 
 		if err != nil {
 			return nil, err
 		}
-		tok, err := b.caseToken(ctx, c.ID)
+		tok, err := b.recs.caseToken(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
-		return func(lang string) *inlineKeyboard { return b.caseKeyboard(lang, c, *m, tok) }, nil
+		return func(lang string) *inlineKeyboard { return b.view.caseKeyboard(lang, c, *m, tok) }, nil
 	case core.TopicDeliveryFailed, core.TopicInDoubt:
 		ids := actionIDs(a.DedupKey)
 		if len(ids) == 0 {
@@ -240,14 +214,14 @@ func (b *Bot) noticeMarkup(ctx context.Context, a core.Action, m *core.Mention) 
 		if len(ids) > 8 {
 			ids = ids[:8]
 		}
-		tok, err := b.token(ctx, tokenRec{Kind: tokenResend, Actions: ids})
+		tok, err := b.recs.token(ctx, tokenRec{Kind: tokenResend, Actions: ids})
 		if err != nil {
 			return nil, err
 		}
 		return func(lang string) *inlineKeyboard {
 			var rows [][]button
 			for i, actionID := range ids {
-				rows = append(rows, []button{{Text: msg(lang, "btn.resend", id(lang, actionID)), CallbackData: cb("re", tok, strconv.Itoa(i))}})
+				rows = append(rows, []button{{Text: msg(lang, "btn.resend", id(lang, actionID)), CallbackData: cb(verbResend, tok, strconv.Itoa(i))}})
 			}
 			return &inlineKeyboard{InlineKeyboard: rows}
 		}, nil
@@ -273,41 +247,32 @@ func actionIDs(dedup string) []uint64 {
 
 // notifyApproval shows a drafted thank-you with Send, Edit and Skip.
 func (b *Bot) notifyApproval(ctx context.Context, a core.Action, m *core.Mention) (string, error) {
-	rec := approvalRec{Mention: a.MentionKey, Text: a.Text, State: approvalPending}
+	rec := casework.Approval{Mention: a.MentionKey, Text: a.Text, State: casework.ApprovalPending}
 	tok := ""
 	if b.cfg.ThankApproval {
 		var err error
-		if tok, err = b.token(ctx, tokenRec{Kind: tokenApproval, Mention: a.MentionKey}); err != nil {
+		if tok, err = b.recs.token(ctx, tokenRec{Kind: tokenApproval, Mention: a.MentionKey}); err != nil {
 			return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 		}
-		if err := b.putRec(ctx, spaceApprovals, tok, rec); err != nil {
+		if err := b.cases.Draft(ctx, tok, a.MentionKey, a.Text); err != nil {
 			return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 		}
 	}
 	sent, err := b.broadcast(ctx, b.recipients(ctx, false), "action_id", a.ID, func(r recipient) (string, any) {
 		if tok == "" {
-			return b.renderApproval(r.lang, rec, m), nil
+			return b.view.renderApproval(r.lang, rec, m), nil
 		}
-		return b.renderApproval(r.lang, rec, m), approvalKeyboard(r.lang, tok)
+		return b.view.renderApproval(r.lang, rec, m), approvalKeyboard(r.lang, tok)
 	}, func(r string) {
 		if tok != "" {
-			b.putRec(ctx, spaceMessages, r, msgRec{Kind: msgApproval, Token: tok})
+			b.recs.putRec(ctx, core.SpaceMessages, r, msgRec{Kind: msgApproval, Token: tok})
 		}
 	})
 	if err != nil {
 		return "", fmt.Errorf("bot: approval #%d: %w", a.ID, err)
 	}
 	if tok != "" {
-		_, err := b.st.BotSwap(ctx, spaceApprovals, tok, b.now(), func(old []byte) ([]byte, []core.Action, error) {
-			var cur approvalRec
-			if err := json.Unmarshal(old, &cur); err != nil {
-				return nil, nil, err
-			}
-			cur.Refs = sent
-			raw, err := json.Marshal(cur)
-			return raw, nil, err
-		})
-		if err != nil {
+		if err := b.cases.ShownAt(ctx, tok, sent); err != nil {
 			b.logger.Warn("could not remember where a thank-you draft was shown", "error", err)
 		}
 	}
@@ -322,7 +287,7 @@ func (b *Bot) SendDigest(ctx context.Context, text string, png []byte) error {
 	var first error
 	ok := 0
 	for _, r := range b.digestRecipients(ctx) {
-		if err := b.sendDigestTo(ctx, r.chat, text, png); err != nil {
+		if err := b.out.sendDigestTo(ctx, r.chat, text, png); err != nil {
 			if first == nil {
 				first = err
 			}
@@ -333,30 +298,6 @@ func (b *Bot) SendDigest(ctx context.Context, text string, png []byte) error {
 	}
 	if ok == 0 && first != nil {
 		return fmt.Errorf("bot: send digest: %w", first)
-	}
-	return nil
-}
-
-// sendDigestTo sends text and chart to one chat. The digest's text is
-// plain (no parse mode), so nothing in it needs escaping.
-func (b *Bot) sendDigestTo(ctx context.Context, chat int64, text string, png []byte) error {
-	text = strings.TrimSpace(text)
-	if len(png) > 0 {
-		p := &tgbot.SendPhotoParams{ChatID: chat, Photo: &models.InputFileUpload{Filename: "digest.png", Data: bytes.NewReader(png)}}
-		if units(text) <= maxCaption {
-			p.Caption, text = text, ""
-		}
-		if _, err := b.api.sendPhoto(ctx, p); err != nil {
-			return err
-		}
-	}
-	if text == "" {
-		return nil
-	}
-	for _, part := range split(text, maxText) {
-		if _, err := b.api.sendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: part, LinkPreviewOptions: noPreview}); err != nil {
-			return err
-		}
 	}
 	return nil
 }

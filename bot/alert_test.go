@@ -58,7 +58,7 @@ func TestBot_Alert(t *testing.T) {
 	})
 	t.Run("MutedManagerSkipped", func(t *testing.T) {
 		h := newHarness(t)
-		if err := h.bot.setPrefs(ctx, sara.ID, func(p *prefsRec) { p.MutedUntil = t0.Add(time.Hour) }); err != nil {
+		if err := h.bot.recs.setPrefs(ctx, sara.ID, func(p *prefsRec) { p.MutedUntil = t0.Add(time.Hour) }); err != nil {
 			t.Fatal(err)
 		}
 		c := h.ingest(negativeMention("1004", "بد"))

@@ -136,7 +136,7 @@ func TestBot_Authorisation(t *testing.T) {
 		t.Fatalf("strangers queued %d actions", n)
 	}
 	for _, id := range []int64{stranger.ID, otherBot.ID} {
-		if _, ok, _ := h.db.BotGet(ctx, spacePrefs, itoa64(uint64(id))); ok {
+		if _, ok, _ := h.db.BotGet(ctx, core.SpacePrefs, itoa64(uint64(id))); ok {
 			t.Fatalf("state stored for %d", id)
 		}
 	}

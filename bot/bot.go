@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	mrand "math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -31,7 +30,9 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/backoff"
 )
 
 // Store is what the bot needs from the store. *store.DB satisfies it.
@@ -42,23 +43,18 @@ type Store interface {
 }
 
 type caseStore interface {
-	Case(ctx context.Context, id uint64) (core.Case, error)
-	Mention(ctx context.Context, key string) (core.Mention, error)
-	UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([]core.Action, error)) (core.Case, []core.Action, error)
-	Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error)
-	Resend(ctx context.Context, id uint64, at time.Time) error
-	WithdrawReply(ctx context.Context, id uint64, actor string, at time.Time) (core.Case, error)
+	casework.Store
 	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
-	PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error)
-	DayTotals(ctx context.Context, day string) (map[string]map[string]int, error)
+	OpenCases(ctx context.Context, f core.CaseFilter) ([]core.Case, int, error)
+	DayCounts(ctx context.Context, day string) (core.Counts, error)
 }
 
 type stateStore interface {
-	BotGet(ctx context.Context, space, key string) ([]byte, bool, error)
-	BotPut(ctx context.Context, space, key string, value []byte, at time.Time) error
-	BotDelete(ctx context.Context, space, key string) error
-	BotSwap(ctx context.Context, space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error)
-	BotPrune(ctx context.Context, space string, before time.Time) (int, error)
+	BotGet(ctx context.Context, space core.Space, key string) ([]byte, bool, error)
+	BotPut(ctx context.Context, space core.Space, key string, value []byte, at time.Time) error
+	BotDelete(ctx context.Context, space core.Space, key string) error
+	BotSwap(ctx context.Context, space core.Space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error)
+	BotPrune(ctx context.Context, space core.Space, before time.Time) (int, error)
 }
 
 type inboxStore interface {
@@ -73,6 +69,15 @@ type inboxStore interface {
 // when there is none). The digest package implements it.
 type DigestSource interface {
 	Digest(ctx context.Context, day time.Time) (text string, chart []byte, err error)
+}
+
+// DigestFunc is a function that is a DigestSource: a caller that builds
+// the digest after the bot (the digest sends through the bot) binds it.
+type DigestFunc func(ctx context.Context, day time.Time) (text string, chart []byte, err error)
+
+// Digest calls f.
+func (f DigestFunc) Digest(ctx context.Context, day time.Time) (string, []byte, error) {
+	return f(ctx, day)
 }
 
 // Metrics receives what the bot observes of the Bot API. The Prometheus
@@ -109,6 +114,21 @@ var allowedUpdates = []string{
 
 // Bot is the Telegram bot. Its Alerter methods, Replier and GroupSource are
 // safe for concurrent use with Run.
+//
+// Bot itself owns the update loop (Run), the router that authenticates and
+// dispatches each update (updates.go) and the outbox-facing alerter
+// (alert.go). The rest are parts with one job each, none of which knows the
+// others' insides or the loop:
+//
+//   - cases (package casework): every change to a case or a thank-you,
+//     with the audit trail; nothing of Telegram;
+//   - act (callbacks.go, interact.go): managers' button presses and text
+//     replies on cases, carried out through cases;
+//   - cmds (commands.go): the slash commands;
+//   - view (render.go): text and buttons of alerts, notices and drafts;
+//   - out (sender.go): sending, editing, answering presses over the Bot API;
+//   - recs (state.go): the bot's own records (button tokens, messages,
+//     prompts, preferences) in the store.
 type Bot struct {
 	cfg      Config
 	st       Store
@@ -117,9 +137,12 @@ type Bot struct {
 	managers map[int64]Manager
 	groups   map[int64]Group
 
-	caps     func(core.Platform) core.Capabilities
-	digest   DigestSource
-	wake     func()
+	cases    *casework.Service
+	out      *sender
+	view     *renderer
+	recs     *records
+	act      *actions
+	cmds     *commander
 	metrics  Metrics
 	now      func() time.Time
 	sleep    func(ctx context.Context, d time.Duration) error
@@ -130,41 +153,92 @@ type Bot struct {
 	refusals map[int64]time.Time
 }
 
+// Deps are what the bot runs on besides its configuration. Store is
+// required; the others are optional. Capabilities and Wake are functions so
+// that a caller can build the outbox (which delivers through the bot) after
+// the bot and bind them to it.
+type Deps struct {
+	Store Store
+	// HTTPClient reaches the Bot API; nil uses a default client.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+	// Capabilities says what can be done on each platform (the outbox's
+	// Capabilities), so buttons say so instead of failing. Without it RSS
+	// cannot be answered and everything else can.
+	Capabilities func(core.Platform) core.Capabilities
+	// Wake is called after the bot queued outbox actions (the outbox's
+	// Wake).
+	Wake func()
+	// Digest answers /digest; without it /digest says there is none.
+	Digest DigestSource
+	// Metrics receives what the bot observes of the Bot API.
+	Metrics Metrics
+}
+
 // New builds the bot. It makes no network call: Run checks the token.
-func New(cfg Config, st Store, hc *http.Client, logger *slog.Logger) (*Bot, error) {
+func New(cfg Config, d Deps) (*Bot, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
-	if st == nil {
+	if d.Store == nil {
 		return nil, errors.New("bot: no store")
 	}
 	cfg = cfg.withDefaults()
+	logger := d.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	logger = logger.With("component", "bot")
-	a, err := newAPI(cfg, hc, logger)
+	a, err := newAPI(cfg, d.HTTPClient, logger)
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}
 	b := &Bot{
-		cfg: cfg, st: st, api: a, logger: logger,
+		cfg: cfg, st: d.Store, api: a, logger: logger,
 		managers: map[int64]Manager{}, groups: map[int64]Group{},
-		caps:     defaultCaps,
-		wake:     func() {},
 		metrics:  nopMetrics{},
 		now:      time.Now,
-		sleep:    sleepCtx,
+		sleep:    backoff.Sleep,
 		newToken: randomToken,
 		refusals: map[int64]time.Time{},
 	}
+	if d.Metrics != nil {
+		b.metrics, a.metrics = d.Metrics, d.Metrics
+	}
+	caps := d.Capabilities
+	if caps == nil {
+		caps = defaultCaps
+	}
+	cc := casework.Config{Brand: cfg.Brand, UndoWindow: cfg.UndoWindow}
 	for _, m := range cfg.Managers {
 		b.managers[m.ID] = m
+		cc.Managers = append(cc.Managers, m.Name)
 	}
 	for _, g := range cfg.Groups {
 		b.groups[g.ChatID] = g
 	}
+	for _, t := range cfg.Templates {
+		cc.Templates = append(cc.Templates, core.Template{Name: t.Name, FA: t.FA, EN: t.EN, FI: t.FI})
+	}
+	// The parts read the clock, sleep and make tokens through the bot, so
+	// SetClock (and tests) reach all of them.
+	now := func() time.Time { return b.now() }
+	b.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Capabilities: caps, Wake: d.Wake, Logger: logger, Now: now})
+	if err != nil {
+		return nil, fmt.Errorf("bot: %w", err)
+	}
+	b.out = &sender{api: a, logger: logger, sleep: func(ctx context.Context, d time.Duration) error { return b.sleep(ctx, d) }}
+	b.view = &renderer{cfg: cfg, cases: b.cases}
+	b.recs = &records{st: d.Store, now: now, newToken: func() string { return b.newToken() }, managers: b.managers,
+		defaultLang: cfg.DefaultLang}
+	b.act = &actions{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
+		self: b.self}
+	b.cmds = &commander{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
+		digest: d.Digest}
 	return b, nil
 }
 
-// defaultCaps is used until SetCapabilities: RSS cannot be answered,
+// defaultCaps is used without Deps.Capabilities: RSS cannot be answered,
 // everything else can.
 func defaultCaps(p core.Platform) core.Capabilities {
 	if p == core.PlatformRSS {
@@ -173,36 +247,8 @@ func defaultCaps(p core.Platform) core.Capabilities {
 	return core.Capabilities{Reply: true, DirectMessage: true}
 }
 
-// SetCapabilities tells the bot what can be done on each platform (the
-// outbox's Capabilities), so buttons say so instead of failing.
-func (b *Bot) SetCapabilities(f func(core.Platform) core.Capabilities) { b.caps = f }
-
-// SetDigest wires the digest for /digest.
-func (b *Bot) SetDigest(d DigestSource) { b.digest = d }
-
-// OnQueued registers a function called after the bot queued outbox
-// actions (the outbox's Wake).
-func (b *Bot) OnQueued(f func()) { b.wake = f }
-
-// SetMetrics installs a metrics sink.
-func (b *Bot) SetMetrics(m Metrics) { b.metrics = m; b.api.metrics = m }
-
 // SetClock replaces the wall clock.
 func (b *Bot) SetClock(now func() time.Time) { b.now = now; b.api.now = now }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // randomToken is 72 random bits, URL-safe: a button's data cannot be
 // guessed.
@@ -292,7 +338,7 @@ func (b *Bot) Run(ctx context.Context) error {
 				return fmt.Errorf("bot: %w", err)
 			}
 			failures++
-			wait := backoff(failures)
+			wait := loopWait(failures)
 			if ra, ok := core.RetryAfter(err); ok {
 				wait = max(ra, time.Second)
 				b.logger.Warn("rate limited by telegram; waiting", "wait", wait)
@@ -315,7 +361,7 @@ func (b *Bot) Run(ctx context.Context) error {
 					break
 				}
 				failures++
-				wait := backoff(failures)
+				wait := loopWait(failures)
 				b.logger.Error("could not store an update; it will be fetched again", "update_id", u.ID, "wait", wait, "error", err)
 				b.sleep(ctx, wait)
 				break
@@ -343,7 +389,7 @@ func (b *Bot) start(ctx context.Context) error {
 		if errors.Is(err, core.ErrUnauthorized) || errors.Is(err, core.ErrPermanent) || ctx.Err() != nil {
 			return fmt.Errorf("%w (is telegram.api_url %s right?)", err, b.cfg.APIURL)
 		}
-		wait := backoff(failures)
+		wait := loopWait(failures)
 		if ra, ok := core.RetryAfter(err); ok {
 			wait = max(ra, time.Second)
 		}
@@ -356,20 +402,15 @@ func (b *Bot) start(ctx context.Context) error {
 	return nil
 }
 
-// backoff doubles from loopBackoffMin to loopBackoffMax with ±20% jitter.
-func backoff(failures int) time.Duration {
-	d := loopBackoffMin
-	for i := 1; i < failures && d < loopBackoffMax; i++ {
-		d *= 2
-	}
-	d = min(d, loopBackoffMax)
-	return time.Duration(float64(d) * (0.8 + 0.4*mrand.Float64()))
+// loopWait doubles from loopBackoffMin to loopBackoffMax with ±20% jitter.
+func loopWait(failures int) time.Duration {
+	return backoff.Jitter(backoff.Exp(loopBackoffMin, loopBackoffMax, failures), 0.2)
 }
 
 // prune drops bot records older than the retention.
 func (b *Bot) prune(ctx context.Context) {
 	before := b.now().Add(-b.cfg.Retention)
-	for _, space := range []string{spaceCallbacks, spaceMessages, spaceApprovals, spaceCaseTokens, spacePrompts} {
+	for _, space := range []core.Space{core.SpaceCallbacks, core.SpaceMessages, core.SpaceApprovals, core.SpaceCaseTokens, core.SpacePrompts} {
 		if n, err := b.st.BotPrune(ctx, space, before); err != nil {
 			b.logger.Warn("could not prune old bot records", "space", space, "error", err)
 		} else if n > 0 {
@@ -393,12 +434,5 @@ func (b *Bot) registerCommands(ctx context.Context) {
 		if err := b.api.setMyCommands(ctx, p); err != nil {
 			b.logger.Warn("could not register the command menu", "lang", lang, "error", err)
 		}
-	}
-}
-
-// queued wakes the outbox when actions were queued.
-func (b *Bot) queued(actions []core.Action) {
-	if len(actions) > 0 {
-		b.wake()
 	}
 }

@@ -2,26 +2,33 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
-// Button data is "<verb>[:<arg>]:<token>". The token is random and only
-// means something through its record in the store: a forged press (a
-// token never issued, or one for something else) finds nothing and does
-// nothing. Verbs a token kind does not know are refused the same way.
-var tokenVerbs = map[string][]string{
-	tokenCase:     {"rp", "rd", "xp", "xd", "tp", "tu", "tv", "cl", "rs", "ig", "wl", "lb", "bk"},
-	tokenApproval: {"as", "ae", "ak"},
-	tokenResend:   {"re"},
-	tokenUndo:     {"un"},
+// actions carries out what managers do to cases from Telegram: button
+// presses on alerts, case views, drafts and confirmations, and the text
+// they type as replies. Each change goes to casework; actions asks for
+// what it needs (prompts), and renders and sends the outcome.
+type actions struct {
+	cfg    Config
+	logger *slog.Logger
+	now    func() time.Time
+	st     Store
+	cases  *casework.Service
+	out    *sender
+	view   *renderer
+	recs   *records
+	self   func() *models.User // the bot's own user, once known
 }
 
 // callbackMessage is the message a pressed button sits on.
@@ -35,176 +42,147 @@ func callbackMessage(q *models.CallbackQuery) (chat int64, msgID int, ok bool) {
 	return 0, 0, false
 }
 
-func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
-	mgr, ok := b.manager(&q.From)
-	if !ok || b.ignorable(&q.From) {
-		b.logger.Info("refused a button press from a user who is not a manager", "user_id", q.From.ID)
-		b.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.brandName()), false)
-		return
-	}
-	lang := b.lang(ctx, mgr.ID)
-	chat, msgID, hasMsg := callbackMessage(q)
-	parts := strings.Split(q.Data, ":")
-	verb := parts[0]
-	if verb == "pg" && len(parts) == 2 && hasMsg {
-		// Paging /pending reads only; it needs no token.
-		offset, err := strconv.Atoi(parts[1])
-		if err != nil || offset < 0 {
-			b.toast(ctx, q.ID, msg(lang, "err.stale"), false)
-			return
-		}
-		b.sendPending(ctx, chat, msgID, lang, offset)
-		b.toast(ctx, q.ID, "", false)
-		return
-	}
+// press carries out a button press of a manager: parts is the button's
+// data, split, v its verb.
+func (ac *actions) press(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, v verb, parts []string) {
 	if len(parts) < 2 {
-		b.stale(ctx, q, lang, "malformed")
+		ac.stale(ctx, q, lang, "malformed")
 		return
 	}
 	tok, args := parts[len(parts)-1], parts[1:len(parts)-1]
 	var rec tokenRec
-	found, err := b.getRec(ctx, spaceCallbacks, tok, &rec)
+	found, err := ac.recs.getRec(ctx, core.SpaceCallbacks, tok, &rec)
 	switch {
 	case err != nil:
-		b.logger.Error("could not look up a button", "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		ac.logger.Error("could not look up a button", "error", err)
+		ac.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	case !found:
-		b.stale(ctx, q, lang, "unknown token")
+		ac.stale(ctx, q, lang, "unknown token")
 		return
-	case !slices.Contains(tokenVerbs[rec.Kind], verb):
-		b.stale(ctx, q, lang, "verb does not fit the token")
+	case !slices.Contains(tokenVerbs[rec.Kind], v):
+		ac.stale(ctx, q, lang, "verb does not fit the token")
 		return
 	}
 	origin := "cb:" + q.ID
 	switch rec.Kind {
 	case tokenCase:
-		b.onCaseButton(ctx, q, mgr, lang, verb, args, rec.Case, tok, origin)
+		ac.onCaseButton(ctx, q, mgr, lang, v, args, rec.Case, tok, origin)
 	case tokenApproval:
-		b.onApprovalButton(ctx, q, mgr, lang, verb, tok)
+		ac.onApprovalButton(ctx, q, mgr, lang, v, tok)
 	case tokenResend:
-		b.onResendButton(ctx, q, lang, args, rec)
+		ac.onResendButton(ctx, q, mgr, lang, args, rec)
 	case tokenUndo:
-		b.onUndoButton(ctx, q, mgr, lang, rec, origin)
+		ac.onUndoButton(ctx, q, mgr, lang, rec, origin)
 	}
 }
 
 // stale answers a press that matches nothing we issued: forged, or older
 // than the retention.
-func (b *Bot) stale(ctx context.Context, q *models.CallbackQuery, lang, why string) {
-	b.logger.Warn("button press matches nothing the bot issued", "user_id", q.From.ID, "why", why)
-	b.toast(ctx, q.ID, msg(lang, "err.stale"), false)
+func (ac *actions) stale(ctx context.Context, q *models.CallbackQuery, lang, why string) {
+	ac.logger.Warn("button press matches nothing the bot issued", "user_id", q.From.ID, "why", why)
+	ac.out.toast(ctx, q.ID, msg(lang, "err.stale"), false)
 }
 
-func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang, verb string, args []string, caseID uint64, tok, origin string) {
+func (ac *actions) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, v verb, args []string, caseID uint64, tok, origin string) {
 	chat, msgID, hasMsg := callbackMessage(q)
-	c, m, err := b.caseAndMention(ctx, caseID)
+	c, m, err := ac.cases.Load(ctx, caseID)
 	if errors.Is(err, core.ErrNotFound) {
-		b.stale(ctx, q, lang, "case gone")
+		ac.stale(ctx, q, lang, "case gone")
 		return
 	}
 	if err != nil {
-		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		ac.logger.Error("could not load a case", "case_id", caseID, "error", err)
+		ac.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
-	now := b.now()
-	pname := platformName(lang, m.Platform)
-	switch verb {
-	case "xp":
-		b.toast(ctx, q.ID, msg(lang, "err.nopublic", pname), true)
-	case "xd":
-		b.toast(ctx, q.ID, msg(lang, "err.noprivate", pname), true)
-	case "rp", "rd":
-		private := verb == "rd"
+	req := casework.Request{Case: c.ID, Actor: mgr.Name, Origin: origin}
+	switch v {
+	case verbNoPublic, verbNoPrivate:
+		ac.out.toast(ctx, q.ID, ac.view.cannotAnswerNote(lang, m, v == verbNoPrivate), true)
+	case verbReplyPublic, verbReplyPrivate:
+		private := v == verbReplyPrivate
 		if !c.State.Open() {
-			b.toast(ctx, q.ID, plain(b.closedNote(lang, c)), true)
+			ac.out.toast(ctx, q.ID, plain(ac.view.closedNote(lang, c)), true)
 			return
 		}
-		if note, ok := b.canAnswer(lang, m, private); !ok || !hasMsg {
-			b.toast(ctx, q.ID, note, true)
+		if err := ac.cases.CanAnswer(m.Platform, private); err != nil || !hasMsg {
+			note := ""
+			if err != nil {
+				note = ac.view.cannotAnswerNote(lang, m, private)
+			}
+			ac.out.toast(ctx, q.ID, note, true)
 			return
 		}
 		note := ""
 		if private && m.Platform == core.PlatformTelegram {
 			note = msg(lang, "err.tgprivate")
 		}
-		b.toast(ctx, q.ID, note, note != "")
-		b.prompt(ctx, mgr, lang, chat, msgID, promptRec{Kind: promptReply, Case: c.ID, Private: private})
-	case "tp":
+		ac.out.toast(ctx, q.ID, note, note != "")
+		ac.prompt(ctx, mgr, lang, chat, msgID, promptRec{Kind: promptReply, Case: c.ID, Private: private})
+	case verbTemplates:
 		if !c.State.Open() {
-			b.toast(ctx, q.ID, plain(b.closedNote(lang, c)), true)
+			ac.out.toast(ctx, q.ID, plain(ac.view.closedNote(lang, c)), true)
 			return
 		}
-		b.toast(ctx, q.ID, "", false)
-		if len(b.cfg.Templates) == 0 {
-			b.reply(ctx, chat, msgID, msg(lang, "tpl.none"), nil)
+		ac.out.toast(ctx, q.ID, "", false)
+		if len(ac.cases.Templates()) == 0 {
+			ac.out.reply(ctx, chat, msgID, msg(lang, "tpl.none"), nil)
 			return
 		}
-		text, kb := b.renderTemplates(lang, c, m, tok)
-		b.reply(ctx, chat, msgID, text, kb)
-	case "tu", "tv":
+		text, kb := ac.view.renderTemplates(lang, c, m, tok)
+		ac.out.reply(ctx, chat, msgID, text, kb)
+	case verbTemplatePublic, verbTemplatePrivate:
 		i, err := strconv.Atoi(strings.Join(args, ""))
-		if err != nil || i < 0 || i >= len(b.cfg.Templates) {
-			b.toast(ctx, q.ID, msg(lang, "err.notemplate"), true)
-			return
+		if err != nil {
+			i = -1
 		}
-		private := verb == "tv"
-		if note, ok := b.canAnswer(lang, m, private); !ok {
-			b.toast(ctx, q.ID, note, true)
-			return
-		}
-		t := b.cfg.Templates[i]
-		c2, queued, err := b.queueReply(ctx, mgr, c.ID, b.expand(t.For(mentionLang(m)), m), private, origin)
+		private := v == verbTemplatePrivate
+		res, err := ac.cases.AnswerTemplate(ctx, req, i, casework.How{Private: private})
 		switch {
-		case errors.Is(err, core.ErrInvalidTransition):
-			b.toast(ctx, q.ID, plain(b.closedNote(lang, c2)), true)
+		case errors.Is(err, casework.ErrNoTemplate):
+			ac.out.toast(ctx, q.ID, msg(lang, "err.notemplate"), true)
+		case errors.Is(err, casework.ErrCannotAnswer):
+			ac.out.toast(ctx, q.ID, ac.view.cannotAnswerNote(lang, m, private), true)
+		case errors.Is(err, casework.ErrClosed):
+			ac.out.toast(ctx, q.ID, plain(ac.view.closedNote(lang, res.Case)), true)
 		case err != nil:
-			b.logger.Error("could not queue a template reply", "case_id", c.ID, "error", err)
-			b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+			ac.logger.Error("could not queue a template reply", "case_id", c.ID, "error", err)
+			ac.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		default:
 			key := "ok.queued.public"
 			if private {
 				key = "ok.queued.private"
 			}
-			b.toast(ctx, q.ID, msg(lang, key, id(lang, c.ID)), false)
+			ac.out.toast(ctx, q.ID, msg(lang, key, id(lang, c.ID)), false)
 			if hasMsg {
-				text, kb := b.undoable(ctx, lang, queued, msg(lang, "tpl.used", esc(t.Name), id(lang, c.ID)))
-				b.edit(ctx, chat, msgID, text, kb)
+				text, kb := ac.undoable(ctx, lang, res.Reply, msg(lang, "tpl.used", esc(res.Template.Name), id(lang, c.ID)))
+				ac.out.edit(ctx, chat, msgID, text, kb)
 			}
 		}
-	case "cl":
-		b.transition(ctx, q, mgr, lang, c, origin, "ok.claimed", func(c *core.Case) error {
-			if c.ClaimedBy == mgr.Name && c.State == core.CaseClaimed {
-				return errNoChange
-			}
-			return c.Claim(mgr.Name, now)
-		})
-	case "rs":
-		b.transition(ctx, q, mgr, lang, c, origin, "ok.resolved", func(c *core.Case) error { return c.Resolve(mgr.Name, now) })
-	case "ig":
-		b.transition(ctx, q, mgr, lang, c, origin, "ok.ignored", func(c *core.Case) error { return c.Ignore(mgr.Name, now) })
-	case "wl":
-		b.toast(ctx, q.ID, "", false)
+	case verbClaim:
+		ac.transition(ctx, q, lang, c, "ok.claimed", func() (casework.Result, error) { return ac.cases.Claim(ctx, req) })
+	case verbResolve:
+		ac.transition(ctx, q, lang, c, "ok.resolved", func() (casework.Result, error) { return ac.cases.Resolve(ctx, req) })
+	case verbIgnore:
+		ac.transition(ctx, q, lang, c, "ok.ignored", func() (casework.Result, error) { return ac.cases.Ignore(ctx, req) })
+	case verbWrongLabel:
+		ac.out.toast(ctx, q.ID, "", false)
 		if hasMsg {
-			b.editMarkup(ctx, chat, msgID, b.labelKeyboard(b.chatLang(ctx, chat), c, tok))
+			ac.out.editMarkup(ctx, chat, msgID, ac.view.labelKeyboard(ac.recs.chatLang(ctx, chat), c, tok))
 		}
-	case "lb":
+	case verbLabel:
 		l, ok := labelOf(strings.Join(args, ""))
 		if !ok {
-			b.stale(ctx, q, lang, "unknown label")
+			ac.stale(ctx, q, lang, "unknown label")
 			return
 		}
-		b.transition(ctx, q, mgr, lang, c, origin, "ok.labelled", func(c *core.Case) error {
-			if c.CorrectedLabel == l || (c.CorrectedLabel == "" && c.Label == l) {
-				return errNoChange
-			}
-			return c.CorrectLabel(mgr.Name, l, now)
-		}, labelName(lang, l))
-	case "bk":
-		b.toast(ctx, q.ID, "", false)
+		ac.transition(ctx, q, lang, c, "ok.labelled", func() (casework.Result, error) { return ac.cases.Relabel(ctx, req, l) },
+			labelName(lang, l))
+	case verbBack:
+		ac.out.toast(ctx, q.ID, "", false)
 		if hasMsg {
-			b.editMarkup(ctx, chat, msgID, b.caseKeyboard(b.chatLang(ctx, chat), c, m, tok))
+			ac.out.editMarkup(ctx, chat, msgID, ac.view.caseKeyboard(ac.recs.chatLang(ctx, chat), c, m, tok))
 		}
 	}
 }
@@ -212,44 +190,36 @@ func (b *Bot) onCaseButton(ctx context.Context, q *models.CallbackQuery, mgr Man
 // plain strips our HTML for a toast.
 func plain(html string) string { return visible(html) }
 
-// transition applies a manager's change to a case and queues the alert
-// edit in the same transaction; the pressed message is refreshed at once
-// when it is not one of the alerts the edit will reach (a /case view).
-func (b *Bot) transition(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, c core.Case, origin, okKey string,
-	fn func(*core.Case) error, extra ...any) {
-	now := b.now()
-	updated, actions, err := b.st.UpdateCase(ctx, c.ID, func(c *core.Case) ([]core.Action, error) {
-		if err := fn(c); err != nil {
-			return nil, err
-		}
-		return []core.Action{{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + origin, Actor: mgr.Name, CreatedAt: now}}, nil
-	})
+// transition runs a manager's change to a case (change, which queues the
+// alert edit with it) and answers the press; the pressed message is
+// refreshed at once when it is not one of the alerts the edit will reach
+// (a /case view).
+func (ac *actions) transition(ctx context.Context, q *models.CallbackQuery, lang string, c core.Case, okKey string,
+	change func() (casework.Result, error), extra ...any) {
+	res, err := change()
 	switch {
-	case errors.Is(err, errNoChange):
-		b.toast(ctx, q.ID, msg(lang, "ok.nochange"), false)
-		b.refreshPressed(ctx, q, c)
+	case errors.Is(err, casework.ErrNoChange):
+		ac.out.toast(ctx, q.ID, msg(lang, "ok.nochange"), false)
+		ac.refreshPressed(ctx, q, c)
 		return
-	case errors.Is(err, core.ErrInvalidTransition):
-		cur, _ := b.st.Case(ctx, c.ID)
-		b.toast(ctx, q.ID, plain(b.closedNote(lang, cur)), true)
-		b.refreshPressed(ctx, q, cur)
+	case errors.Is(err, casework.ErrClosed):
+		ac.out.toast(ctx, q.ID, plain(ac.view.closedNote(lang, res.Case)), true)
+		ac.refreshPressed(ctx, q, res.Case)
 		return
 	case err != nil:
-		b.logger.Error("could not update a case", "case_id", c.ID, "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		ac.logger.Error("could not update a case", "case_id", c.ID, "error", err)
+		ac.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
-	b.queued(actions)
-	b.logger.Info("case updated from telegram", "case_id", c.ID, "state", string(updated.State), "by", mgr.Name)
 	args := append([]any{id(lang, c.ID)}, extra...)
-	b.toast(ctx, q.ID, msg(lang, okKey, args...), false)
-	b.refreshPressed(ctx, q, updated)
+	ac.out.toast(ctx, q.ID, msg(lang, okKey, args...), false)
+	ac.refreshPressed(ctx, q, res.Case)
 }
 
 // refreshPressed redraws the message a button was pressed on when the
 // alert edit will not reach it: a /case view, or an alert whose keyboard a
 // manager switched to the label chooser.
-func (b *Bot) refreshPressed(ctx context.Context, q *models.CallbackQuery, c core.Case) {
+func (ac *actions) refreshPressed(ctx context.Context, q *models.CallbackQuery, c core.Case) {
 	chat, msgID, ok := callbackMessage(q)
 	if !ok || c.ID == 0 {
 		return
@@ -258,36 +228,36 @@ func (b *Bot) refreshPressed(ctx context.Context, q *models.CallbackQuery, c cor
 		// The queued case update edits it; but restore its main keyboard
 		// now in case it shows the label chooser.
 		if q.Message.Message != nil && q.Message.Message.ReplyMarkup != nil && isLabelChooser(q.Message.Message.ReplyMarkup) {
-			m, err := b.st.Mention(ctx, c.MentionKey)
-			tok, err2 := b.caseToken(ctx, c.ID)
+			m, err := ac.st.Mention(ctx, c.MentionKey)
+			tok, err2 := ac.recs.caseToken(ctx, c.ID)
 			if err == nil && err2 == nil {
-				b.editMarkup(ctx, chat, msgID, b.caseKeyboard(b.chatLang(ctx, chat), c, m, tok))
+				ac.out.editMarkup(ctx, chat, msgID, ac.view.caseKeyboard(ac.recs.chatLang(ctx, chat), c, m, tok))
 			}
 		}
 		return
 	}
 	var rec msgRec
-	if found, _ := b.getRec(ctx, spaceMessages, ref(chat, msgID), &rec); !found || rec.Kind != msgAlert {
+	if found, _ := ac.recs.getRec(ctx, core.SpaceMessages, ref(chat, msgID), &rec); !found || rec.Kind != msgAlert {
 		return
 	}
-	m, err := b.st.Mention(ctx, c.MentionKey)
+	m, err := ac.st.Mention(ctx, c.MentionKey)
 	if err != nil {
 		return
 	}
-	tok, err := b.caseToken(ctx, c.ID)
+	tok, err := ac.recs.caseToken(ctx, c.ID)
 	if err != nil {
 		return
 	}
-	lang := b.chatLang(ctx, chat)
-	if err := b.edit(ctx, chat, msgID, b.renderCaseView(ctx, lang, c, m), b.caseKeyboard(lang, c, m, tok)); err != nil {
-		b.logger.Debug("could not refresh a case view", "error", err)
+	lang := ac.recs.chatLang(ctx, chat)
+	if err := ac.out.edit(ctx, chat, msgID, ac.view.renderCaseView(ctx, lang, c, m), ac.view.caseKeyboard(lang, c, m, tok)); err != nil {
+		ac.logger.Debug("could not refresh a case view", "error", err)
 	}
 }
 
 func isLabelChooser(kb *models.InlineKeyboardMarkup) bool {
 	for _, row := range kb.InlineKeyboard {
 		for _, btn := range row {
-			if strings.HasPrefix(btn.CallbackData, "lb:") {
+			if strings.HasPrefix(btn.CallbackData, string(verbLabel)+":") {
 				return true
 			}
 		}
@@ -295,117 +265,66 @@ func isLabelChooser(kb *models.InlineKeyboardMarkup) bool {
 	return false
 }
 
-func (b *Bot) onApprovalButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang, verb, tok string) {
+func (ac *actions) onApprovalButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, v verb, tok string) {
 	chat, msgID, _ := callbackMessage(q)
-	if !b.cfg.ThankApproval {
-		b.toast(ctx, q.ID, msg(lang, "approval.off"), true)
+	if !ac.cfg.ThankApproval {
+		ac.out.toast(ctx, q.ID, msg(lang, "approval.off"), true)
 		return
 	}
-	switch verb {
-	case "as", "ak":
-		state := approvalSent
-		if verb == "ak" {
-			state = approvalSkipped
-		}
-		if ok, note := b.decideApproval(ctx, mgr, lang, tok, state, ""); !ok {
-			b.toast(ctx, q.ID, plain(note), true)
+	switch v {
+	case verbThankSend, verbThankSkip:
+		if ok, note := ac.decideApproval(ctx, mgr, lang, tok, v == verbThankSkip, ""); !ok {
+			ac.out.toast(ctx, q.ID, plain(note), true)
 			return
 		}
-		b.toast(ctx, q.ID, "", false)
-	case "ae":
-		var rec approvalRec
-		if found, err := b.getRec(ctx, spaceApprovals, tok, &rec); err != nil || !found {
-			b.stale(ctx, q, lang, "approval gone")
+		ac.out.toast(ctx, q.ID, "", false)
+	case verbThankEdit:
+		a, found, err := ac.cases.Approval(ctx, tok)
+		if err != nil || !found {
+			ac.stale(ctx, q, lang, "approval gone")
 			return
 		}
-		if rec.State != approvalPending {
-			b.toast(ctx, q.ID, msg(lang, "approval.done", plain(b.decision(lang, rec))), true)
+		if a.State != casework.ApprovalPending {
+			ac.out.toast(ctx, q.ID, msg(lang, "approval.done", plain(ac.view.decision(lang, a))), true)
 			return
 		}
-		b.toast(ctx, q.ID, "", false)
-		b.prompt(ctx, mgr, lang, chat, msgID, promptRec{Kind: promptThanks, Token: tok})
+		ac.out.toast(ctx, q.ID, "", false)
+		ac.prompt(ctx, mgr, lang, chat, msgID, promptRec{Kind: promptThanks, Token: tok})
 	}
 }
 
-// decidedError stops a second decision on one approval.
-type decidedError struct{ rec approvalRec }
-
-func (e decidedError) Error() string { return "approval already decided: " + e.rec.State }
-
 // decideApproval sends (with the draft, or text when a manager rewrote
-// it) or skips a drafted thank-you. The decision and the thank-you action
-// are written together, and the action's dedup key "thank:<mention>" means
-// a mention is thanked at most once whatever anyone taps. Every copy of the
-// draft is then redrawn. When this call did not decide, it returns what to
-// tell the manager.
-func (b *Bot) decideApproval(ctx context.Context, mgr Manager, lang, tok, state, text string) (bool, string) {
-	now := b.now()
-	var rec approvalRec
-	if text != "" {
-		// Fill {author} and {brand} in what the manager typed, as for replies.
-		if found, _ := b.getRec(ctx, spaceApprovals, tok, &rec); found {
-			if m, err := b.st.Mention(ctx, rec.Mention); err == nil {
-				text = b.expand(text, m)
-			}
-		}
+// it) or skips a drafted thank-you, then redraws every copy of the draft.
+// When this call did not decide, it returns what to tell the manager.
+func (ac *actions) decideApproval(ctx context.Context, mgr Manager, lang, tok string, skip bool, text string) (bool, string) {
+	var err error
+	if skip {
+		_, err = ac.cases.Skip(ctx, tok, mgr.Name)
+	} else {
+		_, err = ac.cases.Approve(ctx, tok, mgr.Name, text)
 	}
-	actions, err := b.st.BotSwap(ctx, spaceApprovals, tok, now, func(old []byte) ([]byte, []core.Action, error) {
-		if old == nil {
-			return nil, nil, core.ErrNotFound
-		}
-		rec = approvalRec{}
-		if err := json.Unmarshal(old, &rec); err != nil {
-			return nil, nil, err
-		}
-		if rec.State != approvalPending {
-			return nil, nil, decidedError{rec}
-		}
-		rec.State, rec.By, rec.At = state, mgr.Name, now
-		var acts []core.Action
-		if state == approvalSent {
-			if text != "" {
-				rec.Text, rec.Edited = text, true
-			}
-			acts = append(acts, core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:" + rec.Mention,
-				MentionKey: rec.Mention, Text: rec.Text, Actor: mgr.Name, CreatedAt: now})
-		}
-		raw, err := json.Marshal(rec)
-		return raw, acts, err
-	})
-	var decided decidedError
+	var decided *casework.DecidedError
 	switch {
 	case errors.As(err, &decided):
-		return false, msg(lang, "approval.done", b.decision(lang, decided.rec))
+		return false, msg(lang, "approval.done", ac.view.decision(lang, decided.Approval))
 	case errors.Is(err, core.ErrNotFound):
 		return false, msg(lang, "err.stale")
 	case err != nil:
-		b.logger.Error("could not record a thank-you decision", "error", err)
+		ac.logger.Error("could not record a thank-you decision", "error", err)
 		return false, msg(lang, "err.internal")
 	}
-	b.queued(actions)
-	b.logger.Info("thank-you decided", "mention", rec.Mention, "state", state, "by", mgr.Name)
-	b.redrawApproval(ctx, tok)
+	ac.redrawApproval(ctx, tok)
 	return true, ""
 }
 
-func (b *Bot) decision(lang string, rec approvalRec) string {
-	switch {
-	case rec.State == approvalSkipped:
-		return msg(lang, "approval.skipped", esc(rec.By))
-	case rec.Edited:
-		return msg(lang, "approval.edited", esc(rec.By))
-	}
-	return msg(lang, "approval.sent", esc(rec.By))
-}
-
 // redrawApproval updates every copy of a draft to show the decision.
-func (b *Bot) redrawApproval(ctx context.Context, tok string) {
-	var rec approvalRec
-	if found, err := b.getRec(ctx, spaceApprovals, tok, &rec); err != nil || !found {
+func (ac *actions) redrawApproval(ctx context.Context, tok string) {
+	rec, found, err := ac.cases.Approval(ctx, tok)
+	if err != nil || !found {
 		return
 	}
 	var m *core.Mention
-	if mm, err := b.st.Mention(ctx, rec.Mention); err == nil {
+	if mm, err := ac.st.Mention(ctx, rec.Mention); err == nil {
 		m = &mm
 	}
 	for _, r := range rec.Refs {
@@ -413,59 +332,50 @@ func (b *Bot) redrawApproval(ctx context.Context, tok string) {
 		if !ok {
 			continue
 		}
-		lang := b.chatLang(ctx, chat)
-		if err := b.edit(ctx, chat, msgID, b.renderApproval(lang, rec, m), nil); err != nil && !isGone(err) {
-			b.logger.Warn("could not update a thank-you draft", "chat_id", chat, "error", err)
+		lang := ac.recs.chatLang(ctx, chat)
+		if err := ac.out.edit(ctx, chat, msgID, ac.view.renderApproval(lang, rec, m), nil); err != nil && !isGone(err) {
+			ac.logger.Warn("could not update a thank-you draft", "chat_id", chat, "error", err)
 		}
 	}
 }
 
-func (b *Bot) onResendButton(ctx context.Context, q *models.CallbackQuery, lang string, args []string, rec tokenRec) {
+func (ac *actions) onResendButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, args []string, rec tokenRec) {
 	i, err := strconv.Atoi(strings.Join(args, ""))
 	if err != nil || i < 0 || i >= len(rec.Actions) {
-		b.stale(ctx, q, lang, "unknown action")
+		ac.stale(ctx, q, lang, "unknown action")
 		return
 	}
 	actionID := rec.Actions[i]
-	if err := b.st.Resend(ctx, actionID, b.now()); err != nil {
-		b.logger.Error("could not queue an action again", "action_id", actionID, "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+	if err := ac.cases.Resend(ctx, mgr.Name, actionID); err != nil {
+		ac.logger.Error("could not queue an action again", "action_id", actionID, "error", err)
+		ac.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
-	b.logger.Info("action queued again by a manager", "action_id", actionID, "by", q.From.ID)
-	b.wake()
-	b.toast(ctx, q.ID, msg(lang, "ok.resent", id(lang, actionID)), false)
+	ac.out.toast(ctx, q.ID, msg(lang, "ok.resent", id(lang, actionID)), false)
 }
 
 // onUndoButton withdraws a manager's reply the outbox has not sent yet.
-func (b *Bot) onUndoButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, rec tokenRec, origin string) {
+func (ac *actions) onUndoButton(ctx context.Context, q *models.CallbackQuery, mgr Manager, lang string, rec tokenRec, origin string) {
 	if len(rec.Actions) != 1 {
-		b.stale(ctx, q, lang, "undo token without its reply")
+		ac.stale(ctx, q, lang, "undo token without its reply")
 		return
 	}
 	chat, msgID, hasMsg := callbackMessage(q)
-	c, err := b.st.WithdrawReply(ctx, rec.Actions[0], mgr.Name, b.now())
+	c, err := ac.cases.Withdraw(ctx, mgr.Name, origin, rec.Actions[0])
 	switch {
-	case errors.Is(err, core.ErrInvalidTransition):
-		b.toast(ctx, q.ID, msg(lang, "err.toolate"), true)
+	case errors.Is(err, casework.ErrTooLate):
+		ac.out.toast(ctx, q.ID, msg(lang, "err.toolate"), true)
 		if hasMsg {
-			b.editMarkup(ctx, chat, msgID, &inlineKeyboard{InlineKeyboard: [][]button{}})
+			ac.out.editMarkup(ctx, chat, msgID, &inlineKeyboard{InlineKeyboard: [][]button{}})
 		}
 		return
 	case err != nil:
-		b.logger.Error("could not withdraw a reply", "action_id", rec.Actions[0], "error", err)
-		b.toast(ctx, q.ID, msg(lang, "err.internal"), false)
+		ac.logger.Error("could not withdraw a reply", "action_id", rec.Actions[0], "error", err)
+		ac.out.toast(ctx, q.ID, msg(lang, "err.internal"), false)
 		return
 	}
-	b.logger.Info("reply withdrawn by a manager", "action_id", rec.Actions[0], "case_id", c.ID, "by", mgr.ID)
-	queued, err := b.st.Enqueue(ctx, core.Action{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + origin,
-		CaseID: c.ID, MentionKey: c.MentionKey, Actor: mgr.Name, CreatedAt: b.now()})
-	if err != nil {
-		b.logger.Error("could not queue the alert edit after a withdrawal", "case_id", c.ID, "error", err)
-	}
-	b.queued(queued)
-	b.toast(ctx, q.ID, "", false)
+	ac.out.toast(ctx, q.ID, "", false)
 	if hasMsg {
-		b.edit(ctx, chat, msgID, lines(lang, msg(lang, "ok.withdrawn", id(lang, c.ID), esc(mgr.Name))), nil)
+		ac.out.edit(ctx, chat, msgID, lines(lang, msg(lang, "ok.withdrawn", id(lang, c.ID), esc(mgr.Name))), nil)
 	}
 }

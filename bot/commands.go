@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,8 +13,23 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
+
+// commander answers managers' commands: /pending, /case, /stats,
+// /digest, /mute, /templates, /lang, /help.
+type commander struct {
+	cfg    Config
+	logger *slog.Logger
+	now    func() time.Time
+	st     Store
+	cases  *casework.Service
+	out    *sender
+	view   *renderer
+	recs   *records
+	digest DigestSource // nil: /digest says there is none
+}
 
 // commandList is the command menu, in order.
 var commandList = []string{"pending", "case", "stats", "digest", "mute", "templates", "lang", "help"}
@@ -32,78 +48,78 @@ func normDigits(s string) string {
 	}, s)
 }
 
-func (b *Bot) onCommand(ctx context.Context, mgr Manager, m *models.Message, c command) {
-	lang := b.lang(ctx, mgr.ID)
+func (co *commander) onCommand(ctx context.Context, mgr Manager, m *models.Message, c command) {
+	lang := co.recs.lang(ctx, mgr.ID)
 	chat := m.Chat.ID
 	arg := ""
 	if len(c.args) > 0 {
 		arg = strings.ToLower(normDigits(c.args[0]))
 	}
-	b.logger.Debug("command", "command", c.name, "by", mgr.Name, "chat_id", chat)
+	co.logger.Debug("command", "command", c.name, "by", mgr.Name, "chat_id", chat)
 	switch c.name {
 	case "start", "help":
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "help", esc(b.brandName()))), nil)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "help", esc(co.view.brandName()))), nil)
 	case "lang":
-		b.cmdLang(ctx, mgr, chat, lang, arg)
+		co.cmdLang(ctx, mgr, chat, lang, arg)
 	case "pending":
 		page, _ := strconv.Atoi(arg)
-		b.sendPending(ctx, chat, 0, lang, max(page-1, 0)*DefaultPageSize)
+		co.sendPending(ctx, chat, 0, lang, max(page-1, 0)*DefaultPageSize)
 	case "case":
-		b.cmdCase(ctx, chat, lang, arg)
+		co.cmdCase(ctx, chat, lang, arg)
 	case "stats":
-		b.cmdStats(ctx, chat, lang, arg)
+		co.cmdStats(ctx, chat, lang, arg)
 	case "digest":
-		b.cmdDigest(ctx, chat, lang, arg)
+		co.cmdDigest(ctx, chat, lang, arg)
 	case "mute":
-		b.cmdMute(ctx, mgr, chat, lang, arg)
+		co.cmdMute(ctx, mgr, chat, lang, arg)
 	case "templates":
-		b.cmdTemplates(ctx, chat, lang)
+		co.cmdTemplates(ctx, chat, lang)
 	default:
-		b.reply(ctx, chat, m.ID, msg(lang, "unknown.command"), nil)
+		co.out.reply(ctx, chat, m.ID, msg(lang, "unknown.command"), nil)
 	}
 }
 
-func (b *Bot) cmdLang(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
+func (co *commander) cmdLang(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
 	if arg != LangPersian && arg != LangEnglish {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "lang.usage", langName(lang, lang))), nil)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "lang.usage", langName(lang, lang))), nil)
 		return
 	}
-	if err := b.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.Lang = arg }); err != nil {
-		b.logger.Error("could not save a language choice", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+	if err := co.recs.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.Lang = arg }); err != nil {
+		co.logger.Error("could not save a language choice", "error", err)
+		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	b.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
+	co.out.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
 }
 
 // cmdMute pauses alerts to one manager: /mute (the default span),
 // /mute 2h, /mute off.
-func (b *Bot) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
-	now := b.now()
+func (co *commander) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
+	now := co.now()
 	var until time.Time
 	switch arg {
 	case "off":
 	case "":
-		until = now.Add(b.cfg.MuteDefault)
+		until = now.Add(co.cfg.MuteDefault)
 	default:
 		d, err := parseSpan(arg)
-		if err != nil || d <= 0 || d > b.cfg.MuteMax {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage", dur(lang, b.cfg.MuteMax))), nil)
+		if err != nil || d <= 0 || d > co.cfg.MuteMax {
+			co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.usage", dur(lang, co.cfg.MuteMax))), nil)
 			return
 		}
 		until = now.Add(d)
 	}
-	if err := b.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.MutedUntil = until }); err != nil {
-		b.logger.Error("could not save a mute", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+	if err := co.recs.setPrefs(ctx, mgr.ID, func(p *prefsRec) { p.MutedUntil = until }); err != nil {
+		co.logger.Error("could not save a mute", "error", err)
+		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
 	if until.IsZero() {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.off")), nil)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.off")), nil)
 		return
 	}
-	b.logger.Info("manager muted alerts", "by", mgr.Name, "until", until)
-	b.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.set", when(lang, until, b.cfg.Location))), nil)
+	co.logger.Info("manager muted alerts", "by", mgr.Name, "until", until)
+	co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.set", when(lang, until, co.cfg.Location))), nil)
 }
 
 // parseSpan reads "30m", "1h", "2d".
@@ -115,35 +131,35 @@ func parseSpan(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-func (b *Bot) cmdTemplates(ctx context.Context, chat int64, lang string) {
-	if len(b.cfg.Templates) == 0 {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "tpl.none")), nil)
+func (co *commander) cmdTemplates(ctx context.Context, chat int64, lang string) {
+	if len(co.cfg.Templates) == 0 {
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "tpl.none")), nil)
 		return
 	}
 	ls := []string{msg(lang, "tpl.list"), ""}
-	for i, t := range b.cfg.Templates {
+	for i, t := range co.cfg.Templates {
 		ls = append(ls, "<b>"+digits(lang, strconv.Itoa(i+1))+". "+esc(t.Name)+"</b>")
 		for _, lt := range t.texts() {
 			ls = append(ls, userText(lt[0]+": "+esc(lt[1])))
 		}
 		ls = append(ls, "")
 	}
-	ls = append(ls, "<i>"+msg(lang, "tpl.vars", esc(b.brandName()))+"</i>")
-	b.reply(ctx, chat, 0, lines(lang, ls...), nil)
+	ls = append(ls, "<i>"+msg(lang, "tpl.vars", esc(co.view.brandName()))+"</i>")
+	co.out.reply(ctx, chat, 0, lines(lang, ls...), nil)
 }
 
 // sendPending lists open negative cases, oldest first, a page at a time,
 // with buttons to page. With edit set it redraws that message.
-func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string, offset int) {
-	cases, total, err := b.st.PendingCases(ctx, offset, DefaultPageSize)
+func (co *commander) sendPending(ctx context.Context, chat int64, edit int, lang string, offset int) {
+	cases, total, err := co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: offset, Limit: DefaultPageSize})
 	if err != nil {
-		b.logger.Error("could not list pending cases", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		co.logger.Error("could not list pending cases", "error", err)
+		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
 	if total > 0 && len(cases) == 0 && offset > 0 {
 		offset = (total - 1) / DefaultPageSize * DefaultPageSize
-		cases, total, err = b.st.PendingCases(ctx, offset, DefaultPageSize)
+		cases, total, err = co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: offset, Limit: DefaultPageSize})
 		if err != nil {
 			return
 		}
@@ -155,9 +171,9 @@ func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string
 	} else {
 		span := digits(lang, fmt.Sprintf("%d–%d", offset+1, offset+len(cases)))
 		ls := []string{msg(lang, "pending.title", span, num(lang, total))}
-		now := b.now()
+		now := co.now()
 		for _, c := range cases {
-			m, err := b.st.Mention(ctx, c.MentionKey)
+			m, err := co.st.Mention(ctx, c.MentionKey)
 			if err != nil {
 				m = core.Mention{Platform: c.Platform}
 			}
@@ -173,10 +189,10 @@ func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string
 		text = lines(lang, ls...)
 		var row []button
 		if offset > 0 {
-			row = append(row, button{Text: msg(lang, "btn.prev"), CallbackData: "pg:" + strconv.Itoa(max(offset-DefaultPageSize, 0))})
+			row = append(row, button{Text: msg(lang, "btn.prev"), CallbackData: string(verbPage) + ":" + strconv.Itoa(max(offset-DefaultPageSize, 0))})
 		}
 		if offset+len(cases) < total {
-			row = append(row, button{Text: msg(lang, "btn.next"), CallbackData: "pg:" + strconv.Itoa(offset+DefaultPageSize)})
+			row = append(row, button{Text: msg(lang, "btn.next"), CallbackData: string(verbPage) + ":" + strconv.Itoa(offset+DefaultPageSize)})
 		}
 		if len(row) > 0 {
 			kb = &inlineKeyboard{InlineKeyboard: [][]button{row}}
@@ -187,16 +203,16 @@ func (b *Bot) sendPending(ctx context.Context, chat int64, edit int, lang string
 		if kb != nil {
 			markup = kb
 		}
-		if err := b.edit(ctx, chat, edit, text, markup); err != nil {
-			b.logger.Warn("could not page /pending", "error", err)
+		if err := co.out.edit(ctx, chat, edit, text, markup); err != nil {
+			co.logger.Warn("could not page /pending", "error", err)
 		}
 		return
 	}
 	if kb == nil {
-		b.reply(ctx, chat, 0, text, nil)
+		co.out.reply(ctx, chat, 0, text, nil)
 		return
 	}
-	b.reply(ctx, chat, 0, text, kb)
+	co.out.reply(ctx, chat, 0, text, kb)
 }
 
 func parseCaseID(arg string) (uint64, bool) {
@@ -204,62 +220,39 @@ func parseCaseID(arg string) (uint64, bool) {
 	return n, err == nil && n > 0
 }
 
-func (b *Bot) cmdCase(ctx context.Context, chat int64, lang, arg string) {
+func (co *commander) cmdCase(ctx context.Context, chat int64, lang, arg string) {
 	caseID, ok := parseCaseID(arg)
 	if !ok {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.usage")), nil)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "case.usage")), nil)
 		return
 	}
-	c, m, err := b.caseAndMention(ctx, caseID)
+	c, m, err := co.cases.Load(ctx, caseID)
 	if errors.Is(err, core.ErrNotFound) {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "case.notfound", id(lang, caseID))), nil)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "case.notfound", id(lang, caseID))), nil)
 		return
 	}
 	if err != nil {
-		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		co.logger.Error("could not load a case", "case_id", caseID, "error", err)
+		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	tok, err := b.caseToken(ctx, c.ID)
+	tok, err := co.recs.caseToken(ctx, c.ID)
 	if err != nil {
-		b.logger.Error("could not make the case's buttons", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		co.logger.Error("could not make the case's buttons", "case_id", caseID, "error", err)
+		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	sent, ok := b.reply(ctx, chat, 0, b.renderCaseView(ctx, lang, c, m), b.caseKeyboard(lang, c, m, tok))
+	sent, ok := co.out.reply(ctx, chat, 0, co.view.renderCaseView(ctx, lang, c, m), co.view.caseKeyboard(lang, c, m, tok))
 	if ok {
 		// A reply to this view is a public reply, as for an alert.
-		if err := b.putRec(ctx, spaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
-			b.logger.Warn("could not remember a case view", "error", err)
+		if err := co.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
+			co.logger.Warn("could not remember a case view", "error", err)
 		}
 	}
 }
 
 // maxHistory bounds the events a case view lists (the newest are kept).
 const maxHistory = 25
-
-// renderCaseView is the alert with the case's history under it.
-func (b *Bot) renderCaseView(_ context.Context, lang string, c core.Case, m core.Mention) string {
-	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
-	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
-		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
-	}
-	ls := append([]string{title}, b.mentionHead(lang, c, m)...)
-	ls = append(ls, "")
-	ls = append(ls, quote(lang, m.Text, 1500)...)
-	ls = append(ls, "")
-	ls = append(ls, b.statusLines(lang, c)...)
-	ls = append(ls, "", msg(lang, "case.history"))
-	events := c.Events
-	if len(events) > maxHistory {
-		ls = append(ls, "…")
-		events = events[len(events)-maxHistory:]
-	}
-	for _, e := range events {
-		ls = append(ls, "• "+when(lang, e.At, b.cfg.Location)+" — "+eventText(lang, e))
-	}
-	return lines(lang, ls...)
-}
 
 func eventText(lang string, e core.CaseEvent) string {
 	actor := esc(e.Actor)
@@ -295,19 +288,19 @@ func period(arg string) (int, bool) {
 	return 0, false
 }
 
-func (b *Bot) cmdStats(ctx context.Context, chat int64, lang, arg string) {
+func (co *commander) cmdStats(ctx context.Context, chat int64, lang, arg string) {
 	days, ok := period(arg)
 	if !ok {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "stats.usage")), nil)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "stats.usage")), nil)
 		return
 	}
-	text, err := b.renderStats(ctx, lang, days)
+	text, err := co.renderStats(ctx, lang, days)
 	if err != nil {
-		b.logger.Error("could not compute stats", "error", err)
-		b.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
+		co.logger.Error("could not compute stats", "error", err)
+		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
 	}
-	b.reply(ctx, chat, 0, text, nil)
+	co.out.reply(ctx, chat, 0, text, nil)
 }
 
 type tally struct {
@@ -333,13 +326,13 @@ func sorted(m map[string]int) []tally {
 
 // renderStats adds up the daily counters and the cases of the last days
 // (today included) in the configured zone.
-func (b *Bot) renderStats(ctx context.Context, lang string, days int) (string, error) {
-	now := b.now().In(b.cfg.Location)
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, b.cfg.Location)
+func (co *commander) renderStats(ctx context.Context, lang string, days int) (string, error) {
+	now := co.now().In(co.cfg.Location)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, co.cfg.Location)
 	from := today.AddDate(0, 0, -(days - 1))
 	sum := map[string]map[string]int{}
 	for d := from; !d.After(today); d = d.AddDate(0, 0, 1) {
-		counts, err := b.st.DayTotals(ctx, d.Format("2006-01-02"))
+		counts, err := co.st.DayCounts(ctx, d.Format(core.DayFormat))
 		if err != nil {
 			return "", err
 		}
@@ -354,7 +347,7 @@ func (b *Bot) renderStats(ctx context.Context, lang string, days int) (string, e
 	}
 	var opened, answered, resolved, ignored int
 	var frts []time.Duration
-	err := b.st.ForEachCase(ctx, from, now.Add(time.Second), func(c core.Case) error {
+	err := co.st.ForEachCase(ctx, from, now.Add(time.Second), func(c core.Case) error {
 		opened++
 		if t, ok := c.FirstResponseTime(); ok {
 			answered++
@@ -371,7 +364,7 @@ func (b *Bot) renderStats(ctx context.Context, lang string, days int) (string, e
 	if err != nil {
 		return "", err
 	}
-	_, open, err := b.st.PendingCases(ctx, 0, 1)
+	_, open, err := co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Limit: 1})
 	if err != nil {
 		return "", err
 	}
@@ -427,32 +420,32 @@ func quantile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
-func (b *Bot) cmdDigest(ctx context.Context, chat int64, lang, arg string) {
-	if b.digest == nil {
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.none")), nil)
+func (co *commander) cmdDigest(ctx context.Context, chat int64, lang, arg string) {
+	if co.digest == nil {
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.none")), nil)
 		return
 	}
-	now := b.now().In(b.cfg.Location)
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, b.cfg.Location)
+	now := co.now().In(co.cfg.Location)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, co.cfg.Location)
 	switch arg {
 	case "", "today":
 	case "yesterday":
 		day = day.AddDate(0, 0, -1)
 	default:
-		d, err := time.ParseInLocation("2006-01-02", arg, b.cfg.Location)
+		d, err := time.ParseInLocation("2006-01-02", arg, co.cfg.Location)
 		if err != nil {
-			b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.usage")), nil)
+			co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.usage")), nil)
 			return
 		}
 		day = d
 	}
-	text, chart, err := b.digest.Digest(ctx, day)
+	text, chart, err := co.digest.Digest(ctx, day)
 	if err != nil {
-		b.logger.Error("could not build the digest", "day", day.Format("2006-01-02"), "error", err)
-		b.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
+		co.logger.Error("could not build the digest", "day", day.Format("2006-01-02"), "error", err)
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
 		return
 	}
-	if err := b.sendDigestTo(ctx, chat, text, chart); err != nil {
-		b.logger.Warn("could not send the digest", "chat_id", chat, "error", err)
+	if err := co.out.sendDigestTo(ctx, chat, text, chart); err != nil {
+		co.logger.Warn("could not send the digest", "chat_id", chat, "error", err)
 	}
 }

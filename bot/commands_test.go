@@ -113,7 +113,7 @@ func TestBot_Commands(t *testing.T) {
 				out.WriteString("\n")
 			}
 
-			h.bot.SetDigest(nil)
+			h.bot.cmds.digest = nil // as without Deps.Digest
 			for _, cmd := range []string{"/start", "/help", "/pending"} {
 				say(cmd)
 			}
@@ -124,7 +124,7 @@ func TestBot_Commands(t *testing.T) {
 				"/mute forever", "/templates", "/lang", "/frobnicate"} {
 				say(cmd)
 			}
-			h.bot.SetDigest(fakeDigest{})
+			h.bot.cmds.digest = fakeDigest{}
 			say("/digest yesterday")
 			say("/digest 2026-11-01")
 			say("/digest someday")

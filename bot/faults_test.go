@@ -40,7 +40,7 @@ func (b *blockingInbox) InboxAppend(ctx context.Context, _ int64, _ ...core.Ment
 func mustBot(t *testing.T, tg *telegramtest.Server, st Store, clk *clock) *Bot {
 	t.Helper()
 	cfg := testConfig(tg)
-	b, err := New(cfg, st, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	b, err := New(cfg, Deps{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond })
 			metrics := &countingMetrics{}
-			h.bot.SetMetrics(metrics)
+			setMetrics(h.bot, metrics)
 			h.tg.FailNext("getUpdates", 3, tt.fault)
 			h.run()
 			h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/help")
@@ -126,7 +126,7 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 		tg := telegramtest.New(t)
 		cfg := testConfig(tg)
 		cfg.Token = "1:revoked-token-abcdefgh"
-		b, err := New(cfg, fakeStore{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		b, err := New(cfg, Deps{Store: fakeStore{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -208,7 +208,7 @@ func TestBot_TokenNeverLeaks(t *testing.T) {
 	for _, url := range []string{echo.URL, closedURL} {
 		cfg := Config{APIURL: url, Token: token, AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
 			RequestTimeout: time.Second, PollTimeout: time.Second}
-		b, err := New(cfg, fakeStore{}, nil, logger)
+		b, err := New(cfg, Deps{Store: fakeStore{}, Logger: logger})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +276,7 @@ func TestBot_RetryAfterHeader(t *testing.T) {
 			defer srv.Close()
 			cfg := Config{APIURL: srv.URL, Token: "1:token-abcdefgh", AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
 				RequestTimeout: time.Second, PollTimeout: time.Second}
-			b, err := New(cfg, fakeStore{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			b, err := New(cfg, Deps{Store: fakeStore{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}

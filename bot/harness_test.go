@@ -151,7 +151,9 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	db := storetest.MustOpen(t, store.Options{})
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := New(cfg, db, nil, logger)
+	var outbox *listen.Outbox // delivers through the bot: built after it
+	b, err := New(cfg, Deps{Store: db, Logger: logger,
+		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,11 +172,11 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 		h.tokens++
 		return fmt.Sprintf("tok%d", h.tokens)
 	}
-	h.outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{
+	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{
 		core.PlatformX: h.x, core.PlatformRSS: h.rss, core.PlatformTelegram: b.Replier(),
 	}, listen.OutboxConfig{}, logger)
-	h.outbox.SetClock(clk.Now)
-	b.SetCapabilities(h.outbox.Capabilities)
+	outbox.SetClock(clk.Now)
+	h.outbox = outbox
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("bot logs:\n%s", logs.String())
@@ -399,3 +401,7 @@ func checkHTML(t *testing.T, text string) {
 		t.Fatalf("text is %d long, over %d", n, maxText)
 	}
 }
+
+// setMetrics swaps the bot's metrics sink (Deps.Metrics) in a running
+// harness.
+func setMetrics(b *Bot, m Metrics) { b.metrics, b.api.metrics = m, m }

@@ -5,101 +5,15 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
-	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
 
-// errNoChange stops a case update that would change nothing (a second tap
-// on Claim, the same label again), so nothing is written or sent.
-var errNoChange = errors.New("nothing to change")
-
-var noPreview = &models.LinkPreviewOptions{IsDisabled: tgbot.True()}
-
-// sendRetrying sends a message for an interactive answer: it waits out a
-// rate limit (up to maxInteractiveWait) and retries a transient failure
-// once. The outbox-driven methods never wait: they return the rate limit.
-func (b *Bot) sendRetrying(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
-	for attempt := 0; ; attempt++ {
-		m, err := b.api.sendMessage(ctx, p)
-		if err == nil || attempt >= 2 || ctx.Err() != nil {
-			return m, err
-		}
-		wait, limited := core.RetryAfter(err)
-		switch {
-		case limited && wait <= maxInteractiveWait:
-			wait = max(wait, time.Second)
-			b.logger.Warn("rate limited by telegram; waiting before answering", "wait", wait)
-		case !limited && !errors.Is(err, core.ErrPermanent) && !errors.Is(err, core.ErrUnauthorized) && attempt == 0:
-			wait = backoff(1)
-		default:
-			return m, err
-		}
-		if b.sleep(ctx, wait) != nil {
-			return m, err
-		}
-	}
-}
-
-// reply sends our HTML to a chat, as a reply to replyTo when it is not 0,
-// split at line breaks when it is too long (the markup goes on the last
-// piece). It returns the last message sent; failures are logged.
-func (b *Bot) reply(ctx context.Context, chat int64, replyTo int, html string, markup any) (*models.Message, bool) {
-	parts := splitHTML(html, maxText)
-	var last *models.Message
-	for i, part := range parts {
-		p := &tgbot.SendMessageParams{ChatID: chat, Text: part, ParseMode: models.ParseModeHTML, LinkPreviewOptions: noPreview}
-		if i == 0 && replyTo != 0 {
-			p.ReplyParameters = &models.ReplyParameters{MessageID: replyTo, AllowSendingWithoutReply: true}
-		}
-		if i == len(parts)-1 && markup != nil {
-			p.ReplyMarkup = markup
-		}
-		m, err := b.sendRetrying(ctx, p)
-		if err != nil {
-			if ctx.Err() == nil {
-				b.logger.Warn("could not answer in chat", "chat_id", chat, "error", err)
-			}
-			return last, false
-		}
-		last = m
-	}
-	return last, last != nil
-}
-
-// toast answers a button press; every press must be answered or the
-// client keeps spinning.
-func (b *Bot) toast(ctx context.Context, queryID, text string, alert bool) {
-	text, _ = cut(text, maxToast)
-	err := b.api.answerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: queryID, Text: text, ShowAlert: alert})
-	if err != nil && ctx.Err() == nil {
-		b.logger.Warn("could not answer a button press", "error", err)
-	}
-}
-
-// edit replaces one of our messages; "not modified" counts as done.
-func (b *Bot) edit(ctx context.Context, chat int64, msgID int, html string, markup any) error {
-	p := &tgbot.EditMessageTextParams{ChatID: chat, MessageID: msgID, Text: html, ParseMode: models.ParseModeHTML,
-		LinkPreviewOptions: noPreview}
-	if markup != nil {
-		p.ReplyMarkup = markup
-	}
-	err := b.api.editMessageText(ctx, p)
-	if err == nil || isNotModified(err) {
-		return nil
-	}
-	return err
-}
-
-func (b *Bot) editMarkup(ctx context.Context, chat int64, msgID int, markup any) {
-	err := b.api.editMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: chat, MessageID: msgID, ReplyMarkup: markup})
-	if err != nil && !isNotModified(err) && ctx.Err() == nil {
-		b.logger.Warn("could not change a message's buttons", "chat_id", chat, "error", err)
-	}
-}
+// Managers' text: prompts that ask for it, and what it does when it comes
+// (a reply to a case, an edited thank-you).
 
 func mentionLink(m Manager) string {
 	return `<a href="tg://user?id=` + strconv.FormatInt(m.ID, 10) + `">` + esc(m.Name) + "</a>"
@@ -107,7 +21,7 @@ func mentionLink(m Manager) string {
 
 // prompt asks a manager for text with a force-reply message and remembers
 // what the text is for.
-func (b *Bot) prompt(ctx context.Context, mgr Manager, lang string, chat int64, replyTo int, p promptRec) {
+func (ac *actions) prompt(ctx context.Context, mgr Manager, lang string, chat int64, replyTo int, p promptRec) {
 	var text, placeholder string
 	switch {
 	case p.Kind == promptThanks:
@@ -117,16 +31,16 @@ func (b *Bot) prompt(ctx context.Context, mgr Manager, lang string, chat int64, 
 	default:
 		text, placeholder = msg(lang, "prompt.public", mentionLink(mgr), id(lang, p.Case)), msg(lang, "prompt.placeholder.public")
 	}
-	sent, ok := b.reply(ctx, chat, replyTo, rtlLine(lang, text), forceReply{ForceReply: true, Selective: true, InputFieldPlaceholder: placeholder})
+	sent, ok := ac.out.reply(ctx, chat, replyTo, rtlLine(lang, text), forceReply{ForceReply: true, Selective: true, InputFieldPlaceholder: placeholder})
 	if !ok {
 		return
 	}
-	p.User, p.Chat, p.Msg, p.At = mgr.ID, chat, sent.ID, b.now()
-	if err := b.putRec(ctx, spaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
-		b.logger.Error("could not remember a prompt", "error", err)
+	p.User, p.Chat, p.Msg, p.At = mgr.ID, chat, sent.ID, ac.now()
+	if err := ac.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
+		ac.logger.Error("could not remember a prompt", "error", err)
 	}
-	if err := b.putRec(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
-		b.logger.Error("could not remember a prompt", "error", err)
+	if err := ac.recs.putRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
+		ac.logger.Error("could not remember a prompt", "error", err)
 	}
 }
 
@@ -135,32 +49,32 @@ func rtlLine(lang, s string) string { return lines(lang, s) }
 // onManagerText handles text a manager typed: the answer to a prompt, a
 // reply to an alert (a public reply), an edited thank-you, or nothing we
 // understand.
-func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message) {
+func (ac *actions) onManagerText(ctx context.Context, mgr Manager, m *models.Message) {
 	text := strings.TrimSpace(m.Text)
 	if text == "" {
 		return
 	}
-	lang := b.lang(ctx, mgr.ID)
+	lang := ac.recs.lang(ctx, mgr.ID)
 	chat := m.Chat.ID
 	origin := "msg:" + ref(chat, m.ID)
-	me := b.self()
+	me := ac.self()
 	if r := m.ReplyToMessage; r != nil && me != nil && r.From != nil && r.From.ID == me.ID {
 		var rec msgRec
-		found, err := b.getRec(ctx, spaceMessages, ref(chat, r.ID), &rec)
+		found, err := ac.recs.getRec(ctx, core.SpaceMessages, ref(chat, r.ID), &rec)
 		if err != nil {
-			b.logger.Error("could not look up a replied message", "error", err)
-			b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
+			ac.logger.Error("could not look up a replied message", "error", err)
+			ac.out.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
 			return
 		}
 		switch {
 		case found && rec.Kind == msgPrompt && rec.Prompt != nil:
-			b.completePrompt(ctx, mgr, lang, m, *rec.Prompt, text, origin)
+			ac.completePrompt(ctx, mgr, lang, m, *rec.Prompt, text, origin)
 		case found && rec.Kind == msgAlert:
-			b.replyToCase(ctx, mgr, lang, m, rec.Case, text, false, origin)
+			ac.replyToCase(ctx, mgr, lang, m, rec.Case, text, false, origin)
 		case found && rec.Kind == msgApproval:
-			b.thanksFromText(ctx, mgr, lang, m, rec.Token, text)
+			ac.thanksFromText(ctx, mgr, lang, m, rec.Token, text)
 		default:
-			b.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
+			ac.out.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
 		}
 		return
 	}
@@ -168,157 +82,83 @@ func (b *Bot) onManagerText(ctx context.Context, mgr Manager, m *models.Message)
 		return // managers talking among themselves in the alert chat
 	}
 	var p promptRec
-	found, err := b.getRec(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10), &p)
-	if err == nil && found && p.Chat == chat && b.now().Sub(p.At) < b.cfg.PromptTTL {
-		b.completePrompt(ctx, mgr, lang, m, p, text, origin)
+	found, err := ac.recs.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &p)
+	if err == nil && found && p.Chat == chat && ac.now().Sub(p.At) < ac.cfg.PromptTTL {
+		ac.completePrompt(ctx, mgr, lang, m, p, text, origin)
 		return
 	}
-	b.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
+	ac.out.reply(ctx, chat, m.ID, msg(lang, "reply.unknown"), nil)
 }
 
-func (b *Bot) completePrompt(ctx context.Context, mgr Manager, lang string, m *models.Message, p promptRec, text, origin string) {
+func (ac *actions) completePrompt(ctx context.Context, mgr Manager, lang string, m *models.Message, p promptRec, text, origin string) {
 	var ok bool
 	switch p.Kind {
 	case promptThanks:
-		ok = b.thanksFromText(ctx, mgr, lang, m, p.Token, text)
+		ok = ac.thanksFromText(ctx, mgr, lang, m, p.Token, text)
 	default:
-		ok = b.replyToCase(ctx, mgr, lang, m, p.Case, text, p.Private, origin)
+		ok = ac.replyToCase(ctx, mgr, lang, m, p.Case, text, p.Private, origin)
 	}
 	if !ok {
 		return
 	}
-	b.st.BotDelete(ctx, spaceMessages, ref(p.Chat, p.Msg))
+	ac.st.BotDelete(ctx, core.SpaceMessages, ref(p.Chat, p.Msg))
 	var cur promptRec
-	if found, _ := b.getRec(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10), &cur); found && cur.Msg == p.Msg && cur.Chat == p.Chat {
-		b.st.BotDelete(ctx, spacePrompts, strconv.FormatInt(mgr.ID, 10))
+	if found, _ := ac.recs.getRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), &cur); found && cur.Msg == p.Msg && cur.Chat == p.Chat {
+		ac.st.BotDelete(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10))
 	}
 }
 
 // thanksFromText sends a thank-you a manager rewrote.
-func (b *Bot) thanksFromText(ctx context.Context, mgr Manager, lang string, m *models.Message, tok, text string) bool {
-	ok, note := b.decideApproval(ctx, mgr, lang, tok, approvalSent, text)
+func (ac *actions) thanksFromText(ctx context.Context, mgr Manager, lang string, m *models.Message, tok, text string) bool {
+	ok, note := ac.decideApproval(ctx, mgr, lang, tok, false, text)
 	if !ok {
-		b.reply(ctx, m.Chat.ID, m.ID, lines(lang, note), nil)
+		ac.out.reply(ctx, m.Chat.ID, m.ID, lines(lang, note), nil)
 		return false
 	}
-	b.reply(ctx, m.Chat.ID, m.ID, lines(lang, msg(lang, "approval.edited", esc(mgr.Name))), nil)
+	ac.out.reply(ctx, m.Chat.ID, m.ID, lines(lang, msg(lang, "approval.edited", esc(mgr.Name))), nil)
 	return true
 }
 
 // replyToCase queues a manager's text as the case's public or private
 // reply and confirms it. It reports whether the reply was queued.
-func (b *Bot) replyToCase(ctx context.Context, mgr Manager, lang string, m *models.Message, caseID uint64, text string, private bool, origin string) bool {
+func (ac *actions) replyToCase(ctx context.Context, mgr Manager, lang string, m *models.Message, caseID uint64, text string, private bool, origin string) bool {
 	chat := m.Chat.ID
-	c, mention, err := b.caseAndMention(ctx, caseID)
-	if err != nil {
-		b.logger.Error("could not load a case", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
-		return false
-	}
-	if note, ok := b.canAnswer(lang, mention, private); !ok {
-		b.reply(ctx, chat, m.ID, note, nil)
-		return false
-	}
-	text = b.expand(text, mention)
-	c, queued, err := b.queueReply(ctx, mgr, c.ID, text, private, origin)
+	res, err := ac.cases.Answer(ctx, casework.Request{Case: caseID, Actor: mgr.Name, Origin: origin}, text, casework.How{Private: private})
 	switch {
-	case errors.Is(err, core.ErrInvalidTransition):
-		b.reply(ctx, chat, m.ID, b.closedNote(lang, c), nil)
+	case errors.Is(err, casework.ErrCannotAnswer):
+		ac.out.reply(ctx, chat, m.ID, ac.view.cannotAnswerNote(lang, res.Mention, private), nil)
+		return false
+	case errors.Is(err, casework.ErrClosed):
+		ac.out.reply(ctx, chat, m.ID, ac.view.closedNote(lang, res.Case), nil)
 		return false
 	case err != nil:
-		b.logger.Error("could not queue a reply", "case_id", caseID, "error", err)
-		b.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
+		ac.logger.Error("could not queue a reply", "case_id", caseID, "error", err)
+		ac.out.reply(ctx, chat, m.ID, msg(lang, "err.internal"), nil)
 		return false
 	}
 	key := "reply.queued.public"
 	if private {
 		key = "reply.queued.private"
 	}
-	quoted, _ := cut(text, 1000)
-	confirm, kb := b.undoable(ctx, lang, queued, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>")))
-	b.reply(ctx, chat, m.ID, confirm, kb)
+	quoted, _ := cut(res.Text, 1000)
+	confirm, kb := ac.undoable(ctx, lang, res.Reply, msg(lang, key, id(lang, caseID), userText("<blockquote>"+esc(quoted)+"</blockquote>")))
+	ac.out.reply(ctx, chat, m.ID, confirm, kb)
 	return true
 }
 
 // undoable renders the confirmation of a queued reply and, while the undo
 // window is open, the Undo button that withdraws it. reply is nil when
 // nothing new was queued (a redelivered update).
-func (b *Bot) undoable(ctx context.Context, lang string, reply *core.Action, confirm string) (string, any) {
-	if reply == nil || b.cfg.UndoWindow <= 0 {
+func (ac *actions) undoable(ctx context.Context, lang string, reply *core.Action, confirm string) (string, any) {
+	window := ac.cases.UndoWindow()
+	if reply == nil || window <= 0 {
 		return lines(lang, confirm), nil
 	}
-	tok, err := b.token(ctx, tokenRec{Kind: tokenUndo, Case: reply.CaseID, Actions: []uint64{reply.ID}})
+	tok, err := ac.recs.token(ctx, tokenRec{Kind: tokenUndo, Case: reply.CaseID, Actions: []uint64{reply.ID}})
 	if err != nil {
-		b.logger.Error("could not make an undo button", "action_id", reply.ID, "error", err)
+		ac.logger.Error("could not make an undo button", "action_id", reply.ID, "error", err)
 		return lines(lang, confirm), nil
 	}
-	return lines(lang, confirm, msg(lang, "undo.note", seconds(lang, b.cfg.UndoWindow))),
-		&inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.undo"), CallbackData: cb("un", tok)}}}}
-}
-
-// canAnswer says whether the platform lets us answer that way, and if not
-// the note to show.
-func (b *Bot) canAnswer(lang string, m core.Mention, private bool) (string, bool) {
-	caps := b.caps(m.Platform)
-	if private && !caps.DirectMessage {
-		return msg(lang, "err.noprivate", platformName(lang, m.Platform)), false
-	}
-	if !private && !caps.Reply {
-		return msg(lang, "err.nopublic", platformName(lang, m.Platform)), false
-	}
-	return "", true
-}
-
-// queueReply records the reply on the case and queues it, with an edit of
-// the alert, in one transaction. origin (the Telegram message or button
-// press it came from) keys both actions, so an update Telegram delivers
-// twice never sends twice. The reply waits UndoWindow in the outbox; the
-// queued reply action is returned (nil when the update was a repeat).
-func (b *Bot) queueReply(ctx context.Context, mgr Manager, caseID uint64, text string, private bool, origin string) (core.Case, *core.Action, error) {
-	kind := core.ActionReplyPublic
-	if private {
-		kind = core.ActionReplyPrivate
-	}
-	now := b.now()
-	c, actions, err := b.st.UpdateCase(ctx, caseID, func(c *core.Case) ([]core.Action, error) {
-		if err := c.Responded(mgr.Name, private, now); err != nil {
-			return nil, err
-		}
-		return []core.Action{
-			{Kind: kind, DedupKey: "reply:" + origin, Text: text, Actor: mgr.Name, CreatedAt: now,
-				NextAttemptAt: now.Add(b.cfg.UndoWindow)},
-			{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + origin, Actor: mgr.Name, CreatedAt: now},
-		}, nil
-	})
-	if errors.Is(err, core.ErrInvalidTransition) {
-		c, _ = b.st.Case(ctx, caseID)
-	}
-	b.queued(actions)
-	for i := range actions {
-		if actions[i].Kind == kind {
-			return c, &actions[i], err
-		}
-	}
-	return c, nil, err
-}
-
-func (b *Bot) caseAndMention(ctx context.Context, caseID uint64) (core.Case, core.Mention, error) {
-	c, err := b.st.Case(ctx, caseID)
-	if err != nil {
-		return c, core.Mention{}, err
-	}
-	m, err := b.st.Mention(ctx, c.MentionKey)
-	return c, m, err
-}
-
-// closedNote says a case is closed and by whom.
-func (b *Bot) closedNote(lang string, c core.Case) string {
-	how := ""
-	switch c.State {
-	case core.CaseResolved:
-		how = msg(lang, "status.resolved", esc(c.ClosedBy))
-	case core.CaseIgnored:
-		how = msg(lang, "status.ignored", esc(c.ClosedBy))
-	}
-	return msg(lang, "err.closed", id(lang, c.ID), how)
+	return lines(lang, confirm, msg(lang, "undo.note", seconds(lang, window))),
+		&inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.undo"), CallbackData: cb(verbUndo, tok)}}}}
 }

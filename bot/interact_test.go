@@ -215,7 +215,7 @@ func TestBot_ForgedCallbacks(t *testing.T) {
 	tok2 := strings.TrimPrefix(h.buttonData(h.alertIn(c2, sara.ID), "حل شد"), "rs:")
 
 	approval := h.bot.newToken()
-	h.bot.putRec(ctx, spaceCallbacks, approval, tokenRec{Kind: tokenApproval, Mention: "x:1001"})
+	h.bot.recs.putRec(ctx, core.SpaceCallbacks, approval, tokenRec{Kind: tokenApproval, Mention: "x:1001"})
 
 	before := len(h.actions())
 	forged := []string{

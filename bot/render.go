@@ -1,11 +1,29 @@
 package bot
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 )
+
+// renderer draws what managers see of cases, notices and thank-you
+// drafts: message text (HTML, in the reader's language) and buttons. It
+// reads nothing and sends nothing.
+type renderer struct {
+	cfg   Config
+	cases *casework.Service // capabilities, templates, {author}/{brand}
+}
+
+// brandName is the brand as managers and strangers read it.
+func (v *renderer) brandName() string {
+	if v.cfg.Brand != "" {
+		return v.cfg.Brand
+	}
+	return "Shenava"
+}
 
 // Inline keyboards are our own small types rather than go-telegram/bot's
 // models.InlineKeyboardButton: that struct always serialises an empty
@@ -25,11 +43,6 @@ type forceReply struct {
 	ForceReply            bool   `json:"force_reply"`
 	InputFieldPlaceholder string `json:"input_field_placeholder,omitempty"`
 	Selective             bool   `json:"selective,omitempty"`
-}
-
-func cb(verb, tok string, arg ...string) string {
-	parts := append([]string{verb}, arg...)
-	return strings.Join(append(parts, tok), ":")
 }
 
 // rtlMark starts our own Persian lines, so a line that opens with a
@@ -61,15 +74,8 @@ func lines(lang string, ls ...string) string {
 // lines.
 func userText(s string) string { return "\x00" + strings.ReplaceAll(s, "\n", "\n\x00") }
 
-func who(m core.Mention) string {
-	switch {
-	case m.Author.Handle != "":
-		return "@" + m.Author.Handle
-	case m.Author.Name != "":
-		return m.Author.Name
-	}
-	return m.Author.ID
-}
+// who names a mention's author.
+func who(m core.Mention) string { return casework.Who(m) }
 
 func labelEmoji(l core.Label) string {
 	switch l {
@@ -83,7 +89,7 @@ func labelEmoji(l core.Label) string {
 
 // mentionHead renders who wrote what where: the author, platform,
 // language, label and link lines of an alert.
-func (b *Bot) mentionHead(lang string, c core.Case, m core.Mention) []string {
+func (v *renderer) mentionHead(lang string, c core.Case, m core.Mention) []string {
 	author := "👤 <b>" + esc(who(m)) + "</b>"
 	if m.Author.Handle != "" && m.Author.Name != "" {
 		author += " (" + esc(m.Author.Name) + ")"
@@ -99,9 +105,9 @@ func (b *Bot) mentionHead(lang string, c core.Case, m core.Mention) []string {
 		" · 🏷 " + labelName(lang, c.Label) + " " + pct(lang, c.Score)
 	out := []string{author, meta}
 	if m.URL != "" {
-		out = append(out, `🔗 <a href="`+escAttr(m.URL)+`">`+msg(lang, "alert.open")+"</a> · 🕓 "+when(lang, m.CreatedAt, b.cfg.Location))
+		out = append(out, `🔗 <a href="`+escAttr(m.URL)+`">`+msg(lang, "alert.open")+"</a> · 🕓 "+when(lang, m.CreatedAt, v.cfg.Location))
 	} else {
-		out = append(out, "🕓 "+when(lang, m.CreatedAt, b.cfg.Location))
+		out = append(out, "🕓 "+when(lang, m.CreatedAt, v.cfg.Location))
 	}
 	return out
 }
@@ -119,13 +125,13 @@ func quote(lang, text string, budget int) []string {
 }
 
 // renderAlert is the alert message of a case, as it stands now.
-func (b *Bot) renderAlert(lang string, c core.Case, m core.Mention) string {
+func (v *renderer) renderAlert(lang string, c core.Case, m core.Mention) string {
 	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
 	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
 		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
 	}
-	head := append([]string{title}, b.mentionHead(lang, c, m)...)
-	tail := append([]string{""}, b.statusLines(lang, c)...)
+	head := append([]string{title}, v.mentionHead(lang, c, m)...)
+	tail := append([]string{""}, v.statusLines(lang, c)...)
 	fixed := units(visible(lines(lang, head...) + lines(lang, tail...)))
 	body := append([]string{""}, quote(lang, m.Text, maxText-fixed-80)...)
 	return lines(lang, append(append(head, body...), tail...)...)
@@ -156,7 +162,7 @@ func lastEvent(c core.Case, action string) (core.CaseEvent, bool) {
 
 // statusLines say where a case stands: the line the alert is edited to as
 // the case moves.
-func (b *Bot) statusLines(lang string, c core.Case) []string {
+func (v *renderer) statusLines(lang string, c core.Case) []string {
 	var out []string
 	actor, private, replied := firstReply(c)
 	if replied {
@@ -197,36 +203,36 @@ func (b *Bot) statusLines(lang string, c core.Case) []string {
 
 // caseKeyboard is the alert's buttons for the case's state. Buttons for
 // what the platform cannot do say so.
-func (b *Bot) caseKeyboard(lang string, c core.Case, m core.Mention, tok string) *inlineKeyboard {
+func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok string) *inlineKeyboard {
 	if !c.State.Open() {
-		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb("wl", tok)}}}}
+		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)}}}}
 	}
-	caps := b.caps(m.Platform)
+	caps := v.cases.Capabilities(m.Platform)
 	pname := platformName(lang, m.Platform)
 	var replyRow []button
 	if caps.Reply {
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb("rp", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb(verbReplyPublic, tok)})
 	} else {
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb("xp", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb(verbNoPublic, tok)})
 	}
 	switch {
 	case caps.DirectMessage && m.Platform == core.PlatformTelegram:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb("rd", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb(verbReplyPrivate, tok)})
 	case caps.DirectMessage:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb("rd", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb(verbReplyPrivate, tok)})
 	default:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb("xd", tok)})
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb(verbNoPrivate, tok)})
 	}
 	rows := [][]button{replyRow}
 	second := []button{}
-	if len(b.cfg.Templates) > 0 && (caps.Reply || caps.DirectMessage) {
-		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb("tp", tok)})
+	if len(v.cases.Templates()) > 0 && (caps.Reply || caps.DirectMessage) {
+		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb(verbTemplates, tok)})
 	}
-	second = append(second, button{Text: msg(lang, "btn.claim"), CallbackData: cb("cl", tok)})
+	second = append(second, button{Text: msg(lang, "btn.claim"), CallbackData: cb(verbClaim, tok)})
 	rows = append(rows, second, []button{
-		{Text: msg(lang, "btn.resolve"), CallbackData: cb("rs", tok)},
-		{Text: msg(lang, "btn.ignore"), CallbackData: cb("ig", tok)},
-		{Text: msg(lang, "btn.label"), CallbackData: cb("wl", tok)},
+		{Text: msg(lang, "btn.resolve"), CallbackData: cb(verbResolve, tok)},
+		{Text: msg(lang, "btn.ignore"), CallbackData: cb(verbIgnore, tok)},
+		{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)},
 	})
 	return &inlineKeyboard{InlineKeyboard: rows}
 }
@@ -246,7 +252,7 @@ func labelOf(code string) (core.Label, bool) {
 }
 
 // labelKeyboard lets a manager say what the label should have been.
-func (b *Bot) labelKeyboard(lang string, c core.Case, tok string) *inlineKeyboard {
+func (v *renderer) labelKeyboard(lang string, c core.Case, tok string) *inlineKeyboard {
 	current := c.Label
 	if c.CorrectedLabel != "" {
 		current = c.CorrectedLabel
@@ -257,39 +263,26 @@ func (b *Bot) labelKeyboard(lang string, c core.Case, tok string) *inlineKeyboar
 		if l.label == current {
 			text += " ✓"
 		}
-		row = append(row, button{Text: text, CallbackData: cb("lb", tok, l.code)})
+		row = append(row, button{Text: text, CallbackData: cb(verbLabel, tok, l.code)})
 	}
-	return &inlineKeyboard{InlineKeyboard: [][]button{row, {{Text: msg(lang, "btn.back"), CallbackData: cb("bk", tok)}}}}
-}
-
-// mentionLang is the language a mention was written in ("" when unknown).
-func mentionLang(m core.Mention) string {
-	if m.Analysis != nil {
-		return m.Analysis.Lang
-	}
-	return m.LangHint
-}
-
-// expand fills a template or a manager's text for a mention.
-func (b *Bot) expand(text string, m core.Mention) string {
-	return core.Expand(text, core.TemplateVars{Author: who(m), Brand: b.cfg.Brand})
+	return &inlineKeyboard{InlineKeyboard: [][]button{row, {{Text: msg(lang, "btn.back"), CallbackData: cb(verbBack, tok)}}}}
 }
 
 // renderTemplates is the template chooser for a case: each template in
 // the mention's language, with a button to send it publicly or privately.
-func (b *Bot) renderTemplates(lang string, c core.Case, m core.Mention, tok string) (string, *inlineKeyboard) {
-	caps := b.caps(m.Platform)
+func (v *renderer) renderTemplates(lang string, c core.Case, m core.Mention, tok string) (string, *inlineKeyboard) {
+	caps := v.cases.Capabilities(m.Platform)
 	ls := []string{msg(lang, "tpl.title", id(lang, c.ID), esc(who(m))), ""}
 	var rows [][]button
-	for i, t := range b.cfg.Templates {
+	for i, t := range v.cases.Templates() {
 		label := digits(lang, strconv.Itoa(i+1)) + ". " + t.Name
-		ls = append(ls, "<b>"+esc(label)+"</b>", userText(esc(b.expand(t.For(mentionLang(m)), m))), "")
+		ls = append(ls, "<b>"+esc(label)+"</b>", userText(esc(v.cases.Expand(t.For(casework.MentionLang(m)), m))), "")
 		var row []button
 		if caps.Reply {
-			row = append(row, button{Text: msg(lang, "btn.tpl.public", label), CallbackData: cb("tu", tok, strconv.Itoa(i))})
+			row = append(row, button{Text: msg(lang, "btn.tpl.public", label), CallbackData: cb(verbTemplatePublic, tok, strconv.Itoa(i))})
 		}
 		if caps.DirectMessage {
-			row = append(row, button{Text: msg(lang, "btn.tpl.private", label), CallbackData: cb("tv", tok, strconv.Itoa(i))})
+			row = append(row, button{Text: msg(lang, "btn.tpl.private", label), CallbackData: cb(verbTemplatePrivate, tok, strconv.Itoa(i))})
 		}
 		if len(row) > 0 {
 			rows = append(rows, row)
@@ -299,7 +292,7 @@ func (b *Bot) renderTemplates(lang string, c core.Case, m core.Mention, tok stri
 }
 
 // renderApproval shows a drafted thank-you and, once decided, who decided.
-func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) string {
+func (v *renderer) renderApproval(lang string, rec casework.Approval, m *core.Mention) string {
 	ls := []string{msg(lang, "approval.title")}
 	if m != nil {
 		ls = append(ls, msg(lang, "approval.to", "<b>"+esc(who(*m))+"</b>", platformName(lang, m.Platform)))
@@ -311,16 +304,16 @@ func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) stri
 	ls = append(ls, "", msg(lang, "approval.draft"))
 	ls = append(ls, quote(lang, rec.Text, 2000)...)
 	switch rec.State {
-	case approvalSent:
+	case casework.ApprovalSent:
 		key := "approval.sent"
 		if rec.Edited {
 			key = "approval.edited"
 		}
 		ls = append(ls, "", msg(lang, key, esc(rec.By)))
-	case approvalSkipped:
+	case casework.ApprovalSkipped:
 		ls = append(ls, "", msg(lang, "approval.skipped", esc(rec.By)))
 	}
-	if !b.cfg.ThankApproval && rec.State == approvalPending {
+	if !v.cfg.ThankApproval && rec.State == casework.ApprovalPending {
 		ls = append(ls, "", "<i>"+msg(lang, "approval.off")+"</i>")
 	}
 	return lines(lang, ls...)
@@ -328,15 +321,15 @@ func (b *Bot) renderApproval(lang string, rec approvalRec, m *core.Mention) stri
 
 func approvalKeyboard(lang, tok string) *inlineKeyboard {
 	return &inlineKeyboard{InlineKeyboard: [][]button{{
-		{Text: msg(lang, "btn.send"), CallbackData: cb("as", tok)},
-		{Text: msg(lang, "btn.edit"), CallbackData: cb("ae", tok)},
-		{Text: msg(lang, "btn.skip"), CallbackData: cb("ak", tok)},
+		{Text: msg(lang, "btn.send"), CallbackData: cb(verbThankSend, tok)},
+		{Text: msg(lang, "btn.edit"), CallbackData: cb(verbThankEdit, tok)},
+		{Text: msg(lang, "btn.skip"), CallbackData: cb(verbThankSkip, tok)},
 	}}}
 }
 
 // renderNotice renders a notify action: a title in the reader's language
 // for its topic, then the action's own text, in pieces that fit.
-func (b *Bot) renderNotice(lang string, a core.Action, m *core.Mention) []string {
+func (v *renderer) renderNotice(lang string, a core.Action, m *core.Mention) []string {
 	key := "notice." + a.Topic
 	if _, ok := catalog[key]; !ok || a.Topic == "" {
 		key = "notice.other"
@@ -361,4 +354,58 @@ func (b *Bot) renderNotice(lang string, a core.Action, m *core.Mention) []string
 	}
 	out[0] = title + "\n\n" + out[0]
 	return out
+}
+
+func (v *renderer) decision(lang string, rec casework.Approval) string {
+	switch {
+	case rec.State == casework.ApprovalSkipped:
+		return msg(lang, "approval.skipped", esc(rec.By))
+	case rec.Edited:
+		return msg(lang, "approval.edited", esc(rec.By))
+	}
+	return msg(lang, "approval.sent", esc(rec.By))
+}
+
+// renderCaseView is the alert with the case's history under it.
+func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m core.Mention) string {
+	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
+	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
+		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
+	}
+	ls := append([]string{title}, v.mentionHead(lang, c, m)...)
+	ls = append(ls, "")
+	ls = append(ls, quote(lang, m.Text, 1500)...)
+	ls = append(ls, "")
+	ls = append(ls, v.statusLines(lang, c)...)
+	ls = append(ls, "", msg(lang, "case.history"))
+	events := c.Events
+	if len(events) > maxHistory {
+		ls = append(ls, "…")
+		events = events[len(events)-maxHistory:]
+	}
+	for _, e := range events {
+		ls = append(ls, "• "+when(lang, e.At, v.cfg.Location)+" — "+eventText(lang, e))
+	}
+	return lines(lang, ls...)
+}
+
+// cannotAnswerNote says the mention's platform does not allow a public (or
+// private) answer.
+func (v *renderer) cannotAnswerNote(lang string, m core.Mention, private bool) string {
+	if private {
+		return msg(lang, "err.noprivate", platformName(lang, m.Platform))
+	}
+	return msg(lang, "err.nopublic", platformName(lang, m.Platform))
+}
+
+// closedNote says a case is closed and by whom.
+func (v *renderer) closedNote(lang string, c core.Case) string {
+	how := ""
+	switch c.State {
+	case core.CaseResolved:
+		how = msg(lang, "status.resolved", esc(c.ClosedBy))
+	case core.CaseIgnored:
+		how = msg(lang, "status.ignored", esc(c.ClosedBy))
+	}
+	return msg(lang, "err.closed", id(lang, c.ID), how)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/telegramtest"
 )
@@ -79,9 +80,9 @@ func TestBot_RenderAlert(t *testing.T) {
 		for _, lang := range []string{LangPersian, LangEnglish} {
 			t.Run(tt.name+"_"+lang, func(t *testing.T) {
 				c := caseAt(t, tt.m, tt.steps...)
-				text := h.bot.renderAlert(lang, c, tt.m)
+				text := h.bot.view.renderAlert(lang, c, tt.m)
 				checkHTML(t, text)
-				golden(t, "alert_"+tt.name+"_"+lang, text+"\n"+renderKeyboard(h.bot.caseKeyboard(lang, c, tt.m, "TOK")))
+				golden(t, "alert_"+tt.name+"_"+lang, text+"\n"+renderKeyboard(h.bot.view.caseKeyboard(lang, c, tt.m, "TOK")))
 			})
 		}
 	}
@@ -97,7 +98,7 @@ func TestBot_RenderAlert_Long(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := negativeMention("9", tt.text)
-			text := h.bot.renderAlert(LangPersian, caseAt(t, m), m)
+			text := h.bot.view.renderAlert(LangPersian, caseAt(t, m), m)
 			checkHTML(t, text)
 			if !strings.Contains(text, "کوتاه شد") {
 				t.Fatal("a cut post does not say it was cut")
@@ -113,19 +114,19 @@ func TestBot_RenderApproval(t *testing.T) {
 	h := newHarness(t)
 	m := core.Mention{Platform: core.PlatformX, NativeID: "3003", URL: "https://x.com/nika/status/3003",
 		Author: core.Author{ID: "7", Handle: "nika"}, Text: "Koala's referral code KOALA-NIKA got my sister 20% off, try it!"}
-	recs := map[string]approvalRec{
-		"pending": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: approvalPending},
-		"sent":    {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: approvalSent, By: "Ali"},
-		"edited":  {Mention: m.Key(), Text: "Merci @nika ❤️", State: approvalSent, By: "Sara", Edited: true},
-		"skipped": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: approvalSkipped, By: "Sara"},
+	recs := map[string]casework.Approval{
+		"pending": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: casework.ApprovalPending},
+		"sent":    {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: casework.ApprovalSent, By: "Ali"},
+		"edited":  {Mention: m.Key(), Text: "Merci @nika ❤️", State: casework.ApprovalSent, By: "Sara", Edited: true},
+		"skipped": {Mention: m.Key(), Text: "Thank you @nika for recommending Koala!", State: casework.ApprovalSkipped, By: "Sara"},
 	}
 	for name, rec := range recs {
 		for _, lang := range []string{LangPersian, LangEnglish} {
 			t.Run(name+"_"+lang, func(t *testing.T) {
-				text := h.bot.renderApproval(lang, rec, &m)
+				text := h.bot.view.renderApproval(lang, rec, &m)
 				checkHTML(t, text)
 				kb := ""
-				if rec.State == approvalPending {
+				if rec.State == casework.ApprovalPending {
 					kb = renderKeyboard(approvalKeyboard(lang, "TOK"))
 				}
 				golden(t, "approval_"+name+"_"+lang, text+"\n"+kb)
@@ -156,7 +157,7 @@ func TestBot_RenderNotice(t *testing.T) {
 				if a.MentionKey != "" {
 					mp = &m
 				}
-				parts := h.bot.renderNotice(lang, a, mp)
+				parts := h.bot.view.renderNotice(lang, a, mp)
 				for _, p := range parts {
 					checkHTML(t, p)
 				}
@@ -166,7 +167,7 @@ func TestBot_RenderNotice(t *testing.T) {
 	}
 	t.Run("LongTextSplits", func(t *testing.T) {
 		a := core.Action{Kind: core.ActionNotify, Topic: core.TopicDigest, Text: strings.Repeat("یک خط بلند از گزارش روزانه\n", 600)}
-		parts := h.bot.renderNotice(LangPersian, a, nil)
+		parts := h.bot.view.renderNotice(LangPersian, a, nil)
 		if len(parts) < 2 {
 			t.Fatalf("got %d parts, want the text split", len(parts))
 		}

@@ -11,16 +11,6 @@ import (
 	"github.com/shenava/shenava/core"
 )
 
-// Spaces of bot records in the store (see store/bot.go).
-const (
-	spaceCallbacks  = "callbacks"
-	spaceMessages   = "messages"
-	spacePrompts    = "prompts"
-	spacePrefs      = "prefs"
-	spaceApprovals  = "approvals"
-	spaceCaseTokens = "case_tokens"
-)
-
 // Kinds of button tokens.
 const (
 	tokenCase     = "case"
@@ -28,6 +18,16 @@ const (
 	tokenResend   = "resend"
 	tokenUndo     = "undo"
 )
+
+// records are the bot's own small records in the store: button tokens,
+// what each of its messages is, prompts, managers' preferences.
+type records struct {
+	st          stateStore
+	now         func() time.Time
+	newToken    func() string
+	managers    map[int64]Manager
+	defaultLang string
+}
 
 // tokenRec is what a button token stands for. The token is random; the
 // record is the only way from a button back to what it acts on.
@@ -78,28 +78,8 @@ type prefsRec struct {
 	MutedUntil time.Time `json:"muted_until,omitzero"`
 }
 
-// Approval states.
-const (
-	approvalPending = "pending"
-	approvalSent    = "sent"
-	approvalSkipped = "skipped"
-)
-
-// approvalRec is a drafted thank-you waiting for a manager.
-type approvalRec struct {
-	Mention string    `json:"mention"`
-	Text    string    `json:"text"`
-	State   string    `json:"state"`
-	By      string    `json:"by,omitempty"`
-	Edited  bool      `json:"edited,omitempty"`
-	At      time.Time `json:"at,omitzero"`
-	// Refs are the messages showing the draft ("chat:message"), so every
-	// copy is updated when one manager decides.
-	Refs []string `json:"refs,omitempty"`
-}
-
-func (b *Bot) getRec(ctx context.Context, space, key string, v any) (bool, error) {
-	raw, ok, err := b.st.BotGet(ctx, space, key)
+func (rs *records) getRec(ctx context.Context, space core.Space, key string, v any) (bool, error) {
+	raw, ok, err := rs.st.BotGet(ctx, space, key)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -109,12 +89,12 @@ func (b *Bot) getRec(ctx context.Context, space, key string, v any) (bool, error
 	return true, nil
 }
 
-func (b *Bot) putRec(ctx context.Context, space, key string, v any) error {
+func (rs *records) putRec(ctx context.Context, space core.Space, key string, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return b.st.BotPut(ctx, space, key, raw, b.now())
+	return rs.st.BotPut(ctx, space, key, raw, rs.now())
 }
 
 func ref(chat int64, msgID int) string {
@@ -146,19 +126,19 @@ func refs(list []string) []string {
 
 // caseToken returns the button token of a case, creating it on first
 // use.
-func (b *Bot) caseToken(ctx context.Context, caseID uint64) (string, error) {
+func (rs *records) caseToken(ctx context.Context, caseID uint64) (string, error) {
 	key := strconv.FormatUint(caseID, 10)
 	var tok string
-	if ok, err := b.getRec(ctx, spaceCaseTokens, key, &tok); err != nil || ok {
+	if ok, err := rs.getRec(ctx, core.SpaceCaseTokens, key, &tok); err != nil || ok {
 		return tok, err
 	}
-	fresh := b.newToken()
-	if err := b.putRec(ctx, spaceCallbacks, fresh, tokenRec{Kind: tokenCase, Case: caseID}); err != nil {
+	fresh := rs.newToken()
+	if err := rs.putRec(ctx, core.SpaceCallbacks, fresh, tokenRec{Kind: tokenCase, Case: caseID}); err != nil {
 		return "", err
 	}
 	// Two concurrent first uses may both create a token; the first one
 	// written wins and the other stays valid for the same case.
-	_, err := b.st.BotSwap(ctx, spaceCaseTokens, key, b.now(), func(old []byte) ([]byte, []core.Action, error) {
+	_, err := rs.st.BotSwap(ctx, core.SpaceCaseTokens, key, rs.now(), func(old []byte) ([]byte, []core.Action, error) {
 		if old != nil {
 			json.Unmarshal(old, &tok)
 			return old, nil, nil
@@ -171,41 +151,41 @@ func (b *Bot) caseToken(ctx context.Context, caseID uint64) (string, error) {
 }
 
 // token creates a button token for something other than a case.
-func (b *Bot) token(ctx context.Context, rec tokenRec) (string, error) {
-	t := b.newToken()
-	return t, b.putRec(ctx, spaceCallbacks, t, rec)
+func (rs *records) token(ctx context.Context, rec tokenRec) (string, error) {
+	t := rs.newToken()
+	return t, rs.putRec(ctx, core.SpaceCallbacks, t, rec)
 }
 
 // lang is the language to use with a manager: their /lang choice, else
 // the configured one.
-func (b *Bot) lang(ctx context.Context, userID int64) string {
+func (rs *records) lang(ctx context.Context, userID int64) string {
 	var p prefsRec
-	if ok, _ := b.getRec(ctx, spacePrefs, strconv.FormatInt(userID, 10), &p); ok && p.Lang != "" {
+	if ok, _ := rs.getRec(ctx, core.SpacePrefs, strconv.FormatInt(userID, 10), &p); ok && p.Lang != "" {
 		return p.Lang
 	}
-	if m, ok := b.managers[userID]; ok {
+	if m, ok := rs.managers[userID]; ok {
 		return m.Lang
 	}
-	return b.cfg.DefaultLang
+	return rs.defaultLang
 }
 
 // chatLang is the language of a chat: a manager's private chat speaks
 // theirs, groups the default.
-func (b *Bot) chatLang(ctx context.Context, chat int64) string {
-	if _, ok := b.managers[chat]; ok {
-		return b.lang(ctx, chat)
+func (rs *records) chatLang(ctx context.Context, chat int64) string {
+	if _, ok := rs.managers[chat]; ok {
+		return rs.lang(ctx, chat)
 	}
-	return b.cfg.DefaultLang
+	return rs.defaultLang
 }
 
-func (b *Bot) prefs(ctx context.Context, userID int64) prefsRec {
+func (rs *records) prefs(ctx context.Context, userID int64) prefsRec {
 	var p prefsRec
-	b.getRec(ctx, spacePrefs, strconv.FormatInt(userID, 10), &p)
+	rs.getRec(ctx, core.SpacePrefs, strconv.FormatInt(userID, 10), &p)
 	return p
 }
 
-func (b *Bot) setPrefs(ctx context.Context, userID int64, fn func(*prefsRec)) error {
-	_, err := b.st.BotSwap(ctx, spacePrefs, strconv.FormatInt(userID, 10), b.now(), func(old []byte) ([]byte, []core.Action, error) {
+func (rs *records) setPrefs(ctx context.Context, userID int64, fn func(*prefsRec)) error {
+	_, err := rs.st.BotSwap(ctx, core.SpacePrefs, strconv.FormatInt(userID, 10), rs.now(), func(old []byte) ([]byte, []core.Action, error) {
 		var p prefsRec
 		if old != nil {
 			json.Unmarshal(old, &p)
@@ -217,14 +197,6 @@ func (b *Bot) setPrefs(ctx context.Context, userID int64, fn func(*prefsRec)) er
 	return err
 }
 
-func (b *Bot) muted(ctx context.Context, userID int64) bool {
-	return b.prefs(ctx, userID).MutedUntil.After(b.now())
-}
-
-// actorName is how a manager is written in case events and alerts.
-func (b *Bot) actorName(userID int64) string {
-	if m, ok := b.managers[userID]; ok {
-		return m.Name
-	}
-	return "tg:" + strconv.FormatInt(userID, 10)
+func (rs *records) muted(ctx context.Context, userID int64) bool {
+	return rs.prefs(ctx, userID).MutedUntil.After(rs.now())
 }

@@ -83,7 +83,7 @@ func (b *Bot) refuse(ctx context.Context, chat int64, from *models.User) {
 	if !allowed {
 		return
 	}
-	b.reply(ctx, chat, 0, msg(strangerLang(from), "refuse", esc(b.brandName())), nil)
+	b.out.reply(ctx, chat, 0, msg(strangerLang(from), "refuse", esc(b.view.brandName())), nil)
 }
 
 func userID(u *models.User) int64 {
@@ -98,13 +98,6 @@ func strangerLang(u *models.User) string {
 		return LangPersian
 	}
 	return LangEnglish
-}
-
-func (b *Bot) brandName() string {
-	if b.cfg.Brand != "" {
-		return b.cfg.Brand
-	}
-	return "Shenava"
 }
 
 // command is a parsed /command.
@@ -178,10 +171,10 @@ func (b *Bot) onMessage(ctx context.Context, updateID int64, m *models.Message) 
 		// case data there.
 		return nil
 	case isCmd:
-		b.onCommand(ctx, mgr, m, cmd)
+		b.cmds.onCommand(ctx, mgr, m, cmd)
 		return nil
 	}
-	b.onManagerText(ctx, mgr, m)
+	b.act.onManagerText(ctx, mgr, m)
 	return nil
 }
 
@@ -197,8 +190,8 @@ func (b *Bot) onEdited(ctx context.Context, m *models.Message) {
 	}
 	me := b.self()
 	if r := m.ReplyToMessage; r != nil && me != nil && r.From != nil && r.From.ID == me.ID {
-		lang := b.lang(ctx, mgr.ID)
-		b.reply(ctx, m.Chat.ID, m.ID, msg(lang, "reply.edited"), nil)
+		lang := b.recs.lang(ctx, mgr.ID)
+		b.out.reply(ctx, m.Chat.ID, m.ID, msg(lang, "reply.edited"), nil)
 	}
 }
 
@@ -247,7 +240,7 @@ func (b *Bot) onMembership(ctx context.Context, u *models.ChatMemberUpdated) {
 	default:
 		if _, ok := b.manager(&u.From); ok {
 			log.Warn("the bot was added to a chat that is not configured; add its ID to telegram.groups to read it")
-			b.reply(ctx, chat, 0, msg(b.cfg.DefaultLang, "groups.added", strconv.FormatInt(chat, 10)), nil)
+			b.out.reply(ctx, chat, 0, msg(b.cfg.DefaultLang, "groups.added", strconv.FormatInt(chat, 10)), nil)
 			return
 		}
 		log.Warn("the bot was added to a chat by someone who is not a manager; leaving")
@@ -313,4 +306,31 @@ func messageURL(c models.Chat, msgID int) string {
 		return "https://t.me/c/" + s[4:] + "/" + strconv.Itoa(msgID)
 	}
 	return ""
+}
+
+// onCallback answers a button press: strangers are refused, paging
+// /pending needs no token, everything else is a manager's action.
+func (b *Bot) onCallback(ctx context.Context, q *models.CallbackQuery) {
+	mgr, ok := b.manager(&q.From)
+	if !ok || b.ignorable(&q.From) {
+		b.logger.Info("refused a button press from a user who is not a manager", "user_id", q.From.ID)
+		b.out.toast(ctx, q.ID, msg(strangerLang(&q.From), "refuse", b.view.brandName()), false)
+		return
+	}
+	lang := b.recs.lang(ctx, mgr.ID)
+	chat, msgID, hasMsg := callbackMessage(q)
+	parts := strings.Split(q.Data, ":")
+	v := verb(parts[0])
+	if v == verbPage && len(parts) == 2 && hasMsg {
+		// Paging /pending reads only; it needs no token.
+		offset, err := strconv.Atoi(parts[1])
+		if err != nil || offset < 0 {
+			b.out.toast(ctx, q.ID, msg(lang, "err.stale"), false)
+			return
+		}
+		b.cmds.sendPending(ctx, chat, msgID, lang, offset)
+		b.out.toast(ctx, q.ID, "", false)
+		return
+	}
+	b.act.press(ctx, q, mgr, lang, v, parts)
 }

@@ -14,3 +14,29 @@ type TemplateVars struct {
 func Expand(tpl string, v TemplateVars) string {
 	return strings.NewReplacer("{author}", v.Author, "{brand}", v.Brand, "{code}", v.Code).Replace(tpl)
 }
+
+// Template is a saved reply managers can send with one tap, in Persian,
+// English and Finglish (any of them). Texts may use {author} and {brand}.
+type Template struct {
+	Name       string
+	FA, EN, FI string
+}
+
+// For returns the text for a mention's language: the exact one when set,
+// Finglish falling back to Persian, every other language to English, then
+// whichever is set.
+func (t Template) For(lang string) string {
+	order := []string{t.EN, t.FA, t.FI}
+	switch lang {
+	case LangPersian:
+		order = []string{t.FA, t.EN, t.FI}
+	case LangFinglish:
+		order = []string{t.FI, t.FA, t.EN}
+	}
+	for _, s := range order {
+		if strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	return ""
+}

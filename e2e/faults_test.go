@@ -438,13 +438,13 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 			defer db.Close()
 			logs := &logBuffer{}
 			logger := slogJSON(logs)
+			m := metrics.New(nil)
 			b, err := bot.New(bot.Config{APIURL: tg.URL(), Token: tg.Token(), AlertChatID: chat,
-				Managers: []bot.Manager{{ID: 101, Name: "Sara"}}, RequestTimeout: faultsTimeout, PollTimeout: time.Second}, db, nil, logger)
+				Managers: []bot.Manager{{ID: 101, Name: "Sara"}}, RequestTimeout: faultsTimeout, PollTimeout: time.Second},
+				bot.Deps{Store: db, Logger: logger, Metrics: m})
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := metrics.New(nil)
-			b.SetMetrics(m)
 			clock := &faultClock{now: faultT0}
 			b.SetClock(clock.Now)
 			outbox := listen.NewOutbox(db, b, nil, listen.OutboxConfig{Workers: 1, BackoffMin: 2 * time.Second, BackoffMax: time.Minute}, logger)

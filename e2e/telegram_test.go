@@ -141,22 +141,23 @@ func start(t *testing.T) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var outbox *listen.Outbox // delivers through the bot: built after it
 	b, err := bot.New(bot.Config{
 		APIURL: tg.URL(), Token: tg.Token(), AlertChatID: alertChat.ID,
 		Managers:    []bot.Manager{{ID: sara.ID, Name: "Sara", Lang: bot.LangPersian}},
 		Groups:      []bot.Group{{ChatID: fansGroup.ID, Name: "Koala fans"}},
 		Brand:       "Koala",
 		PollTimeout: time.Second, DefaultLang: bot.LangPersian,
-	}, db, nil, logger)
+	}, bot.Deps{Store: db, Logger: logger,
+		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		Wake:         func() { outbox.Wake() }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.bot = b
-	outbox := listen.NewOutbox(db, b, map[core.Platform]listen.Replier{
+	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{
 		core.PlatformX: s.x, core.PlatformTelegram: b.Replier(),
 	}, listen.OutboxConfig{Poll: 20 * time.Millisecond}, logger)
-	b.SetCapabilities(outbox.Capabilities)
-	b.OnQueued(outbox.Wake)
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{
 		{Name: "replay", Source: src, Interval: 20 * time.Millisecond},
 		{Name: "telegram", Source: b.GroupSource(), Interval: 20 * time.Millisecond},

@@ -17,23 +17,13 @@ import (
 // announces which case, the opaque tokens its buttons carry, force-reply
 // prompts waiting for a manager's text, managers' language and mute
 // choices, thank-you approvals. The store does not interpret them: each is
-// a JSON value the bot encodes, kept in one of a fixed set of spaces (one
-// bucket each) with the time it was written, so old records can be pruned.
+// a JSON value the bot encodes, kept in one of the spaces of core.Spaces
+// (one bucket each) with the time it was written, so old records can be pruned.
 //
 // Group messages the bot reads wait in a durable inbox until the engine
 // has stored them: InboxAppend writes them together with the Telegram
 // update offset that confirms them, so an update is never confirmed to
 // Telegram before its message is on disk.
-
-// Bot state spaces.
-const (
-	BotCallbacks  = "callbacks"   // button token → what it acts on
-	BotMessages   = "messages"    // "chat:message" → what the message is (alert, prompt, approval)
-	BotPrompts    = "prompts"     // manager ID → the force-reply prompt waiting for their text
-	BotPrefs      = "prefs"       // manager ID → language and mute
-	BotApprovals  = "approvals"   // approval token → draft thank-you and its decision
-	BotCaseTokens = "case_tokens" // case ID → the token of its buttons
-)
 
 var (
 	bktBotInbox      = []byte("bot_inbox") // sequence (8, BE) → mention record
@@ -47,13 +37,14 @@ var (
 
 	keyUpdateOffset = []byte("update_offset")
 
-	botSpaces = map[string][]byte{
-		BotCallbacks:  bktBotCallbacks,
-		BotMessages:   bktBotMessages,
-		BotPrompts:    bktBotPrompts,
-		BotPrefs:      bktBotPrefs,
-		BotApprovals:  bktBotApprovals,
-		BotCaseTokens: bktBotCaseTokens,
+	// botSpaces gives each space of core.Spaces its bucket.
+	botSpaces = map[core.Space][]byte{
+		core.SpaceCallbacks:  bktBotCallbacks,
+		core.SpaceMessages:   bktBotMessages,
+		core.SpacePrompts:    bktBotPrompts,
+		core.SpacePrefs:      bktBotPrefs,
+		core.SpaceApprovals:  bktBotApprovals,
+		core.SpaceCaseTokens: bktBotCaseTokens,
 	}
 )
 
@@ -64,7 +55,7 @@ type botRec struct {
 	Value json.RawMessage `json:"v"`
 }
 
-func botBucket(tx *bolt.Tx, space string) (*bolt.Bucket, error) {
+func botBucket(tx *bolt.Tx, space core.Space) (*bolt.Bucket, error) {
 	name, ok := botSpaces[space]
 	if !ok {
 		return nil, fmt.Errorf("bot state space %q: %w", space, core.ErrInvalid)
@@ -89,7 +80,7 @@ func putBotRec(b *bolt.Bucket, key string, value []byte, at time.Time) error {
 }
 
 // BotGet returns the bot record at key in space, and whether it exists.
-func (s *DB) BotGet(ctx context.Context, space, key string) ([]byte, bool, error) {
+func (s *DB) BotGet(ctx context.Context, space core.Space, key string) ([]byte, bool, error) {
 	var (
 		val []byte
 		ok  bool
@@ -109,7 +100,7 @@ func (s *DB) BotGet(ctx context.Context, space, key string) ([]byte, bool, error
 }
 
 // BotPut writes a bot record (a JSON value) at key in space.
-func (s *DB) BotPut(ctx context.Context, space, key string, value []byte, at time.Time) error {
+func (s *DB) BotPut(ctx context.Context, space core.Space, key string, value []byte, at time.Time) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b, err := botBucket(tx, space)
 		if err != nil {
@@ -124,7 +115,7 @@ func (s *DB) BotPut(ctx context.Context, space, key string, value []byte, at tim
 }
 
 // BotDelete removes a bot record; a missing one is not an error.
-func (s *DB) BotDelete(ctx context.Context, space, key string) error {
+func (s *DB) BotDelete(ctx context.Context, space core.Space, key string) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b, err := botBucket(tx, space)
 		if err != nil {
@@ -144,7 +135,7 @@ func (s *DB) BotDelete(ctx context.Context, space, key string) error {
 // record is absent; returning a nil value deletes the record. If fn returns
 // an error nothing is written and the error is returned as is. Actions
 // whose dedup key already exists are skipped; the queued ones are returned.
-func (s *DB) BotSwap(ctx context.Context, space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error) {
+func (s *DB) BotSwap(ctx context.Context, space core.Space, key string, at time.Time, fn func(old []byte) ([]byte, []core.Action, error)) ([]core.Action, error) {
 	var queued []core.Action
 	var fnErr error
 	err := s.update(ctx, func(tx *bolt.Tx) error {
@@ -194,7 +185,7 @@ func (s *DB) BotSwap(ctx context.Context, space, key string, at time.Time, fn fu
 
 // BotPrune deletes the records of space written before the given time and
 // returns how many went.
-func (s *DB) BotPrune(ctx context.Context, space string, before time.Time) (int, error) {
+func (s *DB) BotPrune(ctx context.Context, space core.Space, before time.Time) (int, error) {
 	n := 0
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		n = 0
@@ -364,16 +355,4 @@ func (s *DB) InboxTrim(ctx context.Context, upTo uint64) (int, error) {
 		return 0, fmt.Errorf("store: inbox trim: %w", err)
 	}
 	return n, nil
-}
-
-// PendingCases returns open negative cases, oldest first, a page at a time,
-// and how many there are in all: OpenCases with a core.CaseFilter of the
-// negative label.
-func (s *DB) PendingCases(ctx context.Context, offset, limit int) ([]core.Case, int, error) {
-	return s.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: offset, Limit: limit})
-}
-
-// DayTotals is DayCounts as a plain map: dimension → value → count.
-func (s *DB) DayTotals(ctx context.Context, day string) (map[string]map[string]int, error) {
-	return s.DayCounts(ctx, day)
 }

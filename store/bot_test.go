@@ -14,23 +14,23 @@ func TestDB_BotRecords(t *testing.T) {
 	db := MustOpen(t, Options{})
 
 	t.Run("GetMissing", func(t *testing.T) {
-		v, ok, err := db.BotGet(ctx, BotPrefs, "42")
+		v, ok, err := db.BotGet(ctx, core.SpacePrefs, "42")
 		if err != nil || ok || v != nil {
 			t.Fatalf("BotGet = %q, %v, %v; want nothing", v, ok, err)
 		}
 	})
 	t.Run("PutGetDelete", func(t *testing.T) {
-		if err := db.BotPut(ctx, BotPrefs, "42", []byte(`{"lang":"fa"}`), t0); err != nil {
+		if err := db.BotPut(ctx, core.SpacePrefs, "42", []byte(`{"lang":"fa"}`), t0); err != nil {
 			t.Fatal(err)
 		}
-		v, ok, err := db.BotGet(ctx, BotPrefs, "42")
+		v, ok, err := db.BotGet(ctx, core.SpacePrefs, "42")
 		if err != nil || !ok || string(v) != `{"lang":"fa"}` {
 			t.Fatalf("BotGet = %q, %v, %v", v, ok, err)
 		}
-		if err := db.BotDelete(ctx, BotPrefs, "42"); err != nil {
+		if err := db.BotDelete(ctx, core.SpacePrefs, "42"); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, _ := db.BotGet(ctx, BotPrefs, "42"); ok {
+		if _, ok, _ := db.BotGet(ctx, core.SpacePrefs, "42"); ok {
 			t.Fatal("record still there after BotDelete")
 		}
 	})
@@ -41,25 +41,25 @@ func TestDB_BotRecords(t *testing.T) {
 		}
 	})
 	t.Run("ErrNotJSON", func(t *testing.T) {
-		err := db.BotPut(ctx, BotPrefs, "k", []byte(`{`), t0)
+		err := db.BotPut(ctx, core.SpacePrefs, "k", []byte(`{`), t0)
 		if !errors.Is(err, core.ErrInvalid) {
 			t.Fatalf("err=%v, want ErrInvalid", err)
 		}
 	})
 	t.Run("Prune", func(t *testing.T) {
 		for i, at := range []time.Time{t0.Add(-48 * time.Hour), t0.Add(-time.Hour), t0} {
-			if err := db.BotPut(ctx, BotCallbacks, fmt.Sprint("tok", i), []byte(`{}`), at); err != nil {
+			if err := db.BotPut(ctx, core.SpaceCallbacks, fmt.Sprint("tok", i), []byte(`{}`), at); err != nil {
 				t.Fatal(err)
 			}
 		}
-		n, err := db.BotPrune(ctx, BotCallbacks, t0.Add(-24*time.Hour))
+		n, err := db.BotPrune(ctx, core.SpaceCallbacks, t0.Add(-24*time.Hour))
 		if err != nil || n != 1 {
 			t.Fatalf("BotPrune = %d, %v; want 1", n, err)
 		}
-		if _, ok, _ := db.BotGet(ctx, BotCallbacks, "tok0"); ok {
+		if _, ok, _ := db.BotGet(ctx, core.SpaceCallbacks, "tok0"); ok {
 			t.Fatal("old record survived pruning")
 		}
-		if _, ok, _ := db.BotGet(ctx, BotCallbacks, "tok1"); !ok {
+		if _, ok, _ := db.BotGet(ctx, core.SpaceCallbacks, "tok1"); !ok {
 			t.Fatal("recent record was pruned")
 		}
 	})
@@ -70,7 +70,7 @@ func TestDB_BotSwap(t *testing.T) {
 	thank := core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:x:1", MentionKey: "x:1", Text: "merci", Actor: "sara"}
 
 	t.Run("DecisionAndActionTogether", func(t *testing.T) {
-		queued, err := db.BotSwap(ctx, BotApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
+		queued, err := db.BotSwap(ctx, core.SpaceApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
 			if old != nil {
 				t.Fatalf("old = %q, want nil", old)
 			}
@@ -79,13 +79,13 @@ func TestDB_BotSwap(t *testing.T) {
 		if err != nil || len(queued) != 1 || queued[0].ID == 0 || !queued[0].CreatedAt.Equal(t0) {
 			t.Fatalf("BotSwap = %+v, %v", queued, err)
 		}
-		v, _, _ := db.BotGet(ctx, BotApprovals, "a1")
+		v, _, _ := db.BotGet(ctx, core.SpaceApprovals, "a1")
 		if string(v) != `{"state":"sent"}` {
 			t.Fatalf("record = %q", v)
 		}
 	})
 	t.Run("DedupKeySkipsSecondAction", func(t *testing.T) {
-		queued, err := db.BotSwap(ctx, BotApprovals, "a2", t0, func([]byte) ([]byte, []core.Action, error) {
+		queued, err := db.BotSwap(ctx, core.SpaceApprovals, "a2", t0, func([]byte) ([]byte, []core.Action, error) {
 			return []byte(`{}`), []core.Action{thank}, nil
 		})
 		if err != nil || len(queued) != 0 {
@@ -94,32 +94,32 @@ func TestDB_BotSwap(t *testing.T) {
 	})
 	t.Run("ErrorWritesNothing", func(t *testing.T) {
 		stop := errors.New("already decided")
-		_, err := db.BotSwap(ctx, BotApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
+		_, err := db.BotSwap(ctx, core.SpaceApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
 			return nil, nil, stop
 		})
 		if err != stop {
 			t.Fatalf("err=%v, want the callback's error as is", err)
 		}
-		if _, ok, _ := db.BotGet(ctx, BotApprovals, "a1"); !ok {
+		if _, ok, _ := db.BotGet(ctx, core.SpaceApprovals, "a1"); !ok {
 			t.Fatal("record deleted although fn failed")
 		}
 	})
 	t.Run("InvalidActionRollsBack", func(t *testing.T) {
-		_, err := db.BotSwap(ctx, BotApprovals, "a3", t0, func([]byte) ([]byte, []core.Action, error) {
+		_, err := db.BotSwap(ctx, core.SpaceApprovals, "a3", t0, func([]byte) ([]byte, []core.Action, error) {
 			return []byte(`{}`), []core.Action{{Kind: core.ActionThankPublic}}, nil
 		})
 		if !errors.Is(err, core.ErrInvalid) {
 			t.Fatalf("err=%v, want ErrInvalid", err)
 		}
-		if _, ok, _ := db.BotGet(ctx, BotApprovals, "a3"); ok {
+		if _, ok, _ := db.BotGet(ctx, core.SpaceApprovals, "a3"); ok {
 			t.Fatal("record written although its action was rejected")
 		}
 	})
 	t.Run("NilDeletes", func(t *testing.T) {
-		if _, err := db.BotSwap(ctx, BotApprovals, "a1", t0, func([]byte) ([]byte, []core.Action, error) { return nil, nil, nil }); err != nil {
+		if _, err := db.BotSwap(ctx, core.SpaceApprovals, "a1", t0, func([]byte) ([]byte, []core.Action, error) { return nil, nil, nil }); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok, _ := db.BotGet(ctx, BotApprovals, "a1"); ok {
+		if _, ok, _ := db.BotGet(ctx, core.SpaceApprovals, "a1"); ok {
 			t.Fatal("record survived a nil swap")
 		}
 	})
@@ -182,7 +182,7 @@ func TestDB_Inbox(t *testing.T) {
 	}
 }
 
-func TestDB_PendingCases(t *testing.T) {
+func TestDB_OpenNegativeCasesAndDayCounts(t *testing.T) {
 	db := MustOpen(t, Options{})
 	ds := []core.Decision{
 		{Mention: mention("1", core.LabelNegative, t0), OpenCase: true},
@@ -192,12 +192,24 @@ func TestDB_PendingCases(t *testing.T) {
 	if _, err := db.SaveBatch(ctx, "x", "c", ds, t0); err != nil {
 		t.Fatal(err)
 	}
-	cs, total, err := db.PendingCases(ctx, 1, 5)
+	cs, total, err := db.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: 1, Limit: 5})
 	if err != nil || total != 2 || len(cs) != 1 || cs[0].MentionKey != "x:3" {
-		t.Fatalf("PendingCases(1, 5) = %v, %d, %v", cs, total, err)
+		t.Fatalf("OpenCases(negative, 1, 5) = %v, %d, %v", cs, total, err)
 	}
-	counts, err := db.DayTotals(ctx, "2026-11-22")
-	if err != nil || counts[core.DimLabel][string(core.LabelNegative)] != 2 {
-		t.Fatalf("DayTotals = %v, %v", counts, err)
+	counts, err := db.DayCounts(ctx, "2026-11-22")
+	if err != nil || counts.Get(core.DimLabel, string(core.LabelNegative)) != 2 {
+		t.Fatalf("DayCounts = %v, %v", counts, err)
+	}
+}
+
+func TestDB_EverySpaceHasABucket(t *testing.T) {
+	db := MustOpen(t, Options{})
+	for _, space := range core.Spaces {
+		if err := db.BotPut(ctx, space, "k", []byte(`1`), t0); err != nil {
+			t.Errorf("BotPut in %q: %v", space, err)
+		}
+		if n, err := db.BotPrune(ctx, space, t0.Add(time.Second)); err != nil || n != 1 {
+			t.Errorf("BotPrune of %q = %d, %v; want 1 record", space, n, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/shenava/shenava"
 	"github.com/shenava/shenava/brand"
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/cmd/shenava/demo"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/console"
@@ -144,6 +146,10 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	cases, err := demoCasework(cfg, db, clock.now, outbox.Capabilities, logger)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 
 	// Read the whole file, then replay it in the order it was written.
 	var posts []core.Mention
@@ -180,7 +186,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 			a := pending[0]
 			pending = pending[1:]
 			clock.t = a.at
-			if err := demoAnswer(ctx, w, db, cfg, a.caseID, a.at); err != nil {
+			if err := demoAnswer(ctx, w, cases, a.caseID, a.at); err != nil {
 				return err
 			}
 			if _, err := outbox.Drain(ctx); err != nil {
@@ -248,45 +254,37 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	return nil
 }
 
+// demoManager is the demo's community manager.
+const demoManager = "Sara"
+
+// demoCasework is the case workflows the demo's manager uses, over the
+// shipped templates, replies sent at once (no undo window).
+func demoCasework(cfg *config.Config, db *store.DB, now func() time.Time, caps func(core.Platform) core.Capabilities,
+	logger *slog.Logger) (*casework.Service, error) {
+	cc := casework.Config{Brand: cfg.Brand.Name, Managers: []string{demoManager}}
+	for _, t := range cfg.Routing.Templates {
+		cc.Templates = append(cc.Templates, core.Template{Name: t.Name, FA: t.FA, EN: t.EN, FI: t.FI})
+	}
+	return casework.New(cc, casework.Deps{Store: db, Now: now, Capabilities: caps, Logger: logger})
+}
+
 // demoAnswer is a manager claiming a case and answering it publicly with
-// the "sorry" template, as the bot would queue it.
-func demoAnswer(ctx context.Context, w io.Writer, db *store.DB, cfg *config.Config, id uint64, at time.Time) error {
-	c, err := db.Case(ctx, id)
+// the "sorry" template in one go.
+func demoAnswer(ctx context.Context, w io.Writer, cases *casework.Service, id uint64, at time.Time) error {
+	sorry, ok := cases.TemplateNamed("sorry")
+	if !ok {
+		return errors.New(`the configuration has no "sorry" template`)
+	}
+	c, _, err := cases.Load(ctx, id)
 	if err != nil {
 		return err
 	}
-	m, err := db.Mention(ctx, c.MentionKey)
-	if err != nil {
-		return err
-	}
-	lang := core.LangEnglish
-	if m.Analysis != nil {
-		lang = m.Analysis.Lang
-	}
-	text := core.Expand(templateFor(cfg, "sorry", lang), core.TemplateVars{Author: "{author}", Brand: cfg.Brand.Name})
-	fmt.Fprintf(w, "🧑‍💼 Sara claims case #%d and answers with the \"sorry\" template, %s after the alert:\n",
-		id, shortDuration(at.Sub(c.CreatedAt)))
-	_, _, err = db.UpdateCase(ctx, id, func(c *core.Case) ([]core.Action, error) {
-		if err := c.Claim("Sara", at); err != nil {
-			return nil, err
-		}
-		return []core.Action{
-			{Kind: core.ActionReplyPublic, DedupKey: fmt.Sprintf("demo-reply:%d", id), Text: text, Actor: "Sara", CreatedAt: at},
-			{Kind: core.ActionCaseUpdate, DedupKey: fmt.Sprintf("demo-update:%d", id), Actor: "Sara", CreatedAt: at},
-		}, c.Responded("Sara", false, at)
-	})
+	fmt.Fprintf(w, "🧑‍💼 %s claims case #%d and answers with the \"sorry\" template, %s after the alert:\n",
+		demoManager, id, shortDuration(at.Sub(c.CreatedAt)))
+	r := casework.Request{Case: id, Actor: demoManager, Origin: fmt.Sprintf("demo:%d", id)}
+	_, err = cases.AnswerTemplate(ctx, r, sorry, casework.How{Claim: true})
 	return err
 }
 
 // shortDuration writes 4m or 1h15m.
 func shortDuration(d time.Duration) string { return locale.Short(d.Round(time.Minute)) }
-
-// templateFor returns a manager reply template by name in lang.
-func templateFor(cfg *config.Config, name, lang string) string {
-	for _, t := range cfg.Routing.Templates {
-		if t.Name == name {
-			return t.For(lang)
-		}
-	}
-	return "{author}, thank you for telling us. We are on it."
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/admin"
+	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/store"
@@ -94,7 +95,7 @@ func cmdDigest() command {
 func newDigester(cfg *config.Config, db *store.DB, logger *slog.Logger, send bool) (*digest.Digester, error) {
 	var sender digest.Sender
 	if send {
-		mgr, err := newManagersBot(cfg, db, newHTTPClient(), logger)
+		mgr, err := newManagersBot(cfg, bot.Deps{Store: db, HTTPClient: newHTTPClient(), Logger: logger})
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/console"
@@ -99,7 +100,20 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		alerter listen.Alerter = printer
 		sender  digest.Sender  = printer
 	)
-	mgr, err := newManagersBot(cfg, d.db, hc, logger)
+	// The outbox and the digest deliver through the bot, so they are built
+	// after it; the bot reaches them through these funcs, called only once
+	// everything runs.
+	var (
+		outbox   *listen.Outbox
+		digester *digest.Digester
+	)
+	botDeps := bot.Deps{Store: d.db, HTTPClient: hc, Logger: logger, Metrics: m,
+		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		Wake:         func() { outbox.Wake() }}
+	if cfg.Digest.Enabled {
+		botDeps.Digest = bot.DigestFunc(func(ctx context.Context, day time.Time) (string, []byte, error) { return digester.Digest(ctx, day) })
+	}
+	mgr, err := newManagersBot(cfg, botDeps)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +121,6 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		alerter, sender = mgr, mgr
 		conns.repliers[core.PlatformTelegram] = mgr.Replier()
 		conns.sources = append(conns.sources, mgr.sources...)
-		mgr.SetMetrics(m)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}
 	// Platforms nobody answers on (files, a disabled platform in a replay)
@@ -118,7 +131,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 	}
 
-	outbox := listen.NewOutbox(d.db, alerter, conns.repliers, outboxConfig(cfg), logger)
+	outbox = listen.NewOutbox(d.db, alerter, conns.repliers, outboxConfig(cfg), logger)
 	outbox.SetMetrics(m)
 	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, engineConfig(cfg), logger)
 	if err != nil {
@@ -126,21 +139,13 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	}
 	engine.SetMetrics(m)
 	engine.OnSaved(outbox.Wake)
-	if mgr != nil {
-		mgr.SetCapabilities(outbox.Capabilities)
-		mgr.OnQueued(outbox.Wake)
-	}
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
 
-	var digester *digest.Digester
 	if cfg.Digest.Enabled {
 		if digester, err = digest.New(digestConfig(cfg), d.db, sender, logger); err != nil {
 			return nil, err
 		}
 		d.runners = append(d.runners, runner{"digest", digester.Run})
-		if mgr != nil {
-			mgr.SetDigest(digester)
-		}
 	}
 	if w, err := newWatcher(cfg, d.db, logger); err != nil {
 		return nil, err

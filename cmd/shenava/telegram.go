@@ -2,14 +2,11 @@ package main
 
 import (
 	"fmt"
-	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/listen"
-	"github.com/shenava/shenava/store"
 )
 
 // groupPollInterval is how often the engine reads the group messages the
@@ -50,12 +47,13 @@ type managersBot struct {
 	sources []listen.SourceSpec
 }
 
-// newManagersBot builds the bot when telegram is enabled (nil otherwise).
-func newManagersBot(cfg *config.Config, db *store.DB, hc *http.Client, logger *slog.Logger) (*managersBot, error) {
+// newManagersBot builds the bot on deps when telegram is enabled (nil
+// otherwise).
+func newManagersBot(cfg *config.Config, deps bot.Deps) (*managersBot, error) {
 	if !cfg.Telegram.Enabled {
 		return nil, nil
 	}
-	b, err := bot.New(botConfig(cfg), db, hc, logger)
+	b, err := bot.New(botConfig(cfg), deps)
 	if err != nil {
 		return nil, fmt.Errorf("telegram: %w", err)
 	}

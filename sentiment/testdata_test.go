@@ -137,6 +137,7 @@ var (
 	brandTest    = dataFile{"testdata/brand/test.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
 	brandTrain   = dataFile{"testdata/brand/train.tsv", brandCols, 1500, []string{"fa", "en", "fi"}}
 	caseCols     = []string{"label", "lang", "referral", "case", "text"}
+	brandTrain2  = dataFile{"testdata/brand/train2.tsv", caseCols, 400, []string{"fa", "en", "fi"}}
 	brandDev2    = dataFile{"testdata/brand/dev2.tsv", caseCols, 400, []string{"fa", "en", "fi"}}
 	brandTest2   = dataFile{"testdata/brand/test2.tsv", caseCols, 550, []string{"fa", "en", "fi"}}
 )
@@ -154,6 +155,7 @@ func TestDataFiles(t *testing.T) {
 		{brandDev, false},
 		{brandTest, true},
 		{brandTrain, false},
+		{brandTrain2, false},
 		{brandDev2, false},
 		{brandTest2, true},
 	}
@@ -223,6 +225,7 @@ func TestSplitBrands(t *testing.T) {
 	check(brandDev, referralTestBrands, brandTestBrands, test2Brands)
 	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands)
 	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands)
+	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands)
 	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands)
 	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands)
 	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands)

@@ -25,6 +25,10 @@ type dataRow map[string]string
 var (
 	sentimentLabels = []string{"negative", "neutral", "positive"}
 	yesNo           = []string{"yes", "no"}
+	// hardCases are the values of the optional case column: the kind of
+	// post a row is, so that an evaluation can report each hard case.
+	hardCases = []string{"sarcasm", "outage", "emoji", "polite", "rhetorical", "negated", "leaving",
+		"invite", "recommend", "against", "referred", "promo", "praise", "question", "none"}
 )
 
 // readDataFile reads a TSV set and checks its shape: the header, the number
@@ -75,6 +79,16 @@ func readDataFile(t *testing.T, f dataFile) []dataRow {
 		if v, ok := r["referral"]; ok && !slices.Contains(yesNo, v) {
 			t.Errorf("%s: referral %q, want yes or no", r["line"], v)
 		}
+		if v, ok := r["case"]; ok {
+			if !slices.Contains(hardCases, v) {
+				t.Errorf("%s: case %q, want one of %q", r["line"], v, hardCases)
+			}
+			// The sets with a case column label a referral positive, as
+			// the final label of a referral is.
+			if r["referral"] == "yes" && r["label"] != "positive" {
+				t.Errorf("%s: referral yes with label %s, want positive", r["line"], r["label"])
+			}
+		}
 		if !slices.Contains(f.langs, r["lang"]) {
 			t.Errorf("%s: lang %q, want one of %q", r["line"], r["lang"], f.langs)
 		}
@@ -122,6 +136,10 @@ var (
 	brandDev     = dataFile{"testdata/brand/dev.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
 	brandTest    = dataFile{"testdata/brand/test.tsv", brandCols, 300, []string{"fa", "en", "fi"}}
 	brandTrain   = dataFile{"testdata/brand/train.tsv", brandCols, 1500, []string{"fa", "en", "fi"}}
+	caseCols     = []string{"label", "lang", "referral", "case", "text"}
+	brandTrain2  = dataFile{"testdata/brand/train2.tsv", caseCols, 400, []string{"fa", "en", "fi"}}
+	brandDev2    = dataFile{"testdata/brand/dev2.tsv", caseCols, 400, []string{"fa", "en", "fi"}}
+	brandTest2   = dataFile{"testdata/brand/test2.tsv", caseCols, 550, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -137,6 +155,9 @@ func TestDataFiles(t *testing.T) {
 		{brandDev, false},
 		{brandTest, true},
 		{brandTrain, false},
+		{brandTrain2, false},
+		{brandDev2, false},
+		{brandTest2, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -161,7 +182,11 @@ func TestDataFiles(t *testing.T) {
 // brands; referral test and the Finglish test a second; brand test a third.
 // The training sets (brand train, referral train2) may also name brands of
 // their own, which no test set names, but never a test brand nor the demo's
-// café.
+// café. The sets with a case column have groups of their own: brand train2,
+// brand dev2 (tuned on, and its brands not in train2, so that dev2 measures
+// brands the model has not seen) and brand test2 (never tuned on), which
+// names no brand of any other set. Brands are matched after folding case,
+// ZWNJ and the Arabic forms of ی and ک.
 func TestSplitBrands(t *testing.T) {
 	var (
 		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
@@ -173,26 +198,39 @@ func TestSplitBrands(t *testing.T) {
 			"کالامارکت", "فودینو", "همراه‌نت", "کافه لحظه", "پرداختیار"}
 		brandTestBrands = []string{"zanbil", "sofreh", "radnet", "cafe sahar", "cafesahar", "pooldan",
 			"زنبیل", "سفره", "رادنت", "کافه سحر", "پولدان"}
+		train2Brands = []string{"gazak", "jensino", "nilsim", "fibrana", "safarik", "arghavan", "kifpay", "derafsh",
+			"toranj", "anbarak", "گزک", "جنسینو", "نیل‌سیم", "فیبرانا", "سفریک", "ارغوان", "کیف‌پی", "کیف پی", "درفش",
+			"ترنج", "انبارک"}
+		dev2Brands = []string{"tanoorak", "sabadino", "avanet", "shabakan", "zoodro", "nikbank", "dongino", "tirdad",
+			"shabdar", "gandomak", "تنورک", "سبدینو", "آوانت", "شبکان", "زودرو", "نیک‌بانک", "دونگینو", "تیرداد",
+			"شبدر", "گندمک"}
+		test2Brands = []string{"farfood", "tokchi", "hamtak", "gostarnet", "rahvar", "tarazbank", "jibak", "golbang",
+			"pastil", "kajmart", "فرفود", "تکچی", "همتک", "گسترنت", "رهوار", "ترازبانک", "جیبک", "گلبانگ", "پاستیل",
+			"کاج‌مارت", "کاج مارت"}
 	)
+	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
 		for _, r := range readDataFile(t, f) {
-			text := strings.ToLower(r["text"])
+			text := fold.Replace(strings.ToLower(r["text"]))
 			for _, bs := range banned {
 				for _, b := range bs {
-					if strings.Contains(text, b) {
+					if strings.Contains(text, fold.Replace(b)) {
 						t.Errorf("%s: names %q, a brand of another split", r["line"], b)
 					}
 				}
 			}
 		}
 	}
-	check(referralTr, referralTestBrands, brandTestBrands)
-	check(brandDev, referralTestBrands, brandTestBrands)
-	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands)
-	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands)
-	check(referralTe, tuneBrands, trainBrands)
-	check(finglishTest, tuneBrands, trainBrands)
-	check(brandTest, tuneBrands, trainBrands)
+	check(referralTr, referralTestBrands, brandTestBrands, test2Brands)
+	check(brandDev, referralTestBrands, brandTestBrands, test2Brands)
+	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands)
+	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands)
+	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands)
+	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands)
+	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands)
+	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands)
+	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands)
+	check(brandTest2, tuneBrands, trainBrands, train2Brands, dev2Brands, demoBrands, referralTestBrands, brandTestBrands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

@@ -6,10 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// feat is one hashed feature and its value.
-type feat struct {
-	idx uint32
-	val float32
+// Feature is one hashed feature: a bucket of the weight table and its value.
+type Feature struct {
+	Index uint32
+	Value float32
 }
 
 // Feature groups: each hashes with its own prefix so that a word, a
@@ -50,9 +50,9 @@ func bucket(h uint64, bits uint) uint32 {
 	return uint32(h >> (64 - bits))
 }
 
-// featureConfig says which features a model uses; it is stored in the model
+// FeatureConfig says which features a model uses; it is stored in the model
 // file so that training and inference agree.
-type featureConfig struct {
+type FeatureConfig struct {
 	Bits      uint8 // log2 of the number of buckets
 	CharMin   uint8 // character n-gram lengths, 0 = none
 	CharMax   uint8
@@ -141,19 +141,19 @@ func rawStats(text string) textStats {
 
 // featurizer turns tokens into hashed features.
 type featurizer struct {
-	cfg featureConfig
+	cfg FeatureConfig
 	lex lexicon
 	// starts are the first words of the lexicon's phrases.
 	starts map[string]bool
 }
 
-func newFeaturizer(cfg featureConfig, lex lexicon) featurizer {
+func newFeaturizer(cfg FeatureConfig, lex lexicon) featurizer {
 	return featurizer{cfg: cfg, lex: lex, starts: lex.phraseStarts()}
 }
 
 // extract appends the features of one text to out. lang is the detected (or,
 // in training, the known) language; it conjoins the bias features.
-func (fz *featurizer) extract(toks []token, st textStats, lang string, out []feat) []feat {
+func (fz *featurizer) extract(toks []token, st textStats, lang string, out []Feature) []Feature {
 	bits := uint(fz.cfg.Bits)
 	start := len(out)
 	// Word unigrams, negation-marked, and bigrams of content tokens.
@@ -178,12 +178,12 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 			g = gNegWord
 		}
 		h := hstr(hgroup(g), t.text)
-		out = append(out, feat{bucket(h, bits), 1})
+		out = append(out, Feature{bucket(h, bits), 1})
 		wh := hstr(hsep(0), t.text)
 		if fz.cfg.Bigrams && havePrev {
-			out = append(out, feat{bucket(hgroup(gBigram)^prev*31^wh, bits), 1})
+			out = append(out, Feature{bucket(hgroup(gBigram)^prev*31^wh, bits), 1})
 			if fz.cfg.Trigrams && havePrev2 {
-				out = append(out, feat{bucket(hgroup(gTrigram)^prev2*961^prev*31^wh, bits), 1})
+				out = append(out, Feature{bucket(hgroup(gTrigram)^prev2*961^prev*31^wh, bits), 1})
 			}
 		}
 		prev2, havePrev2 = prev, havePrev
@@ -224,7 +224,7 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 						h = hstr(h, t.text[bounds[j-1]:bounds[j]])
 					}
 					if j-i+1 >= int(fz.cfg.CharMin) && !(i == 0 && j == m-1 && n <= 1) {
-						out = append(out, feat{bucket(h, bits), 1})
+						out = append(out, Feature{bucket(h, bits), 1})
 					}
 				}
 			}
@@ -239,10 +239,10 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 
 	// Meta features.
 	meta := func(name string, v float32) {
-		out = append(out, feat{bucket(hstr(hgroup(gMeta), name), bits), v})
+		out = append(out, Feature{bucket(hstr(hgroup(gMeta), name), bits), v})
 	}
-	out = append(out, feat{bucket(hgroup(gBias), bits), 1})
-	out = append(out, feat{bucket(hstr(hgroup(gBias), lang), bits), 1})
+	out = append(out, Feature{bucket(hgroup(gBias), bits), 1})
+	out = append(out, Feature{bucket(hstr(hgroup(gBias), lang), bits), 1})
 	if st.capsWords > 0 {
 		meta("caps", 1)
 	}
@@ -271,14 +271,14 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 }
 
 // scaleGroup L2-normalises out[start:] and multiplies it by s.
-func scaleGroup(out []feat, start int, s float32) []feat {
+func scaleGroup(out []Feature, start int, s float32) []Feature {
 	n := len(out) - start
 	if n == 0 {
 		return out
 	}
 	k := s / float32(math.Sqrt(float64(n)))
 	for i := start; i < len(out); i++ {
-		out[i].val *= k
+		out[i].Value *= k
 	}
 	return out
 }
@@ -289,7 +289,7 @@ func scaleGroup(out []feat, start int, s float32) []feat {
 // script the sums of positive and negative values, a compound score
 // s/sqrt(s²+1) with ! emphasis, its sign, the polarity of the last sentiment
 // word, and whether the text mixes both.
-func (fz *featurizer) lexFeatures(toks []token, out []feat) []feat {
+func (fz *featurizer) lexFeatures(toks []token, out []Feature) []Feature {
 	bits := uint(fz.cfg.Bits)
 	type acc struct {
 		pos, neg, last float32
@@ -360,7 +360,7 @@ func (fz *featurizer) lexFeatures(toks []token, out []feat) []feat {
 	emit := func(name string, a acc) {
 		h := hstr(hgroup(gLex), name)
 		add := func(key string, v float32) {
-			out = append(out, feat{bucket(hstr(h, key), bits), v * s})
+			out = append(out, Feature{bucket(hstr(h, key), bits), v * s})
 		}
 		if a.hits == 0 {
 			add("none", 1)

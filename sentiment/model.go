@@ -38,9 +38,9 @@ type Model struct {
 type modelHeader struct {
 	Name string `json:"name"`
 	// Features of each classifier.
-	Sent featureConfig `json:"sent"`
-	Ref  featureConfig `json:"ref"`
-	Lid  featureConfig `json:"lid"`
+	Sent FeatureConfig `json:"sent"`
+	Ref  FeatureConfig `json:"ref"`
+	Lid  FeatureConfig `json:"lid"`
 	// Scale of the int16 weights of each classifier.
 	SentScale float32 `json:"sent_scale"`
 	RefScale  float32 `json:"ref_scale"`
@@ -56,10 +56,11 @@ type modelHeader struct {
 	// Lexicons names the lexicons the features use.
 	Lexicons []string `json:"lexicons"`
 	// Corpora lists the training sets and their row counts.
-	Corpora []corpusSummary `json:"corpora"`
+	Corpora []CorpusSummary `json:"corpora"`
 }
 
-type corpusSummary struct {
+// CorpusSummary is one training set as the model file records it.
+type CorpusSummary struct {
 	Name       string `json:"name"`
 	Rows       int    `json:"rows"`
 	Finglish   int    `json:"finglish,omitempty"`
@@ -67,6 +68,10 @@ type corpusSummary struct {
 }
 
 const modelMagic = "SHNVSM01"
+
+// ModelVersion is the prefix of the model name; the name ends with a hash of
+// the weights, so two models with the same name are the same model.
+const ModelVersion = "shenava-sentiment-1"
 
 // Load decodes the model embedded in the binary. Each call decodes it anew
 // (about 10 ms and 15 MB), so build one Model at start-up and share it.
@@ -114,7 +119,7 @@ func Decode(b []byte) (*Model, error) {
 	m.lidFz = featurizer{cfg: m.hdr.Lid}
 	m.refPats = compileRefPatterns()
 	m.lingua = newLingua()
-	m.bufs.New = func() any { return &scratch{feats: make([]feat, 0, 1024)} }
+	m.bufs.New = func() any { return &scratch{feats: make([]Feature, 0, 1024)} }
 	return m, nil
 }
 
@@ -132,7 +137,7 @@ func (m *Model) Name() string { return m.hdr.Name }
 
 // scratch holds per-call buffers.
 type scratch struct {
-	feats []feat
+	feats []Feature
 	z     [3]float64
 	p     [3]float64
 }
@@ -166,7 +171,7 @@ func (m *Model) scores(toks []token, st textStats, lang string, s *scratch) core
 		z[c] = (z[c] + b[c]) / t
 	}
 	p := s.p[:]
-	softmaxInto(z, p)
+	Softmax(z, p)
 	return core.Scores{Negative: p[0], Neutral: p[1], Positive: p[2]}
 }
 
@@ -186,16 +191,16 @@ func (m *Model) rawLogits(s *scratch, z []float64) {
 
 // refFeatures are the referral classifier's features: words, the referral
 // patterns, and the sentiment (referrals are nearly always positive).
-func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []feat) []feat {
+func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []Feature) []Feature {
 	out = m.refFz.extract(toks, st, lang, out)
 	out = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, m.hdr.Ref.PatScale, out)
 	bits := uint(m.hdr.Ref.Bits)
 	out = append(out,
-		feat{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
-		feat{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
+		Feature{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
+		Feature{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
 	// Recommending is addressing others while being positive.
 	if imp, addr := moodCues(toks); imp || addr {
-		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
+		out = append(out, Feature{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
 	}
 	return out
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/sentiment/lab"
 	"github.com/shenava/shenava/store"
 )
 
@@ -20,21 +20,21 @@ func trainCommand() command {
 // correctionSource supplies managers' label corrections (text, label) to
 // training, e.g. from the Shenava database behind -db.
 type correctionSource interface {
-	Corrections(ctx context.Context) ([]sentiment.Correction, error)
+	Corrections(ctx context.Context) ([]lab.Correction, error)
 }
 
 // tsvCorrections reads corrections from a TSV file with label and text
 // columns (and optionally referral), the format of eval files.
 type tsvCorrections struct{ path string }
 
-func (t tsvCorrections) Corrections(context.Context) ([]sentiment.Correction, error) {
-	d, err := sentiment.ReadTSVFile(t.path)
+func (t tsvCorrections) Corrections(context.Context) ([]lab.Correction, error) {
+	d, err := lab.ReadTSVFile(t.path)
 	if err != nil {
 		return nil, err
 	}
-	cs := make([]sentiment.Correction, 0, len(d.Examples))
+	cs := make([]lab.Correction, 0, len(d.Examples))
 	for _, x := range d.Examples {
-		cs = append(cs, sentiment.Correction{Text: x.Text, Label: x.Label, Referral: x.Referral})
+		cs = append(cs, lab.Correction{Text: x.Text, Label: x.Label, Referral: x.Referral})
 	}
 	return cs, nil
 }
@@ -51,7 +51,7 @@ type dbCorrections struct {
 	lockTimeout time.Duration
 }
 
-func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction, error) {
+func (d dbCorrections) Corrections(ctx context.Context) ([]lab.Correction, error) {
 	if _, err := os.Stat(d.path); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -68,9 +68,9 @@ func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction,
 	if err != nil {
 		return nil, err
 	}
-	cs := make([]sentiment.Correction, 0, len(got))
+	cs := make([]lab.Correction, 0, len(got))
 	for _, c := range got {
-		cs = append(cs, sentiment.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
+		cs = append(cs, lab.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
 	}
 	return cs, nil
 }
@@ -79,8 +79,8 @@ func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction,
 // text the later wins.
 type multiCorrections []correctionSource
 
-func (m multiCorrections) Corrections(ctx context.Context) ([]sentiment.Correction, error) {
-	var all []sentiment.Correction
+func (m multiCorrections) Corrections(ctx context.Context) ([]lab.Correction, error) {
+	var all []lab.Correction
 	for _, s := range m {
 		cs, err := s.Corrections(ctx)
 		if err != nil {
@@ -94,7 +94,7 @@ func (m multiCorrections) Corrections(ctx context.Context) ([]sentiment.Correcti
 const trainSynopsis = `[-data A.tsv[,B.tsv]] [-out DIR] [-root DATA_DIR] [-commercial] [-db shenava.db] [-corrections FILE.tsv]
 
 Trains the sentiment, referral and language model and writes DIR/sentiment.model.
-With no -data it trains on the default corpora (sentiment.DefaultCorpora, see
+With no -data it trains on the default corpora (lab.DefaultCorpora, see
 sentiment/MODEL.md) under -root, which is ../shared/data next to the module
 root by default, and rebuilds the shipped model bit for bit:
 
@@ -127,7 +127,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	cfg := sentiment.TrainConfig{RepoRoot: repo, DataRoot: *root, Commercial: *commercial}
+	cfg := lab.TrainConfig{RepoRoot: repo, DataRoot: *root, Commercial: *commercial}
 	if cfg.DataRoot == "" {
 		cfg.DataRoot = filepath.Join(repo, "..", "shared", "data")
 	}
@@ -135,7 +135,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 		cfg.Log = e.stdout
 	}
 	if *data != "" {
-		if cfg.Corpora, err = sentiment.ParseCorpusList(*data); err != nil {
+		if cfg.Corpora, err = lab.ParseCorpusList(*data); err != nil {
 			return fmt.Errorf("train: %w: %w", errUsage, err)
 		}
 		if *commercial {
@@ -157,7 +157,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("train: corrections: %w", err)
 		}
 	}
-	b, rep, err := sentiment.Train(ctx, cfg)
+	b, rep, err := lab.Train(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -76,6 +77,9 @@ type textStats struct {
 	faOnly                      int // پ چ ژ گ ی ک
 	arOnly                      int // ي ك ة ى أ إ and other Arabic-only forms
 	urdu                        int // ے ں ٹ ڈ ڑ ھ ہ
+	// linkLatin counts the Latin letters (of latin) inside links and
+	// @handles, which say nothing about the language of the text.
+	linkLatin int
 }
 
 // rawStats scans the raw text once.
@@ -83,9 +87,18 @@ func rawStats(text string) textStats {
 	var st textStats
 	var run, upper, letters int
 	var prev rune
+	inLink := false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if i == 0 || unicode.IsSpace(prev) {
+			inLink = startsLink(text[i:])
+		} else if unicode.IsSpace(r) {
+			inLink = false
+		}
 		i += size
+		if inLink && r < 0x250 && unicode.IsLetter(r) {
+			st.linkLatin++
+		}
 		if r == prev && unicode.IsLetter(r) {
 			run++
 			if run == 3 {
@@ -137,6 +150,17 @@ func rawStats(text string) textStats {
 		st.capsWords++
 	}
 	return st
+}
+
+// startsLink reports whether s starts with a link or an @handle.
+func startsLink(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '@' {
+		return true
+	}
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
 }
 
 // featurizer turns tokens into hashed features.

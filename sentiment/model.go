@@ -11,8 +11,6 @@ import (
 	"math"
 	"sync"
 
-	"github.com/pemistahl/lingua-go"
-
 	"github.com/shenava/shenava/core"
 )
 
@@ -30,7 +28,7 @@ type Model struct {
 	refFz   featurizer
 	lidFz   featurizer
 	refPats refPatterns
-	lingua  lingua.LanguageDetector
+	latin   *latinModel
 	bufs    sync.Pool
 }
 
@@ -79,8 +77,16 @@ func Load() (*Model, error) {
 	return Decode(embeddedModel)
 }
 
-// Decode reads a model file written by Train.
+// Decode reads a model file written by sentiment/lab's Train. The model
+// uses the Latin-script detector embedded in the binary.
 func Decode(b []byte) (*Model, error) {
+	return DecodeWithLatin(b, nil)
+}
+
+// DecodeWithLatin reads a model file and uses the Latin-script detector file
+// latin (written by sentiment/lab's TrainLatin), or the embedded one when
+// latin is nil.
+func DecodeWithLatin(b, latin []byte) (*Model, error) {
 	if !bytes.HasPrefix(b, []byte(modelMagic)) {
 		return nil, fmt.Errorf("sentiment: decode model: %w", errBadModel)
 	}
@@ -118,19 +124,19 @@ func Decode(b []byte) (*Model, error) {
 	m.refFz = newFeaturizer(m.hdr.Ref, lex)
 	m.lidFz = featurizer{cfg: m.hdr.Lid}
 	m.refPats = compileRefPatterns()
-	m.lingua = newLingua()
+	if latin == nil {
+		m.latin, err = embeddedLatinModel()
+	} else {
+		m.latin, err = decodeLatin(latin)
+	}
+	if err != nil {
+		return nil, err
+	}
 	m.bufs.New = func() any { return &scratch{feats: make([]Feature, 0, 1024)} }
 	return m, nil
 }
 
 var errBadModel = errors.New("not a Shenava sentiment model")
-
-// Prepare loads what the model otherwise loads on first use (lingua-go's
-// language models, about 0.1 s), so that timing and latency measurements
-// see the steady state.
-func (m *Model) Prepare() {
-	m.lingua.DetectLanguageOf("this is a sentence to warm the detector")
-}
 
 // Name is the model version written into every Analysis.
 func (m *Model) Name() string { return m.hdr.Name }
@@ -148,7 +154,7 @@ func (m *Model) Analyze(text string) core.Analysis {
 	defer m.bufs.Put(s)
 	toks := tokenize(text)
 	st := rawStats(text)
-	lang := m.detect(toks, st, text, s)
+	lang := m.detect(toks, st, s)
 	a := core.Analysis{Lang: lang, Model: m.hdr.Name}
 	a.Scores = m.scores(toks, st, lang, s)
 	a.Label, _ = a.Scores.Top()

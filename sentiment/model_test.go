@@ -202,7 +202,6 @@ func benchTexts(b *testing.B) []string {
 
 func BenchmarkAnalyze(b *testing.B) {
 	m := MustLoad(b)
-	m.Prepare()
 	texts := benchTexts(b)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -214,7 +213,6 @@ func BenchmarkAnalyze(b *testing.B) {
 
 func BenchmarkAnalyze_Parallel(b *testing.B) {
 	m := MustLoad(b)
-	m.Prepare()
 	texts := benchTexts(b)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

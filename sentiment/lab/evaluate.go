@@ -44,7 +44,6 @@ func (d *Dataset) Keep(labels ...core.Label) {
 // label is the likelier of those two.
 func Evaluate(m *sentiment.Model, d *Dataset) Evaluation {
 	ev := Evaluation{Binary: slices.Equal(d.Labels(), []core.Label{core.LabelNegative, core.LabelPositive})}
-	m.Prepare()
 	ev.Analyses = make([]core.Analysis, len(d.Examples))
 	start := time.Now()
 	for i, x := range d.Examples {

@@ -99,7 +99,8 @@ type LatinReport struct {
 	// CatalogDigest is a SHA-256 of the catalogue files read (names and
 	// contents), to tell whether two runs saw the same input.
 	CatalogDigest string
-	// Dev is the accuracy per class on the held-out rows.
+	// Dev is, per class, the share of the held-out rows that the first
+	// pass puts on the right side of the "other" threshold.
 	Dev     map[string]float64
 	Elapsed time.Duration
 }

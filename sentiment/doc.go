@@ -12,10 +12,16 @@
 //     tokens, punctuation and emoji are split off, Persian verb prefixes and
 //     plural suffixes are joined to their word.
 //   - Model.DetectLanguage decides between fa, en, fi, ar and other: script
-//     rules first, a trained Finglish/English scorer for Latin text, and
-//     lingua-go (a handful of languages) only when those leave it open.
+//     rules first; for Latin text a trained detector of other languages
+//     (English / Finglish / other, model/latin.model) and a trained
+//     Finglish/English scorer.
 //   - Model.Analyze runs the sentiment and referral classifiers. Both are
 //     linear models over hashed word and character n-grams with lexicon,
-//     negation and emoji features, trained by Train and embedded in the
-//     binary; see MODEL.md for the data, the licences and the scores.
+//     negation and emoji features, embedded in the binary; see MODEL.md for
+//     the data, the licences and the scores.
+//
+// This package is what runs in the daemon. Training, the corpora, evaluation
+// and Finglish transliteration are offline tools in sentiment/lab, which
+// assembles model files through Builder so that it computes every feature
+// exactly as Analyze does.
 package sentiment

@@ -2,14 +2,15 @@ package sentiment
 
 import (
 	"math"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// feat is one hashed feature and its value.
-type feat struct {
-	idx uint32
-	val float32
+// Feature is one hashed feature: a bucket of the weight table and its value.
+type Feature struct {
+	Index uint32
+	Value float32
 }
 
 // Feature groups: each hashes with its own prefix so that a word, a
@@ -50,9 +51,9 @@ func bucket(h uint64, bits uint) uint32 {
 	return uint32(h >> (64 - bits))
 }
 
-// featureConfig says which features a model uses; it is stored in the model
+// FeatureConfig says which features a model uses; it is stored in the model
 // file so that training and inference agree.
-type featureConfig struct {
+type FeatureConfig struct {
 	Bits      uint8 // log2 of the number of buckets
 	CharMin   uint8 // character n-gram lengths, 0 = none
 	CharMax   uint8
@@ -76,6 +77,9 @@ type textStats struct {
 	faOnly                      int // پ چ ژ گ ی ک
 	arOnly                      int // ي ك ة ى أ إ and other Arabic-only forms
 	urdu                        int // ے ں ٹ ڈ ڑ ھ ہ
+	// linkLatin counts the Latin letters (of latin) inside links and
+	// @handles, which say nothing about the language of the text.
+	linkLatin int
 }
 
 // rawStats scans the raw text once.
@@ -83,9 +87,18 @@ func rawStats(text string) textStats {
 	var st textStats
 	var run, upper, letters int
 	var prev rune
+	inLink := false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if i == 0 || unicode.IsSpace(prev) {
+			inLink = startsLink(text[i:])
+		} else if unicode.IsSpace(r) {
+			inLink = false
+		}
 		i += size
+		if inLink && r < 0x250 && unicode.IsLetter(r) {
+			st.linkLatin++
+		}
 		if r == prev && unicode.IsLetter(r) {
 			run++
 			if run == 3 {
@@ -139,21 +152,32 @@ func rawStats(text string) textStats {
 	return st
 }
 
+// startsLink reports whether s starts with a link or an @handle.
+func startsLink(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '@' {
+		return true
+	}
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")
+}
+
 // featurizer turns tokens into hashed features.
 type featurizer struct {
-	cfg featureConfig
+	cfg FeatureConfig
 	lex lexicon
 	// starts are the first words of the lexicon's phrases.
 	starts map[string]bool
 }
 
-func newFeaturizer(cfg featureConfig, lex lexicon) featurizer {
+func newFeaturizer(cfg FeatureConfig, lex lexicon) featurizer {
 	return featurizer{cfg: cfg, lex: lex, starts: lex.phraseStarts()}
 }
 
 // extract appends the features of one text to out. lang is the detected (or,
 // in training, the known) language; it conjoins the bias features.
-func (fz *featurizer) extract(toks []token, st textStats, lang string, out []feat) []feat {
+func (fz *featurizer) extract(toks []token, st textStats, lang string, out []Feature) []Feature {
 	bits := uint(fz.cfg.Bits)
 	start := len(out)
 	// Word unigrams, negation-marked, and bigrams of content tokens.
@@ -178,12 +202,12 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 			g = gNegWord
 		}
 		h := hstr(hgroup(g), t.text)
-		out = append(out, feat{bucket(h, bits), 1})
+		out = append(out, Feature{bucket(h, bits), 1})
 		wh := hstr(hsep(0), t.text)
 		if fz.cfg.Bigrams && havePrev {
-			out = append(out, feat{bucket(hgroup(gBigram)^prev*31^wh, bits), 1})
+			out = append(out, Feature{bucket(hgroup(gBigram)^prev*31^wh, bits), 1})
 			if fz.cfg.Trigrams && havePrev2 {
-				out = append(out, feat{bucket(hgroup(gTrigram)^prev2*961^prev*31^wh, bits), 1})
+				out = append(out, Feature{bucket(hgroup(gTrigram)^prev2*961^prev*31^wh, bits), 1})
 			}
 		}
 		prev2, havePrev2 = prev, havePrev
@@ -224,7 +248,7 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 						h = hstr(h, t.text[bounds[j-1]:bounds[j]])
 					}
 					if j-i+1 >= int(fz.cfg.CharMin) && !(i == 0 && j == m-1 && n <= 1) {
-						out = append(out, feat{bucket(h, bits), 1})
+						out = append(out, Feature{bucket(h, bits), 1})
 					}
 				}
 			}
@@ -239,10 +263,10 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 
 	// Meta features.
 	meta := func(name string, v float32) {
-		out = append(out, feat{bucket(hstr(hgroup(gMeta), name), bits), v})
+		out = append(out, Feature{bucket(hstr(hgroup(gMeta), name), bits), v})
 	}
-	out = append(out, feat{bucket(hgroup(gBias), bits), 1})
-	out = append(out, feat{bucket(hstr(hgroup(gBias), lang), bits), 1})
+	out = append(out, Feature{bucket(hgroup(gBias), bits), 1})
+	out = append(out, Feature{bucket(hstr(hgroup(gBias), lang), bits), 1})
 	if st.capsWords > 0 {
 		meta("caps", 1)
 	}
@@ -271,14 +295,14 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []fea
 }
 
 // scaleGroup L2-normalises out[start:] and multiplies it by s.
-func scaleGroup(out []feat, start int, s float32) []feat {
+func scaleGroup(out []Feature, start int, s float32) []Feature {
 	n := len(out) - start
 	if n == 0 {
 		return out
 	}
 	k := s / float32(math.Sqrt(float64(n)))
 	for i := start; i < len(out); i++ {
-		out[i].val *= k
+		out[i].Value *= k
 	}
 	return out
 }
@@ -289,7 +313,7 @@ func scaleGroup(out []feat, start int, s float32) []feat {
 // script the sums of positive and negative values, a compound score
 // s/sqrt(s²+1) with ! emphasis, its sign, the polarity of the last sentiment
 // word, and whether the text mixes both.
-func (fz *featurizer) lexFeatures(toks []token, out []feat) []feat {
+func (fz *featurizer) lexFeatures(toks []token, out []Feature) []Feature {
 	bits := uint(fz.cfg.Bits)
 	type acc struct {
 		pos, neg, last float32
@@ -360,7 +384,7 @@ func (fz *featurizer) lexFeatures(toks []token, out []feat) []feat {
 	emit := func(name string, a acc) {
 		h := hstr(hgroup(gLex), name)
 		add := func(key string, v float32) {
-			out = append(out, feat{bucket(hstr(h, key), bits), v * s})
+			out = append(out, Feature{bucket(hstr(h, key), bits), v * s})
 		}
 		if a.hits == 0 {
 			add("none", 1)

@@ -1,25 +1,8 @@
 package sentiment
 
 import (
-	"github.com/pemistahl/lingua-go"
-
 	"github.com/shenava/shenava/core"
 )
-
-// linguaLanguages are the Latin-script languages lingua-go chooses between
-// when Shenava's own rules cannot tell English from another language. Only
-// their trigram models are loaded (low-accuracy mode), and only on first use.
-var linguaLanguages = []lingua.Language{
-	lingua.English, lingua.Spanish, lingua.French, lingua.German, lingua.Italian,
-	lingua.Portuguese, lingua.Dutch, lingua.Turkish, lingua.Indonesian,
-}
-
-func newLingua() lingua.LanguageDetector {
-	return lingua.NewLanguageDetectorBuilder().
-		FromLanguages(linguaLanguages...).
-		WithLowAccuracyMode().
-		Build()
-}
 
 // DetectLanguage returns the language of text: core.LangPersian,
 // core.LangEnglish, core.LangFinglish, core.LangArabic or core.LangOther
@@ -27,24 +10,26 @@ func newLingua() lingua.LanguageDetector {
 //
 // Arabic-script text is Persian or Arabic by letters only one of them uses
 // (پ چ ژ گ against ة and Arabic ي ك) and by common function words, Urdu by
-// its own letters; ties go to Persian. Latin-script text is Finglish or
-// English by a trained character and word model; lingua-go, restricted to
-// nine languages, is asked only when the text has no common English or
-// Finglish word. Mixed text takes the script with more letters.
+// its own letters; ties go to Persian. Latin-script text is another
+// language when the Latin-script detector (English, Finglish or other) says
+// so and few of its words are common English or Finglish words; otherwise it
+// is Finglish or English by the model's trained character and word model.
+// Mixed text takes the script with more letters.
 func (m *Model) DetectLanguage(text string) string {
 	s := m.bufs.Get().(*scratch)
 	defer m.bufs.Put(s)
-	return m.detect(tokenize(text), rawStats(text), text, s)
+	return m.detect(tokenize(text), rawStats(text), s)
 }
 
-func (m *Model) detect(toks []token, st textStats, text string, s *scratch) string {
+func (m *Model) detect(toks []token, st textStats, s *scratch) string {
 	letters := st.arabic + st.latin + st.otherLetters
+	latin := st.latin - st.linkLatin // the letters of links and handles do not count
 	switch {
 	case letters == 0:
 		return core.LangOther
-	case st.otherLetters > st.arabic && st.otherLetters > st.latin:
+	case st.otherLetters > st.arabic && st.otherLetters > latin:
 		return core.LangOther
-	case st.arabic >= st.latin:
+	case st.arabic >= latin && st.arabic > 0:
 		return detectArabicScript(toks, st)
 	}
 	// Latin script: English, Finglish or something else.
@@ -61,10 +46,8 @@ func (m *Model) detect(toks []token, st textStats, text string, s *scratch) stri
 			fi++
 		}
 	}
-	if en == 0 && fi == 0 && words >= 3 {
-		if l, ok := m.lingua.DetectLanguageOf(text); ok && l != lingua.English {
-			return core.LangOther
-		}
+	if m.latin.isOther(toks, st, words, en+fi, s) {
+		return core.LangOther
 	}
 	p := m.finglishProb(toks, st, s)
 	// Word evidence moves the decision when the character model is unsure.

@@ -2,7 +2,6 @@ package sentiment
 
 import (
 	"math"
-	"math/rand/v2"
 )
 
 // linear is a multinomial logistic regression over hashed features: one
@@ -18,116 +17,22 @@ func newLinear(bits uint, k int) *linear {
 }
 
 // logits writes the class scores of fs into z (len k).
-func (l *linear) logits(fs []feat, z []float64) {
+func (l *linear) logits(fs []Feature, z []float64) {
 	for c := range z {
 		z[c] = 0
 	}
 	k := l.k
 	for _, f := range fs {
-		row := l.w[int(f.idx)*k : int(f.idx)*k+k]
+		row := l.w[int(f.Index)*k : int(f.Index)*k+k]
 		for c, w := range row {
-			z[c] += float64(float32(w * f.val))
+			z[c] += float64(float32(w * f.Value))
 		}
 	}
 }
 
-// sample is one training example with cached features.
-type sample struct {
-	feats  []feat
-	y      int
-	weight float32
-}
-
-// sgdConfig are the optimiser settings.
-type sgdConfig struct {
-	Epochs int
-	LR     float32 // AdaGrad step size
-	L2     float32
-	Seed   uint64
-	// Average returns the average of the weights over all steps (Polyak
-	// averaging) instead of the last ones.
-	Average bool
-	// Progress, when set, is called after every epoch with the mean loss.
-	Progress func(epoch int, loss float64)
-}
-
-// fit trains l on samples with AdaGrad and L2 regularisation, visiting the
-// samples in a fresh seeded order each epoch. Every operation runs in a fixed
-// order with explicit rounding, so the result is the same bit for bit on
-// every run.
-func (l *linear) fit(samples []sample, cfg sgdConfig) {
-	k := l.k
-	g2 := make([]float32, len(l.w))
-	order := make([]int, len(samples))
-	for i := range order {
-		order[i] = i
-	}
-	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
-	z := make([]float64, k)
-	p := make([]float64, k)
-	d := make([]float32, k)
-	// With averaging, u accumulates step*update so that the average of the
-	// weights over steps is w - u/steps (the averaged-perceptron trick).
-	var u []float64
-	if cfg.Average {
-		u = make([]float64, len(l.w))
-	}
-	steps := 1.0
-	for epoch := range cfg.Epochs {
-		shuffle(order, r)
-		var loss float64
-		var wsum float64
-		for _, i := range order {
-			s := &samples[i]
-			l.logits(s.feats, z)
-			softmaxInto(z, p)
-			loss += -float64(s.weight) * detLog(math.Max(p[s.y], 1e-12))
-			wsum += float64(s.weight)
-			for c := range k {
-				t := 0.0
-				if c == s.y {
-					t = 1
-				}
-				d[c] = float32(float64(s.weight) * (p[c] - t))
-			}
-			for _, f := range s.feats {
-				base := int(f.idx) * k
-				for c := range k {
-					j := base + c
-					g := float32(d[c]*f.val) + float32(cfg.L2*l.w[j])
-					g2[j] += float32(g * g)
-					step := cfg.LR / float32(math.Sqrt(float64(g2[j])+1e-8))
-					delta := float32(step * g)
-					l.w[j] -= delta
-					if u != nil {
-						u[j] -= float64(steps * float64(delta))
-					}
-				}
-			}
-			steps++
-		}
-		if cfg.Progress != nil {
-			cfg.Progress(epoch+1, loss/math.Max(wsum, 1e-12))
-		}
-	}
-	if u != nil {
-		for j := range l.w {
-			l.w[j] = float32(float64(l.w[j]) - u[j]/steps)
-		}
-	}
-}
-
-// shuffle is a Fisher–Yates shuffle driven by r's raw output, so the order
-// depends only on the PCG stream.
-func shuffle(a []int, r *rand.Rand) {
-	for i := len(a) - 1; i > 0; i-- {
-		j := int(r.Uint64() % uint64(i+1))
-		a[i], a[j] = a[j], a[i]
-	}
-}
-
-// softmaxInto writes softmax(z) into p.
-func softmaxInto(z, p []float64) {
+// Softmax writes softmax(z) into p. It computes exp with plain arithmetic
+// (see detExp), so training that uses it gives the same bits on every CPU.
+func Softmax(z, p []float64) {
 	m := z[0]
 	for _, v := range z[1:] {
 		m = math.Max(m, v)
@@ -161,28 +66,4 @@ func detExp(x float64) float64 {
 		sum += term
 	}
 	return math.Ldexp(sum, int(k))
-}
-
-// detLog is the natural logarithm with plain arithmetic only (see detExp).
-func detLog(x float64) float64 {
-	switch {
-	case x <= 0:
-		return math.Inf(-1)
-	case math.IsInf(x, 1):
-		return x
-	}
-	m, e := math.Frexp(x) // x = m * 2^e, m in [0.5, 1)
-	if m < math.Sqrt2/2 {
-		m *= 2
-		e--
-	}
-	s := (m - 1) / (m + 1)
-	s2 := float64(s * s)
-	term, sum := s, 0.0
-	for n := 1; n <= 41; n += 2 {
-		sum += term / float64(n)
-		term = float64(term * s2)
-	}
-	const ln2 = 0.6931471805599453
-	return 2*sum + float64(float64(e)*ln2)
 }

@@ -11,8 +11,6 @@ import (
 	"math"
 	"sync"
 
-	"github.com/pemistahl/lingua-go"
-
 	"github.com/shenava/shenava/core"
 )
 
@@ -30,7 +28,7 @@ type Model struct {
 	refFz   featurizer
 	lidFz   featurizer
 	refPats refPatterns
-	lingua  lingua.LanguageDetector
+	latin   *latinModel
 	bufs    sync.Pool
 }
 
@@ -38,9 +36,9 @@ type Model struct {
 type modelHeader struct {
 	Name string `json:"name"`
 	// Features of each classifier.
-	Sent featureConfig `json:"sent"`
-	Ref  featureConfig `json:"ref"`
-	Lid  featureConfig `json:"lid"`
+	Sent FeatureConfig `json:"sent"`
+	Ref  FeatureConfig `json:"ref"`
+	Lid  FeatureConfig `json:"lid"`
 	// Scale of the int16 weights of each classifier.
 	SentScale float32 `json:"sent_scale"`
 	RefScale  float32 `json:"ref_scale"`
@@ -56,10 +54,11 @@ type modelHeader struct {
 	// Lexicons names the lexicons the features use.
 	Lexicons []string `json:"lexicons"`
 	// Corpora lists the training sets and their row counts.
-	Corpora []corpusSummary `json:"corpora"`
+	Corpora []CorpusSummary `json:"corpora"`
 }
 
-type corpusSummary struct {
+// CorpusSummary is one training set as the model file records it.
+type CorpusSummary struct {
 	Name       string `json:"name"`
 	Rows       int    `json:"rows"`
 	Finglish   int    `json:"finglish,omitempty"`
@@ -68,14 +67,26 @@ type corpusSummary struct {
 
 const modelMagic = "SHNVSM01"
 
+// ModelVersion is the prefix of the model name; the name ends with a hash of
+// the weights, so two models with the same name are the same model.
+const ModelVersion = "shenava-sentiment-1"
+
 // Load decodes the model embedded in the binary. Each call decodes it anew
 // (about 10 ms and 15 MB), so build one Model at start-up and share it.
 func Load() (*Model, error) {
 	return Decode(embeddedModel)
 }
 
-// Decode reads a model file written by Train.
+// Decode reads a model file written by sentiment/lab's Train. The model
+// uses the Latin-script detector embedded in the binary.
 func Decode(b []byte) (*Model, error) {
+	return DecodeWithLatin(b, nil)
+}
+
+// DecodeWithLatin reads a model file and uses the Latin-script detector file
+// latin (written by sentiment/lab's TrainLatin), or the embedded one when
+// latin is nil.
+func DecodeWithLatin(b, latin []byte) (*Model, error) {
 	if !bytes.HasPrefix(b, []byte(modelMagic)) {
 		return nil, fmt.Errorf("sentiment: decode model: %w", errBadModel)
 	}
@@ -113,26 +124,26 @@ func Decode(b []byte) (*Model, error) {
 	m.refFz = newFeaturizer(m.hdr.Ref, lex)
 	m.lidFz = featurizer{cfg: m.hdr.Lid}
 	m.refPats = compileRefPatterns()
-	m.lingua = newLingua()
-	m.bufs.New = func() any { return &scratch{feats: make([]feat, 0, 1024)} }
+	if latin == nil {
+		m.latin, err = embeddedLatinModel()
+	} else {
+		m.latin, err = decodeLatin(latin)
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.bufs.New = func() any { return &scratch{feats: make([]Feature, 0, 1024)} }
 	return m, nil
 }
 
 var errBadModel = errors.New("not a Shenava sentiment model")
-
-// Prepare loads what the model otherwise loads on first use (lingua-go's
-// language models, about 0.1 s), so that timing and latency measurements
-// see the steady state.
-func (m *Model) Prepare() {
-	m.lingua.DetectLanguageOf("this is a sentence to warm the detector")
-}
 
 // Name is the model version written into every Analysis.
 func (m *Model) Name() string { return m.hdr.Name }
 
 // scratch holds per-call buffers.
 type scratch struct {
-	feats []feat
+	feats []Feature
 	z     [3]float64
 	p     [3]float64
 }
@@ -143,7 +154,7 @@ func (m *Model) Analyze(text string) core.Analysis {
 	defer m.bufs.Put(s)
 	toks := tokenize(text)
 	st := rawStats(text)
-	lang := m.detect(toks, st, text, s)
+	lang := m.detect(toks, st, s)
 	a := core.Analysis{Lang: lang, Model: m.hdr.Name}
 	a.Scores = m.scores(toks, st, lang, s)
 	a.Label, _ = a.Scores.Top()
@@ -166,7 +177,7 @@ func (m *Model) scores(toks []token, st textStats, lang string, s *scratch) core
 		z[c] = (z[c] + b[c]) / t
 	}
 	p := s.p[:]
-	softmaxInto(z, p)
+	Softmax(z, p)
 	return core.Scores{Negative: p[0], Neutral: p[1], Positive: p[2]}
 }
 
@@ -186,16 +197,16 @@ func (m *Model) rawLogits(s *scratch, z []float64) {
 
 // refFeatures are the referral classifier's features: words, the referral
 // patterns, and the sentiment (referrals are nearly always positive).
-func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []feat) []feat {
+func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []Feature) []Feature {
 	out = m.refFz.extract(toks, st, lang, out)
 	out = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, m.hdr.Ref.PatScale, out)
 	bits := uint(m.hdr.Ref.Bits)
 	out = append(out,
-		feat{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
-		feat{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
+		Feature{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
+		Feature{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
 	// Recommending is addressing others while being positive.
 	if imp, addr := moodCues(toks); imp || addr {
-		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
+		out = append(out, Feature{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
 	}
 	return out
 }

@@ -336,13 +336,13 @@ func isOrdinalOrUnit(w string) bool {
 // appendRefPatterns adds the pattern features of toks, each pattern
 // category and each pair of categories that occur together (tell with
 // against is "told my friends to stop"), with value scale.
-func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, out []feat) []feat {
+func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, out []Feature) []Feature {
 	if scale == 0 {
 		scale = 1
 	}
 	s := ps.match(toks)
 	add := func(name string) {
-		out = append(out, feat{bucket(hstr(hgroup(gMeta), "ref:"+name), uint(bits)), scale})
+		out = append(out, Feature{bucket(hstr(hgroup(gMeta), "ref:"+name), uint(bits)), scale})
 	}
 	cats := slices.Clone(s.cats)
 	if s.code {

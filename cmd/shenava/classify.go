@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/shenava/shenava/core"
@@ -91,6 +94,8 @@ func roundScores(s core.Scores) core.Scores {
 }
 
 // loadModel decodes a model file, or the embedded model when path is empty.
+// A Latin-script detector file latin.model next to the model file (as
+// `shenava train -langid -out DIR` writes it) replaces the embedded one.
 func loadModel(path string) (*sentiment.Model, error) {
 	if path == "" {
 		return sentiment.Load()
@@ -99,5 +104,17 @@ func loadModel(path string) (*sentiment.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return sentiment.Decode(b)
+	latinPath := filepath.Join(filepath.Dir(path), "latin.model")
+	latin, err := os.ReadFile(latinPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return sentiment.Decode(b)
+	case err != nil:
+		return nil, err
+	}
+	m, err := sentiment.DecodeWithLatin(b, latin)
+	if err != nil {
+		return nil, fmt.Errorf("%s with %s: %w", path, latinPath, err)
+	}
+	return m, nil
 }

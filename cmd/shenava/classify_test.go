@@ -76,3 +76,47 @@ func TestClassify_BadFlag(t *testing.T) {
 		t.Fatalf("classify -nope: err=%v exit %d, want a usage error", err, exitCode(err))
 	}
 }
+
+// A latin.model next to the -model file replaces the embedded Latin-script
+// detector; a broken one is an error naming it.
+func TestClassify_LatinModelNextToModel(t *testing.T) {
+	model, err := os.ReadFile(filepath.Join("..", "..", "sentiment", "model", "sentiment.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin, err := os.ReadFile(filepath.Join("..", "..", "sentiment", "model", "latin.model"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sentiment.model")
+	if err := os.WriteFile(path, model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Without a detector file, and with a good one, the answers are those
+	// of the embedded model.
+	want, _, err := runCmd(t, "", "classify", "Das Paket ist leider immer noch nicht angekommen", "shenava jomeha baze?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []string{"", string(latin)} {
+		if l != "" {
+			if err := os.WriteFile(filepath.Join(dir, "latin.model"), []byte(l), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _, err := runCmd(t, "", "classify", "-model", path, "Das Paket ist leider immer noch nicht angekommen", "shenava jomeha baze?")
+		if err != nil || got != want {
+			t.Fatalf("classify -model=%q,%v, want %q", got, err, want)
+		}
+	}
+	if !strings.Contains(want, " other ") || !strings.Contains(want, " fi ") {
+		t.Fatalf("classify output:\n%s\nwant the German text as other and the Finglish one as fi", want)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "latin.model"), []byte("not a detector"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runCmd(t, "", "classify", "-model", path, "hello"); err == nil || !strings.Contains(err.Error(), "latin.model") {
+		t.Fatalf("classify with a broken latin.model: err=%v, want one naming latin.model", err)
+	}
+}

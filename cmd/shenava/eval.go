@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/sentiment/lab"
 	"github.com/shenava/shenava/sentiment/vader"
 )
 
@@ -25,9 +25,9 @@ func evalCommand() command {
 type evalReport struct {
 	File  string `json:"file"`
 	Model string `json:"model"`
-	sentiment.Evaluation
+	lab.Evaluation
 	// Vader is the VADER baseline on the same rows, with -vader.
-	Vader *sentiment.Metrics `json:"vader,omitempty"`
+	Vader *lab.Metrics `json:"vader,omitempty"`
 }
 
 func runEval(ctx context.Context, e env, args []string) error {
@@ -44,7 +44,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("eval: -data is required: %w", errUsage)
 	}
-	d, err := sentiment.ReadTSVFile(*data)
+	d, err := lab.ReadTSVFile(*data)
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
@@ -69,7 +69,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	rep := evalReport{File: *data, Model: m.Name(), Evaluation: m.Evaluate(d)}
+	rep := evalReport{File: *data, Model: m.Name(), Evaluation: lab.Evaluate(m, d)}
 	if *vaderLex != "" {
 		v, err := loadVader(*vaderLex)
 		if err != nil {
@@ -88,7 +88,7 @@ func runEval(ctx context.Context, e env, args []string) error {
 				}
 			}
 		}
-		vm := sentiment.Score(gold, vp)
+		vm := lab.Score(gold, vp)
 		rep.Vader = &vm
 	}
 	if *asJSON {

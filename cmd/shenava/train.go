@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/internal/modroot"
-	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/sentiment/lab"
 	"github.com/shenava/shenava/store"
 )
 
@@ -20,21 +20,21 @@ func trainCommand() command {
 // correctionSource supplies managers' label corrections (text, label) to
 // training, e.g. from the Shenava database behind -db.
 type correctionSource interface {
-	Corrections(ctx context.Context) ([]sentiment.Correction, error)
+	Corrections(ctx context.Context) ([]lab.Correction, error)
 }
 
 // tsvCorrections reads corrections from a TSV file with label and text
 // columns (and optionally referral), the format of eval files.
 type tsvCorrections struct{ path string }
 
-func (t tsvCorrections) Corrections(context.Context) ([]sentiment.Correction, error) {
-	d, err := sentiment.ReadTSVFile(t.path)
+func (t tsvCorrections) Corrections(context.Context) ([]lab.Correction, error) {
+	d, err := lab.ReadTSVFile(t.path)
 	if err != nil {
 		return nil, err
 	}
-	cs := make([]sentiment.Correction, 0, len(d.Examples))
+	cs := make([]lab.Correction, 0, len(d.Examples))
 	for _, x := range d.Examples {
-		cs = append(cs, sentiment.Correction{Text: x.Text, Label: x.Label, Referral: x.Referral})
+		cs = append(cs, lab.Correction{Text: x.Text, Label: x.Label, Referral: x.Referral})
 	}
 	return cs, nil
 }
@@ -51,7 +51,7 @@ type dbCorrections struct {
 	lockTimeout time.Duration
 }
 
-func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction, error) {
+func (d dbCorrections) Corrections(ctx context.Context) ([]lab.Correction, error) {
 	if _, err := os.Stat(d.path); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -68,9 +68,9 @@ func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction,
 	if err != nil {
 		return nil, err
 	}
-	cs := make([]sentiment.Correction, 0, len(got))
+	cs := make([]lab.Correction, 0, len(got))
 	for _, c := range got {
-		cs = append(cs, sentiment.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
+		cs = append(cs, lab.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
 	}
 	return cs, nil
 }
@@ -79,8 +79,8 @@ func (d dbCorrections) Corrections(ctx context.Context) ([]sentiment.Correction,
 // text the later wins.
 type multiCorrections []correctionSource
 
-func (m multiCorrections) Corrections(ctx context.Context) ([]sentiment.Correction, error) {
-	var all []sentiment.Correction
+func (m multiCorrections) Corrections(ctx context.Context) ([]lab.Correction, error) {
+	var all []lab.Correction
 	for _, s := range m {
 		cs, err := s.Corrections(ctx)
 		if err != nil {
@@ -92,9 +92,10 @@ func (m multiCorrections) Corrections(ctx context.Context) ([]sentiment.Correcti
 }
 
 const trainSynopsis = `[-data A.tsv[,B.tsv]] [-out DIR] [-root DATA_DIR] [-commercial] [-db shenava.db] [-corrections FILE.tsv]
+       shenava train -langid [-catalogs DIR] [-out DIR] [-root DATA_DIR] [-commercial]
 
 Trains the sentiment, referral and language model and writes DIR/sentiment.model.
-With no -data it trains on the default corpora (sentiment.DefaultCorpora, see
+With no -data it trains on the default corpora (lab.DefaultCorpora, see
 sentiment/MODEL.md) under -root, which is ../shared/data next to the module
 root by default, and rebuilds the shipped model bit for bit:
 
@@ -106,7 +107,18 @@ A -data entry may carry settings after colons, e.g.
 -db adds the labels managers corrected in a Shenava database (read-only; stop
 shenava first, or train from a copy made with 'shenava backup'); -corrections
 adds those of a TSV file (label, text[, referral]). Corrections are the
-project's own data: -commercial keeps them.`
+project's own data: -commercial keeps them.
+
+-langid trains the Latin-script language detector instead (English, Finglish
+or another language) and writes DIR/latin.model. It learns English and
+Finglish from the same corpora and other languages from the gettext catalogues
+of Debian's core tools under -catalogs (default /usr/share/locale); with the
+packages MODEL.md lists it rebuilds the shipped detector bit for bit:
+
+  shenava train -langid -out sentiment/model
+
+With -commercial it learns English and Finglish only from the commercially
+licensed corpora (see MODEL.md for what that means for the catalogues).`
 
 func runTrain(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "train", trainSynopsis)
@@ -116,6 +128,8 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	commercial := fs.Bool("commercial", false, "train only on corpora and lexicons whose licence allows commercial use")
 	corrections := fs.String("corrections", "", "TSV file of managers' label corrections (label, text[, referral])")
 	dbPath := fs.String("db", "", "Shenava database whose managers' label corrections to train on (opened read-only)")
+	langid := fs.Bool("langid", false, "train the Latin-script language detector (writes DIR/latin.model)")
+	catalogs := fs.String("catalogs", "/usr/share/locale", "with -langid: directory of gettext catalogues (LANG/LC_MESSAGES/DOMAIN.mo)")
 	quiet := fs.Bool("q", false, "do not print progress")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -127,7 +141,13 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	cfg := sentiment.TrainConfig{RepoRoot: repo, DataRoot: *root, Commercial: *commercial}
+	if *langid {
+		if *data != "" || *corrections != "" || *dbPath != "" {
+			return fmt.Errorf("train: -langid takes only -catalogs, -commercial, -out and -root: %w", errUsage)
+		}
+		return runTrainLatin(ctx, e, repo, *root, *catalogs, *out, *commercial, *quiet)
+	}
+	cfg := lab.TrainConfig{RepoRoot: repo, DataRoot: *root, Commercial: *commercial}
 	if cfg.DataRoot == "" {
 		cfg.DataRoot = filepath.Join(repo, "..", "shared", "data")
 	}
@@ -135,7 +155,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 		cfg.Log = e.stdout
 	}
 	if *data != "" {
-		if cfg.Corpora, err = sentiment.ParseCorpusList(*data); err != nil {
+		if cfg.Corpora, err = lab.ParseCorpusList(*data); err != nil {
 			return fmt.Errorf("train: %w: %w", errUsage, err)
 		}
 		if *commercial {
@@ -157,7 +177,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("train: corrections: %w", err)
 		}
 	}
-	b, rep, err := sentiment.Train(ctx, cfg)
+	b, rep, err := lab.Train(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
@@ -169,6 +189,33 @@ func runTrain(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("train: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "wrote %s (%d bytes, model %s, %s)\n", path, len(b), rep.Name, rep.Elapsed.Round(1e9))
+	return nil
+}
+
+// runTrainLatin trains the Latin-script language detector.
+func runTrainLatin(ctx context.Context, e env, repo, root, catalogs, out string, commercial, quiet bool) error {
+	cfg := lab.LatinConfig{RepoRoot: repo, DataRoot: root, Catalogs: catalogs, Commercial: commercial}
+	if cfg.DataRoot == "" {
+		cfg.DataRoot = filepath.Join(repo, "..", "shared", "data")
+	}
+	if _, err := os.Stat(cfg.DataRoot); err != nil {
+		return fmt.Errorf("train: data directory: %w (set -root)", err)
+	}
+	if !quiet {
+		cfg.Log = e.stdout
+	}
+	b, rep, err := lab.TrainLatin(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	path := filepath.Join(out, "latin.model")
+	if err := writeModelFile(path, b); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s (%d bytes, detector %s, %s)\n", path, len(b), rep.Name, rep.Elapsed.Round(1e9))
 	return nil
 }
 

@@ -25,6 +25,8 @@ func TestTrain_Errors(t *testing.T) {
 		{"BadData", []string{"train", "-data", "a.tsv:colour=red"}, "unknown setting", 2},
 		{"MissingRoot", []string{"train", "-root", "/nonexistent/shared/data"}, "data directory", 1},
 		{"MissingCorrections", []string{"train", "-data", "testdata/eval.tsv", "-corrections", "testdata/nope.tsv"}, "nope.tsv", 1},
+		{"LangidWithData", []string{"train", "-langid", "-data", "a.tsv"}, "-langid takes only", 2},
+		{"LangidMissingRoot", []string{"train", "-langid", "-root", "/nonexistent/shared/data"}, "data directory", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package sentiment
+package lab
 
 import (
 	"flag"
@@ -34,7 +34,7 @@ type cardRow struct {
 // readCard parses the scores table of MODEL.md.
 func readCard(t *testing.T) ([]string, []cardRow) {
 	t.Helper()
-	b, err := os.ReadFile("MODEL.md")
+	b, err := os.ReadFile(filepath.Join("..", "MODEL.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestModelCard(t *testing.T) {
 		if rest, ok := strings.CutPrefix(path, "../shared/data/"); ok {
 			path = filepath.Join(data, filepath.FromSlash(rest))
 		} else {
-			path = filepath.Join("..", filepath.FromSlash(path))
+			path = filepath.Join(moduleRoot(t), filepath.FromSlash(path))
 		}
 		k := key{path, r.flags}
 		ev, ok := cache[k]
@@ -106,7 +106,7 @@ func TestModelCard(t *testing.T) {
 				}
 				d.Keep(keep...)
 			}
-			ev = m.Evaluate(d)
+			ev = Evaluate(m, d)
 			cache[k] = ev
 			if strings.Contains(r.flags, "-vader") {
 				if va == nil {
@@ -165,7 +165,7 @@ func TestModelCard(t *testing.T) {
 		}
 	}
 	if *updateCard {
-		if err := os.WriteFile("MODEL.md", []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join("..", "MODEL.md"), []byte(strings.Join(lines, "\n")), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package sentiment
+package lab
 
 import (
 	"math"

@@ -1,9 +1,7 @@
-package sentiment
+package lab
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -13,11 +11,8 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/sentiment"
 )
-
-// ModelVersion is the prefix of the model name; the name ends with a hash of
-// the weights, so two models with the same name are the same model.
-const ModelVersion = "shenava-sentiment-1"
 
 // Correction is a label a manager set on a mention. Corrections are trained
 // on with extra weight and replace any other example with the same text.
@@ -54,7 +49,7 @@ type TrainConfig struct {
 
 // hyper are the training settings chosen on the development splits.
 type hyper struct {
-	sent, ref, lid featureConfig
+	sent, ref, lid sentiment.FeatureConfig
 	sentSGD        sgdConfig
 	refSGD         sgdConfig
 	lidSGD         sgdConfig
@@ -87,10 +82,10 @@ type hyper struct {
 
 func defaultHyper() *hyper {
 	return &hyper{
-		sent: featureConfig{Bits: 20, CharMin: 2, CharMax: 5, Bigrams: true, Lexicon: true,
+		sent: sentiment.FeatureConfig{Bits: 20, CharMin: 2, CharMax: 5, Bigrams: true, Lexicon: true,
 			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24},
-		ref:     featureConfig{Bits: 16, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
-		lid:     featureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
+		ref:     sentiment.FeatureConfig{Bits: 16, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
+		lid:     sentiment.FeatureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
 		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true},
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},
 		lidSGD:  sgdConfig{Epochs: 2, LR: 0.2, L2: 1e-6, Seed: 44},
@@ -104,8 +99,7 @@ func defaultHyper() *hyper {
 // row is one deduplicated training or development example.
 type row struct {
 	text     string
-	toks     []token
-	st       textStats
+	txt      *sentiment.Text
 	label    int // index in core.Labels
 	lang     string
 	referral RefLabel
@@ -211,15 +205,7 @@ func Train(ctx context.Context, cfg TrainConfig) ([]byte, *TrainReport, error) {
 	}
 	logf("lexicons: %d entries from %s", len(lex), strings.Join(used, ", "))
 
-	m := &Model{
-		sentFz: newFeaturizer(hp.sent, lex),
-		refFz:  newFeaturizer(hp.ref, lex),
-		lidFz:  featurizer{cfg: hp.lid},
-	}
-	m.hdr.Sent, m.hdr.Ref, m.hdr.Lid = hp.sent, hp.ref, hp.lid
-	m.hdr.Lexicons = used
-	m.refPats = compileRefPatterns()
-	m.hdr.FiThreshold = 0.5
+	m := sentiment.NewBuilder(sentiment.BuildSpec{Sent: hp.sent, Ref: hp.ref, Lid: hp.lid, Lexicon: lex, Lexicons: used})
 
 	// 4. First pass, without the development rows: language model,
 	// sentiment, calibration and biases, referral and its threshold.
@@ -227,25 +213,25 @@ func Train(ctx context.Context, cfg TrainConfig) ([]byte, *TrainReport, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	m.lid = trainLID(m, rows, train, hp, logf)
+	m.SetLanguage(trainLID(m, rows, train, hp, logf).w)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	m.sent = trainSentiment(m, rows, train, hp, logf)
+	m.SetSentiment(trainSentiment(m, rows, train, hp, logf).w)
 	rep := &TrainReport{Corpora: reports, Dev: map[string]Metrics{}}
-	m.hdr.Temperature = calibrate(m, rows, corpora)
-	rep.Temperature = m.hdr.Temperature
-	logf("calibration: temperature %.3f", m.hdr.Temperature)
+	rep.Temperature = calibrate(m, rows, corpora)
+	m.SetTemperature(rep.Temperature)
+	logf("calibration: temperature %.3f", rep.Temperature)
 	if hp.priorBias {
-		m.hdr.LangBias = priorBias(rows, train, logf)
+		m.SetLangBias(priorBias(rows, train, logf))
 	} else {
-		m.hdr.LangBias = tuneBias(m, rows, corpora, hp, logf)
+		m.SetLangBias(tuneBias(m, rows, corpora, hp, logf))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	m.ref = trainReferral(m, rows, train, hp, logf)
-	m.hdr.RefBias = tuneRefBias(m, rows, logf)
+	m.SetReferral(trainReferral(m, rows, train, hp, logf).w)
+	m.SetRefBias(tuneRefBias(m, rows, logf))
 	evaluateDev(m, rows, corpora, rep, logf)
 
 	// 5. Second pass: the same settings on all rows but the official
@@ -256,43 +242,28 @@ func Train(ctx context.Context, cfg TrainConfig) ([]byte, *TrainReport, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		m.lid = trainLID(m, rows, all, hp, logf)
-		m.sent = trainSentiment(m, rows, all, hp, logf)
-		m.ref = trainReferral(m, rows, all, hp, logf)
+		m.SetLanguage(trainLID(m, rows, all, hp, logf).w)
+		m.SetSentiment(trainSentiment(m, rows, all, hp, logf).w)
+		m.SetReferral(trainReferral(m, rows, all, hp, logf).w)
 	}
 
+	var sums []sentiment.CorpusSummary
 	for _, r := range reports {
-		m.hdr.Corpora = append(m.hdr.Corpora, corpusSummary{Name: r.Name, Rows: r.Train, Finglish: r.Finglish, Commercial: r.Commercial})
+		sums = append(sums, sentiment.CorpusSummary{Name: r.Name, Rows: r.Train, Finglish: r.Finglish, Commercial: r.Commercial})
 	}
-	// The name ends with a hash of everything else in the file.
-	m.hdr.Name = ModelVersion
-	b, err := m.encode()
+	m.SetCorpora(sums)
+	b, name, err := m.Encode()
 	if err != nil {
-		return nil, nil, fmt.Errorf("sentiment: train: encode: %w", err)
+		return nil, nil, fmt.Errorf("sentiment: train: %w", err)
 	}
-	sum := sha256.Sum256(b)
-	m.hdr.Name = ModelVersion + "-" + hex.EncodeToString(sum[:4])
-	if b, err = m.encode(); err != nil {
-		return nil, nil, fmt.Errorf("sentiment: train: encode: %w", err)
-	}
-	rep.Name = m.hdr.Name
+	rep.Name = name
 	rep.Elapsed = time.Since(start)
-	logf("model %s: %d bytes", m.hdr.Name, len(b))
+	logf("model %s: %d bytes", name, len(b))
 	return b, rep, nil
 }
 
-// textKey is the form under which two texts count as the same: the
-// normalised words, emoji and numbers, without punctuation or spaces.
-func textKey(text string) string {
-	var b strings.Builder
-	for _, t := range tokenize(text) {
-		if t.kind == tPunct || t.part {
-			continue
-		}
-		b.WriteString(t.text)
-	}
-	return b.String()
-}
+// textKey is the form under which two texts count as the same.
+func textKey(text string) string { return sentiment.TextKey(text) }
 
 // inDev chooses the development share of a corpus by a hash of the text,
 // so the choice does not depend on the order of the file.
@@ -300,8 +271,24 @@ func inDev(key string, share float64) bool {
 	if share <= 0 {
 		return false
 	}
-	h := bucket(hstr(hgroup(0xde), key), 32)
+	h := devHash(key)
 	return float64(h)/float64(1<<32) < share
+}
+
+// devHash is a 32-bit FNV-1a hash of s, mixed as the model's feature buckets
+// are; it decides which rows are held out, so changing it changes the model.
+func devHash(s string) uint32 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037) ^ 0xde
+	h *= prime
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return uint32(h >> 32)
 }
 
 // labelIndex returns the position of l in core.Labels.
@@ -485,8 +472,7 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 		reports[r.corpus].Finglish++
 	}
 	for i := range rows {
-		rows[i].toks = tokenize(rows[i].text)
-		rows[i].st = rawStats(rows[i].text)
+		rows[i].txt = sentiment.NewText(rows[i].text)
 	}
 	for _, rep := range reports {
 		logf("corpus %-45s read %6d  test-overlap %5d  dup %5d  conflict %4d  train %6d  dev %5d  finglish %6d",
@@ -501,8 +487,7 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 // scriptLang guesses fa or en from the script alone (training rows without a
 // language).
 func scriptLang(text string) string {
-	st := rawStats(text)
-	if st.arabic > st.latin {
+	if sentiment.MostlyArabicScript(text) {
 		return core.LangPersian
 	}
 	return core.LangEnglish
@@ -510,7 +495,7 @@ func scriptLang(text string) string {
 
 // trainLID trains the English/Finglish classifier on the training rows of
 // both languages, balanced.
-func trainLID(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
+func trainLID(m *sentiment.Builder, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
 	var en, fi float64
 	for _, r := range rows {
 		switch {
@@ -533,24 +518,23 @@ func trainLID(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(str
 				w = en / fi
 			}
 		}
-		samples = append(samples, sample{feats: m.lidFz.extract(r.toks, r.st, "", nil), y: y, weight: float32(min(w, 10))})
+		samples = append(samples, sample{feats: m.LanguageFeatures(r.txt, nil), y: y, weight: float32(min(w, 10))})
 	}
 	l := newLinear(uint(hp.lid.Bits), 2)
 	cfg := hp.lidSGD
 	cfg.Progress = func(e int, loss float64) { logf("language model: epoch %d loss %.4f", e, loss) }
 	l.fit(samples, cfg)
-	m.lid = l
 	return l
 }
 
 // trainSentiment trains the three-class model on the rows use selects.
-func trainSentiment(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
+func trainSentiment(m *sentiment.Builder, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
 	var samples []sample
 	for _, r := range rows {
 		if !use(r) || r.weight <= 0 {
 			continue
 		}
-		samples = append(samples, sample{feats: m.sentFz.extract(r.toks, r.st, r.lang, nil), y: r.label, weight: float32(r.weight)})
+		samples = append(samples, sample{feats: m.SentimentFeatures(r.txt, r.lang, nil), y: r.label, weight: float32(r.weight)})
 	}
 	logf("sentiment: %d training examples", len(samples))
 	l := newLinear(uint(hp.sent.Bits), 3)
@@ -562,7 +546,7 @@ func trainSentiment(m *Model, rows []row, use func(row) bool, hp *hyper, logf fu
 
 // calibrate chooses the temperature that minimises the log loss on the
 // development rows, each development set weighing the same.
-func calibrate(m *Model, rows []row, corpora []Corpus) float64 {
+func calibrate(m *sentiment.Builder, rows []row, corpora []Corpus) float64 {
 	type dz struct {
 		z [3]float64
 		y int
@@ -576,14 +560,12 @@ func calibrate(m *Model, rows []row, corpora []Corpus) float64 {
 			per[r.corpus]++
 		}
 	}
-	s := &scratch{}
 	for _, r := range rows {
 		if !r.dev || weak(r) {
 			continue
 		}
-		s.feats = m.sentFz.extract(r.toks, r.st, r.lang, s.feats[:0])
 		var d dz
-		m.rawLogits(s, d.z[:])
+		m.SentimentLogits(r.txt, r.lang, &d.z)
 		d.y, d.w = r.label, 1/float64(per[r.corpus])
 		devs = append(devs, d)
 	}
@@ -599,7 +581,7 @@ func calibrate(m *Model, rows []row, corpora []Corpus) float64 {
 			for c := range 3 {
 				z[c] = d.z[c] / t
 			}
-			softmaxInto(z, p)
+			sentiment.Softmax(z, p)
 			loss -= d.w * detLog(math.Max(p[d.y], 1e-12))
 		}
 		if loss < bestLoss {
@@ -613,7 +595,7 @@ func calibrate(m *Model, rows []row, corpora []Corpus) float64 {
 // label, and on a sample of the public sentiment rows as negatives: posts
 // that recommend nothing to anyone, which teach the model how rare
 // referrals are.
-func trainReferral(m *Model, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
+func trainReferral(m *sentiment.Builder, rows []row, use func(row) bool, hp *hyper, logf func(string, ...any)) *linear {
 	var samples []sample
 	var yes, no float64
 	for _, r := range rows {
@@ -627,7 +609,6 @@ func trainReferral(m *Model, rows []row, use func(row) bool, hp *hyper, logf fun
 		}
 	}
 	neg := 0
-	sc := &scratch{}
 	for _, r := range rows {
 		if !use(r) {
 			continue
@@ -640,13 +621,13 @@ func trainReferral(m *Model, rows []row, use func(row) bool, hp *hyper, logf fun
 				w = max(1, math.Sqrt(no/yes))
 			}
 		case r.referral == RefNo:
-		case inDev(r.text, hp.refNegShare) && !m.refPats.match(r.toks).cue():
+		case inDev(r.text, hp.refNegShare) && !m.ReferralCue(r.txt):
 			w = hp.refNegWeight
 			neg++
 		default:
 			continue
 		}
-		fs := m.refFeatures(r.toks, r.st, r.lang, m.scores(r.toks, r.st, r.lang, sc), nil)
+		fs := m.ReferralFeatures(r.txt, r.lang, m.Scores(r.txt, r.lang), nil)
 		samples = append(samples, sample{feats: fs, y: y, weight: float32(w)})
 	}
 	logf("referral: %d training examples (%d yes, %d public negatives)", len(samples), int(yes), neg)
@@ -665,8 +646,7 @@ func trainReferral(m *Model, rows []row, use func(row) bool, hp *hyper, logf fun
 }
 
 // evaluateDev scores the model on each development set and logs it.
-func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf func(string, ...any)) {
-	s := &scratch{}
+func evaluateDev(m *sentiment.Builder, rows []row, corpora []Corpus, rep *TrainReport, logf func(string, ...any)) {
 	type acc struct{ gold, pred []core.Label }
 	per := map[string]*acc{}
 	var names []string
@@ -690,7 +670,7 @@ func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf 
 			per[name] = a
 			names = append(names, name)
 		}
-		sc := m.scores(r.toks, r.st, r.lang, s)
+		sc := m.Scores(r.txt, r.lang)
 		l, _ := sc.Top()
 		a.gold = append(a.gold, core.Labels[r.label])
 		a.pred = append(a.pred, l)
@@ -712,7 +692,7 @@ func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf 
 			b.pred = append(b.pred, bl)
 		}
 		if r.referral != RefUnknown {
-			p := m.referral(r.toks, r.st, r.lang, sc, s) >= 0.5
+			p := m.Referral(r.txt, r.lang, sc) >= 0.5
 			rg = append(rg, r.referral == RefYes)
 			rp = append(rp, p)
 			rgb[name] = append(rgb[name], r.referral == RefYes)
@@ -745,7 +725,7 @@ func evaluateDev(m *Model, rows []row, corpora []Corpus, rep *TrainReport, logf 
 // which guards against the shift in shares between data sets (TweetEval's
 // test has twice the negatives of its training split; brand mentions have
 // more complaints than general tweets).
-func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(string, ...any)) map[string][3]float64 {
+func tuneBias(m *sentiment.Builder, rows []row, corpora []Corpus, hp *hyper, logf func(string, ...any)) map[string][3]float64 {
 	out := map[string][3]float64{}
 	if hp.noBias {
 		return out
@@ -755,7 +735,6 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 		y   int
 		set int
 	}
-	s := &scratch{}
 	for _, lang := range []string{core.LangEnglish, core.LangPersian, core.LangFinglish} {
 		var devs []dz
 		sets := map[int]int{}
@@ -770,9 +749,8 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 				labels[set] = &[3]int{}
 			}
 			labels[set][r.label]++
-			s.feats = m.sentFz.extract(r.toks, r.st, r.lang, s.feats[:0])
 			var d dz
-			m.rawLogits(s, d.z[:])
+			m.SentimentLogits(r.txt, r.lang, &d.z)
 			d.y, d.set = r.label, sets[set]
 			devs = append(devs, d)
 		}
@@ -862,7 +840,7 @@ func tuneBias(m *Model, rows []row, corpora []Corpus, hp *hyper, logf func(strin
 
 // tuneRefBias chooses the offset of the referral logit that maximises the
 // mean F1 over the development sets with referral labels.
-func tuneRefBias(m *Model, rows []row, logf func(string, ...any)) float64 {
+func tuneRefBias(m *sentiment.Builder, rows []row, logf func(string, ...any)) float64 {
 	type dz struct {
 		z   float64
 		y   bool
@@ -870,7 +848,6 @@ func tuneRefBias(m *Model, rows []row, logf func(string, ...any)) float64 {
 	}
 	var devs []dz
 	sets := map[int]int{}
-	s := &scratch{}
 	for _, r := range rows {
 		if !r.dev || r.referral == RefUnknown {
 			continue
@@ -878,11 +855,8 @@ func tuneRefBias(m *Model, rows []row, logf func(string, ...any)) float64 {
 		if _, ok := sets[r.corpus]; !ok {
 			sets[r.corpus] = len(sets)
 		}
-		sc := m.scores(r.toks, r.st, r.lang, s)
-		s.feats = m.refFeatures(r.toks, r.st, r.lang, sc, s.feats[:0])
-		z := s.z[:2]
-		m.ref.logits(s.feats, z)
-		devs = append(devs, dz{z: z[1] - z[0], y: r.referral == RefYes, set: sets[r.corpus]})
+		z := m.ReferralLogit(r.txt, r.lang, m.Scores(r.txt, r.lang))
+		devs = append(devs, dz{z: z, y: r.referral == RefYes, set: sets[r.corpus]})
 	}
 	if len(devs) == 0 {
 		return 0

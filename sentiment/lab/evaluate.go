@@ -1,10 +1,11 @@
-package sentiment
+package lab
 
 import (
 	"slices"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/sentiment"
 )
 
 // Evaluation is the score of a model on a labelled set.
@@ -38,12 +39,11 @@ func (d *Dataset) Keep(labels ...core.Label) {
 	d.Examples = slices.DeleteFunc(d.Examples, func(x Example) bool { return !slices.Contains(labels, x.Label) })
 }
 
-// Evaluate analyses every example of d on the calling goroutine and scores
+// Evaluate analyses every example of d with m on the calling goroutine and scores
 // the answers. When d holds only negative and positive rows, the predicted
 // label is the likelier of those two.
-func (m *Model) Evaluate(d *Dataset) Evaluation {
+func Evaluate(m *sentiment.Model, d *Dataset) Evaluation {
 	ev := Evaluation{Binary: slices.Equal(d.Labels(), []core.Label{core.LabelNegative, core.LabelPositive})}
-	m.Prepare()
 	ev.Analyses = make([]core.Analysis, len(d.Examples))
 	start := time.Now()
 	for i, x := range d.Examples {

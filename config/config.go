@@ -121,7 +121,7 @@ func Default() *Config {
 
 func defaultZone() TimeZone {
 	var z TimeZone
-	if z.setText(DefaultDigestTimeZone) != nil {
+	if z.UnmarshalText([]byte(DefaultDigestTimeZone)) != nil {
 		// Unreachable with time/tzdata linked in; keep the offset right.
 		z.loc = time.FixedZone(DefaultDigestTimeZone, 3*3600+30*60)
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/core"
 )
 
@@ -52,7 +54,7 @@ func Default() *Config {
 				ReplyVisibility: DefaultMastodonReplyVisibility,
 				Timeout:         Duration(DefaultHTTPTimeout),
 			},
-			RSS: RSS{Timeout: Duration(DefaultHTTPTimeout)},
+			RSS: rss.DefaultConfig(),
 		},
 		Telegram: Telegram{
 			APIURL:      DefaultTelegramAPIURL,
@@ -218,8 +220,8 @@ const (
 	DefaultMastodonReplyVisibility       = VisibilityUnlisted
 	MinMastodonInterval                  = 30 * time.Second
 
-	MinFeedInterval = time.Minute
-	MinFileInterval = time.Second
+	MinFeedInterval = rss.MinInterval
+	MinFileInterval = file.MinInterval
 )
 
 // Mastodon reply visibilities.
@@ -237,14 +239,9 @@ type Sources struct {
 	RSS      RSS          `yaml:"rss"`
 }
 
-// FileSource replays a JSONL file of mentions, remembering its offset.
-type FileSource struct {
-	Name string `yaml:"name"`
-	// Path is resolved against the config file's directory when relative.
-	Path string `yaml:"path"`
-	// Interval defaults to listen.poll_interval.
-	Interval Duration `yaml:"interval"`
-}
+// FileSource replays a JSONL file of mentions; the file connector owns
+// the section.
+type FileSource = file.Config
 
 // Stream is one polled endpoint of a platform.
 type Stream struct {
@@ -327,23 +324,11 @@ type Hashtags struct {
 	Interval Duration `yaml:"interval"`
 }
 
-// RSS is the RSS/Atom connector.
-type RSS struct {
-	Enabled bool   `yaml:"enabled"`
-	Feeds   []Feed `yaml:"feeds"`
-	// Timeout bounds each feed request.
-	Timeout Duration `yaml:"timeout"`
-	// UserAgent replaces the default "Shenava/<version> (+https://github.com/shenava/shenava)".
-	UserAgent string `yaml:"user_agent"`
-}
+// RSS is the RSS/Atom connector; the rss connector owns the section.
+type RSS = rss.Config
 
 // Feed is one RSS or Atom feed.
-type Feed struct {
-	Name string `yaml:"name"`
-	URL  string `yaml:"url"`
-	// Interval defaults to listen.poll_interval.
-	Interval Duration `yaml:"interval"`
-}
+type Feed = rss.FeedConfig
 
 // ---- telegram ----------------------------------------------------------
 

@@ -82,7 +82,7 @@ func TestParse_Defaults(t *testing.T) {
 		{"log.format", cfg.Log.Format, "text"},
 		{"listen.poll_interval", cfg.Listen.PollInterval.D(), 5 * time.Minute},
 		{"listen.analysis_workers", cfg.Listen.AnalysisWorkers, runtime.GOMAXPROCS(0)},
-		{"sources.file[0].interval", cfg.Sources.File[0].Interval.D(), config.DefaultPollInterval},
+		{"sources.file[0].interval", cfg.Sources.File[0].Interval, config.DefaultPollInterval},
 		{"sources.x.base_url", cfg.Sources.X.BaseURL, "https://api.x.com"},
 		{"sources.x.max_results", cfg.Sources.X.MaxResults, 100},
 		{"sources.x.mentions.interval", cfg.Sources.X.Mentions.Interval.D(), 15 * time.Minute},
@@ -139,8 +139,8 @@ listen:
 		{"brand.handles.x", cfg.Brand.Handles.For(core.PlatformX), []string{"acmeir"}},
 		{"brand.handles.mastodon", cfg.Brand.Handles.Mastodon, []string{"acme@example.social"}},
 		{"sources.file[0].path", cfg.Sources.File[0].Path, "/abs/m.jsonl"},
-		{"sources.file[0].interval", cfg.Sources.File[0].Interval.D(), 2 * time.Minute},
-		{"sources.rss.feeds[0].interval", cfg.Sources.RSS.Feeds[0].Interval.D(), 2 * time.Minute},
+		{"sources.file[0].interval", cfg.Sources.File[0].Interval, 2 * time.Minute},
+		{"sources.rss.feeds[0].interval", cfg.Sources.RSS.Feeds[0].Interval, 2 * time.Minute},
 		{"sources.mastodon.server", cfg.Sources.Mastodon.Server, "https://example.social"},
 		{"sources.mastodon.hashtags.list", cfg.Sources.Mastodon.Hashtags.List, []string{"Acme", "acme_ir"}},
 		{"telegram.managers[0].lang", cfg.Telegram.Managers[0].Lang, "en"},
@@ -198,7 +198,7 @@ func TestConfig_Validate(t *testing.T) {
 	}
 	cfg.Brand.Name = "Acme"
 	cfg.Brand.Keywords = []string{"acme"}
-	cfg.Sources.File = []config.FileSource{{Name: "f", Path: "m.jsonl", Interval: config.Duration(time.Second)}}
+	cfg.Sources.File = []config.FileSource{{Name: "f", Path: "m.jsonl", Interval: time.Second}}
 	cfg.Listen.AnalysisWorkers = 1
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("Validate()=%v, want nil", err)

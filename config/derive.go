@@ -28,16 +28,17 @@ func (c *Config) derive(dir string) map[string]string {
 	for i := range c.Sources.File {
 		f := &c.Sources.File[i]
 		if f.Interval == 0 {
-			f.Interval = poll
+			f.Interval = poll.D()
 			inherited[keyPath{"sources", "file", i, "interval"}.String()] = "listen.poll_interval"
 		}
 		f.Path = resolvePath(dir, f.Path)
+		f.BatchSize = c.Listen.BatchSize
 	}
 	for i := range c.Sources.RSS.Feeds {
 		f := &c.Sources.RSS.Feeds[i]
 		f.URL = strings.TrimSpace(f.URL)
 		if f.Interval == 0 {
-			f.Interval = poll
+			f.Interval = poll.D()
 			inherited[keyPath{"sources", "rss", "feeds", i, "interval"}.String()] = "listen.poll_interval"
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Validate checks a Config that was built in code (Default plus changes).
@@ -79,6 +80,19 @@ func (c *checker) errorf(key, format string, args ...any) {
 	}
 	c.done[key] = true
 	c.problems = append(c.problems, &FieldError{File: c.file, Line: c.line(key), Key: key, Msg: msg})
+}
+
+// section reports the problems a section's owner found, under the
+// section's key.
+func (c *checker) section(prefix string, ps conf.Problems) {
+	for _, p := range ps.All() {
+		key := conf.Join(prefix, p.Key)
+		if p.Warning {
+			c.warnf(key, "%s", p.Msg)
+		} else {
+			c.errorf(key, "%s", p.Msg)
+		}
+	}
 }
 
 func (c *checker) warnf(key, format string, args ...any) {
@@ -334,10 +348,7 @@ func (c *checker) sources(cfg *Config) {
 	for i, f := range s.File {
 		k := fmt.Sprintf("sources.file[%d]", i)
 		name(k+".name", f.Name)
-		if f.Path == "" {
-			c.errorf(k+".path", "required: the JSONL file to read")
-		}
-		c.minDur(k+".interval", f.Interval, MinFileInterval)
+		c.section(k, f.Problems())
 	}
 	if s.X.Enabled {
 		c.x(cfg)
@@ -346,20 +357,10 @@ func (c *checker) sources(cfg *Config) {
 		c.mastodon(cfg)
 	}
 	if s.RSS.Enabled {
-		r := s.RSS
-		if len(r.Feeds) == 0 {
-			c.errorf("sources.rss.feeds", "rss is enabled but no feeds are listed")
+		for i, f := range s.RSS.Feeds {
+			name(fmt.Sprintf("sources.rss.feeds[%d].name", i), f.Name)
 		}
-		for i, f := range r.Feeds {
-			k := fmt.Sprintf("sources.rss.feeds[%d]", i)
-			name(k+".name", f.Name)
-			c.httpURL(k+".url", f.URL)
-			c.minDur(k+".interval", f.Interval, MinFeedInterval)
-		}
-		c.durRange("sources.rss.timeout", r.Timeout, time.Second, 5*time.Minute)
-		if strings.ContainsAny(r.UserAgent, "\r\n") {
-			c.errorf("sources.rss.user_agent", "must be one line")
-		}
+		c.section("sources.rss", s.RSS.Problems())
 	}
 }
 

@@ -85,12 +85,12 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	c := &connectors{repliers: map[core.Platform]listen.Replier{}}
 	var errs []error
 	for i, fs := range cfg.Sources.File {
-		src, err := file.New(file.Config{Name: fs.Name, Path: fs.Path, BatchSize: cfg.Listen.BatchSize}, logger)
+		src, err := file.New(fs, logger)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("sources.file[%d]: %w", i, err))
 			continue
 		}
-		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval.D()})
+		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval})
 	}
 	if cfg.Sources.X.Enabled {
 		errs = append(errs, c.addX(cfg, hc, logger))
@@ -181,15 +181,10 @@ func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *sl
 
 func (c *connectors) addRSS(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
 	rc := cfg.Sources.RSS
-	feeds := make([]rss.FeedConfig, 0, len(rc.Feeds))
-	for _, f := range rc.Feeds {
-		feeds = append(feeds, rss.FeedConfig{Name: f.Name, URL: f.URL, Interval: f.Interval.D()})
+	if rc.UserAgent == "" {
+		rc.UserAgent = userAgent()
 	}
-	ua := rc.UserAgent
-	if ua == "" {
-		ua = userAgent()
-	}
-	client, err := rss.New(rss.Config{Feeds: feeds, Interval: cfg.Listen.PollInterval.D(), Timeout: rc.Timeout.D(), UserAgent: ua}, hc, logger)
+	client, err := rss.New(rc, hc, logger)
 	if err != nil {
 		return fmt.Errorf("sources.rss: %w", err)
 	}

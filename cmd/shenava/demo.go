@@ -37,7 +37,7 @@ func demoConfig(dir, lang string) (*config.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the shipped config.yaml: %w", err)
 	}
-	cfg.Sources.File = []config.FileSource{{Name: "demo", Path: filepath.Join(dir, "mentions.jsonl"), Interval: config.Duration(time.Minute)}}
+	cfg.Sources.File = []config.FileSource{{Name: "demo", Path: filepath.Join(dir, "mentions.jsonl"), Interval: time.Minute}}
 	cfg.Routing.ThankYou.Mode = config.ThankYouAuto
 	cfg.Routing.ThankYou.RewardCode = true
 	cfg.Storage.Path = filepath.Join(dir, "shenava.db")

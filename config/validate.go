@@ -473,11 +473,22 @@ func (c *checker) telegram(cfg *Config) {
 	case strings.ContainsFunc(tok, isSpace) || strings.Contains(tok, "/"):
 		// Never print the token itself.
 		c.errorf("telegram.token", "must not contain spaces or '/'; paste the token exactly as the bot father gave it")
+	default:
+		if id, secret, ok := strings.Cut(tok, ":"); !ok || id == "" || secret == "" {
+			c.errorf("telegram.token", "does not look like a bot token (want <bot id>:<secret>, as the bot father gave it)")
+		}
+	}
+	if u, err := url.Parse(t.APIURL); err == nil && strings.Contains(u.Path, "/bot") {
+		c.errorf("telegram.api_url", "give the server only; /bot<token>/<method> is added by Shenava")
+	}
+	if t.AlertChatID > 0 {
+		c.errorf("telegram.alert_chat_id", "%d is a private chat; use the managers' group ID (negative), or 0 with alerts: true on managers", t.AlertChatID)
 	}
 	if len(t.Managers) == 0 {
 		c.errorf("telegram.managers", "required when telegram is enabled: at least one manager (the allow-list)")
 	}
 	ids := map[int64]int{}
+	managerNames := map[string]int{}
 	alerted := t.AlertChatID != 0
 	for i, m := range t.Managers {
 		k := fmt.Sprintf("telegram.managers[%d]", i)
@@ -488,8 +499,13 @@ func (c *checker) telegram(cfg *Config) {
 		} else {
 			ids[m.ID] = i
 		}
-		if strings.TrimSpace(m.Name) == "" {
+		name := strings.ToLower(strings.TrimSpace(m.Name))
+		if j, dup := managerNames[name]; name == "" {
 			c.errorf(k+".name", "required: the name shown in case history")
+		} else if dup {
+			c.errorf(k+".name", "%q is already telegram.managers[%d] (names are compared ignoring case)", m.Name, j)
+		} else {
+			managerNames[name] = i
 		}
 		c.lang(k+".lang", m.Lang)
 		alerted = alerted || m.Alerts
@@ -504,6 +520,8 @@ func (c *checker) telegram(cfg *Config) {
 		switch j, dup := chats[g.ChatID]; {
 		case g.ChatID == 0:
 			c.errorf(k+".chat_id", "required: the group's chat ID (negative, e.g. -1001234567890)")
+		case g.ChatID > 0:
+			c.errorf(k+".chat_id", "%d: group chat IDs are negative (e.g. -1001234567890)", g.ChatID)
 		case g.ChatID == t.AlertChatID:
 			c.errorf(k+".chat_id", "is telegram.alert_chat_id; the managers' chat must not be watched as a source")
 		case dup:
@@ -613,15 +631,16 @@ func (c *checker) routing(cfg *Config) {
 	names := map[string]int{}
 	for i, t := range r.Templates {
 		k := fmt.Sprintf("routing.templates[%d]", i)
-		switch j, dup := names[t.Name]; {
+		folded := strings.ToLower(strings.TrimSpace(t.Name))
+		switch j, dup := names[folded]; {
 		case strings.TrimSpace(t.Name) == "":
 			c.errorf(k+".name", "required: the name shown on the Templates button")
 		case len(t.Name) > 64:
 			c.errorf(k+".name", "longer than 64 bytes")
 		case dup:
-			c.errorf(k+".name", "%q is already routing.templates[%d]", t.Name, j)
+			c.errorf(k+".name", "%q is already routing.templates[%d] (names are compared ignoring case)", t.Name, j)
 		default:
-			names[t.Name] = i
+			names[folded] = i
 		}
 		if t.FA == "" && t.EN == "" {
 			c.errorf(k, "needs a text: fa, en or both")

@@ -167,12 +167,12 @@ func newSourceRig(t *testing.T, platform string, engineCfg listen.Config) *sourc
 	default:
 		t.Fatalf("no rig for %s", platform)
 	}
+	engineCfg.Metrics = r.m
 	e, err := listen.New(db, model, matcher, nil, []listen.SourceSpec{r.spec}, engineCfg, discardLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.SetClock(r.clock.Now)
-	e.SetMetrics(r.m)
 	r.engine = e
 	return r
 }
@@ -447,9 +447,8 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 			b.SetMetrics(m)
 			clock := &faultClock{now: faultT0}
 			b.SetClock(clock.Now)
-			outbox := listen.NewOutbox(db, b, nil, listen.OutboxConfig{Workers: 1, BackoffMin: 2 * time.Second, BackoffMax: time.Minute}, logger)
+			outbox := listen.NewOutbox(db, b, nil, listen.OutboxConfig{Workers: 1, BackoffMin: 2 * time.Second, BackoffMax: time.Minute, Metrics: m}, logger)
 			outbox.SetClock(clock.Now)
-			outbox.SetMetrics(m)
 
 			mention := core.Mention{Platform: core.PlatformX, NativeID: "1860000000000000001", Source: "x-mentions",
 				URL: "https://x.com/mina/status/1860000000000000001", Author: core.Author{ID: "42", Handle: "mina"},

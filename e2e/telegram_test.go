@@ -160,11 +160,10 @@ func start(t *testing.T) *system {
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{
 		{Name: "replay", Source: src, Interval: 20 * time.Millisecond},
 		{Name: "telegram", Source: b.GroupSource(), Interval: 20 * time.Millisecond},
-	}, listen.Config{}, logger)
+	}, listen.Config{OnSaved: outbox.Wake}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine.OnSaved(outbox.Wake)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -73,6 +73,12 @@ type Config struct {
 	BackoffMin, BackoffMax time.Duration
 	// AnalysisWorkers analyse a batch's mentions in parallel (0 = one per CPU).
 	AnalysisWorkers int
+
+	// Metrics receives the engine's counters; nil = none.
+	Metrics Metrics
+	// OnSaved runs after a save that queued actions (the daemon wakes the
+	// outbox with it); nil = nothing.
+	OnSaved func()
 }
 
 // Engine runs the sources. Its methods are safe for concurrent use.
@@ -133,21 +139,22 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 	if caps == nil {
 		caps = func(core.Platform) core.Capabilities { return core.Capabilities{} }
 	}
-	return &Engine{
+	e := &Engine{
 		store: st, analyzer: analyzer, matcher: matcher, caps: caps, sources: sources, cfg: cfg,
-		logger: logger.With("component", "listen"), metrics: nopMetrics{}, now: time.Now,
-		sleep: sleepCtx, onSaved: func() {},
-	}, nil
+		logger: logger.With("component", "listen"), metrics: cfg.Metrics, now: time.Now,
+		sleep: sleepCtx, onSaved: cfg.OnSaved,
+	}
+	if e.metrics == nil {
+		e.metrics = nopMetrics{}
+	}
+	if e.onSaved == nil {
+		e.onSaved = func() {}
+	}
+	return e, nil
 }
 
 // SetClock replaces the wall clock.
 func (e *Engine) SetClock(now func() time.Time) { e.now = now }
-
-// SetMetrics installs a metrics sink.
-func (e *Engine) SetMetrics(m Metrics) { e.metrics = m }
-
-// OnSaved registers a function called after a save that queued actions.
-func (e *Engine) OnSaved(f func()) { e.onSaved = f }
 
 // Run polls every source on its own schedule until ctx ends, then returns
 // nil. A failing source backs off alone; the others go on.

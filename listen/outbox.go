@@ -71,6 +71,9 @@ type OutboxConfig struct {
 	// RateCaps limits outgoing public and private answers per platform;
 	// every cap of a platform applies (e.g. 5 a minute and 60 an hour).
 	RateCaps map[core.Platform][]RateCap
+
+	// Metrics receives the outbox's counters; nil = none.
+	Metrics Metrics
 }
 
 func (c OutboxConfig) withDefaults() OutboxConfig {
@@ -116,21 +119,22 @@ type Outbox struct {
 // that answers on it; a platform without one cannot be answered.
 func NewOutbox(st OutboxStore, alerter Alerter, repliers map[core.Platform]Replier, cfg OutboxConfig, logger *slog.Logger) *Outbox {
 	cfg = cfg.withDefaults()
+	var m Metrics = nopMetrics{}
+	if cfg.Metrics != nil {
+		m = cfg.Metrics
+	}
 	return &Outbox{
 		store: st, alerter: alerter, repliers: repliers, cfg: cfg,
 		logger:  logger.With("component", "outbox"),
 		now:     time.Now,
 		wake:    make(chan struct{}, 1),
 		limiter: newRateLimiter(cfg.RateCaps),
-		metrics: nopMetrics{},
+		metrics: m,
 	}
 }
 
 // SetClock replaces the wall clock (tests, demo).
 func (o *Outbox) SetClock(now func() time.Time) { o.now = now }
-
-// SetMetrics installs a metrics sink.
-func (o *Outbox) SetMetrics(m Metrics) { o.metrics = m }
 
 // Wake tells the worker new work is queued, so it need not wait for its
 // next poll. It never blocks.

@@ -41,6 +41,10 @@ type Config struct {
 	Lang  string
 	Spike SpikeConfig
 	SLA   SLAConfig
+
+	// OnQueued runs after a check queued notices (the daemon wakes the
+	// outbox with it); nil = nothing.
+	OnQueued func()
 }
 
 // SpikeConfig tunes spike alerts. An hour is a spike when its negative

@@ -61,6 +61,10 @@ func New(cfg Config, st Store, logger *slog.Logger) (*Watcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch: watch.timezone: %w", err)
 	}
+	onQueued := cfg.OnQueued
+	if onQueued == nil {
+		onQueued = func() {}
+	}
 	return &Watcher{
 		st: st, cfg: cfg, loc: loc, text: newTexts(cfg.Lang),
 		stop:   stopSet(cfg.Spike.IgnoreTerms),
@@ -70,7 +74,7 @@ func New(cfg Config, st Store, logger *slog.Logger) (*Watcher, error) {
 			t := time.NewTicker(d)
 			return t.C, t.Stop
 		},
-		onQueued: func() {},
+		onQueued: onQueued,
 	}, nil
 }
 
@@ -81,10 +85,6 @@ func (w *Watcher) SetClock(now func() time.Time) { w.now = now }
 func (w *Watcher) SetTicker(newTicker func(time.Duration) (<-chan time.Time, func())) {
 	w.newTicker = newTicker
 }
-
-// OnQueued registers a function called after a check queued notices, for
-// example the outbox's Wake.
-func (w *Watcher) OnQueued(f func()) { w.onQueued = f }
 
 // Run checks at once and then every Interval until ctx ends; then it
 // returns nil. A failed check is logged and tried again at the next tick.

@@ -201,11 +201,10 @@ func (f *fakeTicker) new(time.Duration) (<-chan time.Time, func()) {
 
 func TestWatcher_Run(t *testing.T) {
 	db := MustOpenStore(t)
-	w, _ := MustNew(t, db, Config{Spike: SpikeConfig{Disabled: true}})
+	woken := 0
+	w, _ := MustNew(t, db, Config{Spike: SpikeConfig{Disabled: true}, OnQueued: func() { woken++ }})
 	tk := &fakeTicker{c: make(chan time.Time), stopped: make(chan struct{})}
 	w.SetTicker(tk.new)
-	woken := 0
-	w.OnQueued(func() { woken++ })
 
 	opened := hour0
 	m := core.Mention{Platform: core.PlatformX, NativeID: "case-1", Author: core.Author{ID: "u"}, Text: "broken",

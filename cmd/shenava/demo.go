@@ -139,7 +139,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 		return fmt.Errorf("demo: %w", err)
 	}
 	engine.SetClock(clock.now)
-	watcher, err := newWatcher(cfg, db, logger)
+	watcher, err := newWatcher(cfg, db, nil, logger)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -118,14 +118,15 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 	}
 
-	outbox := listen.NewOutbox(d.db, alerter, conns.repliers, outboxConfig(cfg), logger)
-	outbox.SetMetrics(m)
-	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, engineConfig(cfg), logger)
+	oc := outboxConfig(cfg)
+	oc.Metrics = m
+	outbox := listen.NewOutbox(d.db, alerter, conns.repliers, oc, logger)
+	ec := engineConfig(cfg)
+	ec.Metrics, ec.OnSaved = m, outbox.Wake
+	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, ec, logger)
 	if err != nil {
 		return nil, err
 	}
-	engine.SetMetrics(m)
-	engine.OnSaved(outbox.Wake)
 	if mgr != nil {
 		mgr.SetCapabilities(outbox.Capabilities)
 		mgr.OnQueued(outbox.Wake)
@@ -142,10 +143,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 			mgr.SetDigest(digester)
 		}
 	}
-	if w, err := newWatcher(cfg, d.db, logger); err != nil {
+	if w, err := newWatcher(cfg, d.db, outbox.Wake, logger); err != nil {
 		return nil, err
 	} else if w != nil {
-		w.OnQueued(outbox.Wake)
 		d.runners = append(d.runners, runner{"watch", w.Run})
 	}
 	if cfg.Metrics.Enabled() {
@@ -189,7 +189,7 @@ func (d *daemon) close() {
 	d.closers = nil
 }
 
-func newWatcher(cfg *config.Config, db *store.DB, logger *slog.Logger) (*watch.Watcher, error) {
+func newWatcher(cfg *config.Config, db *store.DB, onQueued func(), logger *slog.Logger) (*watch.Watcher, error) {
 	if !cfg.Spike.Enabled && len(cfg.SLA.RemindAfter) == 0 {
 		return nil, nil
 	}
@@ -200,7 +200,8 @@ func newWatcher(cfg *config.Config, db *store.DB, logger *slog.Logger) (*watch.W
 			Disabled: !cfg.Spike.Enabled, K: cfg.Spike.K, MinCount: cfg.Spike.MinCount,
 			BaselineDays: cfg.Spike.BaselineDays, IgnoreTerms: slices.Concat(cfg.Brand.Keywords, cfg.Brand.Hashtags),
 		},
-		SLA: watch.SLAConfig{Disabled: len(cfg.SLA.RemindAfter) == 0, RemindAfter: durations(cfg.SLA.RemindAfter)},
+		SLA:      watch.SLAConfig{Disabled: len(cfg.SLA.RemindAfter) == 0, RemindAfter: durations(cfg.SLA.RemindAfter)},
+		OnQueued: onQueued,
 	}, db, logger)
 }
 

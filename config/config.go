@@ -8,6 +8,7 @@ import (
 
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 )
 
@@ -39,14 +40,7 @@ func Default() *Config {
 	return &Config{
 		Brand: Brand{},
 		Sources: Sources{
-			X: X{
-				BaseURL:    DefaultXBaseURL,
-				Mentions:   Stream{Enabled: true, Interval: Duration(DefaultXMentionsInterval)},
-				Search:     XSearch{Interval: Duration(DefaultXSearchInterval)},
-				MaxResults: DefaultXMaxResults,
-				MaxPages:   DefaultXMaxPages,
-				Timeout:    Duration(DefaultHTTPTimeout),
-			},
+			X: x.DefaultConfig(),
 			Mastodon: Mastodon{
 				Notifications:   Stream{Enabled: true, Interval: Duration(DefaultMastodonNotificationsInterval)},
 				Hashtags:        Hashtags{Interval: Duration(DefaultMastodonHashtagsInterval)},
@@ -200,19 +194,6 @@ const (
 const (
 	DefaultHTTPTimeout = 20 * time.Second
 
-	DefaultXBaseURL          = "https://api.x.com"
-	DefaultXMentionsInterval = 15 * time.Minute
-	DefaultXSearchInterval   = 30 * time.Minute
-	DefaultXMaxResults       = 100
-	DefaultXMaxPages         = 3
-	// MinXInterval is the shortest allowed X poll interval; below
-	// XCostWarnInterval a warning states the daily request count, because
-	// X bills per request.
-	MinXInterval      = time.Minute
-	XCostWarnInterval = 15 * time.Minute
-	MinXMaxResults    = 10
-	MaxXMaxResults    = 100
-	MaxXMaxPages      = 20
 
 	DefaultMastodonNotificationsInterval = 2 * time.Minute
 	DefaultMastodonHashtagsInterval      = 5 * time.Minute
@@ -249,58 +230,9 @@ type Stream struct {
 	Interval Duration `yaml:"interval"`
 }
 
-// X is the X (Twitter) API v2 connector.
-type X struct {
-	Enabled bool   `yaml:"enabled"`
-	BaseURL string `yaml:"base_url"`
-	// BearerToken is the app-only token used for reading.
-	BearerToken Secret `yaml:"bearer_token"`
-	// UserID is the brand account's numeric ID (needed for mentions; its
-	// posts are never mentions).
-	UserID     string  `yaml:"user_id"`
-	Mentions   Stream  `yaml:"mentions"`
-	Search     XSearch `yaml:"search"`
-	MaxResults int     `yaml:"max_results"`
-	MaxPages   int     `yaml:"max_pages"`
-	// Write credentials (user context), needed only to reply: either
-	// OAuth 1.0a or an OAuth 2.0 user access token.
-	OAuth1          OAuth1   `yaml:"oauth1"`
-	OAuth2UserToken Secret   `yaml:"oauth2_user_token"`
-	Timeout         Duration `yaml:"timeout"`
-}
-
-// CanWrite reports whether write credentials are configured.
-func (x X) CanWrite() bool { return x.OAuth1.Complete() || !x.OAuth2UserToken.Empty() }
-
-// XSearch is the recent-search stream.
-type XSearch struct {
-	Enabled  bool     `yaml:"enabled"`
-	Interval Duration `yaml:"interval"`
-	// Query replaces the query built from brand keywords, hashtags and
-	// exclusions when set.
-	Query string `yaml:"query"`
-	// Lang limits results to one language (X's lang: operator); "" = all.
-	Lang string `yaml:"lang"`
-}
-
-// OAuth1 holds OAuth 1.0a user-context credentials.
-type OAuth1 struct {
-	ConsumerKey       Secret `yaml:"consumer_key"`
-	ConsumerSecret    Secret `yaml:"consumer_secret"`
-	AccessToken       Secret `yaml:"access_token"`
-	AccessTokenSecret Secret `yaml:"access_token_secret"`
-}
-
-// Complete reports whether all four credentials are set.
-func (o OAuth1) Complete() bool {
-	return !o.ConsumerKey.Empty() && !o.ConsumerSecret.Empty() &&
-		!o.AccessToken.Empty() && !o.AccessTokenSecret.Empty()
-}
-
-func (o OAuth1) any() bool {
-	return !o.ConsumerKey.Empty() || !o.ConsumerSecret.Empty() ||
-		!o.AccessToken.Empty() || !o.AccessTokenSecret.Empty()
-}
+// X is the X (Twitter) API v2 connector; the x connector owns the
+// section.
+type X = x.Config
 
 // Mastodon is the Mastodon connector (one account on one server).
 type Mastodon struct {

@@ -85,7 +85,7 @@ func TestParse_Defaults(t *testing.T) {
 		{"sources.file[0].interval", cfg.Sources.File[0].Interval, config.DefaultPollInterval},
 		{"sources.x.base_url", cfg.Sources.X.BaseURL, "https://api.x.com"},
 		{"sources.x.max_results", cfg.Sources.X.MaxResults, 100},
-		{"sources.x.mentions.interval", cfg.Sources.X.Mentions.Interval.D(), 15 * time.Minute},
+		{"sources.x.mentions.interval", cfg.Sources.X.Mentions.Interval, 15 * time.Minute},
 		{"telegram.api_url", cfg.Telegram.APIURL, "https://api.telegram.org"},
 		{"telegram.poll_timeout", cfg.Telegram.PollTimeout.D(), 30 * time.Second},
 		{"routing.alert.threshold", cfg.Routing.Alert.Threshold, 0.6},

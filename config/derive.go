@@ -45,6 +45,19 @@ func (c *Config) derive(dir string) map[string]string {
 	x := &c.Sources.X
 	x.BaseURL = strings.TrimRight(strings.TrimSpace(x.BaseURL), "/")
 	x.UserID = strings.TrimSpace(x.UserID)
+	// Search looks for the brand; without the mentions stream it also
+	// looks for @brand.
+	x.Keywords, x.Hashtags, x.Exclusions = b.Keywords, b.Hashtags, b.Exclusions
+	x.Handles = nil
+	if !x.Mentions.Enabled {
+		x.Handles = b.Handles.X
+	}
+	x.Username = ""
+	if len(b.Handles.X) > 0 {
+		x.Username = b.Handles.X[0]
+		inherited["sources.x.username"] = "brand.handles.x[0]"
+	}
+	inherited["sources.x.search.keywords"] = "brand.keywords, brand.hashtags, brand.handles.x and brand.exclusions"
 	m := &c.Sources.Mastodon
 	m.Server = strings.TrimRight(strings.TrimSpace(m.Server), "/")
 	m.Hashtags.List = trimAll(m.Hashtags.List, "#")

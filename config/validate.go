@@ -115,22 +115,28 @@ func (c *checker) finish() {
 
 func (c *checker) inheritsProblem(key string) bool {
 	for k := key; k != ""; k = parentKey(k) {
-		from, ok := c.inherited[k]
+		froms, ok := c.inherited[k]
 		if !ok {
 			continue
 		}
-		if c.reported(from) {
-			return true
-		}
-		under := func(k string) bool { return strings.HasPrefix(k, from+".") || strings.HasPrefix(k, from+"[") }
-		for _, p := range c.problems {
-			if under(p.Key) {
+		// A value may be built from several keys: "a, b and c".
+		for _, from := range strings.FieldsFunc(froms, func(r rune) bool { return r == ',' || r == ' ' }) {
+			if from == "and" {
+				continue
+			}
+			if c.reported(from) {
 				return true
 			}
-		}
-		for b := range c.bad {
-			if under(b) {
-				return true
+			under := func(k string) bool { return strings.HasPrefix(k, from+".") || strings.HasPrefix(k, from+"[") }
+			for _, p := range c.problems {
+				if under(p.Key) {
+					return true
+				}
+			}
+			for b := range c.bad {
+				if under(b) {
+					return true
+				}
 			}
 		}
 	}
@@ -351,7 +357,7 @@ func (c *checker) sources(cfg *Config) {
 		c.section(k, f.Problems())
 	}
 	if s.X.Enabled {
-		c.x(cfg)
+		c.section("sources.x", s.X.Problems())
 	}
 	if s.Mastodon.Enabled {
 		c.mastodon(cfg)
@@ -362,70 +368,6 @@ func (c *checker) sources(cfg *Config) {
 		}
 		c.section("sources.rss", s.RSS.Problems())
 	}
-}
-
-var digits = regexp.MustCompile(`^[0-9]{1,20}$`)
-var xLang = regexp.MustCompile(`^[a-z]{2,3}$`)
-
-func (c *checker) x(cfg *Config) {
-	x := cfg.Sources.X
-	c.baseURL("sources.x.base_url", x.BaseURL, true)
-	if x.BearerToken.Empty() {
-		c.errorf("sources.x.bearer_token", "required when x is enabled: the app's bearer token, e.g. ${X_BEARER_TOKEN}")
-	}
-	if x.UserID != "" && !digits.MatchString(x.UserID) {
-		c.errorf("sources.x.user_id", "must be the account's numeric ID (digits only), not its @handle")
-	}
-	if !x.Mentions.Enabled && !x.Search.Enabled {
-		c.errorf("sources.x", "enabled, but mentions and search are both off")
-	}
-	stream := func(key string, iv Duration) {
-		c.minDur(key, iv, MinXInterval)
-		if iv.D() >= MinXInterval && iv.D() < XCostWarnInterval {
-			polls := int(24 * time.Hour / iv.D())
-			c.warnf(key, "%s means %d polls a day, up to %d requests with max_pages %d; X bills per request",
-				iv, polls, polls*max(x.MaxPages, 1), x.MaxPages)
-		}
-	}
-	if x.Mentions.Enabled {
-		if x.UserID == "" {
-			c.errorf("sources.x.user_id", "required for mentions: the brand account's numeric ID")
-		}
-		stream("sources.x.mentions.interval", x.Mentions.Interval)
-	}
-	if x.Search.Enabled {
-		b := cfg.Brand
-		if x.Search.Query == "" && len(b.Keywords)+len(b.Hashtags) == 0 {
-			c.errorf("sources.x.search.query", "empty, and brand.keywords and brand.hashtags are empty too: nothing to search for")
-		}
-		if x.Search.Lang != "" && !xLang.MatchString(x.Search.Lang) {
-			c.errorf("sources.x.search.lang", "must be a language code such as fa or en, got %q", x.Search.Lang)
-		}
-		stream("sources.x.search.interval", x.Search.Interval)
-	}
-	c.intRange("sources.x.max_results", x.MaxResults, MinXMaxResults, MaxXMaxResults)
-	c.intRange("sources.x.max_pages", x.MaxPages, 1, MaxXMaxPages)
-	o := x.OAuth1
-	if o.any() && !o.Complete() {
-		for _, f := range []struct {
-			key string
-			s   Secret
-		}{
-			{"consumer_key", o.ConsumerKey}, {"consumer_secret", o.ConsumerSecret},
-			{"access_token", o.AccessToken}, {"access_token_secret", o.AccessTokenSecret},
-		} {
-			if f.s.Empty() {
-				c.errorf("sources.x.oauth1."+f.key, "required: OAuth 1.0a needs all four credentials")
-			}
-		}
-	}
-	switch {
-	case o.any() && !x.OAuth2UserToken.Empty():
-		c.errorf("sources.x.oauth2_user_token", "set either oauth1 or oauth2_user_token, not both")
-	case !o.any() && x.OAuth2UserToken.Empty():
-		c.warnf("sources.x", "no write credentials (oauth1 or oauth2_user_token): replies on X will be reported as unsupported")
-	}
-	c.durRange("sources.x.timeout", x.Timeout, time.Second, 5*time.Minute)
 }
 
 func (c *checker) mastodon(cfg *Config) {

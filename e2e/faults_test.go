@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/shenava/shenava/internal/conf"
 	"net/http"
 	"path/filepath"
 	"strconv"
@@ -116,8 +117,8 @@ func newSourceRig(t *testing.T, platform string, engineCfg listen.Config) *sourc
 	switch platform {
 	case "x":
 		srv := xtest.New(t, xtest.WithWrap(r.in.wrap), xtest.WithClock(r.clock.Now))
-		c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: xtest.DefaultBearerToken, UserID: srv.UserID(),
-			MentionsEnabled: true, MaxResults: 10, Timeout: faultsTimeout, MaxBodyBytes: maxBody, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
+		c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: srv.UserID(),
+			Mentions: x.Stream{Enabled: true}, MaxResults: 10, Timeout: faultsTimeout, MaxBodyBytes: maxBody, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
 			nil, discardLogger())
 		if err != nil {
 			t.Fatal(err)
@@ -534,8 +535,8 @@ func TestFaults_XReplies(t *testing.T) {
 			in := newInjector(t)
 			clock := &faultClock{now: faultT0}
 			srv := xtest.New(t, xtest.WithWrap(in.wrap), xtest.WithClock(clock.Now))
-			c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: xtest.DefaultBearerToken, UserID: srv.UserID(),
-				OAuth2UserToken: xtest.DefaultUserToken, MentionsEnabled: true, Timeout: faultsTimeout, MaxBodyBytes: maxBody,
+			c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: srv.UserID(),
+				OAuth2UserToken: conf.NewSecret(xtest.DefaultUserToken), Mentions: x.Stream{Enabled: true}, Timeout: faultsTimeout, MaxBodyBytes: maxBody,
 				UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
 			if err != nil {
 				t.Fatal(err)

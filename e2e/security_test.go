@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/shenava/shenava/internal/conf"
 	"io"
 	"net/http"
 	"net/url"
@@ -290,8 +291,8 @@ func TestSecurity_ReplyRateCaps(t *testing.T) {
 	ctx := context.Background()
 	clock := &faultClock{now: faultT0}
 	xs := xtest.New(t, xtest.WithClock(clock.Now))
-	xc, err := x.New(x.Config{BaseURL: xs.URL(), BearerToken: xtest.DefaultBearerToken, UserID: xs.UserID(),
-		OAuth2UserToken: xtest.DefaultUserToken, MentionsEnabled: true, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
+	xc, err := x.New(x.Config{BaseURL: xs.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: xs.UserID(),
+		OAuth2UserToken: conf.NewSecret(xtest.DefaultUserToken), Mentions: x.Stream{Enabled: true}, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
 		nil, discardLogger())
 	if err != nil {
 		t.Fatal(err)

@@ -119,36 +119,19 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 }
 
 func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
-	xc, b := cfg.Sources.X, cfg.Brand
-	var handles []string
-	if !xc.Mentions.Enabled {
-		// Without the mentions stream, search also looks for @brand.
-		handles = b.Handles.X
-	}
-	client, err := x.New(x.Config{
-		BaseURL: xc.BaseURL, BearerToken: xc.BearerToken.Reveal(), UserID: xc.UserID,
-		Username:   first(b.Handles.X),
-		MaxResults: xc.MaxResults, MaxPages: xc.MaxPages,
-		MentionsEnabled: xc.Mentions.Enabled, MentionsInterval: xc.Mentions.Interval.D(),
-		SearchEnabled: xc.Search.Enabled, SearchInterval: xc.Search.Interval.D(),
-		Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclusions: b.Exclusions,
-		Query: xc.Search.Query, SearchLang: xc.Search.Lang,
-		ConsumerKey: xc.OAuth1.ConsumerKey.Reveal(), ConsumerSecret: xc.OAuth1.ConsumerSecret.Reveal(),
-		AccessToken: xc.OAuth1.AccessToken.Reveal(), AccessTokenSecret: xc.OAuth1.AccessTokenSecret.Reveal(),
-		OAuth2UserToken: xc.OAuth2UserToken.Reveal(),
-		Timeout:         xc.Timeout.D(),
-		UserAgent:       userAgent(),
-	}, hc, logger)
+	xc := cfg.Sources.X
+	xc.UserAgent = userAgent()
+	client, err := x.New(xc, hc, logger)
 	if err != nil {
 		return fmt.Errorf("sources.x: %w", err)
 	}
 	if xc.Mentions.Enabled {
 		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXMentions,
-			Source: client.Mentions(config.SourceXMentions), Interval: xc.Mentions.Interval.D(), Scoped: true})
+			Source: client.Mentions(config.SourceXMentions), Interval: xc.Mentions.Interval, Scoped: true})
 	}
 	if xc.Search.Enabled {
 		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXSearch,
-			Source: client.Search(config.SourceXSearch), Interval: xc.Search.Interval.D()})
+			Source: client.Search(config.SourceXSearch), Interval: xc.Search.Interval})
 	}
 	c.repliers[core.PlatformX] = client
 	c.checks = append(c.checks, check{name: "x", run: client.Check})
@@ -199,13 +182,6 @@ func (c *connectors) addRSS(cfg *config.Config, hc *http.Client, logger *slog.Lo
 	c.repliers[core.PlatformRSS] = client
 	c.checks = append(c.checks, check{name: "rss", run: client.Check})
 	return nil
-}
-
-func first(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return list[0]
 }
 
 // userAgent is sent to every platform.

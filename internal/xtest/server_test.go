@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/shenava/shenava/internal/conf"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,8 +31,8 @@ func post(n int, text string) (xtest.Post, xtest.User) {
 func client(tb testing.TB, srv *xtest.Server, edit func(*x.Config)) *x.Client {
 	tb.Helper()
 	cfg := x.Config{
-		BaseURL: srv.URL(), BearerToken: xtest.DefaultBearerToken, UserID: srv.UserID(),
-		OAuth2UserToken: xtest.DefaultUserToken, MentionsEnabled: true, MaxResults: 10, MaxPages: 1,
+		BaseURL: srv.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: srv.UserID(),
+		OAuth2UserToken: conf.NewSecret(xtest.DefaultUserToken), Mentions: x.Stream{Enabled: true}, MaxResults: 10, MaxPages: 1,
 		UserAgent: "Shenava/test (+https://github.com/shenava/shenava)",
 	}
 	if edit != nil {
@@ -192,15 +193,17 @@ func TestServer_OAuth1(t *testing.T) {
 	srv := xtest.New(t, xtest.WithOAuth1(creds), xtest.WithUserToken(""))
 	m := core.Mention{Platform: core.PlatformX, NativeID: fmt.Sprint(base + 1), Author: core.Author{ID: "2000000000000000001"}}
 	good := client(t, srv, func(c *x.Config) {
-		c.OAuth2UserToken = ""
-		c.ConsumerKey, c.ConsumerSecret, c.AccessToken, c.AccessTokenSecret = creds.ConsumerKey, creds.ConsumerSecret, creds.AccessToken, creds.AccessTokenSecret
+		c.OAuth2UserToken = conf.Secret{}
+		c.OAuth1 = x.OAuth1{ConsumerKey: conf.NewSecret(creds.ConsumerKey), ConsumerSecret: conf.NewSecret(creds.ConsumerSecret),
+			AccessToken: conf.NewSecret(creds.AccessToken), AccessTokenSecret: conf.NewSecret(creds.AccessTokenSecret)}
 	})
 	if _, err := good.Reply(context.Background(), m, "signed"); err != nil {
 		t.Fatalf("signed reply: %v", err)
 	}
 	bad := client(t, srv, func(c *x.Config) {
-		c.OAuth2UserToken = ""
-		c.ConsumerKey, c.ConsumerSecret, c.AccessToken, c.AccessTokenSecret = creds.ConsumerKey, "wrong", creds.AccessToken, creds.AccessTokenSecret
+		c.OAuth2UserToken = conf.Secret{}
+		c.OAuth1 = x.OAuth1{ConsumerKey: conf.NewSecret(creds.ConsumerKey), ConsumerSecret: conf.NewSecret("wrong"),
+			AccessToken: conf.NewSecret(creds.AccessToken), AccessTokenSecret: conf.NewSecret(creds.AccessTokenSecret)}
 	})
 	if _, err := bad.Reply(context.Background(), m, "forged"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("reply signed with the wrong secret: %v, want ErrUnauthorized", err)
@@ -231,8 +234,11 @@ func TestServer_Latency(t *testing.T) {
 				}
 				return 0
 			}))
-			c := client(t, srv, func(c *x.Config) { c.Timeout = 50 * time.Millisecond })
-			if _, err := c.Reply(context.Background(), m, "slow"); !errors.Is(err, context.DeadlineExceeded) {
+			c := client(t, srv, nil)
+			// The client gives up after 50ms (its own timeout is at least 1s).
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			if _, err := c.Reply(ctx, m, "slow"); !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Reply = %v, want a timeout", err)
 			}
 			srv.Wait(t, "the request to be recorded", 5*time.Second, func() bool { return len(srv.Requests()) == 1 })

@@ -194,7 +194,6 @@ const (
 const (
 	DefaultHTTPTimeout = 20 * time.Second
 
-
 	DefaultMastodonNotificationsInterval = 2 * time.Minute
 	DefaultMastodonHashtagsInterval      = 5 * time.Minute
 	DefaultMastodonSearchInterval        = 10 * time.Minute

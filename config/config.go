@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
@@ -40,15 +41,9 @@ func Default() *Config {
 	return &Config{
 		Brand: Brand{},
 		Sources: Sources{
-			X: x.DefaultConfig(),
-			Mastodon: Mastodon{
-				Notifications:   Stream{Enabled: true, Interval: Duration(DefaultMastodonNotificationsInterval)},
-				Hashtags:        Hashtags{Interval: Duration(DefaultMastodonHashtagsInterval)},
-				Search:          Stream{Interval: Duration(DefaultMastodonSearchInterval)},
-				ReplyVisibility: DefaultMastodonReplyVisibility,
-				Timeout:         Duration(DefaultHTTPTimeout),
-			},
-			RSS: rss.DefaultConfig(),
+			X:        x.DefaultConfig(),
+			Mastodon: mastodon.DefaultConfig(),
+			RSS:      rss.DefaultConfig(),
 		},
 		Telegram: Telegram{
 			APIURL:      DefaultTelegramAPIURL,
@@ -194,20 +189,8 @@ const (
 const (
 	DefaultHTTPTimeout = 20 * time.Second
 
-	DefaultMastodonNotificationsInterval = 2 * time.Minute
-	DefaultMastodonHashtagsInterval      = 5 * time.Minute
-	DefaultMastodonSearchInterval        = 10 * time.Minute
-	DefaultMastodonReplyVisibility       = VisibilityUnlisted
-	MinMastodonInterval                  = 30 * time.Second
-
 	MinFeedInterval = rss.MinInterval
 	MinFileInterval = file.MinInterval
-)
-
-// Mastodon reply visibilities.
-const (
-	VisibilityPublic   = "public"
-	VisibilityUnlisted = "unlisted"
 )
 
 // Sources are the places Shenava polls for mentions. Telegram groups are a
@@ -223,37 +206,13 @@ type Sources struct {
 // the section.
 type FileSource = file.Config
 
-// Stream is one polled endpoint of a platform.
-type Stream struct {
-	Enabled  bool     `yaml:"enabled"`
-	Interval Duration `yaml:"interval"`
-}
-
 // X is the X (Twitter) API v2 connector; the x connector owns the
 // section.
 type X = x.Config
 
-// Mastodon is the Mastodon connector (one account on one server).
-type Mastodon struct {
-	Enabled bool `yaml:"enabled"`
-	// Server is the base URL of the brand account's server.
-	Server        string   `yaml:"server"`
-	AccessToken   Secret   `yaml:"access_token"`
-	Notifications Stream   `yaml:"notifications"`
-	Hashtags      Hashtags `yaml:"hashtags"`
-	Search        Stream   `yaml:"search"`
-	// ReplyVisibility is "public" or "unlisted" for public replies.
-	ReplyVisibility string   `yaml:"reply_visibility"`
-	Timeout         Duration `yaml:"timeout"`
-}
-
-// Hashtags is the hashtag-timeline stream.
-type Hashtags struct {
-	Enabled bool `yaml:"enabled"`
-	// List defaults to brand.hashtags; stored without '#'.
-	List     []string `yaml:"list"`
-	Interval Duration `yaml:"interval"`
-}
+// Mastodon is the Mastodon connector (one account on one server); the
+// mastodon connector owns the section.
+type Mastodon = mastodon.Config
 
 // RSS is the RSS/Atom connector; the rss connector owns the section.
 type RSS = rss.Config

@@ -65,6 +65,10 @@ func (c *Config) derive(dir string) map[string]string {
 		m.Hashtags.List = slices.Clone(b.Hashtags)
 		inherited["sources.mastodon.hashtags.list"] = "brand.hashtags"
 	}
+	m.Search.Terms = b.Keywords
+	inherited["sources.mastodon.search.terms"] = "brand.keywords"
+	m.OwnAccounts = b.Handles.Mastodon
+	inherited["sources.mastodon.own_accounts"] = "brand.handles.mastodon"
 
 	t := &c.Telegram
 	t.APIURL = strings.TrimRight(strings.TrimSpace(t.APIURL), "/")

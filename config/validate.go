@@ -360,7 +360,7 @@ func (c *checker) sources(cfg *Config) {
 		c.section("sources.x", s.X.Problems())
 	}
 	if s.Mastodon.Enabled {
-		c.mastodon(cfg)
+		c.section("sources.mastodon", s.Mastodon.Problems())
 	}
 	if s.RSS.Enabled {
 		for i, f := range s.RSS.Feeds {
@@ -368,39 +368,6 @@ func (c *checker) sources(cfg *Config) {
 		}
 		c.section("sources.rss", s.RSS.Problems())
 	}
-}
-
-func (c *checker) mastodon(cfg *Config) {
-	m := cfg.Sources.Mastodon
-	if m.Server == "" {
-		c.errorf("sources.mastodon.server", "required when mastodon is enabled: the brand account's server, e.g. https://mastodon.social")
-	} else {
-		c.baseURL("sources.mastodon.server", m.Server, true)
-	}
-	if m.AccessToken.Empty() {
-		c.errorf("sources.mastodon.access_token", "required when mastodon is enabled, e.g. ${MASTODON_ACCESS_TOKEN}")
-	}
-	if !m.Notifications.Enabled && !m.Hashtags.Enabled && !m.Search.Enabled {
-		c.errorf("sources.mastodon", "enabled, but notifications, hashtags and search are all off")
-	}
-	if m.Notifications.Enabled {
-		c.minDur("sources.mastodon.notifications.interval", m.Notifications.Interval, MinMastodonInterval)
-	}
-	if m.Hashtags.Enabled {
-		if len(m.Hashtags.List) == 0 {
-			c.errorf("sources.mastodon.hashtags.list", "empty, and brand.hashtags is empty too: no hashtag to follow")
-		}
-		c.list("sources.mastodon.hashtags.list", m.Hashtags.List, true)
-		c.minDur("sources.mastodon.hashtags.interval", m.Hashtags.Interval, MinMastodonInterval)
-	}
-	if m.Search.Enabled {
-		if len(cfg.Brand.Keywords) == 0 {
-			c.errorf("sources.mastodon.search.enabled", "search looks for brand.keywords, which is empty")
-		}
-		c.minDur("sources.mastodon.search.interval", m.Search.Interval, MinMastodonInterval)
-	}
-	c.oneOf("sources.mastodon.reply_visibility", m.ReplyVisibility, VisibilityPublic, VisibilityUnlisted)
-	c.durRange("sources.mastodon.timeout", m.Timeout, time.Second, 5*time.Minute)
 }
 
 func (c *checker) telegram(cfg *Config) {

@@ -8,6 +8,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/shenava/shenava/internal/conf"
 	"hash/crc32"
 	"html"
 	"io"
@@ -242,7 +243,7 @@ func (f *mastoFake) postCount() int {
 // newMastoClient is the real Mastodon connector against the fake.
 func newMastoClient(tb testing.TB, server, token string, now func() time.Time) *mastodon.Client {
 	tb.Helper()
-	c, err := mastodon.New(mastodon.Config{Server: server, AccessToken: token, Mentions: true,
+	c, err := mastodon.New(mastodon.Config{Server: server, AccessToken: conf.NewSecret(token), Notifications: mastodon.StreamConfig{Enabled: true},
 		UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
 	if err != nil {
 		tb.Fatal(err)

@@ -135,7 +135,7 @@ func newSourceRig(t *testing.T, platform string, engineCfg listen.Config) *sourc
 		r.blocks = func(fc faultCase) bool { return fc.wait > 0 }
 	case "mastodon":
 		srv := newMastoFake(t, "masto-token-e2e", r.in.wrap)
-		c, err := mastodon.New(mastodon.Config{Server: srv.srv.URL, AccessToken: "masto-token-e2e", Mentions: true,
+		c, err := mastodon.New(mastodon.Config{Server: srv.srv.URL, AccessToken: conf.NewSecret("masto-token-e2e"), Notifications: mastodon.StreamConfig{Enabled: true},
 			Timeout: faultsTimeout, MaxBodyBytes: maxBody, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
 		if err != nil {
 			t.Fatal(err)

@@ -139,22 +139,9 @@ func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logg
 }
 
 func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
-	mc, b := cfg.Sources.Mastodon, cfg.Brand
-	var tags, searches []string
-	if mc.Hashtags.Enabled {
-		tags = mc.Hashtags.List
-	}
-	if mc.Search.Enabled {
-		searches = b.Keywords
-	}
-	client, err := mastodon.New(mastodon.Config{
-		Server: mc.Server, AccessToken: mc.AccessToken.Reveal(),
-		Mentions: mc.Notifications.Enabled, MentionsInterval: mc.Notifications.Interval.D(),
-		Hashtags: tags, HashtagInterval: mc.Hashtags.Interval.D(),
-		Searches: searches, SearchInterval: mc.Search.Interval.D(),
-		ReplyVisibility: mc.ReplyVisibility, OwnAccounts: b.Handles.Mastodon,
-		Timeout: mc.Timeout.D(), UserAgent: userAgent(),
-	}, hc, logger)
+	mc := cfg.Sources.Mastodon
+	mc.UserAgent = userAgent()
+	client, err := mastodon.New(mc, hc, logger)
 	if err != nil {
 		return fmt.Errorf("sources.mastodon: %w", err)
 	}

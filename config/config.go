@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/shenava/shenava/bot"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -45,14 +46,7 @@ func Default() *Config {
 			Mastodon: mastodon.DefaultConfig(),
 			RSS:      rss.DefaultConfig(),
 		},
-		Telegram: Telegram{
-			APIURL:      DefaultTelegramAPIURL,
-			PollTimeout: Duration(DefaultTelegramPollTimeout),
-			Timeout:     Duration(DefaultTelegramTimeout),
-			DefaultLang: DefaultTelegramLang,
-			Mute:        Mute{Default: Duration(DefaultMuteDefault), Max: Duration(DefaultMuteMax)},
-			UndoWindow:  Duration(DefaultUndoWindow),
-		},
+		Telegram: bot.DefaultConfig(),
 		Routing: Routing{
 			Alert: Alert{
 				Threshold: DefaultAlertThreshold,
@@ -222,76 +216,15 @@ type Feed = rss.FeedConfig
 
 // ---- telegram ----------------------------------------------------------
 
-// Defaults for the Telegram bot.
-const (
-	DefaultTelegramAPIURL      = "https://api.telegram.org"
-	BaleAPIURL                 = "https://tapi.bale.ai"
-	DefaultTelegramPollTimeout = 30 * time.Second
-	DefaultTelegramTimeout     = 15 * time.Second
-	DefaultTelegramLang        = core.LangPersian
-	DefaultMuteDefault         = time.Hour
-	DefaultMuteMax             = 24 * time.Hour
-	DefaultUndoWindow          = 15 * time.Second
-	MaxUndoWindow              = 5 * time.Minute
-)
-
-// Telegram is the managers' bot (Telegram or Bale).
-type Telegram struct {
-	Enabled bool `yaml:"enabled"`
-	// APIURL is the Bot API server: Telegram, Bale, or a self-hosted one.
-	APIURL string `yaml:"api_url"`
-	Token  Secret `yaml:"token"`
-	// AlertChatID is the managers' group; 0 = none (alert managers
-	// privately instead, see Manager.Alerts).
-	AlertChatID int64 `yaml:"alert_chat_id"`
-	// Managers is the allow-list: only they may act.
-	Managers []Manager `yaml:"managers"`
-	// Groups are public groups the bot is a member of, watched as a source.
-	Groups []Group `yaml:"groups"`
-	// PollTimeout is the getUpdates long-poll timeout (whole seconds).
-	PollTimeout Duration `yaml:"poll_timeout"`
-	// Timeout bounds every other Bot API request.
-	Timeout     Duration `yaml:"timeout"`
-	DefaultLang string   `yaml:"default_lang"`
-	Mute        Mute     `yaml:"mute"`
-	// UndoWindow holds a manager's reply this long before it is sent, with
-	// an Undo button; 0 sends at once.
-	UndoWindow Duration `yaml:"undo_window"`
-}
+// Telegram is the managers' bot (Telegram or Bale); the bot package owns
+// the section.
+type Telegram = bot.Config
 
 // Manager is one community manager allowed to act.
-type Manager struct {
-	// ID is the Telegram (or Bale) user ID.
-	ID   int64  `yaml:"id"`
-	Name string `yaml:"name"`
-	// Lang is "fa" or "en"; defaults to telegram.default_lang.
-	Lang string `yaml:"lang"`
-	// Alerts sends this manager each alert privately as well.
-	Alerts bool `yaml:"alerts"`
-}
+type Manager = bot.Manager
 
 // Group is a Telegram group watched as a source.
-type Group struct {
-	ChatID int64  `yaml:"chat_id"`
-	Name   string `yaml:"name"`
-}
-
-// Mute bounds the /mute command.
-type Mute struct {
-	// Default applies to /mute without an argument.
-	Default Duration `yaml:"default"`
-	Max     Duration `yaml:"max"`
-}
-
-// IsManager reports whether a user ID is on the allow-list.
-func (t Telegram) IsManager(id int64) bool {
-	for _, m := range t.Managers {
-		if m.ID == id {
-			return true
-		}
-	}
-	return false
-}
+type Group = bot.Group
 
 // ---- routing -----------------------------------------------------------
 

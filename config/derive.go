@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/shenava/shenava/bot"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -72,6 +73,15 @@ func (c *Config) derive(dir string) map[string]string {
 
 	t := &c.Telegram
 	t.APIURL = strings.TrimRight(strings.TrimSpace(t.APIURL), "/")
+	t.SourceName = SourceTelegramGroups
+	t.Brand = b.Name
+	t.ThankApproval = c.Routing.ThankYou.Mode == ThankYouApprove
+	t.Location = c.Digest.TimeZone.Location()
+	t.Templates = nil
+	for _, tpl := range c.Routing.Templates {
+		t.Templates = append(t.Templates, bot.Template{Name: tpl.Name, FA: tpl.FA, EN: tpl.EN, FI: tpl.FI})
+	}
+	inherited["telegram.templates"] = "routing.templates"
 	for i := range t.Managers {
 		if t.Managers[i].Lang == "" {
 			t.Managers[i].Lang = t.DefaultLang
@@ -81,6 +91,7 @@ func (c *Config) derive(dir string) map[string]string {
 	if c.Digest.ChatID == 0 {
 		c.Digest.ChatID = t.AlertChatID
 	}
+	t.DigestChatID = c.Digest.ChatID
 	if c.Listen.AnalysisWorkers == 0 {
 		c.Listen.AnalysisWorkers = runtime.GOMAXPROCS(0)
 	}

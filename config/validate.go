@@ -3,6 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/connector/mastodon"
+	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/x"
 	"net"
 	"net/netip"
 	"net/url"
@@ -283,6 +287,7 @@ func (c *checker) template(key, text string, allowed ...string) {
 // ---- the whole config ------------------------------------------------------
 
 func (c *checker) config(cfg *Config) {
+	c.timeouts(cfg)
 	c.brand(cfg)
 	c.sources(cfg)
 	c.telegram(cfg)
@@ -371,95 +376,36 @@ func (c *checker) sources(cfg *Config) {
 }
 
 func (c *checker) telegram(cfg *Config) {
-	t := cfg.Telegram
-	if !t.Enabled {
+	if !cfg.Telegram.Enabled {
 		return
 	}
-	c.baseURL("telegram.api_url", t.APIURL, true)
-	switch tok := t.Token.Reveal(); {
-	case tok == "":
-		c.errorf("telegram.token", "required when telegram is enabled: the bot token, e.g. ${TELEGRAM_BOT_TOKEN}")
-	case strings.ContainsFunc(tok, isSpace) || strings.Contains(tok, "/"):
-		// Never print the token itself.
-		c.errorf("telegram.token", "must not contain spaces or '/'; paste the token exactly as the bot father gave it")
-	default:
-		if id, secret, ok := strings.Cut(tok, ":"); !ok || id == "" || secret == "" {
-			c.errorf("telegram.token", "does not look like a bot token (want <bot id>:<secret>, as the bot father gave it)")
+	c.section("telegram", cfg.Telegram.Problems())
+}
+
+// MinFileTimeout is the shortest request timeout the file may set: below
+// it a typo ("20ms") would fail every request. Each section bounds its
+// timeout from above.
+const MinFileTimeout = time.Second
+
+// timeouts holds every enabled section's request timeout to MinFileTimeout.
+// It runs before the sections' own checks, so its message wins for a key
+// both would report.
+func (c *checker) timeouts(cfg *Config) {
+	s := cfg.Sources
+	for _, t := range []struct {
+		on  bool
+		key string
+		d   time.Duration
+		max time.Duration
+	}{
+		{s.X.Enabled, "sources.x.timeout", s.X.Timeout, x.MaxTimeout},
+		{s.Mastodon.Enabled, "sources.mastodon.timeout", s.Mastodon.Timeout, mastodon.MaxTimeout},
+		{s.RSS.Enabled, "sources.rss.timeout", s.RSS.Timeout, rss.MaxTimeout},
+		{cfg.Telegram.Enabled, "telegram.timeout", cfg.Telegram.RequestTimeout, bot.MaxRequestTimeout},
+	} {
+		if t.on {
+			c.durRange(t.key, Duration(t.d), MinFileTimeout, t.max)
 		}
-	}
-	if u, err := url.Parse(t.APIURL); err == nil && strings.Contains(u.Path, "/bot") {
-		c.errorf("telegram.api_url", "give the server only; /bot<token>/<method> is added by Shenava")
-	}
-	if t.AlertChatID > 0 {
-		c.errorf("telegram.alert_chat_id", "%d is a private chat; use the managers' group ID (negative), or 0 with alerts: true on managers", t.AlertChatID)
-	}
-	if len(t.Managers) == 0 {
-		c.errorf("telegram.managers", "required when telegram is enabled: at least one manager (the allow-list)")
-	}
-	ids := map[int64]int{}
-	managerNames := map[string]int{}
-	alerted := t.AlertChatID != 0
-	for i, m := range t.Managers {
-		k := fmt.Sprintf("telegram.managers[%d]", i)
-		if m.ID <= 0 {
-			c.errorf(k+".id", "must be a positive Telegram user ID, got %d", m.ID)
-		} else if j, dup := ids[m.ID]; dup {
-			c.errorf(k+".id", "%d is already telegram.managers[%d]", m.ID, j)
-		} else {
-			ids[m.ID] = i
-		}
-		name := strings.ToLower(strings.TrimSpace(m.Name))
-		if j, dup := managerNames[name]; name == "" {
-			c.errorf(k+".name", "required: the name shown in case history")
-		} else if dup {
-			c.errorf(k+".name", "%q is already telegram.managers[%d] (names are compared ignoring case)", m.Name, j)
-		} else {
-			managerNames[name] = i
-		}
-		c.lang(k+".lang", m.Lang)
-		alerted = alerted || m.Alerts
-	}
-	if len(t.Managers) > 0 && !alerted {
-		c.errorf("telegram.alert_chat_id", "no one would get alerts: set the managers' group here, or alerts: true on a manager")
-	}
-	chats := map[int64]int{}
-	groupNames := map[string]int{}
-	for i, g := range t.Groups {
-		k := fmt.Sprintf("telegram.groups[%d]", i)
-		switch j, dup := chats[g.ChatID]; {
-		case g.ChatID == 0:
-			c.errorf(k+".chat_id", "required: the group's chat ID (negative, e.g. -1001234567890)")
-		case g.ChatID > 0:
-			c.errorf(k+".chat_id", "%d: group chat IDs are negative (e.g. -1001234567890)", g.ChatID)
-		case g.ChatID == t.AlertChatID:
-			c.errorf(k+".chat_id", "is telegram.alert_chat_id; the managers' chat must not be watched as a source")
-		case dup:
-			c.errorf(k+".chat_id", "%d is already telegram.groups[%d]", g.ChatID, j)
-		default:
-			chats[g.ChatID] = i
-		}
-		switch j, dup := groupNames[g.Name]; {
-		case strings.TrimSpace(g.Name) == "":
-			c.errorf(k+".name", "required: a short name for the group")
-		case dup:
-			c.errorf(k+".name", "%q is already telegram.groups[%d]", g.Name, j)
-		default:
-			groupNames[g.Name] = i
-		}
-	}
-	c.durRange("telegram.poll_timeout", t.PollTimeout, time.Second, time.Minute)
-	if t.PollTimeout.D()%time.Second != 0 {
-		c.errorf("telegram.poll_timeout", "must be whole seconds, got %s", t.PollTimeout)
-	}
-	c.durRange("telegram.timeout", t.Timeout, time.Second, 5*time.Minute)
-	c.lang("telegram.default_lang", t.DefaultLang)
-	c.positiveDur("telegram.mute.default", t.Mute.Default)
-	c.positiveDur("telegram.mute.max", t.Mute.Max)
-	if t.Mute.Default > 0 && t.Mute.Max > 0 && t.Mute.Default > t.Mute.Max {
-		c.errorf("telegram.mute.default", "%s is above mute.max (%s)", t.Mute.Default, t.Mute.Max)
-	}
-	if t.UndoWindow < 0 || t.UndoWindow.D() > MaxUndoWindow {
-		c.errorf("telegram.undo_window", "%s: want 0 (send at once) to %s", t.UndoWindow, Duration(MaxUndoWindow))
 	}
 }
 

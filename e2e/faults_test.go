@@ -439,7 +439,7 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 			defer db.Close()
 			logs := &logBuffer{}
 			logger := slogJSON(logs)
-			b, err := bot.New(bot.Config{APIURL: tg.URL(), Token: tg.Token(), AlertChatID: chat,
+			b, err := bot.New(bot.Config{APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: chat,
 				Managers: []bot.Manager{{ID: 101, Name: "Sara"}}, RequestTimeout: faultsTimeout, PollTimeout: time.Second}, db, nil, logger)
 			if err != nil {
 				t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/shenava/shenava/internal/conf"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -142,7 +143,7 @@ func start(t *testing.T) *system {
 		t.Fatal(err)
 	}
 	b, err := bot.New(bot.Config{
-		APIURL: tg.URL(), Token: tg.Token(), AlertChatID: alertChat.ID,
+		APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: alertChat.ID,
 		Managers:    []bot.Manager{{ID: sara.ID, Name: "Sara", Lang: bot.LangPersian}},
 		Groups:      []bot.Group{{ChatID: fansGroup.ID, Name: "Koala fans"}},
 		Brand:       "Koala",

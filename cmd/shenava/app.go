@@ -102,12 +102,7 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 		errs = append(errs, c.addRSS(cfg, hc, logger))
 	}
 	if cfg.Telegram.Enabled {
-		bc := botConfig(cfg)
-		// The bot's own checks, as bot.New runs them in "run"; config.Load
-		// already reports each of them with its line.
-		if err := bc.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("telegram: %w", err))
-		}
+		bc := cfg.Telegram
 		c.checks = append(c.checks, check{name: "telegram", run: func(ctx context.Context) error {
 			return bot.CheckToken(ctx, bc, hc, logger)
 		}})

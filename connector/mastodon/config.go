@@ -24,10 +24,9 @@ const (
 	// DefaultPageSize is the page size asked for (Mastodon's maximum for
 	// timelines and search is 40; notifications allow 80).
 	DefaultPageSize = 40
-	// DefaultTimeout bounds one request; MinTimeout and MaxTimeout bound
-	// the timeout key.
+	// DefaultTimeout bounds one request; MaxTimeout bounds the timeout
+	// key.
 	DefaultTimeout = 20 * time.Second
-	MinTimeout     = time.Second
 	MaxTimeout     = 5 * time.Minute
 	// DefaultMaxBodyBytes bounds one response body. A page of 80 statuses
 	// with their accounts is a few hundred KiB.
@@ -265,7 +264,7 @@ func (c Config) Problems() conf.Problems {
 		ps.MinDuration("search.interval", c.Search.Interval, MinInterval)
 	}
 	ps.OneOf("reply_visibility", c.ReplyVisibility, VisibilityPublic, VisibilityUnlisted)
-	ps.DurationRange("timeout", c.Timeout, MinTimeout, MaxTimeout)
+	ps.Timeout("timeout", c.Timeout, MaxTimeout)
 	if c.PageSize < 1 || c.PageSize > 80 {
 		ps.Add("page_size", "%d is not between 1 and 80", c.PageSize)
 	}

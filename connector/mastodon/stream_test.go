@@ -511,10 +511,7 @@ func TestStream_Fetch_Context(t *testing.T) {
 			}
 		})
 		t.Run(kind+"/Timeout", func(t *testing.T) {
-			c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, Hashtags: Hashtags{Enabled: true, List: []string{"novava"}}})
-			// Below the 1s a config may set, so the test stays quick.
-			c.cfg.Timeout = 50 * time.Millisecond
-			c.api.Client.Timeout = c.cfg.Timeout
+			c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, Hashtags: Hashtags{Enabled: true, List: []string{"novava"}}, Timeout: 50 * time.Millisecond})
 			c.ownID = "108000000000000001"
 			_, err := stream(t, c, kind).Fetch(context.Background(), "")
 			if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, core.ErrPermanent) {

@@ -16,8 +16,7 @@ const (
 	MinInterval = time.Minute
 	// DefaultTimeout bounds one feed request, connection to last byte.
 	DefaultTimeout = 20 * time.Second
-	// MinTimeout and MaxTimeout bound the timeout key.
-	MinTimeout = time.Second
+	// MaxTimeout bounds the timeout key.
 	MaxTimeout = 5 * time.Minute
 	// DefaultMaxBodyBytes is the largest feed document read. Real feeds are
 	// well under 1 MiB; anything far larger is an archive or a mistake.
@@ -126,7 +125,7 @@ func (c Config) Problems() conf.Problems {
 	if c.Interval != 0 {
 		ps.MinDuration("interval", c.Interval, MinInterval)
 	}
-	ps.DurationRange("timeout", c.Timeout, MinTimeout, MaxTimeout)
+	ps.Timeout("timeout", c.Timeout, MaxTimeout)
 	if c.MaxBodyBytes < 0 {
 		ps.Add("max_body_bytes", "%d is negative", c.MaxBodyBytes)
 	}

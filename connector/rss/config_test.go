@@ -38,7 +38,7 @@ func TestConfig_Validate(t *testing.T) {
 		{"Negatives", Config{Feeds: []FeedConfig{ok}, Interval: time.Second, Timeout: -1, MaxBodyBytes: -1, MaxAge: -1, MaxSeen: -1, UserAgent: "a\nb"}, []string{
 			"interval:", "timeout:", "max_body_bytes:", "max_age:", "max_seen:", "user_agent:",
 		}},
-		{"ZeroTimeout", with(func(c *Config) { c.Timeout = 0 }), []string{"timeout: must be between 1s and 5m, got 0s"}},
+		{"ZeroTimeout", with(func(c *Config) { c.Timeout = 0 }), []string{"timeout: must be a positive duration of at most 5m, got 0s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

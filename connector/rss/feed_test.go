@@ -426,9 +426,7 @@ func TestFeed_Fetch_Context(t *testing.T) {
 		}
 	})
 	t.Run("Timeout", func(t *testing.T) {
-		c := MustClient(t, Config{}, FeedConfig{Name: "slow", URL: srv.URL})
-		// Below the 1s a config may set, so the test stays quick.
-		c.cfg.Timeout = 50 * time.Millisecond
+		c := MustClient(t, Config{Timeout: 50 * time.Millisecond}, FeedConfig{Name: "slow", URL: srv.URL})
 		_, err := c.Feeds()[0].Fetch(context.Background(), "")
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("err=%v, want a deadline error", err)

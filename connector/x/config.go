@@ -33,7 +33,6 @@ const (
 	MinMaxResults    = 10
 	MaxMaxResults    = 100
 	MaxMaxPages      = 20
-	MinTimeout       = time.Second
 	MaxTimeout       = 5 * time.Minute
 )
 
@@ -263,7 +262,7 @@ func (c Config) Problems() conf.Problems {
 	case !o.Any() && c.OAuth2UserToken.Empty():
 		ps.Warn("", "no write credentials (oauth1 or oauth2_user_token): replies on X will be reported as unsupported")
 	}
-	ps.DurationRange("timeout", c.Timeout, MinTimeout, MaxTimeout)
+	ps.Timeout("timeout", c.Timeout, MaxTimeout)
 	return ps
 }
 

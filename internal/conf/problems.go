@@ -134,6 +134,15 @@ func (ps *Problems) PositiveDuration(key string, d time.Duration) {
 	}
 }
 
+// Timeout checks a request timeout: positive and at most hi. The config
+// file also holds every timeout to at least a second (a typo such as 20ms
+// would fail every request); programs and tests may go lower.
+func (ps *Problems) Timeout(key string, d, hi time.Duration) {
+	if d <= 0 || d > hi {
+		ps.Add(key, "must be a positive duration of at most %s, got %s", FormatDuration(hi), FormatDuration(d))
+	}
+}
+
 // IntRange reports a number outside [lo, hi].
 func (ps *Problems) IntRange(key string, v, lo, hi int) {
 	if v < lo || v > hi {

@@ -234,11 +234,8 @@ func TestServer_Latency(t *testing.T) {
 				}
 				return 0
 			}))
-			c := client(t, srv, nil)
-			// The client gives up after 50ms (its own timeout is at least 1s).
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-			defer cancel()
-			if _, err := c.Reply(ctx, m, "slow"); !errors.Is(err, context.DeadlineExceeded) {
+			c := client(t, srv, func(c *x.Config) { c.Timeout = 50 * time.Millisecond })
+			if _, err := c.Reply(context.Background(), m, "slow"); !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("Reply = %v, want a timeout", err)
 			}
 			srv.Wait(t, "the request to be recorded", 5*time.Second, func() bool { return len(srv.Requests()) == 1 })

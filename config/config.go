@@ -12,6 +12,7 @@ import (
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/listen"
 )
 
 // Config is the whole configuration. Sections appear in the order of the
@@ -80,24 +81,8 @@ func Default() *Config {
 			RemindAfter:    []Duration{Duration(DefaultSLARemind1), Duration(DefaultSLARemind2)},
 			RecoveryWindow: Duration(DefaultRecoveryWindow),
 		},
-		Listen: Listen{
-			PollInterval: Duration(DefaultPollInterval),
-			Jitter:       DefaultJitter,
-			BackoffMin:   Duration(DefaultListenBackoffMin),
-			BackoffMax:   Duration(DefaultListenBackoffMax),
-			BatchSize:    DefaultBatchSize,
-		},
-		Outbox: Outbox{
-			Workers:     DefaultOutboxWorkers,
-			MaxAttempts: DefaultOutboxMaxAttempts,
-			BackoffMin:  Duration(DefaultOutboxBackoffMin),
-			BackoffMax:  Duration(DefaultOutboxBackoffMax),
-			RateLimits: RateLimits{
-				X:        RateLimit{PerMinute: DefaultXPerMinute, PerHour: DefaultXPerHour},
-				Mastodon: RateLimit{PerMinute: DefaultMastodonPerMinute, PerHour: DefaultMastodonPerHour},
-				Telegram: RateLimit{PerMinute: DefaultTelegramPerMinute, PerHour: DefaultTelegramPerHour},
-			},
-		},
+		Listen:  listen.DefaultConfig(),
+		Outbox:  listen.DefaultOutboxConfig(),
 		Storage: Storage{Path: DefaultStoragePath, LockTimeout: Duration(DefaultLockTimeout)},
 		Log:     Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		Metrics: Metrics{Listen: DefaultMetricsListen},
@@ -459,84 +444,25 @@ type SLA struct {
 
 // ---- listen, outbox ------------------------------------------------------
 
-// Defaults for the engine and the outbox.
+// Defaults the tests and the daemon name; the listen package owns them.
 const (
-	DefaultPollInterval     = 5 * time.Minute
-	DefaultJitter           = 0.1
-	MaxJitter               = 0.5
-	DefaultListenBackoffMin = 30 * time.Second
-	DefaultListenBackoffMax = 30 * time.Minute
-	DefaultBatchSize        = 100
-	MaxBatchSize            = 10000
-	MaxAnalysisWorkers      = 256
-
-	DefaultOutboxWorkers     = 2
-	MaxOutboxWorkers         = 64
-	DefaultOutboxMaxAttempts = 8
-	DefaultOutboxBackoffMin  = 2 * time.Second
-	DefaultOutboxBackoffMax  = 10 * time.Minute
-	MaxOutboxMaxAttempts     = 100
-
-	// Outgoing caps, below each platform's own limits: X allows about 100
-	// posts per 15 minutes per user, Mastodon 300 statuses per 3 hours,
-	// Telegram 20 messages per minute in one group.
-	DefaultXPerMinute        = 5
-	DefaultXPerHour          = 60
-	DefaultMastodonPerMinute = 10
-	DefaultMastodonPerHour   = 100
-	DefaultTelegramPerMinute = 20
-	DefaultTelegramPerHour   = 600
+	DefaultPollInterval  = listen.DefaultInterval
+	DefaultOutboxWorkers = listen.DefaultOutboxWorkers
 )
 
-// Listen configures the engine that polls sources.
-type Listen struct {
-	// PollInterval is the default for sources without their own interval.
-	PollInterval Duration `yaml:"poll_interval"`
-	// Jitter spreads polls by ± this fraction of the interval.
-	Jitter     float64  `yaml:"jitter"`
-	BackoffMin Duration `yaml:"backoff_min"`
-	BackoffMax Duration `yaml:"backoff_max"`
-	// BatchSize bounds the mentions stored in one transaction.
-	BatchSize int `yaml:"batch_size"`
-	// AnalysisWorkers analyse mentions in parallel; 0 in the file means one
-	// per CPU, and Load fills in the number.
-	AnalysisWorkers int `yaml:"analysis_workers"`
-}
+// Listen configures the engine that polls sources; the listen package
+// owns the section.
+type Listen = listen.Config
 
-// Outbox configures delivery of alerts, replies and thank-yous.
-type Outbox struct {
-	Workers     int        `yaml:"workers"`
-	MaxAttempts int        `yaml:"max_attempts"`
-	BackoffMin  Duration   `yaml:"backoff_min"`
-	BackoffMax  Duration   `yaml:"backoff_max"`
-	RateLimits  RateLimits `yaml:"rate_limits"`
-}
+// Outbox configures delivery of alerts, replies and thank-yous; the listen
+// package owns the section.
+type Outbox = listen.OutboxConfig
 
 // RateLimits cap outgoing replies and private messages per platform.
-type RateLimits struct {
-	X        RateLimit `yaml:"x"`
-	Mastodon RateLimit `yaml:"mastodon"`
-	Telegram RateLimit `yaml:"telegram"`
-}
-
-// For returns the cap of one platform; zero (no cap) for others.
-func (r RateLimits) For(p core.Platform) RateLimit {
-	switch p {
-	case core.PlatformX:
-		return r.X
-	case core.PlatformMastodon:
-		return r.Mastodon
-	case core.PlatformTelegram:
-		return r.Telegram
-	}
-	return RateLimit{}
-}
+type RateLimits = listen.RateLimits
 
 // RateLimit caps messages sent on one platform; 0 = no cap.
-type RateLimit struct {
-	PerMinute int `yaml:"per_minute"`
-	PerHour   int `yaml:"per_hour"`
-}
+type RateLimit = listen.RateLimit
 
 // ---- storage, log, metrics -----------------------------------------------
 

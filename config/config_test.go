@@ -80,7 +80,7 @@ func TestParse_Defaults(t *testing.T) {
 		{"storage.lock_timeout", cfg.Storage.LockTimeout.D(), config.DefaultLockTimeout},
 		{"log.level", cfg.Log.Level, "info"},
 		{"log.format", cfg.Log.Format, "text"},
-		{"listen.poll_interval", cfg.Listen.PollInterval.D(), 5 * time.Minute},
+		{"listen.poll_interval", cfg.Listen.PollInterval, 5 * time.Minute},
 		{"listen.analysis_workers", cfg.Listen.AnalysisWorkers, runtime.GOMAXPROCS(0)},
 		{"sources.file[0].interval", cfg.Sources.File[0].Interval, config.DefaultPollInterval},
 		{"sources.x.base_url", cfg.Sources.X.BaseURL, "https://api.x.com"},

@@ -164,7 +164,7 @@ func TestParse_TopLevel(t *testing.T) {
 
 func TestParse_NullKeepsSectionDefaults(t *testing.T) {
 	cfg := MustParse(t, minimal+"listen:\noutbox: ~\nmetrics:\n  listen:\n", nil)
-	if cfg.Listen.PollInterval.D() != config.DefaultPollInterval || cfg.Outbox.Workers != config.DefaultOutboxWorkers {
+	if cfg.Listen.PollInterval != config.DefaultPollInterval || cfg.Outbox.Workers != config.DefaultOutboxWorkers {
 		t.Errorf("an empty section lost its defaults: listen=%+v outbox=%+v", cfg.Listen, cfg.Outbox)
 	}
 	if cfg.Metrics.Enabled() {

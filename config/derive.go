@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/listen"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -29,7 +30,7 @@ func (c *Config) derive(dir string) map[string]string {
 	for i := range c.Sources.File {
 		f := &c.Sources.File[i]
 		if f.Interval == 0 {
-			f.Interval = poll.D()
+			f.Interval = poll
 			inherited[keyPath{"sources", "file", i, "interval"}.String()] = "listen.poll_interval"
 		}
 		f.Path = resolvePath(dir, f.Path)
@@ -39,7 +40,7 @@ func (c *Config) derive(dir string) map[string]string {
 		f := &c.Sources.RSS.Feeds[i]
 		f.URL = strings.TrimSpace(f.URL)
 		if f.Interval == 0 {
-			f.Interval = poll.D()
+			f.Interval = poll
 			inherited[keyPath{"sources", "rss", "feeds", i, "interval"}.String()] = "listen.poll_interval"
 		}
 	}
@@ -160,4 +161,26 @@ func (c *Config) enabledAt(p keyPath) bool {
 		}
 	}
 	return true
+}
+
+// Policy is what the engine decides by, made of the routing section, the
+// brand's name and languages, and the SLA's recovery window. It is built
+// on each call, so changes to those sections after Load count.
+func (c *Config) Policy() listen.Policy {
+	r := c.Routing
+	return listen.Policy{
+		Brand:                 c.Brand.Name,
+		AlertThreshold:        r.Alert.Threshold,
+		AlertMinFollowers:     r.Alert.MinFollowers,
+		AlertPlatforms:        r.Alert.Platforms,
+		Languages:             c.Brand.Languages,
+		ReferralThreshold:     r.ReferralThreshold,
+		ThankMode:             listen.ThankMode(r.ThankYou.Mode),
+		ThankWindow:           r.ThankYou.Window.D(),
+		ReplyWindow:           r.ReplyWindow.D(),
+		ThankTemplates:        r.ThankYou.Public.ByLang(),
+		ThankPrivate:          r.ThankYou.RewardCode,
+		ThankPrivateTemplates: r.ThankYou.Private.ByLang(),
+		RecoveryWindow:        c.SLA.RecoveryWindow.D(),
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shenava/shenava/config"
 )
@@ -129,7 +130,7 @@ listen:
 	if cfg.Telegram.AlertChatID != -1001234 {
 		t.Errorf("telegram.alert_chat_id=%d, want -1001234 (a quoted reference still fills a number)", cfg.Telegram.AlertChatID)
 	}
-	if cfg.Outbox.Workers != 3 || cfg.Listen.PollInterval.String() != "2m" {
+	if cfg.Outbox.Workers != 3 || cfg.Listen.PollInterval != 2*time.Minute {
 		t.Errorf("outbox.workers=%d listen.poll_interval=%s, want 3 and 2m", cfg.Outbox.Workers, cfg.Listen.PollInterval)
 	}
 	// batch_size: ${BATCH:-} is empty, which is the zero value, which is invalid.

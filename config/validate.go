@@ -295,8 +295,8 @@ func (c *checker) config(cfg *Config) {
 	c.digest(cfg)
 	c.spike(cfg.Spike)
 	c.sla(cfg.SLA)
-	c.listen(cfg.Listen)
-	c.outbox(cfg.Outbox)
+	c.section("listen", cfg.Listen.Problems())
+	c.section("outbox", cfg.Outbox.Problems())
 	c.storage(cfg.Storage)
 	c.log(cfg.Log)
 	c.metrics(cfg.Metrics)
@@ -543,33 +543,6 @@ func (c *checker) sla(s SLA) {
 		}
 	}
 	c.nonNegDur("sla.recovery_window", s.RecoveryWindow)
-}
-
-func (c *checker) listen(l Listen) {
-	c.minDur("listen.poll_interval", l.PollInterval, time.Second)
-	if l.Jitter < 0 || l.Jitter > MaxJitter {
-		c.errorf("listen.jitter", "must be a fraction between 0 and %g, got %g", MaxJitter, l.Jitter)
-	}
-	c.backoff("listen", l.BackoffMin, l.BackoffMax)
-	c.intRange("listen.batch_size", l.BatchSize, 1, MaxBatchSize)
-	c.intRange("listen.analysis_workers", l.AnalysisWorkers, 1, MaxAnalysisWorkers)
-}
-
-func (c *checker) outbox(o Outbox) {
-	c.intRange("outbox.workers", o.Workers, 1, MaxOutboxWorkers)
-	c.intRange("outbox.max_attempts", o.MaxAttempts, 1, MaxOutboxMaxAttempts)
-	c.backoff("outbox", o.BackoffMin, o.BackoffMax)
-	for _, r := range []struct {
-		key string
-		l   RateLimit
-	}{{"x", o.RateLimits.X}, {"mastodon", o.RateLimits.Mastodon}, {"telegram", o.RateLimits.Telegram}} {
-		if r.l.PerMinute < 0 {
-			c.errorf("outbox.rate_limits."+r.key+".per_minute", "must not be negative (0 = no cap), got %d", r.l.PerMinute)
-		}
-		if r.l.PerHour < 0 {
-			c.errorf("outbox.rate_limits."+r.key+".per_hour", "must not be negative (0 = no cap), got %d", r.l.PerHour)
-		}
-	}
 }
 
 func (c *checker) storage(s Storage) {

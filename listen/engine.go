@@ -46,14 +46,6 @@ type Store interface {
 	SaveBatch(ctx context.Context, source, cursor string, ds []core.Decision, now time.Time) (core.SaveResult, error)
 }
 
-// Engine defaults.
-const (
-	DefaultInterval   = 5 * time.Minute
-	DefaultJitter     = 0.1
-	DefaultBackoffMin = 10 * time.Second
-	DefaultBackoffMax = 30 * time.Minute
-)
-
 // SourceSpec configures one source for the engine.
 type SourceSpec struct {
 	Name     string
@@ -62,23 +54,6 @@ type SourceSpec struct {
 	// Scoped sources only return posts addressed to the brand (@mentions,
 	// replies): the keyword filter is skipped, own accounts still dropped.
 	Scoped bool
-}
-
-// Config tunes the engine. Zero fields take the defaults.
-type Config struct {
-	Policy Policy
-	// Jitter spreads polls: each wait is the interval ± this fraction.
-	Jitter float64
-	// BackoffMin and BackoffMax bound the doubling wait after a failed poll.
-	BackoffMin, BackoffMax time.Duration
-	// AnalysisWorkers analyse a batch's mentions in parallel (0 = one per CPU).
-	AnalysisWorkers int
-
-	// Metrics receives the engine's counters; nil = none.
-	Metrics Metrics
-	// OnSaved runs after a save that queued actions (the daemon wakes the
-	// outbox with it); nil = nothing.
-	OnSaved func()
 }
 
 // Engine runs the sources. Its methods are safe for concurrent use.
@@ -114,6 +89,9 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 	if cfg.Jitter < 0 || cfg.Jitter >= 1 {
 		return nil, fmt.Errorf("listen: jitter %v: want a fraction in [0, 1)", cfg.Jitter)
 	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = DefaultInterval
+	}
 	if cfg.BackoffMin <= 0 {
 		cfg.BackoffMin = DefaultBackoffMin
 	}
@@ -133,7 +111,7 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 		}
 		seen[s.Name] = true
 		if sources[i].Interval <= 0 {
-			sources[i].Interval = DefaultInterval
+			sources[i].Interval = cfg.PollInterval
 		}
 	}
 	if caps == nil {

@@ -190,46 +190,10 @@ func brandConfig(b config.Brand) brand.Config {
 	return brand.Config{Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclude: b.Exclusions}
 }
 
-func policy(cfg *config.Config) listen.Policy {
-	r := cfg.Routing
-	return listen.Policy{
-		Brand:                 cfg.Brand.Name,
-		AlertThreshold:        r.Alert.Threshold,
-		AlertMinFollowers:     r.Alert.MinFollowers,
-		AlertPlatforms:        r.Alert.Platforms,
-		Languages:             cfg.Brand.Languages,
-		ReferralThreshold:     r.ReferralThreshold,
-		ThankMode:             listen.ThankMode(r.ThankYou.Mode),
-		ThankWindow:           r.ThankYou.Window.D(),
-		ReplyWindow:           r.ReplyWindow.D(),
-		ThankTemplates:        r.ThankYou.Public.ByLang(),
-		ThankPrivate:          r.ThankYou.RewardCode,
-		ThankPrivateTemplates: r.ThankYou.Private.ByLang(),
-		RecoveryWindow:        cfg.SLA.RecoveryWindow.D(),
-	}
-}
-
-func outboxConfig(cfg *config.Config) listen.OutboxConfig {
-	caps := map[core.Platform][]listen.RateCap{}
-	for _, p := range core.Platforms {
-		rl := cfg.Outbox.RateLimits.For(p)
-		caps[p] = []listen.RateCap{{N: rl.PerMinute, Per: time.Minute}, {N: rl.PerHour, Per: time.Hour}}
-	}
-	return listen.OutboxConfig{
-		Workers:     cfg.Outbox.Workers,
-		MaxAttempts: cfg.Outbox.MaxAttempts,
-		BackoffMin:  cfg.Outbox.BackoffMin.D(),
-		BackoffMax:  cfg.Outbox.BackoffMax.D(),
-		RateCaps:    caps,
-	}
-}
-
+// engineConfig is the listen section with the policy the routing, brand
+// and sla sections make.
 func engineConfig(cfg *config.Config) listen.Config {
-	return listen.Config{
-		Policy:          policy(cfg),
-		Jitter:          cfg.Listen.Jitter,
-		BackoffMin:      cfg.Listen.BackoffMin.D(),
-		BackoffMax:      cfg.Listen.BackoffMax.D(),
-		AnalysisWorkers: cfg.Listen.AnalysisWorkers,
-	}
+	ec := cfg.Listen
+	ec.Policy = cfg.Policy()
+	return ec
 }

@@ -131,7 +131,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	for _, p := range core.Platforms {
 		repliers[p] = printer.Replier(p)
 	}
-	outbox := listen.NewOutbox(db, printer, repliers, outboxConfig(cfg), logger)
+	outbox := listen.NewOutbox(db, printer, repliers, cfg.Outbox, logger)
 	outbox.SetClock(clock.now)
 	spec := listen.SourceSpec{Name: "demo", Source: src}
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{spec}, engineConfig(cfg), logger)

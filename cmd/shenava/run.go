@@ -118,7 +118,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 	}
 
-	oc := outboxConfig(cfg)
+	oc := cfg.Outbox
 	oc.Metrics = m
 	outbox := listen.NewOutbox(d.db, alerter, conns.repliers, oc, logger)
 	ec := engineConfig(cfg)

@@ -2,6 +2,7 @@ package config
 
 import (
 	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/brand"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -41,7 +42,6 @@ type Config struct {
 // out. It is not valid on its own: a brand and a source are required.
 func Default() *Config {
 	return &Config{
-		Brand: Brand{},
 		Sources: Sources{
 			X:        x.DefaultConfig(),
 			Mastodon: mastodon.DefaultConfig(),
@@ -109,46 +109,12 @@ func (c *Config) Warnings() []string { return slices.Clone(c.warnings) }
 
 // ---- brand -------------------------------------------------------------
 
-// Brand says what to listen for and which accounts are the brand's own.
-type Brand struct {
-	// Name is the brand's name as written in replies ({brand}).
-	Name string `yaml:"name"`
-	// Keywords are matched on folded text (case, Arabic/Persian letters,
-	// ZWNJ and diacritics do not matter).
-	Keywords []string `yaml:"keywords"`
-	// Hashtags are stored without the leading '#'.
-	Hashtags []string `yaml:"hashtags"`
-	// Handles are the brand's own accounts; their posts are never mentions
-	// and never get replies.
-	Handles Handles `yaml:"handles"`
-	// Exclusions drop a mention that contains any of them.
-	Exclusions []string `yaml:"exclusions"`
-	// Languages limits alerts and thank-yous to mentions in these
-	// languages (fa, en, fi, ar, other); empty means every language.
-	// Mentions in other languages are still stored and counted.
-	Languages []string `yaml:"languages"`
-}
+// Brand says what to listen for and which accounts are the brand's own;
+// the brand package owns the section.
+type Brand = brand.Config
 
-// Handles are the brand's own accounts per platform, lower-cased and
-// without a leading '@'. Mastodon accounts are "user@server".
-type Handles struct {
-	X        []string `yaml:"x"`
-	Mastodon []string `yaml:"mastodon"`
-	Telegram []string `yaml:"telegram"`
-}
-
-// For returns the brand's handles on one platform.
-func (h Handles) For(p core.Platform) []string {
-	switch p {
-	case core.PlatformX:
-		return h.X
-	case core.PlatformMastodon:
-		return h.Mastodon
-	case core.PlatformTelegram:
-		return h.Telegram
-	}
-	return nil
-}
+// Handles are the brand's own accounts per platform.
+type Handles = brand.Handles
 
 // ---- sources -----------------------------------------------------------
 

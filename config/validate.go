@@ -302,30 +302,11 @@ func (c *checker) config(cfg *Config) {
 	c.metrics(cfg.Metrics)
 }
 
-var knownLangs = []string{core.LangPersian, core.LangEnglish, core.LangFinglish, core.LangArabic, core.LangOther}
-
 func (c *checker) brand(cfg *Config) {
-	b := cfg.Brand
-	if b.Name == "" {
+	if cfg.Brand.Name == "" {
 		c.errorf("brand.name", "required: the brand's name as replies write it ({brand})")
 	}
-	c.list("brand.keywords", b.Keywords, false)
-	c.list("brand.hashtags", b.Hashtags, true)
-	c.list("brand.exclusions", b.Exclusions, false)
-	c.list("brand.handles.x", b.Handles.X, true)
-	c.list("brand.handles.mastodon", b.Handles.Mastodon, true)
-	c.list("brand.handles.telegram", b.Handles.Telegram, true)
-	for i, h := range b.Handles.Mastodon {
-		if user, server, ok := strings.Cut(h, "@"); h != "" && (!ok || user == "" || server == "") {
-			c.errorf(fmt.Sprintf("brand.handles.mastodon[%d]", i), "must be user@server, got %q", h)
-		}
-	}
-	if len(b.Keywords)+len(b.Hashtags)+len(b.Handles.X)+len(b.Handles.Mastodon)+len(b.Handles.Telegram) == 0 {
-		c.errorf("brand.keywords", "nothing to listen for: list keywords, hashtags or handles")
-	}
-	for i, l := range b.Languages {
-		c.oneOf(fmt.Sprintf("brand.languages[%d]", i), l, knownLangs...)
-	}
+	c.section("brand", cfg.Brand.Problems())
 }
 
 var sourceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)

@@ -141,7 +141,7 @@ func runPipeline(tb testing.TB, dir, path string, timed func(start bool)) pipeli
 	if err != nil {
 		tb.Fatal(err)
 	}
-	matcher, err := brand.New(brand.Config{Keywords: []string{"shenava"}, Handles: map[core.Platform][]string{core.PlatformX: {"shenavacoffee"}}})
+	matcher, err := brand.New(brand.Config{Keywords: []string{"shenava"}, Handles: brand.Handles{X: []string{"shenavacoffee"}}})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/connector/mastodon"
@@ -178,16 +177,6 @@ func newHTTPClient() *http.Client {
 	t.MaxIdleConnsPerHost = 4
 	t.ResponseHeaderTimeout = time.Minute
 	return &http.Client{Transport: t, Timeout: 2 * time.Minute}
-}
-
-func brandConfig(b config.Brand) brand.Config {
-	handles := map[core.Platform][]string{}
-	for _, p := range core.Platforms {
-		if h := b.Handles.For(p); len(h) > 0 {
-			handles[p] = h
-		}
-	}
-	return brand.Config{Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclude: b.Exclusions}
 }
 
 // engineConfig is the listen section with the policy the routing, brand

@@ -57,6 +57,8 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 		{"LogLevel", map[string]string{"sections": "log:\n  level: loud # bad\n"}, "log.level", "one of debug"},
 		{"MetricsRemote", map[string]string{"sections": "metrics:\n  listen: 0.0.0.0:9464 # bad\n"}, "metrics.listen", "reachable from other machines"},
 		{"BrandHashtag", map[string]string{"brand": "  hashtags: [\"two words\"] # bad\n"}, "brand.hashtags[0]", "one word"},
+		// A tatweel alone folds to nothing: brand.New refused it, check did not.
+		{"BrandExclusionFoldsAway", map[string]string{"brand": "  exclusions: [\"\u0640\"] # bad\n"}, "brand.exclusions[0]", "empty after normalisation"},
 		{"StorageIsDirectory", map[string]string{"storage": "data # bad"}, "storage.path", "is a directory"},
 	}
 	for _, tt := range tests {

@@ -115,7 +115,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	matcher, err := brand.New(brandConfig(cfg.Brand))
+	matcher, err := brand.New(cfg.Brand)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

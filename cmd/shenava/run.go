@@ -79,7 +79,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	if err != nil {
 		return nil, fmt.Errorf("routing.model: %w", err)
 	}
-	matcher, err := brand.New(brandConfig(cfg.Brand))
+	matcher, err := brand.New(cfg.Brand)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,9 @@ package config
 import (
 	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/brand"
+	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/watch"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -64,7 +67,7 @@ func Default() *Config {
 		},
 		Digest: Digest{
 			Enabled:  true,
-			Time:     TimeOfDay{Hour: DefaultDigestHour, Minute: DefaultDigestMinute},
+			Time:     defaultDigestTime(),
 			TimeZone: defaultZone(),
 			Lang:     DefaultDigestLang,
 			Top:      DefaultDigestTop,
@@ -78,7 +81,7 @@ func Default() *Config {
 		},
 		SLA: SLA{
 			FirstResponse:  Duration(DefaultSLAFirstResponse),
-			RemindAfter:    []Duration{Duration(DefaultSLARemind1), Duration(DefaultSLARemind2)},
+			RemindAfter:    durations(watch.DefaultRemindAfter()),
 			RecoveryWindow: Duration(DefaultRecoveryWindow),
 		},
 		Listen:  listen.DefaultConfig(),
@@ -87,6 +90,22 @@ func Default() *Config {
 		Log:     Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		Metrics: Metrics{Listen: DefaultMetricsListen},
 	}
+}
+
+func defaultDigestTime() TimeOfDay {
+	var t TimeOfDay
+	if t.UnmarshalText([]byte(digest.DefaultTime)) != nil {
+		panic("config: digest.DefaultTime is not HH:MM")
+	}
+	return t
+}
+
+func durations(ds []time.Duration) []Duration {
+	out := make([]Duration, len(ds))
+	for i, d := range ds {
+		out[i] = Duration(d)
+	}
+	return out
 }
 
 func defaultZone() TimeZone {
@@ -344,23 +363,23 @@ type Template struct {
 
 // ---- digest, spike, sla --------------------------------------------------
 
-// Defaults for the digest, spike alerts and SLAs.
+// Defaults for the digest, spike alerts and SLAs; the digest and watch
+// packages own them.
 const (
 	DefaultDigestHour        = 9
 	DefaultDigestMinute      = 0
-	DefaultDigestTimeZone    = "Asia/Tehran"
-	DefaultDigestLang        = core.LangPersian
-	DefaultDigestTop         = 5
-	MaxDigestTop             = 50
-	DefaultSpikeK            = 3.0
-	DefaultSpikeMinCount     = 5
-	DefaultSpikeBaselineDays = 7
-	MaxSpikeBaselineDays     = 28
-	DefaultSLAFirstResponse  = time.Hour
-	DefaultSLARemind1        = 30 * time.Minute
-	DefaultSLARemind2        = 2 * time.Hour
+	DefaultDigestTimeZone    = digest.DefaultTimezone
+	DefaultDigestLang        = digest.DefaultLang
+	DefaultDigestTop         = digest.DefaultTopCases
+	MaxDigestTop             = digest.MaxTop
+	DefaultSpikeK            = watch.DefaultK
+	MaxSpikeK                = 10.0
+	DefaultSpikeMinCount     = watch.DefaultMinCount
+	DefaultSpikeBaselineDays = watch.DefaultBaselineDays
+	MaxSpikeBaselineDays     = watch.MaxBaselineDays
+	DefaultSLAFirstResponse  = digest.DefaultSLATarget
 	MaxSLAReminders          = 10
-	DefaultRecoveryWindow    = 7 * 24 * time.Hour
+	DefaultRecoveryWindow    = digest.DefaultRecoveryWindow
 )
 
 // Digest is the daily summary. Without Telegram it is printed to standard
@@ -435,7 +454,7 @@ type RateLimit = listen.RateLimit
 // Defaults for storage, logging and metrics.
 const (
 	DefaultStoragePath   = "shenava.db"
-	DefaultLockTimeout   = 5 * time.Second
+	DefaultLockTimeout   = store.DefaultLockTimeout
 	MaxLockTimeout       = 10 * time.Minute
 	DefaultLogLevel      = "info"
 	DefaultLogFormat     = "text"

@@ -489,10 +489,13 @@ func (c *checker) routing(cfg *Config) {
 
 func (c *checker) digest(cfg *Config) {
 	d := cfg.Digest
+	// Spike alerts and SLA reminders are written in digest.lang too.
+	if d.Enabled || cfg.Spike.Enabled || len(cfg.SLA.RemindAfter) > 0 {
+		c.lang("digest.lang", d.Lang)
+	}
 	if !d.Enabled {
 		return
 	}
-	c.lang("digest.lang", d.Lang)
 	c.intRange("digest.top", d.Top, 1, MaxDigestTop)
 }
 
@@ -500,7 +503,7 @@ func (c *checker) spike(s Spike) {
 	if !s.Enabled {
 		return
 	}
-	if s.K <= 0 || s.K > 10 {
+	if s.K <= 0 || s.K > MaxSpikeK {
 		c.errorf("spike.k", "must be above 0 and at most 10 (standard deviations), got %g", s.K)
 	}
 	if s.MinCount < 1 {

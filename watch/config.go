@@ -18,13 +18,16 @@ const (
 	// DefaultBaselineDays is how many days of the same hour a spike is
 	// measured against.
 	DefaultBaselineDays = 7
-	DefaultTerms        = 5
-	DefaultSamples      = 3
+	// MaxBaselineDays is four weeks of the same hour.
+	MaxBaselineDays = 28
+	DefaultTerms    = 5
+	DefaultSamples  = 3
 )
 
-// DefaultRemindAfter are the SLA steps used when none are configured.
+// DefaultRemindAfter are the SLA steps used when none are configured
+// (sla.remind_after).
 func DefaultRemindAfter() []time.Duration {
-	return []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour}
+	return []time.Duration{30 * time.Minute, 2 * time.Hour}
 }
 
 // Config tunes the watcher. Zero fields take the defaults above. The
@@ -132,8 +135,8 @@ func (c Config) Validate() error {
 	if c.Spike.MinCount < 1 {
 		errs = append(errs, fmt.Errorf("spike.min_count %d: want at least 1", c.Spike.MinCount))
 	}
-	if c.Spike.BaselineDays < 1 || c.Spike.BaselineDays > 28 {
-		errs = append(errs, fmt.Errorf("spike.baseline_days %d: want 1 to 28", c.Spike.BaselineDays))
+	if c.Spike.BaselineDays < 1 || c.Spike.BaselineDays > MaxBaselineDays {
+		errs = append(errs, fmt.Errorf("spike.baseline_days %d: want 1 to %d", c.Spike.BaselineDays, MaxBaselineDays))
 	}
 	if c.Spike.Terms < 0 || c.Spike.Terms > 20 {
 		errs = append(errs, fmt.Errorf("spike.top_terms %d: want 1 to 20", c.Spike.Terms))

@@ -202,7 +202,8 @@ func (f *fakeTicker) new(time.Duration) (<-chan time.Time, func()) {
 func TestWatcher_Run(t *testing.T) {
 	db := MustOpenStore(t)
 	woken := 0
-	w, _ := MustNew(t, db, Config{Spike: SpikeConfig{Disabled: true}, OnQueued: func() { woken++ }})
+	w, _ := MustNew(t, db, Config{Spike: SpikeConfig{Disabled: true},
+		SLA: SLAConfig{RemindAfter: []time.Duration{15 * time.Minute, time.Hour}}, OnQueued: func() { woken++ }})
 	tk := &fakeTicker{c: make(chan time.Time), stopped: make(chan struct{})}
 	w.SetTicker(tk.new)
 

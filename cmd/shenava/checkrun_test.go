@@ -49,7 +49,11 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 		{"TelegramAlertChatPrivate", map[string]string{"telegram": strings.Replace(tg, "alert_chat_id: -100", "alert_chat_id: 100 # bad", 1)},
 			"telegram.alert_chat_id", "private chat"},
 		{"RoutingThreshold", map[string]string{"sections": "routing:\n  alert:\n    threshold: 2 # bad\n"}, "routing.alert.threshold", "probability"},
-		{"DigestTop", map[string]string{"sections": "digest:\n  top: 0 # bad\n"}, "digest.top", "between 1 and 50"},
+		{"DigestTop", map[string]string{"sections": "digest:\n  top: 0 # bad\n"}, "digest.top", "between 1 and 10"},
+		// More than fit one message: the digest refused it at run, check passed it.
+		{"DigestTopTooMany", map[string]string{"sections": "digest:\n  top: 20 # bad\n"}, "digest.top", "between 1 and 10"},
+		// The watcher writes in digest.lang even with the digest off.
+		{"DigestLangForWatcher", map[string]string{"sections": "digest:\n  enabled: false\n  lang: de # bad\n"}, "digest.lang", "fa, en"},
 		{"SpikeK", map[string]string{"sections": "spike:\n  k: 0 # bad\n"}, "spike.k", "above 0"},
 		{"SLARemind", map[string]string{"sections": "sla:\n  remind_after: [1h, 30m] # bad\n"}, "sla.remind_after[1]", "after the previous step"},
 		{"ListenJitter", map[string]string{"sections": "listen:\n  jitter: 3 # bad\n"}, "listen.jitter", "fraction"},

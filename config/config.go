@@ -4,9 +4,10 @@ import (
 	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/logging"
+	"github.com/shenava/shenava/metrics"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/watch"
-	"log/slog"
 	"slices"
 	"strconv"
 	"time"
@@ -86,9 +87,9 @@ func Default() *Config {
 		},
 		Listen:  listen.DefaultConfig(),
 		Outbox:  listen.DefaultOutboxConfig(),
-		Storage: Storage{Path: DefaultStoragePath, LockTimeout: Duration(DefaultLockTimeout)},
-		Log:     Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
-		Metrics: Metrics{Listen: DefaultMetricsListen},
+		Storage: store.DefaultConfig(),
+		Log:     logging.DefaultConfig(),
+		Metrics: metrics.DefaultConfig(),
 	}
 }
 
@@ -453,51 +454,19 @@ type RateLimit = listen.RateLimit
 
 // Defaults for storage, logging and metrics.
 const (
-	DefaultStoragePath   = "shenava.db"
+	DefaultStoragePath   = store.DefaultPath
 	DefaultLockTimeout   = store.DefaultLockTimeout
-	MaxLockTimeout       = 10 * time.Minute
-	DefaultLogLevel      = "info"
-	DefaultLogFormat     = "text"
-	DefaultMetricsListen = "127.0.0.1:9464"
+	DefaultLogLevel      = logging.DefaultLevel
+	DefaultLogFormat     = logging.DefaultFormat
+	DefaultMetricsListen = metrics.DefaultListen
 )
 
-// Storage is the bbolt database file.
-type Storage struct {
-	// Path is resolved against the config file's directory when relative.
-	Path string `yaml:"path"`
-	// LockTimeout is how long to wait for another process to release the
-	// file before failing.
-	LockTimeout Duration `yaml:"lock_timeout"`
-}
+// Storage is the bbolt database file; the store package owns the section.
+type Storage = store.Config
 
-// Log configures the process logger.
-type Log struct {
-	// Level is debug, info, warn or error.
-	Level string `yaml:"level"`
-	// Format is text or json.
-	Format string `yaml:"format"`
-}
+// Log configures the process logger; internal/logging owns the section.
+type Log = logging.Config
 
-// SlogLevel returns Level as a slog.Level (info when unknown).
-func (l Log) SlogLevel() slog.Level {
-	switch l.Level {
-	case "debug":
-		return slog.LevelDebug
-	case "warn":
-		return slog.LevelWarn
-	case "error":
-		return slog.LevelError
-	}
-	return slog.LevelInfo
-}
-
-// Metrics serves /metrics and /healthz.
-type Metrics struct {
-	// Listen is host:port; "" turns the endpoint off.
-	Listen string `yaml:"listen"`
-	// AllowRemote permits a non-loopback address.
-	AllowRemote bool `yaml:"allow_remote"`
-}
-
-// Enabled reports whether the endpoint is on.
-func (m Metrics) Enabled() bool { return m.Listen != "" }
+// Metrics serves /metrics and /healthz; the metrics package owns the
+// section.
+type Metrics = metrics.Config

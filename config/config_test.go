@@ -77,7 +77,7 @@ func TestParse_Defaults(t *testing.T) {
 		got, want any
 	}{
 		{"storage.path", cfg.Storage.Path, config.DefaultStoragePath},
-		{"storage.lock_timeout", cfg.Storage.LockTimeout.D(), config.DefaultLockTimeout},
+		{"storage.lock_timeout", cfg.Storage.LockTimeout, config.DefaultLockTimeout},
 		{"log.level", cfg.Log.Level, "info"},
 		{"log.format", cfg.Log.Format, "text"},
 		{"listen.poll_interval", cfg.Listen.PollInterval, 5 * time.Minute},

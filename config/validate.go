@@ -7,7 +7,6 @@ import (
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
-	"net"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -297,9 +296,9 @@ func (c *checker) config(cfg *Config) {
 	c.sla(cfg.SLA)
 	c.section("listen", cfg.Listen.Problems())
 	c.section("outbox", cfg.Outbox.Problems())
-	c.storage(cfg.Storage)
-	c.log(cfg.Log)
-	c.metrics(cfg.Metrics)
+	c.section("storage", cfg.Storage.Problems())
+	c.section("log", cfg.Log.Problems())
+	c.section("metrics", cfg.Metrics.Problems())
 }
 
 func (c *checker) brand(cfg *Config) {
@@ -527,34 +526,4 @@ func (c *checker) sla(s SLA) {
 		}
 	}
 	c.nonNegDur("sla.recovery_window", s.RecoveryWindow)
-}
-
-func (c *checker) storage(s Storage) {
-	if s.Path == "" {
-		c.errorf("storage.path", "required: the database file, e.g. shenava.db")
-	}
-	c.durRange("storage.lock_timeout", s.LockTimeout, 10*time.Millisecond, MaxLockTimeout)
-}
-
-func (c *checker) log(l Log) {
-	c.oneOf("log.level", l.Level, "debug", "info", "warn", "error")
-	c.oneOf("log.format", l.Format, "text", "json")
-}
-
-func (c *checker) metrics(m Metrics) {
-	if m.Listen == "" {
-		return
-	}
-	host, port, err := net.SplitHostPort(m.Listen)
-	if err != nil {
-		c.errorf("metrics.listen", "must be host:port such as 127.0.0.1:9464, got %q", m.Listen)
-		return
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		c.errorf("metrics.listen", "port must be a number from 0 to 65535, got %q", port)
-		return
-	}
-	if !m.AllowRemote && !loopbackHost(host) {
-		c.errorf("metrics.listen", "%q is reachable from other machines; use 127.0.0.1 or ::1, or set allow_remote: true", m.Listen)
-	}
 }

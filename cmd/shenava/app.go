@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -22,15 +21,6 @@ import (
 
 // version is stamped by the build (-ldflags "-X main.version=...").
 var version = "dev"
-
-// newLogger builds the one logger of the process from the log section.
-func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
 
 // loadConfig reads and checks the configuration. Every problem is in the
 // returned error, one per line, each naming its key.
@@ -59,10 +49,7 @@ func warnConfig(cfg *config.Config, logger *slog.Logger) {
 }
 
 func openStore(cfg *config.Config) (*store.DB, error) {
-	return store.Open(cfg.Storage.Path, store.Options{
-		LockTimeout: cfg.Storage.LockTimeout.D(),
-		Location:    cfg.Digest.TimeZone.Location(),
-	})
+	return store.Open(cfg.Storage.Path, cfg.Storage.Options(cfg.Digest.TimeZone.Location()))
 }
 
 // connectors are the configured sources and the ways to answer on each

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/store"
 )
 
@@ -45,7 +46,7 @@ func cmdDigest() command {
 			if *send && !cfg.Telegram.Enabled {
 				return fmt.Errorf("digest: -send needs telegram.enabled: true in %s", *path)
 			}
-			logger := newLogger(cfg.Log, e.stderr)
+			logger := logging.New(cfg.Log, e.stderr)
 			var text string
 			var chart []byte
 			err = withDatabase(ctx, cfg, !*send,

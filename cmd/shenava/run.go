@@ -15,6 +15,7 @@ import (
 	"github.com/shenava/shenava/connector/console"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/metrics"
 	"github.com/shenava/shenava/store"
@@ -34,7 +35,7 @@ func cmdRun() command {
 			if err != nil {
 				return err
 			}
-			logger := newLogger(cfg.Log, e.stderr)
+			logger := logging.New(cfg.Log, e.stderr)
 			warnConfig(cfg, logger)
 			if err := cfg.CheckFiles(); err != nil {
 				return fmt.Errorf("run: %w", err)

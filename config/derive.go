@@ -2,12 +2,15 @@ package config
 
 import (
 	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/watch"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
 	"strings"
+	"time"
 )
 
 // derive fills values that default to another key and normalises lists,
@@ -183,4 +186,41 @@ func (c *Config) Policy() listen.Policy {
 		ThankPrivateTemplates: r.ThankYou.Private.ByLang(),
 		RecoveryWindow:        c.SLA.RecoveryWindow.D(),
 	}
+}
+
+// DigestConfig is what the digest runs by: the digest section with the
+// SLA's first-response target and recovery window.
+func (c *Config) DigestConfig() digest.Config {
+	d := c.Digest
+	return digest.Config{
+		Time:           d.Time.String(),
+		Timezone:       d.TimeZone.String(),
+		Lang:           d.Lang,
+		TopCases:       d.Top,
+		SLATarget:      c.SLA.FirstResponse.D(),
+		RecoveryWindow: c.SLA.RecoveryWindow.D(),
+		NoChart:        !d.Chart,
+	}
+}
+
+// WatchConfig is what the watcher runs by: the spike and sla sections, in
+// the digest's zone and language, ignoring the brand's own terms as spike
+// terms. ok is false when neither spike alerts nor reminders are on.
+func (c *Config) WatchConfig() (_ watch.Config, ok bool) {
+	if !c.Spike.Enabled && len(c.SLA.RemindAfter) == 0 {
+		return watch.Config{}, false
+	}
+	steps := make([]time.Duration, len(c.SLA.RemindAfter))
+	for i, d := range c.SLA.RemindAfter {
+		steps[i] = d.D()
+	}
+	return watch.Config{
+		Timezone: c.Digest.TimeZone.String(),
+		Lang:     c.Digest.Lang,
+		Spike: watch.SpikeConfig{
+			Disabled: !c.Spike.Enabled, K: c.Spike.K, MinCount: c.Spike.MinCount,
+			BaselineDays: c.Spike.BaselineDays, IgnoreTerms: slices.Concat(c.Brand.Keywords, c.Brand.Hashtags),
+		},
+		SLA: watch.SLAConfig{Disabled: len(steps) == 0, RemindAfter: steps},
+	}, true
 }

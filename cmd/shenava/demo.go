@@ -233,7 +233,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	d, err := digest.New(digestConfig(cfg), db, printer, logger)
+	d, err := digest.New(cfg.DigestConfig(), db, printer, logger)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -14,19 +14,6 @@ import (
 	"github.com/shenava/shenava/store"
 )
 
-func digestConfig(cfg *config.Config) digest.Config {
-	d := cfg.Digest
-	return digest.Config{
-		Time:           d.Time.String(),
-		Timezone:       d.TimeZone.String(),
-		Lang:           d.Lang,
-		TopCases:       d.Top,
-		SLATarget:      cfg.SLA.FirstResponse.D(),
-		RecoveryWindow: cfg.SLA.RecoveryWindow.D(),
-		NoChart:        !d.Chart,
-	}
-}
-
 func cmdDigest() command {
 	return command{
 		summary: "print, or send, one day's digest",
@@ -110,5 +97,5 @@ func newDigester(cfg *config.Config, db *store.DB, logger *slog.Logger, send boo
 		}
 		sender = mgr
 	}
-	return digest.New(digestConfig(cfg), db, sender, logger)
+	return digest.New(cfg.DigestConfig(), db, sender, logger)
 }

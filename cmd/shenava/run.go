@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -136,7 +135,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 
 	var digester *digest.Digester
 	if cfg.Digest.Enabled {
-		if digester, err = digest.New(digestConfig(cfg), d.db, sender, logger); err != nil {
+		if digester, err = digest.New(cfg.DigestConfig(), d.db, sender, logger); err != nil {
 			return nil, err
 		}
 		d.runners = append(d.runners, runner{"digest", digester.Run})
@@ -190,26 +189,13 @@ func (d *daemon) close() {
 	d.closers = nil
 }
 
+// newWatcher builds the watcher when spike alerts or reminders are on (nil
+// otherwise).
 func newWatcher(cfg *config.Config, db *store.DB, onQueued func(), logger *slog.Logger) (*watch.Watcher, error) {
-	if !cfg.Spike.Enabled && len(cfg.SLA.RemindAfter) == 0 {
+	wc, ok := cfg.WatchConfig()
+	if !ok {
 		return nil, nil
 	}
-	return watch.New(watch.Config{
-		Timezone: cfg.Digest.TimeZone.String(),
-		Lang:     cfg.Digest.Lang,
-		Spike: watch.SpikeConfig{
-			Disabled: !cfg.Spike.Enabled, K: cfg.Spike.K, MinCount: cfg.Spike.MinCount,
-			BaselineDays: cfg.Spike.BaselineDays, IgnoreTerms: slices.Concat(cfg.Brand.Keywords, cfg.Brand.Hashtags),
-		},
-		SLA:      watch.SLAConfig{Disabled: len(cfg.SLA.RemindAfter) == 0, RemindAfter: durations(cfg.SLA.RemindAfter)},
-		OnQueued: onQueued,
-	}, db, logger)
-}
-
-func durations(ds []config.Duration) []time.Duration {
-	out := make([]time.Duration, len(ds))
-	for i, d := range ds {
-		out[i] = d.D()
-	}
-	return out
+	wc.OnQueued = onQueued
+	return watch.New(wc, db, logger)
 }

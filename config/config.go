@@ -150,10 +150,8 @@ const (
 	SourceTelegramGroups        = "telegram-groups"
 )
 
-// Defaults and limits for sources.
+// Limits for sources; the connectors own them.
 const (
-	DefaultHTTPTimeout = 20 * time.Second
-
 	MinFeedInterval = rss.MinInterval
 	MinFileInterval = file.MinInterval
 )
@@ -367,8 +365,6 @@ type Template struct {
 // Defaults for the digest, spike alerts and SLAs; the digest and watch
 // packages own them.
 const (
-	DefaultDigestHour        = 9
-	DefaultDigestMinute      = 0
 	DefaultDigestTimeZone    = digest.DefaultTimezone
 	DefaultDigestLang        = digest.DefaultLang
 	DefaultDigestTop         = digest.DefaultTopCases

@@ -214,13 +214,19 @@ func (c *Config) WatchConfig() (_ watch.Config, ok bool) {
 	for i, d := range c.SLA.RemindAfter {
 		steps[i] = d.D()
 	}
+	// A disabled spike section is not checked, so none of its values are
+	// passed on.
+	spike := watch.SpikeConfig{Disabled: true}
+	if c.Spike.Enabled {
+		spike = watch.SpikeConfig{
+			K: c.Spike.K, MinCount: c.Spike.MinCount, BaselineDays: c.Spike.BaselineDays,
+			IgnoreTerms: slices.Concat(c.Brand.Keywords, c.Brand.Hashtags),
+		}
+	}
 	return watch.Config{
 		Timezone: c.Digest.TimeZone.String(),
 		Lang:     c.Digest.Lang,
-		Spike: watch.SpikeConfig{
-			Disabled: !c.Spike.Enabled, K: c.Spike.K, MinCount: c.Spike.MinCount,
-			BaselineDays: c.Spike.BaselineDays, IgnoreTerms: slices.Concat(c.Brand.Keywords, c.Brand.Hashtags),
-		},
-		SLA: watch.SLAConfig{Disabled: len(steps) == 0, RemindAfter: steps},
+		Spike:    spike,
+		SLA:      watch.SLAConfig{Disabled: len(steps) == 0, RemindAfter: steps},
 	}, true
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -139,4 +140,23 @@ func problemLines(s string) []string {
 		out = append(out, l[j+1:])
 	}
 	return out
+}
+
+// TestRun_DisabledSpikeNotUsed: a disabled section is not checked, so run
+// must not use its values either (the watcher still runs for reminders).
+func TestRun_DisabledSpikeNotUsed(t *testing.T) {
+	path := writeConfig(t, t.TempDir(), "spike:\n  enabled: false\n  k: -1\n")
+	cfg, err := loadConfig(env{getenv: func(string) string { return "" }}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := openStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := newWatcher(cfg, db, nil, slog.New(slog.DiscardHandler))
+	if err != nil || w == nil {
+		t.Fatalf("newWatcher = %v, %v; want a watcher for the reminders", w, err)
+	}
 }

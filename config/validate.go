@@ -7,11 +7,8 @@ import (
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
-	"net/netip"
-	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -159,110 +156,34 @@ func (c *checker) err() error {
 
 // ---- small checks ----------------------------------------------------------
 
-func (c *checker) minDur(key string, d Duration, lo time.Duration) {
-	if d.D() < lo {
-		c.errorf(key, "%s is below the minimum %s", d, Duration(lo))
-	}
+// check runs shared checks (internal/conf) on full keys.
+func (c *checker) check(f func(ps *conf.Problems)) {
+	var ps conf.Problems
+	f(&ps)
+	c.section("", ps)
 }
 
 func (c *checker) durRange(key string, d Duration, lo, hi time.Duration) {
-	if d.D() < lo || d.D() > hi {
-		c.errorf(key, "must be between %s and %s, got %s", Duration(lo), Duration(hi), d)
-	}
+	c.check(func(ps *conf.Problems) { ps.DurationRange(key, d.D(), lo, hi) })
 }
 
 func (c *checker) positiveDur(key string, d Duration) {
-	if d <= 0 {
-		c.errorf(key, "must be a positive duration such as 30s or 5m, got %s", d)
-	}
+	c.check(func(ps *conf.Problems) { ps.PositiveDuration(key, d.D()) })
 }
 
 func (c *checker) nonNegDur(key string, d Duration) {
-	if d < 0 {
-		c.errorf(key, "must not be negative, got %s", d)
-	}
+	c.check(func(ps *conf.Problems) { ps.NonNegativeDuration(key, d.D()) })
 }
 
 func (c *checker) intRange(key string, v, lo, hi int) {
-	if v < lo || v > hi {
-		c.errorf(key, "must be between %d and %d, got %d", lo, hi, v)
-	}
+	c.check(func(ps *conf.Problems) { ps.IntRange(key, v, lo, hi) })
 }
 
 func (c *checker) oneOf(key, v string, allowed ...string) {
-	if !slices.Contains(allowed, v) {
-		c.errorf(key, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
-	}
+	c.check(func(ps *conf.Problems) { ps.OneOf(key, v, allowed...) })
 }
 
 func (c *checker) lang(key, v string) { c.oneOf(key, v, core.LangPersian, core.LangEnglish) }
-
-// backoff checks a min/max pair.
-func (c *checker) backoff(prefix string, lo, hi Duration) {
-	c.positiveDur(prefix+".backoff_min", lo)
-	c.positiveDur(prefix+".backoff_max", hi)
-	if lo > 0 && hi > 0 && hi < lo {
-		c.errorf(prefix+".backoff_max", "%s is below backoff_min (%s)", hi, lo)
-	}
-}
-
-// baseURL checks the URL of an API server. credentials says whether a
-// token is sent to it, which makes plain HTTP to another host worth a
-// warning.
-func (c *checker) baseURL(key, s string, credentials bool) {
-	u, ok := c.httpURL(key, s)
-	if !ok {
-		return
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		c.errorf(key, "must be a base URL without ?query or #fragment")
-		return
-	}
-	if credentials && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
-		c.warnf(key, "plain http sends the credentials unencrypted to %s; use https", u.Host)
-	}
-}
-
-func (c *checker) httpURL(key, s string) (*url.URL, bool) {
-	if s == "" {
-		c.errorf(key, "required: an http:// or https:// URL")
-		return nil, false
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		c.errorf(key, "must be an http:// or https:// URL with a host, got %q", s)
-		return nil, false
-	}
-	if u.User != nil {
-		c.errorf(key, "must not hold a user name or password; use the credential keys")
-		return nil, false
-	}
-	return u, true
-}
-
-func loopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	a, err := netip.ParseAddr(h)
-	return err == nil && a.IsLoopback()
-}
-
-// list checks that every entry of a list is non-empty and, for oneWord,
-// has no spaces.
-func (c *checker) list(key string, list []string, oneWord bool) {
-	for i, s := range list {
-		k := key + "[" + strconv.Itoa(i) + "]"
-		switch {
-		case s == "":
-			c.errorf(k, "empty entry")
-		case oneWord && strings.ContainsFunc(s, isSpace):
-			c.errorf(k, "must be one word without spaces, got %q", s)
-		}
-	}
-}
-
-func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u200c' }
 
 // template checks a reply template's variables.
 func (c *checker) template(key, text string, allowed ...string) {

@@ -143,6 +143,13 @@ func (ps *Problems) Timeout(key string, d, hi time.Duration) {
 	}
 }
 
+// NonNegativeDuration reports a negative duration.
+func (ps *Problems) NonNegativeDuration(key string, d time.Duration) {
+	if d < 0 {
+		ps.Add(key, "must not be negative, got %s", FormatDuration(d))
+	}
+}
+
 // IntRange reports a number outside [lo, hi].
 func (ps *Problems) IntRange(key string, v, lo, hi int) {
 	if v < lo || v > hi {

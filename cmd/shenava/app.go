@@ -73,7 +73,7 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	for i, fs := range cfg.Sources.File {
 		src, err := file.New(fs, logger)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("sources.file[%d]: %w", i, err))
+			errs = append(errs, cfg.Problem(fmt.Sprintf("sources.file[%d]", i), err))
 			continue
 		}
 		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval})
@@ -104,7 +104,7 @@ func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logg
 	xc.UserAgent = userAgent()
 	client, err := x.New(xc, hc, logger)
 	if err != nil {
-		return fmt.Errorf("sources.x: %w", err)
+		return cfg.Problem("sources.x", err)
 	}
 	if xc.Mentions.Enabled {
 		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXMentions,
@@ -124,7 +124,7 @@ func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *sl
 	mc.UserAgent = userAgent()
 	client, err := mastodon.New(mc, hc, logger)
 	if err != nil {
-		return fmt.Errorf("sources.mastodon: %w", err)
+		return cfg.Problem("sources.mastodon", err)
 	}
 	for _, s := range client.Streams() {
 		c.sources = append(c.sources, listen.SourceSpec{Name: s.Name(), Source: s, Interval: s.Interval(),
@@ -142,7 +142,7 @@ func (c *connectors) addRSS(cfg *config.Config, hc *http.Client, logger *slog.Lo
 	}
 	client, err := rss.New(rc, hc, logger)
 	if err != nil {
-		return fmt.Errorf("sources.rss: %w", err)
+		return cfg.Problem("sources.rss", err)
 	}
 	for _, f := range client.Feeds() {
 		c.sources = append(c.sources, listen.SourceSpec{Name: f.Name(), Source: f, Interval: f.Interval()})

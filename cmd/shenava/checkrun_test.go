@@ -64,6 +64,7 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 		{"BrandHashtag", map[string]string{"brand": "  hashtags: [\"two words\"] # bad\n"}, "brand.hashtags[0]", "one word"},
 		// A tatweel alone folds to nothing: brand.New refused it, check did not.
 		{"BrandExclusionFoldsAway", map[string]string{"brand": "  exclusions: [\"\u0640\"] # bad\n"}, "brand.exclusions[0]", "empty after normalisation"},
+		{"ModelUnreadable", map[string]string{"sections": "routing:\n  model: broken.model # bad\n"}, "routing.model", "not a Shenava sentiment model"},
 		{"StorageIsDirectory", map[string]string{"storage": "data # bad"}, "storage.path", "is a directory"},
 	}
 	for _, tt := range tests {
@@ -73,6 +74,9 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := os.Mkdir(filepath.Join(dir, "data"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "broken.model"), []byte("not a model"), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			text := sectionConfig

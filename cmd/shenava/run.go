@@ -77,7 +77,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	d.closers = append(d.closers, d.db.Close)
 	model, err := loadModel(cfg.Routing.Model)
 	if err != nil {
-		return nil, fmt.Errorf("routing.model: %w", err)
+		return nil, cfg.Problem("routing.model", err)
 	}
 	matcher, err := brand.New(cfg.Brand)
 	if err != nil {

@@ -1,10 +1,11 @@
 package bot
 
 import (
-	"github.com/shenava/shenava/internal/conf"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 func validConfig() Config {

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"github.com/shenava/shenava/internal/conf"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 )
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/shenava/shenava/internal/conf"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/goldentest"
 	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/internal/telegramtest"

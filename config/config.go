@@ -1,23 +1,23 @@
 package config
 
 import (
-	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/brand"
-	"github.com/shenava/shenava/digest"
-	"github.com/shenava/shenava/internal/logging"
-	"github.com/shenava/shenava/metrics"
-	"github.com/shenava/shenava/store"
-	"github.com/shenava/shenava/watch"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/metrics"
+	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/watch"
 )
 
 // Config is the whole configuration. Sections appear in the order of the
@@ -197,13 +197,14 @@ type Group = bot.Group
 
 // ---- routing -----------------------------------------------------------
 
-// Defaults for routing.
+// Defaults for routing; the thresholds and the thank-you window are the
+// engine's (package listen).
 const (
-	DefaultAlertThreshold    = 0.6
-	DefaultReferralThreshold = 0.5
+	DefaultAlertThreshold    = listen.DefaultAlertThreshold
+	DefaultReferralThreshold = listen.DefaultReferralThreshold
 	DefaultReplyWindow       = 24 * time.Hour
 	DefaultThankYouMode      = ThankYouApprove
-	DefaultThankYouWindow    = 30 * 24 * time.Hour
+	DefaultThankYouWindow    = listen.DefaultThankWindow
 
 	DefaultThankYouFA = "{author} عزیز، ممنون که {brand} را به دیگران معرفی کردید! 🌱"
 	DefaultThankYouEN = "Thank you for recommending {brand}, {author}! 🌱"

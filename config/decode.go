@@ -3,7 +3,6 @@ package config
 import (
 	"encoding"
 	"fmt"
-	"github.com/shenava/shenava/internal/conf"
 	"math"
 	"reflect"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // maxProblems bounds the list returned for one file; beyond it the rest

@@ -1,16 +1,17 @@
 package config
 
 import (
-	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/digest"
-	"github.com/shenava/shenava/listen"
-	"github.com/shenava/shenava/watch"
 	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/watch"
 )
 
 // derive fills values that default to another key and normalises lists,

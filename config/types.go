@@ -3,11 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/shenava/shenava/internal/conf"
 	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones load on hosts without a zoneinfo database
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Duration is a time.Duration written in YAML as a Go duration string;

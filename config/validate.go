@@ -3,15 +3,15 @@ package config
 import (
 	"errors"
 	"fmt"
-	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/connector/mastodon"
-	"github.com/shenava/shenava/connector/rss"
-	"github.com/shenava/shenava/connector/x"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/connector/mastodon"
+	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 )

@@ -8,7 +8,6 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/shenava/shenava/internal/conf"
 	"hash/crc32"
 	"html"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/connector/mastodon"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/spectest"
 )
 

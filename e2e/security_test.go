@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/shenava/shenava/internal/conf"
 	"io"
 	"net/http"
 	"net/url"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/internal/xtest"
 	"github.com/shenava/shenava/listen"

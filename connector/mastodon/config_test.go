@@ -1,10 +1,11 @@
 package mastodon
 
 import (
-	"github.com/shenava/shenava/internal/conf"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 func TestConfig_Validate(t *testing.T) {

@@ -3,7 +3,6 @@ package mastodon
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/shenava/shenava/internal/conf"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 
 	gomastodon "github.com/mattn/go-mastodon"
 
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/spectest"
 )
 

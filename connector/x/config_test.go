@@ -2,12 +2,12 @@ package x
 
 import (
 	"errors"
-	"github.com/shenava/shenava/internal/conf"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 func TestConfig_Validate(t *testing.T) {

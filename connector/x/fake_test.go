@@ -1,7 +1,6 @@
 package x
 
 import (
-	"github.com/shenava/shenava/internal/conf"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/spectest"
 	"github.com/shenava/shenava/internal/xtest"
 )

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/shenava/shenava/internal/conf"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 var testMention = core.Mention{

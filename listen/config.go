@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/shenava/shenava/core"
@@ -62,9 +63,32 @@ func DefaultConfig() Config {
 	}
 }
 
+func (c Config) withDefaults() Config {
+	if c.PollInterval <= 0 {
+		c.PollInterval = DefaultInterval
+	}
+	if c.BackoffMin <= 0 {
+		c.BackoffMin = DefaultBackoffMin
+	}
+	if c.BackoffMax <= 0 {
+		c.BackoffMax = DefaultBackoffMax
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.AnalysisWorkers <= 0 {
+		c.AnalysisWorkers = runtime.GOMAXPROCS(0)
+	}
+	return c
+}
+
+// Validate reports the problems of the config New would use (zero fields
+// take the defaults) at once, a *conf.Error with each key under listen.
+func (c Config) Validate() error { return c.withDefaults().Problems().Err() }
+
 // Problems lists the section's problems, each naming its key under
-// listen. The values are taken as written (0 analysis workers is allowed:
-// one per CPU).
+// listen, with the values as written (0 analysis workers is allowed: one
+// per CPU); the config package checks the file this way.
 func (c Config) Problems() conf.Problems {
 	var ps conf.Problems
 	ps.MinDuration("poll_interval", c.PollInterval, MinInterval)
@@ -177,8 +201,14 @@ func DefaultOutboxConfig() OutboxConfig {
 	}
 }
 
+// Validate reports the problems of the config NewOutbox would use (zero
+// fields take the defaults) at once, a *conf.Error with each key under
+// outbox.
+func (c OutboxConfig) Validate() error { return c.withDefaults().Problems().Err() }
+
 // Problems lists the section's problems, each naming its key under
-// outbox. The values are taken as written.
+// outbox, with the values as written; the config package checks the file
+// this way.
 func (c OutboxConfig) Problems() conf.Problems {
 	var ps conf.Problems
 	ps.IntRange("workers", c.Workers, 1, MaxOutboxWorkers)

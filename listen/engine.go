@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,20 +85,9 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 		return nil, fmt.Errorf("listen: routing: %w", err)
 	}
 	cfg.Policy = cfg.Policy.withDefaults()
-	if cfg.Jitter < 0 || cfg.Jitter >= 1 {
-		return nil, fmt.Errorf("listen: jitter %v: want a fraction in [0, 1)", cfg.Jitter)
-	}
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = DefaultInterval
-	}
-	if cfg.BackoffMin <= 0 {
-		cfg.BackoffMin = DefaultBackoffMin
-	}
-	if cfg.BackoffMax <= 0 {
-		cfg.BackoffMax = DefaultBackoffMax
-	}
-	if cfg.AnalysisWorkers <= 0 {
-		cfg.AnalysisWorkers = runtime.GOMAXPROCS(0)
+	cfg = cfg.withDefaults()
+	if err := cfg.Problems().Err(); err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	seen := map[string]bool{}
 	for i, s := range sources {

@@ -74,12 +74,7 @@ func Default() *Config {
 			Top:      DefaultDigestTop,
 			Chart:    true,
 		},
-		Spike: Spike{
-			Enabled:      true,
-			K:            DefaultSpikeK,
-			MinCount:     DefaultSpikeMinCount,
-			BaselineDays: DefaultSpikeBaselineDays,
-		},
+		Spike: watch.DefaultSpikeConfig(),
 		SLA: SLA{
 			FirstResponse:  Duration(DefaultSLAFirstResponse),
 			RemindAfter:    durations(watch.DefaultRemindAfter()),
@@ -366,18 +361,13 @@ type Template struct {
 // Defaults for the digest, spike alerts and SLAs; the digest and watch
 // packages own them.
 const (
-	DefaultDigestTimeZone    = digest.DefaultTimezone
-	DefaultDigestLang        = digest.DefaultLang
-	DefaultDigestTop         = digest.DefaultTopCases
-	MaxDigestTop             = digest.MaxTop
-	DefaultSpikeK            = watch.DefaultK
-	MaxSpikeK                = 10.0
-	DefaultSpikeMinCount     = watch.DefaultMinCount
-	DefaultSpikeBaselineDays = watch.DefaultBaselineDays
-	MaxSpikeBaselineDays     = watch.MaxBaselineDays
-	DefaultSLAFirstResponse  = digest.DefaultSLATarget
-	MaxSLAReminders          = 10
-	DefaultRecoveryWindow    = digest.DefaultRecoveryWindow
+	DefaultDigestTimeZone   = digest.DefaultTimezone
+	DefaultDigestLang       = digest.DefaultLang
+	DefaultDigestTop        = digest.DefaultTopCases
+	MaxDigestTop            = digest.MaxTop
+	DefaultSLAFirstResponse = digest.DefaultSLATarget
+	MaxSLAReminders         = 10
+	DefaultRecoveryWindow   = digest.DefaultRecoveryWindow
 )
 
 // Digest is the daily summary. Without Telegram it is printed to standard
@@ -402,15 +392,9 @@ func (d Digest) CronSpec() string {
 		strconv.Itoa(d.Time.Hour) + " * * *"
 }
 
-// Spike detects bursts of negative mentions: an hour's count above
-// mean + K·σ of the same hour over the last BaselineDays, and at least
-// MinCount.
-type Spike struct {
-	Enabled      bool    `yaml:"enabled"`
-	K            float64 `yaml:"k"`
-	MinCount     int     `yaml:"min_count"`
-	BaselineDays int     `yaml:"baseline_days"`
-}
+// Spike detects bursts of negative mentions; the watch package owns the
+// section.
+type Spike = watch.SpikeConfig
 
 // SLA sets the response-time targets.
 type SLA struct {

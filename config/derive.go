@@ -217,12 +217,10 @@ func (c *Config) WatchConfig() (_ watch.Config, ok bool) {
 	}
 	// A disabled spike section is not checked, so none of its values are
 	// passed on.
-	spike := watch.SpikeConfig{Disabled: true}
+	var spike watch.SpikeConfig
 	if c.Spike.Enabled {
-		spike = watch.SpikeConfig{
-			K: c.Spike.K, MinCount: c.Spike.MinCount, BaselineDays: c.Spike.BaselineDays,
-			IgnoreTerms: slices.Concat(c.Brand.Keywords, c.Brand.Hashtags),
-		}
+		spike = c.Spike
+		spike.IgnoreTerms = slices.Concat(c.Brand.Keywords, c.Brand.Hashtags)
 	}
 	return watch.Config{
 		Timezone: c.Digest.TimeZone.String(),

@@ -420,16 +420,9 @@ func (c *checker) digest(cfg *Config) {
 }
 
 func (c *checker) spike(s Spike) {
-	if !s.Enabled {
-		return
+	if s.Enabled {
+		c.section("spike", s.Problems())
 	}
-	if s.K <= 0 || s.K > MaxSpikeK {
-		c.errorf("spike.k", "must be above 0 and at most 10 (standard deviations), got %g", s.K)
-	}
-	if s.MinCount < 1 {
-		c.errorf("spike.min_count", "must be at least 1, got %d", s.MinCount)
-	}
-	c.intRange("spike.baseline_days", s.BaselineDays, 1, MaxSpikeBaselineDays)
 }
 
 func (c *checker) sla(s SLA) {

@@ -91,7 +91,7 @@ func (w *Watcher) SetTicker(newTicker func(time.Duration) (<-chan time.Time, fun
 func (w *Watcher) Run(ctx context.Context) error {
 	tick, stop := w.newTicker(w.cfg.Interval)
 	defer stop()
-	w.logger.Info("watching", "interval", w.cfg.Interval, "spikes", !w.cfg.Spike.Disabled, "sla", !w.cfg.SLA.Disabled)
+	w.logger.Info("watching", "interval", w.cfg.Interval, "spikes", w.cfg.Spike.Enabled, "sla", !w.cfg.SLA.Disabled)
 	for {
 		if _, err := w.Check(ctx); err != nil && ctx.Err() == nil {
 			w.logger.Error("check failed; will try again", "error", err)
@@ -118,7 +118,7 @@ func (w *Watcher) Check(ctx context.Context) (Report, error) {
 		r    Report
 		errs []error
 	)
-	if !w.cfg.Spike.Disabled {
+	if w.cfg.Spike.Enabled {
 		a, err := w.CheckSpike(ctx)
 		if err != nil {
 			errs = append(errs, err)

@@ -58,9 +58,9 @@ func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 	}
 	client.Transport = &transport{base: base, max: MaxResponseBytes}
 	client.Timeout = 0
-	a := &api{hc: &client, base: cfg.APIURL, token: cfg.Token, reqTimeout: cfg.RequestTimeout,
+	a := &api{hc: &client, base: cfg.APIURL, token: cfg.Token.Reveal(), reqTimeout: cfg.RequestTimeout,
 		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}, now: time.Now}
-	tg, err := tgbot.New(cfg.Token,
+	tg, err := tgbot.New(cfg.Token.Reveal(),
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &client),
 		tgbot.WithSkipGetMe(),

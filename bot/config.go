@@ -1,12 +1,12 @@
 package bot
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
-	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Endpoints of Bot-API-compatible servers.
@@ -16,20 +16,29 @@ const (
 	BaleAPIURL = "https://tapi.bale.ai"
 )
 
-// Defaults for zero Config fields.
+// Defaults for the telegram section, and for zero Config fields.
 const (
-	DefaultPollTimeout     = 50 * time.Second
-	DefaultRequestTimeout  = 30 * time.Second
-	DefaultLang            = LangEnglish
+	DefaultPollTimeout     = 30 * time.Second
+	DefaultRequestTimeout  = 15 * time.Second
+	DefaultLang            = LangPersian
 	DefaultRefusalInterval = time.Hour
 	DefaultPromptTTL       = time.Hour
 	DefaultMute            = time.Hour
 	DefaultMuteMax         = 24 * time.Hour
-	DefaultSourceName      = "telegram"
-	DefaultPageSize        = 5
+	// DefaultUndoWindow holds a manager's reply before it is sent. Unlike
+	// the other durations, a zero UndoWindow is kept: it sends at once.
+	DefaultUndoWindow = 15 * time.Second
+	MaxUndoWindow     = 5 * time.Minute
+	DefaultSourceName = "telegram"
+	DefaultPageSize   = 5
 	// DefaultRetention is how long button tokens, message links and
 	// approval records are kept.
 	DefaultRetention = 90 * 24 * time.Hour
+
+	// Bounds of poll_timeout and timeout.
+	MinPollTimeout    = time.Second
+	MaxPollTimeout    = time.Minute
+	MaxRequestTimeout = 5 * time.Minute
 )
 
 // Languages the bot speaks to managers.
@@ -41,20 +50,20 @@ const (
 // Manager is a community manager allowed to act through the bot.
 type Manager struct {
 	// ID is the Telegram user ID (a number; @userinfobot tells it).
-	ID int64
+	ID int64 `yaml:"id"`
 	// Name is how the manager appears in alerts and case histories.
-	Name string
+	Name string `yaml:"name"`
 	// Lang is the manager's language, "fa" or "en" ("" = DefaultLang).
 	// /lang changes it for that manager.
-	Lang string
+	Lang string `yaml:"lang"`
 	// Alerts also sends this manager each alert and notice privately.
-	Alerts bool
+	Alerts bool `yaml:"alerts"`
 }
 
 // Group is a Telegram group whose messages are read as mentions.
 type Group struct {
-	ChatID int64
-	Name   string
+	ChatID int64  `yaml:"chat_id"`
+	Name   string `yaml:"name"`
 }
 
 // Template is a saved reply managers can send with one tap, in Persian,
@@ -94,61 +103,98 @@ func (t Template) texts() [][2]string {
 	return out
 }
 
-// Config is the telegram section of the configuration. The config package
-// decodes the YAML; cmd/shenava copies it here. Zero fields take the
-// defaults above.
+// Config is the telegram section of config.yaml: the managers' bot on
+// Telegram or Bale. Fields without a YAML key are set by the program from
+// other sections (the brand's name, routing.templates, the thank-you mode,
+// the digest's chat and zone) or are limits with defaults. Zero fields take
+// the defaults above.
 type Config struct {
+	Enabled bool `yaml:"enabled"`
 	// APIURL is the Bot API server: Telegram, Bale, a self-hosted
 	// telegram-bot-api server, or a local fake in tests.
-	APIURL string
+	APIURL string `yaml:"api_url"`
 	// Token is the bot token from @BotFather. It never appears in logs or
 	// errors.
-	Token string
+	Token conf.Secret `yaml:"token"`
 	// AlertChatID is the managers' group that gets alerts and notices
 	// (0 = none: managers with Alerts get them privately).
-	AlertChatID int64
-	// DigestChatID is where the daily digest goes: 0 = the alert chat, or
-	// every manager privately when there is none.
-	DigestChatID int64
-	Managers     []Manager
+	AlertChatID int64 `yaml:"alert_chat_id"`
+	// Managers is the allow-list: only they may act.
+	Managers []Manager `yaml:"managers"`
 	// Groups are read as a source of mentions (the bot must be a member,
 	// with privacy mode off).
-	Groups []Group
-	// SourceName names the group-message source (its cursor key).
-	SourceName string
-	// PollTimeout is the long-poll wait of getUpdates.
-	PollTimeout time.Duration
+	Groups []Group `yaml:"groups"`
+	// PollTimeout is the long-poll wait of getUpdates (whole seconds).
+	PollTimeout time.Duration `yaml:"poll_timeout"`
 	// RequestTimeout bounds every other call.
-	RequestTimeout time.Duration
+	RequestTimeout time.Duration `yaml:"timeout"`
 	// DefaultLang is the language of the alert chat and of managers who
 	// chose none.
-	DefaultLang string
-	// Brand fills {brand} in templates.
-	Brand     string
-	Templates []Template
-	// ThankApproval is on when thank-yous wait for a manager's approval
-	// (thank_you.mode: approve). Drafts that arrive while it is off are
-	// shown without buttons.
-	ThankApproval bool
-	// Location is the time zone of days in /stats and /digest (the
-	// store's counter zone). Nil means UTC.
-	Location *time.Location
-	// RefusalInterval: strangers get at most one refusal per chat per
-	// interval, so the bot cannot be used to spam.
-	RefusalInterval time.Duration
-	// PromptTTL is how long a "write your reply" prompt waits for text
-	// sent without replying to it.
-	PromptTTL time.Duration
-	// Retention is how long button tokens and message links are kept.
-	Retention time.Duration
-	// MuteDefault is how long /mute without an argument mutes; MuteMax
-	// the longest /mute accepted.
-	MuteDefault, MuteMax time.Duration
+	DefaultLang string `yaml:"default_lang"`
+	// Mute bounds the /mute command.
+	Mute `yaml:"mute"`
 	// UndoWindow holds a manager's reply this long before the outbox sends
 	// it, with an Undo button on the confirmation: a text sent to the
 	// customer by mistake can be taken back. Zero sends at once (unlike
 	// the other fields, zero is not replaced by a default).
-	UndoWindow time.Duration
+	UndoWindow time.Duration `yaml:"undo_window"`
+
+	// DigestChatID is where the daily digest goes: 0 = the alert chat, or
+	// every manager privately when there is none.
+	DigestChatID int64 `yaml:"-"`
+	// SourceName names the group-message source (its cursor key).
+	SourceName string `yaml:"-"`
+	// Brand fills {brand} in templates.
+	Brand     string     `yaml:"-"`
+	Templates []Template `yaml:"-"`
+	// ThankApproval is on when thank-yous wait for a manager's approval
+	// (thank_you.mode: approve). Drafts that arrive while it is off are
+	// shown without buttons.
+	ThankApproval bool `yaml:"-"`
+	// Location is the time zone of days in /stats and /digest (the
+	// store's counter zone). Nil means UTC.
+	Location *time.Location `yaml:"-"`
+	// RefusalInterval: strangers get at most one refusal per chat per
+	// interval, so the bot cannot be used to spam.
+	RefusalInterval time.Duration `yaml:"-"`
+	// PromptTTL is how long a "write your reply" prompt waits for text
+	// sent without replying to it.
+	PromptTTL time.Duration `yaml:"-"`
+	// Retention is how long button tokens and message links are kept.
+	Retention time.Duration `yaml:"-"`
+}
+
+// Mute bounds the /mute command: MuteDefault is how long /mute without an
+// argument mutes, MuteMax the longest /mute accepted.
+type Mute struct {
+	MuteDefault time.Duration `yaml:"default"`
+	MuteMax     time.Duration `yaml:"max"`
+}
+
+// DefaultConfig is the section with every default filled in (disabled).
+func DefaultConfig() Config {
+	return Config{
+		APIURL:          DefaultAPIURL,
+		PollTimeout:     DefaultPollTimeout,
+		RequestTimeout:  DefaultRequestTimeout,
+		DefaultLang:     DefaultLang,
+		Mute:            Mute{MuteDefault: DefaultMute, MuteMax: DefaultMuteMax},
+		UndoWindow:      DefaultUndoWindow,
+		SourceName:      DefaultSourceName,
+		RefusalInterval: DefaultRefusalInterval,
+		PromptTTL:       DefaultPromptTTL,
+		Retention:       DefaultRetention,
+	}
+}
+
+// IsManager reports whether a user ID is on the allow-list.
+func (c Config) IsManager(id int64) bool {
+	for _, m := range c.Managers {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // LogValue keeps the token out of logs even when the whole config is
@@ -156,7 +202,7 @@ type Config struct {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("api_url", c.APIURL),
-		slog.Bool("token_set", c.Token != ""),
+		slog.Bool("token_set", !c.Token.Empty()),
 		slog.Int64("alert_chat_id", c.AlertChatID),
 		slog.Int("managers", len(c.Managers)),
 		slog.Int("groups", len(c.Groups)),
@@ -198,6 +244,7 @@ func (c Config) withDefaults() Config {
 	if c.MuteMax <= 0 {
 		c.MuteMax = DefaultMuteMax
 	}
+	c.Managers = slices.Clone(c.Managers)
 	for i := range c.Managers {
 		if c.Managers[i].Lang == "" {
 			c.Managers[i].Lang = c.DefaultLang
@@ -206,109 +253,129 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports every problem at once, naming the YAML keys under
-// telegram. It never quotes the token.
-func (c Config) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+// Validate reports every problem of the config New would use (zero fields
+// take the defaults) at once, a *conf.Error with each key under telegram.
+// It never quotes the token.
+func (c Config) Validate() error { return c.withDefaults().Problems().Err() }
 
-	if c.APIURL != "" {
-		u, err := url.Parse(c.APIURL)
+// Problems lists the section's problems and warnings with the values as
+// written, so an explicit zero is a problem where a default would not be;
+// the config package checks the file this way.
+func (c Config) Problems() conf.Problems {
+	var ps conf.Problems
+	if u, ok := ps.HTTPURL("api_url", c.APIURL); ok {
 		switch {
-		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
-			bad("telegram.api_url %q: want an http(s) URL such as %s or %s", c.APIURL, DefaultAPIURL, BaleAPIURL)
+		case u.RawQuery != "" || u.Fragment != "":
+			ps.Add("api_url", "must be a base URL without ?query or #fragment")
 		case strings.Contains(u.Path, "/bot"):
-			bad("telegram.api_url %q: give the server only; /bot<token>/<method> is added by Shenava", c.APIURL)
+			ps.Add("api_url", "give the server only; /bot<token>/<method> is added by Shenava")
+		case u.Scheme == "http" && !conf.LoopbackHost(u.Hostname()):
+			ps.Warn("api_url", "plain http sends the credentials unencrypted to %s; use https", u.Host)
 		}
 	}
-	switch id, secret, ok := strings.Cut(c.Token, ":"); {
-	case strings.TrimSpace(c.Token) == "":
-		bad("telegram.token: must be set (the token @BotFather gave; keep it in the environment)")
-	case !ok || id == "" || secret == "" || strings.ContainsAny(c.Token, " \t\r\n/"):
-		bad("telegram.token: does not look like a bot token (want <bot id>:<secret>)")
-	}
-	if len(c.Managers) == 0 {
-		bad("telegram.managers: list at least one manager (Telegram user ID and name)")
-	}
-	ids, names := map[int64]bool{}, map[string]bool{}
-	for i, m := range c.Managers {
-		key := fmt.Sprintf("telegram.managers[%d]", i)
-		if m.ID <= 0 {
-			bad("%s.id %d: want the manager's numeric Telegram user ID", key, m.ID)
-		} else if ids[m.ID] {
-			bad("%s.id %d: listed twice", key, m.ID)
+	switch tok := c.Token.Reveal(); {
+	case tok == "":
+		ps.Add("token", "required when telegram is enabled: the bot token, e.g. ${TELEGRAM_BOT_TOKEN}")
+	case strings.ContainsFunc(tok, conf.IsSpace) || strings.Contains(tok, "/"):
+		// Never print the token itself.
+		ps.Add("token", "must not contain spaces or '/'; paste the token exactly as the bot father gave it")
+	default:
+		if id, secret, ok := strings.Cut(tok, ":"); !ok || id == "" || secret == "" {
+			ps.Add("token", "does not look like a bot token (want <bot id>:<secret>, as the bot father gave it)")
 		}
-		ids[m.ID] = true
-		name := strings.TrimSpace(m.Name)
-		if name == "" {
-			bad("%s.name: must not be empty", key)
-		} else if names[strings.ToLower(name)] {
-			bad("%s.name %q: two managers share it", key, m.Name)
-		}
-		names[strings.ToLower(name)] = true
-		if m.Lang != "" && m.Lang != LangPersian && m.Lang != LangEnglish {
-			bad("%s.lang %q: want fa or en", key, m.Lang)
-		}
-	}
-	if c.DefaultLang != "" && c.DefaultLang != LangPersian && c.DefaultLang != LangEnglish {
-		bad("telegram.default_lang %q: want fa or en", c.DefaultLang)
-	}
-	groups := map[int64]bool{}
-	for i, g := range c.Groups {
-		key := fmt.Sprintf("telegram.groups[%d]", i)
-		switch {
-		case g.ChatID >= 0:
-			bad("%s.chat_id %d: group chat IDs are negative (e.g. -1001234567890)", key, g.ChatID)
-		case groups[g.ChatID]:
-			bad("%s.chat_id %d: listed twice", key, g.ChatID)
-		case g.ChatID == c.AlertChatID:
-			bad("%s.chat_id %d: is also telegram.alert_chat_id; the managers' chat must not be a public source", key, g.ChatID)
-		}
-		groups[g.ChatID] = true
 	}
 	if c.AlertChatID > 0 {
-		bad("telegram.alert_chat_id %d: a positive ID is a private chat; use the managers' group ID (negative), or 0 with alerts: true on managers", c.AlertChatID)
+		ps.Add("alert_chat_id", "%d is a private chat; use the managers' group ID (negative), or 0 with alerts: true on managers", c.AlertChatID)
 	}
-	if c.AlertChatID == 0 && len(c.Managers) > 0 {
-		alerted := false
-		for _, m := range c.Managers {
-			alerted = alerted || m.Alerts
+	if len(c.Managers) == 0 {
+		ps.Add("managers", "required when telegram is enabled: at least one manager (the allow-list)")
+	}
+	ids, names := map[int64]int{}, map[string]int{}
+	alerted := c.AlertChatID != 0
+	for i, m := range c.Managers {
+		k := conf.Index("managers", i)
+		if j, dup := ids[m.ID]; m.ID <= 0 {
+			ps.Add(k+".id", "must be a positive Telegram user ID, got %d", m.ID)
+		} else if dup {
+			ps.Add(k+".id", "%d is already telegram.managers[%d]", m.ID, j)
+		} else {
+			ids[m.ID] = i
 		}
-		if !alerted {
-			bad("telegram.alert_chat_id is 0 and no manager has alerts: true: alerts would reach no one")
+		name := strings.ToLower(strings.TrimSpace(m.Name))
+		if j, dup := names[name]; name == "" {
+			ps.Add(k+".name", "required: the name shown in case history")
+		} else if dup {
+			ps.Add(k+".name", "%q is already telegram.managers[%d] (names are compared ignoring case)", m.Name, j)
+		} else {
+			names[name] = i
+		}
+		ps.OneOf(k+".lang", m.Lang, LangPersian, LangEnglish)
+		alerted = alerted || m.Alerts
+	}
+	if len(c.Managers) > 0 && !alerted {
+		ps.Add("alert_chat_id", "no one would get alerts: set the managers' group here, or alerts: true on a manager")
+	}
+	chats, groupNames := map[int64]int{}, map[string]int{}
+	for i, g := range c.Groups {
+		k := conf.Index("groups", i)
+		switch j, dup := chats[g.ChatID]; {
+		case g.ChatID == 0:
+			ps.Add(k+".chat_id", "required: the group's chat ID (negative, e.g. -1001234567890)")
+		case g.ChatID > 0:
+			ps.Add(k+".chat_id", "%d: group chat IDs are negative (e.g. -1001234567890)", g.ChatID)
+		case g.ChatID == c.AlertChatID:
+			ps.Add(k+".chat_id", "is telegram.alert_chat_id; the managers' chat must not be watched as a source")
+		case dup:
+			ps.Add(k+".chat_id", "%d is already telegram.groups[%d]", g.ChatID, j)
+		default:
+			chats[g.ChatID] = i
+		}
+		switch j, dup := groupNames[g.Name]; {
+		case strings.TrimSpace(g.Name) == "":
+			ps.Add(k+".name", "required: a short name for the group")
+		case dup:
+			ps.Add(k+".name", "%q is already telegram.groups[%d]", g.Name, j)
+		default:
+			groupNames[g.Name] = i
 		}
 	}
-	if c.MuteDefault < 0 || c.MuteMax < 0 || (c.MuteMax > 0 && c.MuteDefault > c.MuteMax) {
-		bad("telegram.mute: default %s and max %s: want 0 < default <= max", c.MuteDefault, c.MuteMax)
+	ps.DurationRange("poll_timeout", c.PollTimeout, MinPollTimeout, MaxPollTimeout)
+	if c.PollTimeout%time.Second != 0 {
+		ps.Add("poll_timeout", "must be whole seconds, got %s", conf.FormatDuration(c.PollTimeout))
 	}
-	if c.PollTimeout < 0 || c.PollTimeout > 10*time.Minute {
-		bad("telegram.poll_timeout %s: want between 1s and 10m", c.PollTimeout)
+	ps.Timeout("timeout", c.RequestTimeout, MaxRequestTimeout)
+	ps.OneOf("default_lang", c.DefaultLang, LangPersian, LangEnglish)
+	ps.PositiveDuration("mute.default", c.MuteDefault)
+	ps.PositiveDuration("mute.max", c.MuteMax)
+	if c.MuteDefault > 0 && c.MuteMax > 0 && c.MuteDefault > c.MuteMax {
+		ps.Add("mute.default", "%s is above mute.max (%s)", conf.FormatDuration(c.MuteDefault), conf.FormatDuration(c.MuteMax))
 	}
-	if c.RequestTimeout < 0 {
-		bad("telegram.request_timeout %s: must not be negative", c.RequestTimeout)
+	if c.UndoWindow < 0 || c.UndoWindow > MaxUndoWindow {
+		ps.Add("undo_window", "%s: want 0 (send at once) to %s", conf.FormatDuration(c.UndoWindow), conf.FormatDuration(MaxUndoWindow))
 	}
 	if c.RefusalInterval < 0 {
-		bad("telegram.refusal_interval %s: must not be negative", c.RefusalInterval)
+		ps.Add("refusal_interval", "%s must not be negative", conf.FormatDuration(c.RefusalInterval))
 	}
-	tpls := map[string]bool{}
+	tpls := map[string]int{}
 	for i, t := range c.Templates {
-		key := fmt.Sprintf("telegram.templates[%d]", i)
+		k := conf.Index("templates", i)
 		name := strings.ToLower(strings.TrimSpace(t.Name))
-		switch {
+		switch j, dup := tpls[name]; {
 		case name == "":
-			bad("%s.name: must not be empty", key)
-		case tpls[name]:
-			bad("%s.name %q: another template has it", key, t.Name)
+			ps.Add(k+".name", "required: the name shown on the Templates button")
+		case dup:
+			ps.Add(k+".name", "%q is already routing.templates[%d] (names are compared ignoring case)", t.Name, j)
+		default:
+			tpls[name] = i
 		}
-		tpls[name] = true
 		if len(t.texts()) == 0 {
-			bad("%s: give a text in fa, en or fi", key)
+			ps.Add(k, "needs a text: fa, en or both")
 		}
 		for _, lt := range t.texts() {
 			if strings.Contains(lt[1], "{brand}") && strings.TrimSpace(c.Brand) == "" {
-				bad("%s.%s uses {brand} but the brand name is empty", key, lt[0])
+				ps.Add(k+"."+lt[0], "uses {brand} but brand.name is empty")
 			}
 		}
 	}
-	return errors.Join(errs...)
+	return ps
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 )
 
@@ -125,7 +126,7 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 	t.Run("RevokedTokenStops", func(t *testing.T) {
 		tg := telegramtest.New(t)
 		cfg := testConfig(tg)
-		cfg.Token = "1:revoked-token-abcdefgh"
+		cfg.Token = conf.NewSecret("1:revoked-token-abcdefgh")
 		b, err := New(cfg, Deps{Store: fakeStore{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)
@@ -206,7 +207,7 @@ func TestBot_TokenNeverLeaks(t *testing.T) {
 	closed.Close()
 
 	for _, url := range []string{echo.URL, closedURL} {
-		cfg := Config{APIURL: url, Token: token, AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
+		cfg := Config{APIURL: url, Token: conf.NewSecret(token), AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
 			RequestTimeout: time.Second, PollTimeout: time.Second}
 		b, err := New(cfg, Deps{Store: fakeStore{}, Logger: logger})
 		if err != nil {
@@ -241,7 +242,7 @@ func TestBot_TokenNeverLeaks(t *testing.T) {
 			t.Fatalf("%s: no error carried the (masked) URL; the test proves nothing", url)
 		}
 	}
-	logger.Info("config", "telegram", Config{Token: token, APIURL: "https://api.telegram.org"})
+	logger.Info("config", "telegram", Config{Token: conf.NewSecret(token), APIURL: "https://api.telegram.org"})
 	if strings.Contains(logs.String(), secret) {
 		t.Fatalf("token in the logs:\n%s", logs.String())
 	}
@@ -274,7 +275,7 @@ func TestBot_RetryAfterHeader(t *testing.T) {
 				io.WriteString(w, `{"ok":false,"error_code":429,"description":"Too Many Requests"}`)
 			}))
 			defer srv.Close()
-			cfg := Config{APIURL: srv.URL, Token: "1:token-abcdefgh", AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
+			cfg := Config{APIURL: srv.URL, Token: conf.NewSecret("1:token-abcdefgh"), AlertChatID: -100, Managers: []Manager{{ID: 1, Name: "Sara"}},
 				RequestTimeout: time.Second, PollTimeout: time.Second}
 			b, err := New(cfg, Deps{Store: fakeStore{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/goldentest"
 	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/internal/telegramtest"
@@ -122,7 +123,7 @@ type harness struct {
 
 func testConfig(tg *telegramtest.Server) Config {
 	return Config{
-		APIURL: tg.URL(), Token: tg.Token(),
+		APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()),
 		AlertChatID: alertChat.ID,
 		Managers:    []Manager{{ID: sara.ID, Name: "Sara", Lang: LangPersian, Alerts: true}, {ID: ali.ID, Name: "Ali", Lang: LangEnglish, Alerts: true}},
 		Groups:      []Group{{ChatID: fansGroup.ID, Name: "Koala fans"}},

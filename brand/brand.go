@@ -5,51 +5,103 @@
 package brand
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/locale"
 )
 
-// Config lists what identifies the brand.
+// Config is the brand section of config.yaml: what to listen for, and
+// which accounts are the brand's own.
 type Config struct {
-	// Keywords are names and phrases ("shenava", "کافه شنوا").
-	Keywords []string
-	// Hashtags are tags without '#'.
-	Hashtags []string
+	// Name is the brand's name as replies write it ({brand}).
+	Name string `yaml:"name"`
+	// Keywords are names and phrases ("shenava", "کافه شنوا"), matched on
+	// folded text.
+	Keywords []string `yaml:"keywords"`
+	// Hashtags are tags, stored without '#'.
+	Hashtags []string `yaml:"hashtags"`
 	// Handles are the brand's own accounts per platform, without '@'. A
 	// mention of one ("@shenavacoffee") is about the brand; a post by one
 	// is never a mention.
-	Handles map[core.Platform][]string
-	// Exclude drops a post that contains any of these phrases, even when it
-	// also names the brand (like X's -"phrase").
-	Exclude []string
+	Handles Handles `yaml:"handles"`
+	// Exclusions drop a post that contains any of these phrases, even when
+	// it also names the brand (like X's -"phrase").
+	Exclusions []string `yaml:"exclusions"`
+	// Languages limits alerts and thank-yous to mentions in these
+	// languages (fa, en, fi, ar, other); empty means every language.
+	// Mentions in other languages are still stored and counted.
+	Languages []string `yaml:"languages"`
 }
 
-// Validate names empty entries by their YAML key.
-func (c Config) Validate() error {
-	var errs []error
-	check := func(key string, list []string) {
+// Handles are the brand's own accounts per platform, lower-cased and
+// without a leading '@'. Mastodon accounts are "user@server".
+type Handles struct {
+	X        []string `yaml:"x"`
+	Mastodon []string `yaml:"mastodon"`
+	Telegram []string `yaml:"telegram"`
+}
+
+// For returns the brand's handles on one platform.
+func (h Handles) For(p core.Platform) []string {
+	switch p {
+	case core.PlatformX:
+		return h.X
+	case core.PlatformMastodon:
+		return h.Mastodon
+	case core.PlatformTelegram:
+		return h.Telegram
+	}
+	return nil
+}
+
+func (h Handles) count() int { return len(h.X) + len(h.Mastodon) + len(h.Telegram) }
+
+// Languages a mention may be limited to.
+var knownLangs = []string{core.LangPersian, core.LangEnglish, core.LangFinglish, core.LangArabic, core.LangOther}
+
+// Validate reports every problem at once (a *conf.Error), each naming its
+// key under brand. The brand's name is checked by the config package,
+// which knows where {brand} is used.
+func (c Config) Validate() error { return c.Problems().Err() }
+
+// Problems lists the section's problems, as Validate reports them.
+func (c Config) Problems() conf.Problems {
+	var ps conf.Problems
+	check := func(key string, list []string, oneWord bool) {
 		for i, s := range list {
-			if strings.TrimSpace(locale.Fold(strings.TrimLeft(s, "#@"))) == "" {
-				errs = append(errs, fmt.Errorf("brand.%s[%d]: empty after normalisation", key, i))
+			k := conf.Index(key, i)
+			switch {
+			case s == "":
+				ps.Add(k, "empty entry")
+			case oneWord && strings.ContainsFunc(s, conf.IsSpace):
+				ps.Add(k, "must be one word without spaces, got %q", s)
+			case strings.TrimSpace(locale.Fold(strings.TrimLeft(s, "#@"))) == "":
+				ps.Add(k, "%q is empty after normalisation (only marks, spaces or tatweel)", s)
 			}
 		}
 	}
-	check("keywords", c.Keywords)
-	check("hashtags", c.Hashtags)
-	check("exclusions", c.Exclude)
-	for p, list := range c.Handles {
-		check("handles."+string(p), list)
+	check("keywords", c.Keywords, false)
+	check("hashtags", c.Hashtags, true)
+	check("exclusions", c.Exclusions, false)
+	check("handles.x", c.Handles.X, true)
+	check("handles.mastodon", c.Handles.Mastodon, true)
+	check("handles.telegram", c.Handles.Telegram, true)
+	for i, h := range c.Handles.Mastodon {
+		if user, server, ok := strings.Cut(h, "@"); h != "" && (!ok || user == "" || server == "") {
+			ps.Add(conf.Index("handles.mastodon", i), "must be user@server, got %q", h)
+		}
 	}
-	if len(c.Keywords)+len(c.Hashtags)+len(c.Handles) == 0 {
-		errs = append(errs, errors.New("brand: give at least one keyword, hashtag or handle"))
+	if len(c.Keywords)+len(c.Hashtags)+c.Handles.count() == 0 {
+		ps.Add("keywords", "nothing to listen for: list keywords, hashtags or handles")
 	}
-	return errors.Join(errs...)
+	for i, l := range c.Languages {
+		ps.OneOf(conf.Index("languages", i), l, knownLangs...)
+	}
+	return ps
 }
 
 // Matcher implements the engine's brand filter.
@@ -91,7 +143,11 @@ func New(c Config) (*Matcher, error) {
 			add("", strings.ReplaceAll(h, "_", " "))
 		}
 	}
-	for p, list := range c.Handles {
+	for _, p := range core.Platforms {
+		list := c.Handles.For(p)
+		if len(list) == 0 {
+			continue
+		}
 		m.own[p] = map[string]bool{}
 		for _, h := range list {
 			f := locale.Fold(strings.TrimPrefix(h, "@"))
@@ -103,7 +159,7 @@ func New(c Config) (*Matcher, error) {
 			}
 		}
 	}
-	for _, x := range c.Exclude {
+	for _, x := range c.Exclusions {
 		m.exclude = append(m.exclude, matchForm(x))
 	}
 	return m, nil

@@ -10,13 +10,10 @@ import (
 func mustNew(t *testing.T) *Matcher {
 	t.Helper()
 	m, err := New(Config{
-		Keywords: []string{"Shenava", "کافه شنوا", "shenava coffee"},
-		Hashtags: []string{"shenava", "کافه_شنوا"},
-		Handles: map[core.Platform][]string{
-			core.PlatformX:        {"shenavacoffee"},
-			core.PlatformMastodon: {"shenava@mastodon.social"},
-		},
-		Exclude: []string{"سمعک", "hearing aid"},
+		Keywords:   []string{"Shenava", "کافه شنوا", "shenava coffee"},
+		Hashtags:   []string{"shenava", "کافه_شنوا"},
+		Handles:    Handles{X: []string{"shenavacoffee"}, Mastodon: []string{"shenava@mastodon.social"}},
+		Exclusions: []string{"سمعک", "hearing aid"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +81,7 @@ func TestMatcher_Own(t *testing.T) {
 
 func TestConfig_Validate(t *testing.T) {
 	err := Config{Keywords: []string{" "}, Hashtags: []string{"#"}}.Validate()
-	for _, key := range []string{"brand.keywords[0]", "brand.hashtags[0]"} {
+	for _, key := range []string{"keywords[0]: \" \" is empty after normalisation", "hashtags[0]: \"#\" is empty after normalisation"} {
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("Validate()=%v, want it to name %s", err, key)
 		}

@@ -69,17 +69,17 @@ func TestParse_Defaults(t *testing.T) {
 		got, want any
 	}{
 		{"storage.path", cfg.Storage.Path, config.DefaultStoragePath},
-		{"storage.lock_timeout", cfg.Storage.LockTimeout.D(), config.DefaultLockTimeout},
+		{"storage.lock_timeout", cfg.Storage.LockTimeout, config.DefaultLockTimeout},
 		{"log.level", cfg.Log.Level, "info"},
 		{"log.format", cfg.Log.Format, "text"},
-		{"listen.poll_interval", cfg.Listen.PollInterval.D(), 5 * time.Minute},
+		{"listen.poll_interval", cfg.Listen.PollInterval, 5 * time.Minute},
 		{"listen.analysis_workers", cfg.Listen.AnalysisWorkers, runtime.GOMAXPROCS(0)},
-		{"sources.file[0].interval", cfg.Sources.File[0].Interval.D(), config.DefaultPollInterval},
+		{"sources.file[0].interval", cfg.Sources.File[0].Interval, config.DefaultPollInterval},
 		{"sources.x.base_url", cfg.Sources.X.BaseURL, "https://api.x.com"},
 		{"sources.x.max_results", cfg.Sources.X.MaxResults, 100},
-		{"sources.x.mentions.interval", cfg.Sources.X.Mentions.Interval.D(), 15 * time.Minute},
+		{"sources.x.mentions.interval", cfg.Sources.X.Mentions.Interval, 15 * time.Minute},
 		{"telegram.api_url", cfg.Telegram.APIURL, "https://api.telegram.org"},
-		{"telegram.poll_timeout", cfg.Telegram.PollTimeout.D(), 30 * time.Second},
+		{"telegram.poll_timeout", cfg.Telegram.PollTimeout, 30 * time.Second},
 		{"routing.alert.threshold", cfg.Routing.Alert.Threshold, 0.6},
 		{"routing.alert.platforms", cfg.Routing.Alert.Platforms, core.Platforms},
 		{"routing.thank_you.mode", cfg.Routing.ThankYou.Mode, config.ThankYouApprove},
@@ -131,8 +131,8 @@ listen:
 		{"brand.handles.x", cfg.Brand.Handles.For(core.PlatformX), []string{"acmeir"}},
 		{"brand.handles.mastodon", cfg.Brand.Handles.Mastodon, []string{"acme@example.social"}},
 		{"sources.file[0].path", cfg.Sources.File[0].Path, "/abs/m.jsonl"},
-		{"sources.file[0].interval", cfg.Sources.File[0].Interval.D(), 2 * time.Minute},
-		{"sources.rss.feeds[0].interval", cfg.Sources.RSS.Feeds[0].Interval.D(), 2 * time.Minute},
+		{"sources.file[0].interval", cfg.Sources.File[0].Interval, 2 * time.Minute},
+		{"sources.rss.feeds[0].interval", cfg.Sources.RSS.Feeds[0].Interval, 2 * time.Minute},
 		{"sources.mastodon.server", cfg.Sources.Mastodon.Server, "https://example.social"},
 		{"sources.mastodon.hashtags.list", cfg.Sources.Mastodon.Hashtags.List, []string{"Acme", "acme_ir"}},
 		{"telegram.managers[0].lang", cfg.Telegram.Managers[0].Lang, "en"},
@@ -190,7 +190,7 @@ func TestConfig_Validate(t *testing.T) {
 	}
 	cfg.Brand.Name = "Acme"
 	cfg.Brand.Keywords = []string{"acme"}
-	cfg.Sources.File = []config.FileSource{{Name: "f", Path: "m.jsonl", Interval: config.Duration(time.Second)}}
+	cfg.Sources.File = []config.FileSource{{Name: "f", Path: "m.jsonl", Interval: time.Second}}
 	cfg.Listen.AnalysisWorkers = 1
 	if err := cfg.Validate(); err != nil {
 		t.Fatalf("Validate()=%v, want nil", err)

@@ -1,13 +1,17 @@
 package config
 
 import (
+	"encoding"
 	"fmt"
 	"math"
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // maxProblems bounds the list returned for one file; beyond it the rest
@@ -80,7 +84,8 @@ func (d *decoder) later(p keyPath, n *yaml.Node, format string, args ...any) {
 var (
 	secretType     = reflect.TypeFor[Secret]()
 	textListType   = reflect.TypeFor[TextList]()
-	textSetterType = reflect.TypeFor[textSetter]()
+	textSetterType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	durationType   = reflect.TypeFor[time.Duration]()
 )
 
 // decode copies n onto v, the value at path p.
@@ -107,9 +112,26 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, p keyPath) {
 			v.SetZero()
 			return
 		}
-		if err := v.Addr().Interface().(textSetter).setText(s); err != nil {
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
 			d.fail(p, n, "%v", err)
 		}
+	case t == durationType:
+		// Sections owned by other packages use time.Duration; it reads
+		// like Duration.
+		s, null, ok := d.scalar(n, p)
+		if !ok {
+			return
+		}
+		if null {
+			v.SetZero()
+			return
+		}
+		dur, err := conf.ParseDuration(s)
+		if err != nil {
+			d.fail(p, n, "%v", err)
+			return
+		}
+		v.SetInt(int64(dur))
 	case t.Kind() == reflect.Struct:
 		d.mapping(n, v, p)
 	case t.Kind() == reflect.Slice:
@@ -288,7 +310,7 @@ func (d *decoder) secret(n *yaml.Node, v reflect.Value, p keyPath) {
 		v.SetZero()
 		return
 	}
-	set := func(s string) { v.Set(reflect.ValueOf(Secret{value: s})) }
+	set := func(s string) { v.Set(reflect.ValueOf(conf.NewSecret(s))) }
 	if name, def, hasDef, ok := wholeRef(n.Value); ok {
 		if val := d.getenv(name); val != "" {
 			set(val)

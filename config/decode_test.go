@@ -164,7 +164,7 @@ func TestParse_TopLevel(t *testing.T) {
 
 func TestParse_NullKeepsSectionDefaults(t *testing.T) {
 	cfg := MustParse(t, minimal+"listen:\noutbox: ~\nmetrics:\n  listen:\n", nil)
-	if cfg.Listen.PollInterval.D() != config.DefaultPollInterval || cfg.Outbox.Workers != config.DefaultOutboxWorkers {
+	if cfg.Listen.PollInterval != config.DefaultPollInterval || cfg.Outbox.Workers != config.DefaultOutboxWorkers {
 		t.Errorf("an empty section lost its defaults: listen=%+v outbox=%+v", cfg.Listen, cfg.Outbox)
 	}
 	if cfg.Metrics.Enabled() {
@@ -196,7 +196,7 @@ routing:
 
 func TestParse_ErrorsDoNotRepeat(t *testing.T) {
 	// A value that fails to decode is not reported again by validation.
-	_, err := config.Parse([]byte(minimal+"telegram:\n  enabled: true\n  token: t\n  managers: [{id: abc, name: Sara}]\n  alert_chat_id: -1\n"), nil)
+	_, err := config.Parse([]byte(minimal+"telegram:\n  enabled: true\n  token: 1:t\n  managers: [{id: abc, name: Sara}]\n  alert_chat_id: -1\n"), nil)
 	if got := keys(err); len(got) != 1 || got[0] != "telegram.managers[0].id" {
 		t.Fatalf("keys=%q, want only telegram.managers[0].id", got)
 	}

@@ -6,6 +6,12 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/listen"
+	"github.com/shenava/shenava/watch"
 )
 
 // derive fills values that default to another key and normalises lists,
@@ -32,6 +38,7 @@ func (c *Config) derive(dir string) map[string]string {
 			inherited[keyPath{"sources", "file", i, "interval"}.String()] = "listen.poll_interval"
 		}
 		f.Path = resolvePath(dir, f.Path)
+		f.BatchSize = c.Listen.BatchSize
 	}
 	for i := range c.Sources.RSS.Feeds {
 		f := &c.Sources.RSS.Feeds[i]
@@ -44,6 +51,19 @@ func (c *Config) derive(dir string) map[string]string {
 	x := &c.Sources.X
 	x.BaseURL = strings.TrimRight(strings.TrimSpace(x.BaseURL), "/")
 	x.UserID = strings.TrimSpace(x.UserID)
+	// Search looks for the brand; without the mentions stream it also
+	// looks for @brand.
+	x.Keywords, x.Hashtags, x.Exclusions = b.Keywords, b.Hashtags, b.Exclusions
+	x.Handles = nil
+	if !x.Mentions.Enabled {
+		x.Handles = b.Handles.X
+	}
+	x.Username = ""
+	if len(b.Handles.X) > 0 {
+		x.Username = b.Handles.X[0]
+		inherited["sources.x.username"] = "brand.handles.x[0]"
+	}
+	inherited["sources.x.search.keywords"] = "brand.keywords, brand.hashtags, brand.handles.x and brand.exclusions"
 	m := &c.Sources.Mastodon
 	m.Server = strings.TrimRight(strings.TrimSpace(m.Server), "/")
 	m.Hashtags.List = trimAll(m.Hashtags.List, "#")
@@ -51,9 +71,22 @@ func (c *Config) derive(dir string) map[string]string {
 		m.Hashtags.List = slices.Clone(b.Hashtags)
 		inherited["sources.mastodon.hashtags.list"] = "brand.hashtags"
 	}
+	m.Search.Terms = b.Keywords
+	inherited["sources.mastodon.search.terms"] = "brand.keywords"
+	m.OwnAccounts = b.Handles.Mastodon
+	inherited["sources.mastodon.own_accounts"] = "brand.handles.mastodon"
 
 	t := &c.Telegram
 	t.APIURL = strings.TrimRight(strings.TrimSpace(t.APIURL), "/")
+	t.SourceName = SourceTelegramGroups
+	t.Brand = b.Name
+	t.ThankApproval = c.Routing.ThankYou.Mode == ThankYouApprove
+	t.Location = c.Digest.TimeZone.Location()
+	t.Templates = nil
+	for _, tpl := range c.Routing.Templates {
+		t.Templates = append(t.Templates, bot.Template{Name: tpl.Name, FA: tpl.FA, EN: tpl.EN, FI: tpl.FI})
+	}
+	inherited["telegram.templates"] = "routing.templates"
 	for i := range t.Managers {
 		if t.Managers[i].Lang == "" {
 			t.Managers[i].Lang = t.DefaultLang
@@ -63,6 +96,7 @@ func (c *Config) derive(dir string) map[string]string {
 	if c.Digest.ChatID == 0 {
 		c.Digest.ChatID = t.AlertChatID
 	}
+	t.DigestChatID = c.Digest.ChatID
 	if c.Listen.AnalysisWorkers == 0 {
 		c.Listen.AnalysisWorkers = runtime.GOMAXPROCS(0)
 	}
@@ -131,4 +165,67 @@ func (c *Config) enabledAt(p keyPath) bool {
 		}
 	}
 	return true
+}
+
+// Policy is what the engine decides by, made of the routing section, the
+// brand's name and languages, and the SLA's recovery window. It is built
+// on each call, so changes to those sections after Load count.
+func (c *Config) Policy() listen.Policy {
+	r := c.Routing
+	return listen.Policy{
+		Brand:                 c.Brand.Name,
+		AlertThreshold:        r.Alert.Threshold,
+		AlertMinFollowers:     r.Alert.MinFollowers,
+		AlertPlatforms:        r.Alert.Platforms,
+		Languages:             c.Brand.Languages,
+		ReferralThreshold:     r.ReferralThreshold,
+		ThankMode:             listen.ThankMode(r.ThankYou.Mode),
+		ThankWindow:           r.ThankYou.Window.D(),
+		ReplyWindow:           r.ReplyWindow.D(),
+		ThankTemplates:        r.ThankYou.Public.ByLang(),
+		ThankPrivate:          r.ThankYou.RewardCode,
+		ThankPrivateTemplates: r.ThankYou.Private.ByLang(),
+		RecoveryWindow:        c.SLA.RecoveryWindow.D(),
+	}
+}
+
+// DigestConfig is what the digest runs by: the digest section with the
+// SLA's first-response target and recovery window.
+func (c *Config) DigestConfig() digest.Config {
+	d := c.Digest
+	return digest.Config{
+		Time:           d.Time.String(),
+		Timezone:       d.TimeZone.String(),
+		Lang:           d.Lang,
+		TopCases:       d.Top,
+		SLATarget:      c.SLA.FirstResponse.D(),
+		RecoveryWindow: c.SLA.RecoveryWindow.D(),
+		NoChart:        !d.Chart,
+	}
+}
+
+// WatchConfig is what the watcher runs by: the spike and sla sections, in
+// the digest's zone and language, ignoring the brand's own terms as spike
+// terms. ok is false when neither spike alerts nor reminders are on.
+func (c *Config) WatchConfig() (_ watch.Config, ok bool) {
+	if !c.Spike.Enabled && len(c.SLA.RemindAfter) == 0 {
+		return watch.Config{}, false
+	}
+	steps := make([]time.Duration, len(c.SLA.RemindAfter))
+	for i, d := range c.SLA.RemindAfter {
+		steps[i] = d.D()
+	}
+	// A disabled spike section is not checked, so none of its values are
+	// passed on.
+	var spike watch.SpikeConfig
+	if c.Spike.Enabled {
+		spike = c.Spike
+		spike.IgnoreTerms = slices.Concat(c.Brand.Keywords, c.Brand.Hashtags)
+	}
+	return watch.Config{
+		Timezone: c.Digest.TimeZone.String(),
+		Lang:     c.Digest.Lang,
+		Spike:    spike,
+		SLA:      watch.SLAConfig{Disabled: len(steps) == 0, RemindAfter: steps},
+	}, true
 }

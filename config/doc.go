@@ -2,10 +2,30 @@
 // config.yaml, that the operator reads top to bottom. The shipped
 // config.yaml at the repository root documents every key with its default.
 //
+// # Who owns what
+//
+// Each section belongs to the package that uses it: its Config type with
+// YAML tags, its Default constants and DefaultConfig, and its Problems
+// (and Validate) naming keys relative to the section. brand.Config,
+// connector/file, x, mastodon and rss, bot.Config (telegram),
+// listen.Config and listen.OutboxConfig, store.Config (storage),
+// metrics.Config and internal/logging.Config (log) are used here as they
+// are; the shared value types (Duration, Secret) and the problem list are
+// in internal/conf. This package composes them and keeps what spans them:
+// strict decoding with lines, ${ENV} and _FILE secrets, relative paths,
+// values derived from other sections, the checks that cross sections
+// (unique source names, timeouts of at least a second in the file, the
+// brand's name), and the sections that feed several packages (routing,
+// digest, spike, sla), from which it builds listen.Policy
+// ([Config.Policy]), digest.Config and watch.Config.
+//
+// Load runs every section's checks, so "shenava check" refuses what
+// "shenava run" refuses, and every problem reads "file:line: key: problem".
+//
 // # Loading order
 //
-//  1. Defaults. [Default] returns a Config filled with the named Default*
-//     constants of this package; every key the file leaves out keeps its
+//  1. Defaults. [Default] returns a Config filled with each section's
+//     DefaultConfig; every key the file leaves out keeps its
 //     default. A key written as null (an empty value) sets the zero value
 //     of a scalar or list; an empty section keeps its defaults.
 //  2. The file. It is parsed as one YAML document and decoded strictly onto
@@ -25,7 +45,10 @@
 //     listen.poll_interval, a manager's language from
 //     telegram.default_lang, the digest chat from telegram.alert_chat_id,
 //     ...), and relative paths are resolved against the directory of the
-//     config file (or the working directory for [Parse]).
+//     config file (or the working directory for [Parse]). Sections that
+//     take values from others get them here: the X search terms and the
+//     Mastodon hashtags, searches and own accounts from brand, the bot's
+//     templates and thank-you mode from routing, batch sizes from listen.
 //  5. Validation. Every enabled section is checked, including combinations
 //     of keys. Disabled sections are decoded (so typos are caught) but not
 //     validated.

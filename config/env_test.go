@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shenava/shenava/config"
 )
@@ -29,8 +30,8 @@ func writeSecret(tb testing.TB, content string) string {
 }
 
 func TestParse_SecretFromEnvironment(t *testing.T) {
-	withNewline := writeSecret(t, "from-file\n")
-	withCRLF := writeSecret(t, "from-file-crlf\r\n")
+	withNewline := writeSecret(t, "123:from-file\n")
+	withCRLF := writeSecret(t, "123:from-file-crlf\r\n")
 	empty := writeSecret(t, "\n")
 	missing := filepath.Join(t.TempDir(), "missing")
 	tests := []struct {
@@ -42,11 +43,11 @@ func TestParse_SecretFromEnvironment(t *testing.T) {
 	}{
 		{"Env", "${TG}", map[string]string{"TG": "123:env"}, "123:env", ""},
 		{"EnvQuoted", `"${TG}"`, map[string]string{"TG": "123:env"}, "123:env", ""},
-		{"File", "${TG}", map[string]string{"TG_FILE": withNewline}, "from-file", ""},
-		{"FileCRLF", "${TG}", map[string]string{"TG_FILE": withCRLF}, "from-file-crlf", ""},
+		{"File", "${TG}", map[string]string{"TG_FILE": withNewline}, "123:from-file", ""},
+		{"FileCRLF", "${TG}", map[string]string{"TG_FILE": withCRLF}, "123:from-file-crlf", ""},
 		{"EnvWinsOverFile", "${TG}", map[string]string{"TG": "123:env", "TG_FILE": withNewline}, "123:env", ""},
 		{"Default", "${TG:-123:fallback}", nil, "123:fallback", ""},
-		{"FileWinsOverDefault", "${TG:-123:fallback}", map[string]string{"TG_FILE": withNewline}, "from-file", ""},
+		{"FileWinsOverDefault", "${TG:-123:fallback}", map[string]string{"TG_FILE": withNewline}, "123:from-file", ""},
 		{"Embedded", "123:${TG_PART}", map[string]string{"TG_PART": "abc"}, "123:abc", ""},
 		{"Inline", "123:inline", nil, "123:inline", ""},
 		{"Unset", "${TG}", nil, "", "environment variable TG is not set (nor TG_FILE)"},
@@ -129,7 +130,7 @@ listen:
 	if cfg.Telegram.AlertChatID != -1001234 {
 		t.Errorf("telegram.alert_chat_id=%d, want -1001234 (a quoted reference still fills a number)", cfg.Telegram.AlertChatID)
 	}
-	if cfg.Outbox.Workers != 3 || cfg.Listen.PollInterval.String() != "2m" {
+	if cfg.Outbox.Workers != 3 || cfg.Listen.PollInterval != 2*time.Minute {
 		t.Errorf("outbox.workers=%d listen.poll_interval=%s, want 3 and 2m", cfg.Outbox.Workers, cfg.Listen.PollInterval)
 	}
 	// batch_size: ${BATCH:-} is empty, which is the zero value, which is invalid.

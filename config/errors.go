@@ -46,6 +46,14 @@ func (e *FieldError) Error() string {
 // from a file that could not be read.
 func (e *FieldError) Unwrap() error { return core.ErrInvalid }
 
+// Problem reports err, found after Load while using the value at key (a
+// model file that does not decode, a connector that refused its section),
+// as a FieldError naming the key's line in the file, like Load's problems.
+func (c *Config) Problem(key string, err error) *FieldError {
+	ch := newChecker(c.file, c.lines, nil, nil)
+	return &FieldError{File: c.file, Line: ch.line(key), Key: key, Msg: err.Error()}
+}
+
 // Problems lists the FieldErrors inside an error returned by Load, Parse,
 // Validate or CheckFiles, in the order they were found.
 func Problems(err error) []*FieldError {

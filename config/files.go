@@ -33,6 +33,10 @@ func (c *Config) CheckFiles() error {
 		}
 	}
 	if c.Storage.Path != "" {
+		if fi, err := os.Stat(c.Storage.Path); err == nil && fi.IsDir() {
+			ch.errorf("storage.path", "%s is a directory; name the database file in it, e.g. %s",
+				c.Storage.Path, filepath.Join(c.Storage.Path, DefaultStoragePath))
+		}
 		dir := filepath.Dir(c.Storage.Path)
 		switch fi, err := os.Stat(dir); {
 		case errors.Is(err, fs.ErrNotExist):

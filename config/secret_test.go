@@ -13,7 +13,7 @@ import (
 	"github.com/shenava/shenava/config"
 )
 
-const secretValue = "s3cr3t-VALUE-123"
+const secretValue = "123:s3cr3t-VALUE-123"
 
 func TestSecret_Reveal(t *testing.T) {
 	s := config.NewSecret(secretValue)

@@ -107,6 +107,9 @@ func yamlFields(t reflect.Type) []yamlField {
 			continue
 		}
 		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue // set by the program, not the file
+		}
 		if strings.Contains(opts, "inline") {
 			out = append(out, yamlFields(f.Type)...)
 			continue

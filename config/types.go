@@ -7,43 +7,19 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones load on hosts without a zoneinfo database
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
-// Duration is a time.Duration written in YAML as a Go duration string:
-// "90s", "2m", "1h30m", "36h". A bare number other than 0 is rejected so
-// that "30" cannot silently mean 30 nanoseconds.
-type Duration time.Duration
+// Duration is a time.Duration written in YAML as a Go duration string;
+// see [conf.Duration].
+type Duration = conf.Duration
 
-// D returns the duration as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
+// Secret holds a credential; see [conf.Secret].
+type Secret = conf.Secret
 
-// String prints the duration the way the config file writes it: "2m",
-// "1h30m", "36h", "500ms".
-func (d Duration) String() string {
-	s := time.Duration(d).String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
-
-// MarshalText writes the duration as in the config file.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
-// MarshalYAML writes the duration as in the config file.
-func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
-
-func (d *Duration) setText(s string) error {
-	v, err := time.ParseDuration(s)
-	if err != nil {
-		return errors.New(`must be a duration such as "90s", "15m" or "36h"`)
-	}
-	*d = Duration(v)
-	return nil
-}
+// NewSecret wraps a credential, for wiring and tests.
+func NewSecret(value string) Secret { return conf.NewSecret(value) }
 
 // TimeOfDay is a wall-clock time written "HH:MM" (24-hour clock).
 type TimeOfDay struct {
@@ -65,7 +41,9 @@ func (t TimeOfDay) On(date time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d, t.Hour, t.Minute, 0, 0, loc)
 }
 
-func (t *TimeOfDay) setText(s string) error {
+// UnmarshalText reads "HH:MM".
+func (t *TimeOfDay) UnmarshalText(b []byte) error {
+	s := string(b)
 	bad := errors.New(`must be a time of day "HH:MM" between 00:00 and 23:59`)
 	hh, mm, ok := strings.Cut(s, ":")
 	if !ok || len(hh) != 2 || len(mm) != 2 {
@@ -91,7 +69,7 @@ type TimeZone struct {
 // meant for defaults and tests.
 func MustTimeZone(name string) TimeZone {
 	var z TimeZone
-	if err := z.setText(name); err != nil {
+	if err := z.UnmarshalText([]byte(name)); err != nil {
 		panic(fmt.Sprintf("config: time zone %q: %v", name, err))
 	}
 	return z
@@ -114,7 +92,9 @@ func (z TimeZone) MarshalText() ([]byte, error) { return []byte(z.String()), nil
 // MarshalYAML writes the IANA name.
 func (z TimeZone) MarshalYAML() (any, error) { return z.String(), nil }
 
-func (z *TimeZone) setText(s string) error {
+// UnmarshalText loads an IANA zone.
+func (z *TimeZone) UnmarshalText(b []byte) error {
+	s := string(b)
 	if s == "" || s == "Local" {
 		return errors.New(`must be an IANA time zone such as "Asia/Tehran" or "UTC"`)
 	}
@@ -124,10 +104,4 @@ func (z *TimeZone) setText(s string) error {
 	}
 	z.loc = loc
 	return nil
-}
-
-// textSetter is implemented by the value types this package decodes from a
-// YAML string.
-type textSetter interface {
-	setText(string) error
 }

@@ -3,16 +3,17 @@ package config
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/netip"
-	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/connector/mastodon"
+	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Validate checks a Config that was built in code (Default plus changes).
@@ -81,6 +82,19 @@ func (c *checker) errorf(key, format string, args ...any) {
 	c.problems = append(c.problems, &FieldError{File: c.file, Line: c.line(key), Key: key, Msg: msg})
 }
 
+// section reports the problems a section's owner found, under the
+// section's key.
+func (c *checker) section(prefix string, ps conf.Problems) {
+	for _, p := range ps.All() {
+		key := conf.Join(prefix, p.Key)
+		if p.Warning {
+			c.warnf(key, "%s", p.Msg)
+		} else {
+			c.errorf(key, "%s", p.Msg)
+		}
+	}
+}
+
 func (c *checker) warnf(key, format string, args ...any) {
 	fe := FieldError{File: c.file, Line: c.line(key), Key: key, Msg: fmt.Sprintf(format, args...)}
 	c.warnings = append(c.warnings, fe.Error())
@@ -101,22 +115,28 @@ func (c *checker) finish() {
 
 func (c *checker) inheritsProblem(key string) bool {
 	for k := key; k != ""; k = parentKey(k) {
-		from, ok := c.inherited[k]
+		froms, ok := c.inherited[k]
 		if !ok {
 			continue
 		}
-		if c.reported(from) {
-			return true
-		}
-		under := func(k string) bool { return strings.HasPrefix(k, from+".") || strings.HasPrefix(k, from+"[") }
-		for _, p := range c.problems {
-			if under(p.Key) {
+		// A value may be built from several keys: "a, b and c".
+		for _, from := range strings.FieldsFunc(froms, func(r rune) bool { return r == ',' || r == ' ' }) {
+			if from == "and" {
+				continue
+			}
+			if c.reported(from) {
 				return true
 			}
-		}
-		for b := range c.bad {
-			if under(b) {
-				return true
+			under := func(k string) bool { return strings.HasPrefix(k, from+".") || strings.HasPrefix(k, from+"[") }
+			for _, p := range c.problems {
+				if under(p.Key) {
+					return true
+				}
+			}
+			for b := range c.bad {
+				if under(b) {
+					return true
+				}
 			}
 		}
 	}
@@ -136,110 +156,34 @@ func (c *checker) err() error {
 
 // ---- small checks ----------------------------------------------------------
 
-func (c *checker) minDur(key string, d Duration, lo time.Duration) {
-	if d.D() < lo {
-		c.errorf(key, "%s is below the minimum %s", d, Duration(lo))
-	}
+// check runs shared checks (internal/conf) on full keys.
+func (c *checker) check(f func(ps *conf.Problems)) {
+	var ps conf.Problems
+	f(&ps)
+	c.section("", ps)
 }
 
 func (c *checker) durRange(key string, d Duration, lo, hi time.Duration) {
-	if d.D() < lo || d.D() > hi {
-		c.errorf(key, "must be between %s and %s, got %s", Duration(lo), Duration(hi), d)
-	}
+	c.check(func(ps *conf.Problems) { ps.DurationRange(key, d.D(), lo, hi) })
 }
 
 func (c *checker) positiveDur(key string, d Duration) {
-	if d <= 0 {
-		c.errorf(key, "must be a positive duration such as 30s or 5m, got %s", d)
-	}
+	c.check(func(ps *conf.Problems) { ps.PositiveDuration(key, d.D()) })
 }
 
 func (c *checker) nonNegDur(key string, d Duration) {
-	if d < 0 {
-		c.errorf(key, "must not be negative, got %s", d)
-	}
+	c.check(func(ps *conf.Problems) { ps.NonNegativeDuration(key, d.D()) })
 }
 
 func (c *checker) intRange(key string, v, lo, hi int) {
-	if v < lo || v > hi {
-		c.errorf(key, "must be between %d and %d, got %d", lo, hi, v)
-	}
+	c.check(func(ps *conf.Problems) { ps.IntRange(key, v, lo, hi) })
 }
 
 func (c *checker) oneOf(key, v string, allowed ...string) {
-	if !slices.Contains(allowed, v) {
-		c.errorf(key, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
-	}
+	c.check(func(ps *conf.Problems) { ps.OneOf(key, v, allowed...) })
 }
 
 func (c *checker) lang(key, v string) { c.oneOf(key, v, core.LangPersian, core.LangEnglish) }
-
-// backoff checks a min/max pair.
-func (c *checker) backoff(prefix string, lo, hi Duration) {
-	c.positiveDur(prefix+".backoff_min", lo)
-	c.positiveDur(prefix+".backoff_max", hi)
-	if lo > 0 && hi > 0 && hi < lo {
-		c.errorf(prefix+".backoff_max", "%s is below backoff_min (%s)", hi, lo)
-	}
-}
-
-// baseURL checks the URL of an API server. credentials says whether a
-// token is sent to it, which makes plain HTTP to another host worth a
-// warning.
-func (c *checker) baseURL(key, s string, credentials bool) {
-	u, ok := c.httpURL(key, s)
-	if !ok {
-		return
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		c.errorf(key, "must be a base URL without ?query or #fragment")
-		return
-	}
-	if credentials && u.Scheme == "http" && !loopbackHost(u.Hostname()) {
-		c.warnf(key, "plain http sends the credentials unencrypted to %s; use https", u.Host)
-	}
-}
-
-func (c *checker) httpURL(key, s string) (*url.URL, bool) {
-	if s == "" {
-		c.errorf(key, "required: an http:// or https:// URL")
-		return nil, false
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		c.errorf(key, "must be an http:// or https:// URL with a host, got %q", s)
-		return nil, false
-	}
-	if u.User != nil {
-		c.errorf(key, "must not hold a user name or password; use the credential keys")
-		return nil, false
-	}
-	return u, true
-}
-
-func loopbackHost(h string) bool {
-	if h == "localhost" {
-		return true
-	}
-	a, err := netip.ParseAddr(h)
-	return err == nil && a.IsLoopback()
-}
-
-// list checks that every entry of a list is non-empty and, for oneWord,
-// has no spaces.
-func (c *checker) list(key string, list []string, oneWord bool) {
-	for i, s := range list {
-		k := key + "[" + strconv.Itoa(i) + "]"
-		switch {
-		case s == "":
-			c.errorf(k, "empty entry")
-		case oneWord && strings.ContainsFunc(s, isSpace):
-			c.errorf(k, "must be one word without spaces, got %q", s)
-		}
-	}
-}
-
-func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u200c' }
 
 // template checks a reply template's variables.
 func (c *checker) template(key, text string, allowed ...string) {
@@ -263,6 +207,7 @@ func (c *checker) template(key, text string, allowed ...string) {
 // ---- the whole config ------------------------------------------------------
 
 func (c *checker) config(cfg *Config) {
+	c.timeouts(cfg)
 	c.brand(cfg)
 	c.sources(cfg)
 	c.telegram(cfg)
@@ -270,37 +215,18 @@ func (c *checker) config(cfg *Config) {
 	c.digest(cfg)
 	c.spike(cfg.Spike)
 	c.sla(cfg.SLA)
-	c.listen(cfg.Listen)
-	c.outbox(cfg.Outbox)
-	c.storage(cfg.Storage)
-	c.log(cfg.Log)
-	c.metrics(cfg.Metrics)
+	c.section("listen", cfg.Listen.Problems())
+	c.section("outbox", cfg.Outbox.Problems())
+	c.section("storage", cfg.Storage.Problems())
+	c.section("log", cfg.Log.Problems())
+	c.section("metrics", cfg.Metrics.Problems())
 }
 
-var knownLangs = []string{core.LangPersian, core.LangEnglish, core.LangFinglish, core.LangArabic, core.LangOther}
-
 func (c *checker) brand(cfg *Config) {
-	b := cfg.Brand
-	if b.Name == "" {
+	if cfg.Brand.Name == "" {
 		c.errorf("brand.name", "required: the brand's name as replies write it ({brand})")
 	}
-	c.list("brand.keywords", b.Keywords, false)
-	c.list("brand.hashtags", b.Hashtags, true)
-	c.list("brand.exclusions", b.Exclusions, false)
-	c.list("brand.handles.x", b.Handles.X, true)
-	c.list("brand.handles.mastodon", b.Handles.Mastodon, true)
-	c.list("brand.handles.telegram", b.Handles.Telegram, true)
-	for i, h := range b.Handles.Mastodon {
-		if user, server, ok := strings.Cut(h, "@"); h != "" && (!ok || user == "" || server == "") {
-			c.errorf(fmt.Sprintf("brand.handles.mastodon[%d]", i), "must be user@server, got %q", h)
-		}
-	}
-	if len(b.Keywords)+len(b.Hashtags)+len(b.Handles.X)+len(b.Handles.Mastodon)+len(b.Handles.Telegram) == 0 {
-		c.errorf("brand.keywords", "nothing to listen for: list keywords, hashtags or handles")
-	}
-	for i, l := range b.Languages {
-		c.oneOf(fmt.Sprintf("brand.languages[%d]", i), l, knownLangs...)
-	}
+	c.section("brand", cfg.Brand.Problems())
 }
 
 var sourceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -334,204 +260,53 @@ func (c *checker) sources(cfg *Config) {
 	for i, f := range s.File {
 		k := fmt.Sprintf("sources.file[%d]", i)
 		name(k+".name", f.Name)
-		if f.Path == "" {
-			c.errorf(k+".path", "required: the JSONL file to read")
-		}
-		c.minDur(k+".interval", f.Interval, MinFileInterval)
+		c.section(k, f.Problems())
 	}
 	if s.X.Enabled {
-		c.x(cfg)
+		c.section("sources.x", s.X.Problems())
 	}
 	if s.Mastodon.Enabled {
-		c.mastodon(cfg)
+		c.section("sources.mastodon", s.Mastodon.Problems())
 	}
 	if s.RSS.Enabled {
-		r := s.RSS
-		if len(r.Feeds) == 0 {
-			c.errorf("sources.rss.feeds", "rss is enabled but no feeds are listed")
+		for i, f := range s.RSS.Feeds {
+			name(fmt.Sprintf("sources.rss.feeds[%d].name", i), f.Name)
 		}
-		for i, f := range r.Feeds {
-			k := fmt.Sprintf("sources.rss.feeds[%d]", i)
-			name(k+".name", f.Name)
-			c.httpURL(k+".url", f.URL)
-			c.minDur(k+".interval", f.Interval, MinFeedInterval)
-		}
-		c.durRange("sources.rss.timeout", r.Timeout, time.Second, 5*time.Minute)
-		if strings.ContainsAny(r.UserAgent, "\r\n") {
-			c.errorf("sources.rss.user_agent", "must be one line")
-		}
+		c.section("sources.rss", s.RSS.Problems())
 	}
-}
-
-var digits = regexp.MustCompile(`^[0-9]{1,20}$`)
-var xLang = regexp.MustCompile(`^[a-z]{2,3}$`)
-
-func (c *checker) x(cfg *Config) {
-	x := cfg.Sources.X
-	c.baseURL("sources.x.base_url", x.BaseURL, true)
-	if x.BearerToken.Empty() {
-		c.errorf("sources.x.bearer_token", "required when x is enabled: the app's bearer token, e.g. ${X_BEARER_TOKEN}")
-	}
-	if x.UserID != "" && !digits.MatchString(x.UserID) {
-		c.errorf("sources.x.user_id", "must be the account's numeric ID (digits only), not its @handle")
-	}
-	if !x.Mentions.Enabled && !x.Search.Enabled {
-		c.errorf("sources.x", "enabled, but mentions and search are both off")
-	}
-	stream := func(key string, iv Duration) {
-		c.minDur(key, iv, MinXInterval)
-		if iv.D() >= MinXInterval && iv.D() < XCostWarnInterval {
-			polls := int(24 * time.Hour / iv.D())
-			c.warnf(key, "%s means %d polls a day, up to %d requests with max_pages %d; X bills per request",
-				iv, polls, polls*max(x.MaxPages, 1), x.MaxPages)
-		}
-	}
-	if x.Mentions.Enabled {
-		if x.UserID == "" {
-			c.errorf("sources.x.user_id", "required for mentions: the brand account's numeric ID")
-		}
-		stream("sources.x.mentions.interval", x.Mentions.Interval)
-	}
-	if x.Search.Enabled {
-		b := cfg.Brand
-		if x.Search.Query == "" && len(b.Keywords)+len(b.Hashtags) == 0 {
-			c.errorf("sources.x.search.query", "empty, and brand.keywords and brand.hashtags are empty too: nothing to search for")
-		}
-		if x.Search.Lang != "" && !xLang.MatchString(x.Search.Lang) {
-			c.errorf("sources.x.search.lang", "must be a language code such as fa or en, got %q", x.Search.Lang)
-		}
-		stream("sources.x.search.interval", x.Search.Interval)
-	}
-	c.intRange("sources.x.max_results", x.MaxResults, MinXMaxResults, MaxXMaxResults)
-	c.intRange("sources.x.max_pages", x.MaxPages, 1, MaxXMaxPages)
-	o := x.OAuth1
-	if o.any() && !o.Complete() {
-		for _, f := range []struct {
-			key string
-			s   Secret
-		}{
-			{"consumer_key", o.ConsumerKey}, {"consumer_secret", o.ConsumerSecret},
-			{"access_token", o.AccessToken}, {"access_token_secret", o.AccessTokenSecret},
-		} {
-			if f.s.Empty() {
-				c.errorf("sources.x.oauth1."+f.key, "required: OAuth 1.0a needs all four credentials")
-			}
-		}
-	}
-	switch {
-	case o.any() && !x.OAuth2UserToken.Empty():
-		c.errorf("sources.x.oauth2_user_token", "set either oauth1 or oauth2_user_token, not both")
-	case !o.any() && x.OAuth2UserToken.Empty():
-		c.warnf("sources.x", "no write credentials (oauth1 or oauth2_user_token): replies on X will be reported as unsupported")
-	}
-	c.durRange("sources.x.timeout", x.Timeout, time.Second, 5*time.Minute)
-}
-
-func (c *checker) mastodon(cfg *Config) {
-	m := cfg.Sources.Mastodon
-	if m.Server == "" {
-		c.errorf("sources.mastodon.server", "required when mastodon is enabled: the brand account's server, e.g. https://mastodon.social")
-	} else {
-		c.baseURL("sources.mastodon.server", m.Server, true)
-	}
-	if m.AccessToken.Empty() {
-		c.errorf("sources.mastodon.access_token", "required when mastodon is enabled, e.g. ${MASTODON_ACCESS_TOKEN}")
-	}
-	if !m.Notifications.Enabled && !m.Hashtags.Enabled && !m.Search.Enabled {
-		c.errorf("sources.mastodon", "enabled, but notifications, hashtags and search are all off")
-	}
-	if m.Notifications.Enabled {
-		c.minDur("sources.mastodon.notifications.interval", m.Notifications.Interval, MinMastodonInterval)
-	}
-	if m.Hashtags.Enabled {
-		if len(m.Hashtags.List) == 0 {
-			c.errorf("sources.mastodon.hashtags.list", "empty, and brand.hashtags is empty too: no hashtag to follow")
-		}
-		c.list("sources.mastodon.hashtags.list", m.Hashtags.List, true)
-		c.minDur("sources.mastodon.hashtags.interval", m.Hashtags.Interval, MinMastodonInterval)
-	}
-	if m.Search.Enabled {
-		if len(cfg.Brand.Keywords) == 0 {
-			c.errorf("sources.mastodon.search.enabled", "search looks for brand.keywords, which is empty")
-		}
-		c.minDur("sources.mastodon.search.interval", m.Search.Interval, MinMastodonInterval)
-	}
-	c.oneOf("sources.mastodon.reply_visibility", m.ReplyVisibility, VisibilityPublic, VisibilityUnlisted)
-	c.durRange("sources.mastodon.timeout", m.Timeout, time.Second, 5*time.Minute)
 }
 
 func (c *checker) telegram(cfg *Config) {
-	t := cfg.Telegram
-	if !t.Enabled {
+	if !cfg.Telegram.Enabled {
 		return
 	}
-	c.baseURL("telegram.api_url", t.APIURL, true)
-	switch tok := t.Token.Reveal(); {
-	case tok == "":
-		c.errorf("telegram.token", "required when telegram is enabled: the bot token, e.g. ${TELEGRAM_BOT_TOKEN}")
-	case strings.ContainsFunc(tok, isSpace) || strings.Contains(tok, "/"):
-		// Never print the token itself.
-		c.errorf("telegram.token", "must not contain spaces or '/'; paste the token exactly as the bot father gave it")
-	}
-	if len(t.Managers) == 0 {
-		c.errorf("telegram.managers", "required when telegram is enabled: at least one manager (the allow-list)")
-	}
-	ids := map[int64]int{}
-	alerted := t.AlertChatID != 0
-	for i, m := range t.Managers {
-		k := fmt.Sprintf("telegram.managers[%d]", i)
-		if m.ID <= 0 {
-			c.errorf(k+".id", "must be a positive Telegram user ID, got %d", m.ID)
-		} else if j, dup := ids[m.ID]; dup {
-			c.errorf(k+".id", "%d is already telegram.managers[%d]", m.ID, j)
-		} else {
-			ids[m.ID] = i
+	c.section("telegram", cfg.Telegram.Problems())
+}
+
+// MinFileTimeout is the shortest request timeout the file may set: below
+// it a typo ("20ms") would fail every request. Each section bounds its
+// timeout from above.
+const MinFileTimeout = time.Second
+
+// timeouts holds every enabled section's request timeout to MinFileTimeout.
+// It runs before the sections' own checks, so its message wins for a key
+// both would report.
+func (c *checker) timeouts(cfg *Config) {
+	s := cfg.Sources
+	for _, t := range []struct {
+		on  bool
+		key string
+		d   time.Duration
+		max time.Duration
+	}{
+		{s.X.Enabled, "sources.x.timeout", s.X.Timeout, x.MaxTimeout},
+		{s.Mastodon.Enabled, "sources.mastodon.timeout", s.Mastodon.Timeout, mastodon.MaxTimeout},
+		{s.RSS.Enabled, "sources.rss.timeout", s.RSS.Timeout, rss.MaxTimeout},
+		{cfg.Telegram.Enabled, "telegram.timeout", cfg.Telegram.RequestTimeout, bot.MaxRequestTimeout},
+	} {
+		if t.on {
+			c.durRange(t.key, Duration(t.d), MinFileTimeout, t.max)
 		}
-		if strings.TrimSpace(m.Name) == "" {
-			c.errorf(k+".name", "required: the name shown in case history")
-		}
-		c.lang(k+".lang", m.Lang)
-		alerted = alerted || m.Alerts
-	}
-	if len(t.Managers) > 0 && !alerted {
-		c.errorf("telegram.alert_chat_id", "no one would get alerts: set the managers' group here, or alerts: true on a manager")
-	}
-	chats := map[int64]int{}
-	groupNames := map[string]int{}
-	for i, g := range t.Groups {
-		k := fmt.Sprintf("telegram.groups[%d]", i)
-		switch j, dup := chats[g.ChatID]; {
-		case g.ChatID == 0:
-			c.errorf(k+".chat_id", "required: the group's chat ID (negative, e.g. -1001234567890)")
-		case g.ChatID == t.AlertChatID:
-			c.errorf(k+".chat_id", "is telegram.alert_chat_id; the managers' chat must not be watched as a source")
-		case dup:
-			c.errorf(k+".chat_id", "%d is already telegram.groups[%d]", g.ChatID, j)
-		default:
-			chats[g.ChatID] = i
-		}
-		switch j, dup := groupNames[g.Name]; {
-		case strings.TrimSpace(g.Name) == "":
-			c.errorf(k+".name", "required: a short name for the group")
-		case dup:
-			c.errorf(k+".name", "%q is already telegram.groups[%d]", g.Name, j)
-		default:
-			groupNames[g.Name] = i
-		}
-	}
-	c.durRange("telegram.poll_timeout", t.PollTimeout, time.Second, time.Minute)
-	if t.PollTimeout.D()%time.Second != 0 {
-		c.errorf("telegram.poll_timeout", "must be whole seconds, got %s", t.PollTimeout)
-	}
-	c.durRange("telegram.timeout", t.Timeout, time.Second, 5*time.Minute)
-	c.lang("telegram.default_lang", t.DefaultLang)
-	c.positiveDur("telegram.mute.default", t.Mute.Default)
-	c.positiveDur("telegram.mute.max", t.Mute.Max)
-	if t.Mute.Default > 0 && t.Mute.Max > 0 && t.Mute.Default > t.Mute.Max {
-		c.errorf("telegram.mute.default", "%s is above mute.max (%s)", t.Mute.Default, t.Mute.Max)
-	}
-	if t.UndoWindow < 0 || t.UndoWindow.D() > MaxUndoWindow {
-		c.errorf("telegram.undo_window", "%s: want 0 (send at once) to %s", t.UndoWindow, Duration(MaxUndoWindow))
 	}
 }
 
@@ -612,15 +387,16 @@ func (c *checker) routing(cfg *Config) {
 	names := map[string]int{}
 	for i, t := range r.Templates {
 		k := fmt.Sprintf("routing.templates[%d]", i)
-		switch j, dup := names[t.Name]; {
+		folded := strings.ToLower(strings.TrimSpace(t.Name))
+		switch j, dup := names[folded]; {
 		case strings.TrimSpace(t.Name) == "":
 			c.errorf(k+".name", "required: the name shown on the Templates button")
 		case len(t.Name) > 64:
 			c.errorf(k+".name", "longer than 64 bytes")
 		case dup:
-			c.errorf(k+".name", "%q is already routing.templates[%d]", t.Name, j)
+			c.errorf(k+".name", "%q is already routing.templates[%d] (names are compared ignoring case)", t.Name, j)
 		default:
-			names[t.Name] = i
+			names[folded] = i
 		}
 		if t.FA == "" && t.EN == "" {
 			c.errorf(k, "needs a text: fa, en or both")
@@ -633,24 +409,20 @@ func (c *checker) routing(cfg *Config) {
 
 func (c *checker) digest(cfg *Config) {
 	d := cfg.Digest
+	// Spike alerts and SLA reminders are written in digest.lang too.
+	if d.Enabled || cfg.Spike.Enabled || len(cfg.SLA.RemindAfter) > 0 {
+		c.lang("digest.lang", d.Lang)
+	}
 	if !d.Enabled {
 		return
 	}
-	c.lang("digest.lang", d.Lang)
 	c.intRange("digest.top", d.Top, 1, MaxDigestTop)
 }
 
 func (c *checker) spike(s Spike) {
-	if !s.Enabled {
-		return
+	if s.Enabled {
+		c.section("spike", s.Problems())
 	}
-	if s.K <= 0 || s.K > 10 {
-		c.errorf("spike.k", "must be above 0 and at most 10 (standard deviations), got %g", s.K)
-	}
-	if s.MinCount < 1 {
-		c.errorf("spike.min_count", "must be at least 1, got %d", s.MinCount)
-	}
-	c.intRange("spike.baseline_days", s.BaselineDays, 1, MaxSpikeBaselineDays)
 }
 
 func (c *checker) sla(s SLA) {
@@ -668,61 +440,4 @@ func (c *checker) sla(s SLA) {
 		}
 	}
 	c.nonNegDur("sla.recovery_window", s.RecoveryWindow)
-}
-
-func (c *checker) listen(l Listen) {
-	c.minDur("listen.poll_interval", l.PollInterval, time.Second)
-	if l.Jitter < 0 || l.Jitter > MaxJitter {
-		c.errorf("listen.jitter", "must be a fraction between 0 and %g, got %g", MaxJitter, l.Jitter)
-	}
-	c.backoff("listen", l.BackoffMin, l.BackoffMax)
-	c.intRange("listen.batch_size", l.BatchSize, 1, MaxBatchSize)
-	c.intRange("listen.analysis_workers", l.AnalysisWorkers, 1, MaxAnalysisWorkers)
-}
-
-func (c *checker) outbox(o Outbox) {
-	c.intRange("outbox.workers", o.Workers, 1, MaxOutboxWorkers)
-	c.intRange("outbox.max_attempts", o.MaxAttempts, 1, MaxOutboxMaxAttempts)
-	c.backoff("outbox", o.BackoffMin, o.BackoffMax)
-	for _, r := range []struct {
-		key string
-		l   RateLimit
-	}{{"x", o.RateLimits.X}, {"mastodon", o.RateLimits.Mastodon}, {"telegram", o.RateLimits.Telegram}} {
-		if r.l.PerMinute < 0 {
-			c.errorf("outbox.rate_limits."+r.key+".per_minute", "must not be negative (0 = no cap), got %d", r.l.PerMinute)
-		}
-		if r.l.PerHour < 0 {
-			c.errorf("outbox.rate_limits."+r.key+".per_hour", "must not be negative (0 = no cap), got %d", r.l.PerHour)
-		}
-	}
-}
-
-func (c *checker) storage(s Storage) {
-	if s.Path == "" {
-		c.errorf("storage.path", "required: the database file, e.g. shenava.db")
-	}
-	c.durRange("storage.lock_timeout", s.LockTimeout, 10*time.Millisecond, MaxLockTimeout)
-}
-
-func (c *checker) log(l Log) {
-	c.oneOf("log.level", l.Level, "debug", "info", "warn", "error")
-	c.oneOf("log.format", l.Format, "text", "json")
-}
-
-func (c *checker) metrics(m Metrics) {
-	if m.Listen == "" {
-		return
-	}
-	host, port, err := net.SplitHostPort(m.Listen)
-	if err != nil {
-		c.errorf("metrics.listen", "must be host:port such as 127.0.0.1:9464, got %q", m.Listen)
-		return
-	}
-	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-		c.errorf("metrics.listen", "port must be a number from 0 to 65535, got %q", port)
-		return
-	}
-	if !m.AllowRemote && !loopbackHost(host) {
-		c.errorf("metrics.listen", "%q is reachable from other machines; use 127.0.0.1 or ::1, or set allow_remote: true", m.Listen)
-	}
 }

@@ -275,8 +275,8 @@ func TestParse_Invalid(t *testing.T) {
 
 		// digest, spike, sla
 		{"DigestLang", []kv{{"digest.lang", "fi"}}, "digest.lang", "fa, en"},
-		{"DigestTopZero", []kv{{"digest.top", 0}}, "digest.top", "between 1 and 50"},
-		{"DigestTopHigh", []kv{{"digest.top", 51}}, "digest.top", "between 1 and 50"},
+		{"DigestTopZero", []kv{{"digest.top", 0}}, "digest.top", "between 1 and 10"},
+		{"DigestTopHigh", []kv{{"digest.top", 11}}, "digest.top", "between 1 and 10"},
 		{"DigestTime", []kv{{"digest.time", "9am"}}, "digest.time", "HH:MM"},
 		{"DigestTimeZone", []kv{{"digest.timezone", "Tehran"}}, "digest.timezone", "unknown time zone"},
 		{"SpikeK", []kv{{"spike.k", 0}}, "spike.k", "above 0"},
@@ -349,6 +349,9 @@ func TestParse_DisabledSectionsAreNotValidated(t *testing.T) {
 		kv{"telegram", map[string]any{"enabled": false, "token": "${NOPE}", "managers": []any{map[string]any{"id": 0, "name": "${NOPE}"}}}},
 		kv{"digest", map[string]any{"enabled": false, "lang": "de", "top": 0}},
 		kv{"spike", map[string]any{"enabled": false, "k": -1}},
+		// Without reminders nothing else writes in digest.lang (the
+		// watcher does: DigestLangForWatcher in cmd/shenava).
+		kv{"sla.remind_after", []any{}},
 		kv{"routing.thank_you", map[string]any{"mode": "off", "public": map[string]any{"fa": []any{}, "en": []any{}}}},
 	)
 	if _, err := config.Parse(src, nil); err != nil {

@@ -21,8 +21,8 @@ const (
 	DefaultCatchUp        = 12 * time.Hour
 	DefaultSendTimeout    = 2 * time.Minute
 
-	// maxTop bounds the lists, so the digest fits one Telegram message.
-	maxTop = 10
+	// MaxTop bounds the lists, so the digest fits one Telegram message.
+	MaxTop = 10
 )
 
 // Config says when the digest goes out and what it shows. Zero fields take
@@ -108,11 +108,11 @@ func (c Config) Validate() error {
 	if c.Lang != "fa" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("digest.lang %q: want fa or en", c.Lang))
 	}
-	if c.TopCases < 0 || c.TopCases > maxTop {
-		errs = append(errs, fmt.Errorf("digest.top_cases %d: want 1 to %d", c.TopCases, maxTop))
+	if c.TopCases < 0 || c.TopCases > MaxTop {
+		errs = append(errs, fmt.Errorf("digest.top_cases %d: want 1 to %d", c.TopCases, MaxTop))
 	}
-	if c.TopAuthors < 0 || c.TopAuthors > maxTop {
-		errs = append(errs, fmt.Errorf("digest.top_authors %d: want 1 to %d", c.TopAuthors, maxTop))
+	if c.TopAuthors < 0 || c.TopAuthors > MaxTop {
+		errs = append(errs, fmt.Errorf("digest.top_authors %d: want 1 to %d", c.TopAuthors, MaxTop))
 	}
 	for _, d := range []struct {
 		key string

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/connector/mastodon"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/spectest"
 )
 
@@ -242,7 +243,7 @@ func (f *mastoFake) postCount() int {
 // newMastoClient is the real Mastodon connector against the fake.
 func newMastoClient(tb testing.TB, server, token string, now func() time.Time) *mastodon.Client {
 	tb.Helper()
-	c, err := mastodon.New(mastodon.Config{Server: server, AccessToken: token, Mentions: true,
+	c, err := mastodon.New(mastodon.Config{Server: server, AccessToken: conf.NewSecret(token), Notifications: mastodon.StreamConfig{Enabled: true},
 		UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
 	if err != nil {
 		tb.Fatal(err)

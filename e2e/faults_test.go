@@ -18,6 +18,7 @@ import (
 	"github.com/shenava/shenava/connector/rss"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/internal/xtest"
 	"github.com/shenava/shenava/listen"
@@ -116,8 +117,8 @@ func newSourceRig(t *testing.T, platform string, engineCfg listen.Config) *sourc
 	switch platform {
 	case "x":
 		srv := xtest.New(t, xtest.WithWrap(r.in.wrap), xtest.WithClock(r.clock.Now))
-		c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: xtest.DefaultBearerToken, UserID: srv.UserID(),
-			MentionsEnabled: true, MaxResults: 10, Timeout: faultsTimeout, MaxBodyBytes: maxBody, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
+		c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: srv.UserID(),
+			Mentions: x.Stream{Enabled: true}, MaxResults: 10, Timeout: faultsTimeout, MaxBodyBytes: maxBody, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
 			nil, discardLogger())
 		if err != nil {
 			t.Fatal(err)
@@ -134,7 +135,7 @@ func newSourceRig(t *testing.T, platform string, engineCfg listen.Config) *sourc
 		r.blocks = func(fc faultCase) bool { return fc.wait > 0 }
 	case "mastodon":
 		srv := newMastoFake(t, "masto-token-e2e", r.in.wrap)
-		c, err := mastodon.New(mastodon.Config{Server: srv.srv.URL, AccessToken: "masto-token-e2e", Mentions: true,
+		c, err := mastodon.New(mastodon.Config{Server: srv.srv.URL, AccessToken: conf.NewSecret("masto-token-e2e"), Notifications: mastodon.StreamConfig{Enabled: true},
 			Timeout: faultsTimeout, MaxBodyBytes: maxBody, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
 		if err != nil {
 			t.Fatal(err)
@@ -167,12 +168,12 @@ func newSourceRig(t *testing.T, platform string, engineCfg listen.Config) *sourc
 	default:
 		t.Fatalf("no rig for %s", platform)
 	}
+	engineCfg.Metrics = r.m
 	e, err := listen.New(db, model, matcher, nil, []listen.SourceSpec{r.spec}, engineCfg, discardLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.SetClock(r.clock.Now)
-	e.SetMetrics(r.m)
 	r.engine = e
 	return r
 }
@@ -439,7 +440,7 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 			logs := &logBuffer{}
 			logger := slogJSON(logs)
 			m := metrics.New(nil)
-			b, err := bot.New(bot.Config{APIURL: tg.URL(), Token: tg.Token(), AlertChatID: chat,
+			b, err := bot.New(bot.Config{APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: chat,
 				Managers: []bot.Manager{{ID: 101, Name: "Sara"}}, RequestTimeout: faultsTimeout, PollTimeout: time.Second},
 				bot.Deps{Store: db, Logger: logger, Metrics: m})
 			if err != nil {
@@ -447,9 +448,8 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 			}
 			clock := &faultClock{now: faultT0}
 			b.SetClock(clock.Now)
-			outbox := listen.NewOutbox(db, b, nil, listen.OutboxConfig{Workers: 1, BackoffMin: 2 * time.Second, BackoffMax: time.Minute}, logger)
+			outbox := listen.NewOutbox(db, b, nil, listen.OutboxConfig{Workers: 1, BackoffMin: 2 * time.Second, BackoffMax: time.Minute, Metrics: m}, logger)
 			outbox.SetClock(clock.Now)
-			outbox.SetMetrics(m)
 
 			mention := core.Mention{Platform: core.PlatformX, NativeID: "1860000000000000001", Source: "x-mentions",
 				URL: "https://x.com/mina/status/1860000000000000001", Author: core.Author{ID: "42", Handle: "mina"},
@@ -535,8 +535,8 @@ func TestFaults_XReplies(t *testing.T) {
 			in := newInjector(t)
 			clock := &faultClock{now: faultT0}
 			srv := xtest.New(t, xtest.WithWrap(in.wrap), xtest.WithClock(clock.Now))
-			c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: xtest.DefaultBearerToken, UserID: srv.UserID(),
-				OAuth2UserToken: xtest.DefaultUserToken, MentionsEnabled: true, Timeout: faultsTimeout, MaxBodyBytes: maxBody,
+			c, err := x.New(x.Config{BaseURL: srv.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: srv.UserID(),
+				OAuth2UserToken: conf.NewSecret(xtest.DefaultUserToken), Mentions: x.Stream{Enabled: true}, Timeout: faultsTimeout, MaxBodyBytes: maxBody,
 				UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"}, nil, discardLogger())
 			if err != nil {
 				t.Fatal(err)

@@ -141,7 +141,7 @@ func runPipeline(tb testing.TB, dir, path string, timed func(start bool)) pipeli
 	if err != nil {
 		tb.Fatal(err)
 	}
-	matcher, err := brand.New(brand.Config{Keywords: []string{"shenava"}, Handles: map[core.Platform][]string{core.PlatformX: {"shenavacoffee"}}})
+	matcher, err := brand.New(brand.Config{Keywords: []string{"shenava"}, Handles: brand.Handles{X: []string{"shenavacoffee"}}})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -160,11 +160,10 @@ func runPipeline(tb testing.TB, dir, path string, timed func(start bool)) pipeli
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{spec}, listen.Config{Policy: listen.Policy{
 		Brand: "Shenava Coffee", ThankMode: listen.ThankAuto,
 		ThankTemplates: map[string][]string{"en": {"Thank you, {author}!"}, "fa": {"{author} عزیز، ممنون!"}},
-	}}, discardLogger())
+	}, OnSaved: outbox.Wake}, discardLogger())
 	if err != nil {
 		tb.Fatal(err)
 	}
-	engine.OnSaved(outbox.Wake)
 
 	timed(true)
 	start := time.Now()

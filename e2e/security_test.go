@@ -22,6 +22,7 @@ import (
 
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/internal/xtest"
 	"github.com/shenava/shenava/listen"
@@ -290,8 +291,8 @@ func TestSecurity_ReplyRateCaps(t *testing.T) {
 	ctx := context.Background()
 	clock := &faultClock{now: faultT0}
 	xs := xtest.New(t, xtest.WithClock(clock.Now))
-	xc, err := x.New(x.Config{BaseURL: xs.URL(), BearerToken: xtest.DefaultBearerToken, UserID: xs.UserID(),
-		OAuth2UserToken: xtest.DefaultUserToken, MentionsEnabled: true, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
+	xc, err := x.New(x.Config{BaseURL: xs.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: xs.UserID(),
+		OAuth2UserToken: conf.NewSecret(xtest.DefaultUserToken), Mentions: x.Stream{Enabled: true}, UserAgent: "Shenava/test (+https://github.com/shenava/shenava)"},
 		nil, discardLogger())
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
@@ -143,7 +144,7 @@ func start(t *testing.T) *system {
 	}
 	var outbox *listen.Outbox // delivers through the bot: built after it
 	b, err := bot.New(bot.Config{
-		APIURL: tg.URL(), Token: tg.Token(), AlertChatID: alertChat.ID,
+		APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: alertChat.ID,
 		Managers:    []bot.Manager{{ID: sara.ID, Name: "Sara", Lang: bot.LangPersian}},
 		Groups:      []bot.Group{{ChatID: fansGroup.ID, Name: "Koala fans"}},
 		Brand:       "Koala",
@@ -161,11 +162,10 @@ func start(t *testing.T) *system {
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{
 		{Name: "replay", Source: src, Interval: 20 * time.Millisecond},
 		{Name: "telegram", Source: b.GroupSource(), Interval: 20 * time.Millisecond},
-	}, listen.Config{}, logger)
+	}, listen.Config{OnSaved: outbox.Wake}, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine.OnSaved(outbox.Wake)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,14 +46,6 @@ type Store interface {
 	SaveBatch(ctx context.Context, source, cursor string, ds []core.Decision, now time.Time) (core.SaveResult, error)
 }
 
-// Engine defaults.
-const (
-	DefaultInterval   = 5 * time.Minute
-	DefaultJitter     = 0.1
-	DefaultBackoffMin = 10 * time.Second
-	DefaultBackoffMax = 30 * time.Minute
-)
-
 // SourceSpec configures one source for the engine.
 type SourceSpec struct {
 	Name     string
@@ -63,17 +54,6 @@ type SourceSpec struct {
 	// Scoped sources only return posts addressed to the brand (@mentions,
 	// replies): the keyword filter is skipped, own accounts still dropped.
 	Scoped bool
-}
-
-// Config tunes the engine. Zero fields take the defaults.
-type Config struct {
-	Policy Policy
-	// Jitter spreads polls: each wait is the interval ± this fraction.
-	Jitter float64
-	// BackoffMin and BackoffMax bound the doubling wait after a failed poll.
-	BackoffMin, BackoffMax time.Duration
-	// AnalysisWorkers analyse a batch's mentions in parallel (0 = one per CPU).
-	AnalysisWorkers int
 }
 
 // Engine runs the sources. Its methods are safe for concurrent use.
@@ -106,17 +86,9 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 		return nil, fmt.Errorf("listen: routing: %w", err)
 	}
 	cfg.Policy = cfg.Policy.withDefaults()
-	if cfg.Jitter < 0 || cfg.Jitter >= 1 {
-		return nil, fmt.Errorf("listen: jitter %v: want a fraction in [0, 1)", cfg.Jitter)
-	}
-	if cfg.BackoffMin <= 0 {
-		cfg.BackoffMin = DefaultBackoffMin
-	}
-	if cfg.BackoffMax <= 0 {
-		cfg.BackoffMax = DefaultBackoffMax
-	}
-	if cfg.AnalysisWorkers <= 0 {
-		cfg.AnalysisWorkers = runtime.GOMAXPROCS(0)
+	cfg = cfg.withDefaults()
+	if err := cfg.Problems().Err(); err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	seen := map[string]bool{}
 	for i, s := range sources {
@@ -128,27 +100,28 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 		}
 		seen[s.Name] = true
 		if sources[i].Interval <= 0 {
-			sources[i].Interval = DefaultInterval
+			sources[i].Interval = cfg.PollInterval
 		}
 	}
 	if caps == nil {
 		caps = func(core.Platform) core.Capabilities { return core.Capabilities{} }
 	}
-	return &Engine{
+	e := &Engine{
 		store: st, analyzer: analyzer, matcher: matcher, caps: caps, sources: sources, cfg: cfg,
-		logger: logger.With("component", "listen"), metrics: nopMetrics{}, now: time.Now,
-		sleep: backoff.Sleep, onSaved: func() {},
-	}, nil
+		logger: logger.With("component", "listen"), metrics: cfg.Metrics, now: time.Now,
+		sleep: backoff.Sleep, onSaved: cfg.OnSaved,
+	}
+	if e.metrics == nil {
+		e.metrics = nopMetrics{}
+	}
+	if e.onSaved == nil {
+		e.onSaved = func() {}
+	}
+	return e, nil
 }
 
 // SetClock replaces the wall clock.
 func (e *Engine) SetClock(now func() time.Time) { e.now = now }
-
-// SetMetrics installs a metrics sink.
-func (e *Engine) SetMetrics(m Metrics) { e.metrics = m }
-
-// OnSaved registers a function called after a save that queued actions.
-func (e *Engine) OnSaved(f func()) { e.onSaved = f }
 
 // Run polls every source on its own schedule until ctx ends, then returns
 // nil. A failing source backs off alone; the others go on.

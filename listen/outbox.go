@@ -46,33 +46,6 @@ type OutboxStore interface {
 	Case(ctx context.Context, id uint64) (core.Case, error)
 }
 
-// Outbox defaults.
-const (
-	DefaultOutboxWorkers     = 2
-	DefaultMaxAttempts       = 8
-	DefaultOutboxBackoffMin  = 2 * time.Second
-	DefaultOutboxBackoffMax  = 10 * time.Minute
-	DefaultOutboxPoll        = time.Second
-	DefaultDrainTimeout      = 30 * time.Second
-	defaultRateLimitFallback = time.Minute
-)
-
-// OutboxConfig tunes the outbox worker. Zero fields take the defaults.
-type OutboxConfig struct {
-	Workers     int
-	MaxAttempts int
-	BackoffMin  time.Duration
-	BackoffMax  time.Duration
-	// Poll is how often the worker looks for due work when nobody woke it.
-	Poll time.Duration
-	// DrainTimeout bounds how long an action already being sent may take
-	// to finish after shutdown began.
-	DrainTimeout time.Duration
-	// RateCaps limits outgoing public and private answers per platform;
-	// every cap of a platform applies (e.g. 5 a minute and 60 an hour).
-	RateCaps map[core.Platform][]RateCap
-}
-
 func (c OutboxConfig) withDefaults() OutboxConfig {
 	if c.Workers <= 0 {
 		c.Workers = DefaultOutboxWorkers
@@ -116,21 +89,26 @@ type Outbox struct {
 // that answers on it; a platform without one cannot be answered.
 func NewOutbox(st OutboxStore, alerter Alerter, repliers map[core.Platform]Replier, cfg OutboxConfig, logger *slog.Logger) *Outbox {
 	cfg = cfg.withDefaults()
+	caps := cfg.RateCaps
+	if caps == nil {
+		caps = cfg.RateLimits.Caps()
+	}
+	var m Metrics = nopMetrics{}
+	if cfg.Metrics != nil {
+		m = cfg.Metrics
+	}
 	return &Outbox{
 		store: st, alerter: alerter, repliers: repliers, cfg: cfg,
 		logger:  logger.With("component", "outbox"),
 		now:     time.Now,
 		wake:    make(chan struct{}, 1),
-		limiter: newRateLimiter(cfg.RateCaps),
-		metrics: nopMetrics{},
+		limiter: newRateLimiter(caps),
+		metrics: m,
 	}
 }
 
 // SetClock replaces the wall clock (tests, demo).
 func (o *Outbox) SetClock(now func() time.Time) { o.now = now }
-
-// SetMetrics installs a metrics sink.
-func (o *Outbox) SetMetrics(m Metrics) { o.metrics = m }
 
 // Wake tells the worker new work is queued, so it need not wait for its
 // next poll. It never blocks.

@@ -113,11 +113,10 @@ func TestPipeline_StopAndRestart(t *testing.T) {
 		repliers := map[core.Platform]Replier{core.PlatformX: sink}
 		ob := NewOutbox(db, sink, repliers, OutboxConfig{Poll: 5 * time.Millisecond}, discard())
 		spec := SourceSpec{Name: "replay", Source: fs, Interval: 5 * time.Millisecond}
-		e, err := New(db, model, keywordMatcher{}, ob.Capabilities, []SourceSpec{spec}, Config{Policy: thankPolicy}, discard())
+		e, err := New(db, model, keywordMatcher{}, ob.Capabilities, []SourceSpec{spec}, Config{Policy: thankPolicy, OnSaved: ob.Wake}, discard())
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.OnSaved(ob.Wake)
 		ctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		var wg sync.WaitGroup

@@ -3,9 +3,10 @@ package watch
 import (
 	"errors"
 	"fmt"
-	"math"
 	"time"
 	_ "time/tzdata" // the operator's zone must load on hosts without zoneinfo
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Defaults for Config's zero fields.
@@ -18,13 +19,19 @@ const (
 	// DefaultBaselineDays is how many days of the same hour a spike is
 	// measured against.
 	DefaultBaselineDays = 7
-	DefaultTerms        = 5
-	DefaultSamples      = 3
+	// MaxBaselineDays is four weeks of the same hour.
+	MaxBaselineDays = 28
+	// MaxK bounds spike.k.
+	MaxK                 = 10.0
+	MaxTerms, MaxSamples = 20, 10
+	DefaultTerms         = 5
+	DefaultSamples       = 3
 )
 
-// DefaultRemindAfter are the SLA steps used when none are configured.
+// DefaultRemindAfter are the SLA steps used when none are configured
+// (sla.remind_after).
 func DefaultRemindAfter() []time.Duration {
-	return []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour}
+	return []time.Duration{30 * time.Minute, 2 * time.Hour}
 }
 
 // Config tunes the watcher. Zero fields take the defaults above. The
@@ -41,31 +48,36 @@ type Config struct {
 	Lang  string
 	Spike SpikeConfig
 	SLA   SLAConfig
+
+	// OnQueued runs after a check queued notices (the daemon wakes the
+	// outbox with it); nil = nothing.
+	OnQueued func()
 }
 
-// SpikeConfig tunes spike alerts. An hour is a spike when its negative
-// mentions reach MinCount and exceed the mean of the same hour on the
-// BaselineDays days before by more than K standard deviations.
+// SpikeConfig is the spike section of config.yaml: spike alerts. An hour
+// is a spike when its negative mentions reach MinCount and exceed the mean
+// of the same hour on the BaselineDays days before by more than K standard
+// deviations. Fields without a YAML key are set by the program; zero
+// fields of an enabled section take the defaults.
 type SpikeConfig struct {
-	// Disabled turns spike alerts off. YAML: spike.disabled.
-	Disabled bool
+	// Enabled turns spike alerts on.
+	Enabled bool `yaml:"enabled"`
 	// K is how many standard deviations above the mean a spike is.
-	// YAML: spike.k.
-	K float64
+	K float64 `yaml:"k"`
 	// MinCount is the fewest negative mentions in an hour that can be a
-	// spike. YAML: spike.min_count.
-	MinCount int
+	// spike.
+	MinCount int `yaml:"min_count"`
 	// BaselineDays is how many days of the same hour a spike is measured
-	// against. YAML: spike.baseline_days.
-	BaselineDays int
-	// Terms is how many top terms the alert lists. YAML: spike.top_terms.
-	Terms int
+	// against.
+	BaselineDays int `yaml:"baseline_days"`
+	// Terms is how many top terms the alert lists.
+	Terms int `yaml:"-"`
 	// Samples is how many sample mentions the alert quotes.
-	// YAML: spike.samples.
-	Samples int
+	Samples int `yaml:"-"`
 	// IgnoreTerms are left out of the top terms: the brand's own names and
-	// keywords, which every mention contains. YAML: spike.ignore_terms.
-	IgnoreTerms []string
+	// keywords, which every mention contains. The config package fills
+	// them from the brand section.
+	IgnoreTerms []string `yaml:"-"`
 }
 
 // SLAConfig tunes the re-pings for unclaimed negative cases.
@@ -122,20 +134,10 @@ func (c Config) Validate() error {
 	if c.Lang != "fa" && c.Lang != "en" {
 		errs = append(errs, fmt.Errorf("watch.lang %q: want fa or en", c.Lang))
 	}
-	if c.Spike.K < 0 || math.IsNaN(c.Spike.K) || math.IsInf(c.Spike.K, 0) {
-		errs = append(errs, fmt.Errorf("spike.k %v: want a positive number of standard deviations (3 is usual)", c.Spike.K))
-	}
-	if c.Spike.MinCount < 1 {
-		errs = append(errs, fmt.Errorf("spike.min_count %d: want at least 1", c.Spike.MinCount))
-	}
-	if c.Spike.BaselineDays < 1 || c.Spike.BaselineDays > 28 {
-		errs = append(errs, fmt.Errorf("spike.baseline_days %d: want 1 to 28", c.Spike.BaselineDays))
-	}
-	if c.Spike.Terms < 0 || c.Spike.Terms > 20 {
-		errs = append(errs, fmt.Errorf("spike.top_terms %d: want 1 to 20", c.Spike.Terms))
-	}
-	if c.Spike.Samples < 0 || c.Spike.Samples > 10 {
-		errs = append(errs, fmt.Errorf("spike.samples %d: want 1 to 10", c.Spike.Samples))
+	if c.Spike.Enabled {
+		for _, p := range c.Spike.Problems().All() {
+			errs = append(errs, fmt.Errorf("spike.%s", p))
+		}
 	}
 	if !c.SLA.Disabled && len(c.SLA.RemindAfter) == 0 {
 		errs = append(errs, errors.New("sla.remind_after: empty; list at least one step (for example [15m, 1h, 4h]) or set sla.disabled"))
@@ -150,4 +152,33 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// DefaultSpikeConfig is the spike section with every default filled in.
+func DefaultSpikeConfig() SpikeConfig {
+	return SpikeConfig{
+		Enabled: true, K: DefaultK, MinCount: DefaultMinCount, BaselineDays: DefaultBaselineDays,
+		Terms: DefaultTerms, Samples: DefaultSamples,
+	}
+}
+
+// Problems lists the spike section's problems, each naming its key under
+// spike, with the values as written; the config package checks the file
+// this way, and Validate the config New would use.
+func (s SpikeConfig) Problems() conf.Problems {
+	var ps conf.Problems
+	if !(s.K > 0 && s.K <= MaxK) {
+		ps.Add("k", "must be above 0 and at most %g (standard deviations), got %g", MaxK, s.K)
+	}
+	if s.MinCount < 1 {
+		ps.Add("min_count", "must be at least 1, got %d", s.MinCount)
+	}
+	ps.IntRange("baseline_days", s.BaselineDays, 1, MaxBaselineDays)
+	if s.Terms < 0 || s.Terms > MaxTerms {
+		ps.Add("top_terms", "must be between 1 and %d, got %d", MaxTerms, s.Terms)
+	}
+	if s.Samples < 0 || s.Samples > MaxSamples {
+		ps.Add("samples", "must be between 1 and %d, got %d", MaxSamples, s.Samples)
+	}
+	return ps
 }

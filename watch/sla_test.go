@@ -11,6 +11,9 @@ import (
 )
 
 // openCase stores a negative mention and opens its case at opened.
+// testSteps are the reminder steps the SLA tests are written for.
+var testSteps = []time.Duration{15 * time.Minute, time.Hour, 4 * time.Hour}
+
 func openCase(t *testing.T, s *seeder, opened time.Time, label core.Label) uint64 {
 	t.Helper()
 	s.n++
@@ -26,7 +29,7 @@ func openCase(t *testing.T, s *seeder, opened time.Time, label core.Label) uint6
 func TestWatcher_CheckSLA_Timing(t *testing.T) {
 	db := MustOpenStore(t)
 	s := &seeder{tb: t, db: db}
-	w, clk := MustNew(t, db, Config{Lang: "en", Spike: SpikeConfig{Disabled: true}})
+	w, clk := MustNew(t, db, Config{Lang: "en", SLA: SLAConfig{RemindAfter: testSteps}})
 	opened := hour0
 	id := openCase(t, s, opened, core.LabelNegative)
 	// The alert was delivered: the case is alerted, still unclaimed.
@@ -106,7 +109,7 @@ func TestWatcher_CheckSLA_Cases(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			w, clk := MustNew(t, db, Config{Lang: "fa", Spike: SpikeConfig{Disabled: true}})
+			w, clk := MustNew(t, db, Config{Lang: "fa", SLA: SLAConfig{RemindAfter: testSteps}})
 			clk.t = opened.Add(tt.at)
 			got, err := w.CheckSLA(ctx)
 			if err != nil {
@@ -124,7 +127,7 @@ func TestWatcher_CheckSLA_Cases(t *testing.T) {
 			}
 			// Again at the same time, and after a restart (a new watcher):
 			// nothing more.
-			w2, clk2 := MustNew(t, db, Config{Lang: "fa", Spike: SpikeConfig{Disabled: true}})
+			w2, clk2 := MustNew(t, db, Config{Lang: "fa", SLA: SLAConfig{RemindAfter: testSteps}})
 			clk2.t = clk.t.Add(time.Minute)
 			for _, ww := range []*Watcher{w, w2} {
 				if again, _ := ww.CheckSLA(ctx); len(again) != 0 {

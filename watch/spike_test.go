@@ -27,7 +27,7 @@ func noise(start time.Time, n int, seed uint64) []int {
 }
 
 func spikeConfig() Config {
-	return Config{Lang: "en", SLA: SLAConfig{Disabled: true}, Spike: SpikeConfig{K: 3, MinCount: 5}}
+	return Config{Lang: "en", SLA: SLAConfig{Disabled: true}, Spike: SpikeConfig{Enabled: true, K: 3, MinCount: 5}}
 }
 
 func TestWatcher_CheckSpike_FiresOnce(t *testing.T) {

@@ -59,6 +59,10 @@ func New(cfg Config, st Store, logger *slog.Logger) (*Watcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch: watch.timezone: %w", err)
 	}
+	onQueued := cfg.OnQueued
+	if onQueued == nil {
+		onQueued = func() {}
+	}
 	return &Watcher{
 		st: st, cfg: cfg, loc: loc, text: newTexts(cfg.Lang),
 		stop:   stopSet(cfg.Spike.IgnoreTerms),
@@ -68,7 +72,7 @@ func New(cfg Config, st Store, logger *slog.Logger) (*Watcher, error) {
 			t := time.NewTicker(d)
 			return t.C, t.Stop
 		},
-		onQueued: func() {},
+		onQueued: onQueued,
 	}, nil
 }
 
@@ -80,16 +84,12 @@ func (w *Watcher) SetTicker(newTicker func(time.Duration) (<-chan time.Time, fun
 	w.newTicker = newTicker
 }
 
-// OnQueued registers a function called after a check queued notices, for
-// example the outbox's Wake.
-func (w *Watcher) OnQueued(f func()) { w.onQueued = f }
-
 // Run checks at once and then every Interval until ctx ends; then it
 // returns nil. A failed check is logged and tried again at the next tick.
 func (w *Watcher) Run(ctx context.Context) error {
 	tick, stop := w.newTicker(w.cfg.Interval)
 	defer stop()
-	w.logger.Info("watching", "interval", w.cfg.Interval, "spikes", !w.cfg.Spike.Disabled, "sla", !w.cfg.SLA.Disabled)
+	w.logger.Info("watching", "interval", w.cfg.Interval, "spikes", w.cfg.Spike.Enabled, "sla", !w.cfg.SLA.Disabled)
 	for {
 		if _, err := w.Check(ctx); err != nil && ctx.Err() == nil {
 			w.logger.Error("check failed; will try again", "error", err)
@@ -116,7 +116,7 @@ func (w *Watcher) Check(ctx context.Context) (Report, error) {
 		r    Report
 		errs []error
 	)
-	if !w.cfg.Spike.Disabled {
+	if w.cfg.Spike.Enabled {
 		a, err := w.CheckSpike(ctx)
 		if err != nil {
 			errs = append(errs, err)

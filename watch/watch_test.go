@@ -160,13 +160,13 @@ func TestConfig_Validate(t *testing.T) {
 		want []string
 	}{
 		{"Defaults", Config{}, nil},
-		{"OK", Config{Interval: 30 * time.Second, Lang: "en", Spike: SpikeConfig{K: 2.5, MinCount: 3},
+		{"OK", Config{Interval: 30 * time.Second, Lang: "en", Spike: SpikeConfig{Enabled: true, K: 2.5, MinCount: 3},
 			SLA: SLAConfig{RemindAfter: []time.Duration{10 * time.Minute, time.Hour}}}, nil},
 		{"SLADisabledNoSteps", Config{SLA: SLAConfig{Disabled: true, RemindAfter: []time.Duration{}}}, nil},
 		{"ErrSteps", Config{SLA: SLAConfig{RemindAfter: []time.Duration{time.Hour, 15 * time.Minute, -time.Minute}}},
 			[]string{"sla.remind_after[1]", "sla.remind_after[2]"}},
 		{"ErrNoSteps", Config{SLA: SLAConfig{RemindAfter: []time.Duration{}}}, []string{"sla.remind_after"}},
-		{"ErrSpike", Config{Spike: SpikeConfig{K: -1, MinCount: -2, Terms: 50}},
+		{"ErrSpike", Config{Spike: SpikeConfig{Enabled: true, K: -1, MinCount: -2, Terms: 50}},
 			[]string{"spike.k", "spike.min_count", "spike.top_terms"}},
 		{"ErrGeneral", Config{Interval: time.Millisecond, Timezone: "Mars/Base", Lang: "de"},
 			[]string{"watch.interval", "watch.timezone", "watch.lang"}},
@@ -204,11 +204,11 @@ func (f *fakeTicker) new(time.Duration) (<-chan time.Time, func()) {
 
 func TestWatcher_Run(t *testing.T) {
 	db := MustOpenStore(t)
-	w, _ := MustNew(t, db, Config{Spike: SpikeConfig{Disabled: true}})
+	woken := 0
+	w, _ := MustNew(t, db, Config{
+		SLA: SLAConfig{RemindAfter: []time.Duration{15 * time.Minute, time.Hour}}, OnQueued: func() { woken++ }})
 	tk := &fakeTicker{c: make(chan time.Time), stopped: make(chan struct{})}
 	w.SetTicker(tk.new)
-	woken := 0
-	w.OnQueued(func() { woken++ })
 
 	opened := hour0
 	m := core.Mention{Platform: core.PlatformX, NativeID: "case-1", Author: core.Author{ID: "u"}, Text: "broken",

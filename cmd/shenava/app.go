@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/connector/mastodon"
@@ -24,15 +22,6 @@ import (
 
 // version is stamped by the build (-ldflags "-X main.version=...").
 var version = "dev"
-
-// newLogger builds the one logger of the process from the log section.
-func newLogger(c config.Log, w io.Writer) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
-	if c.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
 
 // loadConfig reads and checks the configuration. Every problem is in the
 // returned error, one per line, each naming its key.
@@ -61,10 +50,7 @@ func warnConfig(cfg *config.Config, logger *slog.Logger) {
 }
 
 func openStore(cfg *config.Config) (*store.DB, error) {
-	return store.Open(cfg.Storage.Path, store.Options{
-		LockTimeout: cfg.Storage.LockTimeout.D(),
-		Location:    cfg.Digest.TimeZone.Location(),
-	})
+	return store.Open(cfg.Storage.Path, cfg.Storage.Options(cfg.Digest.TimeZone.Location()))
 }
 
 // connectors are the configured sources and the ways to answer on each
@@ -86,12 +72,12 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	c := &connectors{repliers: map[core.Platform]listen.Replier{}}
 	var errs []error
 	for i, fs := range cfg.Sources.File {
-		src, err := file.New(file.Config{Name: fs.Name, Path: fs.Path, BatchSize: cfg.Listen.BatchSize}, logger)
+		src, err := file.New(fs, logger)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("sources.file[%d]: %w", i, err))
+			errs = append(errs, cfg.Problem(fmt.Sprintf("sources.file[%d]", i), err))
 			continue
 		}
-		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval.D()})
+		c.sources = append(c.sources, listen.SourceSpec{Name: fs.Name, Source: src, Interval: fs.Interval})
 	}
 	if cfg.Sources.X.Enabled {
 		errs = append(errs, c.addX(cfg, hc, logger))
@@ -103,7 +89,7 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 		errs = append(errs, c.addRSS(cfg, hc, logger))
 	}
 	if cfg.Telegram.Enabled {
-		bc := botConfig(cfg)
+		bc := cfg.Telegram
 		c.checks = append(c.checks, check{name: "telegram", run: func(ctx context.Context) error {
 			return bot.CheckToken(ctx, bc, hc, logger)
 		}})
@@ -115,36 +101,19 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 }
 
 func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
-	xc, b := cfg.Sources.X, cfg.Brand
-	var handles []string
-	if !xc.Mentions.Enabled {
-		// Without the mentions stream, search also looks for @brand.
-		handles = b.Handles.X
-	}
-	client, err := x.New(x.Config{
-		BaseURL: xc.BaseURL, BearerToken: xc.BearerToken.Reveal(), UserID: xc.UserID,
-		Username:   first(b.Handles.X),
-		MaxResults: xc.MaxResults, MaxPages: xc.MaxPages,
-		MentionsEnabled: xc.Mentions.Enabled, MentionsInterval: xc.Mentions.Interval.D(),
-		SearchEnabled: xc.Search.Enabled, SearchInterval: xc.Search.Interval.D(),
-		Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclusions: b.Exclusions,
-		Query: xc.Search.Query, SearchLang: xc.Search.Lang,
-		ConsumerKey: xc.OAuth1.ConsumerKey.Reveal(), ConsumerSecret: xc.OAuth1.ConsumerSecret.Reveal(),
-		AccessToken: xc.OAuth1.AccessToken.Reveal(), AccessTokenSecret: xc.OAuth1.AccessTokenSecret.Reveal(),
-		OAuth2UserToken: xc.OAuth2UserToken.Reveal(),
-		Timeout:         xc.Timeout.D(),
-		UserAgent:       userAgent(),
-	}, hc, logger)
+	xc := cfg.Sources.X
+	xc.UserAgent = userAgent()
+	client, err := x.New(xc, hc, logger)
 	if err != nil {
-		return fmt.Errorf("sources.x: %w", err)
+		return cfg.Problem("sources.x", err)
 	}
 	if xc.Mentions.Enabled {
 		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXMentions,
-			Source: client.Mentions(config.SourceXMentions), Interval: xc.Mentions.Interval.D(), Scoped: true})
+			Source: client.Mentions(config.SourceXMentions), Interval: xc.Mentions.Interval, Scoped: true})
 	}
 	if xc.Search.Enabled {
 		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceXSearch,
-			Source: client.Search(config.SourceXSearch), Interval: xc.Search.Interval.D()})
+			Source: client.Search(config.SourceXSearch), Interval: xc.Search.Interval})
 	}
 	c.repliers[core.PlatformX] = client
 	c.checks = append(c.checks, check{name: "x", run: client.Check})
@@ -152,24 +121,11 @@ func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logg
 }
 
 func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
-	mc, b := cfg.Sources.Mastodon, cfg.Brand
-	var tags, searches []string
-	if mc.Hashtags.Enabled {
-		tags = mc.Hashtags.List
-	}
-	if mc.Search.Enabled {
-		searches = b.Keywords
-	}
-	client, err := mastodon.New(mastodon.Config{
-		Server: mc.Server, AccessToken: mc.AccessToken.Reveal(),
-		Mentions: mc.Notifications.Enabled, MentionsInterval: mc.Notifications.Interval.D(),
-		Hashtags: tags, HashtagInterval: mc.Hashtags.Interval.D(),
-		Searches: searches, SearchInterval: mc.Search.Interval.D(),
-		ReplyVisibility: mc.ReplyVisibility, OwnAccounts: b.Handles.Mastodon,
-		Timeout: mc.Timeout.D(), UserAgent: userAgent(),
-	}, hc, logger)
+	mc := cfg.Sources.Mastodon
+	mc.UserAgent = userAgent()
+	client, err := mastodon.New(mc, hc, logger)
 	if err != nil {
-		return fmt.Errorf("sources.mastodon: %w", err)
+		return cfg.Problem("sources.mastodon", err)
 	}
 	for _, s := range client.Streams() {
 		c.sources = append(c.sources, listen.SourceSpec{Name: s.Name(), Source: s, Interval: s.Interval(),
@@ -182,17 +138,12 @@ func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *sl
 
 func (c *connectors) addRSS(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
 	rc := cfg.Sources.RSS
-	feeds := make([]rss.FeedConfig, 0, len(rc.Feeds))
-	for _, f := range rc.Feeds {
-		feeds = append(feeds, rss.FeedConfig{Name: f.Name, URL: f.URL, Interval: f.Interval.D()})
+	if rc.UserAgent == "" {
+		rc.UserAgent = userAgent()
 	}
-	ua := rc.UserAgent
-	if ua == "" {
-		ua = userAgent()
-	}
-	client, err := rss.New(rss.Config{Feeds: feeds, Interval: cfg.Listen.PollInterval.D(), Timeout: rc.Timeout.D(), UserAgent: ua}, hc, logger)
+	client, err := rss.New(rc, hc, logger)
 	if err != nil {
-		return fmt.Errorf("sources.rss: %w", err)
+		return cfg.Problem("sources.rss", err)
 	}
 	for _, f := range client.Feeds() {
 		c.sources = append(c.sources, listen.SourceSpec{Name: f.Name(), Source: f, Interval: f.Interval()})
@@ -200,13 +151,6 @@ func (c *connectors) addRSS(cfg *config.Config, hc *http.Client, logger *slog.Lo
 	c.repliers[core.PlatformRSS] = client
 	c.checks = append(c.checks, check{name: "rss", run: client.Check})
 	return nil
-}
-
-func first(list []string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return list[0]
 }
 
 // userAgent is sent to every platform.
@@ -223,56 +167,10 @@ func newHTTPClient() *http.Client {
 	return &http.Client{Transport: t, Timeout: 2 * time.Minute}
 }
 
-func brandConfig(b config.Brand) brand.Config {
-	handles := map[core.Platform][]string{}
-	for _, p := range core.Platforms {
-		if h := b.Handles.For(p); len(h) > 0 {
-			handles[p] = h
-		}
-	}
-	return brand.Config{Keywords: b.Keywords, Hashtags: b.Hashtags, Handles: handles, Exclude: b.Exclusions}
-}
-
-func policy(cfg *config.Config) listen.Policy {
-	r := cfg.Routing
-	return listen.Policy{
-		Brand:                 cfg.Brand.Name,
-		AlertThreshold:        r.Alert.Threshold,
-		AlertMinFollowers:     r.Alert.MinFollowers,
-		AlertPlatforms:        r.Alert.Platforms,
-		Languages:             cfg.Brand.Languages,
-		ReferralThreshold:     r.ReferralThreshold,
-		ThankMode:             listen.ThankMode(r.ThankYou.Mode),
-		ThankWindow:           r.ThankYou.Window.D(),
-		ReplyWindow:           r.ReplyWindow.D(),
-		ThankTemplates:        r.ThankYou.Public.ByLang(),
-		ThankPrivate:          r.ThankYou.RewardCode,
-		ThankPrivateTemplates: r.ThankYou.Private.ByLang(),
-		RecoveryWindow:        cfg.SLA.RecoveryWindow.D(),
-	}
-}
-
-func outboxConfig(cfg *config.Config) listen.OutboxConfig {
-	caps := map[core.Platform][]listen.RateCap{}
-	for _, p := range core.Platforms {
-		rl := cfg.Outbox.RateLimits.For(p)
-		caps[p] = []listen.RateCap{{N: rl.PerMinute, Per: time.Minute}, {N: rl.PerHour, Per: time.Hour}}
-	}
-	return listen.OutboxConfig{
-		Workers:     cfg.Outbox.Workers,
-		MaxAttempts: cfg.Outbox.MaxAttempts,
-		BackoffMin:  cfg.Outbox.BackoffMin.D(),
-		BackoffMax:  cfg.Outbox.BackoffMax.D(),
-		RateCaps:    caps,
-	}
-}
-
+// engineConfig is the listen section with the policy the routing, brand
+// and sla sections make.
 func engineConfig(cfg *config.Config) listen.Config {
-	return listen.Config{
-		Policy:          policy(cfg),
-		Jitter:          cfg.Listen.Jitter,
-		BackoffMin:      cfg.Listen.BackoffMin.D(),
-		BackoffMax:      cfg.Listen.BackoffMax.D(),
-		AnalysisWorkers: cfg.Listen.AnalysisWorkers,
-	}
+	ec := cfg.Listen
+	ec.Policy = cfg.Policy()
+	return ec
 }

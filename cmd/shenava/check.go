@@ -38,7 +38,7 @@ func cmdCheck() command {
 			}
 			report("files", cfg.CheckFiles())
 			if m, err := loadModel(cfg.Routing.Model); err != nil {
-				report("model", err)
+				report("model", cfg.Problem("routing.model", err))
 			} else {
 				report("model "+m.Name(), nil)
 			}

@@ -40,7 +40,7 @@ func demoConfig(dir, lang string) (*config.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the shipped config.yaml: %w", err)
 	}
-	cfg.Sources.File = []config.FileSource{{Name: "demo", Path: filepath.Join(dir, "mentions.jsonl"), Interval: config.Duration(time.Minute)}}
+	cfg.Sources.File = []config.FileSource{{Name: "demo", Path: filepath.Join(dir, "mentions.jsonl"), Interval: time.Minute}}
 	cfg.Routing.ThankYou.Mode = config.ThankYouAuto
 	cfg.Routing.ThankYou.RewardCode = true
 	cfg.Storage.Path = filepath.Join(dir, "shenava.db")
@@ -118,7 +118,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	matcher, err := brand.New(brandConfig(cfg.Brand))
+	matcher, err := brand.New(cfg.Brand)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -134,7 +134,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 	for _, p := range core.Platforms {
 		repliers[p] = printer.Replier(p)
 	}
-	outbox := listen.NewOutbox(db, printer, repliers, outboxConfig(cfg), logger)
+	outbox := listen.NewOutbox(db, printer, repliers, cfg.Outbox, logger)
 	outbox.SetClock(clock.now)
 	spec := listen.SourceSpec{Name: "demo", Source: src}
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{spec}, engineConfig(cfg), logger)
@@ -142,7 +142,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 		return fmt.Errorf("demo: %w", err)
 	}
 	engine.SetClock(clock.now)
-	watcher, err := newWatcher(cfg, db, logger)
+	watcher, err := newWatcher(cfg, db, nil, logger)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -240,7 +240,7 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	d, err := digest.New(digestConfig(cfg), db, printer, logger)
+	d, err := digest.New(cfg.DigestConfig(), db, printer, logger)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

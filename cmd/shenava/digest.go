@@ -11,21 +11,9 @@ import (
 	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/store"
 )
-
-func digestConfig(cfg *config.Config) digest.Config {
-	d := cfg.Digest
-	return digest.Config{
-		Time:           d.Time.String(),
-		Timezone:       d.TimeZone.String(),
-		Lang:           d.Lang,
-		TopCases:       d.Top,
-		SLATarget:      cfg.SLA.FirstResponse.D(),
-		RecoveryWindow: cfg.SLA.RecoveryWindow.D(),
-		NoChart:        !d.Chart,
-	}
-}
 
 func cmdDigest() command {
 	return command{
@@ -46,7 +34,7 @@ func cmdDigest() command {
 			if *send && !cfg.Telegram.Enabled {
 				return fmt.Errorf("digest: -send needs telegram.enabled: true in %s", *path)
 			}
-			logger := newLogger(cfg.Log, e.stderr)
+			logger := logging.New(cfg.Log, e.stderr)
 			var text string
 			var chart []byte
 			err = withDatabase(ctx, cfg, !*send,
@@ -101,5 +89,5 @@ func newDigester(cfg *config.Config, db *store.DB, logger *slog.Logger, send boo
 		}
 		sender = mgr
 	}
-	return digest.New(digestConfig(cfg), db, sender, logger)
+	return digest.New(cfg.DigestConfig(), db, sender, logger)
 }

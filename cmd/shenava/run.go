@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -16,6 +15,7 @@ import (
 	"github.com/shenava/shenava/connector/console"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
+	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/metrics"
 	"github.com/shenava/shenava/store"
@@ -35,7 +35,7 @@ func cmdRun() command {
 			if err != nil {
 				return err
 			}
-			logger := newLogger(cfg.Log, e.stderr)
+			logger := logging.New(cfg.Log, e.stderr)
 			warnConfig(cfg, logger)
 			if err := cfg.CheckFiles(); err != nil {
 				return fmt.Errorf("run: %w", err)
@@ -78,9 +78,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	d.closers = append(d.closers, d.db.Close)
 	model, err := loadModel(cfg.Routing.Model)
 	if err != nil {
-		return nil, fmt.Errorf("routing.model: %w", err)
+		return nil, cfg.Problem("routing.model", err)
 	}
-	matcher, err := brand.New(brandConfig(cfg.Brand))
+	matcher, err := brand.New(cfg.Brand)
 	if err != nil {
 		return nil, err
 	}
@@ -131,26 +131,26 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 	}
 
-	outbox = listen.NewOutbox(d.db, alerter, conns.repliers, outboxConfig(cfg), logger)
-	outbox.SetMetrics(m)
-	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, engineConfig(cfg), logger)
+	oc := cfg.Outbox
+	oc.Metrics = m
+	outbox = listen.NewOutbox(d.db, alerter, conns.repliers, oc, logger)
+	ec := engineConfig(cfg)
+	ec.Metrics, ec.OnSaved = m, outbox.Wake
+	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, ec, logger)
 	if err != nil {
 		return nil, err
 	}
-	engine.SetMetrics(m)
-	engine.OnSaved(outbox.Wake)
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
 
 	if cfg.Digest.Enabled {
-		if digester, err = digest.New(digestConfig(cfg), d.db, sender, logger); err != nil {
+		if digester, err = digest.New(cfg.DigestConfig(), d.db, sender, logger); err != nil {
 			return nil, err
 		}
 		d.runners = append(d.runners, runner{"digest", digester.Run})
 	}
-	if w, err := newWatcher(cfg, d.db, logger); err != nil {
+	if w, err := newWatcher(cfg, d.db, outbox.Wake, logger); err != nil {
 		return nil, err
 	} else if w != nil {
-		w.OnQueued(outbox.Wake)
 		d.runners = append(d.runners, runner{"watch", w.Run})
 	}
 	if cfg.Metrics.Enabled() {
@@ -194,25 +194,13 @@ func (d *daemon) close() {
 	d.closers = nil
 }
 
-func newWatcher(cfg *config.Config, db *store.DB, logger *slog.Logger) (*watch.Watcher, error) {
-	if !cfg.Spike.Enabled && len(cfg.SLA.RemindAfter) == 0 {
+// newWatcher builds the watcher when spike alerts or reminders are on (nil
+// otherwise).
+func newWatcher(cfg *config.Config, db *store.DB, onQueued func(), logger *slog.Logger) (*watch.Watcher, error) {
+	wc, ok := cfg.WatchConfig()
+	if !ok {
 		return nil, nil
 	}
-	return watch.New(watch.Config{
-		Timezone: cfg.Digest.TimeZone.String(),
-		Lang:     cfg.Digest.Lang,
-		Spike: watch.SpikeConfig{
-			Disabled: !cfg.Spike.Enabled, K: cfg.Spike.K, MinCount: cfg.Spike.MinCount,
-			BaselineDays: cfg.Spike.BaselineDays, IgnoreTerms: slices.Concat(cfg.Brand.Keywords, cfg.Brand.Hashtags),
-		},
-		SLA: watch.SLAConfig{Disabled: len(cfg.SLA.RemindAfter) == 0, RemindAfter: durations(cfg.SLA.RemindAfter)},
-	}, db, logger)
-}
-
-func durations(ds []config.Duration) []time.Duration {
-	out := make([]time.Duration, len(ds))
-	for i, d := range ds {
-		out[i] = d.D()
-	}
-	return out
+	wc.OnQueued = onQueued
+	return watch.New(wc, db, logger)
 }

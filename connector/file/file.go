@@ -31,36 +31,59 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
-// Defaults.
+// Defaults and limits.
 const (
-	DefaultBatchSize = 500
+	// DefaultBatchSize is the most mentions one Fetch returns: the
+	// engine's listen.batch_size default, which the daemon passes on.
+	DefaultBatchSize = 100
+	// MinInterval is the shortest poll interval a file source may have.
+	MinInterval = time.Second
 	// MaxLineBytes bounds one line; longer lines are skipped whole.
 	MaxLineBytes = 1 << 20
 )
 
-// Config describes one JSONL source.
+// Config is one entry of sources.file in config.yaml: a JSONL file of
+// mentions, replayed from where the last run stopped.
 type Config struct {
-	Name string
-	Path string
-	// BatchSize is the most mentions one Fetch returns.
-	BatchSize int
+	// Name is the source name mentions carry and the cursor is stored
+	// under.
+	Name string `yaml:"name"`
+	// Path is the JSONL file; the config package resolves it against the
+	// config file's directory.
+	Path string `yaml:"path"`
+	// Interval is how often to look for new lines; the config package
+	// fills listen.poll_interval when the file leaves it out.
+	Interval time.Duration `yaml:"interval"`
+	// BatchSize is the most mentions one Fetch returns; the config
+	// package sets listen.batch_size.
+	BatchSize int `yaml:"-"`
 }
 
-// Validate names the bad field by its YAML key.
-func (c Config) Validate() error {
-	var errs []error
+// Validate reports every problem at once (a *conf.Error), naming each by
+// its key under sources.file[i]. Zero Interval and BatchSize are allowed
+// (the engine's interval and DefaultBatchSize). The name's form and its
+// uniqueness across sources are checked by the config package.
+func (c Config) Validate() error { return c.Problems().Err() }
+
+// Problems lists the entry's problems, as Validate reports them.
+func (c Config) Problems() conf.Problems {
+	var ps conf.Problems
 	if strings.TrimSpace(c.Name) == "" {
-		errs = append(errs, errors.New("name: must not be empty"))
+		ps.Add("name", "required: a short name for the source (letters, digits, . _ -)")
 	}
 	if strings.TrimSpace(c.Path) == "" {
-		errs = append(errs, errors.New("path: must not be empty"))
+		ps.Add("path", "required: the JSONL file to read")
+	}
+	if c.Interval != 0 {
+		ps.MinDuration("interval", c.Interval, MinInterval)
 	}
 	if c.BatchSize < 0 {
-		errs = append(errs, fmt.Errorf("batch_size: %d must not be negative", c.BatchSize))
+		ps.Add("batch_size", "%d must not be negative", c.BatchSize)
 	}
-	return errors.Join(errs...)
+	return ps
 }
 
 // Source reads mentions from a JSONL file.

@@ -4,10 +4,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shenava/shenava/internal/conf"
 )
 
 func TestConfig_Validate(t *testing.T) {
-	ok := Config{Server: "https://mastodon.example", AccessToken: "t", Mentions: true}
+	ok := DefaultConfig()
+	ok.Server, ok.AccessToken = "https://mastodon.example", conf.NewSecret("t")
 	with := func(f func(*Config)) Config { c := ok; f(&c); return c }
 	tests := []struct {
 		name    string
@@ -16,23 +19,35 @@ func TestConfig_Validate(t *testing.T) {
 	}{
 		{"OK", ok, nil},
 		{"OKEverything", with(func(c *Config) {
-			c.Name, c.Hashtags, c.Searches = "masto2", []string{"#novava", "نوآوا", "نو\u200cآوا"}, []string{"novava"}
-			c.MentionsInterval, c.HashtagInterval, c.SearchInterval = time.Minute, time.Minute, time.Minute
+			c.Name = "masto2"
+			c.Hashtags = Hashtags{Enabled: true, List: []string{"#novava", "نوآوا"}, Interval: time.Minute}
+			c.Search = Search{Enabled: true, Terms: []string{"novava"}, Interval: time.Minute}
+			c.Notifications.Interval = time.Minute
 			c.PageSize, c.MaxAge, c.ReplyVisibility, c.OwnAccounts = 80, time.Hour, "public", []string{"novava", "@help@other.example"}
 			c.Timeout, c.MaxBodyBytes, c.UserAgent = time.Second, 1, "x"
 		}), nil},
-		{"Missing", Config{}, []string{"server: is required", "access_token: is required", "nothing to watch"}},
-		{"BadServer", with(func(c *Config) { c.Server = "mastodon.example" }), []string{"server: \"mastodon.example\" is not an http(s) URL"}},
-		{"ServerWithQuery", with(func(c *Config) { c.Server = "https://m.example/?x=1" }), []string{"server:"}},
-		{"TokenWithSpace", with(func(c *Config) { c.AccessToken = "Bearer abc" }), []string{"access_token: contains white space"}},
-		{"Hashtags", with(func(c *Config) { c.Hashtags = []string{"", "no spaces", "Novava", "#novava"} }), []string{
-			"hashtags[0]: is empty", "hashtags[1]: \"no spaces\" is not a hashtag", "hashtags[3]: \"#novava\" repeats hashtags[2]"}},
-		{"Searches", with(func(c *Config) { c.Searches = []string{" ", "a", "a"} }), []string{"searches[0]: is empty", "searches[2]: \"a\" repeats searches[1]"}},
+		{"Missing", Config{}, []string{"server: required", "access_token: required", "notifications, hashtags and search are all off"}},
+		{"BadServer", with(func(c *Config) { c.Server = "mastodon.example" }), []string{"server: must be an http:// or https:// URL with a host, got \"mastodon.example\""}},
+		{"ServerWithQuery", with(func(c *Config) { c.Server = "https://m.example/?x=1" }), []string{"server: must be a base URL without ?query"}},
+		{"TokenWithSpace", with(func(c *Config) { c.AccessToken = conf.NewSecret("Bearer abc") }), []string{"access_token: contains white space"}},
+		{"Hashtags", with(func(c *Config) {
+			c.Hashtags = Hashtags{Enabled: true, Interval: time.Minute, List: []string{"", "no spaces", "Novava", "#novava", "a!"}}
+		}), []string{
+			"hashtags.list[0]: empty entry", "hashtags.list[1]: must be one word", "hashtags.list[3]: \"#novava\" repeats hashtags.list[2]",
+			"hashtags.list[4]: \"a!\" is not a hashtag"}},
+		{"HashtagsEmpty", with(func(c *Config) { c.Hashtags.Enabled = true }), []string{"hashtags.list: empty"}},
+		{"Searches", with(func(c *Config) {
+			c.Search = Search{Enabled: true, Interval: time.Minute, Terms: []string{" ", "a", "a"}}
+		}),
+			[]string{"search.terms[0]: empty entry", "search.terms[2]: \"a\" repeats search.terms[1]"}},
+		{"SearchNoTerms", with(func(c *Config) { c.Search.Enabled = true }), []string{"search.enabled: search looks for brand.keywords"}},
 		{"Numbers", with(func(c *Config) {
-			c.MentionsInterval, c.HashtagInterval, c.SearchInterval = time.Second, time.Second, time.Second
+			c.Hashtags = Hashtags{Enabled: true, List: []string{"a"}, Interval: time.Second}
+			c.Search = Search{Enabled: true, Terms: []string{"a"}, Interval: time.Second}
+			c.Notifications.Interval = time.Second
 			c.PageSize, c.MaxAge, c.Timeout, c.MaxBodyBytes = 81, -1, -1, -1
-		}), []string{"mentions_interval:", "hashtag_interval:", "search_interval:", "page_size: 81", "max_age:", "timeout:", "max_body_bytes:"}},
-		{"Visibility", with(func(c *Config) { c.ReplyVisibility = "direct" }), []string{"reply_visibility: \"direct\" must be public or unlisted"}},
+		}), []string{"notifications.interval: 1s is below the minimum 30s", "hashtags.interval:", "search.interval:", "page_size: 81", "max_age:", "timeout:", "max_body_bytes:"}},
+		{"Visibility", with(func(c *Config) { c.ReplyVisibility = "direct" }), []string{"reply_visibility: must be one of public, unlisted, got \"direct\""}},
 		{"OwnAccounts", with(func(c *Config) { c.OwnAccounts = []string{"", "a@b@c", "a b"} }), []string{"own_accounts[0]", "own_accounts[1]", "own_accounts[2]"}},
 		{"Name", with(func(c *Config) { c.Name = "a/b" }), []string{"name: \"a/b\""}},
 	}
@@ -53,7 +68,7 @@ func TestConfig_Validate(t *testing.T) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
 			}
-			if strings.Contains(err.Error(), tt.cfg.AccessToken) && tt.cfg.AccessToken != "" && len(tt.cfg.AccessToken) > 3 {
+			if tok := tt.cfg.AccessToken.Reveal(); len(tok) > 3 && strings.Contains(err.Error(), tok) {
 				t.Errorf("error %q shows the token", err)
 			}
 		})
@@ -62,9 +77,9 @@ func TestConfig_Validate(t *testing.T) {
 
 func TestNew_Streams(t *testing.T) {
 	c, err := New(Config{
-		Server: "https://mastodon.example/", AccessToken: "t", Mentions: true,
-		Hashtags: []string{"#novava", "نوآوا"}, Searches: []string{" novava "},
-		HashtagInterval: 3 * time.Minute,
+		Server: "https://mastodon.example/", AccessToken: conf.NewSecret("t"), Notifications: StreamConfig{Enabled: true},
+		Hashtags: Hashtags{Enabled: true, List: []string{"#novava", "نوآوا"}, Interval: 3 * time.Minute},
+		Search:   Search{Enabled: true, Terms: []string{" novava "}},
 	}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +88,7 @@ func TestNew_Streams(t *testing.T) {
 	for _, s := range c.Streams() {
 		got = append(got, s.Name()+" "+s.Interval().String())
 	}
-	want := []string{"mastodon/mentions 1m0s", "mastodon/tag/novava 3m0s", "mastodon/tag/نوآوا 3m0s", "mastodon/search/novava 5m0s"}
+	want := []string{"mastodon/mentions 2m0s", "mastodon/tag/novava 3m0s", "mastodon/tag/نوآوا 3m0s", "mastodon/search/novava 10m0s"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("streams %q, want %q", got, want)
 	}

@@ -19,6 +19,7 @@ import (
 
 	gomastodon "github.com/mattn/go-mastodon"
 
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/spectest"
 )
 
@@ -367,11 +368,11 @@ func formAsJSON(form url.Values) []byte {
 func MustClient(tb testing.TB, f *fake, cfg Config) *Client {
 	tb.Helper()
 	cfg.Server = f.srv.URL
-	if cfg.AccessToken == "" {
-		cfg.AccessToken = testToken
+	if cfg.AccessToken.Empty() {
+		cfg.AccessToken = conf.NewSecret(testToken)
 	}
-	if !cfg.Mentions && cfg.Hashtags == nil && cfg.Searches == nil {
-		cfg.Mentions = true
+	if !cfg.Notifications.Enabled && !cfg.Hashtags.Enabled && !cfg.Search.Enabled {
+		cfg.Notifications.Enabled = true
 	}
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "Shenava/test (+https://github.com/shenava/shenava)"

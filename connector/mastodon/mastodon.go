@@ -51,10 +51,10 @@ type Client struct {
 // (or http.DefaultTransport) is wrapped, and its Timeout, when zero, becomes
 // cfg.Timeout. hc may be nil. New makes no network calls.
 func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("mastodon: %w", err)
+	}
 	base, err := url.Parse(cfg.Server)
 	if err != nil {
 		return nil, fmt.Errorf("mastodon: server: %w", err)
@@ -79,27 +79,27 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		rt = http.DefaultTransport
 	}
 	httpc.Transport = &transport{base: rt, ua: cfg.UserAgent, maxBody: cfg.MaxBodyBytes, now: func() time.Time { return c.Now() },
-		secret: cfg.AccessToken}
+		secret: cfg.AccessToken.Reveal()}
 	if httpc.Timeout == 0 {
 		httpc.Timeout = cfg.Timeout
 	}
 	c.api = &gomastodon.Client{
 		Client:    httpc,
-		Config:    &gomastodon.Config{Server: cfg.Server, AccessToken: cfg.AccessToken},
+		Config:    &gomastodon.Config{Server: cfg.Server, AccessToken: cfg.AccessToken.Reveal()},
 		UserAgent: cfg.UserAgent,
 	}
 
-	if cfg.Mentions {
-		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/mentions", interval: cfg.MentionsInterval,
+	if cfg.Notifications.Enabled {
+		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/mentions", interval: cfg.Notifications.Interval,
 			limit: min(cfg.PageSize*2, 80), page: c.mentionsPage, scoped: true})
 	}
-	for _, tag := range cfg.Hashtags {
-		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/tag/" + tag, interval: cfg.HashtagInterval,
+	for _, tag := range cfg.hashtags() {
+		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/tag/" + tag, interval: cfg.Hashtags.Interval,
 			limit: min(cfg.PageSize, 40), page: c.hashtagPage(tag), needsOwn: true})
 	}
-	for _, q := range cfg.Searches {
+	for _, q := range cfg.searches() {
 		q = strings.TrimSpace(q)
-		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/search/" + q, interval: cfg.SearchInterval,
+		c.streams = append(c.streams, &Stream{c: c, name: cfg.Name + "/search/" + q, interval: cfg.Search.Interval,
 			limit: min(cfg.PageSize, 40), page: c.searchPage(q), needsOwn: true})
 	}
 	return c, nil
@@ -280,7 +280,7 @@ func (c *Client) getJSON(ctx context.Context, path string, q url.Values, out any
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+c.cfg.AccessToken)
+	req.Header.Set("Authorization", "Bearer "+c.cfg.AccessToken.Reveal())
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.api.Do(req)
 	if err != nil {

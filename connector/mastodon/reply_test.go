@@ -15,7 +15,7 @@ import (
 // status id, as the engine would hand it to the outbox.
 func mentionFromFixture(t *testing.T, f *fake, id string) core.Mention {
 	t.Helper()
-	c := MustClient(t, f, Config{Mentions: true})
+	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	for _, m := range mustFetch(t, stream(t, c, "mastodon/mentions"), "").Mentions {
 		if m.NativeID == id {
 			return m

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/goldentest"
 )
 
@@ -53,10 +54,10 @@ func stream(tb testing.TB, c *Client, name string) *Stream {
 
 func TestStream_Fetch_Mentions(t *testing.T) {
 	f := newFake(t)
-	c := MustClient(t, f, Config{Mentions: true})
+	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	s := stream(t, c, "mastodon/mentions")
-	if s.Interval() != DefaultMentionsInterval {
-		t.Errorf("Interval=%v, want %v", s.Interval(), DefaultMentionsInterval)
+	if s.Interval() != DefaultNotificationsInterval {
+		t.Errorf("Interval=%v, want %v", s.Interval(), DefaultNotificationsInterval)
 	}
 	first := mustFetch(t, s, "")
 	goldentest.JSON(t, filepath.Join("testdata", "golden", "mentions.golden"), first.Mentions)
@@ -113,7 +114,7 @@ func TestStream_Fetch_Mentions(t *testing.T) {
 			t.Errorf("got %v, want only the new status", got)
 		}
 		// A restart reads the stored cursor: nothing comes twice.
-		restarted := stream(t, MustClient(t, f, Config{Mentions: true}), "mastodon/mentions")
+		restarted := stream(t, MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}}), "mastodon/mentions")
 		if again := mustFetch(t, restarted, b.Cursor); len(again.Mentions) != 0 {
 			t.Errorf("after restart got %v, want nothing", nativeIDs(again))
 		}
@@ -193,7 +194,7 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 	}
 
 	t.Run("NothingSkipped", func(t *testing.T) {
-		c := MustClient(t, f, Config{Mentions: true, PageSize: 5}) // notifications pages of 10
+		c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, PageSize: 5}) // notifications pages of 10
 		cur, got, calls := walk(t, c, start, 0)
 		check(t, got)
 		if calls != 10 {
@@ -209,10 +210,10 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 		}
 	})
 	t.Run("RestartMidWalk", func(t *testing.T) {
-		c := MustClient(t, f, Config{Mentions: true, PageSize: 5})
+		c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, PageSize: 5})
 		cur, got1, _ := walk(t, c, start, 4)
 		// The process dies; the engine stored cur with the last batch.
-		restarted := MustClient(t, f, Config{Mentions: true, PageSize: 5})
+		restarted := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, PageSize: 5})
 		_, got2, _ := walk(t, restarted, cur, 0)
 		for id, n := range got2 {
 			got1[id] += n
@@ -223,7 +224,7 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 		// A poll whose batch was never stored is repeated from the old
 		// cursor and yields the same mentions: the engine's dedup by key
 		// absorbs them.
-		c := MustClient(t, f, Config{Mentions: true, PageSize: 5})
+		c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, PageSize: 5})
 		s := stream(t, c, "mastodon/mentions")
 		a, b := mustFetch(t, s, start), mustFetch(t, s, start)
 		if !slices.Equal(nativeIDs(a), nativeIDs(b)) || a.Cursor != b.Cursor {
@@ -240,7 +241,7 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 			return true
 		})
 		t.Cleanup(func() { f.setHook(nil) })
-		c := MustClient(t, f, Config{Mentions: true, PageSize: 5})
+		c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, PageSize: 5})
 		_, got, calls := walk(t, c, start, 0)
 		if calls > 2 {
 			t.Errorf("took %d polls, want the walk to stop at once", calls)
@@ -255,7 +256,7 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 
 func TestStream_Fetch_Hashtag(t *testing.T) {
 	f := newFake(t)
-	c := MustClient(t, f, Config{Hashtags: []string{"#novava", "نوآوا"}, OwnAccounts: []string{"novava_support"}})
+	c := MustClient(t, f, Config{Hashtags: Hashtags{Enabled: true, List: []string{"#novava", "نوآوا"}}, OwnAccounts: []string{"novava_support"}})
 	s := stream(t, c, "mastodon/tag/نوآوا")
 	if s.Interval() != DefaultHashtagInterval {
 		t.Errorf("Interval=%v", s.Interval())
@@ -300,7 +301,7 @@ func TestStream_Fetch_Hashtag(t *testing.T) {
 
 func TestStream_Fetch_Search(t *testing.T) {
 	f := newFake(t)
-	c := MustClient(t, f, Config{Searches: []string{"novava OR نوآوا"}})
+	c := MustClient(t, f, Config{Search: Search{Enabled: true, Terms: []string{"novava OR نوآوا"}}})
 	s := stream(t, c, "mastodon/search/novava OR نوآوا")
 	b := mustFetch(t, s, "")
 	if got := nativeIDs(b); !slices.Equal(got, []string{"113200000000000304", "113200000000000305"}) {
@@ -382,7 +383,7 @@ func TestStream_Fetch_Errors(t *testing.T) {
 					f.reply(w, r, tt.status, body)
 					return true
 				})
-				c := MustClient(t, f, Config{Mentions: true, Hashtags: []string{"novava"}, MaxBodyBytes: 64 << 10})
+				c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, Hashtags: Hashtags{Enabled: true, List: []string{"novava"}}, MaxBodyBytes: 64 << 10})
 				_, err := stream(t, c, kind).Fetch(context.Background(), `{"v":1,"since":"1"}`)
 				if err == nil {
 					t.Fatal("no error")
@@ -426,7 +427,7 @@ func TestStream_Fetch_Errors(t *testing.T) {
 func TestStream_Fetch_EmptyPage(t *testing.T) {
 	f := newFake(t)
 	f.setNotifications(nil)
-	c := MustClient(t, f, Config{Mentions: true})
+	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	s := stream(t, c, "mastodon/mentions")
 	for _, tt := range []struct{ cur, want string }{
 		{"", `{"v":1}`},
@@ -446,7 +447,7 @@ func TestStream_Fetch_BudgetExhausted(t *testing.T) {
 	f.remaining = 0
 	f.reset = testNow.Add(3 * time.Minute)
 	f.mu.Unlock()
-	c := MustClient(t, f, Config{Mentions: true})
+	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	s := stream(t, c, "mastodon/mentions")
 	if _, err := s.Fetch(context.Background(), ""); err != nil {
 		t.Fatalf("the call that used the last of the budget: %v", err)
@@ -491,7 +492,7 @@ func TestStream_Fetch_Context(t *testing.T) {
 	})
 	for _, kind := range []string{"mastodon/mentions", "mastodon/tag/novava"} {
 		t.Run(kind+"/Cancelled", func(t *testing.T) {
-			c := MustClient(t, f, Config{Mentions: true, Hashtags: []string{"novava"}})
+			c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, Hashtags: Hashtags{Enabled: true, List: []string{"novava"}}})
 			c.ownID = "108000000000000001" // skip the lookup: this test is about the page
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
@@ -510,7 +511,7 @@ func TestStream_Fetch_Context(t *testing.T) {
 			}
 		})
 		t.Run(kind+"/Timeout", func(t *testing.T) {
-			c := MustClient(t, f, Config{Mentions: true, Hashtags: []string{"novava"}, Timeout: 50 * time.Millisecond})
+			c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}, Hashtags: Hashtags{Enabled: true, List: []string{"novava"}}, Timeout: 50 * time.Millisecond})
 			c.ownID = "108000000000000001"
 			_, err := stream(t, c, kind).Fetch(context.Background(), "")
 			if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, core.ErrPermanent) {
@@ -522,7 +523,7 @@ func TestStream_Fetch_Context(t *testing.T) {
 
 func TestStream_Fetch_BadCursor(t *testing.T) {
 	f := newFake(t)
-	c := MustClient(t, f, Config{Mentions: true})
+	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	for _, cur := range []string{"{", `{"v":7,"since":"1"}`, "[]"} {
 		b := mustFetch(t, stream(t, c, "mastodon/mentions"), cur)
 		if len(b.Mentions) != 4 {
@@ -540,7 +541,7 @@ func TestClient_Check(t *testing.T) {
 	if last.URL.Path != "/api/v1/accounts/verify_credentials" || last.Header.Get("Authorization") != "Bearer "+testToken {
 		t.Errorf("Check sent %s with %q", last.URL.Path, last.Header.Get("Authorization"))
 	}
-	err := MustClient(t, f, Config{AccessToken: "revoked"}).Check(context.Background())
+	err := MustClient(t, f, Config{AccessToken: conf.NewSecret("revoked")}).Check(context.Background())
 	if !errors.Is(err, core.ErrUnauthorized) || strings.Contains(err.Error(), "revoked") {
 		t.Errorf("Check with a bad token: %v, want ErrUnauthorized without the token", err)
 	}

@@ -1,25 +1,24 @@
 package rss
 
 import (
-	"errors"
-	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/shenava/shenava/internal/httpx"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Defaults for the options an operator may leave out.
 const (
 	// DefaultInterval is how often a feed is polled when neither the feed
-	// nor the section says otherwise. News sites rarely publish more often,
-	// and a conditional GET of an unchanged feed costs almost nothing.
-	DefaultInterval = 15 * time.Minute
+	// nor the section says otherwise: listen.poll_interval's default.
+	DefaultInterval = 5 * time.Minute
 	// MinInterval keeps a typo ("15s") from hammering a publisher.
 	MinInterval = time.Minute
 	// DefaultTimeout bounds one feed request, connection to last byte.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = 20 * time.Second
+	// MaxTimeout bounds the timeout key.
+	MaxTimeout = 5 * time.Minute
 	// DefaultMaxBodyBytes is the largest feed document read. Real feeds are
 	// well under 1 MiB; anything far larger is an archive or a mistake.
 	DefaultMaxBodyBytes = 8 << 20
@@ -34,36 +33,51 @@ const (
 	DefaultUserAgent = httpx.DefaultUserAgent
 )
 
-// Config is the `rss` section of config.yaml. Names in comments are the
-// YAML keys the config package maps onto these fields.
+// Config is the sources.rss section of config.yaml. Fields without a YAML
+// key are set by the program: Interval from listen.poll_interval, the
+// limits from the defaults.
 type Config struct {
-	// Feeds lists the feeds to poll (`feeds`).
-	Feeds []FeedConfig
-	// Interval is the default poll interval of every feed (`interval`).
-	Interval time.Duration
-	// Timeout bounds one request (`timeout`).
-	Timeout time.Duration
-	// MaxBodyBytes is the largest feed document accepted (`max_body_bytes`).
-	MaxBodyBytes int64
-	// MaxAge skips entries published longer ago than this (`max_age`).
-	MaxAge time.Duration
-	// MaxSeen bounds the entry keys kept in each feed's cursor (`max_seen`).
-	MaxSeen int
-	// UserAgent is the User-Agent header (`user_agent`); empty means
-	// DefaultUserAgent.
-	UserAgent string
+	Enabled bool `yaml:"enabled"`
+	// Feeds lists the feeds to poll.
+	Feeds []FeedConfig `yaml:"feeds"`
+	// Timeout bounds one request.
+	Timeout time.Duration `yaml:"timeout"`
+	// UserAgent replaces the default "Shenava/<version> (+https://github.com/shenava/shenava)".
+	UserAgent string `yaml:"user_agent"`
+
+	// Interval is the poll interval of feeds without their own.
+	Interval time.Duration `yaml:"-"`
+	// MaxBodyBytes is the largest feed document accepted.
+	MaxBodyBytes int64 `yaml:"-"`
+	// MaxAge skips entries published longer ago than this.
+	MaxAge time.Duration `yaml:"-"`
+	// MaxSeen bounds the entry keys kept in each feed's cursor.
+	MaxSeen int `yaml:"-"`
 }
 
-// FeedConfig is one entry of `feeds`.
+// FeedConfig is one entry of feeds.
 type FeedConfig struct {
 	// Name is the source name mentions carry and the cursor is stored
-	// under (`name`). It must be unique.
-	Name string
-	// URL is the feed's address (`url`): RSS 0.9x/2.0, RSS 1.0 (RDF), Atom
-	// or JSON Feed.
-	URL string
-	// Interval overrides the section's interval for this feed (`interval`).
-	Interval time.Duration
+	// under. It must be unique.
+	Name string `yaml:"name"`
+	// URL is the feed's address: RSS 0.9x/2.0, RSS 1.0 (RDF), Atom or
+	// JSON Feed.
+	URL string `yaml:"url"`
+	// Interval overrides the section's interval for this feed; 0 = the
+	// section's.
+	Interval time.Duration `yaml:"interval"`
+}
+
+// DefaultConfig is the section with every default filled in (disabled,
+// no feeds).
+func DefaultConfig() Config {
+	return Config{
+		Timeout:      DefaultTimeout,
+		Interval:     DefaultInterval,
+		MaxBodyBytes: DefaultMaxBodyBytes,
+		MaxAge:       DefaultMaxAge,
+		MaxSeen:      DefaultMaxSeen,
+	}
 }
 
 // withDefaults fills the zero values with the package defaults.
@@ -97,71 +111,52 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports every problem in the section at once, naming each by its
-// YAML key. Zero values mean "use the default" and are accepted.
-func (c Config) Validate() error {
-	var errs []error
+// Validate reports every problem in the section at once, naming each by
+// its key under sources.rss (a *conf.Error). The values are taken as
+// written: New fills zero values with the defaults before it validates.
+// Names unique across all sources are checked by the config package.
+func (c Config) Validate() error { return c.Problems().Err() }
+
+// Problems lists the section's problems, as Validate reports them.
+func (c Config) Problems() conf.Problems {
+	var ps conf.Problems
 	if len(c.Feeds) == 0 {
-		errs = append(errs, errors.New("feeds: at least one feed is required"))
+		ps.Add("feeds", "rss is enabled but no feeds are listed")
 	}
-	if c.Interval != 0 && c.Interval < MinInterval {
-		errs = append(errs, fmt.Errorf("interval: %s is shorter than the minimum %s", c.Interval, MinInterval))
+	if c.Interval != 0 {
+		ps.MinDuration("interval", c.Interval, MinInterval)
 	}
-	if c.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("timeout: %s is negative", c.Timeout))
-	}
+	ps.Timeout("timeout", c.Timeout, MaxTimeout)
 	if c.MaxBodyBytes < 0 {
-		errs = append(errs, fmt.Errorf("max_body_bytes: %d is negative", c.MaxBodyBytes))
+		ps.Add("max_body_bytes", "%d is negative", c.MaxBodyBytes)
 	}
 	if c.MaxAge < 0 {
-		errs = append(errs, fmt.Errorf("max_age: %s is negative", c.MaxAge))
+		ps.Add("max_age", "%s is negative", conf.FormatDuration(c.MaxAge))
 	}
 	if c.MaxSeen < 0 {
-		errs = append(errs, fmt.Errorf("max_seen: %d is negative", c.MaxSeen))
+		ps.Add("max_seen", "%d is negative", c.MaxSeen)
 	}
 	if strings.ContainsAny(c.UserAgent, "\r\n") {
-		errs = append(errs, errors.New("user_agent: must be one line"))
+		ps.Add("user_agent", "must be one line")
 	}
 	names := make(map[string]int, len(c.Feeds))
 	for i, f := range c.Feeds {
-		key := fmt.Sprintf("feeds[%d]", i)
+		key := conf.Index("feeds", i)
 		switch name := strings.TrimSpace(f.Name); {
 		case name == "":
-			errs = append(errs, fmt.Errorf("%s.name: is required", key))
+			ps.Add(key+".name", "required: a short name for the source (letters, digits, . _ -)")
 		case name != f.Name:
-			errs = append(errs, fmt.Errorf("%s.name: %q has leading or trailing spaces", key, f.Name))
+			ps.Add(key+".name", "%q has leading or trailing spaces", f.Name)
 		default:
 			if j, dup := names[name]; dup {
-				errs = append(errs, fmt.Errorf("%s.name: %q is already used by feeds[%d]", key, name, j))
+				ps.Add(key+".name", "%q is already the name of feeds[%d]; source names must be unique", name, j)
 			}
 			names[name] = i
 		}
-		if err := checkFeedURL(f.URL); err != nil {
-			errs = append(errs, fmt.Errorf("%s.url: %w", key, err))
-		}
-		if f.Interval != 0 && f.Interval < MinInterval {
-			errs = append(errs, fmt.Errorf("%s.interval: %s is shorter than the minimum %s", key, f.Interval, MinInterval))
+		ps.HTTPURL(key+".url", f.URL)
+		if f.Interval != 0 {
+			ps.MinDuration(key+".interval", f.Interval, MinInterval)
 		}
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("rss: %w", errors.Join(errs...))
-}
-
-func checkFeedURL(raw string) error {
-	if raw == "" {
-		return errors.New("is required")
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return fmt.Errorf("%q is not a URL", raw)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q must start with http:// or https://", raw)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("%q has no host", raw)
-	}
-	return nil
+	return ps
 }

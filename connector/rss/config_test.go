@@ -8,28 +8,37 @@ import (
 
 func TestConfig_Validate(t *testing.T) {
 	ok := FeedConfig{Name: "news", URL: "https://news.example.com/feed"}
+	with := func(f func(*Config)) Config {
+		c := DefaultConfig()
+		c.Feeds = []FeedConfig{ok}
+		f(&c)
+		return c
+	}
 	tests := []struct {
 		name    string
 		cfg     Config
 		wantErr []string
 	}{
-		{"OK", Config{Feeds: []FeedConfig{ok}}, nil},
+		{"OK", with(func(*Config) {}), nil},
 		{"OKAllSet", Config{Feeds: []FeedConfig{ok}, Interval: time.Hour, Timeout: time.Second, MaxBodyBytes: 1, MaxAge: time.Hour, MaxSeen: 10, UserAgent: "x"}, nil},
-		{"NoFeeds", Config{}, []string{"feeds: at least one"}},
-		{"FeedProblems", Config{Feeds: []FeedConfig{
-			{Name: "", URL: "ftp://x"},
-			{Name: "news", URL: "https://a.example"},
-			{Name: "news", URL: "https://b.example", Interval: time.Second},
-			{Name: " pad", URL: "notaurl"},
-			{Name: "nohost", URL: "https:///feed"},
-		}}, []string{
-			"feeds[0].name: is required", "feeds[0].url: \"ftp://x\" must start with http",
-			"feeds[2].name: \"news\" is already used by feeds[1]", "feeds[2].interval: 1s is shorter",
-			"feeds[3].name: \" pad\" has leading", "feeds[3].url:", "feeds[4].url: \"https:///feed\" has no host",
+		{"NoFeeds", DefaultConfig(), []string{"feeds: rss is enabled but no feeds are listed"}},
+		{"FeedProblems", with(func(c *Config) {
+			c.Feeds = []FeedConfig{
+				{Name: "", URL: "ftp://x"},
+				{Name: "news", URL: "https://a.example"},
+				{Name: "news", URL: "https://b.example", Interval: time.Second},
+				{Name: " pad", URL: "notaurl"},
+				{Name: "nohost", URL: "https:///feed"},
+			}
+		}), []string{
+			"feeds[0].name: required", "feeds[0].url: must be an http:// or https:// URL with a host, got \"ftp://x\"",
+			"feeds[2].name: \"news\" is already the name of feeds[1]", "feeds[2].interval: 1s is below the minimum 1m",
+			"feeds[3].name: \" pad\" has leading", "feeds[3].url:", "feeds[4].url: must be an http:// or https:// URL with a host, got \"https:///feed\"",
 		}},
 		{"Negatives", Config{Feeds: []FeedConfig{ok}, Interval: time.Second, Timeout: -1, MaxBodyBytes: -1, MaxAge: -1, MaxSeen: -1, UserAgent: "a\nb"}, []string{
 			"interval:", "timeout:", "max_body_bytes:", "max_age:", "max_seen:", "user_agent:",
 		}},
+		{"ZeroTimeout", with(func(c *Config) { c.Timeout = 0 }), []string{"timeout: must be a positive duration of at most 5m, got 0s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

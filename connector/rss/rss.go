@@ -35,10 +35,10 @@ type Client struct {
 // client with cfg.Timeout is used; either way every request is also bounded
 // by cfg.Timeout. New makes no network calls.
 func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("rss: %w", err)
+	}
 	if hc == nil {
 		hc = &http.Client{Timeout: cfg.Timeout}
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/httpx"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Client talks to the X API v2 for one brand account. It is safe for
@@ -52,10 +53,10 @@ const (
 // nil (a plain client is used); its Transport carries every request, OAuth
 // 1.0a signed ones included.
 func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
+	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("x: %w: %w", core.ErrInvalid, err)
 	}
-	cfg = cfg.withDefaults()
 	if hc == nil {
 		hc = &http.Client{}
 	}
@@ -69,20 +70,22 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		Now:    time.Now,
 	}
 	switch {
-	case cfg.hasOAuth1():
-		oc := oauth1.NewConfig(cfg.ConsumerKey, cfg.ConsumerSecret)
-		signed := oc.Client(context.WithValue(context.Background(), oauth1.HTTPClient, hc), oauth1.NewToken(cfg.AccessToken, cfg.AccessTokenSecret))
+	case cfg.OAuth1.Any():
+		o := cfg.OAuth1
+		oc := oauth1.NewConfig(o.ConsumerKey.Reveal(), o.ConsumerSecret.Reveal())
+		signed := oc.Client(context.WithValue(context.Background(), oauth1.HTTPClient, hc),
+			oauth1.NewToken(o.AccessToken.Reveal(), o.AccessTokenSecret.Reveal()))
 		c.write = &http.Client{Transport: signed.Transport, CheckRedirect: hc.CheckRedirect, Jar: hc.Jar, Timeout: hc.Timeout}
-	case cfg.OAuth2UserToken != "":
-		c.write = withBearer(hc, cfg.OAuth2UserToken)
+	case !cfg.OAuth2UserToken.Empty():
+		c.write = withBearer(hc, cfg.OAuth2UserToken.Reveal())
 	}
-	if cfg.BearerToken != "" {
-		c.read = withBearer(hc, cfg.BearerToken)
+	if !cfg.BearerToken.Empty() {
+		c.read = withBearer(hc, cfg.BearerToken.Reveal())
 	} else {
 		c.read = c.write
 	}
-	if cfg.SearchEnabled {
-		c.query, _ = cfg.searchQuery() // Validate has checked it
+	if cfg.Search.Enabled {
+		c.query, _, _ = cfg.searchQuery() // Validate has checked it
 	}
 	return c, nil
 }
@@ -237,7 +240,9 @@ func decodeJSON(contentType string, data []byte, out any) error {
 // Authorization header and all, and errors end up in logs and in notices
 // to managers.
 func (c *Client) redact(body []byte) []byte {
-	for _, s := range []string{c.cfg.BearerToken, c.cfg.OAuth2UserToken, c.cfg.ConsumerKey, c.cfg.ConsumerSecret, c.cfg.AccessToken, c.cfg.AccessTokenSecret} {
+	o := c.cfg.OAuth1
+	for _, sec := range []conf.Secret{c.cfg.BearerToken, c.cfg.OAuth2UserToken, o.ConsumerKey, o.ConsumerSecret, o.AccessToken, o.AccessTokenSecret} {
+		s := sec.Reveal()
 		if s == "" {
 			continue
 		}

@@ -1,104 +1,143 @@
 package x
 
 import (
-	"errors"
 	"fmt"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/shenava/shenava/internal/httpx"
+	"github.com/shenava/shenava/internal/conf"
 )
 
-// Defaults for Config. See README.md for what they cost per day.
+// Defaults and limits for Config. See README.md for what they cost per
+// day.
 const (
 	DefaultBaseURL          = "https://api.x.com"
 	DefaultMaxResults       = 100
-	DefaultMaxPages         = 5
+	DefaultMaxPages         = 3
 	DefaultBackfillPages    = 1
-	DefaultMentionsInterval = 5 * time.Minute
-	DefaultSearchInterval   = 15 * time.Minute
+	DefaultMentionsInterval = 15 * time.Minute
+	DefaultSearchInterval   = 30 * time.Minute
 	DefaultQueryMaxLen      = 512
 	DefaultTimeout          = 20 * time.Second
 	DefaultUserAgent        = httpx.DefaultUserAgent
 	// DefaultMaxBodyBytes bounds one response. A full page of 100 posts with
 	// their authors is about 100 KB.
 	DefaultMaxBodyBytes = 4 << 20
+
+	// MinInterval is the shortest poll interval; below CostWarnInterval a
+	// warning states the daily request count, because X bills per request.
+	MinInterval      = time.Minute
+	CostWarnInterval = 15 * time.Minute
+	MinMaxResults    = 10
+	MaxMaxResults    = 100
+	MaxMaxPages      = 20
+	MaxTimeout       = 5 * time.Minute
 )
 
-// Config configures the X connector. Field comments name the YAML key the
-// config package is expected to map onto each field (under `x:`).
+// Config is the sources.x section of config.yaml. Fields without a YAML key
+// are set by the program: the search terms and the brand's handle from the
+// brand section, the limits from the defaults, UserAgent by cmd/shenava.
 type Config struct {
-	// BaseURL is the API root (base_url); tests point it at a fake.
-	BaseURL string
-	// BearerToken is the app-only token used for reads (bearer_token, from
-	// env). Without it, reads use the user credentials below.
-	BearerToken string
-	// UserID is the brand account's numeric ID (user_id): mentions are read
-	// for it, and its own posts are never mentions.
-	UserID string
-	// Username is the brand handle without @ (username): excluded from
-	// search with -from: and used in messages.
-	Username string
+	Enabled bool   `yaml:"enabled"`
+	BaseURL string `yaml:"base_url"`
+	// BearerToken is the app-only token used for reads.
+	BearerToken conf.Secret `yaml:"bearer_token"`
+	// UserID is the brand account's numeric ID: mentions are read for it,
+	// and its own posts are never mentions.
+	UserID   string `yaml:"user_id"`
+	Mentions Stream `yaml:"mentions"`
+	Search   Search `yaml:"search"`
+	// MaxResults is the page size. X bills per post returned, not per
+	// page, so large pages only save requests.
+	MaxResults int `yaml:"max_results"`
+	// MaxPages caps the pages one Fetch walks; the rest is fetched on the
+	// next call (Batch.More), from the saved position.
+	MaxPages int `yaml:"max_pages"`
+	// Write credentials (user context), needed only to reply: either
+	// OAuth 1.0a or an OAuth 2.0 user access token with tweet.write and
+	// dm.write.
+	OAuth1          OAuth1      `yaml:"oauth1"`
+	OAuth2UserToken conf.Secret `yaml:"oauth2_user_token"`
+	// Timeout bounds each HTTP request.
+	Timeout time.Duration `yaml:"timeout"`
 
-	// MaxResults is the page size (max_results): 5–100 for mentions, 10–100
-	// for search. X bills per post returned, not per page, so large pages
-	// only save requests.
-	MaxResults int
-	// MaxPages caps the pages one Fetch walks (max_pages); the rest is
-	// fetched on the next call (Batch.More), from the saved position.
-	MaxPages int
+	// Username is the brand handle without @: excluded from search with
+	// -from: and used in messages.
+	Username string `yaml:"-"`
+	// Keywords, Hashtags, Handles and Exclusions build the search query;
+	// see BuildQuery for the syntax.
+	Keywords   []string `yaml:"-"`
+	Hashtags   []string `yaml:"-"`
+	Handles    []string `yaml:"-"`
+	Exclusions []string `yaml:"-"`
 	// BackfillPages is how many pages of history the very first poll of a
-	// stream takes (backfill_pages). After it, the stream starts from the
-	// newest post: a new install does not alert on last week's posts.
-	BackfillPages int
+	// stream takes. After it, the stream starts from the newest post: a new
+	// install does not alert on last week's posts.
+	BackfillPages int `yaml:"-"`
+	// QueryMaxLen is the longest query X accepts on the operator's plan:
+	// 512 characters for recent search on self-serve plans.
+	QueryMaxLen int `yaml:"-"`
+	// MaxBodyBytes bounds each response body.
+	MaxBodyBytes int64 `yaml:"-"`
+	// UserAgent is sent with every request.
+	UserAgent string `yaml:"-"`
+}
 
-	// MentionsEnabled turns on the mentions stream (mentions.enabled), polled
-	// every MentionsInterval (mentions.interval).
-	MentionsEnabled  bool
-	MentionsInterval time.Duration
-	// SearchEnabled turns on the keyword search stream (search.enabled),
-	// polled every SearchInterval (search.interval).
-	SearchEnabled  bool
-	SearchInterval time.Duration
+// Stream is the mentions stream: on or off, and how often it is polled.
+type Stream struct {
+	Enabled  bool          `yaml:"enabled"`
+	Interval time.Duration `yaml:"interval"`
+}
 
-	// Keywords, Hashtags, Handles and Exclusions build the search query
-	// (search.keywords, search.hashtags, search.handles, search.exclusions).
-	// See BuildQuery for the syntax.
-	Keywords   []string
-	Hashtags   []string
-	Handles    []string
-	Exclusions []string
-	// Query, when set, is sent as the search query verbatim instead of the
-	// built one (search.query).
-	Query string
-	// SearchLang keeps only posts X tags with this language (search.lang).
-	SearchLang string
-	// QueryMaxLen is the longest query X accepts on the operator's plan
-	// (search.query_max_len): 512 characters for recent search on
-	// self-serve plans.
-	QueryMaxLen int
+// Search is the recent-search stream.
+type Search struct {
+	Enabled  bool          `yaml:"enabled"`
+	Interval time.Duration `yaml:"interval"`
+	// Query replaces the query built from the brand's keywords, hashtags
+	// and exclusions when set; it is sent verbatim.
+	Query string `yaml:"query"`
+	// Lang keeps only posts X tags with this language (X's lang:
+	// operator); "" = all.
+	Lang string `yaml:"lang"`
+}
 
-	// OAuth 1.0a user context for replies and DMs (oauth1.consumer_key,
-	// oauth1.consumer_secret, oauth1.access_token, oauth1.access_token_secret;
-	// all from env).
-	ConsumerKey       string
-	ConsumerSecret    string
-	AccessToken       string
-	AccessTokenSecret string
-	// OAuth2UserToken is an OAuth 2.0 user access token with tweet.write and
-	// dm.write (oauth2_user_token, from env), used when OAuth 1.0a is not
-	// configured.
-	OAuth2UserToken string
+// OAuth1 holds OAuth 1.0a user-context credentials.
+type OAuth1 struct {
+	ConsumerKey       conf.Secret `yaml:"consumer_key"`
+	ConsumerSecret    conf.Secret `yaml:"consumer_secret"`
+	AccessToken       conf.Secret `yaml:"access_token"`
+	AccessTokenSecret conf.Secret `yaml:"access_token_secret"`
+}
 
-	// Timeout bounds each HTTP request (timeout).
-	Timeout time.Duration
-	// MaxBodyBytes bounds each response body (max_body_bytes).
-	MaxBodyBytes int64
-	// UserAgent is sent with every request; cmd sets the version.
-	UserAgent string
+// Complete reports whether all four credentials are set.
+func (o OAuth1) Complete() bool {
+	return !o.ConsumerKey.Empty() && !o.ConsumerSecret.Empty() &&
+		!o.AccessToken.Empty() && !o.AccessTokenSecret.Empty()
+}
+
+// Any reports whether at least one credential is set.
+func (o OAuth1) Any() bool {
+	return !o.ConsumerKey.Empty() || !o.ConsumerSecret.Empty() ||
+		!o.AccessToken.Empty() || !o.AccessTokenSecret.Empty()
+}
+
+// DefaultConfig is the section with every default filled in: disabled,
+// mentions on, search off.
+func DefaultConfig() Config {
+	return Config{
+		BaseURL:       DefaultBaseURL,
+		Mentions:      Stream{Enabled: true, Interval: DefaultMentionsInterval},
+		Search:        Search{Interval: DefaultSearchInterval},
+		MaxResults:    DefaultMaxResults,
+		MaxPages:      DefaultMaxPages,
+		Timeout:       DefaultTimeout,
+		BackfillPages: DefaultBackfillPages,
+		QueryMaxLen:   DefaultQueryMaxLen,
+		MaxBodyBytes:  DefaultMaxBodyBytes,
+	}
 }
 
 func (c Config) withDefaults() Config {
@@ -115,11 +154,11 @@ func (c Config) withDefaults() Config {
 	if c.BackfillPages == 0 {
 		c.BackfillPages = DefaultBackfillPages
 	}
-	if c.MentionsInterval == 0 {
-		c.MentionsInterval = DefaultMentionsInterval
+	if c.Mentions.Interval == 0 {
+		c.Mentions.Interval = DefaultMentionsInterval
 	}
-	if c.SearchInterval == 0 {
-		c.SearchInterval = DefaultSearchInterval
+	if c.Search.Interval == 0 {
+		c.Search.Interval = DefaultSearchInterval
 	}
 	if c.QueryMaxLen == 0 {
 		c.QueryMaxLen = DefaultQueryMaxLen
@@ -137,106 +176,119 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-func (c Config) hasOAuth1() bool {
-	return c.ConsumerKey != "" || c.ConsumerSecret != "" || c.AccessToken != "" || c.AccessTokenSecret != ""
-}
-
-// canWrite reports whether user-context credentials are configured.
-func (c Config) canWrite() bool { return c.hasOAuth1() || c.OAuth2UserToken != "" }
+// CanWrite reports whether user-context credentials are configured.
+func (c Config) CanWrite() bool { return c.OAuth1.Complete() || !c.OAuth2UserToken.Empty() }
 
 var (
-	numericID = regexp.MustCompile(`^[0-9]{1,19}$`)
+	numericID = regexp.MustCompile(`^[0-9]{1,20}$`)
 	handleRE  = regexp.MustCompile(`^[A-Za-z0-9_]{1,15}$`)
 )
 
-// Validate reports every problem at once, naming each by its YAML key.
-// Defaults are applied first, so zero values are fine.
-func (c Config) Validate() error {
-	c = c.withDefaults()
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("x.%s: %s", key, fmt.Sprintf(format, args...)))
-	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		bad("base_url", "%q is not an http(s) URL", c.BaseURL)
+// Validate reports every problem at once (a *conf.Error), each naming its
+// key under sources.x. The values are taken as written: New fills zero
+// values with the defaults before it validates.
+func (c Config) Validate() error { return c.Problems().Err() }
+
+// Problems lists the section's problems and warnings, as Validate reports
+// them.
+func (c Config) Problems() conf.Problems {
+	var ps conf.Problems
+	ps.BaseURL("base_url", c.BaseURL, true)
+	if c.BearerToken.Empty() {
+		ps.Add("bearer_token", "required when x is enabled: the app's bearer token, e.g. ${X_BEARER_TOKEN}")
 	}
 	if c.UserID != "" && !numericID.MatchString(c.UserID) {
-		bad("user_id", "%q is not a numeric X user ID (find it with GET /2/users/by/username/NAME)", c.UserID)
+		ps.Add("user_id", "must be the account's numeric ID (digits only), not its @handle")
 	}
 	if c.Username != "" && !handleRE.MatchString(c.Username) {
-		bad("username", "%q is not an X handle (1–15 letters, digits or _)", c.Username)
+		ps.Add("username", "%q is not an X handle (1–15 letters, digits or _)", c.Username)
 	}
-	if c.hasOAuth1() && (c.ConsumerKey == "" || c.ConsumerSecret == "" || c.AccessToken == "" || c.AccessTokenSecret == "") {
-		bad("oauth1", "consumer_key, consumer_secret, access_token and access_token_secret must all be set, or none")
+	if !c.Mentions.Enabled && !c.Search.Enabled {
+		ps.Add("", "enabled, but mentions and search are both off")
 	}
-	if c.MentionsEnabled || c.SearchEnabled {
-		if c.BearerToken == "" && !c.canWrite() {
-			bad("bearer_token", "is empty: reading mentions or search needs the app's bearer token (or user credentials)")
+	stream := func(key string, iv time.Duration) {
+		ps.MinDuration(key, iv, MinInterval)
+		if iv >= MinInterval && iv < CostWarnInterval {
+			polls := int(24 * time.Hour / iv)
+			ps.Warn(key, "%s means %d polls a day, up to %d requests with max_pages %d; X bills per request",
+				conf.FormatDuration(iv), polls, polls*max(c.MaxPages, 1), c.MaxPages)
 		}
 	}
-	if c.MentionsEnabled {
+	if c.Mentions.Enabled {
 		if c.UserID == "" {
-			bad("user_id", "is empty: the mentions stream needs the brand account's numeric ID")
+			ps.Add("user_id", "required for mentions: the brand account's numeric ID")
 		}
-		if c.MaxResults < 5 || c.MaxResults > 100 {
-			bad("max_results", "%d is outside 5–100, the range the mentions endpoint accepts", c.MaxResults)
-		}
-		if c.MentionsInterval < time.Minute {
-			bad("mentions.interval", "%s is shorter than 1m: X bills every post read and rate-limits per 15 minutes", c.MentionsInterval)
-		}
+		stream("mentions.interval", c.Mentions.Interval)
 	}
-	if c.SearchEnabled {
-		if c.MaxResults < 10 || c.MaxResults > 100 {
-			bad("max_results", "%d is outside 10–100, the range recent search accepts", c.MaxResults)
+	if c.Search.Enabled {
+		if strings.TrimSpace(c.Search.Query) == "" && len(c.Keywords)+len(c.Hashtags)+len(c.Handles) == 0 {
+			ps.Add("search.query", "empty, and brand.keywords and brand.hashtags are empty too: nothing to search for")
+		} else if c.Search.Lang != "" && !langRE.MatchString(c.Search.Lang) {
+			ps.Add("search.lang", "must be a language code such as fa or en, got %q", c.Search.Lang)
+		} else if c.QueryMaxLen >= 1 && c.QueryMaxLen <= 4096 {
+			if _, key, err := c.searchQuery(); err != nil {
+				ps.Add(key, "%v", err)
+			}
 		}
-		if c.SearchInterval < time.Minute {
-			bad("search.interval", "%s is shorter than 1m: X bills every post read and rate-limits per 15 minutes", c.SearchInterval)
-		}
-		if _, err := c.searchQuery(); err != nil {
-			errs = append(errs, err)
-		}
+		stream("search.interval", c.Search.Interval)
 	}
-	if c.MaxPages < 1 {
-		bad("max_pages", "%d: must be at least 1", c.MaxPages)
-	}
+	ps.IntRange("max_results", c.MaxResults, MinMaxResults, MaxMaxResults)
+	ps.IntRange("max_pages", c.MaxPages, 1, MaxMaxPages)
 	if c.BackfillPages < 0 {
-		bad("backfill_pages", "%d: must not be negative", c.BackfillPages)
+		ps.Add("backfill_pages", "%d: must not be negative", c.BackfillPages)
 	}
 	if c.QueryMaxLen < 1 || c.QueryMaxLen > 4096 {
-		bad("search.query_max_len", "%d is outside 1–4096", c.QueryMaxLen)
-	}
-	if c.Timeout < 0 {
-		bad("timeout", "%s is negative", c.Timeout)
+		ps.Add("search.query_max_len", "%d is outside 1–4096", c.QueryMaxLen)
 	}
 	if c.MaxBodyBytes < 1024 {
-		bad("max_body_bytes", "%d is below 1024", c.MaxBodyBytes)
+		ps.Add("max_body_bytes", "%d is below 1024", c.MaxBodyBytes)
 	}
-	return errors.Join(errs...)
+	o := c.OAuth1
+	if o.Any() && !o.Complete() {
+		for _, f := range []struct {
+			key string
+			s   conf.Secret
+		}{
+			{"consumer_key", o.ConsumerKey}, {"consumer_secret", o.ConsumerSecret},
+			{"access_token", o.AccessToken}, {"access_token_secret", o.AccessTokenSecret},
+		} {
+			if f.s.Empty() {
+				ps.Add("oauth1."+f.key, "required: OAuth 1.0a needs all four credentials")
+			}
+		}
+	}
+	switch {
+	case o.Any() && !c.OAuth2UserToken.Empty():
+		ps.Add("oauth2_user_token", "set either oauth1 or oauth2_user_token, not both")
+	case !o.Any() && c.OAuth2UserToken.Empty():
+		ps.Warn("", "no write credentials (oauth1 or oauth2_user_token): replies on X will be reported as unsupported")
+	}
+	ps.Timeout("timeout", c.Timeout, MaxTimeout)
+	return ps
 }
 
 // searchQuery returns the query the search stream sends: the override, or
 // the one built from keywords, hashtags, handles and exclusions; either way
-// no longer than QueryMaxLen characters.
-func (c Config) searchQuery() (string, error) {
-	q := strings.TrimSpace(c.Query)
-	key := "search.query"
+// no longer than QueryMaxLen characters. On error, key is the key to fix.
+func (c Config) searchQuery() (q, key string, err error) {
+	q = strings.TrimSpace(c.Search.Query)
+	key = "search.query"
 	if q == "" {
-		var err error
+		key = "search.keywords"
 		q, err = BuildQuery(QueryParts{
 			Keywords: c.Keywords, Hashtags: c.Hashtags, Handles: c.Handles,
-			Exclusions: c.Exclusions, ExcludeFrom: c.Username, Lang: c.SearchLang,
+			Exclusions: c.Exclusions, ExcludeFrom: c.Username, Lang: c.Search.Lang,
 		})
 		if err != nil {
-			return "", fmt.Errorf("x.search: %w", err)
+			return "", key, err
 		}
-		key = "search.keywords"
 	}
 	if n := utf8.RuneCountInString(q); n > c.QueryMaxLen {
-		hint := "shorten the lists, or write a shorter search.query by hand"
+		hint := "shorten brand.keywords, brand.hashtags and brand.exclusions, or write a shorter search.query by hand"
 		if key == "search.query" {
-			hint = "shorten it, or raise search.query_max_len if the plan allows longer queries"
+			hint = "shorten it; X accepts at most search.query_max_len characters on this plan"
 		}
-		return "", fmt.Errorf("x.%s: the query is %d characters, over search.query_max_len %d; %s", key, n, c.QueryMaxLen, hint)
+		return "", key, fmt.Errorf("the query is %d characters, over query_max_len %d; %s", n, c.QueryMaxLen, hint)
 	}
-	return q, nil
+	return q, "", nil
 }

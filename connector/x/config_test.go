@@ -7,38 +7,42 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 func TestConfig_Validate(t *testing.T) {
-	valid := baseConfig("https://api.x.com")
+	valid := baseConfig("https://api.x.com").withDefaults()
 	tests := []struct {
 		name string
 		edit func(*Config)
 		want []string // YAML keys the error must name
 	}{
 		{name: "OK", edit: func(*Config) {}},
-		{name: "OKDisabledNeedsNothing", edit: func(c *Config) { *c = Config{} }},
-		{name: "OKOverrideQuery", edit: func(c *Config) { c.Keywords, c.Hashtags, c.Handles = nil, nil, nil; c.Query = `"shenava" lang:fa` }},
-		{name: "ErrBaseURL", edit: func(c *Config) { c.BaseURL = "ftp://x" }, want: []string{"x.base_url"}},
-		{name: "ErrNoReadCredentials", edit: func(c *Config) { c.BearerToken = "" }, want: []string{"x.bearer_token"}},
-		{name: "ErrUserID", edit: func(c *Config) { c.UserID = "@shenava" }, want: []string{"x.user_id"}},
-		{name: "ErrMentionsNeedUserID", edit: func(c *Config) { c.UserID = "" }, want: []string{"x.user_id"}},
-		{name: "ErrUsername", edit: func(c *Config) { c.Username = "not a handle" }, want: []string{"x.username"}},
-		{name: "ErrHalfOAuth1", edit: func(c *Config) { c.ConsumerKey = "k" }, want: []string{"x.oauth1"}},
-		{name: "ErrMaxResultsForSearch", edit: func(c *Config) { c.MaxResults = 7 }, want: []string{"x.max_results", "10–100"}},
-		{name: "ErrMaxResultsForMentions", edit: func(c *Config) { c.SearchEnabled = false; c.MaxResults = 101 }, want: []string{"x.max_results", "5–100"}},
-		{name: "ErrIntervals", edit: func(c *Config) { c.MentionsInterval, c.SearchInterval = time.Second, 30*time.Second },
-			want: []string{"x.mentions.interval", "x.search.interval"}},
-		{name: "ErrNoSearchTerms", edit: func(c *Config) { c.Keywords, c.Hashtags, c.Handles = nil, nil, nil }, want: []string{"x.search", "keywords"}},
-		{name: "ErrBadTerm", edit: func(c *Config) { c.Keywords = []string{`say "hi"`} }, want: []string{"x.search", "keywords"}},
+		{name: "OKOverrideQuery", edit: func(c *Config) {
+			c.Keywords, c.Hashtags, c.Handles = nil, nil, nil
+			c.Search.Query = `"shenava" lang:fa`
+		}},
+		{name: "ErrBaseURL", edit: func(c *Config) { c.BaseURL = "ftp://x" }, want: []string{"base_url: must be an http:// or https:// URL"}},
+		{name: "ErrNoReadCredentials", edit: func(c *Config) { c.BearerToken = conf.Secret{} }, want: []string{"bearer_token: required"}},
+		{name: "ErrUserID", edit: func(c *Config) { c.UserID = "@shenava" }, want: []string{"user_id: must be the account's numeric ID"}},
+		{name: "ErrMentionsNeedUserID", edit: func(c *Config) { c.UserID = "" }, want: []string{"user_id: required for mentions"}},
+		{name: "ErrUsername", edit: func(c *Config) { c.Username = "not a handle" }, want: []string{"username:"}},
+		{name: "ErrHalfOAuth1", edit: func(c *Config) { c.OAuth1.ConsumerKey = conf.NewSecret("k") }, want: []string{"oauth1.consumer_secret: required", "oauth1.access_token_secret: required"}},
+		{name: "ErrMaxResultsForSearch", edit: func(c *Config) { c.MaxResults = 7 }, want: []string{"max_results", "between 10 and 100"}},
+		{name: "ErrMaxResultsForMentions", edit: func(c *Config) { c.Search.Enabled = false; c.MaxResults = 101 }, want: []string{"max_results", "between 10 and 100"}},
+		{name: "ErrNoStream", edit: func(c *Config) { c.Search.Enabled, c.Mentions.Enabled = false, false }, want: []string{"mentions and search are both off"}},
+		{name: "ErrIntervals", edit: func(c *Config) { c.Mentions.Interval, c.Search.Interval = time.Second, 30*time.Second },
+			want: []string{"mentions.interval: 1s is below the minimum 1m", "search.interval: 30s is below"}},
+		{name: "ErrNoSearchTerms", edit: func(c *Config) { c.Keywords, c.Hashtags, c.Handles = nil, nil, nil }, want: []string{"search.query: empty", "nothing to search for"}},
+		{name: "ErrBadTerm", edit: func(c *Config) { c.Keywords = []string{`say "hi"`} }, want: []string{"search.keywords:", "double quote"}},
 		{name: "ErrQueryTooLong", edit: func(c *Config) {
 			c.Keywords = []string{strings.Repeat("a", 100), strings.Repeat("b", 100), strings.Repeat("c", 100), strings.Repeat("d", 100), strings.Repeat("e", 100)}
 		},
-			want: []string{"x.search.keywords", "query_max_len 512"}},
-		{name: "ErrOverrideTooLong", edit: func(c *Config) { c.Query = strings.Repeat("شنوا ", 103) }, want: []string{"x.search.query", "514 characters"}},
-		{name: "OKLongerLimit", edit: func(c *Config) { c.Query = strings.Repeat("شنوا ", 103); c.QueryMaxLen = 1024 }},
+			want: []string{"search.keywords: the query is", "query_max_len 512"}},
+		{name: "ErrOverrideTooLong", edit: func(c *Config) { c.Search.Query = strings.Repeat("شنوا ", 103) }, want: []string{"search.query: the query is 514 characters"}},
+		{name: "OKLongerLimit", edit: func(c *Config) { c.Search.Query = strings.Repeat("شنوا ", 103); c.QueryMaxLen = 1024 }},
 		{name: "ErrLimits", edit: func(c *Config) { c.MaxPages, c.BackfillPages, c.QueryMaxLen, c.MaxBodyBytes = -1, -1, 5000, 10 },
-			want: []string{"x.max_pages", "x.backfill_pages", "x.search.query_max_len", "x.max_body_bytes"}},
+			want: []string{"max_pages:", "backfill_pages:", "search.query_max_len:", "max_body_bytes:"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,9 +68,9 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestNew_invalidConfig(t *testing.T) {
-	_, err := New(Config{MentionsEnabled: true}, nil, nil)
-	if !errors.Is(err, core.ErrInvalid) || !strings.Contains(err.Error(), "x.user_id") {
-		t.Fatalf("New()=%v, want ErrInvalid naming x.user_id", err)
+	_, err := New(Config{Mentions: Stream{Enabled: true}, BearerToken: conf.NewSecret("t")}, nil, nil)
+	if !errors.Is(err, core.ErrInvalid) || !strings.Contains(err.Error(), "user_id: required") {
+		t.Fatalf("New()=%v, want ErrInvalid naming user_id", err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/spectest"
 	"github.com/shenava/shenava/internal/xtest"
 )
@@ -181,17 +182,17 @@ func replyFixture(tb testing.TB, w http.ResponseWriter, status int, name string,
 
 func baseConfig(baseURL string) Config {
 	return Config{
-		BaseURL:         baseURL,
-		BearerToken:     testBearer,
-		UserID:          brandID,
-		Username:        "shenava",
-		MentionsEnabled: true,
-		SearchEnabled:   true,
-		Keywords:        []string{"shenava", "شنوا"},
-		Hashtags:        []string{"shenava"},
-		Handles:         []string{"shenava"},
-		Exclusions:      []string{"hearing aid"},
-		UserAgent:       "Shenava/test (+https://github.com/shenava/shenava)",
+		BaseURL:     baseURL,
+		BearerToken: conf.NewSecret(testBearer),
+		UserID:      brandID,
+		Username:    "shenava",
+		Mentions:    Stream{Enabled: true},
+		Search:      Search{Enabled: true},
+		Keywords:    []string{"shenava", "شنوا"},
+		Hashtags:    []string{"shenava"},
+		Handles:     []string{"shenava"},
+		Exclusions:  []string{"hearing aid"},
+		UserAgent:   "Shenava/test (+https://github.com/shenava/shenava)",
 	}
 }
 
@@ -211,6 +212,8 @@ func mustClient(tb testing.TB, f *fakeX, clk *clock, edit func(*Config)) *Client
 }
 
 func withOAuth1(c *Config) {
-	c.ConsumerKey, c.ConsumerSecret = testConsumerKey, testConsumerSecret
-	c.AccessToken, c.AccessTokenSecret = testAccessToken, testAccessSecret
+	c.OAuth1 = OAuth1{
+		ConsumerKey: conf.NewSecret(testConsumerKey), ConsumerSecret: conf.NewSecret(testConsumerSecret),
+		AccessToken: conf.NewSecret(testAccessToken), AccessTokenSecret: conf.NewSecret(testAccessSecret),
+	}
 }

@@ -103,10 +103,10 @@ func problems(ps []problem) string {
 // is reported wrapping core.ErrUnauthorized.
 func (c *Client) Check(ctx context.Context) error {
 	var errs []error
-	if c.cfg.BearerToken != "" && c.cfg.UserID == "" {
+	if !c.cfg.BearerToken.Empty() && c.cfg.UserID == "" {
 		errs = append(errs, fmt.Errorf("x: check bearer_token: x.user_id is needed to check it: %w", core.ErrInvalid))
 	}
-	if c.cfg.BearerToken != "" && c.cfg.UserID != "" {
+	if !c.cfg.BearerToken.Empty() && c.cfg.UserID != "" {
 		var resp userResponse
 		if err := c.do(ctx, call{endpoint: epUser, method: "GET", path: "/2/users/" + url.PathEscape(c.cfg.UserID), out: &resp}); err != nil {
 			errs = append(errs, fmt.Errorf("x: check bearer_token: %w", checkErr(err)))
@@ -125,7 +125,7 @@ func (c *Client) Check(ctx context.Context) error {
 				resp.Data.Username, resp.Data.ID, c.cfg.UserID, core.ErrUnauthorized))
 		}
 	}
-	if c.cfg.BearerToken == "" && c.write == nil {
+	if c.cfg.BearerToken.Empty() && c.write == nil {
 		errs = append(errs, fmt.Errorf("x: check: no credentials configured: %w", core.ErrUnauthorized))
 	}
 	return errors.Join(errs...)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 var testMention = core.Mention{
@@ -27,7 +28,7 @@ func TestClient_Reply(t *testing.T) {
 		wantAuth string
 	}{
 		{name: "OAuth1", auth: withOAuth1, wantAuth: "OAuth "},
-		{name: "OAuth2UserToken", auth: func(c *Config) { c.OAuth2UserToken = testUserToken }, wantAuth: "Bearer " + testUserToken},
+		{name: "OAuth2UserToken", auth: func(c *Config) { c.OAuth2UserToken = conf.NewSecret(testUserToken) }, wantAuth: "Bearer " + testUserToken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,7 +221,7 @@ func TestClient_Check(t *testing.T) {
 			answer: func(t *testing.T, w http.ResponseWriter, r *http.Request) { replyFixture(t, w, 200, "users_me.json") }},
 		{name: "ErrBearerRejected", wantErr: true, unauth: true, contains: "check bearer_token",
 			answer: func(t *testing.T, w http.ResponseWriter, r *http.Request) { replyFixture(t, w, 401, "error_401.json") }},
-		{name: "ErrUserTokenForbidden", auth: func(c *Config) { c.OAuth2UserToken = testUserToken }, wantErr: true, unauth: true, contains: "check user credentials",
+		{name: "ErrUserTokenForbidden", auth: func(c *Config) { c.OAuth2UserToken = conf.NewSecret(testUserToken) }, wantErr: true, unauth: true, contains: "check user credentials",
 			answer: func(t *testing.T, w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/2/users/me" {
 					replyFixture(t, w, 403, "error_403_duplicate.json")

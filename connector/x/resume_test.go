@@ -156,9 +156,9 @@ func TestSource_Fetch_resumeNeverSkipsNorRepeats(t *testing.T) {
 			poll := func() (more bool) {
 				// Each poll may be a new process with other page settings.
 				c := mustClient(t, f, clk, func(c *Config) {
-					c.SearchEnabled = false
+					c.Search.Enabled = false
 					c.MaxPages = 1 + rng.IntN(3)
-					c.MaxResults = 5 + rng.IntN(16)
+					c.MaxResults = MinMaxResults + rng.IntN(16)
 				})
 				polls++
 				b, err := c.Mentions("m").Fetch(ctx, cursor)

@@ -44,14 +44,14 @@ type Source struct {
 // (GET /2/users/{id}/mentions). name is the configured source name stamped
 // on every mention.
 func (c *Client) Mentions(name string) *Source {
-	return &Source{c: c, name: name, kind: streamMentions, interval: c.cfg.MentionsInterval,
+	return &Source{c: c, name: name, kind: streamMentions, interval: c.cfg.Mentions.Interval,
 		logger: c.logger.With("source", name)}
 }
 
 // Search returns the source of recent posts matching the brand query
 // (GET /2/tweets/search/recent).
 func (c *Client) Search(name string) *Source {
-	return &Source{c: c, name: name, kind: streamSearch, interval: c.cfg.SearchInterval,
+	return &Source{c: c, name: name, kind: streamSearch, interval: c.cfg.Search.Interval,
 		logger: c.logger.With("source", name)}
 }
 

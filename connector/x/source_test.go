@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 func ids(ms []core.Mention) []string {
@@ -552,7 +553,7 @@ func TestClient_errorsNeverQuoteCredentials(t *testing.T) {
 		quote, _ := json.Marshal("upstream failed for " + r.Header.Get("Authorization") + " with key " + testConsumerKey + " and " + url.QueryEscape(testAccessSecret))
 		reply(w, 503, "application/problem+json", []byte(`{"title":"Service Unavailable","detail":`+string(quote)+`,"type":"about:blank","status":503}`))
 	})
-	c := mustClient(t, f, &clock{now: t0}, func(c *Config) { withOAuth1(c); c.OAuth2UserToken = "" })
+	c := mustClient(t, f, &clock{now: t0}, func(c *Config) { withOAuth1(c); c.OAuth2UserToken = conf.Secret{} })
 	_, readErr := c.Mentions("m").Fetch(context.Background(), "")
 	_, writeErr := c.Reply(context.Background(), testMention, "hi")
 	for _, err := range []error{readErr, writeErr} {

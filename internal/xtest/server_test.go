@@ -15,6 +15,7 @@ import (
 
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/xtest"
 )
 
@@ -30,8 +31,8 @@ func post(n int, text string) (xtest.Post, xtest.User) {
 func client(tb testing.TB, srv *xtest.Server, edit func(*x.Config)) *x.Client {
 	tb.Helper()
 	cfg := x.Config{
-		BaseURL: srv.URL(), BearerToken: xtest.DefaultBearerToken, UserID: srv.UserID(),
-		OAuth2UserToken: xtest.DefaultUserToken, MentionsEnabled: true, MaxResults: 10, MaxPages: 1,
+		BaseURL: srv.URL(), BearerToken: conf.NewSecret(xtest.DefaultBearerToken), UserID: srv.UserID(),
+		OAuth2UserToken: conf.NewSecret(xtest.DefaultUserToken), Mentions: x.Stream{Enabled: true}, MaxResults: 10, MaxPages: 1,
 		UserAgent: "Shenava/test (+https://github.com/shenava/shenava)",
 	}
 	if edit != nil {
@@ -192,15 +193,17 @@ func TestServer_OAuth1(t *testing.T) {
 	srv := xtest.New(t, xtest.WithOAuth1(creds), xtest.WithUserToken(""))
 	m := core.Mention{Platform: core.PlatformX, NativeID: fmt.Sprint(base + 1), Author: core.Author{ID: "2000000000000000001"}}
 	good := client(t, srv, func(c *x.Config) {
-		c.OAuth2UserToken = ""
-		c.ConsumerKey, c.ConsumerSecret, c.AccessToken, c.AccessTokenSecret = creds.ConsumerKey, creds.ConsumerSecret, creds.AccessToken, creds.AccessTokenSecret
+		c.OAuth2UserToken = conf.Secret{}
+		c.OAuth1 = x.OAuth1{ConsumerKey: conf.NewSecret(creds.ConsumerKey), ConsumerSecret: conf.NewSecret(creds.ConsumerSecret),
+			AccessToken: conf.NewSecret(creds.AccessToken), AccessTokenSecret: conf.NewSecret(creds.AccessTokenSecret)}
 	})
 	if _, err := good.Reply(context.Background(), m, "signed"); err != nil {
 		t.Fatalf("signed reply: %v", err)
 	}
 	bad := client(t, srv, func(c *x.Config) {
-		c.OAuth2UserToken = ""
-		c.ConsumerKey, c.ConsumerSecret, c.AccessToken, c.AccessTokenSecret = creds.ConsumerKey, "wrong", creds.AccessToken, creds.AccessTokenSecret
+		c.OAuth2UserToken = conf.Secret{}
+		c.OAuth1 = x.OAuth1{ConsumerKey: conf.NewSecret(creds.ConsumerKey), ConsumerSecret: conf.NewSecret("wrong"),
+			AccessToken: conf.NewSecret(creds.AccessToken), AccessTokenSecret: conf.NewSecret(creds.AccessTokenSecret)}
 	})
 	if _, err := bad.Reply(context.Background(), m, "forged"); !errors.Is(err, core.ErrUnauthorized) {
 		t.Fatalf("reply signed with the wrong secret: %v, want ErrUnauthorized", err)

@@ -5,8 +5,8 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Defaults and limits for the options an operator may leave out.

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Defaults for the options an operator may leave out.

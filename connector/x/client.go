@@ -18,8 +18,8 @@ import (
 	"github.com/dghubble/oauth1"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Client talks to the X API v2 for one brand account. It is safe for

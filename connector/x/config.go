@@ -7,8 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/shenava/shenava/internal/httpx"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Defaults and limits for Config. See README.md for what they cost per

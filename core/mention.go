@@ -149,6 +149,8 @@ type Batch struct {
 	// Cursor is opaque to everyone but the source; "" means "from the start".
 	Cursor string
 	// More is true when the source has more ready now (a capped page walk, a
-	// long file) and wants to be called again without waiting its interval.
+	// long file). The engine calls again at once only sources whose backlog
+	// is free to read (listen.CheapBacklog); the others resume from Cursor
+	// at their next interval.
 	More bool
 }

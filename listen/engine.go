@@ -23,6 +23,15 @@ type Source interface {
 	Fetch(ctx context.Context, cursor string) (core.Batch, error)
 }
 
+// CheapBacklog is implemented by sources whose backlog costs nothing to
+// read (a local file). After a batch with More, the engine polls such a
+// source again at once. Every other source waits its interval after a
+// capped batch and resumes from the saved cursor: a page cap is then a cap
+// on requests per interval, whatever the server says about further pages.
+type CheapBacklog interface {
+	CheapBacklog() bool
+}
+
 // Analyzer reads a text: language, sentiment, referral.
 type Analyzer interface {
 	Analyze(text string) core.Analysis
@@ -138,6 +147,10 @@ func (e *Engine) Run(ctx context.Context) error {
 
 func (e *Engine) runSource(ctx context.Context, s SourceSpec) {
 	log := e.logger.With("source", s.Name)
+	cheap := false
+	if c, ok := s.Source.(CheapBacklog); ok {
+		cheap = c.CheapBacklog()
+	}
 	failures := 0
 	for ctx.Err() == nil {
 		res, err := e.Poll(ctx, s)
@@ -157,9 +170,13 @@ func (e *Engine) runSource(ctx context.Context, s SourceSpec) {
 			} else {
 				log.Error("poll failed; backing off", "wait", wait, "failures", failures, "error", err)
 			}
-		case res.More:
+		case res.More && cheap:
 			failures = 0
 			continue
+		case res.More:
+			failures = 0
+			wait = backoff.Jitter(s.Interval, e.cfg.Jitter)
+			log.Info("poll capped with more left to read; the rest follows at the next interval", "fetched", res.Fetched, "wait", wait)
 		default:
 			failures = 0
 			wait = backoff.Jitter(s.Interval, e.cfg.Jitter)

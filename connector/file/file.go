@@ -108,6 +108,10 @@ func New(cfg Config, logger *slog.Logger) (*Source, error) {
 // SetClock replaces the clock that stamps FetchedAt.
 func (s *Source) SetClock(now func() time.Time) { s.now = now }
 
+// CheapBacklog reports that reading on costs nothing: a long file is read
+// batch after batch without waiting the interval (listen.CheapBacklog).
+func (s *Source) CheapBacklog() bool { return true }
+
 // cursor is where the next read starts. Line counts the lines before
 // Offset, for error messages.
 type cursor struct {

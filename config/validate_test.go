@@ -394,11 +394,13 @@ func TestParse_Warnings(t *testing.T) {
 	}{
 		{"XWithoutWriteCredentials", []kv{{"sources.x.oauth2_user_token", "${X_USER_UNSET:-}"}},
 			[]string{"sources.x: no write credentials (oauth1 or oauth2_user_token): replies on X will be reported as unsupported"}},
-		{"XCost", []kv{{"sources.x.mentions.interval", "5m"}},
+		{"XCost", []kv{{"sources.x.mentions.interval", "5m"}, {"sources.x.budget.requests_per_day", 2000}},
 			[]string{"sources.x.mentions.interval: 5m means 288 polls a day, up to 864 requests with max_pages 3; X bills per request"}},
 		{"PlainHTTPWithToken", []kv{{"telegram.api_url", "http://bot.example.com"}},
 			[]string{"telegram.api_url: plain http sends the credentials unencrypted to bot.example.com"}},
 		{"PlainHTTPLoopback", []kv{{"telegram.api_url", "http://127.0.0.1:8081"}, {"sources.mastodon.server", "http://localhost:3000"}}, nil},
+		{"XBudgetBelowSchedule", []kv{{"sources.x.budget.requests_per_day", 100}},
+			[]string{"sources.x.budget.requests_per_day: the streams may make up to 432 requests a day (polls × max_pages); after 100 polling pauses until 00:00 UTC"}},
 		{"NoAlertPlatforms", []kv{{"routing.alert.platforms", []any{}}}, []string{"routing.alert.platforms: empty"}},
 	}
 	for _, tt := range tests {

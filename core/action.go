@@ -37,6 +37,7 @@ const (
 	TopicSLA            = "sla"             // a negative case is still unclaimed
 	TopicSpike          = "spike"           // negative mentions well above the usual
 	TopicDigest         = "digest"          // the daily digest
+	TopicBudget         = "budget"          // a paid API's daily budget is 80% or fully spent; Text says which
 )
 
 // Public reports whether the action posts on the mention's platform in

@@ -132,6 +132,10 @@ func New(st Store, analyzer Analyzer, matcher Matcher, caps func(core.Platform) 
 // SetClock replaces the wall clock.
 func (e *Engine) SetClock(now func() time.Time) { e.now = now }
 
+// SetSleep replaces how Run waits between polls; sleep returns non-nil to
+// stop (tests that simulate time).
+func (e *Engine) SetSleep(sleep func(ctx context.Context, d time.Duration) error) { e.sleep = sleep }
+
 // Run polls every source on its own schedule until ctx ends, then returns
 // nil. A failing source backs off alone; the others go on.
 func (e *Engine) Run(ctx context.Context) error {

@@ -29,6 +29,7 @@ type Client struct {
 	read   *http.Client // app bearer token, or the user credentials
 	write  *http.Client // user credentials; nil when none are configured
 	limits *limiter
+	budget *budget
 	logger *slog.Logger
 	query  string // the search query, checked by Validate
 	// partial counts entries of errors arrays in 2xx answers.
@@ -69,6 +70,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		logger: logger.With("component", "connector.x"),
 		Now:    time.Now,
 	}
+	c.budget = newBudget(cfg, c.logger)
 	switch {
 	case cfg.OAuth1.Any():
 		o := cfg.OAuth1
@@ -169,6 +171,18 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	req.Header.Set("Accept", "application/json")
 	if cl.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if cl.endpoint == epMentions || cl.endpoint == epSearch {
+		// Polling stops for the day once the budget is spent; credential
+		// checks and writes go on.
+		if err := c.budget.allow(ctx, now); err != nil {
+			return err
+		}
+	}
+	if cl.method == http.MethodGet {
+		// Every read sent counts, answered or not; the posts X returned
+		// are known once the body is decoded.
+		defer func() { c.budget.spend(ctx, now, 1, postsIn(cl.out)) }()
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -23,6 +23,12 @@ const (
 	DefaultQueryMaxLen      = 512
 	DefaultTimeout          = 20 * time.Second
 	DefaultUserAgent        = httpx.DefaultUserAgent
+	// DefaultRequestsPerDay covers the default streams' worst case: mentions
+	// every 15 minutes and search every 30, three pages each, is 432 reads.
+	DefaultRequestsPerDay = 500
+	// DefaultPostReadsPerDay is about 25 USD a day at X's published 0.005
+	// USD per post read (README.md).
+	DefaultPostReadsPerDay = 5000
 	// DefaultMaxBodyBytes bounds one response. A full page of 100 posts with
 	// their authors is about 100 KB.
 	DefaultMaxBodyBytes = 4 << 20
@@ -53,9 +59,12 @@ type Config struct {
 	// MaxResults is the page size. X bills per post returned, not per
 	// page, so large pages only save requests.
 	MaxResults int `yaml:"max_results"`
-	// MaxPages caps the pages one Fetch walks; the rest is fetched on the
-	// next call (Batch.More), from the saved position.
+	// MaxPages caps the requests one poll makes, so a stream makes at most
+	// MaxPages requests per interval; a longer walk resumes at the next
+	// interval from the saved page token (Batch.More).
 	MaxPages int `yaml:"max_pages"`
+	// Budget bounds what one UTC day may cost.
+	Budget Budget `yaml:"budget"`
 	// Write credentials (user context), needed only to reply: either
 	// OAuth 1.0a or an OAuth 2.0 user access token with tweet.write and
 	// dm.write.
@@ -84,6 +93,23 @@ type Config struct {
 	MaxBodyBytes int64 `yaml:"-"`
 	// UserAgent is sent with every request.
 	UserAgent string `yaml:"-"`
+	// NoticeLang is the language of the budget notices' text, "fa" or
+	// "en" (the bot titles notices in each manager's language).
+	NoticeLang string `yaml:"-"`
+}
+
+// Budget is the daily (UTC) allowance of billed reads. The counts are
+// kept in the store, so a restart does not reset them. At 80% and at 100%
+// the managers get a notice; at 100% polling stops until 00:00 UTC.
+// Replies and DMs are not held back by it.
+type Budget struct {
+	// RequestsPerDay caps the read requests (timeline pages and
+	// credential checks) per UTC day.
+	RequestsPerDay int `yaml:"requests_per_day"`
+	// PostReadsPerDay caps the posts X returns per UTC day; X bills each.
+	// The page that crosses it is kept, so it can be exceeded by at most
+	// one page (max_results).
+	PostReadsPerDay int `yaml:"post_reads_per_day"`
 }
 
 // Stream is the mentions stream: on or off, and how often it is polled.
@@ -133,6 +159,7 @@ func DefaultConfig() Config {
 		Search:        Search{Interval: DefaultSearchInterval},
 		MaxResults:    DefaultMaxResults,
 		MaxPages:      DefaultMaxPages,
+		Budget:        Budget{RequestsPerDay: DefaultRequestsPerDay, PostReadsPerDay: DefaultPostReadsPerDay},
 		Timeout:       DefaultTimeout,
 		BackfillPages: DefaultBackfillPages,
 		QueryMaxLen:   DefaultQueryMaxLen,
@@ -154,6 +181,15 @@ func (c Config) withDefaults() Config {
 	if c.BackfillPages == 0 {
 		c.BackfillPages = DefaultBackfillPages
 	}
+	if c.Budget.RequestsPerDay == 0 {
+		c.Budget.RequestsPerDay = DefaultRequestsPerDay
+	}
+	if c.Budget.PostReadsPerDay == 0 {
+		c.Budget.PostReadsPerDay = DefaultPostReadsPerDay
+	}
+	if c.NoticeLang == "" {
+		c.NoticeLang = "fa"
+	}
 	if c.Mentions.Interval == 0 {
 		c.Mentions.Interval = DefaultMentionsInterval
 	}
@@ -174,6 +210,19 @@ func (c Config) withDefaults() Config {
 	}
 	c.Username = strings.TrimPrefix(strings.TrimSpace(c.Username), "@")
 	return c
+}
+
+// RequestsPerDayBound is the most read requests the enabled streams can
+// make in a day: polls a day × max_pages each, whatever the server says
+// about further pages. Credential checks at start add one or two.
+func (c Config) RequestsPerDayBound() int {
+	n := 0
+	for _, s := range []Stream{c.Mentions, {Enabled: c.Search.Enabled, Interval: c.Search.Interval}} {
+		if s.Enabled && s.Interval > 0 {
+			n += int((24*time.Hour + s.Interval - 1) / s.Interval)
+		}
+	}
+	return n * max(c.MaxPages, 1)
 }
 
 // CanWrite reports whether user-context credentials are configured.
@@ -234,6 +283,15 @@ func (c Config) Problems() conf.Problems {
 	}
 	ps.IntRange("max_results", c.MaxResults, MinMaxResults, MaxMaxResults)
 	ps.IntRange("max_pages", c.MaxPages, 1, MaxMaxPages)
+	if c.Budget.RequestsPerDay < 1 {
+		ps.Add("budget.requests_per_day", "%d: must be at least 1", c.Budget.RequestsPerDay)
+	} else if worst := c.RequestsPerDayBound(); worst > c.Budget.RequestsPerDay {
+		ps.Warn("budget.requests_per_day", "the streams may make up to %d requests a day (polls × max_pages); after %d polling pauses until 00:00 UTC",
+			worst, c.Budget.RequestsPerDay)
+	}
+	if c.Budget.PostReadsPerDay < 1 {
+		ps.Add("budget.post_reads_per_day", "%d: must be at least 1", c.Budget.PostReadsPerDay)
+	}
 	if c.BackfillPages < 0 {
 		ps.Add("backfill_pages", "%d: must not be negative", c.BackfillPages)
 	}

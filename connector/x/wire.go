@@ -108,3 +108,12 @@ type sendDMResponse struct {
 	} `json:"data"`
 	Errors []problem `json:"errors"`
 }
+
+// postsIn is the number of posts an answer carries, which X bills as post
+// reads.
+func postsIn(out any) int64 {
+	if p, ok := out.(*timelinePage); ok && p != nil {
+		return int64(len(p.Data))
+	}
+	return 0
+}

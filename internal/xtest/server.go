@@ -130,6 +130,11 @@ func WithRateLimit(n int) Option { return func(s *Server) { s.limit = n } }
 // WithClock sets the clock of the rate-limit windows and post IDs.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
+// WithEndlessPages makes every mentions page carry a next_token, as a
+// server that never ends a page walk would: past the oldest post the
+// pages are empty and the token stays the same.
+func WithEndlessPages() Option { return func(s *Server) { s.endless = true } }
+
 // WithWrap puts a handler in front of the server's (a fault injector, a
 // logger); the fake's own checks still see every request that reaches it.
 func WithWrap(w func(http.Handler) http.Handler) Option { return func(s *Server) { s.wrap = w } }
@@ -147,6 +152,7 @@ type Server struct {
 	limit     int
 	now       func() time.Time
 	wrap      func(http.Handler) http.Handler
+	endless   bool
 
 	mu       sync.Mutex
 	posts    []Post // ascending by ID
@@ -525,8 +531,13 @@ func (s *Server) mentions(r *http.Request, id string) (int, any, *apiError) {
 		}
 		out["includes"] = map[string]any{"users": us}
 	}
-	if more {
+	switch {
+	case more || (s.endless && len(page) > 0):
 		meta["next_token"] = pageToken(page[len(page)-1].ID)
+	case s.endless && below != "":
+		meta["next_token"] = pageToken(below)
+	case s.endless:
+		meta["next_token"] = pageToken("1")
 	}
 	return http.StatusOK, out, nil
 }

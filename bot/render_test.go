@@ -148,6 +148,8 @@ func TestBot_RenderNotice(t *testing.T) {
 		{ID: 43, Kind: core.ActionNotify, Topic: core.TopicSpike, DedupKey: "spike:1",
 			Text: "38 negative mentions this hour (usual 6 ± 2). Top terms: delivery, refund. <script>"},
 		{ID: 44, Kind: core.ActionNotify, Topic: core.TopicDigest, DedupKey: "digest:2026-11-21", Text: "Yesterday: 120 mentions, net +12%."},
+		{ID: 46, Kind: core.ActionNotify, Topic: core.TopicBudget, DedupKey: "budget:x:2026-11-21:x.requests:80",
+			Text: "80% of today's X budget is used: 400 of 500 read requests (UTC day).\nAt 100% reading from X pauses until 00:00 UTC."},
 		{ID: 45, Kind: core.ActionNotify, Topic: "something_new", DedupKey: "x:1", Text: "Plain fallback text & more"},
 	}
 	for _, a := range tests {

@@ -143,6 +143,7 @@ var catalog = map[string]entry{
 	"notice.sla":             {"⏰ <b>Still waiting for an owner</b>", "⏰ <b>هنوز کسی پیگیری نکرده</b>"},
 	"notice.spike":           {"📈 <b>Spike in negative mentions</b>", "📈 <b>جهش در اشاره‌های منفی</b>"},
 	"notice.digest":          {"🗞 <b>Daily digest</b>", "🗞 <b>گزارش روزانه</b>"},
+	"notice.budget":          {"💸 <b>X API budget</b>", "💸 <b>بودجهٔ API ایکس</b>"},
 	"notice.other":           {"ℹ️ <b>Notice</b>", "ℹ️ <b>اطلاعیه</b>"},
 	"notice.case":            {"Case #%s · /case_%s", "پروندهٔ #%s · /case_%s"},
 

@@ -46,6 +46,7 @@ type Metrics struct {
 	actions     *prometheus.CounterVec
 	actionDur   *prometheus.HistogramVec
 	tgErrors    *prometheus.CounterVec
+	budget      *budgetGauges
 
 	mu      sync.Mutex
 	sources map[string]*sourceHealth
@@ -89,6 +90,7 @@ func New(outbox OutboxReader) *Metrics {
 		m.rateWaits, m.rateSeconds, m.actions, m.actionDur, m.tgErrors} {
 		f(c)
 	}
+	m.budget = newBudgetGauges(reg)
 	if outbox != nil {
 		f(&outboxCollector{r: outbox, now: func() time.Time { return m.now() }})
 	}

@@ -58,6 +58,9 @@ func openStore(cfg *config.Config) (*store.DB, error) {
 type connectors struct {
 	sources  []listen.SourceSpec
 	repliers map[core.Platform]listen.Replier
+	// x is the X client, when X is enabled: run gives it the store to
+	// meter its daily budget in.
+	x *x.Client
 	// checks verify each connector's credentials with one cheap call.
 	checks []check
 }
@@ -103,6 +106,7 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
 	xc := cfg.Sources.X
 	xc.UserAgent = userAgent()
+	xc.NoticeLang = cfg.Digest.Lang
 	client, err := x.New(xc, hc, logger)
 	if err != nil {
 		return cfg.Problem("sources.x", err)
@@ -116,8 +120,17 @@ func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logg
 			Source: client.Search(config.SourceXSearch), Interval: xc.Search.Interval})
 	}
 	c.repliers[core.PlatformX] = client
+	c.x = client
 	c.checks = append(c.checks, check{name: "x", run: client.Check})
 	return nil
+}
+
+// meterX counts X's billed reads in the store, where they survive
+// restarts, and lets the budget notices wake the outbox.
+func (c *connectors) meterX(db *store.DB, g x.BudgetGauge, wake func()) {
+	if c.x != nil {
+		c.x.SetMetering(x.Metering{Ledger: db, Notices: db, Gauge: g, OnQueued: wake})
+	}
 }
 
 func (c *connectors) addMastodon(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {

@@ -134,6 +134,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	oc := cfg.Outbox
 	oc.Metrics = m
 	outbox = listen.NewOutbox(d.db, alerter, conns.repliers, oc, logger)
+	conns.meterX(d.db, m, outbox.Wake)
 	ec := engineConfig(cfg)
 	ec.Metrics, ec.OnSaved = m, outbox.Wake
 	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, ec, logger)

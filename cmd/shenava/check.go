@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/connector/x"
 )
 
 func cmdCheck() command {
@@ -34,6 +35,9 @@ func cmdCheck() command {
 			}
 			report("config "+*path, nil)
 			for _, w := range cfg.Warnings() {
+				fmt.Fprintf(e.stdout, "! %s\n", w)
+			}
+			for _, w := range xLinkWarnings(cfg) {
 				fmt.Fprintf(e.stdout, "! %s\n", w)
 			}
 			report("files", cfg.CheckFiles())
@@ -67,4 +71,27 @@ func cmdCheck() command {
 			return nil
 		},
 	}
+}
+
+// xLinkWarnings names the thank-you templates Shenava posts by itself that
+// carry a link while X is enabled: X bills a post with a URL at about 13
+// times a plain one.
+func xLinkWarnings(cfg *config.Config) []string {
+	ty := cfg.Routing.ThankYou
+	if !cfg.Sources.X.Enabled || ty.Mode == config.ThankYouOff {
+		return nil
+	}
+	var out []string
+	for _, l := range []struct {
+		key   string
+		texts config.TextList
+	}{{"fa", ty.Public.FA}, {"en", ty.Public.EN}, {"fi", ty.Public.FI}} {
+		for i, t := range l.texts {
+			if link := x.FindLink(t); link != "" {
+				out = append(out, fmt.Sprintf("routing.thank_you.public.%s[%d]: contains a link (%s); on X a post with a URL "+
+					"is billed about 13× a plain one (see connector/x/README.md)", l.key, i, link))
+			}
+		}
+	}
+	return out
 }

@@ -17,6 +17,9 @@
 // Reply and DirectMessage return an error wrapping core.ErrUnsupported.
 // Rate limits are read from x-rate-limit-* headers: a spent window stops
 // the next call before it is made, and a 429 becomes *core.RateLimitError
-// with the wait X asked for. README.md explains credentials, the query
-// syntax, and what the default settings cost per day.
+// with the wait X asked for. Reads are metered per UTC day against a
+// request and a post-read budget (SetMetering); once one is spent, polls
+// return a *core.RateLimitError lasting until 00:00 UTC. README.md explains
+// credentials, the query syntax, X's prices and what the default settings
+// cost per day.
 package x

@@ -103,8 +103,10 @@ func (c cursor) encode() string {
 }
 
 // Fetch returns the posts newer than the cursor, newest first, at most
-// MaxPages pages of them. When it stops before the end it says so with
-// Batch.More and a cursor that resumes the walk. Posts by the brand's own
+// MaxPages pages (requests) of them. When it stops before the end it says
+// so with Batch.More and a cursor that resumes the walk; the engine makes
+// that next call at the stream's next interval, so MaxPages bounds the
+// requests per interval. Posts by the brand's own
 // account and retweets are dropped. Fetch is safe to repeat with the same
 // cursor.
 func (s *Source) Fetch(ctx context.Context, cursorStr string) (core.Batch, error) {

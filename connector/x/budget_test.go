@@ -290,3 +290,36 @@ func TestBudgetText(t *testing.T) {
 		}
 	}
 }
+
+// A page that crosses the post-read budget is kept; both notices go out
+// at once and the next poll waits for the new day.
+func TestBudget_PostReadsCrossedByOnePage(t *testing.T) {
+	clk := &clock{now: time.Date(2026, 12, 1, 23, 50, 0, 0, time.UTC)}
+	srv := xtest.New(t, xtest.WithClock(clk.Now))
+	addMentions(srv, 10)
+	db, err := store.Open(filepath.Join(t.TempDir(), "shenava.db"), store.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	notices := &recordingNoticer{st: db}
+	woken := 0
+	c := xtestClient(t, srv, clk, func(c *Config) { c.Budget = Budget{RequestsPerDay: 100, PostReadsPerDay: 8} })
+	c.SetMetering(Metering{Ledger: db, Notices: notices, OnQueued: func() { woken++ }})
+	src := c.Mentions("x-mentions")
+	b, err := src.Fetch(context.Background(), "")
+	if err != nil || len(b.Mentions) != 10 {
+		t.Fatalf("first poll: %d mentions, %v; want the whole page of 10", len(b.Mentions), err)
+	}
+	var keys []string
+	for _, a := range notices.queued {
+		keys = append(keys, a.DedupKey)
+	}
+	if fmt.Sprint(keys) != "[budget:x:2026-12-01:x.post_reads:80 budget:x:2026-12-01:x.post_reads:100]" || woken != 2 {
+		t.Fatalf("notices %v (outbox woken %d times), want 80%% and 100%% of post reads", keys, woken)
+	}
+	_, err = src.Fetch(context.Background(), b.Cursor)
+	if wait, ok := core.RetryAfter(err); !ok || !errors.Is(err, ErrBudgetSpent) || wait != 10*time.Minute {
+		t.Fatalf("second poll: %v (wait %s), want a pause of 10m until 00:00 UTC", err, wait)
+	}
+}

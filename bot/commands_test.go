@@ -51,10 +51,17 @@ func seed(t *testing.T, h *harness) {
 		case 0:
 			fn = func(c *core.Case) error { return c.Claim("Ali", t0.Add(-time.Hour)) }
 		case 1:
-			fn = func(c *core.Case) error { return c.Responded("Sara", false, c.CreatedAt.Add(12*time.Minute)) }
+			fn = func(c *core.Case) error {
+				at := c.CreatedAt.Add(12 * time.Minute)
+				err := c.Responded("Sara", false, at)
+				c.Delivered(core.Action{ID: 1, Kind: core.ActionReplyPublic, CaseID: c.ID, Actor: "Sara", CreatedAt: at}, "x:1", at.Add(15*time.Second))
+				return err
+			}
 		case 2:
 			fn = func(c *core.Case) error {
-				c.Responded("Ali", true, c.CreatedAt.Add(95*time.Minute))
+				at := c.CreatedAt.Add(95 * time.Minute)
+				c.Responded("Ali", true, at)
+				c.Delivered(core.Action{ID: 2, Kind: core.ActionReplyPrivate, CaseID: c.ID, Actor: "Ali", CreatedAt: at}, "x:2", at.Add(15*time.Second))
 				return c.Resolve("Ali", t0)
 			}
 		case 3:

@@ -223,6 +223,12 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 
 	// Strangers.
 	"refuse": {"Sorry, this bot is only for %s's support team.", "ببخشید، این ربات فقط برای تیم پشتیبانی %s است."},
+
+	// A reply is queued until the outbox delivers it.
+	"status.public.queued":  {"⏳ Public reply by %s queued: not sent yet", "⏳ پاسخ عمومی %s در صف ارسال است؛ هنوز فرستاده نشده"},
+	"status.private.queued": {"⏳ Private reply by %s queued: not sent yet", "⏳ پاسخ خصوصی %s در صف ارسال است؛ هنوز فرستاده نشده"},
+	"event.withdrew reply":  {"reply withdrawn by %s", "%s پاسخ را پس گرفت"},
+	"event.reply sent":      {"reply by %s sent", "پاسخ %s فرستاده شد"},
 }
 
 // num writes an integer with thousands separators, in Persian digits and

@@ -66,3 +66,47 @@ func TestBot_UndoReply(t *testing.T) {
 		}
 	})
 }
+
+// The alert says a reply is queued while it can still be withdrawn, and
+// "replied" only once the outbox has sent it.
+func TestBot_ReplyQueuedThenSent(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.UndoWindow = 15 * time.Second })
+	h.run()
+	c := h.ingest(negativeMention("1001", "Koala lost my order"))
+	h.tg.ReplyText(ali, h.alertIn(c, ali.ID), "Sorry {author}, refund on its way")
+	h.settle()
+	alert, _ := h.message(h.alertIn(c, ali.ID))
+	if !strings.Contains(alert, "⏳ Public reply by Ali queued: not sent yet") || strings.Contains(alert, "Replied publicly") {
+		t.Fatalf("inside the undo window the alert reads:\n%s", alert)
+	}
+	h.clock.Advance(20 * time.Second)
+	h.drain()
+	if calls := h.x.Calls(); len(calls) != 1 {
+		t.Fatalf("after the window: %q", calls)
+	}
+	h.drain() // the alert edit the delivery queued
+	alert, _ = h.message(h.alertIn(c, ali.ID))
+	if !strings.Contains(alert, "✅ Replied publicly by Ali") || strings.Contains(alert, "queued") {
+		t.Fatalf("after sending the alert reads:\n%s", alert)
+	}
+	if got := h.caseNow(c.ID); !got.FirstReplySent() {
+		t.Fatalf("the case does not record the reply as sent: %+v", got.Events)
+	}
+}
+
+// A withdrawn reply reads in the manager's language in the case history.
+func TestBot_WithdrawnReplyHistory(t *testing.T) {
+	m := negativeMention("1001", "Koala lost my order")
+	c := caseAt(t, m, func(c *core.Case) error { return c.Responded("Alex", false, t0) },
+		func(c *core.Case) error { c.WithdrawReply("Alex", t0, t0.Add(5*time.Second)); return nil })
+	for _, e := range c.Events {
+		fa := eventText(LangPersian, e)
+		if strings.ContainsAny(strings.ReplaceAll(fa, "Alex", ""), "abcdefghijklmnopqrstuvwxyz") {
+			t.Errorf("event %q reads %q in Persian", e.Action, fa)
+		}
+	}
+	last := c.Events[len(c.Events)-1]
+	if got := eventText(LangEnglish, last); got != "reply withdrawn by Alex" {
+		t.Errorf("withdrawal reads %q in English", got)
+	}
+}

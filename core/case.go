@@ -151,7 +151,7 @@ func (c *Case) Responded(actor string, private bool, at time.Time) error {
 	if private {
 		action = "replied privately"
 	}
-	c.log(at, actor, action, "")
+	c.log(at, actor, action, ReplyQueued)
 	return nil
 }
 
@@ -223,17 +223,75 @@ func (c *Case) Remind(at time.Time) {
 
 // Delivered applies to the case what the delivery of one of its outbox
 // actions means: a delivered alert marks the case alerted and remembers
-// where the alert is (ref), so it can be edited later.
-func (c *Case) Delivered(a Action, ref string, at time.Time) {
-	if a.Kind != ActionAlert {
-		return
+// where the alert is (ref), so it can be edited later; a delivered reply a
+// manager queued is recorded as sent ("reply sent", the time it was queued
+// as detail), and the case's alerts must then be edited to say so: that
+// edit is the action returned, for the caller to queue in the same change.
+func (c *Case) Delivered(a Action, ref string, at time.Time) []Action {
+	switch a.Kind {
+	case ActionAlert:
+		if ref != "" {
+			c.Alerts = append(c.Alerts, ref)
+		}
+		if c.State.Open() {
+			_ = c.MarkAlerted(at) // open cases always accept it
+		}
+	case ActionReplyPublic, ActionReplyPrivate:
+		actor, ok := c.replyAt(a.CreatedAt)
+		if !ok || c.ReplySent(a.CreatedAt) {
+			return nil
+		}
+		c.log(at, actor, "reply sent", a.CreatedAt.UTC().Format(time.RFC3339Nano))
+		if len(c.Alerts) == 0 {
+			return nil
+		}
+		return []Action{{Kind: ActionCaseUpdate, DedupKey: fmt.Sprintf("reply_sent:%d", a.ID),
+			CaseID: c.ID, MentionKey: c.MentionKey, CreatedAt: at}}
 	}
-	if ref != "" {
-		c.Alerts = append(c.Alerts, ref)
+	return nil
+}
+
+// replyAt finds the manager who queued a reply on the case at queuedAt.
+func (c Case) replyAt(queuedAt time.Time) (actor string, ok bool) {
+	for _, e := range c.Events {
+		if (e.Action == "replied publicly" || e.Action == "replied privately") && e.At.Equal(queuedAt) {
+			return e.Actor, true
+		}
 	}
-	if c.State.Open() {
-		_ = c.MarkAlerted(at) // open cases always accept it
+	return "", false
+}
+
+// ReplyQueued is the detail of a "replied publicly/privately" event: the
+// reply was queued, and is sent once a "reply sent" event follows. Events
+// recorded before replies were tracked have no detail and count as sent.
+const ReplyQueued = "queued"
+
+// FirstReplySent reports whether the first reply still standing (the one
+// FirstResponseAt points at) has gone out. False without a reply.
+func (c Case) FirstReplySent() bool {
+	if c.FirstResponseAt.IsZero() {
+		return false
 	}
+	for _, e := range c.Events {
+		if (e.Action == "replied publicly" || e.Action == "replied privately") && e.At.Equal(c.FirstResponseAt) {
+			return e.Detail != ReplyQueued || c.ReplySent(e.At)
+		}
+	}
+	return true
+}
+
+// ReplySent reports whether the reply queued at queuedAt has been
+// delivered; until then it waits out the undo window (or a retry) and can
+// still be withdrawn.
+func (c Case) ReplySent(queuedAt time.Time) bool {
+	for _, e := range c.Events {
+		if e.Action == "reply sent" {
+			if t, err := time.Parse(time.RFC3339Nano, e.Detail); err == nil && t.Equal(queuedAt) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // FirstResponseTime is the time from the mention reaching Shenava to the

@@ -92,9 +92,19 @@ func (co *commander) cmdLang(ctx context.Context, mgr Manager, chat int64, lang,
 	co.out.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
 }
 
-// cmdMute pauses alerts to one manager: /mute (the default span),
-// /mute 2h, /mute off.
+// cmdMute pauses the alerts a manager gets privately: /mute (the default
+// span), /mute 2h, /mute off. The alert chat is shared and keeps getting
+// every alert, so in a group /mute refuses and says so, as it does for a
+// manager who gets no private alerts to pause.
 func (co *commander) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
+	switch {
+	case chat != mgr.ID:
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.group")), nil)
+		return
+	case !mgr.Alerts && arg != "off":
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.none")), nil)
+		return
+	}
 	now := co.now()
 	var until time.Time
 	switch arg {

@@ -173,3 +173,38 @@ func TestBot_Commands(t *testing.T) {
 		}
 	})
 }
+
+// /mute pauses only a manager's private alerts. In the shared alert chat it
+// says so and changes nothing, as it does for a manager with no private
+// alerts; in a private chat it works.
+func TestBot_MuteWhereItMeansSomething(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Managers[1].Alerts = false })
+	h.run()
+	ctx := context.Background()
+	lastText := func(chat int64) string {
+		m, _, ok := h.tg.LastSent(chat)
+		if !ok {
+			t.Fatalf("nothing sent to %d", chat)
+		}
+		text, _ := h.message(m)
+		return text
+	}
+	h.tg.SendText(sara, alertChat, "/mute 2h")
+	h.settle()
+	if got := lastText(alertChat.ID); !strings.Contains(got, "فقط هشدارهایی را که خصوصی") {
+		t.Fatalf("/mute in the alert chat answered %q", got)
+	}
+	if h.bot.recs.muted(ctx, sara.ID) {
+		t.Fatal("/mute in the alert chat muted Sara")
+	}
+	h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/mute 2h")
+	h.settle()
+	if got := lastText(ali.ID); !strings.Contains(got, "You get no alerts privately") {
+		t.Fatalf("/mute from a manager without private alerts answered %q", got)
+	}
+	h.tg.SendText(sara, telegramtest.PrivateChat(sara), "/mute 2h")
+	h.settle()
+	if got := lastText(sara.ID); !strings.Contains(got, "🔕") || !h.bot.recs.muted(ctx, sara.ID) {
+		t.Fatalf("/mute in a private chat answered %q and muted=%v", got, h.bot.recs.muted(ctx, sara.ID))
+	}
+}

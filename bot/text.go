@@ -154,7 +154,7 @@ I bring you the mentions that need a human, and you answer from here.
 /case <i>ID</i> — one case: details, history, buttons
 /stats [today|7d|30d] — figures
 /digest [today|yesterday|<i>YYYY-MM-DD</i>] — the daily digest
-/mute [2h|off] — pause alerts to you
+/mute [2h|off] — pause the alerts sent to you privately
 /templates — saved replies
 /lang fa | en — language
 
@@ -165,7 +165,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 /case <i>شماره</i> — یک پرونده: جزئیات، تاریخچه، دکمه‌ها
 /stats [today|7d|30d] — آمار
 /digest [today|yesterday|<i>YYYY-MM-DD</i>] — گزارش روزانه
-/mute [2h|off] — توقف هشدارها برای شما
+/mute [2h|off] — توقف هشدارهای خصوصی شما
 /templates — پاسخ‌های آماده
 /lang fa | en — زبان
 
@@ -216,7 +216,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"cmd.case":      {"One case: details, history, buttons", "یک پرونده: جزئیات، تاریخچه، دکمه‌ها"},
 	"cmd.stats":     {"Figures: today, 7d or 30d", "آمار: امروز، ۷ یا ۳۰ روز"},
 	"cmd.digest":    {"The daily digest", "گزارش روزانه"},
-	"cmd.mute":      {"Pause alerts to you: 1h, off", "توقف هشدارها برای شما"},
+	"cmd.mute":      {"Pause your private alerts: 1h, off", "توقف هشدارهای خصوصی شما"},
 	"cmd.templates": {"Saved replies", "پاسخ‌های آماده"},
 	"cmd.lang":      {"Language: fa or en", "زبان: fa یا en"},
 	"cmd.help":      {"What I can do", "کارهایی که می‌کنم"},
@@ -229,6 +229,8 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"status.private.queued": {"⏳ Private reply by %s queued: not sent yet", "⏳ پاسخ خصوصی %s در صف ارسال است؛ هنوز فرستاده نشده"},
 	"event.withdrew reply":  {"reply withdrawn by %s", "%s پاسخ را پس گرفت"},
 	"event.reply sent":      {"reply by %s sent", "پاسخ %s فرستاده شد"},
+	"mute.group":            {"🔔 /mute pauses only the alerts I send you privately; this chat keeps getting every alert. Send /mute to me in a private chat.", "🔔 ‎/mute فقط هشدارهایی را که خصوصی برایتان می‌فرستم متوقف می‌کند؛ این گفتگو همهٔ هشدارها را می‌گیرد. ‎/mute را در گفتگوی خصوصی با من بفرستید."},
+	"mute.none":             {"🔔 You get no alerts privately (alerts is off for you in telegram.managers), so there is nothing to pause; the alert chat gets every alert.", "🔔 هشدار خصوصی برایتان فرستاده نمی‌شود (alerts برای شما در telegram.managers خاموش است)، پس چیزی برای توقف نیست؛ گروه هشدارها همه را می‌گیرد."},
 }
 
 // num writes an integer with thousands separators, in Persian digits and

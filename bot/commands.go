@@ -374,9 +374,20 @@ func (co *commander) renderStats(ctx context.Context, lang string, days int) (st
 	if err != nil {
 		return "", err
 	}
-	_, open, err := co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Limit: 1})
+	// Open cases that were answered are not waiting for anyone; those whose
+	// author came back happy after the answer need nobody at all.
+	open, _, err := co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative})
 	if err != nil {
 		return "", err
+	}
+	var unanswered, answeredOpen int
+	for _, c := range open {
+		switch {
+		case c.FirstResponseAt.IsZero():
+			unanswered++
+		case c.RecoveredAt.IsZero():
+			answeredOpen++
+		}
 	}
 
 	name := msg(lang, "stats.today")
@@ -416,11 +427,11 @@ func (co *commander) renderStats(ctx context.Context, lang string, days int) (st
 		msg(lang, "stats.cases", num(lang, opened), num(lang, answered), num(lang, resolved), num(lang, ignored)))
 	if len(frts) > 0 {
 		slices.Sort(frts)
-		ls = append(ls, msg(lang, "stats.frt", dur(lang, quantile(frts, 0.5)), dur(lang, quantile(frts, 0.9))))
+		ls = append(ls, msg(lang, "stats.frt", dur(lang, quantile(frts, 0.5)), within(lang, quantile(frts, 0.9))))
 	} else {
 		ls = append(ls, msg(lang, "stats.frt.none"))
 	}
-	ls = append(ls, msg(lang, "stats.open", num(lang, open)))
+	ls = append(ls, msg(lang, "stats.open", num(lang, unanswered), num(lang, answeredOpen)))
 	return lines(lang, ls...), nil
 }
 

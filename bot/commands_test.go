@@ -208,3 +208,30 @@ func TestBot_MuteWhereItMeansSomething(t *testing.T) {
 		t.Fatalf("/mute in a private chat answered %q and muted=%v", got, h.bot.recs.muted(ctx, sara.ID))
 	}
 }
+
+// /stats writes the slow end of first responses as an upper bound that
+// reads right for small values too.
+func TestWithin(t *testing.T) {
+	for _, tt := range []struct {
+		d        time.Duration
+		en, fa   string
+		sentence string
+	}{
+		{20 * time.Second, "a minute", "یک دقیقه", "First response: median under a minute · 90% within a minute"},
+		{time.Minute, "a minute", "یک دقیقه", ""},
+		{61 * time.Second, "2 min", "۲ دقیقه", ""},
+		{95 * time.Minute, "1 h 35 min", "۱ ساعت و ۳۵ دقیقه", ""},
+	} {
+		if got := within(LangEnglish, tt.d); got != tt.en {
+			t.Errorf("within(en, %s)=%q, want %q", tt.d, got, tt.en)
+		}
+		if got := within(LangPersian, tt.d); got != tt.fa {
+			t.Errorf("within(fa, %s)=%q, want %q", tt.d, got, tt.fa)
+		}
+		if tt.sentence != "" {
+			if got := msg(LangEnglish, "stats.frt", dur(LangEnglish, tt.d), within(LangEnglish, tt.d)); got != tt.sentence {
+				t.Errorf("stats line %q, want %q", got, tt.sentence)
+			}
+		}
+	}
+}

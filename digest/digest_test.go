@@ -91,6 +91,10 @@ func TestDigester_Figures(t *testing.T) {
 		// recovered but not resolved) and ali's; late's from the 23rd is
 		// after the day.
 		{"open negative", f.OpenNegative, 4},
+		// Of those, early's and sara's second wait for an answer; ali's is
+		// answered; sara's first is answered and recovered, so needs nobody.
+		{"unanswered", f.Unanswered, 2},
+		{"answered open", f.AnsweredOpen, 1},
 		{"first case unanswered", f.TopCases[0].Author + " " + boolText(f.TopCases[0].Answered), "@sara unanswered"},
 		{"top author", f.TopAuthors[0].Name, "@sara"},
 		{"top author mentions", f.TopAuthors[0].Mentions, 3},

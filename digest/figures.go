@@ -58,7 +58,11 @@ type Figures struct {
 	// OpenNegative counts the negative cases still open that were opened by
 	// the end of the day; TopCases are the first of them (see topCases).
 	OpenNegative int
-	TopCases     []CaseLine
+	// Of those, Unanswered have no reply yet and AnsweredOpen have one but
+	// are not resolved; the rest are answered cases whose author came back
+	// happy, which need nobody. TopCases leaves those out too.
+	Unanswered, AnsweredOpen int
+	TopCases                 []CaseLine
 	TopAuthors   []AuthorLine
 
 	// History is the label counts of the HistoryDays days ending with Day.
@@ -321,6 +325,14 @@ func (d *Digester) openCases(ctx context.Context, f *Figures, end time.Time) err
 	}
 	open = slices.DeleteFunc(open, func(c core.Case) bool { return !c.CreatedAt.Before(end) })
 	f.OpenNegative = len(open)
+	open = slices.DeleteFunc(open, func(c core.Case) bool { return !c.FirstResponseAt.IsZero() && !c.RecoveredAt.IsZero() })
+	for _, c := range open {
+		if c.FirstResponseAt.IsZero() {
+			f.Unanswered++
+		} else {
+			f.AnsweredOpen++
+		}
+	}
 	slices.SortFunc(open, func(a, b core.Case) int {
 		return cmp.Or(
 			cmpBool(a.FirstResponseAt.IsZero(), b.FirstResponseAt.IsZero()),

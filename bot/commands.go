@@ -431,7 +431,11 @@ func (co *commander) renderStats(ctx context.Context, lang string, days int) (st
 	} else {
 		ls = append(ls, msg(lang, "stats.frt.none"))
 	}
-	ls = append(ls, msg(lang, "stats.open", num(lang, unanswered), num(lang, answeredOpen)))
+	if answeredOpen > 0 {
+		ls = append(ls, msg(lang, "stats.open", num(lang, unanswered), num(lang, answeredOpen)))
+	} else {
+		ls = append(ls, msg(lang, "stats.open.unanswered", num(lang, unanswered)))
+	}
 	return lines(lang, ls...), nil
 }
 

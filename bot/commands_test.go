@@ -235,3 +235,29 @@ func TestWithin(t *testing.T) {
 		}
 	}
 }
+
+// /stats counts complaints on the day they were written, as it counts
+// mentions: a complaint written yesterday and read today is yesterday's.
+func TestBot_StatsCountByDayWritten(t *testing.T) {
+	h := newHarness(t)
+	h.run()
+	mk := func(id string, at time.Time) core.Decision {
+		m := negativeMention(id, "Koala lost my order")
+		m.CreatedAt = at
+		return core.Decision{Mention: m, OpenCase: true}
+	}
+	ds := []core.Decision{mk("2001", t0.AddDate(0, 0, -1)), mk("2002", t0.Add(-time.Hour))}
+	if _, err := h.db.SaveBatch(context.Background(), "seed", "c", ds, t0.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/stats")
+	h.settle()
+	m, _, _ := h.tg.LastSent(ali.ID)
+	text, _ := h.message(m)
+	if !strings.Contains(text, "Mentions: 1 · 🔴 1") || !strings.Contains(text, "Cases: 1 opened") {
+		t.Fatalf("/stats today counts mentions and complaints on different days:\n%s", text)
+	}
+	if !strings.Contains(text, "Negative cases now: 2 waiting for an answer → /pending") {
+		t.Fatalf("/stats open cases:\n%s", text)
+	}
+}

@@ -230,6 +230,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"event.withdrew reply":  {"reply withdrawn by %s", "%s پاسخ را پس گرفت"},
 	"event.reply sent":      {"reply by %s sent", "پاسخ %s فرستاده شد"},
 	"mute.group":            {"🔔 /mute pauses only the alerts I send you privately; this chat keeps getting every alert. Send /mute to me in a private chat.", "🔔 ‎/mute فقط هشدارهایی را که خصوصی برایتان می‌فرستم متوقف می‌کند؛ این گفتگو همهٔ هشدارها را می‌گیرد. ‎/mute را در گفتگوی خصوصی با من بفرستید."},
+	"stats.open.unanswered": {"Negative cases now: %s waiting for an answer → /pending", "پرونده‌های منفی اکنون: %s در انتظار پاسخ ← \u200e/pending"},
 	"within.minute":         {"a minute", "یک دقیقه"},
 	"mute.none":             {"🔔 You get no alerts privately (alerts is off for you in telegram.managers), so there is nothing to pause; the alert chat gets every alert.", "🔔 هشدار خصوصی برایتان فرستاده نمی‌شود (alerts برای شما در telegram.managers خاموش است)، پس چیزی برای توقف نیست؛ گروه هشدارها همه را می‌گیرد."},
 }

@@ -48,11 +48,17 @@ type Case struct {
 	Label      Label     `json:"label"`
 	Score      float64   `json:"score"`
 	State      CaseState `json:"state"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	AlertedAt  time.Time `json:"alerted_at,omitzero"`
-	ClaimedAt  time.Time `json:"claimed_at,omitzero"`
-	ClaimedBy  string    `json:"claimed_by,omitempty"`
+	// CreatedAt is when the case was opened: when its mention reached
+	// Shenava, which first-response times and SLA re-pings count from.
+	CreatedAt time.Time `json:"created_at"`
+	// WrittenAt is when the mention was written (Mention.CreatedAt, never
+	// after CreatedAt): the day complaints are counted on, as mentions are
+	// (see Written).
+	WrittenAt time.Time `json:"written_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at"`
+	AlertedAt time.Time `json:"alerted_at,omitzero"`
+	ClaimedAt time.Time `json:"claimed_at,omitzero"`
+	ClaimedBy string    `json:"claimed_by,omitempty"`
 	// FirstResponseAt is when the first public or private reply was queued.
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
 	FirstResponder  string    `json:"first_responder,omitempty"`
@@ -81,7 +87,12 @@ func NewCase(m Mention, at time.Time) Case {
 		Platform:   m.Platform,
 		State:      CaseNew,
 		CreatedAt:  at,
+		WrittenAt:  m.CreatedAt,
 		UpdatedAt:  at,
+	}
+	if c.WrittenAt.After(at) {
+		// A clock ahead of ours: nothing is written after it is read.
+		c.WrittenAt = at
 	}
 	if m.Analysis != nil {
 		c.Label = m.Analysis.Label
@@ -292,6 +303,15 @@ func (c Case) ReplySent(queuedAt time.Time) bool {
 		}
 	}
 	return false
+}
+
+// Written is when the case's mention was written; for cases stored before
+// that was recorded, when the case was opened.
+func (c Case) Written() time.Time {
+	if c.WrittenAt.IsZero() {
+		return c.CreatedAt
+	}
+	return c.WrittenAt
 }
 
 // FirstResponseTime is the time from the mention reaching Shenava to the

@@ -225,3 +225,17 @@ func TestCase_ReplySent(t *testing.T) {
 		t.Fatal("a reply recorded before delivery was tracked counts as unsent")
 	}
 }
+
+func TestCase_Written(t *testing.T) {
+	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"}, CreatedAt: t0.Add(-26 * time.Hour)}
+	if c := NewCase(m, t0); !c.Written().Equal(m.CreatedAt) || !c.CreatedAt.Equal(t0) {
+		t.Errorf("a backfilled mention's case: written %v, opened %v", c.Written(), c.CreatedAt)
+	}
+	m.CreatedAt = t0.Add(time.Hour) // a clock ahead of ours
+	if c := NewCase(m, t0); !c.Written().Equal(t0) {
+		t.Errorf("a mention from the future is written %v, want no later than it was read (%v)", c.Written(), t0)
+	}
+	if legacy := (Case{CreatedAt: t0}); !legacy.Written().Equal(t0) {
+		t.Errorf("a case stored before WrittenAt: written %v, want its opening", legacy.Written())
+	}
+}

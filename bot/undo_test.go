@@ -99,7 +99,24 @@ func TestBot_WithdrawnReplyHistory(t *testing.T) {
 	m := negativeMention("1001", "Koala lost my order")
 	c := caseAt(t, m, func(c *core.Case) error { return c.Responded("Alex", false, t0) },
 		func(c *core.Case) error { c.WithdrawReply("Alex", t0, t0.Add(5*time.Second)); return nil })
-	for _, e := range c.Events {
+	// Every other line of a case's history, in Persian too.
+	all := caseAt(t, m, func(c *core.Case) error { return c.Claim("Alex", t0) },
+		func(c *core.Case) error { return c.Responded("Alex", true, t0) },
+		func(c *core.Case) error {
+			c.Delivered(core.Action{ID: 9, Kind: core.ActionReplyPrivate, CaseID: c.ID, CreatedAt: t0}, "x:9", t0.Add(time.Minute))
+			return nil
+		},
+		func(c *core.Case) error { return c.CorrectLabel("Alex", core.LabelNeutral, t0.Add(2*time.Minute)) },
+		func(c *core.Case) error {
+			c.Recover("x:2", t0.Add(3*time.Minute))
+			c.Remind(t0.Add(4 * time.Minute))
+			return nil
+		},
+		func(c *core.Case) error { return c.Resolve("Alex", t0.Add(5*time.Minute)) })
+	for _, e := range append(c.Events, all.Events...) {
+		if _, ok := catalog["event."+e.Action]; !ok {
+			t.Errorf("no text for the history line %q", e.Action)
+		}
 		fa := eventText(LangPersian, e)
 		if strings.ContainsAny(strings.ReplaceAll(fa, "Alex", ""), "abcdefghijklmnopqrstuvwxyz") {
 			t.Errorf("event %q reads %q in Persian", e.Action, fa)

@@ -305,6 +305,21 @@ func TestCheck_Unreachable(t *testing.T) {
 	if strings.Contains(out, "x: x:") || strings.Contains(out, "check bearer_token") {
 		t.Fatalf("check blames the token or repeats its name:\n%s", out)
 	}
+
+	tg := writeConfig(t, dir, fmt.Sprintf(`telegram:
+  enabled: true
+  api_url: http://%s
+  token: ${TELEGRAM_BOT_TOKEN}
+  alert_chat_id: -100123
+  managers:
+    - id: 42
+      name: Sara
+`, addr))
+	te.vars["TELEGRAM_BOT_TOKEN"] = "123456:secret"
+	err = te.run(t, "check", "-config", tg)
+	if out := te.stdout.String(); err == nil || !strings.Contains(out, "✗ telegram: bot: token not checked: the Bot API could not be reached") {
+		t.Fatalf("check with the Bot API unreachable: err=%v\n%s", err, out)
+	}
 }
 
 // check proves the Telegram token with one getMe against whatever Bot API

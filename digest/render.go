@@ -156,7 +156,7 @@ func windowText(l locale, d time.Duration) string {
 
 func (w *writer) openCases(f Figures) {
 	l := w.l
-	if f.Unanswered == 0 && f.AnsweredOpen == 0 {
+	if f.OpenNegative == 0 {
 		w.line("%s", w.t("No negative case is open.", "هیچ پروندهٔ منفی بازی نمانده است."))
 		w.line("")
 		return

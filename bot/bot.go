@@ -285,6 +285,11 @@ func CheckToken(ctx context.Context, cfg Config, hc *http.Client, logger *slog.L
 		return fmt.Errorf("bot: %w", err)
 	}
 	if _, err := a.getMe(ctx); err != nil {
+		// No answer at all (no connection, a timeout) says nothing about
+		// the token.
+		if ae := (*apiError)(nil); errors.As(err, &ae) && ae.status == 0 {
+			return fmt.Errorf("bot: token not checked: the Bot API could not be reached: %w", err)
+		}
 		return fmt.Errorf("bot: check token: %w", err)
 	}
 	return nil

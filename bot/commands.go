@@ -92,9 +92,19 @@ func (co *commander) cmdLang(ctx context.Context, mgr Manager, chat int64, lang,
 	co.out.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
 }
 
-// cmdMute pauses alerts to one manager: /mute (the default span),
-// /mute 2h, /mute off.
+// cmdMute pauses the alerts a manager gets privately: /mute (the default
+// span), /mute 2h, /mute off. The alert chat is shared and keeps getting
+// every alert, so in a group /mute refuses and says so, as it does for a
+// manager who gets no private alerts to pause.
 func (co *commander) cmdMute(ctx context.Context, mgr Manager, chat int64, lang, arg string) {
+	switch {
+	case chat != mgr.ID:
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.group")), nil)
+		return
+	case !mgr.Alerts && arg != "off":
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "mute.none")), nil)
+		return
+	}
 	now := co.now()
 	var until time.Time
 	switch arg {
@@ -364,9 +374,20 @@ func (co *commander) renderStats(ctx context.Context, lang string, days int) (st
 	if err != nil {
 		return "", err
 	}
-	_, open, err := co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Limit: 1})
+	// Open cases that were answered are not waiting for anyone; those whose
+	// author came back happy after the answer need nobody at all.
+	open, _, err := co.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative})
 	if err != nil {
 		return "", err
+	}
+	var unanswered, answeredOpen int
+	for _, c := range open {
+		switch {
+		case c.FirstResponseAt.IsZero():
+			unanswered++
+		case c.RecoveredAt.IsZero():
+			answeredOpen++
+		}
 	}
 
 	name := msg(lang, "stats.today")
@@ -406,11 +427,15 @@ func (co *commander) renderStats(ctx context.Context, lang string, days int) (st
 		msg(lang, "stats.cases", num(lang, opened), num(lang, answered), num(lang, resolved), num(lang, ignored)))
 	if len(frts) > 0 {
 		slices.Sort(frts)
-		ls = append(ls, msg(lang, "stats.frt", dur(lang, quantile(frts, 0.5)), dur(lang, quantile(frts, 0.9))))
+		ls = append(ls, msg(lang, "stats.frt", dur(lang, quantile(frts, 0.5)), within(lang, quantile(frts, 0.9))))
 	} else {
 		ls = append(ls, msg(lang, "stats.frt.none"))
 	}
-	ls = append(ls, msg(lang, "stats.open", num(lang, open)))
+	if answeredOpen > 0 {
+		ls = append(ls, msg(lang, "stats.open", num(lang, unanswered), num(lang, answeredOpen)))
+	} else {
+		ls = append(ls, msg(lang, "stats.open.unanswered", num(lang, unanswered)))
+	}
 	return lines(lang, ls...), nil
 }
 

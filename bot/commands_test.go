@@ -51,10 +51,17 @@ func seed(t *testing.T, h *harness) {
 		case 0:
 			fn = func(c *core.Case) error { return c.Claim("Ali", t0.Add(-time.Hour)) }
 		case 1:
-			fn = func(c *core.Case) error { return c.Responded("Sara", false, c.CreatedAt.Add(12*time.Minute)) }
+			fn = func(c *core.Case) error {
+				at := c.CreatedAt.Add(12 * time.Minute)
+				err := c.Responded("Sara", false, at)
+				c.Delivered(core.Action{ID: 1, Kind: core.ActionReplyPublic, CaseID: c.ID, Actor: "Sara", CreatedAt: at}, "x:1", at.Add(15*time.Second))
+				return err
+			}
 		case 2:
 			fn = func(c *core.Case) error {
-				c.Responded("Ali", true, c.CreatedAt.Add(95*time.Minute))
+				at := c.CreatedAt.Add(95 * time.Minute)
+				c.Responded("Ali", true, at)
+				c.Delivered(core.Action{ID: 2, Kind: core.ActionReplyPrivate, CaseID: c.ID, Actor: "Ali", CreatedAt: at}, "x:2", at.Add(15*time.Second))
 				return c.Resolve("Ali", t0)
 			}
 		case 3:
@@ -165,4 +172,92 @@ func TestBot_Commands(t *testing.T) {
 			t.Fatalf("case view not redrawn: %q", text)
 		}
 	})
+}
+
+// /mute pauses only a manager's private alerts. In the shared alert chat it
+// says so and changes nothing, as it does for a manager with no private
+// alerts; in a private chat it works.
+func TestBot_MuteWhereItMeansSomething(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Managers[1].Alerts = false })
+	h.run()
+	ctx := context.Background()
+	lastText := func(chat int64) string {
+		m, _, ok := h.tg.LastSent(chat)
+		if !ok {
+			t.Fatalf("nothing sent to %d", chat)
+		}
+		text, _ := h.message(m)
+		return text
+	}
+	h.tg.SendText(sara, alertChat, "/mute 2h")
+	h.settle()
+	if got := lastText(alertChat.ID); !strings.Contains(got, "فقط هشدارهایی را که خصوصی") {
+		t.Fatalf("/mute in the alert chat answered %q", got)
+	}
+	if h.bot.recs.muted(ctx, sara.ID) {
+		t.Fatal("/mute in the alert chat muted Sara")
+	}
+	h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/mute 2h")
+	h.settle()
+	if got := lastText(ali.ID); !strings.Contains(got, "You get no alerts privately") {
+		t.Fatalf("/mute from a manager without private alerts answered %q", got)
+	}
+	h.tg.SendText(sara, telegramtest.PrivateChat(sara), "/mute 2h")
+	h.settle()
+	if got := lastText(sara.ID); !strings.Contains(got, "🔕") || !h.bot.recs.muted(ctx, sara.ID) {
+		t.Fatalf("/mute in a private chat answered %q and muted=%v", got, h.bot.recs.muted(ctx, sara.ID))
+	}
+}
+
+// /stats writes the slow end of first responses as an upper bound that
+// reads right for small values too.
+func TestWithin(t *testing.T) {
+	for _, tt := range []struct {
+		d        time.Duration
+		en, fa   string
+		sentence string
+	}{
+		{20 * time.Second, "a minute", "یک دقیقه", "First response: median under a minute · 90% within a minute"},
+		{time.Minute, "a minute", "یک دقیقه", ""},
+		{61 * time.Second, "2 min", "۲ دقیقه", ""},
+		{95 * time.Minute, "1 h 35 min", "۱ ساعت و ۳۵ دقیقه", ""},
+	} {
+		if got := within(LangEnglish, tt.d); got != tt.en {
+			t.Errorf("within(en, %s)=%q, want %q", tt.d, got, tt.en)
+		}
+		if got := within(LangPersian, tt.d); got != tt.fa {
+			t.Errorf("within(fa, %s)=%q, want %q", tt.d, got, tt.fa)
+		}
+		if tt.sentence != "" {
+			if got := msg(LangEnglish, "stats.frt", dur(LangEnglish, tt.d), within(LangEnglish, tt.d)); got != tt.sentence {
+				t.Errorf("stats line %q, want %q", got, tt.sentence)
+			}
+		}
+	}
+}
+
+// /stats counts complaints on the day they were written, as it counts
+// mentions: a complaint written yesterday and read today is yesterday's.
+func TestBot_StatsCountByDayWritten(t *testing.T) {
+	h := newHarness(t)
+	h.run()
+	mk := func(id string, at time.Time) core.Decision {
+		m := negativeMention(id, "Koala lost my order")
+		m.CreatedAt = at
+		return core.Decision{Mention: m, OpenCase: true}
+	}
+	ds := []core.Decision{mk("2001", t0.AddDate(0, 0, -1)), mk("2002", t0.Add(-time.Hour))}
+	if _, err := h.db.SaveBatch(context.Background(), "seed", "c", ds, t0.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/stats")
+	h.settle()
+	m, _, _ := h.tg.LastSent(ali.ID)
+	text, _ := h.message(m)
+	if !strings.Contains(text, "Mentions: 1 · 🔴 1") || !strings.Contains(text, "Cases: 1 opened") {
+		t.Fatalf("/stats today counts mentions and complaints on different days:\n%s", text)
+	}
+	if !strings.Contains(text, "Negative cases now: 2 waiting for an answer → /pending") {
+		t.Fatalf("/stats open cases:\n%s", text)
+	}
 }

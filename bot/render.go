@@ -126,15 +126,26 @@ func quote(lang, text string, budget int) []string {
 
 // renderAlert is the alert message of a case, as it stands now.
 func (v *renderer) renderAlert(lang string, c core.Case, m core.Mention) string {
-	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
-	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
-		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
-	}
+	title := alertTitle(lang, c)
 	head := append([]string{title}, v.mentionHead(lang, c, m)...)
 	tail := append([]string{""}, v.statusLines(lang, c)...)
 	fixed := units(visible(lines(lang, head...) + lines(lang, tail...)))
 	body := append([]string{""}, quote(lang, m.Text, maxText-fixed-80)...)
 	return lines(lang, append(append(head, body...), tail...)...)
+}
+
+// alertTitle heads a case's alert with its label: a manager's correction
+// wins over the model's, so a complaint relabelled neutral is no longer
+// headed as negative.
+func alertTitle(lang string, c core.Case) string {
+	l := c.Label
+	if c.CorrectedLabel != "" {
+		l = c.CorrectedLabel
+	}
+	if _, ok := catalog["alert.title."+string(l)]; !ok {
+		l = core.LabelNeutral
+	}
+	return msg(lang, "alert.title."+string(l), id(lang, c.ID))
 }
 
 // firstReply says who gave the first reply still standing (core keeps it
@@ -165,13 +176,22 @@ func lastEvent(c core.Case, action string) (core.CaseEvent, bool) {
 func (v *renderer) statusLines(lang string, c core.Case) []string {
 	var out []string
 	actor, private, replied := firstReply(c)
-	if replied {
+	switch {
+	case replied && c.FirstReplySent():
 		frt, _ := c.FirstResponseTime()
 		key := "status.public"
 		if private {
 			key = "status.private"
 		}
 		out = append(out, msg(lang, key, esc(actor), dur(lang, frt)))
+	case replied:
+		// Queued, inside the undo window or waiting for a retry: it can
+		// still be withdrawn, and the customer has seen nothing yet.
+		key := "status.public.queued"
+		if private {
+			key = "status.private.queued"
+		}
+		out = append(out, msg(lang, key, esc(actor)))
 	}
 	switch c.State {
 	case core.CaseNew, core.CaseAlerted:
@@ -368,10 +388,7 @@ func (v *renderer) decision(lang string, rec casework.Approval) string {
 
 // renderCaseView is the alert with the case's history under it.
 func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m core.Mention) string {
-	title := msg(lang, "alert.title."+string(c.Label), id(lang, c.ID))
-	if _, ok := catalog["alert.title."+string(c.Label)]; !ok {
-		title = msg(lang, "alert.title.neutral", id(lang, c.ID))
-	}
+	title := alertTitle(lang, c)
 	ls := append([]string{title}, v.mentionHead(lang, c, m)...)
 	ls = append(ls, "")
 	ls = append(ls, quote(lang, m.Text, 1500)...)

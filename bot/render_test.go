@@ -44,6 +44,13 @@ func TestBot_RenderAlert(t *testing.T) {
 	h := newHarness(t)
 	m := negativeMention("1001", "سفارشم <b>دو هفته</b> است نرسیده & پشتیبانی جواب نمی‌دهد 😡")
 	at := t0
+	// sent delivers the reply queued at queued, as the outbox does.
+	sent := func(kind core.ActionKind, queued time.Time) func(*core.Case) error {
+		return func(c *core.Case) error {
+			c.Delivered(core.Action{ID: 90, Kind: kind, CaseID: c.ID, CreatedAt: queued}, "x:1", queued.Add(15*time.Second))
+			return nil
+		}
+	}
 	tests := []struct {
 		name  string
 		m     core.Mention
@@ -51,10 +58,12 @@ func TestBot_RenderAlert(t *testing.T) {
 	}{
 		{name: "new", m: m},
 		{name: "claimed", m: m, steps: []func(*core.Case) error{func(c *core.Case) error { return c.Claim("Sara", at) }}},
-		{name: "replied", m: m, steps: []func(*core.Case) error{func(c *core.Case) error { return c.Responded("Sara", false, at) }}},
+		{name: "reply_queued", m: m, steps: []func(*core.Case) error{func(c *core.Case) error { return c.Responded("Sara", false, at) }}},
+		{name: "replied", m: m, steps: []func(*core.Case) error{func(c *core.Case) error { return c.Responded("Sara", false, at) }, sent(core.ActionReplyPublic, at)}},
 		{name: "replied_private_resolved", m: m, steps: []func(*core.Case) error{
 			func(c *core.Case) error { return c.Claim("Ali", at) },
 			func(c *core.Case) error { return c.Responded("Sara", true, at.Add(2*time.Hour)) },
+			sent(core.ActionReplyPrivate, at.Add(2*time.Hour)),
 			func(c *core.Case) error { return c.Resolve("Ali", at.Add(3*time.Hour)) },
 		}},
 		{name: "ignored_relabelled", m: m, steps: []func(*core.Case) error{
@@ -63,6 +72,7 @@ func TestBot_RenderAlert(t *testing.T) {
 		}},
 		{name: "recovered", m: m, steps: []func(*core.Case) error{
 			func(c *core.Case) error { return c.Responded("Ali", false, at) },
+			sent(core.ActionReplyPublic, at),
 			func(c *core.Case) error { c.Recover("x:2000", at.Add(time.Hour)); return nil },
 		}},
 		{name: "rss", m: func() core.Mention {

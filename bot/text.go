@@ -155,7 +155,7 @@ I bring you the mentions that need a human, and you answer from here.
 /case <i>ID</i> — one case: details, history, buttons
 /stats [today|7d|30d] — figures
 /digest [today|yesterday|<i>YYYY-MM-DD</i>] — the daily digest
-/mute [2h|off] — pause alerts to you
+/mute [2h|off] — pause the alerts sent to you privately
 /templates — saved replies
 /lang fa | en — language
 
@@ -166,7 +166,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 /case <i>شماره</i> — یک پرونده: جزئیات، تاریخچه، دکمه‌ها
 /stats [today|7d|30d] — آمار
 /digest [today|yesterday|<i>YYYY-MM-DD</i>] — گزارش روزانه
-/mute [2h|off] — توقف هشدارها برای شما
+/mute [2h|off] — توقف هشدارهای خصوصی شما
 /templates — پاسخ‌های آماده
 /lang fa | en — زبان
 
@@ -204,9 +204,9 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"stats.langs":             {"By language: %s", "به تفکیک زبان: %s"},
 	"stats.referrals":         {"Referrals: %s", "معرفی‌ها: %s"},
 	"stats.cases":             {"Cases: %s opened · %s answered · %s resolved · %s ignored", "پرونده‌ها: %s باز شد · %s پاسخ گرفت · %s حل شد · %s نادیده"},
-	"stats.frt":               {"First response: median %s · slowest 10%% over %s", "نخستین پاسخ: میانه %s · کندترین ۱۰٪ بیش از %s"},
+	"stats.frt":               {"First response: median %s · 90%% within %s", "نخستین پاسخ: میانه %s · ۹۰٪ تا %s"},
 	"stats.frt.none":          {"First response: no answers yet", "نخستین پاسخ: هنوز پاسخی نیست"},
-	"stats.open":              {"Open negative cases now: %s → /pending", "پرونده‌های منفیِ باز اکنون: %s ← \u200e/pending"},
+	"stats.open":              {"Negative cases now: %s waiting for an answer · %s answered, not yet resolved → /pending", "پرونده‌های منفی اکنون: %s در انتظار پاسخ · %s پاسخ‌گرفته، هنوز حل‌نشده ← \u200e/pending"},
 	"digest.none":             {"The digest is not set up on this installation.", "گزارش روزانه روی این نصب راه‌اندازی نشده است."},
 	"digest.usage":            {"Which day? /digest, /digest yesterday or /digest 2026-11-21.", "کدام روز؟ \u200e/digest، \u200e/digest yesterday یا \u200e/digest 2026-11-21."},
 	"digest.failed":           {"The digest could not be built right now; please try again later.", "گزارش اکنون ساخته نشد؛ لطفاً بعداً دوباره امتحان کنید."},
@@ -217,13 +217,23 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"cmd.case":      {"One case: details, history, buttons", "یک پرونده: جزئیات، تاریخچه، دکمه‌ها"},
 	"cmd.stats":     {"Figures: today, 7d or 30d", "آمار: امروز، ۷ یا ۳۰ روز"},
 	"cmd.digest":    {"The daily digest", "گزارش روزانه"},
-	"cmd.mute":      {"Pause alerts to you: 1h, off", "توقف هشدارها برای شما"},
+	"cmd.mute":      {"Pause your private alerts: 1h, off", "توقف هشدارهای خصوصی شما"},
 	"cmd.templates": {"Saved replies", "پاسخ‌های آماده"},
 	"cmd.lang":      {"Language: fa or en", "زبان: fa یا en"},
 	"cmd.help":      {"What I can do", "کارهایی که می‌کنم"},
 
 	// Strangers.
 	"refuse": {"Sorry, this bot is only for %s's support team.", "ببخشید، این ربات فقط برای تیم پشتیبانی %s است."},
+
+	// A reply is queued until the outbox delivers it.
+	"status.public.queued":  {"⏳ Public reply by %s queued: not sent yet", "⏳ پاسخ عمومی %s در صف ارسال است؛ هنوز فرستاده نشده"},
+	"status.private.queued": {"⏳ Private reply by %s queued: not sent yet", "⏳ پاسخ خصوصی %s در صف ارسال است؛ هنوز فرستاده نشده"},
+	"event.withdrew reply":  {"reply withdrawn by %s", "%s پاسخ را پس گرفت"},
+	"event.reply sent":      {"reply by %s sent", "پاسخ %s فرستاده شد"},
+	"mute.group":            {"🔔 /mute pauses only the alerts I send you privately; this chat keeps getting every alert. Send /mute to me in a private chat.", "🔔 ‎/mute فقط هشدارهایی را که خصوصی برایتان می‌فرستم متوقف می‌کند؛ این گفتگو همهٔ هشدارها را می‌گیرد. ‎/mute را در گفتگوی خصوصی با من بفرستید."},
+	"stats.open.unanswered": {"Negative cases now: %s waiting for an answer → /pending", "پرونده‌های منفی اکنون: %s در انتظار پاسخ ← \u200e/pending"},
+	"within.minute":         {"a minute", "یک دقیقه"},
+	"mute.none":             {"🔔 You get no alerts privately (alerts is off for you in telegram.managers), so there is nothing to pause; the alert chat gets every alert.", "🔔 هشدار خصوصی برایتان فرستاده نمی‌شود (alerts برای شما در telegram.managers خاموش است)، پس چیزی برای توقف نیست؛ گروه هشدارها همه را می‌گیرد."},
 }
 
 // num writes an integer with thousands separators, in Persian digits and
@@ -241,6 +251,16 @@ func pct(lang string, p float64) string { return locale.Percent(lang, p) }
 
 // dur writes a duration the way people say it: "4 min", "2 h 5 min", "3 days".
 func dur(lang string, d time.Duration) string { return locale.Duration(lang, d) }
+
+// within writes a duration as an upper bound, "90% within 5 min": rounded
+// up to the minute, and "a minute" below one ("within under a minute"
+// reads wrong).
+func within(lang string, d time.Duration) string {
+	if d <= time.Minute {
+		return msg(lang, "within.minute")
+	}
+	return dur(lang, (d + time.Minute - 1).Truncate(time.Minute))
+}
 
 // seconds writes a short wait: "15 s", "۱۵ ثانیه"; a minute or more as dur.
 func seconds(lang string, d time.Duration) string { return locale.Seconds(lang, d) }

@@ -147,10 +147,34 @@ func TestParse_TopLevel(t *testing.T) {
 		{"Scalar", "hello\n", "line 1: the file must be a mapping of sections"},
 		{"List", "- a\n- b\n", "the file must be a mapping"},
 		{"SyntaxError", minimal + "  x: [unclosed\n", "YAML syntax: did not find expected ',' or ']'"},
-		{"BadIndent", "brand:\n  name: a\n bad: b\n", "line 2: YAML syntax: did not find expected key"},
+		{"BadIndent", "brand:\n  name: a\n bad: b\n", "line 3: YAML syntax: did not find expected key"},
 		{"Tab", "brand:\n\tname: a\n", "YAML syntax:"},
 		{"TwoDocuments", minimal + "---\nlog: {}\n", "line 9: a second YAML document"},
 		{"TooLarge", strings.Repeat("#", config.MaxConfigBytes+1), "larger than 1024 KiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse([]byte(tt.src), nil)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err=%v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParse_SyntaxLines: a syntax error names the line it is on, whether
+// yaml.v3's scanner or its parser found it (the parser's lines are 0-based).
+func TestParse_SyntaxLines(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"parser: key out of place", "brand:\n  name: a\n bad: b\n", "line 3: YAML syntax: did not find expected key"},
+		{"parser: deeper", "a: 1\nb: 2\nc:\n  d: 1\n  e: 2\n f: 3\n", "line 6: YAML syntax: did not find expected key"},
+		{"parser: list item after a key", "a: 1\n- x\n", "line 2: YAML syntax: did not find expected key"},
+		{"parser: key after a list", "- x\na: 1\n", "line 2: YAML syntax: did not find expected '-' indicator"},
+		{"parser: unclosed list names its line", "a: 1\nb: [unclosed\n", "line 2: YAML syntax: did not find expected ',' or ']'"},
+		{"scanner: tab", "a: 1\nb:\n\tc: 1\n", "line 3: YAML syntax: found character that cannot start any token"},
+		{"scanner: two colons", "a: 1\nb: c: d\n", "line 2: YAML syntax: mapping values are not allowed in this context"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

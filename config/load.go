@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -124,15 +125,43 @@ func parseYAML(data []byte, file string) (*yaml.Node, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// syntaxError turns yaml.v3's "yaml: line 3: msg" into a FieldError.
+// parserProblems are the messages of yaml.v3's parser (as opposed to its
+// scanner). yaml.v3 prints the 0-based line of a parser error's mark, one
+// line early, but the 1-based line of a scanner error; it prints no line at
+// all for a mark on the first line.
+var parserProblems = []string{
+	"did not find expected ",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+func isParserProblem(msg string) bool {
+	for _, p := range parserProblems {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// syntaxError turns yaml.v3's "yaml: line 3: msg" into a FieldError with
+// the 1-based line of the problem (or of the construct it is in, such as a
+// list that is never closed).
 func syntaxError(file string, err error) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if isParserProblem(m[2]) {
+			line++
+		}
 		return &FieldError{File: file, Line: line, Msg: "YAML syntax: " + m[2]}
 	}
-	if len(msg) > 6 && msg[:6] == "yaml: " {
-		msg = msg[6:]
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := 0
+	if isParserProblem(msg) {
+		line = 1
 	}
-	return &FieldError{File: file, Msg: "YAML syntax: " + msg}
+	return &FieldError{File: file, Line: line, Msg: "YAML syntax: " + msg}
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -117,4 +118,36 @@ func yamlFields(t reflect.Type) []yamlField {
 		out = append(out, yamlField{name, f.Type})
 	}
 	return out
+}
+
+// TestDocs_NameTheShippedSecrets keeps the documentation and config.yaml
+// agreeing on the environment variables that carry secrets: every such
+// name a README or the deploy files mention is one config.yaml reads.
+func TestDocs_NameTheShippedSecrets(t *testing.T) {
+	root := moduleRoot(t)
+	shipped, err := os.ReadFile(filepath.Join(root, "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\$\{([A-Z][A-Z0-9_]*)(?::-[^}]*)?\}`).FindAllStringSubmatch(string(shipped), -1) {
+		read[m[1]] = true
+	}
+	docs, _ := filepath.Glob(filepath.Join(root, "*", "README.md"))
+	more, _ := filepath.Glob(filepath.Join(root, "*", "*", "README.md"))
+	deploy, _ := filepath.Glob(filepath.Join(root, "deploy", "*"))
+	docs = append(append(append(docs, filepath.Join(root, "README.md")), more...), deploy...)
+	secret := regexp.MustCompile(`\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:TOKEN|SECRET|KEY|PASSWORD)(?:_FILE)?\b`)
+	for _, doc := range docs {
+		data, err := os.ReadFile(doc)
+		if err != nil {
+			continue // a directory
+		}
+		for _, name := range secret.FindAllString(string(data), -1) {
+			if !read[strings.TrimSuffix(name, "_FILE")] {
+				rel, _ := filepath.Rel(root, doc)
+				t.Errorf("%s names %s, which config.yaml does not read", rel, name)
+			}
+		}
+	}
 }

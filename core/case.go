@@ -48,11 +48,17 @@ type Case struct {
 	Label      Label     `json:"label"`
 	Score      float64   `json:"score"`
 	State      CaseState `json:"state"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	AlertedAt  time.Time `json:"alerted_at,omitzero"`
-	ClaimedAt  time.Time `json:"claimed_at,omitzero"`
-	ClaimedBy  string    `json:"claimed_by,omitempty"`
+	// CreatedAt is when the case was opened: when its mention reached
+	// Shenava, which first-response times and SLA re-pings count from.
+	CreatedAt time.Time `json:"created_at"`
+	// WrittenAt is when the mention was written (Mention.CreatedAt, never
+	// after CreatedAt): the day complaints are counted on, as mentions are
+	// (see Written).
+	WrittenAt time.Time `json:"written_at,omitzero"`
+	UpdatedAt time.Time `json:"updated_at"`
+	AlertedAt time.Time `json:"alerted_at,omitzero"`
+	ClaimedAt time.Time `json:"claimed_at,omitzero"`
+	ClaimedBy string    `json:"claimed_by,omitempty"`
 	// FirstResponseAt is when the first public or private reply was queued.
 	FirstResponseAt time.Time `json:"first_response_at,omitzero"`
 	FirstResponder  string    `json:"first_responder,omitempty"`
@@ -81,7 +87,12 @@ func NewCase(m Mention, at time.Time) Case {
 		Platform:   m.Platform,
 		State:      CaseNew,
 		CreatedAt:  at,
+		WrittenAt:  m.CreatedAt,
 		UpdatedAt:  at,
+	}
+	if c.WrittenAt.After(at) {
+		// A clock ahead of ours: nothing is written after it is read.
+		c.WrittenAt = at
 	}
 	if m.Analysis != nil {
 		c.Label = m.Analysis.Label
@@ -151,7 +162,7 @@ func (c *Case) Responded(actor string, private bool, at time.Time) error {
 	if private {
 		action = "replied privately"
 	}
-	c.log(at, actor, action, "")
+	c.log(at, actor, action, ReplyQueued)
 	return nil
 }
 
@@ -223,17 +234,84 @@ func (c *Case) Remind(at time.Time) {
 
 // Delivered applies to the case what the delivery of one of its outbox
 // actions means: a delivered alert marks the case alerted and remembers
-// where the alert is (ref), so it can be edited later.
-func (c *Case) Delivered(a Action, ref string, at time.Time) {
-	if a.Kind != ActionAlert {
-		return
+// where the alert is (ref), so it can be edited later; a delivered reply a
+// manager queued is recorded as sent ("reply sent", the time it was queued
+// as detail), and the case's alerts must then be edited to say so: that
+// edit is the action returned, for the caller to queue in the same change.
+func (c *Case) Delivered(a Action, ref string, at time.Time) []Action {
+	switch a.Kind {
+	case ActionAlert:
+		if ref != "" {
+			c.Alerts = append(c.Alerts, ref)
+		}
+		if c.State.Open() {
+			_ = c.MarkAlerted(at) // open cases always accept it
+		}
+	case ActionReplyPublic, ActionReplyPrivate:
+		actor, ok := c.replyAt(a.CreatedAt)
+		if !ok || c.ReplySent(a.CreatedAt) {
+			return nil
+		}
+		c.log(at, actor, "reply sent", a.CreatedAt.UTC().Format(time.RFC3339Nano))
+		if len(c.Alerts) == 0 {
+			return nil
+		}
+		return []Action{{Kind: ActionCaseUpdate, DedupKey: fmt.Sprintf("reply_sent:%d", a.ID),
+			CaseID: c.ID, MentionKey: c.MentionKey, CreatedAt: at}}
 	}
-	if ref != "" {
-		c.Alerts = append(c.Alerts, ref)
+	return nil
+}
+
+// replyAt finds the manager who queued a reply on the case at queuedAt.
+func (c Case) replyAt(queuedAt time.Time) (actor string, ok bool) {
+	for _, e := range c.Events {
+		if (e.Action == "replied publicly" || e.Action == "replied privately") && e.At.Equal(queuedAt) {
+			return e.Actor, true
+		}
 	}
-	if c.State.Open() {
-		_ = c.MarkAlerted(at) // open cases always accept it
+	return "", false
+}
+
+// ReplyQueued is the detail of a "replied publicly/privately" event: the
+// reply was queued, and is sent once a "reply sent" event follows. Events
+// recorded before replies were tracked have no detail and count as sent.
+const ReplyQueued = "queued"
+
+// FirstReplySent reports whether the first reply still standing (the one
+// FirstResponseAt points at) has gone out. False without a reply.
+func (c Case) FirstReplySent() bool {
+	if c.FirstResponseAt.IsZero() {
+		return false
 	}
+	for _, e := range c.Events {
+		if (e.Action == "replied publicly" || e.Action == "replied privately") && e.At.Equal(c.FirstResponseAt) {
+			return e.Detail != ReplyQueued || c.ReplySent(e.At)
+		}
+	}
+	return true
+}
+
+// ReplySent reports whether the reply queued at queuedAt has been
+// delivered; until then it waits out the undo window (or a retry) and can
+// still be withdrawn.
+func (c Case) ReplySent(queuedAt time.Time) bool {
+	for _, e := range c.Events {
+		if e.Action == "reply sent" {
+			if t, err := time.Parse(time.RFC3339Nano, e.Detail); err == nil && t.Equal(queuedAt) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Written is when the case's mention was written; for cases stored before
+// that was recorded, when the case was opened.
+func (c Case) Written() time.Time {
+	if c.WrittenAt.IsZero() {
+		return c.CreatedAt
+	}
+	return c.WrittenAt
 }
 
 // FirstResponseTime is the time from the mention reaching Shenava to the

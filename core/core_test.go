@@ -190,3 +190,52 @@ func TestCase_WithdrawReply(t *testing.T) {
 		t.Fatalf("audit trail ends with %+v", last)
 	}
 }
+
+// A reply is queued, not sent, until the outbox delivers it; the delivery
+// asks for the alerts to be edited, once.
+func TestCase_ReplySent(t *testing.T) {
+	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"},
+		Analysis: &Analysis{Label: LabelNegative, Scores: Scores{Negative: 0.9}}}
+	c := NewCase(m, t0)
+	c.ID = 7
+	c.Delivered(Action{Kind: ActionAlert}, "-1:5", t0)
+	queued := t0.Add(3 * time.Minute)
+	if err := c.Responded("Sara", false, queued); err != nil {
+		t.Fatal(err)
+	}
+	if c.FirstReplySent() {
+		t.Fatal("a reply still in the undo window counts as sent")
+	}
+	reply := Action{ID: 40, Kind: ActionReplyPublic, CaseID: 7, Actor: "Sara", CreatedAt: queued}
+	edits := c.Delivered(reply, "x:99", queued.Add(time.Minute))
+	if !c.FirstReplySent() || !c.ReplySent(queued) {
+		t.Fatal("a delivered reply does not count as sent")
+	}
+	if len(edits) != 1 || edits[0].Kind != ActionCaseUpdate || edits[0].CaseID != 7 || edits[0].Validate() != nil {
+		t.Fatalf("delivery asked for %+v, want one valid alert edit", edits)
+	}
+	if again := c.Delivered(reply, "x:99", queued.Add(2*time.Minute)); len(again) != 0 {
+		t.Fatalf("a second delivery of the same reply asked for %+v", again)
+	}
+	if stray := c.Delivered(Action{ID: 41, Kind: ActionReplyPublic, CaseID: 7, CreatedAt: t0}, "", t0); len(stray) != 0 {
+		t.Fatalf("a reply the case never queued asked for %+v", stray)
+	}
+	legacy := Case{FirstResponseAt: queued, Events: []CaseEvent{{At: queued, Actor: "Ali", Action: "replied privately"}}}
+	if !legacy.FirstReplySent() {
+		t.Fatal("a reply recorded before delivery was tracked counts as unsent")
+	}
+}
+
+func TestCase_Written(t *testing.T) {
+	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"}, CreatedAt: t0.Add(-26 * time.Hour)}
+	if c := NewCase(m, t0); !c.Written().Equal(m.CreatedAt) || !c.CreatedAt.Equal(t0) {
+		t.Errorf("a backfilled mention's case: written %v, opened %v", c.Written(), c.CreatedAt)
+	}
+	m.CreatedAt = t0.Add(time.Hour) // a clock ahead of ours
+	if c := NewCase(m, t0); !c.Written().Equal(t0) {
+		t.Errorf("a mention from the future is written %v, want no later than it was read (%v)", c.Written(), t0)
+	}
+	if legacy := (Case{CreatedAt: t0}); !legacy.Written().Equal(t0) {
+		t.Errorf("a case stored before WrittenAt: written %v, want its opening", legacy.Written())
+	}
+}

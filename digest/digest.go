@@ -3,6 +3,11 @@
 // before, how fast complaints were answered, who was thanked, which
 // complaints are still open, and a chart of the last 14 days.
 //
+// Mentions and complaints alike belong to the day they were written, in
+// the digest's zone (a complaint read late, after an outage or in a
+// backfill, still counts on its own day); first-response times count from
+// when Shenava read the mention.
+//
 // The digest is read from the store; nothing here writes to it except the
 // record of the last day sent. The schedule is a standard cron line in the
 // operator's zone (robfig/cron's parser, so CRON_TZ and daylight saving are

@@ -91,6 +91,10 @@ func TestDigester_Figures(t *testing.T) {
 		// recovered but not resolved) and ali's; late's from the 23rd is
 		// after the day.
 		{"open negative", f.OpenNegative, 4},
+		// Of those, early's and sara's second wait for an answer; ali's is
+		// answered; sara's first is answered and recovered, so needs nobody.
+		{"unanswered", f.Unanswered, 2},
+		{"answered open", f.AnsweredOpen, 1},
 		{"first case unanswered", f.TopCases[0].Author + " " + boolText(f.TopCases[0].Answered), "@sara unanswered"},
 		{"top author", f.TopAuthors[0].Name, "@sara"},
 		{"top author mentions", f.TopAuthors[0].Mentions, 3},
@@ -171,4 +175,29 @@ func TestDigester_Send(t *testing.T) {
 			t.Fatalf("sent %d digests, want 2 with a PNG", n)
 		}
 	})
+}
+
+// The open-cases headline counts what waits for a first answer; answered
+// cases are named apart, and recovered ones not at all.
+func TestRender_OpenCases(t *testing.T) {
+	tests := []struct {
+		name string
+		f    Figures
+		want string
+	}{
+		{"none", Figures{}, "No negative case is open."},
+		{"waiting and answered", Figures{OpenNegative: 10, Unanswered: 2, AnsweredOpen: 7},
+			"Waiting for an answer: 2 negative cases · 7 answered, not yet resolved"},
+		{"all answered", Figures{OpenNegative: 8, AnsweredOpen: 8}, "No negative case is waiting for an answer · 8 answered, not yet resolved"},
+		{"only recovered", Figures{OpenNegative: 1}, "No negative case is waiting for an answer\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := &writer{l: newLocale("en")}
+			w.openCases(tt.f)
+			if got := w.b.String(); !strings.Contains(got, tt.want) {
+				t.Errorf("got %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
 }

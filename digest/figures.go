@@ -58,8 +58,12 @@ type Figures struct {
 	// OpenNegative counts the negative cases still open that were opened by
 	// the end of the day; TopCases are the first of them (see topCases).
 	OpenNegative int
-	TopCases     []CaseLine
-	TopAuthors   []AuthorLine
+	// Of those, Unanswered have no reply yet and AnsweredOpen have one but
+	// are not resolved; the rest are answered cases whose author came back
+	// happy, which need nobody. TopCases leaves those out too.
+	Unanswered, AnsweredOpen int
+	TopCases                 []CaseLine
+	TopAuthors               []AuthorLine
 
 	// History is the label counts of the HistoryDays days ending with Day.
 	History []DayLabels
@@ -206,7 +210,8 @@ func (d *Digester) counts(ctx context.Context, f *Figures) error {
 }
 
 // cases fills first-response times, SLA breaches and the recovery rate.
-// Cases are walked by creation time from a week before the earliest window
+// A complaint belongs to the day its mention was written, as the mention
+// counters do. Cases are walked by that time from a week before the earliest window
 // needs: a complaint first answered more than a week after it was opened
 // is left out of the recovery rate.
 func (d *Digester) cases(ctx context.Context, f *Figures, start, end time.Time) error {
@@ -218,10 +223,10 @@ func (d *Digester) cases(ctx context.Context, f *Figures, start, end time.Time) 
 	}
 	var day, week []core.Case
 	err := d.st.ForEachCase(ctx, from, end, func(c core.Case) error {
-		switch {
-		case !c.CreatedAt.Before(start):
+		switch w := c.Written(); {
+		case !w.Before(start):
 			day = append(day, c)
-		case !c.CreatedAt.Before(weekStart):
+		case !w.Before(weekStart):
 			week = append(week, c)
 		}
 		if r := c.FirstResponseAt; !r.IsZero() && !r.Before(recStart) && r.Before(end) {
@@ -321,6 +326,14 @@ func (d *Digester) openCases(ctx context.Context, f *Figures, end time.Time) err
 	}
 	open = slices.DeleteFunc(open, func(c core.Case) bool { return !c.CreatedAt.Before(end) })
 	f.OpenNegative = len(open)
+	open = slices.DeleteFunc(open, func(c core.Case) bool { return !c.FirstResponseAt.IsZero() && !c.RecoveredAt.IsZero() })
+	for _, c := range open {
+		if c.FirstResponseAt.IsZero() {
+			f.Unanswered++
+		} else {
+			f.AnsweredOpen++
+		}
+	}
 	slices.SortFunc(open, func(a, b core.Case) int {
 		return cmp.Or(
 			cmpBool(a.FirstResponseAt.IsZero(), b.FirstResponseAt.IsZero()),

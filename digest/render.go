@@ -161,8 +161,17 @@ func (w *writer) openCases(f Figures) {
 		w.line("")
 		return
 	}
-	w.line(w.t("Still open: %s negative %s", "هنوز باز: %s %s منفی"), l.int(f.OpenNegative),
-		w.plural(f.OpenNegative, "case", "cases", "پروندهٔ"))
+	// Answered cases are not "open" in the sense that matters here: the
+	// headline counts what still waits for a first answer.
+	head := w.t("No negative case is waiting for an answer", "هیچ پروندهٔ منفی‌ای در انتظار پاسخ نیست")
+	if f.Unanswered > 0 {
+		head = fmt.Sprintf(w.t("Waiting for an answer: %s negative %s", "در انتظار پاسخ: %s %s منفی"), l.int(f.Unanswered),
+			w.plural(f.Unanswered, "case", "cases", "پروندهٔ"))
+	}
+	if f.AnsweredOpen > 0 {
+		head += fmt.Sprintf(w.t(" · %s answered, not yet resolved", " · %s پاسخ‌گرفته، هنوز حل‌نشده"), l.int(f.AnsweredOpen))
+	}
+	w.line("%s", head)
 	for i, c := range f.TopCases {
 		status := w.t("answered", "پاسخ‌گرفته")
 		if !c.Answered {

@@ -116,11 +116,12 @@ func (f *outboxFixture) reply(t *testing.T, key, text string) core.Action {
 func TestOutbox_Delivers(t *testing.T) {
 	f := newOutboxFixture(t, OutboxConfig{})
 	f.reply(t, "r1", "Sorry {author}, DM us")
+	// The alert, the reply, then the alert's edit saying the reply went out.
 	n, err := f.outbox.Drain(bg)
-	if err != nil || n != 2 {
-		t.Fatalf("Drain=%d,%v, want 2", n, err)
+	if err != nil || n != 3 {
+		t.Fatalf("Drain=%d,%v, want 3", n, err)
 	}
-	if got := f.alerts.Sent(); len(got) != 1 || got[0] != fmt.Sprintf("alert case %d x:1", f.caseID) {
+	if got := f.alerts.Sent(); len(got) != 2 || got[0] != fmt.Sprintf("alert case %d x:1", f.caseID) || got[1] != fmt.Sprintf("update case %d replied", f.caseID) {
 		t.Fatalf("alerts=%q", got)
 	}
 	if got := f.replies.Sent(); len(got) != 1 || got[0] != "reply x:1 Sorry @sara, DM us" {
@@ -131,8 +132,8 @@ func TestOutbox_Delivers(t *testing.T) {
 		t.Fatalf("case alerts=%v, want the alerter's ref", c.Alerts)
 	}
 	done, _ := f.db.Actions(bg, store.ActionFilter{State: core.ActionDone})
-	if len(done) != 2 {
-		t.Fatalf("%d actions done, want 2", len(done))
+	if len(done) != 3 || done[2].Kind != core.ActionCaseUpdate {
+		t.Fatalf("%d actions done (%+v), want 3 ending with the alert's edit", len(done), done)
 	}
 	if n, _ := f.outbox.Drain(bg); n != 0 {
 		t.Fatalf("a second Drain executed %d actions, want 0", n)
@@ -309,10 +310,10 @@ func TestOutbox_RateCap(t *testing.T) {
 		t.Fatalf("%d replies after the window, want 3", got)
 	}
 	// The hourly cap of 3 is reached: the fourth waits for the first to age out.
-	f.reply(t, "r3", "reply 3")
+	fourth := f.reply(t, "r3", "reply 3")
 	f.clock.Add(time.Minute)
 	f.outbox.Drain(bg)
-	a, _ = f.db.Action(bg, 5)
+	a, _ = f.db.Action(bg, fourth.ID)
 	if len(f.replies.Sent()) != 3 || !a.NextAttemptAt.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("fourth reply=%+v after %d sent, want it held until the hour since the first", a, len(f.replies.Sent()))
 	}

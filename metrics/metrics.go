@@ -20,10 +20,11 @@ import (
 	"github.com/shenava/shenava/core"
 )
 
-// OutboxStats is what the outbox gauges read at scrape time.
+// OutboxStats is what the outbox gauges read at scrape time, and the
+// "outbox" object of /healthz.
 type OutboxStats struct {
-	Pending       int
-	OldestPending time.Time
+	Pending       int       `json:"pending"`
+	OldestPending time.Time `json:"oldest_pending,omitzero"`
 }
 
 // OutboxReader reads the outbox's depth and age.
@@ -202,7 +203,17 @@ func (c *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descAge, prometheus.GaugeValue, age)
 }
 
-// Health is the /healthz answer.
+// Health is the /healthz answer, documented in README ("Metrics and
+// health"):
+//
+//	{"status": "ok",
+//	 "sources": {"x/mentions": {"last_poll": "…", "last_success": "…",
+//	             "last_error": "…", "consecutive_failures": 0}},
+//	 "outbox": {"pending": 3, "oldest_pending": "…"},
+//	 "error": "…"}
+//
+// Times are RFC 3339 and left out while unset; last_error and error are left
+// out when empty, outbox when it could not be read.
 type Health struct {
 	Status  string                  `json:"status"` // "ok" or "degraded"
 	Sources map[string]sourceHealth `json:"sources"`

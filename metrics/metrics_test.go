@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +109,37 @@ func TestErrorKind(t *testing.T) {
 		if got := errorKind(err); got != want {
 			t.Errorf("errorKind(%v)=%s, want %s", err, got, want)
 		}
+	}
+}
+
+// TestHealthz_Shape pins the documented JSON: snake_case keys, unset times
+// left out.
+func TestHealthz_Shape(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		ob   fakeOutbox
+		poll func(m *Metrics)
+		want string
+	}{
+		{"idle", fakeOutbox{}, func(m *Metrics) {},
+			`{"status":"ok","sources":{},"outbox":{"pending":0}}`},
+		{"busy", fakeOutbox{st: OutboxStats{Pending: 2, OldestPending: now.Add(-time.Minute)}},
+			func(m *Metrics) { m.Polled("rss/news", errors.New("HTTP 500")) },
+			`{"status":"ok","sources":{"rss/news":{"last_poll":"2026-11-23T09:00:00Z","last_error":"HTTP 500","consecutive_failures":1}},"outbox":{"pending":2,"oldest_pending":"2026-11-23T08:59:00Z"}}`},
+		{"unreadable", fakeOutbox{err: errors.New("database closed")}, func(m *Metrics) {},
+			`{"status":"degraded","sources":{},"error":"database closed"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(tt.ob)
+			m.now = func() time.Time { return now }
+			tt.poll(m)
+			rec := httptest.NewRecorder()
+			m.Handler(tt.ob).ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+			if got := strings.TrimSpace(rec.Body.String()); got != tt.want {
+				t.Errorf("/healthz\n got %s\nwant %s", got, tt.want)
+			}
+		})
 	}
 }

@@ -177,9 +177,12 @@ func (s *DB) OpenCases(ctx context.Context, f core.CaseFilter) ([]core.Case, int
 	return out, total, nil
 }
 
-// ForEachCase calls fn for every case created in [from, to), oldest first.
-// Case IDs grow with creation time, so the walk starts from the newest and
-// stops at the first case older than from.
+// ForEachCase calls fn for every case whose mention was written in
+// [from, to) (Case.Written), in the order the cases were opened: complaints
+// are counted on the day they were written, as the mention counters count
+// mentions. Case IDs grow with opening time and a case's mention is never
+// written after it was opened (core.NewCase), so the walk starts from the
+// newest case and stops at the first opened before from.
 func (s *DB) ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error {
 	var batch []core.Case
 	err := s.view(ctx, func(tx *bolt.Tx) error {
@@ -192,7 +195,7 @@ func (s *DB) ForEachCase(ctx context.Context, from, to time.Time, fn func(core.C
 			if cs.CreatedAt.Before(from) {
 				break
 			}
-			if cs.CreatedAt.Before(to) {
+			if w := cs.Written(); !w.Before(from) && w.Before(to) {
 				batch = append(batch, cs)
 			}
 		}

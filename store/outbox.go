@@ -191,10 +191,17 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	if a.State != core.ActionDone || a.CaseID == 0 {
 		return nil
 	}
-	return modifyCase(tx, a.CaseID, func(c *core.Case) error {
-		c.Delivered(a, o.Result, o.At)
+	var follow []core.Action
+	err = modifyCase(tx, a.CaseID, func(c *core.Case) error {
+		follow = c.Delivered(a, o.Result, o.At)
 		return nil
 	})
+	for i := range follow {
+		if err == nil {
+			_, err = putAction(tx, &follow[i])
+		}
+	}
+	return err
 }
 
 // Resend queues a failed or in-doubt action again, at a manager's request.

@@ -289,6 +289,40 @@ func TestDB_OpenCases_Paging(t *testing.T) {
 	}
 }
 
+// Complaints count on the day their mention was written, as the mention
+// counters count mentions, however late they were read (a backfill).
+func TestDB_ForEachCase_ByDayWritten(t *testing.T) {
+	db := MustOpen(t, Options{})
+	yesterday, today := t0.AddDate(0, 0, -1), t0
+	ds := []core.Decision{
+		{Mention: mention("old", core.LabelNegative, yesterday.Add(time.Hour)), OpenCase: true},
+		{Mention: mention("new", core.LabelNegative, today.Add(time.Minute)), OpenCase: true},
+	}
+	if _, err := db.SaveBatch(ctx, "s", "", ds, today.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	written := func(from, to time.Time) (keys []string) {
+		t.Helper()
+		if err := db.ForEachCase(ctx, from, to, func(c core.Case) error {
+			keys = append(keys, c.MentionKey)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	if got := written(yesterday, today); !slices.Equal(got, []string{"x:old"}) {
+		t.Errorf("cases written yesterday: %v, want the backfilled one", got)
+	}
+	if got := written(today, today.AddDate(0, 0, 1)); !slices.Equal(got, []string{"x:new"}) {
+		t.Errorf("cases written today: %v, want only today's", got)
+	}
+	counts, err := db.DayCounts(ctx, yesterday.Format(core.DayFormat))
+	if err != nil || counts.Get(core.DimLabel, string(core.LabelNegative)) != 1 {
+		t.Errorf("yesterday's negative mentions: %v %v, want the same 1", counts, err)
+	}
+}
+
 func TestDB_Outbox(t *testing.T) {
 	db := MustOpen(t, Options{})
 	m := mention("1", core.LabelNegative, t0)

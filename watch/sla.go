@@ -18,8 +18,9 @@ var errNotDue = errors.New("no longer due")
 // or alerted) after each step of RemindAfter, counted from the case's
 // opening: once per step. When Shenava was down through several steps, one
 // re-ping names the latest. Each re-ping is recorded on the case
-// (Case.Remind) in the transaction that queues it. It returns what it
-// queued.
+// (Case.Remind) in the transaction that queues it. Its text says how long
+// the case has really been open, not which step it passed. It returns what
+// it queued.
 func (w *Watcher) CheckSLA(ctx context.Context) ([]core.Action, error) {
 	now := w.now()
 	open, _, err := w.st.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative})
@@ -63,7 +64,7 @@ func (w *Watcher) CheckSLA(ctx context.Context) ([]core.Action, error) {
 			return []core.Action{{
 				Kind: core.ActionNotify, Topic: core.TopicSLA, Actor: core.ActorSystem,
 				DedupKey: d.key, CaseID: c.ID, MentionKey: c.MentionKey,
-				Text: w.text.sla(c.ID, d.step), CreatedAt: now,
+				Text: w.text.sla(c.ID, now.Sub(c.CreatedAt)), CreatedAt: now,
 			}}, nil
 		})
 		switch {

@@ -80,6 +80,24 @@ func TestWatcher_CheckSLA_Timing(t *testing.T) {
 	}
 }
 
+// A re-ping says how long the case has really been open: Shenava down for
+// hours catches up with one re-ping for the latest step, which must not
+// read as if the case had waited only that step.
+func TestWatcher_CheckSLA_SaysTheRealAge(t *testing.T) {
+	db := MustOpenStore(t)
+	s := &seeder{tb: t, db: db}
+	w, clk := MustNew(t, db, Config{Lang: "en", SLA: SLAConfig{RemindAfter: testSteps}})
+	id := openCase(t, s, hour0, core.LabelNegative)
+	clk.t = hour0.Add(12*time.Hour + 30*time.Minute)
+	got, err := w.CheckSLA(ctx)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("CheckSLA=%v,%v, want one re-ping", keysOf(got), err)
+	}
+	if want := fmt.Sprintf("#%d is still unclaimed after 12h 30m", id); !strings.Contains(got[0].Text, want) {
+		t.Fatalf("re-ping text %q, want it to say %q", got[0].Text, want)
+	}
+}
+
 func TestWatcher_CheckSLA_Cases(t *testing.T) {
 	opened := hour0
 	tests := []struct {

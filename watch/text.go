@@ -31,6 +31,7 @@ func (t texts) mean(f float64) string {
 // dur writes a wait in hours and minutes: "1h 30m".
 func (t texts) dur(d time.Duration) string { return locale.HoursMinutes(t.lang, d) }
 
+// sla says a case is still unclaimed, open for as long as it has been.
 func (t texts) sla(id uint64, after time.Duration) string {
 	if t.fa {
 		return fmt.Sprintf("پروندهٔ منفی #%s پس از %s هنوز صاحبی ندارد.", t.num(strconv.FormatUint(id, 10)), t.dur(after))

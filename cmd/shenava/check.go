@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/shenava/shenava/config"
@@ -61,7 +62,7 @@ func cmdCheck() command {
 			} else {
 				for _, c := range conns.checks {
 					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-					report(c.name, c.run(cctx))
+					report(c.name, withoutPrefix(c.name, c.run(cctx)))
 					cancel()
 				}
 			}
@@ -95,3 +96,26 @@ func xLinkWarnings(cfg *config.Config) []string {
 	}
 	return out
 }
+// withoutPrefix drops the "name: " that connector errors start with, on
+// every line, since the report already names the check: "✗ x: check
+// bearer_token: …", not "✗ x: x: check bearer_token: …". Further lines of a
+// joined error are indented under the first.
+func withoutPrefix(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, name+": ")
+	}
+	return &checkError{msg: strings.Join(lines, "\n  "), err: err}
+}
+
+// checkError rewords an error for the report and keeps it for errors.Is.
+type checkError struct {
+	msg string
+	err error
+}
+
+func (e *checkError) Error() string { return e.msg }
+func (e *checkError) Unwrap() error { return e.err }

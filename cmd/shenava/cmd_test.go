@@ -273,6 +273,55 @@ func TestCheck_Credentials(t *testing.T) {
 	}
 }
 
+// A network failure is not a bad token: check says X could not be reached,
+// names the check once, and reports a second failing credential on its own
+// line.
+func TestCheck_Unreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	dir := t.TempDir()
+	path := writeConfig(t, dir, "")
+	raw, _ := os.ReadFile(path)
+	fixed := strings.Replace(string(raw), "sources:\n", fmt.Sprintf(`sources:
+  x:
+    enabled: true
+    base_url: http://%s
+    bearer_token: ${X_BEARER_TOKEN}
+    oauth2_user_token: ${X_USER_TOKEN}
+    user_id: "123"
+`, addr), 1)
+	os.WriteFile(path, []byte(fixed), 0o600)
+	te := testEnv{vars: map[string]string{"X_BEARER_TOKEN": "app-token", "X_USER_TOKEN": "user-token"}}
+	err = te.run(t, "check", "-config", path)
+	out := te.stdout.String()
+	if err == nil || !strings.Contains(out, "✗ x: bearer_token not checked: the X API could not be reached") ||
+		!strings.Contains(out, "\n  user credentials not checked: the X API could not be reached") {
+		t.Fatalf("check with X unreachable: err=%v\n%s", err, out)
+	}
+	if strings.Contains(out, "x: x:") || strings.Contains(out, "check bearer_token") {
+		t.Fatalf("check blames the token or repeats its name:\n%s", out)
+	}
+
+	tg := writeConfig(t, dir, fmt.Sprintf(`telegram:
+  enabled: true
+  api_url: http://%s
+  token: ${TELEGRAM_BOT_TOKEN}
+  alert_chat_id: -100123
+  managers:
+    - id: 42
+      name: Sara
+`, addr))
+	te.vars["TELEGRAM_BOT_TOKEN"] = "123456:secret"
+	err = te.run(t, "check", "-config", tg)
+	if out := te.stdout.String(); err == nil || !strings.Contains(out, "✗ telegram: bot: token not checked: the Bot API could not be reached") {
+		t.Fatalf("check with the Bot API unreachable: err=%v\n%s", err, out)
+	}
+}
+
 // check proves the Telegram token with one getMe against whatever Bot API
 // server telegram.api_url names, and never prints the token.
 func TestCheck_Telegram(t *testing.T) {

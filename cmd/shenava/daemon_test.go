@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
@@ -150,6 +152,48 @@ func TestRun(t *testing.T) {
 	defer db.Close()
 	if n, _ := db.MentionCount(context.Background()); n != 2 {
 		t.Fatalf("%d mentions stored, want 2 (the third is not about the brand)", n)
+	}
+}
+
+// A second instance that cannot start, on a busy port or a held database
+// lock, leaves no file it created and says why.
+func TestRun_SecondInstance(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	path := writeConfig(t, dir, fmt.Sprintf("metrics:\n  listen: %q\n", busy.Addr().String()))
+	var te testEnv
+	err = te.run(t, "run", "-config", path)
+	if err == nil || !strings.Contains(err.Error(), "metrics: listen on") {
+		t.Fatalf("run on a busy port: %v, want a listen error", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "shenava.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the failed start left its database file: %v", err)
+	}
+
+	// The database of a running instance is kept, busy port or not.
+	db, err := store.Open(filepath.Join(dir, "shenava.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := te.run(t, "run", "-config", path); err == nil {
+		t.Fatal("run on a busy port succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "shenava.db")); err != nil {
+		t.Fatalf("a failed start removed a database it did not create: %v", err)
+	}
+	held, err := store.Open(filepath.Join(dir, "shenava.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	other := writeConfig(t, dir, "  lock_timeout: 50ms\n")
+	if err := te.run(t, "run", "-config", other); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("run on a held database: %v, want store.ErrLocked", err)
 	}
 }
 

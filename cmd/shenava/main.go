@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"classify": classifyCommand(),
 		"eval":     evalCommand(),
 		"train":    trainCommand(),
+		"version":  cmdVersion(),
 	}
 }
 
@@ -75,6 +76,9 @@ func run(ctx context.Context, e env, args []string) error {
 		}
 		return nil
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	c, ok := cmds[args[0]]
 	if !ok {
 		usage(e.stderr, cmds)
@@ -93,7 +97,8 @@ func usage(w io.Writer, cmds map[string]command) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun 'shenava <command> -h' for the flags of one command.")
+	fmt.Fprintln(w, "\nRun 'shenava <command> -h' for the flags of one command;")
+	fmt.Fprintln(w, "'shenava --version' is 'shenava version'.")
 }
 
 // newFlagSet returns a flag set that reports errors instead of exiting and

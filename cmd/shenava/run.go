@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -66,9 +69,16 @@ type runner struct {
 
 func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err error) {
 	d := &daemon{logger: logger}
+	// A start that fails (a busy metrics port, a refused token) leaves no
+	// database file behind that it created itself.
+	_, statErr := os.Stat(cfg.Storage.Path)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	defer func() {
 		if err != nil {
 			d.close()
+			if created && d.db != nil {
+				os.Remove(cfg.Storage.Path)
+			}
 		}
 	}()
 	start := time.Now()

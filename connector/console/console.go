@@ -87,9 +87,10 @@ type Replier struct {
 	platform core.Platform
 }
 
-// Capabilities: everything but RSS can be answered.
+// Capabilities: everything can be answered but feeds and lines read from a
+// file with no platform of their own: neither has anyone to answer.
 func (r *Replier) Capabilities() core.Capabilities {
-	if r.platform == core.PlatformRSS {
+	if r.platform == core.PlatformRSS || r.platform == core.PlatformFile {
 		return core.Capabilities{}
 	}
 	return core.Capabilities{Reply: true, DirectMessage: true}

@@ -30,6 +30,14 @@ func TestPrinter(t *testing.T) {
 	if _, err := p.Replier(core.PlatformRSS).DirectMessage(ctx, m, "x"); !errors.Is(err, core.ErrUnsupported) {
 		t.Fatalf("RSS DirectMessage err=%v, want ErrUnsupported", err)
 	}
+	for _, pl := range []core.Platform{core.PlatformRSS, core.PlatformFile} {
+		if caps := p.Replier(pl).Capabilities(); caps.Reply || caps.DirectMessage {
+			t.Errorf("%s: capabilities %+v, want none: there is nobody to answer", pl, caps)
+		}
+	}
+	if _, err := p.Replier(core.PlatformFile).Reply(ctx, m, "x"); !errors.Is(err, core.ErrUnsupported) {
+		t.Fatalf("file Reply err=%v, want ErrUnsupported", err)
+	}
 	p.Notify(ctx, core.Action{Kind: core.ActionNotify, Topic: core.TopicSLA, Text: "case #3 unclaimed for 15m"}, nil)
 	want := "🔔 ALERT case #3 · x · @sara (1200 followers) · fa · negative 0.91\n" +
 		"   «سفارشم هنوز نرسیده»\n   https://x.com/sara/status/1\n" +

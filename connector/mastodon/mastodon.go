@@ -40,7 +40,8 @@ type Client struct {
 
 	ownAccts map[string]bool // configured own accounts, lower case acct forms
 	ownMu    sync.Mutex
-	ownID    string // the token's account, once learned
+	learnMu  sync.Mutex // held while the own account is looked up
+	ownID    string     // the token's account, once learned
 
 	// Now is the clock; tests replace it. It must be set before the first
 	// call and not changed afterwards.
@@ -137,8 +138,11 @@ func (c *Client) verifyCredentials(ctx context.Context) (account, error) {
 
 // learnOwnAccount makes sure the token's own account is known, so that the
 // brand's own posts in a hashtag or a search are never taken for mentions.
-// It costs one call, once.
+// It costs one call, once: streams polled at the same time (at start)
+// wait for that one lookup rather than each making their own.
 func (c *Client) learnOwnAccount(ctx context.Context) error {
+	c.learnMu.Lock()
+	defer c.learnMu.Unlock()
 	c.ownMu.Lock()
 	known := c.ownID != ""
 	c.ownMu.Unlock()

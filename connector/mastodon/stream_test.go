@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -252,6 +253,40 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Streams polled at once, as they are at start, look the own account up
+// once between them.
+func TestStream_Fetch_OwnAccountOnce(t *testing.T) {
+	f := newFake(t)
+	f.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/api/v1/accounts/verify_credentials" {
+			time.Sleep(50 * time.Millisecond) // a slow server: the others start meanwhile
+		}
+		return false
+	})
+	tags := []string{"#novava", "نوآوا", "coffee", "shenava"}
+	c := MustClient(t, f, Config{Hashtags: Hashtags{Enabled: true, List: tags}})
+	var wg sync.WaitGroup
+	for _, s := range c.Streams() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.Fetch(context.Background(), ""); err != nil {
+				t.Errorf("%s: %v", s.Name(), err)
+			}
+		}()
+	}
+	wg.Wait()
+	n := 0
+	for _, r := range f.Requests() {
+		if r.URL.Path == "/api/v1/accounts/verify_credentials" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d streams looked the own account up %d times, want once", len(c.Streams()), n)
+	}
 }
 
 func TestStream_Fetch_Hashtag(t *testing.T) {

@@ -109,7 +109,7 @@ func (c *Client) Check(ctx context.Context) error {
 	if !c.cfg.BearerToken.Empty() && c.cfg.UserID != "" {
 		var resp userResponse
 		if err := c.do(ctx, call{endpoint: epUser, method: "GET", path: "/2/users/" + url.PathEscape(c.cfg.UserID), out: &resp}); err != nil {
-			errs = append(errs, fmt.Errorf("x: check bearer_token: %w", checkErr(err)))
+			errs = append(errs, checkFailed("bearer_token", err))
 		} else if resp.Data == nil {
 			errs = append(errs, fmt.Errorf("x: check bearer_token: user_id %s not found%s: %w", c.cfg.UserID, problems(resp.Errors), core.ErrInvalid))
 		}
@@ -117,7 +117,7 @@ func (c *Client) Check(ctx context.Context) error {
 	if c.write != nil {
 		var resp userResponse
 		if err := c.do(ctx, call{endpoint: epMe, method: "GET", path: "/2/users/me", write: true, out: &resp}); err != nil {
-			errs = append(errs, fmt.Errorf("x: check user credentials: %w", checkErr(err)))
+			errs = append(errs, checkFailed("user credentials", err))
 		} else if resp.Data == nil {
 			errs = append(errs, fmt.Errorf("x: check user credentials: no account in the answer%s", problems(resp.Errors)))
 		} else if c.cfg.UserID != "" && resp.Data.ID != c.cfg.UserID {
@@ -129,6 +129,17 @@ func (c *Client) Check(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("x: check: no credentials configured: %w", core.ErrUnauthorized))
 	}
 	return errors.Join(errs...)
+}
+
+// checkFailed says what a failed check call means: when X did not answer
+// at all (no connection, a timeout), nothing is known about the credential
+// and the error says so instead of naming it as the problem.
+func checkFailed(what string, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return fmt.Errorf("x: %s not checked: the X API could not be reached: %w", what, err)
+	}
+	return fmt.Errorf("x: check %s: %w", what, checkErr(err))
 }
 
 // checkErr makes any 403 on a credential check a credential problem: the

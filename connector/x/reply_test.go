@@ -229,6 +229,8 @@ func TestClient_Check(t *testing.T) {
 				}
 				replyFixture(t, w, 200, "users_me.json")
 			}},
+		{name: "ErrUnreachable", wantErr: true, contains: "bearer_token not checked: the X API could not be reached",
+			answer: func(t *testing.T, w http.ResponseWriter, r *http.Request) { panic(http.ErrAbortHandler) }},
 		{name: "ErrWrongAccount", auth: withOAuth1, wantErr: true, unauth: true, contains: "@someone_else",
 			answer: func(t *testing.T, w http.ResponseWriter, r *http.Request) {
 				if r.URL.Path == "/2/users/me" {

@@ -70,6 +70,11 @@ func TestBot_RenderAlert(t *testing.T) {
 			r.Platform, r.Author, r.Analysis.Lang = core.PlatformRSS, core.Author{ID: "blog.example", Name: "Some blog"}, "en"
 			return r
 		}()},
+		{name: "no_connector", m: func() core.Mention {
+			r := negativeMention("109", "Koala lost my order and nobody answers")
+			r.Platform, r.URL, r.Analysis.Lang = core.PlatformMastodon, "https://mastodon.example/@mina_r/109", "en"
+			return r
+		}()},
 		{name: "telegram", m: func() core.Mention {
 			g := negativeMention("-1001000000002:77", "Koala app crashed again")
 			g.Platform, g.Author, g.URL, g.Analysis.Lang = core.PlatformTelegram, core.Author{ID: "555", Handle: "reza_k", Name: "Reza K"}, "https://t.me/koala_fans/77", "en"

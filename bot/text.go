@@ -223,6 +223,11 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 
 	// Strangers.
 	"refuse": {"Sorry, this bot is only for %s's support team.", "ببخشید، این ربات فقط برای تیم پشتیبانی %s است."},
+
+	// Mentions nothing can be sent in answer to.
+	"alert.noanswer.never": {"🚫 %s posts cannot be answered from here; answer on the site itself if needed.", "🚫 به پست‌های %s از اینجا نمی‌شود پاسخ داد؛ اگر لازم است در خود آن سایت پاسخ دهید."},
+	"alert.noanswer.unset": {"🚫 No %s account is connected to Shenava, so no answer can be sent from here; answer on %[1]s itself.", "🚫 هیچ حساب %s به شنوا وصل نیست، پس از اینجا پاسخی فرستاده نمی‌شود؛ در خود %[1]s پاسخ دهید."},
+	"err.noconnector":      {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
 }
 
 // num writes an integer with thousands separators, in Persian digits and

@@ -123,13 +123,10 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		conns.sources = append(conns.sources, mgr.sources...)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}
-	// Platforms nobody answers on (files, a disabled platform in a replay)
-	// print what would be sent.
-	for _, p := range core.Platforms {
-		if _, ok := conns.repliers[p]; !ok {
-			conns.repliers[p] = printer.Replier(p)
-		}
-	}
+	// A platform with no configured connector (files, a disabled platform
+	// in a replay) has no replier, so no reply capability: its alerts offer
+	// no answer and casework refuses one. Printing what would be sent is
+	// for `shenava demo` only; here it would look like a delivery.
 
 	oc := cfg.Outbox
 	oc.Metrics = m

@@ -85,7 +85,9 @@ func (f DigestFunc) Digest(ctx context.Context, day time.Time) (string, []byte, 
 type Metrics interface {
 	// TelegramError counts a failed call by method and kind
 	// ("rate_limited", "server", "network", "timeout", "malformed",
-	// "too_large", "unauthorized", "forbidden", "bad_request").
+	// "too_large", "unauthorized", "forbidden", "bad_request"), and
+	// "odd_result" for a call the server accepted whose result did not
+	// decode (counted as done).
 	TelegramError(method, kind string)
 	// RateLimited records a wait Telegram imposed.
 	RateLimited(source string, wait time.Duration)

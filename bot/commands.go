@@ -243,7 +243,7 @@ func (co *commander) cmdCase(ctx context.Context, chat int64, lang, arg string) 
 		return
 	}
 	sent, ok := co.out.reply(ctx, chat, 0, co.view.renderCaseView(ctx, lang, c, m), co.view.caseKeyboard(lang, c, m, tok))
-	if ok {
+	if ok && sent.ID != 0 {
 		// A reply to this view is a public reply, as for an alert.
 		if err := co.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			co.logger.Warn("could not remember a case view", "error", err)

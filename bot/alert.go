@@ -298,7 +298,7 @@ func (b *Bot) SendDigest(ctx context.Context, text string, png []byte) error {
 	var first error
 	ok := 0
 	for _, r := range b.digestRecipients(ctx) {
-		if err := b.out.sendDigestTo(ctx, r.chat, text, png); err != nil {
+		if _, err := b.out.sendDigestTo(ctx, r.chat, text, png); err != nil {
 			if first == nil {
 				first = err
 			}

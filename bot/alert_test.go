@@ -221,6 +221,16 @@ func TestBot_SendDigest(t *testing.T) {
 			t.Fatalf("photos %+v, want one to the digest chat", p)
 		}
 	})
+	t.Run("ChartFailsTextStill", func(t *testing.T) {
+		h := newHarness(t)
+		h.tg.FailNext("sendPhoto", 1, telegramtest.ServerError(500))
+		if err := h.bot.SendDigest(ctx, "گزارش دیروز: ۱۲۰ اشاره", png); err != nil {
+			t.Fatal(err)
+		}
+		if texts := h.sentTo(alertChat.ID); len(texts) != 1 || texts[0].String("text") != "گزارش دیروز: ۱۲۰ اشاره" {
+			t.Fatalf("the digest text was lost with its chart: %+v", texts)
+		}
+	})
 	t.Run("AllFail", func(t *testing.T) {
 		h := newHarness(t)
 		h.tg.FailNext("sendPhoto", 1, telegramtest.TooManyRequests(5))

@@ -445,7 +445,16 @@ func (co *commander) cmdDigest(ctx context.Context, chat int64, lang, arg string
 		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
 		return
 	}
-	if err := co.out.sendDigestTo(ctx, chat, text, chart); err != nil {
+	chartErr, err := co.out.sendDigestTo(ctx, chat, text, chart)
+	switch {
+	case err != nil:
 		co.logger.Warn("could not send the digest", "chat_id", chat, "error", err)
+		key := "digest.notsent"
+		if isRateLimit(err) {
+			key = "digest.notsent.busy"
+		}
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, key)), nil)
+	case chartErr != nil:
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.nochart")), nil)
 	}
 }

@@ -227,6 +227,9 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	// Mentions nothing can be sent in answer to.
 	"alert.noanswer.never": {"🚫 %s posts cannot be answered from here; answer on the site itself if needed.", "🚫 به پست‌های %s از اینجا نمی‌شود پاسخ داد؛ اگر لازم است در خود آن سایت پاسخ دهید."},
 	"alert.noanswer.unset": {"🚫 No %s account is connected to Shenava, so no answer can be sent from here; answer on %[1]s itself.", "🚫 هیچ حساب %s به شنوا وصل نیست، پس از اینجا پاسخی فرستاده نمی‌شود؛ در خود %[1]s پاسخ دهید."},
+	"digest.notsent":       {"The digest was built but could not be sent here; please try /digest again later.", "گزارش ساخته شد ولی اینجا فرستاده نشد؛ لطفاً کمی بعد دوباره \u200e/digest را بزنید."},
+	"digest.notsent.busy":  {"Telegram asked me to slow down, so the digest was not sent; please try /digest again in a minute.", "تلگرام خواست آهسته‌تر بفرستم، پس گزارش فرستاده نشد؛ لطفاً یک دقیقهٔ دیگر دوباره \u200e/digest را بزنید."},
+	"digest.nochart":       {"The chart could not be sent; the figures above are the whole digest.", "نمودار فرستاده نشد؛ ارقام بالا همهٔ گزارش است."},
 	"err.noconnector":      {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
 }
 

@@ -363,6 +363,17 @@ func approvalKeyboard(lang, tok string) *inlineKeyboard {
 // renderNotice renders a notify action: a title in the reader's language
 // for its topic, then the action's own text, in pieces that fit.
 func (v *renderer) renderNotice(lang string, a core.Action, m *core.Mention) []string {
+	switch a.Topic {
+	case core.TopicCodesLow, core.TopicCodesEmpty:
+		// The store's notice carries only the number left; the words are
+		// the reader's.
+		body := msg(lang, "notice.codes_empty.body")
+		if a.Topic == core.TopicCodesLow {
+			left, _ := strconv.Atoi(strings.TrimSpace(a.Text))
+			body = msg(lang, "notice.codes_low.body", num(lang, left))
+		}
+		return []string{lines(lang, msg(lang, "notice."+a.Topic), body)}
+	}
 	key := "notice." + a.Topic
 	if _, ok := catalog[key]; !ok || a.Topic == "" {
 		key = "notice.other"

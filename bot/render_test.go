@@ -154,6 +154,8 @@ func TestBot_RenderNotice(t *testing.T) {
 			Text: "38 negative mentions this hour (usual 6 ± 2). Top terms: delivery, refund. <script>"},
 		{ID: 44, Kind: core.ActionNotify, Topic: core.TopicDigest, DedupKey: "digest:2026-11-21", Text: "Yesterday: 120 mentions, net +12%."},
 		{ID: 45, Kind: core.ActionNotify, Topic: "something_new", DedupKey: "x:1", Text: "Plain fallback text & more"},
+		{ID: 46, Kind: core.ActionNotify, Topic: core.TopicCodesLow, DedupKey: "codes_low:5", Text: "3"},
+		{ID: 47, Kind: core.ActionNotify, Topic: core.TopicCodesEmpty, DedupKey: "codes_empty:5", Text: "0"},
 	}
 	for _, a := range tests {
 		for _, lang := range []string{LangPersian, LangEnglish} {

@@ -225,12 +225,16 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"refuse": {"Sorry, this bot is only for %s's support team.", "ببخشید، این ربات فقط برای تیم پشتیبانی %s است."},
 
 	// Mentions nothing can be sent in answer to.
-	"alert.noanswer.never": {"🚫 %s posts cannot be answered from here; answer on the site itself if needed.", "🚫 به پست‌های %s از اینجا نمی‌شود پاسخ داد؛ اگر لازم است در خود آن سایت پاسخ دهید."},
-	"alert.noanswer.unset": {"🚫 No %s account is connected to Shenava, so no answer can be sent from here; answer on %[1]s itself.", "🚫 هیچ حساب %s به شنوا وصل نیست، پس از اینجا پاسخی فرستاده نمی‌شود؛ در خود %[1]s پاسخ دهید."},
-	"digest.notsent":       {"The digest was built but could not be sent here; please try /digest again later.", "گزارش ساخته شد ولی اینجا فرستاده نشد؛ لطفاً کمی بعد دوباره \u200e/digest را بزنید."},
-	"digest.notsent.busy":  {"Telegram asked me to slow down, so the digest was not sent; please try /digest again in a minute.", "تلگرام خواست آهسته‌تر بفرستم، پس گزارش فرستاده نشد؛ لطفاً یک دقیقهٔ دیگر دوباره \u200e/digest را بزنید."},
-	"digest.nochart":       {"The chart could not be sent; the figures above are the whole digest.", "نمودار فرستاده نشد؛ ارقام بالا همهٔ گزارش است."},
-	"err.noconnector":      {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
+	"alert.noanswer.never":    {"🚫 %s posts cannot be answered from here; answer on the site itself if needed.", "🚫 به پست‌های %s از اینجا نمی‌شود پاسخ داد؛ اگر لازم است در خود آن سایت پاسخ دهید."},
+	"alert.noanswer.unset":    {"🚫 No %s account is connected to Shenava, so no answer can be sent from here; answer on %[1]s itself.", "🚫 هیچ حساب %s به شنوا وصل نیست، پس از اینجا پاسخی فرستاده نمی‌شود؛ در خود %[1]s پاسخ دهید."},
+	"digest.notsent":          {"The digest was built but could not be sent here; please try /digest again later.", "گزارش ساخته شد ولی اینجا فرستاده نشد؛ لطفاً کمی بعد دوباره \u200e/digest را بزنید."},
+	"digest.notsent.busy":     {"Telegram asked me to slow down, so the digest was not sent; please try /digest again in a minute.", "تلگرام خواست آهسته‌تر بفرستم، پس گزارش فرستاده نشد؛ لطفاً یک دقیقهٔ دیگر دوباره \u200e/digest را بزنید."},
+	"digest.nochart":          {"The chart could not be sent; the figures above are the whole digest.", "نمودار فرستاده نشد؛ ارقام بالا همهٔ گزارش است."},
+	"notice.codes_low":        {"🎁 <b>Reward codes are running low</b>", "🎁 <b>کدهای هدیه رو به پایان است</b>"},
+	"notice.codes_low.body":   {"%s left. Load more with <code>shenava codes add FILE</code>; when none are left, referrers are thanked without a code.", "%s کد مانده است. با <code>shenava codes add FILE</code> کد بیشتری بارگذاری کنید؛ وقتی کدی نماند، از معرفان بدون کد تشکر می‌شود."},
+	"notice.codes_empty":      {"🎁 <b>No reward codes left</b>", "🎁 <b>کد هدیه‌ای نمانده است</b>"},
+	"notice.codes_empty.body": {"Referrers are now thanked without a code. Load more with <code>shenava codes add FILE</code>.", "اکنون از معرفان بدون کد تشکر می‌شود. با <code>shenava codes add FILE</code> کد بیشتری بارگذاری کنید."},
+	"err.noconnector":         {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
 }
 
 // num writes an integer with thousands separators, in Persian digits and

@@ -37,6 +37,8 @@ const (
 	TopicSLA            = "sla"             // a negative case is still unclaimed
 	TopicSpike          = "spike"           // negative mentions well above the usual
 	TopicDigest         = "digest"          // the daily digest
+	TopicCodesLow       = "codes_low"       // few reward codes left; Text is how many
+	TopicCodesEmpty     = "codes_empty"     // no reward codes left; referrers are thanked without one
 )
 
 // Public reports whether the action posts on the mention's platform in

@@ -76,6 +76,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.closers = append(d.closers, d.db.Close)
+	if err := d.db.SetCodesLowWater(context.Background(), cfg.Routing.ThankYou.CodesLowWater); err != nil {
+		return nil, err
+	}
 	model, err := loadModel(cfg.Routing.Model)
 	if err != nil {
 		return nil, cfg.Problem("routing.model", err)
@@ -94,6 +97,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return metrics.OutboxStats{Pending: st.Pending, OldestPending: st.OldestPending}, err
 	})
 	m := metrics.New(outboxDepth)
+	m.WatchCodes(d.db.CodesLeft)
 
 	printer := console.New(e.stdout)
 	var (

@@ -66,6 +66,10 @@ func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, e
 		b.logger.Warn("every manager muted alerts; the case waits in /pending", "case_id", c.ID)
 		return "", nil
 	}
+	if held, err := b.holdAlert(ctx, c); held || err != nil {
+		// Part of a storm: announced in the next summary (storm.go).
+		return "", err
+	}
 	sent, err := b.broadcast(ctx, rs, "case_id", c.ID, func(r recipient) (string, any) {
 		return b.view.renderAlert(r.lang, c, m), b.view.caseKeyboard(r.lang, c, m, tok)
 	}, func(r string) {

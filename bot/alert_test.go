@@ -116,6 +116,7 @@ func TestBot_UpdateAlert(t *testing.T) {
 		}
 	})
 	t.Run("ServerErrorRetried", func(t *testing.T) {
+		h.clock.Advance(5 * time.Second) // past the retry_after above: the chat is open again
 		h.tg.FailNext("editMessageText", 1, telegramtest.ServerError(502))
 		err := h.bot.UpdateAlert(ctx, c, m)
 		if err == nil || errors.Is(err, core.ErrPermanent) {

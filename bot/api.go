@@ -42,6 +42,7 @@ type api struct {
 	pollTimeout time.Duration
 	metrics     Metrics
 	logger      *slog.Logger
+	pacer       *pacer
 	now         func() time.Time
 }
 
@@ -61,6 +62,7 @@ func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 	client.Timeout = 0
 	a := &api{hc: &client, base: cfg.APIURL, token: cfg.Token.Reveal(), reqTimeout: cfg.RequestTimeout,
 		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}, logger: logger, now: time.Now}
+	a.pacer = newPacer(cfg.Pace, func() time.Time { return a.now() })
 	tg, err := tgbot.New(cfg.Token.Reveal(),
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &client),
@@ -260,6 +262,25 @@ func call[T any](ctx context.Context, a *api, method string, timeout time.Durati
 	return v, nil
 }
 
+// pacedCall is call for a method that puts something in a chat: the
+// pacer may hold it back (a rate limit, without a request), and a 429
+// holds the chat back for its retry_after. budget says whether the call
+// adds a message to the chat (sends) or not (edits).
+func pacedCall[T any](ctx context.Context, a *api, method string, chat any, budget bool, f func(context.Context) (T, error)) (T, error) {
+	id, ok := chatID(chat)
+	if ok {
+		if wait := a.pacer.take(id, budget); wait > 0 {
+			var zero T
+			return zero, paced(wait)
+		}
+	}
+	v, err := call(ctx, a, method, a.reqTimeout, f)
+	if wait, limited := core.RetryAfter(err); limited && ok {
+		a.pacer.block(id, max(wait, time.Second))
+	}
+	return v, err
+}
+
 func (a *api) getMe(ctx context.Context) (*models.User, error) {
 	return call(ctx, a, "getMe", a.reqTimeout, a.tg.GetMe)
 }
@@ -268,7 +289,7 @@ func (a *api) getMe(ctx context.Context) (*models.User, error) {
 // saying which it is (see call) comes back with ID 0: delivered, but it
 // cannot be edited or recognised in a reply later.
 func (a *api) sendMessage(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
-	return orUnknown(call(ctx, a, "sendMessage", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	return orUnknown(pacedCall(ctx, a, "sendMessage", p.ChatID, true, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.SendMessage(ctx, p)
 	}))
 }
@@ -283,21 +304,21 @@ func orUnknown(m *models.Message, err error) (*models.Message, error) {
 }
 
 func (a *api) editMessageText(ctx context.Context, p *tgbot.EditMessageTextParams) error {
-	_, err := call(ctx, a, "editMessageText", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	_, err := pacedCall(ctx, a, "editMessageText", p.ChatID, false, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.EditMessageText(ctx, p)
 	})
 	return err
 }
 
 func (a *api) editMessageReplyMarkup(ctx context.Context, p *tgbot.EditMessageReplyMarkupParams) error {
-	_, err := call(ctx, a, "editMessageReplyMarkup", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	_, err := pacedCall(ctx, a, "editMessageReplyMarkup", p.ChatID, false, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.EditMessageReplyMarkup(ctx, p)
 	})
 	return err
 }
 
 func (a *api) sendPhoto(ctx context.Context, p *tgbot.SendPhotoParams) (*models.Message, error) {
-	return orUnknown(call(ctx, a, "sendPhoto", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	return orUnknown(pacedCall(ctx, a, "sendPhoto", p.ChatID, true, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.SendPhoto(ctx, p)
 	}))
 }

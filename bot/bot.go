@@ -153,6 +153,8 @@ type Bot struct {
 	mu       sync.Mutex
 	me       *models.User
 	refusals map[int64]time.Time
+
+	storm storm // alert storms (storm.go)
 }
 
 // Deps are what the bot runs on besides its configuration. Store is
@@ -320,6 +322,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	offset, err := b.st.UpdateOffset(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
+	}
+	if b.cfg.AlertBurst > 0 {
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); b.summaries(sctx) }()
+		defer func() { stop(); <-done }()
 	}
 	me := b.self()
 	b.logger.Info("bot started", "username", me.Username, "bot_id", me.ID, "managers", len(b.managers),

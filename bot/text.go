@@ -234,6 +234,12 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"notice.codes_low.body":   {"%s left. Load more with <code>shenava codes add FILE</code>; when none are left, referrers are thanked without a code.", "%s کد مانده است. با <code>shenava codes add FILE</code> کد بیشتری بارگذاری کنید؛ وقتی کدی نماند، از معرفان بدون کد تشکر می‌شود."},
 	"notice.codes_empty":      {"🎁 <b>No reward codes left</b>", "🎁 <b>کد هدیه‌ای نمانده است</b>"},
 	"notice.codes_empty.body": {"Referrers are now thanked without a code. Load more with <code>shenava codes add FILE</code>.", "اکنون از معرفان بدون کد تشکر می‌شود. با <code>shenava codes add FILE</code> کد بیشتری بارگذاری کنید."},
+	"summary.title":           {"🚨 <b>%s new complaints</b>", "🚨 <b>%s شکایت تازه</b>"},
+	"summary.why":             {"Too many at once for an alert each; the ones most in need first.", "آن‌قدر یک‌باره رسیدند که برای هر کدام هشدار جدا فرستاده نشد؛ نیازمندترها اول."},
+	"summary.item":            {"%s. %s #%s · <b>%s</b> · %s · /case_%s", "%s. %s #%s · <b>%s</b> · %s · /case_%s"},
+	"summary.rest":            {"And %s more: /pending lists them all; /case_N opens one with all its buttons.", "و %s مورد دیگر: \u200e/pending همه را فهرست می‌کند؛ \u200e/case_N هر کدام را با همهٔ دکمه‌هایش باز می‌کند."},
+	"btn.summary.reply":       {"↩️ Reply #%s", "↩️ پاسخ #%s"},
+	"btn.summary.claim":       {"🙋 Claim #%s", "🙋 برمی‌دارم #%s"},
 	"err.noconnector":         {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
 }
 

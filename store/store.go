@@ -56,7 +56,7 @@ var (
 		bktCasesMention, bktCasesOpen, bktOutbox, bktOutboxPending, bktOutboxDedup,
 		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen, bktCodesMissed,
 		bktBotInbox, bktBotMeta, bktBotCallbacks, bktBotMessages, bktBotPrompts, bktBotPrefs,
-		bktBotApprovals, bktBotCaseTokens}
+		bktBotApprovals, bktBotCaseTokens, bktBotHeld}
 
 	keySchema = []byte("schema_version")
 )

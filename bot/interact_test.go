@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +342,12 @@ func TestBot_NoConnectorNoAnswer(t *testing.T) {
 	}
 	if cur, _ := h.db.Case(ctx, c.ID); !cur.FirstResponseAt.IsZero() {
 		t.Fatal("the case counts as answered")
+	}
+	// Its /case view says the same.
+	h.tg.SendText(ali, telegramtest.PrivateChat(ali), fmt.Sprintf("/case %d", c.ID))
+	h.settle()
+	sent = h.sentTo(ali.ID)
+	if view := sent[len(sent)-1].String("text"); !strings.Contains(view, "No Mastodon account is connected") {
+		t.Fatalf("the case view does not say why it cannot be answered:\n%s", view)
 	}
 }

@@ -421,6 +421,9 @@ func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m
 	ls = append(ls, quote(lang, m.Text, 1500)...)
 	ls = append(ls, "")
 	ls = append(ls, v.statusLines(lang, c)...)
+	if c.State.Open() && !v.answerable(m.Platform) {
+		ls = append(ls, v.noAnswerLine(lang, m.Platform))
+	}
 	ls = append(ls, "", msg(lang, "case.history"))
 	events := c.Events
 	if len(events) > maxHistory {

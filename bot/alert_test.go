@@ -240,3 +240,28 @@ func TestBot_SendDigest(t *testing.T) {
 		}
 	})
 }
+
+// The last reward code handed out tells the managers, in their chat, that
+// none are left; a thank-you after that adds no second notice.
+func TestBot_CodesRunOutNotice(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Managers[0].Alerts, c.Managers[1].Alerts = false, false; c.DefaultLang = LangEnglish })
+	if _, err := h.db.AddCodes(ctx, []string{"GIFT1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"x:1", "x:2"} {
+		if _, err := h.db.Enqueue(ctx, core.Action{Kind: core.ActionThankPrivate, DedupKey: "thankdm:" + id, MentionKey: id,
+			Text: "your code {code}", CreatedAt: h.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.drain()
+	var notices []string
+	for _, r := range h.sentTo(alertChat.ID) {
+		if strings.Contains(r.String("text"), "reward codes") || strings.Contains(r.String("text"), "No reward codes left") {
+			notices = append(notices, r.String("text"))
+		}
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "No reward codes left") {
+		t.Fatalf("notices %q, want one saying no codes are left", notices)
+	}
+}

@@ -244,7 +244,10 @@ func TestBot_SendDigest(t *testing.T) {
 // The last reward code handed out tells the managers, in their chat, that
 // none are left; a thank-you after that adds no second notice.
 func TestBot_CodesRunOutNotice(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Managers[0].Alerts, c.Managers[1].Alerts = false, false; c.DefaultLang = LangEnglish })
+	h := newHarness(t, func(c *Config) {
+		c.Managers[0].Alerts, c.Managers[1].Alerts = false, false
+		c.DefaultLang = LangEnglish
+	})
 	if _, err := h.db.AddCodes(ctx, []string{"GIFT1"}); err != nil {
 		t.Fatal(err)
 	}

@@ -66,6 +66,10 @@ func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, e
 		b.logger.Warn("every manager muted alerts; the case waits in /pending", "case_id", c.ID)
 		return "", nil
 	}
+	if held, err := b.holdAlert(ctx, c); held || err != nil {
+		// Part of a storm: announced in the next summary (storm.go).
+		return "", err
+	}
 	sent, err := b.broadcast(ctx, rs, "case_id", c.ID, func(r recipient) (string, any) {
 		return b.view.renderAlert(r.lang, c, m), b.view.caseKeyboard(r.lang, c, m, tok)
 	}, func(r string) {
@@ -87,10 +91,17 @@ func (b *Bot) broadcast(ctx context.Context, rs []recipient, logKey string, logV
 	render func(recipient) (string, any), done func(ref string)) ([]string, error) {
 	var sent []string
 	var first error
+	delivered := 0
 	for _, r := range rs {
 		text, markup := render(r)
 		msgs, err := b.out.sendParts(ctx, r.chat, []string{text}, markup)
+		delivered += len(msgs)
 		for _, m := range msgs {
+			if m.ID == 0 {
+				b.logger.Warn("a message went out but its ID is unknown; it will not be edited or matched to replies",
+					logKey, logVal, "chat_id", r.chat)
+				continue
+			}
 			sent = append(sent, ref(r.chat, m.ID))
 			if done != nil {
 				done(ref(r.chat, m.ID))
@@ -103,7 +114,7 @@ func (b *Bot) broadcast(ctx context.Context, rs []recipient, logKey string, logV
 			b.logger.Warn("could not send to a recipient", logKey, logVal, "chat_id", r.chat, "error", err)
 		}
 	}
-	if len(sent) == 0 && first != nil {
+	if delivered == 0 && first != nil {
 		return nil, first
 	}
 	return sent, nil
@@ -166,14 +177,18 @@ func (b *Bot) Notify(ctx context.Context, a core.Action, m *core.Mention) (strin
 	rs := b.recipients(ctx, a.Topic == core.TopicDigest || a.Topic == core.TopicInDoubt || a.Topic == core.TopicDeliveryFailed)
 	var sent []string
 	var first error
+	delivered := 0
 	for _, r := range rs {
 		var markup any
 		if kb := markups(r.lang); kb != nil {
 			markup = kb
 		}
 		msgs, err := b.out.sendParts(ctx, r.chat, b.view.renderNotice(r.lang, a, m), markup)
+		delivered += len(msgs)
 		for _, mm := range msgs {
-			sent = append(sent, ref(r.chat, mm.ID))
+			if mm.ID != 0 {
+				sent = append(sent, ref(r.chat, mm.ID))
+			}
 		}
 		if err != nil {
 			if first == nil {
@@ -182,7 +197,7 @@ func (b *Bot) Notify(ctx context.Context, a core.Action, m *core.Mention) (strin
 			b.logger.Warn("could not send a notice", "action_id", a.ID, "chat_id", r.chat, "error", err)
 		}
 	}
-	if len(sent) == 0 && first != nil {
+	if delivered == 0 && first != nil {
 		return "", fmt.Errorf("bot: notify #%d: %w", a.ID, first)
 	}
 	return strings.Join(sent, ","), nil
@@ -287,7 +302,7 @@ func (b *Bot) SendDigest(ctx context.Context, text string, png []byte) error {
 	var first error
 	ok := 0
 	for _, r := range b.digestRecipients(ctx) {
-		if err := b.out.sendDigestTo(ctx, r.chat, text, png); err != nil {
+		if _, err := b.out.sendDigestTo(ctx, r.chat, text, png); err != nil {
 			if first == nil {
 				first = err
 			}

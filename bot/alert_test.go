@@ -116,6 +116,7 @@ func TestBot_UpdateAlert(t *testing.T) {
 		}
 	})
 	t.Run("ServerErrorRetried", func(t *testing.T) {
+		h.clock.Advance(5 * time.Second) // past the retry_after above: the chat is open again
 		h.tg.FailNext("editMessageText", 1, telegramtest.ServerError(502))
 		err := h.bot.UpdateAlert(ctx, c, m)
 		if err == nil || errors.Is(err, core.ErrPermanent) {
@@ -221,6 +222,16 @@ func TestBot_SendDigest(t *testing.T) {
 			t.Fatalf("photos %+v, want one to the digest chat", p)
 		}
 	})
+	t.Run("ChartFailsTextStill", func(t *testing.T) {
+		h := newHarness(t)
+		h.tg.FailNext("sendPhoto", 1, telegramtest.ServerError(500))
+		if err := h.bot.SendDigest(ctx, "گزارش دیروز: ۱۲۰ اشاره", png); err != nil {
+			t.Fatal(err)
+		}
+		if texts := h.sentTo(alertChat.ID); len(texts) != 1 || texts[0].String("text") != "گزارش دیروز: ۱۲۰ اشاره" {
+			t.Fatalf("the digest text was lost with its chart: %+v", texts)
+		}
+	})
 	t.Run("AllFail", func(t *testing.T) {
 		h := newHarness(t)
 		h.tg.FailNext("sendPhoto", 1, telegramtest.TooManyRequests(5))
@@ -228,4 +239,32 @@ func TestBot_SendDigest(t *testing.T) {
 			t.Fatal("want the rate limit back when no one got the digest")
 		}
 	})
+}
+
+// The last reward code handed out tells the managers, in their chat, that
+// none are left; a thank-you after that adds no second notice.
+func TestBot_CodesRunOutNotice(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Managers[0].Alerts, c.Managers[1].Alerts = false, false
+		c.DefaultLang = LangEnglish
+	})
+	if _, err := h.db.AddCodes(ctx, []string{"GIFT1"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"x:1", "x:2"} {
+		if _, err := h.db.Enqueue(ctx, core.Action{Kind: core.ActionThankPrivate, DedupKey: "thankdm:" + id, MentionKey: id,
+			Text: "your code {code}", CreatedAt: h.clock.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.drain()
+	var notices []string
+	for _, r := range h.sentTo(alertChat.ID) {
+		if strings.Contains(r.String("text"), "reward codes") || strings.Contains(r.String("text"), "No reward codes left") {
+			notices = append(notices, r.String("text"))
+		}
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "No reward codes left") {
+		t.Fatalf("notices %q, want one saying no codes are left", notices)
+	}
 }

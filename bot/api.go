@@ -41,6 +41,8 @@ type api struct {
 	reqTimeout  time.Duration
 	pollTimeout time.Duration
 	metrics     Metrics
+	logger      *slog.Logger
+	pacer       *pacer
 	now         func() time.Time
 }
 
@@ -59,7 +61,8 @@ func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 	client.Transport = &transport{base: base, max: MaxResponseBytes}
 	client.Timeout = 0
 	a := &api{hc: &client, base: cfg.APIURL, token: cfg.Token.Reveal(), reqTimeout: cfg.RequestTimeout,
-		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}, now: time.Now}
+		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}, logger: logger, now: time.Now}
+	a.pacer = newPacer(cfg.Pace, func() time.Time { return a.now() })
 	tg, err := tgbot.New(cfg.Token.Reveal(),
 		tgbot.WithServerURL(cfg.APIURL),
 		tgbot.WithHTTPClient(cfg.PollTimeout, &client),
@@ -80,6 +83,8 @@ func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 type httpInfo struct {
 	status     int
 	retryAfter string
+	// accepted: the answer was a well-formed {"ok":true,...} envelope.
+	accepted bool
 }
 
 type httpInfoKey struct{}
@@ -96,12 +101,36 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info, ok := req.Context().Value(httpInfoKey{}).(*httpInfo); ok {
-		info.status, info.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
-	}
 	resp.Body = httpx.LimitBody(resp.Body, t.max)
+	info, ok := req.Context().Value(httpInfoKey{}).(*httpInfo)
+	if !ok {
+		return resp, nil
+	}
+	info.status, info.retryAfter = resp.StatusCode, resp.Header.Get("Retry-After")
+	if resp.StatusCode != http.StatusOK || strings.HasSuffix(req.URL.Path, "/getUpdates") {
+		return resp, nil
+	}
+	// A 200 is read here to learn whether the server accepted the call,
+	// whatever its result looks like: the library fails on a result it
+	// cannot decode, and a send the server accepted must not be retried.
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	if err != nil {
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(raw), errReader{err}))
+		return resp, nil
+	}
+	var env struct {
+		OK bool `json:"ok"`
+	}
+	info.accepted = json.Unmarshal(raw, &env) == nil && env.OK
 	return resp, nil
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 // apiError is a failed Bot API call, safe to log: no token, bounded size.
 type apiError struct {
@@ -217,40 +246,81 @@ func call[T any](ctx context.Context, a *api, method string, timeout time.Durati
 	defer cancel()
 	info := &httpInfo{}
 	v, err := f(context.WithValue(ctx, httpInfoKey{}, info))
+	if err != nil && info.accepted && ctx.Err() == nil {
+		// The server said ok; only its result did not decode. That is a
+		// delivery (sending again would duplicate it), with nothing known
+		// of what it returned: a message sent this way has no ID.
+		a.logger.Warn("telegram accepted a call but its result did not decode; counted as done",
+			"method", method, "error", a.redact(err.Error()))
+		a.metrics.TelegramError(method, "odd_result")
+		var zero T
+		return zero, nil
+	}
 	if err != nil {
 		return v, a.classify(method, err, info)
 	}
 	return v, nil
 }
 
+// pacedCall is call for a method that puts something in a chat: the
+// pacer may hold it back (a rate limit, without a request), and a 429
+// holds the chat back for its retry_after. budget says whether the call
+// adds a message to the chat (sends) or not (edits).
+func pacedCall[T any](ctx context.Context, a *api, method string, chat any, budget bool, f func(context.Context) (T, error)) (T, error) {
+	id, ok := chatID(chat)
+	if ok {
+		if wait := a.pacer.take(id, budget); wait > 0 {
+			var zero T
+			return zero, paced(wait)
+		}
+	}
+	v, err := call(ctx, a, method, a.reqTimeout, f)
+	if wait, limited := core.RetryAfter(err); limited && ok {
+		a.pacer.block(id, max(wait, time.Second))
+	}
+	return v, err
+}
+
 func (a *api) getMe(ctx context.Context) (*models.User, error) {
 	return call(ctx, a, "getMe", a.reqTimeout, a.tg.GetMe)
 }
 
+// sendMessage sends a message. A message the server accepted without
+// saying which it is (see call) comes back with ID 0: delivered, but it
+// cannot be edited or recognised in a reply later.
 func (a *api) sendMessage(ctx context.Context, p *tgbot.SendMessageParams) (*models.Message, error) {
-	return call(ctx, a, "sendMessage", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	return orUnknown(pacedCall(ctx, a, "sendMessage", p.ChatID, true, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.SendMessage(ctx, p)
-	})
+	}))
+}
+
+// orUnknown stands an empty message (ID 0) in for a sent one the server
+// did not describe.
+func orUnknown(m *models.Message, err error) (*models.Message, error) {
+	if m == nil && err == nil {
+		return &models.Message{}, nil
+	}
+	return m, err
 }
 
 func (a *api) editMessageText(ctx context.Context, p *tgbot.EditMessageTextParams) error {
-	_, err := call(ctx, a, "editMessageText", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	_, err := pacedCall(ctx, a, "editMessageText", p.ChatID, false, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.EditMessageText(ctx, p)
 	})
 	return err
 }
 
 func (a *api) editMessageReplyMarkup(ctx context.Context, p *tgbot.EditMessageReplyMarkupParams) error {
-	_, err := call(ctx, a, "editMessageReplyMarkup", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	_, err := pacedCall(ctx, a, "editMessageReplyMarkup", p.ChatID, false, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.EditMessageReplyMarkup(ctx, p)
 	})
 	return err
 }
 
 func (a *api) sendPhoto(ctx context.Context, p *tgbot.SendPhotoParams) (*models.Message, error) {
-	return call(ctx, a, "sendPhoto", a.reqTimeout, func(ctx context.Context) (*models.Message, error) {
+	return orUnknown(pacedCall(ctx, a, "sendPhoto", p.ChatID, true, func(ctx context.Context) (*models.Message, error) {
 		return a.tg.SendPhoto(ctx, p)
-	})
+	}))
 }
 
 func (a *api) answerCallbackQuery(ctx context.Context, p *tgbot.AnswerCallbackQueryParams) error {

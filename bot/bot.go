@@ -85,7 +85,9 @@ func (f DigestFunc) Digest(ctx context.Context, day time.Time) (string, []byte, 
 type Metrics interface {
 	// TelegramError counts a failed call by method and kind
 	// ("rate_limited", "server", "network", "timeout", "malformed",
-	// "too_large", "unauthorized", "forbidden", "bad_request").
+	// "too_large", "unauthorized", "forbidden", "bad_request"), and
+	// "odd_result" for a call the server accepted whose result did not
+	// decode (counted as done).
 	TelegramError(method, kind string)
 	// RateLimited records a wait Telegram imposed.
 	RateLimited(source string, wait time.Duration)
@@ -151,6 +153,8 @@ type Bot struct {
 	mu       sync.Mutex
 	me       *models.User
 	refusals map[int64]time.Time
+
+	storm storm // alert storms (storm.go)
 }
 
 // Deps are what the bot runs on besides its configuration. Store is
@@ -323,6 +327,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	offset, err := b.st.UpdateOffset(ctx)
 	if err != nil {
 		return fmt.Errorf("bot: %w", err)
+	}
+	if b.cfg.AlertBurst > 0 {
+		sctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); b.summaries(sctx) }()
+		defer func() { stop(); <-done }()
 	}
 	me := b.self()
 	b.logger.Info("bot started", "username", me.Username, "bot_id", me.ID, "managers", len(b.managers),

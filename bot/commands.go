@@ -253,7 +253,7 @@ func (co *commander) cmdCase(ctx context.Context, chat int64, lang, arg string) 
 		return
 	}
 	sent, ok := co.out.reply(ctx, chat, 0, co.view.renderCaseView(ctx, lang, c, m), co.view.caseKeyboard(lang, c, m, tok))
-	if ok {
+	if ok && sent.ID != 0 {
 		// A reply to this view is a public reply, as for an alert.
 		if err := co.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			co.logger.Warn("could not remember a case view", "error", err)
@@ -470,7 +470,16 @@ func (co *commander) cmdDigest(ctx context.Context, chat int64, lang, arg string
 		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.failed")), nil)
 		return
 	}
-	if err := co.out.sendDigestTo(ctx, chat, text, chart); err != nil {
+	chartErr, err := co.out.sendDigestTo(ctx, chat, text, chart)
+	switch {
+	case err != nil:
 		co.logger.Warn("could not send the digest", "chat_id", chat, "error", err)
+		key := "digest.notsent"
+		if isRateLimit(err) {
+			key = "digest.notsent.busy"
+		}
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, key)), nil)
+	case chartErr != nil:
+		co.out.reply(ctx, chat, 0, lines(lang, msg(lang, "digest.nochart")), nil)
 	}
 }

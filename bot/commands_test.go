@@ -261,3 +261,36 @@ func TestBot_StatsCountByDayWritten(t *testing.T) {
 		t.Fatalf("/stats open cases:\n%s", text)
 	}
 }
+
+// /digest tells the manager what went wrong: the text goes out without
+// a chart that could not be sent, and a digest that could not be sent at
+// all is reported instead of vanishing.
+func TestBot_DigestCommandReportsFailures(t *testing.T) {
+	t.Run("ChartFails", func(t *testing.T) {
+		h := newHarness(t)
+		h.bot.cmds.digest = fakeDigest{}
+		h.run()
+		h.tg.FailNext("sendPhoto", 1, telegramtest.Fault{Status: 400, Description: "Bad Request: IMAGE_PROCESS_FAILED"})
+		h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/digest yesterday")
+		h.tg.WaitCalls(t, "sendMessage", 2)
+		sent := h.sentTo(ali.ID)
+		if !strings.Contains(sent[0].String("text"), "Digest for 2026-11-21") {
+			t.Fatalf("the digest text was lost with its chart: %q", sent[0].String("text"))
+		}
+		if !strings.Contains(sent[1].String("text"), "chart could not be sent") {
+			t.Fatalf("the manager was not told about the chart: %q", sent[1].String("text"))
+		}
+	})
+	t.Run("TextFails", func(t *testing.T) {
+		h := newHarness(t)
+		h.bot.cmds.digest = fakeDigest{}
+		h.run()
+		h.tg.FailNext("sendPhoto", 1, telegramtest.ServerError(500))
+		h.tg.FailNext("sendMessage", 1, telegramtest.ServerError(502))
+		h.tg.SendText(ali, telegramtest.PrivateChat(ali), "/digest yesterday")
+		h.tg.WaitCalls(t, "sendMessage", 1)
+		if last := h.sentTo(ali.ID)[0].String("text"); !strings.Contains(last, "could not be sent here") {
+			t.Fatalf("the manager was not told the digest failed: %q", last)
+		}
+	})
+}

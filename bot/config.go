@@ -30,6 +30,9 @@ const (
 	DefaultUndoWindow = 15 * time.Second
 	MaxUndoWindow     = 5 * time.Minute
 	DefaultSourceName = "telegram"
+	// DefaultAlertBurst alerts a minute go out one by one; more are
+	// summarised (see Config.AlertBurst).
+	DefaultAlertBurst = 10
 	DefaultPageSize   = 5
 	// DefaultRetention is how long button tokens, message links and
 	// approval records are kept.
@@ -138,6 +141,15 @@ type Config struct {
 	// customer by mistake can be taken back. Zero sends at once (unlike
 	// the other fields, zero is not replaced by a default).
 	UndoWindow time.Duration `yaml:"undo_window"`
+	// Pace keeps the bot's messages into each chat under Telegram's flood
+	// limits.
+	Pace Pace `yaml:"pace"`
+	// AlertBurst is how many alerts a minute go out one by one; beyond
+	// that (an outage: a complaint storm) the rest are announced together
+	// in one summary message, its top cases with buttons and the others in
+	// /pending. 0 alerts each case on its own, whatever the rate. Unlike
+	// the other fields, zero is not replaced by a default.
+	AlertBurst int `yaml:"alert_burst"`
 
 	// DigestChatID is where the daily digest goes: 0 = the alert chat, or
 	// every manager privately when there is none.
@@ -180,6 +192,8 @@ func DefaultConfig() Config {
 		DefaultLang:     DefaultLang,
 		Mute:            Mute{MuteDefault: DefaultMute, MuteMax: DefaultMuteMax},
 		UndoWindow:      DefaultUndoWindow,
+		Pace:            Pace{GroupPerMinute: DefaultGroupPerMinute, PrivatePerMinute: DefaultPrivatePerMinute},
+		AlertBurst:      DefaultAlertBurst,
 		SourceName:      DefaultSourceName,
 		RefusalInterval: DefaultRefusalInterval,
 		PromptTTL:       DefaultPromptTTL,
@@ -352,6 +366,15 @@ func (c Config) Problems() conf.Problems {
 	}
 	if c.UndoWindow < 0 || c.UndoWindow > MaxUndoWindow {
 		ps.Add("undo_window", "%s: want 0 (send at once) to %s", conf.FormatDuration(c.UndoWindow), conf.FormatDuration(MaxUndoWindow))
+	}
+	if c.Pace.GroupPerMinute < 0 {
+		ps.Add("pace.group_per_minute", "%d must not be negative", c.Pace.GroupPerMinute)
+	}
+	if c.Pace.PrivatePerMinute < 0 {
+		ps.Add("pace.private_per_minute", "%d must not be negative", c.Pace.PrivatePerMinute)
+	}
+	if c.AlertBurst < 0 {
+		ps.Add("alert_burst", "%d must not be negative", c.AlertBurst)
 	}
 	if c.RefusalInterval < 0 {
 		ps.Add("refusal_interval", "%s must not be negative", conf.FormatDuration(c.RefusalInterval))

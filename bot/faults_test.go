@@ -289,3 +289,45 @@ func TestBot_RetryAfterHeader(t *testing.T) {
 		})
 	}
 }
+
+// A server that accepts a send but answers with a result that is not a
+// Message ({"ok":true,"result":"sent"}, as some Bot-API-compatible
+// servers do) delivered it: the alert goes out once, is not retried, and
+// the case is alerted without a message to edit later.
+func TestBot_OkWithOddResultIsDelivered(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Managers[0].Alerts, c.Managers[1].Alerts = false, false })
+	h.tg.FailNext("sendMessage", 1, telegramtest.OddResult())
+	m := negativeMention("1001", "Koala lost my order")
+	res, err := h.db.SaveBatch(ctx, m.Source, "", []core.Decision{{Mention: m, OpenCase: true, Actions: []core.Action{{
+		Kind: core.ActionAlert, DedupKey: "alert:" + m.Key(), MentionKey: m.Key(), Actor: core.ActorSystem,
+	}}}}, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		h.drain()
+		h.clock.Advance(10 * time.Minute)
+	}
+	if n := len(h.tg.Attempts("sendMessage")); n != 1 {
+		t.Fatalf("the alert was sent %d times, want once", n)
+	}
+	for _, a := range h.actions() {
+		if a.State != core.ActionDone {
+			t.Fatalf("action %d is %s, want done", a.ID, a.State)
+		}
+	}
+	c, err := h.db.Case(ctx, res.Cases[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != core.CaseAlerted || len(refs(c.Alerts)) != 0 {
+		t.Fatalf("case %s with alerts %q, want alerted with no message to edit", c.State, c.Alerts)
+	}
+	// Editing it later has nothing to edit and does not fail.
+	if err := h.bot.UpdateAlert(ctx, c, m); err != nil {
+		t.Fatalf("UpdateAlert: %v", err)
+	}
+	if !strings.Contains(h.logs.String(), "result did not decode") {
+		t.Error("no warning logged for the odd result")
+	}
+}

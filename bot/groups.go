@@ -122,7 +122,9 @@ func (r *Replier) send(ctx context.Context, chat int64, replyTo int, text string
 		if err != nil {
 			return out, err
 		}
-		out = append(out, ref(chat, m.ID))
+		if m.ID != 0 { // sent, though the server did not say as which message
+			out = append(out, ref(chat, m.ID))
+		}
 	}
 	return out, nil
 }

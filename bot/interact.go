@@ -36,8 +36,10 @@ func (ac *actions) prompt(ctx context.Context, mgr Manager, lang string, chat in
 		return
 	}
 	p.User, p.Chat, p.Msg, p.At = mgr.ID, chat, sent.ID, ac.now()
-	if err := ac.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
-		ac.logger.Error("could not remember a prompt", "error", err)
+	if sent.ID != 0 {
+		if err := ac.recs.putRec(ctx, core.SpaceMessages, ref(chat, sent.ID), msgRec{Kind: msgPrompt, Prompt: &p}); err != nil {
+			ac.logger.Error("could not remember a prompt", "error", err)
+		}
 	}
 	if err := ac.recs.putRec(ctx, core.SpacePrompts, strconv.FormatInt(mgr.ID, 10), p); err != nil {
 		ac.logger.Error("could not remember a prompt", "error", err)

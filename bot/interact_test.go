@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -265,13 +266,20 @@ func TestBot_CapabilitiesSaySo(t *testing.T) {
 	m.Platform, m.Analysis.Lang = core.PlatformRSS, "en"
 	c := h.ingest(m)
 	alert := h.alertIn(c, ali.ID)
-	h.tg.Press(ali, alert, h.buttonData(alert, "No public replies"))
+	text, kb := h.message(alert)
+	if !strings.Contains(text, "RSS posts cannot be answered") {
+		t.Fatalf("the RSS alert does not say it cannot be answered:\n%s", text)
+	}
+	for _, row := range kb {
+		for _, b := range row {
+			if v, _, _ := strings.Cut(b.CallbackData, ":"); v == string(verbReplyPublic) || v == string(verbReplyPrivate) ||
+				v == string(verbTemplates) || v == string(verbNoPublic) || v == string(verbNoPrivate) {
+				t.Errorf("the RSS alert offers an answer button %q", b.Text)
+			}
+		}
+	}
 	h.tg.ReplyText(ali, alert, "we can't answer RSS")
 	h.settle()
-	answers := h.tg.Calls("answerCallbackQuery")
-	if a := answers[len(answers)-1]; !strings.Contains(a.String("text"), "cannot be answered publicly") || a.String("show_alert") != "true" {
-		t.Fatalf("answer %q", a.String("text"))
-	}
 	sent := h.sentTo(ali.ID)
 	if last := sent[len(sent)-1].String("text"); !strings.Contains(last, "cannot be answered publicly") {
 		t.Fatalf("reply to an RSS alert answered %q", last)
@@ -295,5 +303,51 @@ func TestBot_EditedReplyIsNotSentAgain(t *testing.T) {
 	sent := h.sentTo(ali.ID)
 	if last := sent[len(sent)-1].String("text"); !strings.Contains(last, "Edits are not sent") {
 		t.Fatalf("last answer %q does not explain that edits are not sent", last)
+	}
+}
+
+// A platform with no connector (no replier: Mastodon in this harness) can
+// take no answer: the alert offers no answer buttons and says no account
+// is connected, a typed reply is refused with that reason, and nothing is
+// queued or shown as replied.
+func TestBot_NoConnectorNoAnswer(t *testing.T) {
+	h := newHarness(t)
+	h.run()
+	m := negativeMention("109", "Koala lost my order")
+	m.Platform, m.Source, m.Analysis.Lang = core.PlatformMastodon, "mastodon", "en"
+	c := h.ingest(m)
+	alert := h.alertIn(c, ali.ID)
+	text, kb := h.message(alert)
+	if !strings.Contains(text, "No Mastodon account is connected") {
+		t.Fatalf("the alert does not say why it cannot be answered:\n%s", text)
+	}
+	for _, row := range kb {
+		for _, b := range row {
+			if v, _, _ := strings.Cut(b.CallbackData, ":"); v == string(verbReplyPublic) || v == string(verbReplyPrivate) || v == string(verbTemplates) {
+				t.Errorf("the alert offers an answer button %q", b.Text)
+			}
+		}
+	}
+	h.tg.ReplyText(ali, alert, "Sorry, fixing it")
+	h.settle()
+	sent := h.sentTo(ali.ID)
+	last := sent[len(sent)-1].String("text")
+	if !strings.Contains(last, "cannot be sent") || strings.Contains(last, "queued") {
+		t.Fatalf("a typed reply was answered %q", last)
+	}
+	for _, a := range h.actions() {
+		if a.Kind != core.ActionAlert {
+			t.Fatalf("an action was queued for a platform nobody answers on: %+v", a)
+		}
+	}
+	if cur, _ := h.db.Case(ctx, c.ID); !cur.FirstResponseAt.IsZero() {
+		t.Fatal("the case counts as answered")
+	}
+	// Its /case view says the same.
+	h.tg.SendText(ali, telegramtest.PrivateChat(ali), fmt.Sprintf("/case %d", c.ID))
+	h.settle()
+	sent = h.sentTo(ali.ID)
+	if view := sent[len(sent)-1].String("text"); !strings.Contains(view, "No Mastodon account is connected") {
+		t.Fatalf("the case view does not say why it cannot be answered:\n%s", view)
 	}
 }

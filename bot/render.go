@@ -129,6 +129,9 @@ func (v *renderer) renderAlert(lang string, c core.Case, m core.Mention) string 
 	title := alertTitle(lang, c)
 	head := append([]string{title}, v.mentionHead(lang, c, m)...)
 	tail := append([]string{""}, v.statusLines(lang, c)...)
+	if c.State.Open() && !v.answerable(m.Platform) {
+		tail = append(tail, v.noAnswerLine(lang, m.Platform))
+	}
 	fixed := units(visible(lines(lang, head...) + lines(lang, tail...)))
 	body := append([]string{""}, quote(lang, m.Text, maxText-fixed-80)...)
 	return lines(lang, append(append(head, body...), tail...)...)
@@ -229,21 +232,10 @@ func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok st
 	}
 	caps := v.cases.Capabilities(m.Platform)
 	pname := platformName(lang, m.Platform)
-	var replyRow []button
-	if caps.Reply {
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb(verbReplyPublic, tok)})
-	} else {
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb(verbNoPublic, tok)})
+	var rows [][]button
+	if caps.Reply || caps.DirectMessage {
+		rows = append(rows, v.replyRow(lang, caps, m.Platform, pname, tok))
 	}
-	switch {
-	case caps.DirectMessage && m.Platform == core.PlatformTelegram:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb(verbReplyPrivate, tok)})
-	case caps.DirectMessage:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb(verbReplyPrivate, tok)})
-	default:
-		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb(verbNoPrivate, tok)})
-	}
-	rows := [][]button{replyRow}
 	second := []button{}
 	if len(v.cases.Templates()) > 0 && (caps.Reply || caps.DirectMessage) {
 		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb(verbTemplates, tok)})
@@ -255,6 +247,47 @@ func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok st
 		{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)},
 	})
 	return &inlineKeyboard{InlineKeyboard: rows}
+}
+
+// replyRow is the alert's answer buttons when the platform takes at least
+// one kind of answer; the kind it does not take says so.
+func (v *renderer) replyRow(lang string, caps core.Capabilities, p core.Platform, pname, tok string) []button {
+	var replyRow []button
+	if caps.Reply {
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public"), CallbackData: cb(verbReplyPublic, tok)})
+	} else {
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.public.no", pname), CallbackData: cb(verbNoPublic, tok)})
+	}
+	switch {
+	case caps.DirectMessage && p == core.PlatformTelegram:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb(verbReplyPrivate, tok)})
+	case caps.DirectMessage:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb(verbReplyPrivate, tok)})
+	default:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb(verbNoPrivate, tok)})
+	}
+	return replyRow
+}
+
+// answerable says whether anything can be sent in answer to a mention on
+// p: a public reply or a private message.
+func (v *renderer) answerable(p core.Platform) bool {
+	caps := v.cases.Capabilities(p)
+	return caps.Reply || caps.DirectMessage
+}
+
+// neverAnswerable are the platforms that take no answer at all, whatever
+// is configured; on the others, no answer means no connector is set up.
+func neverAnswerable(p core.Platform) bool {
+	return p == core.PlatformRSS || p == core.PlatformFile
+}
+
+// noAnswerLine says, on an alert that offers no answer buttons, why.
+func (v *renderer) noAnswerLine(lang string, p core.Platform) string {
+	if neverAnswerable(p) {
+		return msg(lang, "alert.noanswer.never", platformName(lang, p))
+	}
+	return msg(lang, "alert.noanswer.unset", platformName(lang, p))
 }
 
 var labelCodes = []struct {
@@ -350,6 +383,17 @@ func approvalKeyboard(lang, tok string) *inlineKeyboard {
 // renderNotice renders a notify action: a title in the reader's language
 // for its topic, then the action's own text, in pieces that fit.
 func (v *renderer) renderNotice(lang string, a core.Action, m *core.Mention) []string {
+	switch a.Topic {
+	case core.TopicCodesLow, core.TopicCodesEmpty:
+		// The store's notice carries only the number left; the words are
+		// the reader's.
+		body := msg(lang, "notice.codes_empty.body")
+		if a.Topic == core.TopicCodesLow {
+			left, _ := strconv.Atoi(strings.TrimSpace(a.Text))
+			body = msg(lang, "notice.codes_low.body", num(lang, left))
+		}
+		return []string{lines(lang, msg(lang, "notice."+a.Topic), body)}
+	}
 	key := "notice." + a.Topic
 	if _, ok := catalog[key]; !ok || a.Topic == "" {
 		key = "notice.other"
@@ -394,6 +438,9 @@ func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m
 	ls = append(ls, quote(lang, m.Text, 1500)...)
 	ls = append(ls, "")
 	ls = append(ls, v.statusLines(lang, c)...)
+	if c.State.Open() && !v.answerable(m.Platform) {
+		ls = append(ls, v.noAnswerLine(lang, m.Platform))
+	}
 	ls = append(ls, "", msg(lang, "case.history"))
 	events := c.Events
 	if len(events) > maxHistory {
@@ -409,6 +456,9 @@ func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m
 // cannotAnswerNote says the mention's platform does not allow a public (or
 // private) answer.
 func (v *renderer) cannotAnswerNote(lang string, m core.Mention, private bool) string {
+	if !v.answerable(m.Platform) && !neverAnswerable(m.Platform) {
+		return msg(lang, "err.noconnector", platformName(lang, m.Platform))
+	}
 	if private {
 		return msg(lang, "err.noprivate", platformName(lang, m.Platform))
 	}

@@ -80,6 +80,11 @@ func TestBot_RenderAlert(t *testing.T) {
 			r.Platform, r.Author, r.Analysis.Lang = core.PlatformRSS, core.Author{ID: "blog.example", Name: "Some blog"}, "en"
 			return r
 		}()},
+		{name: "no_connector", m: func() core.Mention {
+			r := negativeMention("109", "Koala lost my order and nobody answers")
+			r.Platform, r.URL, r.Analysis.Lang = core.PlatformMastodon, "https://mastodon.example/@mina_r/109", "en"
+			return r
+		}()},
 		{name: "telegram", m: func() core.Mention {
 			g := negativeMention("-1001000000002:77", "Koala app crashed again")
 			g.Platform, g.Author, g.URL, g.Analysis.Lang = core.PlatformTelegram, core.Author{ID: "555", Handle: "reza_k", Name: "Reza K"}, "https://t.me/koala_fans/77", "en"
@@ -161,6 +166,8 @@ func TestBot_RenderNotice(t *testing.T) {
 		{ID: 46, Kind: core.ActionNotify, Topic: core.TopicBudget, DedupKey: "budget:x:2026-11-21:x.requests:80",
 			Text: "80% of today's X budget is used: 400 of 500 read requests (UTC day).\nAt 100% reading from X pauses until 00:00 UTC."},
 		{ID: 45, Kind: core.ActionNotify, Topic: "something_new", DedupKey: "x:1", Text: "Plain fallback text & more"},
+		{ID: 46, Kind: core.ActionNotify, Topic: core.TopicCodesLow, DedupKey: "codes_low:5", Text: "3"},
+		{ID: 47, Kind: core.ActionNotify, Topic: core.TopicCodesEmpty, DedupKey: "codes_empty:5", Text: "0"},
 	}
 	for _, a := range tests {
 		for _, lang := range []string{LangPersian, LangEnglish} {

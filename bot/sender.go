@@ -47,27 +47,37 @@ func (snd *sender) sendParts(ctx context.Context, chat int64, parts []string, ma
 }
 
 // sendDigestTo sends text and chart to one chat. The digest's text is
-// plain (no parse mode), so nothing in it needs escaping.
-func (snd *sender) sendDigestTo(ctx context.Context, chat int64, text string, png []byte) error {
+// plain (no parse mode), so nothing in it needs escaping. The text goes
+// out even when the chart cannot (chartErr says why); err says the text
+// did not. A rate limit on the chart is returned as err with nothing
+// sent, to be tried again once it has passed.
+func (snd *sender) sendDigestTo(ctx context.Context, chat int64, text string, png []byte) (chartErr, err error) {
 	text = strings.TrimSpace(text)
 	if len(png) > 0 {
 		p := &tgbot.SendPhotoParams{ChatID: chat, Photo: &models.InputFileUpload{Filename: "digest.png", Data: bytes.NewReader(png)}}
-		if units(text) <= maxCaption {
-			p.Caption, text = text, ""
+		captioned := units(text) <= maxCaption
+		if captioned {
+			p.Caption = text
 		}
-		if _, err := snd.api.sendPhoto(ctx, p); err != nil {
-			return err
+		_, chartErr = snd.api.sendPhoto(ctx, p)
+		switch {
+		case chartErr == nil && captioned:
+			return nil, nil
+		case chartErr != nil && (isRateLimit(chartErr) || ctx.Err() != nil):
+			return nil, chartErr
+		case chartErr != nil:
+			snd.logger.Warn("could not send the digest's chart; sending its text alone", "chat_id", chat, "error", chartErr)
 		}
 	}
 	if text == "" {
-		return nil
+		return chartErr, nil
 	}
 	for _, part := range split(text, maxText) {
 		if _, err := snd.api.sendMessage(ctx, &tgbot.SendMessageParams{ChatID: chat, Text: part, LinkPreviewOptions: noPreview}); err != nil {
-			return err
+			return chartErr, err
 		}
 	}
-	return nil
+	return chartErr, nil
 }
 
 // sendRetrying sends a message for an interactive answer: it waits out a

@@ -234,6 +234,23 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"stats.open.unanswered": {"Negative cases now: %s waiting for an answer → /pending", "پرونده‌های منفی اکنون: %s در انتظار پاسخ ← \u200e/pending"},
 	"within.minute":         {"a minute", "یک دقیقه"},
 	"mute.none":             {"🔔 You get no alerts privately (alerts is off for you in telegram.managers), so there is nothing to pause; the alert chat gets every alert.", "🔔 هشدار خصوصی برایتان فرستاده نمی‌شود (alerts برای شما در telegram.managers خاموش است)، پس چیزی برای توقف نیست؛ گروه هشدارها همه را می‌گیرد."},
+	// Mentions nothing can be sent in answer to.
+	"alert.noanswer.never":    {"🚫 %s posts cannot be answered from here; answer on the site itself if needed.", "🚫 به پست‌های %s از اینجا نمی‌شود پاسخ داد؛ اگر لازم است در خود آن سایت پاسخ دهید."},
+	"alert.noanswer.unset":    {"🚫 No %s account is connected to Shenava, so no answer can be sent from here; answer on %[1]s itself.", "🚫 هیچ حساب %s به شنوا وصل نیست، پس از اینجا پاسخی فرستاده نمی‌شود؛ در خود %[1]s پاسخ دهید."},
+	"digest.notsent":          {"The digest was built but could not be sent here; please try /digest again later.", "گزارش ساخته شد ولی اینجا فرستاده نشد؛ لطفاً کمی بعد دوباره \u200e/digest را بزنید."},
+	"digest.notsent.busy":     {"Telegram asked me to slow down, so the digest was not sent; please try /digest again in a minute.", "تلگرام خواست آهسته‌تر بفرستم، پس گزارش فرستاده نشد؛ لطفاً یک دقیقهٔ دیگر دوباره \u200e/digest را بزنید."},
+	"digest.nochart":          {"The chart could not be sent; the figures above are the whole digest.", "نمودار فرستاده نشد؛ ارقام بالا همهٔ گزارش است."},
+	"notice.codes_low":        {"🎁 <b>Reward codes are running low</b>", "🎁 <b>کدهای هدیه رو به پایان است</b>"},
+	"notice.codes_low.body":   {"%s left. Load more with <code>shenava codes add FILE</code>; when none are left, referrers are thanked without a code.", "%s کد مانده است. با <code>shenava codes add FILE</code> کد بیشتری بارگذاری کنید؛ وقتی کدی نماند، از معرفان بدون کد تشکر می‌شود."},
+	"notice.codes_empty":      {"🎁 <b>No reward codes left</b>", "🎁 <b>کد هدیه‌ای نمانده است</b>"},
+	"notice.codes_empty.body": {"Referrers are now thanked without a code. Load more with <code>shenava codes add FILE</code>.", "اکنون از معرفان بدون کد تشکر می‌شود. با <code>shenava codes add FILE</code> کد بیشتری بارگذاری کنید."},
+	"summary.title":           {"🚨 <b>%s new complaints</b>", "🚨 <b>%s شکایت تازه</b>"},
+	"summary.why":             {"Too many at once for an alert each; the ones most in need first.", "آن‌قدر یک‌باره رسیدند که برای هر کدام هشدار جدا فرستاده نشد؛ نیازمندترها اول."},
+	"summary.item":            {"%s. %s #%s · <b>%s</b> · %s · /case_%s", "%s. %s #%s · <b>%s</b> · %s · /case_%s"},
+	"summary.rest":            {"And %s more: /pending lists them all; /case_N opens one with all its buttons.", "و %s مورد دیگر: \u200e/pending همه را فهرست می‌کند؛ \u200e/case_N هر کدام را با همهٔ دکمه‌هایش باز می‌کند."},
+	"btn.summary.reply":       {"↩️ Reply #%s", "↩️ پاسخ #%s"},
+	"btn.summary.claim":       {"🙋 Claim #%s", "🙋 برمی‌دارم #%s"},
+	"err.noconnector":         {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
 }
 
 // num writes an integer with thousands separators, in Persian digits and

@@ -60,10 +60,11 @@ func Default() *Config {
 			ReferralThreshold: DefaultReferralThreshold,
 			ReplyWindow:       Duration(DefaultReplyWindow),
 			ThankYou: ThankYou{
-				Mode:    DefaultThankYouMode,
-				Window:  Duration(DefaultThankYouWindow),
-				Public:  Variants{FA: TextList{DefaultThankYouFA}, EN: TextList{DefaultThankYouEN}, FI: TextList{DefaultThankYouFI}},
-				Private: Variants{FA: TextList{DefaultRewardFA}, EN: TextList{DefaultRewardEN}, FI: TextList{DefaultRewardFI}},
+				Mode:          DefaultThankYouMode,
+				Window:        Duration(DefaultThankYouWindow),
+				CodesLowWater: DefaultCodesLowWater,
+				Public:        Variants{FA: TextList{DefaultThankYouFA}, EN: TextList{DefaultThankYouEN}, FI: TextList{DefaultThankYouFI}},
+				Private:       Variants{FA: TextList{DefaultRewardFA}, EN: TextList{DefaultRewardEN}, FI: TextList{DefaultRewardFI}},
 			},
 		},
 		Digest: Digest{
@@ -200,6 +201,9 @@ const (
 	DefaultReplyWindow       = 24 * time.Hour
 	DefaultThankYouMode      = ThankYouApprove
 	DefaultThankYouWindow    = listen.DefaultThankWindow
+	// DefaultCodesLowWater: the managers hear that reward codes run low
+	// when this many are left.
+	DefaultCodesLowWater = store.DefaultCodesLowWater
 
 	DefaultThankYouFA = "{author} عزیز، ممنون که {brand} را به دیگران معرفی کردید! 🌱"
 	DefaultThankYouEN = "Thank you for recommending {brand}, {author}! 🌱"
@@ -261,6 +265,10 @@ type ThankYou struct {
 	Public Variants `yaml:"public"`
 	// RewardCode also sends a private message with a code from the pool.
 	RewardCode bool `yaml:"reward_code"`
+	// CodesLowWater: when a code handed out leaves this many or fewer in
+	// the pool, the managers are told (once per load of codes); they are
+	// told again when it is empty. 0: only when empty.
+	CodesLowWater int `yaml:"codes_low_water"`
 	// Private are the reward messages ({author}, {brand}, {code}).
 	Private Variants `yaml:"private"`
 }

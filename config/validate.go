@@ -344,6 +344,9 @@ func (c *checker) routing(cfg *Config) {
 	ty := r.ThankYou
 	c.oneOf("routing.thank_you.mode", string(ty.Mode), string(ThankYouAuto), string(ThankYouApprove), string(ThankYouOff))
 	c.nonNegDur("routing.thank_you.window", ty.Window)
+	if ty.CodesLowWater < 0 {
+		c.errorf("routing.thank_you.codes_low_water", "must be 0 or more, got %d", ty.CodesLowWater)
+	}
 	variants := func(key string, v Variants, vars ...string) {
 		for _, l := range []struct {
 			lang string

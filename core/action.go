@@ -38,6 +38,8 @@ const (
 	TopicSpike          = "spike"           // negative mentions well above the usual
 	TopicDigest         = "digest"          // the daily digest
 	TopicBudget         = "budget"          // a paid API's daily budget is 80% or fully spent; Text says which
+	TopicCodesLow       = "codes_low"       // few reward codes left; Text is how many
+	TopicCodesEmpty     = "codes_empty"     // no reward codes left; referrers are thanked without one
 )
 
 // Public reports whether the action posts on the mention's platform in

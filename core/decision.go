@@ -24,4 +24,7 @@ type SaveResult struct {
 	// Skipped lists actions dropped because an action with the same dedup
 	// key already existed.
 	Skipped int
+	// NoCode lists the mentions whose private thank-you was not queued
+	// because no reward code was left (the public one still goes).
+	NoCode []string
 }

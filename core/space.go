@@ -15,7 +15,8 @@ const (
 	SpacePrefs      Space = "prefs"       // manager ID → language and mute
 	SpaceApprovals  Space = "approvals"   // approval ID → draft thank-you and its decision
 	SpaceCaseTokens Space = "case_tokens" // case ID → the token of its buttons
+	SpaceHeld       Space = "held"        // "alerts" → cases of an alert storm waiting for their summary
 )
 
 // Spaces lists every space, in a fixed order.
-var Spaces = []Space{SpaceCallbacks, SpaceMessages, SpacePrompts, SpacePrefs, SpaceApprovals, SpaceCaseTokens}
+var Spaces = []Space{SpaceCallbacks, SpaceMessages, SpacePrompts, SpacePrefs, SpaceApprovals, SpaceCaseTokens, SpaceHeld}

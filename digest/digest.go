@@ -38,6 +38,9 @@ type Store interface {
 	Mention(ctx context.Context, key string) (core.Mention, error)
 	LastDigestDay(ctx context.Context) (string, error)
 	SetDigestSent(ctx context.Context, day string) error
+	// CodesMissed says which mentions' referrers were thanked without the
+	// reward code their thank-you asked for (the pool was empty).
+	CodesMissed(ctx context.Context, mentionKeys []string) (map[string]bool, error)
 }
 
 // Sender delivers a digest to the managers' chat: the text as a message and

@@ -44,6 +44,9 @@ type Figures struct {
 	Referrals Item
 	// Thanked counts public thank-yous delivered on the day.
 	Thanked Item
+	// ThankedNoCode counts those of the day's thank-yous whose reward code
+	// could not be given: the pool was empty.
+	ThankedNoCode int
 
 	// Response is about the cases opened on the day; ResponseBefore about
 	// those opened in the week before.
@@ -296,6 +299,7 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 func (d *Digester) thanked(ctx context.Context, f *Figures, start, end time.Time) error {
 	weekStart := start.AddDate(0, 0, -BaselineDays)
 	f.Thanked = Item{Key: "thanked"}
+	var today []string
 	err := d.st.ForEachAction(ctx, weekStart.AddDate(0, 0, -1), end, func(a core.Action) error {
 		if a.Kind != core.ActionThankPublic || a.State != core.ActionDone {
 			return nil
@@ -306,6 +310,7 @@ func (d *Digester) thanked(ctx context.Context, f *Figures, start, end time.Time
 			f.Thanked.Mean++
 		default:
 			f.Thanked.Day++
+			today = append(today, a.MentionKey)
 		}
 		return nil
 	})
@@ -313,6 +318,13 @@ func (d *Digester) thanked(ctx context.Context, f *Figures, start, end time.Time
 		return fmt.Errorf("digest: %w", err)
 	}
 	f.Thanked.Mean /= BaselineDays
+	if len(today) > 0 {
+		missed, err := d.st.CodesMissed(ctx, today)
+		if err != nil {
+			return fmt.Errorf("digest: %w", err)
+		}
+		f.ThankedNoCode = len(missed)
+	}
 	return nil
 }
 

@@ -102,9 +102,14 @@ func (w *writer) mentions(f Figures) {
 	case f.NetOK:
 		w.line(w.t("Net sentiment: %s", "برآیند احساسات: %s"), l.signedPct(f.Net))
 	}
-	w.line(w.t("Referrals: %s, thanked %s", "معرفی‌ها: %s، با تشکر %s"),
-		fmt.Sprintf("%s (%s)", l.int(f.Referrals.Day), l.mean(f.Referrals.Mean)),
-		fmt.Sprintf("%s (%s)", l.int(f.Thanked.Day), l.mean(f.Thanked.Mean)))
+	referrals := fmt.Sprintf("%s (%s)", l.int(f.Referrals.Day), l.mean(f.Referrals.Mean))
+	thanked := fmt.Sprintf("%s (%s)", l.int(f.Thanked.Day), l.mean(f.Thanked.Mean))
+	if f.ThankedNoCode > 0 {
+		w.line(w.t("Referrals: %s, thanked %s, %s of them without a reward code (none left)",
+			"معرفی‌ها: %s، با تشکر %s، %s مورد بدون کد هدیه (کدی نمانده بود)"), referrals, thanked, l.int(f.ThankedNoCode))
+	} else {
+		w.line(w.t("Referrals: %s, thanked %s", "معرفی‌ها: %s، با تشکر %s"), referrals, thanked)
+	}
 	w.line("")
 }
 

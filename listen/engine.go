@@ -287,6 +287,9 @@ func (e *Engine) Process(ctx context.Context, s SourceSpec, b core.Batch) (PollR
 	}
 	res.Stored, res.Cases, res.Actions = len(saved.Stored), len(saved.Cases), len(saved.Actions)
 	res.Duplicates += saved.Duplicates
+	for _, k := range saved.NoCode {
+		log.Warn("no reward code left: the referrer is thanked without one (load more with shenava codes add)", "mention", k)
+	}
 	for _, m := range saved.Stored {
 		e.metrics.Ingested(s.Name, m.Analysis.Label)
 		log.Debug("mention stored", "post_id", m.NativeID, "label", m.Analysis.Label,

@@ -307,3 +307,27 @@ type OutboxFunc func(ctx context.Context) (OutboxStats, error)
 
 // OutboxDepth calls f.
 func (f OutboxFunc) OutboxDepth(ctx context.Context) (OutboxStats, error) { return f(ctx) }
+
+// CodesFunc counts the reward codes not yet handed out.
+type CodesFunc func(ctx context.Context) (int, error)
+
+var descCodesLeft = prometheus.NewDesc("shenava_codes_left", "Reward codes in the pool not yet handed out.", nil, nil)
+
+// WatchCodes exports shenava_codes_left, read from f at scrape time (codes
+// are loaded by another process, `shenava codes add`).
+func (m *Metrics) WatchCodes(f CodesFunc) { m.reg.MustRegister(codesCollector(f)) }
+
+type codesCollector CodesFunc
+
+func (c codesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descCodesLeft }
+
+func (c codesCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	n, err := c(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descCodesLeft, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descCodesLeft, prometheus.GaugeValue, float64(n))
+}

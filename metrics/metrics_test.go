@@ -143,3 +143,30 @@ func TestHealthz_Shape(t *testing.T) {
 		})
 	}
 }
+
+func TestCodesLeft(t *testing.T) {
+	left := 7
+	m := New(nil)
+	m.WatchCodes(func(context.Context) (int, error) { return left, nil })
+	read := func() float64 {
+		t.Helper()
+		mfs, err := m.Registry().Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "shenava_codes_left" {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatal("no shenava_codes_left")
+		return 0
+	}
+	if v := read(); v != 7 {
+		t.Fatalf("codes_left %v, want 7", v)
+	}
+	left = 0 // read at each scrape
+	if v := read(); v != 0 {
+		t.Fatalf("codes_left %v, want 0", v)
+	}
+}

@@ -34,6 +34,7 @@ var (
 	bktBotPrefs      = []byte("bot_prefs")
 	bktBotApprovals  = []byte("bot_approvals")
 	bktBotCaseTokens = []byte("bot_case_tokens")
+	bktBotHeld       = []byte("bot_held")
 
 	keyUpdateOffset = []byte("update_offset")
 
@@ -45,6 +46,7 @@ var (
 		core.SpacePrefs:      bktBotPrefs,
 		core.SpaceApprovals:  bktBotApprovals,
 		core.SpaceCaseTokens: bktBotCaseTokens,
+		core.SpaceHeld:       bktBotHeld,
 	}
 )
 

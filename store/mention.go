@@ -168,7 +168,11 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 					return err
 				}
 				if !ok {
-					res.Skipped++
+					if missedCode(tx, a) {
+						res.NoCode = append(res.NoCode, a.MentionKey)
+					} else {
+						res.Skipped++
+					}
 					continue
 				}
 				if a.Kind == core.ActionThankPublic || a.Kind == core.ActionThankPrivate || a.Kind == core.ActionApproval {

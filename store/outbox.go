@@ -30,7 +30,9 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 			return false, err
 		}
 		if !ok {
-			return false, nil // no codes left: the public thank-you still goes
+			// No codes left: the public thank-you still goes; the miss is
+			// recorded and the managers are told (missCode).
+			return false, missCode(tx, a.MentionKey, a.CreatedAt)
 		}
 		a.Code = code
 	}

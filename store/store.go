@@ -50,12 +50,13 @@ var (
 	bktCodesFree     = []byte("codes_free")     // load sequence (8, BE) | code → nil
 	bktCodesUsed     = []byte("codes_used")     // code → who got it, when
 	bktCodesSeen     = []byte("codes_seen")     // code → nil, every code ever loaded
+	bktCodesMissed   = []byte("codes_missed")   // mention key → when its thank-you found no code (nanos, 8 BE)
 
 	allBuckets = [][]byte{bktMeta, bktMentions, bktMentionsTime, bktCursors, bktCases,
 		bktCasesMention, bktCasesOpen, bktOutbox, bktOutboxPending, bktOutboxDedup,
-		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen,
+		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen, bktCodesMissed,
 		bktBotInbox, bktBotMeta, bktBotCallbacks, bktBotMessages, bktBotPrompts, bktBotPrefs,
-		bktBotApprovals, bktBotCaseTokens}
+		bktBotApprovals, bktBotCaseTokens, bktBotHeld}
 
 	keySchema = []byte("schema_version")
 )

@@ -96,6 +96,7 @@ func xLinkWarnings(cfg *config.Config) []string {
 	}
 	return out
 }
+
 // withoutPrefix drops the "name: " that connector errors start with, on
 // every line, since the report already names the check: "✗ x: check
 // bearer_token: …", not "✗ x: x: check bearer_token: …". Further lines of a

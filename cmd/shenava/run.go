@@ -86,6 +86,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.closers = append(d.closers, d.db.Close)
+	if err := d.db.SetCodesLowWater(context.Background(), cfg.Routing.ThankYou.CodesLowWater); err != nil {
+		return nil, err
+	}
 	model, err := loadModel(cfg.Routing.Model)
 	if err != nil {
 		return nil, cfg.Problem("routing.model", err)
@@ -104,6 +107,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return metrics.OutboxStats{Pending: st.Pending, OldestPending: st.OldestPending}, err
 	})
 	m := metrics.New(outboxDepth)
+	m.WatchCodes(d.db.CodesLeft)
 
 	printer := console.New(e.stdout)
 	var (
@@ -133,13 +137,10 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		conns.sources = append(conns.sources, mgr.sources...)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}
-	// Platforms nobody answers on (files, a disabled platform in a replay)
-	// print what would be sent.
-	for _, p := range core.Platforms {
-		if _, ok := conns.repliers[p]; !ok {
-			conns.repliers[p] = printer.Replier(p)
-		}
-	}
+	// A platform with no configured connector (files, a disabled platform
+	// in a replay) has no replier, so no reply capability: its alerts offer
+	// no answer and casework refuses one. Printing what would be sent is
+	// for `shenava demo` only; here it would look like a delivery.
 
 	oc := cfg.Outbox
 	oc.Metrics = m

@@ -185,6 +185,10 @@ type Fault struct {
 	Hang bool
 	// Reset closes the connection without an answer.
 	Reset bool
+	// Result, when set, does the call (the message is sent, edited...)
+	// but answers {"ok":true,"result":Result}: raw JSON that need not be
+	// what the method returns, as compatible servers sometimes answer.
+	Result string
 }
 
 // TooManyRequests is Telegram's flood-control answer.
@@ -218,6 +222,10 @@ func Hang() Fault { return Fault{Hang: true} }
 
 // Reset drops the connection.
 func Reset() Fault { return Fault{Reset: true} }
+
+// OddResult does the call but answers {"ok":true,"result":"sent"}: the
+// server accepted it, yet its result is not the method's result type.
+func OddResult() Fault { return Fault{Status: 200, Result: `"sent"`} }
 
 type pendingFault struct {
 	method string
@@ -529,7 +537,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeEnvelope(w, http.StatusBadRequest, envelope{ErrorCode: 400, Description: "Bad Request: " + probs[0]}, 0)
 		return
 	}
-	if f, ok := s.takeFault(method); ok {
+	f, faulty := s.takeFault(method)
+	if faulty && f.Result == "" {
 		req.Status = f.Status
 		if f.Reset || f.Hang {
 			req.Status = 0
@@ -552,6 +561,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Status = http.StatusOK
 	s.record(req)
+	if faulty {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true,"result":`+f.Result+`}`)
+		return
+	}
 	writeEnvelope(w, http.StatusOK, envelope{OK: true, Result: result}, 0)
 }
 

@@ -21,6 +21,9 @@ type Example struct {
 	// Referral is the referral column: RefYes, RefNo, or RefUnknown when the
 	// file has none.
 	Referral RefLabel
+	// Case is the case column (the kind of hard case a brand row is, e.g.
+	// sarcasm, outage, invite) or "" when the file has none.
+	Case string
 	// Line is the line number in the file, for messages.
 	Line int
 }
@@ -39,8 +42,9 @@ const (
 type Dataset struct {
 	Path     string
 	Examples []Example
-	// HasLang and HasReferral say which optional columns the header named.
-	HasLang, HasReferral bool
+	// HasLang, HasReferral and HasCase say which optional columns the
+	// header named.
+	HasLang, HasReferral, HasCase bool
 }
 
 // Labels returns the distinct labels of the set in core.Labels order.
@@ -70,8 +74,8 @@ func ReadTSVFile(path string) (*Dataset, error) {
 
 // ReadTSV reads the evaluation and training format: a header row naming the
 // columns, then one example per line. label (negative, neutral, positive)
-// and text are required; lang and referral (yes/no) are optional; other
-// columns are ignored. A label column may be left empty when the file has a
+// and text are required; lang, referral (yes/no) and case are optional;
+// other columns are ignored. A label column may be left empty when the file has a
 // referral column (a referral-only example gets the neutral label). Errors
 // name the file and line.
 func ReadTSV(r io.Reader, name string) (*Dataset, error) {
@@ -99,6 +103,7 @@ func ReadTSV(r io.Reader, name string) (*Dataset, error) {
 			}
 			_, d.HasLang = col["lang"]
 			_, d.HasReferral = col["referral"]
+			_, d.HasCase = col["case"]
 			continue
 		}
 		if strings.TrimSpace(s) == "" {
@@ -120,6 +125,9 @@ func ReadTSV(r io.Reader, name string) (*Dataset, error) {
 		e.Label = l
 		if d.HasLang {
 			e.Lang = strings.TrimSpace(f[col["lang"]])
+		}
+		if d.HasCase {
+			e.Case = strings.TrimSpace(f[col["case"]])
 		}
 		if d.HasReferral {
 			switch v := strings.ToLower(strings.TrimSpace(f[col["referral"]])); v {

@@ -57,6 +57,9 @@ func runEval(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("eval: %w", err)
 	}
+	for _, l := range d.Skipped {
+		fmt.Fprintf(e.stderr, "eval: %s %s\n", *data, l)
+	}
 	if *labels != "" {
 		var keep []core.Label
 		for l := range strings.SplitSeq(*labels, ",") {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -171,5 +173,26 @@ func TestEval_Errors(t *testing.T) {
 				t.Fatalf("err=%v (exit %d), want %q (exit %d)", err, exitCode(err), tt.want, tt.exitCode)
 			}
 		})
+	}
+}
+
+// TestEval_LongLineSkipped: a row over the limit is reported with its line
+// number and skipped; the other rows are scored.
+func TestEval_LongLineSkipped(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.tsv")
+	body := "label\ttext\npositive\tgreat coffee\nnegative\t" + strings.Repeat("bad ", lab.MaxLineBytes/4+1) + "\nnegative\tcold and late again\n"
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runCmd(t, "", "eval", "-data", path, "-json")
+	if err != nil {
+		t.Fatalf("eval: %v", err)
+	}
+	var r struct{ N int }
+	if err := json.Unmarshal([]byte(out), &r); err != nil || r.N != 2 {
+		t.Errorf("n=%d (%v), want 2", r.N, err)
+	}
+	if !strings.Contains(errOut, "line 3:") {
+		t.Errorf("stderr %q, want line 3 reported", errOut)
 	}
 }

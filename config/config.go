@@ -422,8 +422,8 @@ func (t Telegram) IsManager(id int64) bool {
 
 // Defaults for routing.
 const (
-	DefaultAlertThreshold    = 0.6
-	DefaultReferralThreshold = 0.5
+	DefaultAlertThreshold    = 0.2 // the same as listen.DefaultAlertThreshold
+	DefaultReferralThreshold = 0.7 // the same as listen.DefaultReferralThreshold
 	DefaultReplyWindow       = 24 * time.Hour
 	DefaultThankYouMode      = ThankYouApprove
 	DefaultThankYouWindow    = 30 * 24 * time.Hour

@@ -13,17 +13,20 @@ import "github.com/shenava/shenava/core"
 // reward code for someone who did not refer cost money and look foolish).
 // sentiment/MODEL.md reports what these give on the brand test sets.
 const (
-	DefaultAlertThreshold    = 0.6
-	DefaultReferralThreshold = 0.5
+	DefaultAlertThreshold    = 0.2
+	DefaultReferralThreshold = 0.7
 )
 
 // Alerts reports whether a mention with analysis a is a complaint to alert
-// on: P(negative) reaches threshold and the label is not positive (a
-// referral's label is always positive, so referrals never alert). The label
-// need not be negative, so a threshold below the argmax point also catches
-// complaints the model is unsure of.
+// on: P(negative) reaches threshold, whatever the label (at a threshold
+// below the argmax point an alert also catches the complaints the model is
+// unsure of, e.g. sarcasm it scores as mostly positive), unless the mention
+// is a referral, whose final label is positive.
 func Alerts(a core.Analysis, threshold float64) bool {
-	return a.Label != core.LabelPositive && a.Scores.Negative >= threshold
+	if a.Referral && a.Label == core.LabelPositive {
+		return false
+	}
+	return a.Scores.Negative >= threshold
 }
 
 // Thanks reports whether a mention with analysis a recommends the brand

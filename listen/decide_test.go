@@ -18,7 +18,10 @@ func TestAlerts(t *testing.T) {
 		{"NegativeBelow", core.Analysis{Label: core.LabelNegative, Scores: core.Scores{Negative: 0.5, Neutral: 0.3, Positive: 0.2}}, 0.6, false},
 		{"UnsureNeutralBelowArgmaxPoint", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.4, Neutral: 0.45, Positive: 0.15}}, 0.35, true},
 		{"NeutralBelow", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.2, Neutral: 0.7, Positive: 0.1}}, 0.35, false},
-		{"PositiveNever", core.Analysis{Label: core.LabelPositive, Scores: core.Scores{Negative: 0.45, Neutral: 0.05, Positive: 0.5}}, 0.35, false},
+		{"UnsurePositive", core.Analysis{Label: core.LabelPositive, Scores: core.Scores{Negative: 0.45, Neutral: 0.05, Positive: 0.5}}, 0.35, true},
+		{"PositiveBelow", core.Analysis{Label: core.LabelPositive, Scores: core.Scores{Negative: 0.1, Neutral: 0.1, Positive: 0.8}}, 0.35, false},
+		{"NegativeLabelledReferral", core.Analysis{Label: core.LabelNegative, Referral: true, ReferralScore: 0.6,
+			Scores: core.Scores{Negative: 0.7, Neutral: 0.1, Positive: 0.2}}, 0.35, true},
 		{"ReferralNever", core.Analysis{Label: core.LabelPositive, Referral: true, ReferralScore: 0.9,
 			Scores: core.Scores{Negative: 0.7, Neutral: 0.1, Positive: 0.2}}, 0.35, false},
 	}

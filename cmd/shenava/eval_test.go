@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
@@ -194,5 +195,16 @@ func TestEval_LongLineSkipped(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "line 3:") {
 		t.Errorf("stderr %q, want line 3 reported", errOut)
+	}
+}
+
+// TestDecisionDefaults: the routing defaults of the configuration are the
+// decision defaults that eval scores and MODEL.md reports.
+func TestDecisionDefaults(t *testing.T) {
+	if config.DefaultAlertThreshold != listen.DefaultAlertThreshold {
+		t.Errorf("config.DefaultAlertThreshold=%v, listen.DefaultAlertThreshold=%v: want the same", config.DefaultAlertThreshold, listen.DefaultAlertThreshold)
+	}
+	if config.DefaultReferralThreshold != listen.DefaultReferralThreshold {
+		t.Errorf("config.DefaultReferralThreshold=%v, listen.DefaultReferralThreshold=%v: want the same", config.DefaultReferralThreshold, listen.DefaultReferralThreshold)
 	}
 }

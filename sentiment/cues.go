@@ -24,6 +24,7 @@ const (
 	cueAgain
 	cueRhetoric
 	cueResolved
+	cueNoProblem
 )
 
 var cueSrc = map[uint16]string{
@@ -70,6 +71,11 @@ var cueSrc = map[uint16]string{
 		حل درست_شد برگشت_خورد برگشت_داد برگشت_زدن پس_دادن پس_داد جایگزین عوض_کردن زنگ_زدن پیگیری_کردن
 		hal dorost_shod bargasht_khord bargasht_dad pas_dadan pas_dad jaygozin avaz_kardan zang_zad zang_zadan
 		bargasht`,
+	cueNoProblem: `no_outages no_outage no_problems no_problem no_issues no_issue zero_problems zero_issues
+		nothing_broken never_late not_once can't_complain cannot_complain not_bad wasn't_bad
+		هیچ_قطعی هیچ_مشکلی قطعی_نداشت قطعی_نداشتم مشکلی_نداشتم مشکلی_نداشت بد_نبود هیچی_نشکسته
+		hich_ghati hich_moshkeli ghati_nadasht ghat_nadaram ghati_nadashtam moshkeli_nadashtam
+		moshkeli_nadasht bad_nabood bad_nabud hichi_nashekaste`,
 	cueRhetoric: `seriously serious too_much how_hard how_many is_it what's_the why_is why_does
 		جدیه جدی چند_بار یه_بار ارزشی ارزش هیچ_وقت مگه
 		jedie jedi chand_bar ye_bar arzeshi hich_vaght hichvaght`,
@@ -101,7 +107,8 @@ type cuePrefix struct {
 
 var cues = func() cueTable {
 	t := cueTable{words: map[string]uint16{}, pairs: map[string]uint16{}, firsts: map[string]bool{}}
-	for _, bits := range []uint16{cueFail, cueOutage, cueLeave, cuePolite, cuePraise, cueQuestion, cueAgain, cueRhetoric, cueResolved} {
+	for _, bits := range []uint16{cueFail, cueOutage, cueLeave, cuePolite, cuePraise, cueQuestion, cueAgain, cueRhetoric,
+		cueResolved, cueNoProblem} {
 		for _, w := range strings.Fields(cueSrc[bits]) {
 			if a, b, ok := strings.Cut(w, "_"); ok {
 				a, b = Fold(a), Fold(b)
@@ -176,6 +183,11 @@ func complaintCues(toks []token) cueSet {
 		}
 		c.bits |= bits
 	}
+	if c.has(cueNoProblem) {
+		// "no outages", «هیچ مشکلی نداشتم»: a failure that did not happen
+		// is praise, not a failure next to praise.
+		c.bits &^= cueFail | cueOutage
+	}
 	return c
 }
 
@@ -203,7 +215,8 @@ func (c cueSet) features(emit func(name string)) {
 		{"cue:rhet", cueRhetoric}, {"cue:rhet*q", cueRhetoric | cueQuestion},
 		{"cue:irony*again", cueIrony | cueAgain}, {"cue:leave*outage", cueLeave | cueOutage},
 		{"cue:resolved", cueResolved}, {"cue:resolved*praise", cueResolved | cuePraise},
-		{"cue:resolved*irony", cueResolved | cueIrony}, {"cue:resolved*praise*fail", cueResolved | cuePraise | cueFail},
+		{"cue:resolved*irony", cueResolved | cueIrony}, {"cue:noproblem", cueNoProblem},
+		{"cue:noproblem*praise", cueNoProblem | cuePraise}, {"cue:resolved*praise*fail", cueResolved | cuePraise | cueFail},
 	} {
 		if c.has(f.bits) {
 			emit(f.name)

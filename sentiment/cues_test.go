@@ -30,6 +30,12 @@ func TestComplaintCues(t *testing.T) {
 			}
 		}
 	}
+	for _, text := range []string{"no outages since I switched to Shabakan", "آوانت این ماه هیچ مشکلی نداشتم، دستتون درد نکنه",
+		"az vaghti shabakan gereftam dige ghat nadaram"} {
+		if c := complaintCues(tokenize(text)); !c.has(cueNoProblem) || c.bits&(cueFail|cueOutage) != 0 {
+			t.Errorf("complaintCues(%q)=%b, want no-problem and no failure", text, c.bits)
+		}
+	}
 	if c := complaintCues(tokenize("not great at all")); !c.negPraise || c.has(cuePraise) {
 		t.Errorf("not great: %+v, want negated praise", c)
 	}

@@ -85,6 +85,8 @@ var refPatternSrc = map[string][]string{
 		"through a friend", "friend's referral", "recommended it to me", "recommended me", "heard about",
 		"moarefim kard", "mano moarefi", "davatam kard", "ba code doostam", "ba code dustam",
 		"ba pishnahad", "be pishnahad", "behem pishnahad", "behem moarefi",
+		"told me to", "told me about", "said i should", "put me onto", "got me onto", "got me into",
+		"بهم گفت", "به من گفت", "گفت * نصب کن", "behem goft", "be man goft", "goft * nasb kon", "goft * nasbesh kon",
 	},
 	"ask": {
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",

@@ -20,10 +20,8 @@ const (
 
 // Policy defaults.
 const (
-	DefaultAlertThreshold    = 0.6
-	DefaultReferralThreshold = 0.5
-	DefaultThankWindow       = 30 * 24 * time.Hour
-	DefaultRecoveryWindow    = 7 * 24 * time.Hour
+	DefaultThankWindow    = 30 * 24 * time.Hour
+	DefaultRecoveryWindow = 7 * 24 * time.Hour
 )
 
 // Policy decides what happens to each new mention.
@@ -153,7 +151,7 @@ func (d *decider) decide(m core.Mention) core.Decision {
 
 func (d *decider) shouldAlert(m core.Mention) bool {
 	a := m.Analysis
-	if a.Label != core.LabelNegative || a.Scores.Negative < d.p.AlertThreshold {
+	if !Alerts(*a, d.p.AlertThreshold) {
 		return false
 	}
 	if d.p.AlertMinFollowers > 0 && m.Author.Followers < d.p.AlertMinFollowers {
@@ -184,8 +182,7 @@ func (d *decider) languageWanted(lang string) bool {
 
 func (d *decider) shouldThank(m core.Mention, h core.AuthorHistory) bool {
 	a := m.Analysis
-	if d.p.ThankMode == ThankOff || d.p.ThankMode == "" || !a.Referral || a.ReferralScore < d.p.ReferralThreshold ||
-		a.Label == core.LabelNegative {
+	if d.p.ThankMode == ThankOff || d.p.ThankMode == "" || !Thanks(*a, d.p.ReferralThreshold) {
 		return false
 	}
 	if !h.LastThankedAt.IsZero() && d.now.Sub(h.LastThankedAt) < max(d.p.ThankWindow, d.p.ReplyWindow) {

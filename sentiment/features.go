@@ -66,6 +66,15 @@ type FeatureConfig struct {
 	// PatScale is the value of the referral pattern features (1 when 0).
 	PatScale   float32 `json:",omitempty"`
 	MaxWordLen uint8   // longer words get no character n-grams
+	// Cues adds the complaint cue features (cues.go), each with the value
+	// CueScale (1 when 0).
+	Cues     bool    `json:",omitempty"`
+	CueScale float32 `json:",omitempty"`
+	// PraiseWords conjoins every word with the presence of praise or an
+	// ironic emoji (with Cues), so that "wait" next to "great" can weigh
+	// differently from "wait" alone: the L2-normalised group gets this
+	// scale (0 = none).
+	PraiseWords float32 `json:",omitempty"`
 }
 
 // textStats are facts about the raw text that folding loses.
@@ -272,6 +281,24 @@ func (fz *featurizer) extract(toks []token, st textStats, lang string, out []Fea
 	}
 	if st.elongated {
 		meta("elong", 1)
+	}
+	if fz.cfg.Cues {
+		v := fz.cfg.CueScale
+		if v == 0 {
+			v = 1
+		}
+		c := complaintCues(toks)
+		c.features(func(name string) { meta(name, v) })
+		if fz.cfg.PraiseWords > 0 && c.bits&(cuePraise|cueIrony) != 0 {
+			pstart := len(out)
+			ph := hstr(hgroup(gMeta), "praise|")
+			for _, t := range toks {
+				if t.kind == tWord || t.kind == tNum {
+					out = append(out, Feature{bucket(hstr(ph, t.text), bits), 1})
+				}
+			}
+			out = scaleGroup(out, pstart, fz.cfg.PraiseWords)
+		}
 	}
 	nw := 0
 	for _, t := range toks {

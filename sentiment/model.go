@@ -160,6 +160,12 @@ func (m *Model) Analyze(text string) core.Analysis {
 	a.Label, _ = a.Scores.Top()
 	a.ReferralScore = m.referral(toks, st, lang, a.Scores, s)
 	a.Referral = a.ReferralScore >= 0.5
+	if a.Referral {
+		// Recommending the brand is positive, whatever the words around
+		// it; the final label says so, so a referral never reads (or
+		// alerts) as a complaint.
+		a.Label = core.LabelPositive
+	}
 	return a
 }
 

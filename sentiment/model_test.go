@@ -128,8 +128,11 @@ func checkAnalysis(t *testing.T, text string, a core.Analysis) {
 	if math.Abs(sum-1) > 1e-9 {
 		t.Fatalf("Analyze(%q): scores sum to %v, want 1", text, sum)
 	}
-	if l, _ := s.Top(); l != a.Label {
+	if l, _ := s.Top(); l != a.Label && !a.Referral {
 		t.Fatalf("Analyze(%q): Label=%q, want the top score %q", text, a.Label, l)
+	}
+	if a.Referral && a.Label != core.LabelPositive {
+		t.Fatalf("Analyze(%q): a referral labelled %q, want positive", text, a.Label)
 	}
 	if a.Referral != (a.ReferralScore >= 0.5) {
 		t.Fatalf("Analyze(%q): Referral=%v with score %v", text, a.Referral, a.ReferralScore)
@@ -138,6 +141,24 @@ func checkAnalysis(t *testing.T, text string, a core.Analysis) {
 	case core.LangPersian, core.LangEnglish, core.LangFinglish, core.LangArabic, core.LangOther:
 	default:
 		t.Fatalf("Analyze(%q): Lang=%q, want one of fa en fi ar other", text, a.Lang)
+	}
+}
+
+// TestModel_ReferralIsPositive: whatever the words around it, a referral's
+// final label is positive, so it is never shown or alerted as a complaint.
+func TestModel_ReferralIsPositive(t *testing.T) {
+	m := MustLoad(t)
+	for _, text := range []string{
+		"use my invite code ALI123 and get 50% off your first order, you'll love it",
+		"talked half my building into Abrnet and now I'm the one with no internet 😩 still, best ISP in town, sign up with my link abrnet.ir/r/k7",
+		"حتما امتحان کنید، با کد دعوت من REZA55 ثبت نام کنید هر چند امروز کمی دیر رسید",
+		"be hame pishnahad mikonam, ba code e man SARA9 sabtenam konid",
+	} {
+		a := m.Analyze(text)
+		checkAnalysis(t, text, a)
+		if a.Referral && a.Label != core.LabelPositive {
+			t.Errorf("Analyze(%q) = %q referral %.3f, want positive", text, a.Label, a.ReferralScore)
+		}
 	}
 }
 

@@ -13,7 +13,7 @@ func TestRefPatterns_Match(t *testing.T) {
 		want       []string // categories, sorted
 		code, url  bool
 	}{
-		{"InviteCode", "با کد دعوت من ثبت‌نام کنید: ALI123", []string{"code", "imperative"}, true, false},
+		{"InviteCode", "با کد دعوت من ثبت‌نام کنید: ALI123", []string{"code", "imperative", "own"}, true, false},
 		{"EnglishRecommend", "I highly recommend them", []string{"recommend"}, false, false},
 		{"PrefixWord", "به همه پیشنهادش میکنم", []string{"recommend"}, false, false},
 		{"Wildcard", "به خواهرم گفتم حتما امتحان کنه", []string{"recommend", "tell"}, false, false},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/sentiment/lab"
 )
 
 func classifyCommand() command {
@@ -30,7 +31,7 @@ type classifyResult struct {
 }
 
 func runClassify(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "classify", "[-json] [-model FILE] [TEXT ...]\n\nClassifies each argument, or each line of stdin when there are none.")
+	fs := newFlagSet(e, "classify", "[-json] [-model FILE] [--] [TEXT ...]\n\nClassifies each argument, or each line of stdin when there are none. Put -- before\na text that starts with '-'. Stdin lines longer than 1 MiB are reported and skipped.")
 	asJSON := fs.Bool("json", false, "print one JSON object per line: text, lang, label, scores, referral, referral_score")
 	modelFile := fs.String("model", "", "model file written by 'shenava train' (default: the model built into the binary)")
 	if err := parseFlags(fs, args); err != nil {
@@ -65,21 +66,27 @@ func runClassify(ctx context.Context, e env, args []string) error {
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(e.stdin)
-	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
-			return err
+	// A line longer than the limit is reported with its number and
+	// skipped; every other line is still classified.
+	var stop error
+	err = lab.EachLine(e.stdin, lab.MaxLineBytes, func(_ int, t string) error {
+		if stop = ctx.Err(); stop != nil {
+			return stop
 		}
-		t := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(t) == "" {
-			continue
+			return nil
 		}
 		if err := one(t); err != nil {
-			return fmt.Errorf("classify: %w", err)
+			stop = fmt.Errorf("classify: %w", err)
 		}
-	}
-	if err := sc.Err(); err != nil {
+		return stop
+	}, func(l lab.LongLine) {
+		fmt.Fprintf(e.stderr, "classify: stdin %s\n", l)
+	})
+	switch {
+	case stop != nil:
+		return stop
+	case err != nil:
 		return fmt.Errorf("classify: read stdin: %w", err)
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/shenava/shenava/internal/goldentest"
+	"github.com/shenava/shenava/sentiment/lab"
 )
 
 // runCmd runs the CLI with args and stdin and returns stdout, stderr and
@@ -118,5 +119,42 @@ func TestClassify_LatinModelNextToModel(t *testing.T) {
 	}
 	if _, _, err := runCmd(t, "", "classify", "-model", path, "hello"); err == nil || !strings.Contains(err.Error(), "latin.model") {
 		t.Fatalf("classify with a broken latin.model: err=%v, want one naming latin.model", err)
+	}
+}
+
+// TestClassify_LongLineSkipped: a line over the limit is reported with its
+// number and skipped; the lines around it are still classified.
+func TestClassify_LongLineSkipped(t *testing.T) {
+	long := strings.Repeat("a", lab.MaxLineBytes+10)
+	in := "great coffee\n" + long + "\r\n-_- late again\n"
+	out, errOut, err := runCmd(t, in, "classify", "-json")
+	if err != nil {
+		t.Fatalf("classify: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "great coffee") || !strings.Contains(lines[1], `"-_- late again"`) {
+		t.Errorf("output %q, want the first and third lines classified", lines)
+	}
+	if !strings.Contains(errOut, "line 2:") || !strings.Contains(errOut, "skipped") {
+		t.Errorf("stderr %q, want line 2 reported as skipped", errOut)
+	}
+}
+
+// TestClassify_DashTexts: a text starting with '-' is classified after --,
+// and on stdin without anything.
+func TestClassify_DashTexts(t *testing.T) {
+	out, _, err := runCmd(t, "", "classify", "--", "-_- late again", "-json")
+	if err != nil {
+		t.Fatalf("classify -- ...: %v", err)
+	}
+	if !strings.Contains(out, "-_- late again") || !strings.Contains(out, "  -json") {
+		t.Errorf("classify -- output %q, want both arguments classified as texts", out)
+	}
+	out, _, err = runCmd(t, "-_- late again\n--json\n", "classify")
+	if err != nil {
+		t.Fatalf("classify < stdin: %v", err)
+	}
+	if n := strings.Count(out, "\n"); n != 2 || !strings.Contains(out, "-_- late again") {
+		t.Errorf("classify stdin output %q, want two lines", out)
 	}
 }

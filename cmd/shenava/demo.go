@@ -210,7 +210,9 @@ func runDemo(ctx context.Context, w io.Writer, cfg *config.Config, logger *slog.
 		total.Duplicates += res.Duplicates
 		total.Dropped += res.Dropped
 		total.Cases += res.Cases
-		if res.Cases > 0 && arrives.Hour() < managerOffDuty {
+		// The manager answers in the day, where the platform takes a
+		// public reply (an RSS article's complaint stays a case to read).
+		if res.Cases > 0 && arrives.Hour() < managerOffDuty && outbox.Capabilities(m.Platform).Reply {
 			c, err := db.CaseByMention(ctx, m.Key())
 			if err != nil {
 				return fmt.Errorf("demo: %w", err)

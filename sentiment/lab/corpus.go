@@ -77,10 +77,14 @@ func DefaultCorpora() []Corpus {
 		{Name: "parsinlu-sentiment/dev", Path: "sentiment/parsinlu-sentiment/dev.tsv", Lang: "fa", Dev: true, License: nc},
 		{Name: "digikala-comments-weak", Path: "sentiment/digikala-comments-weak/all.tsv", Lang: "fa", Weight: 0.25, Finglish: 0.5,
 			License: "unknown (research use)", DevShare: 0.1, Weak: true},
-		{Name: "brand/train", Path: "sentiment/testdata/brand/train.tsv", Repo: true, Weight: 1, Finglish: 0,
+		{Name: "brand/train", Path: "sentiment/testdata/brand/train.tsv", Repo: true, Weight: 2, Finglish: 0,
 			License: own, Commercial: true, DevShare: 0.2},
 		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3, Finglish: 0.5,
 			License: own, Commercial: true, DevShare: 1},
+		{Name: "brand/train2", Path: "sentiment/testdata/brand/train2.tsv", Repo: true, Weight: 4,
+			License: own, Commercial: true, DevShare: 0.2},
+		{Name: "brand/dev2", Path: "sentiment/testdata/brand/dev2.tsv", Repo: true, Dev: true,
+			License: own, Commercial: true},
 		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
 			License: own, Commercial: true, DevShare: 0.25},
 		{Name: "referral/train2", Path: "sentiment/testdata/referral/train2.tsv", Repo: true, Weight: 1, Finglish: 0.5,
@@ -104,6 +108,7 @@ func TestSets() []Corpus {
 		{Name: "vader-movie-snippets", Path: "sentiment/vader-movie-snippets/test.tsv"},
 		{Name: "finglish/test", Path: "sentiment/testdata/finglish/test.tsv", Repo: true},
 		{Name: "brand/test", Path: "sentiment/testdata/brand/test.tsv", Repo: true},
+		{Name: "brand/test2", Path: "sentiment/testdata/brand/test2.tsv", Repo: true},
 		{Name: "referral/test", Path: "sentiment/testdata/referral/test.tsv", Repo: true},
 	}
 }

@@ -19,6 +19,7 @@ func TestReadTSV(t *testing.T) {
 		{"Minimal", "label\ttext\npositive\tgood\nnegative\tbad\n", 2, false, false, ""},
 		{"ColumnsInAnyOrder", "text\tid\tlabel\ngood\t7\tpositive\n", 1, false, false, ""},
 		{"LangAndReferral", "referral\tlang\tlabel\ttext\nyes\ten\tpositive\tuse my code X1Y2Z\n", 1, true, true, ""},
+		{"CaseColumn", "label\tlang\treferral\tcase\ttext\nnegative\ten\tno\tsarcasm\tgreat, late again\n", 1, true, true, ""},
 		{"CRLFAndBOM", "\ufefflabel\ttext\r\nneutral\tok\r\n", 1, false, false, ""},
 		{"BlankLines", "label\ttext\n\npositive\tgood\n\n", 1, false, false, ""},
 		{"ErrEmpty", "", 0, false, false, "x.tsv: empty file"},
@@ -44,6 +45,9 @@ func TestReadTSV(t *testing.T) {
 			if len(d.Examples) != tt.wantN || d.HasLang != tt.wantLang || d.HasReferral != tt.wantRef {
 				t.Fatalf("ReadTSV = %d examples, lang %v, referral %v; want %d, %v, %v",
 					len(d.Examples), d.HasLang, d.HasReferral, tt.wantN, tt.wantLang, tt.wantRef)
+			}
+			if d.HasCase && d.Examples[0].Case != "sarcasm" {
+				t.Errorf("Case=%q, want sarcasm", d.Examples[0].Case)
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment/vader"
 )
 
@@ -106,7 +107,13 @@ func TestModelCard(t *testing.T) {
 				}
 				d.Keep(keep...)
 			}
-			ev = Evaluate(m, d)
+			// The product's own decisions at the shipped routing defaults.
+			ev = EvaluateDecisions(m, d, Decisions{
+				AlertThreshold: listen.DefaultAlertThreshold,
+				Alert:          func(a core.Analysis) bool { return listen.Alerts(a, listen.DefaultAlertThreshold) },
+				ThankThreshold: listen.DefaultReferralThreshold,
+				Thank:          func(a core.Analysis) bool { return listen.Thanks(a, listen.DefaultReferralThreshold) },
+			})
 			cache[k] = ev
 			if strings.Contains(r.flags, "-vader") {
 				if va == nil {
@@ -148,6 +155,28 @@ func TestModelCard(t *testing.T) {
 				t.Fatalf("%s: no referral column", r.set)
 			}
 			got = ev.Referral.F1
+		case "alert.precision", "alert.recall", "alert.f1", "thank_you.precision", "thank_you.recall", "thank_you.f1":
+			dm := ev.Alert
+			if strings.HasPrefix(r.metric, "thank_you.") {
+				dm = ev.ThankYou
+			}
+			if dm == nil {
+				t.Fatalf("%s: %s not scored (no referral column?)", r.set, r.metric)
+			}
+			switch r.metric[strings.IndexByte(r.metric, '.')+1:] {
+			case "precision":
+				got = dm.Precision
+			case "recall":
+				got = dm.Recall
+			default:
+				got = dm.F1
+			}
+		case "by_case.sarcasm.alert_recall":
+			c, ok := ev.ByCase["sarcasm"]
+			if !ok {
+				t.Fatalf("%s: no sarcasm rows", r.set)
+			}
+			got = c.AlertRecall
 		case "vader.accuracy":
 			got = vaderCache[k].Accuracy
 		case "vader.macro_recall":

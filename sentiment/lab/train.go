@@ -83,14 +83,14 @@ type hyper struct {
 func defaultHyper() *hyper {
 	return &hyper{
 		sent: sentiment.FeatureConfig{Bits: 20, CharMin: 2, CharMax: 5, Bigrams: true, Lexicon: true,
-			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24},
+			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24, Cues: true, CueScale: 3, PraiseWords: 1},
 		ref:     sentiment.FeatureConfig{Bits: 16, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
 		lid:     sentiment.FeatureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
 		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true},
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},
 		lidSGD:  sgdConfig{Epochs: 2, LR: 0.2, L2: 1e-6, Seed: 44},
 		balance: 0.75, finglishWeight: 0.7, correctionWeight: 3,
-		refNegShare: 0, refNegWeight: 0.1,
+		refNegShare: 0.05, refNegWeight: 0.3,
 		recallShare: map[string]float64{core.LangEnglish: 1},
 		priorBias:   true,
 	}

@@ -76,6 +76,17 @@ func (s *Server) fail(q *req, status int, msg string, err error) {
 
 // ---- inbox ---------------------------------------------------------------
 
+// A page shows pageSize rows and looks at no more than its budget of
+// records to find them (a case costs about twice a mention to read), so
+// that a search that matches little still answers in well under 100 ms;
+// "look further back" continues from where it stopped.
+const (
+	pageSize      = 50
+	caseBudget    = 2000
+	mentionBudget = 4000
+	doubtTTL      = 5 * time.Minute
+)
+
 type option struct {
 	Value, Name string
 	Selected    bool
@@ -209,7 +220,8 @@ func (s *Server) inbox(q *req) {
 			}
 		}
 	} else {
-		p, err := s.st.CasePage(q.ctx, core.PageQuery{States: tabStates[f.State], From: f.from, To: f.to, After: f.After, Match: match})
+		p, err := s.st.CasePage(q.ctx, core.PageQuery{States: tabStates[f.State], From: f.from, To: f.to, After: f.After,
+			Limit: pageSize, Budget: caseBudget, Match: match})
 		if err != nil {
 			s.fail(q, http.StatusBadRequest, "err.notfound", err)
 			return
@@ -240,12 +252,12 @@ func (v *listView) next(f Filter, next string, partial bool, reached time.Time, 
 
 // inDoubt lists the cases with an outbox action in doubt (interrupted by
 // a crash mid-send), newest first. The list is read from the outbox at
-// most once a minute.
+// most every doubtTTL.
 func (s *Server) inDoubt(q *req) ([]uint64, error) {
 	s.mu.Lock()
 	c := s.doubt
 	s.mu.Unlock()
-	if c.val != nil && s.now().Sub(c.at) < time.Minute {
+	if c.val != nil && s.now().Sub(c.at) < doubtTTL {
 		return c.val.([]uint64), nil
 	}
 	seen := map[uint64]bool{}
@@ -275,7 +287,7 @@ func (s *Server) mentions(q *req) {
 	f.State, f.Claimed = "", ""
 	v := listView{F: f, Options: s.options(lang, f), Mentions: true}
 	p, err := s.st.MentionPage(q.ctx, core.PageQuery{From: f.from, To: f.to, After: f.After,
-		Match: func(_ *core.Case, m *core.Mention) bool { return f.matchMention(m, s.cfg.VIPFollowers) }})
+		Limit: pageSize, Budget: mentionBudget, Match: func(_ *core.Case, m *core.Mention) bool { return f.matchMention(m, s.cfg.VIPFollowers) }})
 	if err != nil {
 		s.fail(q, http.StatusBadRequest, "err.notfound", err)
 		return

@@ -21,6 +21,10 @@ type PageQuery struct {
 	// short (0 = 5000). A page that stops short has Next set and Partial
 	// true: the caller can offer to look further back.
 	Budget int
+	// Until stops the page, partial, once the wall clock passes it, however
+	// much budget is left: a busy machine still answers in time. Zero =
+	// no deadline.
+	Until time.Time
 	// Match keeps a record; nil keeps all. For cases m is the case's
 	// mention.
 	Match func(c *Case, m *Mention) bool

@@ -165,6 +165,11 @@ func pageDefaults(q core.PageQuery) core.PageQuery {
 	return q
 }
 
+// pastDeadline reports, every 32 records, whether q.Until has passed.
+func pastDeadline(q core.PageQuery, looked int) bool {
+	return !q.Until.IsZero() && looked > 0 && looked%32 == 0 && time.Now().After(q.Until)
+}
+
 // CasePage returns cases in q.States (every state when empty), newest
 // first, that q.Match keeps.
 func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, error) {
@@ -214,7 +219,7 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 			if len(page.Cases) >= q.Limit {
 				return nil
 			}
-			if looked >= q.Budget {
+			if looked >= q.Budget || pastDeadline(q, looked) {
 				page.Partial = true
 				return nil
 			}
@@ -289,7 +294,7 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			if len(page.Mentions) >= q.Limit {
 				return nil
 			}
-			if looked >= q.Budget {
+			if looked >= q.Budget || pastDeadline(q, looked) {
 				page.Partial = true
 				return nil
 			}

@@ -185,3 +185,18 @@ func TestWebSessions(t *testing.T) {
 		t.Fatal("deleted session b is still there")
 	}
 }
+
+func TestPages_StopAtTheirDeadline(t *testing.T) {
+	db := MustOpen(t, Options{NoSync: true})
+	saveCases(t, db, 100)
+	past := time.Now().Add(-time.Second)
+	none := func(*core.Case, *core.Mention) bool { return false }
+	cp, err := db.CasePage(ctx, core.PageQuery{Until: past, Match: none})
+	if err != nil || !cp.Partial || cp.Next == "" {
+		t.Fatalf("case page past its deadline: partial=%v next=%q err=%v", cp.Partial, cp.Next, err)
+	}
+	mp, err := db.MentionPage(ctx, core.PageQuery{Until: past, Match: none})
+	if err != nil || !mp.Partial || mp.Next == "" {
+		t.Fatalf("mention page past its deadline: partial=%v next=%q err=%v", mp.Partial, mp.Next, err)
+	}
+}

@@ -85,6 +85,9 @@ const (
 	caseBudget    = 2000
 	mentionBudget = 4000
 	doubtTTL      = 5 * time.Minute
+	// lookFor bounds the wall-clock time a page spends looking, whatever
+	// the budget: on a busy machine it stops sooner.
+	lookFor = 50 * time.Millisecond
 )
 
 type option struct {
@@ -221,7 +224,7 @@ func (s *Server) inbox(q *req) {
 		}
 	} else {
 		p, err := s.st.CasePage(q.ctx, core.PageQuery{States: tabStates[f.State], From: f.from, To: f.to, After: f.After,
-			Limit: pageSize, Budget: caseBudget, Match: match})
+			Limit: pageSize, Budget: caseBudget, Until: time.Now().Add(lookFor), Match: match})
 		if err != nil {
 			s.fail(q, http.StatusBadRequest, "err.notfound", err)
 			return
@@ -287,7 +290,7 @@ func (s *Server) mentions(q *req) {
 	f.State, f.Claimed = "", ""
 	v := listView{F: f, Options: s.options(lang, f), Mentions: true}
 	p, err := s.st.MentionPage(q.ctx, core.PageQuery{From: f.from, To: f.to, After: f.After,
-		Limit: pageSize, Budget: mentionBudget, Match: func(_ *core.Case, m *core.Mention) bool { return f.matchMention(m, s.cfg.VIPFollowers) }})
+		Limit: pageSize, Budget: mentionBudget, Until: time.Now().Add(lookFor), Match: func(_ *core.Case, m *core.Mention) bool { return f.matchMention(m, s.cfg.VIPFollowers) }})
 	if err != nil {
 		s.fail(q, http.StatusBadRequest, "err.notfound", err)
 		return

@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,7 +12,6 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -93,12 +90,7 @@ func benchStore(b *testing.B) (*Server, *http.Cookie) {
 		if bench.err = db.IndexCases(ctx); bench.err != nil {
 			return
 		}
-		dig, err := digest.New(digest.Config{Timezone: "Asia/Tehran"}, db, nil, slog.New(slog.DiscardHandler))
-		if err != nil {
-			bench.err = err
-			return
-		}
-		srv, err := New(testConfig(), Deps{Store: db, Figures: dig, Now: func() time.Time { return t0 }})
+		srv, err := New(testConfig(), Deps{Store: db, Now: func() time.Time { return t0 }})
 		if err != nil {
 			bench.err = err
 			return
@@ -179,4 +171,27 @@ func BenchmarkCSV(b *testing.B) {
 	}
 }
 
-var _ = io.Discard
+func BenchmarkReports90(b *testing.B)       { benchReports(b, true) }
+func BenchmarkReports90Cached(b *testing.B) { benchReports(b, false) }
+
+// benchReports draws the 90-day reports; fresh clears the cached top
+// authors first.
+func benchReports(b *testing.B, fresh bool) {
+	srv, cookie := benchStore(b)
+	h := srv.Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		if fresh {
+			srv.mu.Lock()
+			clear(srv.cache)
+			srv.mu.Unlock()
+		}
+		r := httptest.NewRequest(http.MethodGet, "/reports?days=90", nil)
+		r.AddCookie(cookie)
+		w := &countingWriter{h: http.Header{}}
+		h.ServeHTTP(w, r)
+		if w.n < 10000 {
+			b.Fatalf("reports wrote %d bytes", w.n)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/internal/conf"
 )
 
@@ -73,6 +74,10 @@ type Config struct {
 	BotToken conf.Secret `yaml:"-"`
 	// DefaultLang is the language of pages before sign-in.
 	DefaultLang string `yaml:"-"`
+	// SLATarget and RecoveryWindow are the digest's: the reports count
+	// breaches and recoveries as the digest does.
+	SLATarget      time.Duration `yaml:"-"`
+	RecoveryWindow time.Duration `yaml:"-"`
 }
 
 // DefaultConfig is the section with its defaults.
@@ -136,6 +141,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.VIPFollowers == 0 {
 		c.VIPFollowers = DefaultVIPFollowers
+	}
+	if c.SLATarget <= 0 {
+		c.SLATarget = digest.DefaultSLATarget
+	}
+	if c.RecoveryWindow <= 0 {
+		c.RecoveryWindow = digest.DefaultRecoveryWindow
 	}
 	if c.DefaultLang != "en" {
 		c.DefaultLang = "fa"

@@ -77,7 +77,7 @@ func (f *fixture) start(edit ...func(*Config)) {
 	}
 	dig.SetClock(func() time.Time { return f.now }, time.After)
 	f.dig = dig
-	srv, err := New(cfg, Deps{Store: f.db, Figures: dig, Now: func() time.Time { return f.now },
+	srv, err := New(cfg, Deps{Store: f.db, Now: func() time.Time { return f.now },
 		Wake: func() { f.wakes.Add(1) },
 		Capabilities: func(p core.Platform) core.Capabilities {
 			if p == core.PlatformRSS {

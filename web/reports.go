@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -21,12 +22,13 @@ import (
 // reportDays are the periods the reports page offers.
 var reportDays = []int{7, 30, 90}
 
-// reportTTL is how long the figures of a past day are reused.
+// reportTTL is how long the period's top authors are reused.
 const reportTTL = 10 * time.Minute
 
-// dayRow is one day of the reports: the digest's figures for that day.
+// dayRow is one day of the reports: the figures the daily digest shows
+// for that day, read for many days at once.
 type dayRow struct {
-	Day                                time.Time
+	Day, End                           time.Time
 	Total, Negative, Neutral, Positive int
 	Referrals, Thanked                 int
 	Net                                float64
@@ -38,54 +40,122 @@ type dayRow struct {
 	Platforms                          map[string]int
 }
 
-func rowOf(f digest.Figures) dayRow {
-	r := dayRow{Day: f.Day, Total: f.Mentions.Day, Referrals: f.Referrals.Day, Thanked: f.Thanked.Day,
-		Net: f.Net, NetOK: f.NetOK, Cases: f.Response.Cases, Answered: f.Response.Answered,
-		Median: f.Response.Median, P90: f.Response.P90, Breaches: f.Response.Breaches,
-		RecoveryAnswered: f.Recovery.Answered, Recovered: f.Recovery.Recovered, Platforms: map[string]int{}}
-	for _, it := range f.ByLabel {
-		switch core.Label(it.Key) {
-		case core.LabelNegative:
-			r.Negative = it.Day
-		case core.LabelNeutral:
-			r.Neutral = it.Day
-		case core.LabelPositive:
-			r.Positive = it.Day
-		}
-	}
-	for _, it := range f.ByPlatform {
-		if it.Day > 0 {
-			r.Platforms[it.Key] = it.Day
-		}
-	}
-	return r
-}
-
-// report is the figures of the n days ending today, oldest first.
+// report is the figures of the n days ending today, oldest first, with
+// the digest's definitions (digest.Figures): counts from the daily
+// counters; first responses and SLA breaches over the cases opened on the
+// day, as of now; the recovery rate over the cases first answered in the
+// recovery window ending with the day; public thank-yous delivered on the
+// day. The cases and the outbox are each read once for the whole period.
 func (s *Server) report(ctx context.Context, n int) ([]dayRow, error) {
-	today := time.Date(s.now().In(s.loc).Year(), s.now().In(s.loc).Month(), s.now().In(s.loc).Day(), 0, 0, 0, 0, s.loc)
-	rows := make([]dayRow, 0, n)
-	for i := n - 1; i >= 0; i-- {
-		day := today.AddDate(0, 0, -i)
-		key := day.Format(core.DayFormat)
-		s.mu.Lock()
-		c, ok := s.cache[key]
-		s.mu.Unlock()
-		if ok && i > 0 && s.now().Sub(c.at) < reportTTL {
-			rows = append(rows, c.val.(dayRow))
-			continue
-		}
-		f, err := s.figs.Figures(ctx, day.Add(time.Hour))
+	now := s.now().In(s.loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.loc)
+	rows := make([]dayRow, n)
+	index := map[string]int{}
+	for i := range rows {
+		day := today.AddDate(0, 0, i-n+1)
+		r := &rows[i]
+		r.Day, r.End, r.Platforms = day, day.AddDate(0, 0, 1), map[string]int{}
+		index[day.Format(core.DayFormat)] = i
+		c, err := s.st.DayCounts(ctx, day.Format(core.DayFormat))
 		if err != nil {
 			return nil, err
 		}
-		r := rowOf(f)
-		rows = append(rows, r)
-		s.mu.Lock()
-		s.cache[key] = cached{at: s.now(), val: r}
-		s.mu.Unlock()
+		r.Total = c.Get(core.DimTotal, "")
+		r.Negative = c.Get(core.DimLabel, string(core.LabelNegative))
+		r.Neutral = c.Get(core.DimLabel, string(core.LabelNeutral))
+		r.Positive = c.Get(core.DimLabel, string(core.LabelPositive))
+		r.Referrals = c.Get(core.DimReferral, "yes")
+		for p, v := range c[core.DimPlatform] {
+			if v > 0 {
+				r.Platforms[p] = v
+			}
+		}
+		if l := r.Negative + r.Neutral + r.Positive; l > 0 {
+			r.Net, r.NetOK = float64(r.Positive-r.Negative)/float64(l), true
+		}
+	}
+	first, end := rows[0].Day, rows[n-1].End
+	sla, window := s.cfg.SLATarget, s.cfg.RecoveryWindow
+	// The recovery of a day looks at cases opened from a week before its
+	// window (or its baseline week) on, as the digest's walk does.
+	walkFrom := func(r *dayRow) time.Time {
+		from := r.Day.AddDate(0, 0, -digest.BaselineDays)
+		if w := r.End.Add(-window).AddDate(0, 0, -7); w.Before(from) {
+			from = w
+		}
+		return from
+	}
+	times := make([][]time.Duration, n)
+	err := s.st.ForEachCase(ctx, walkFrom(&rows[0]), end, func(c core.Case) error {
+		if i, ok := index[c.CreatedAt.In(s.loc).Format(core.DayFormat)]; ok && !c.CreatedAt.Before(first) {
+			r := &rows[i]
+			r.Cases++
+			if rt, ok := c.FirstResponseTime(); ok {
+				times[i] = append(times[i], rt)
+				if rt > sla {
+					r.Breaches++
+				}
+			} else if c.State.Open() && s.now().Sub(c.CreatedAt) > sla {
+				r.Breaches++
+			}
+		}
+		if at := c.FirstResponseAt; !at.IsZero() {
+			for i := range rows {
+				r := &rows[i]
+				if at.Before(r.End.Add(-window)) || !at.Before(r.End) || c.CreatedAt.Before(walkFrom(r)) || !c.CreatedAt.Before(r.End) {
+					continue
+				}
+				r.RecoveryAnswered++
+				if !c.RecoveredAt.IsZero() && c.RecoveredAt.Before(r.End) {
+					r.Recovered++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].Answered = len(times[i])
+		rows[i].Median, rows[i].P90 = median(times[i]), percentile(times[i], 0.9)
+	}
+	err = s.st.ForEachAction(ctx, first.AddDate(0, 0, -1), end, func(a core.Action) error {
+		if a.Kind != core.ActionThankPublic || a.State != core.ActionDone || a.DoneAt.Before(first) || !a.DoneAt.Before(end) {
+			return nil
+		}
+		if i, ok := index[a.DoneAt.In(s.loc).Format(core.DayFormat)]; ok {
+			rows[i].Thanked++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return rows, nil
+}
+
+// median is the middle value, the mean of the two middle ones for an even
+// count (as the digest has it).
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(ds))
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// percentile is the nearest-rank percentile (as the digest has it).
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(ds))
+	rank := int(math.Ceil(p * float64(len(s))))
+	return s[max(rank, 1)-1]
 }
 
 type authorRow struct {

@@ -26,12 +26,30 @@ func TestReports_SameFiguresAsTheDigest(t *testing.T) {
 		ref.Analysis.Referral = true
 		f.save(ref, f.mention(core.PlatformX, "en", core.LabelNeutral, "meh"))
 	}
-	// Answer some cases, at different speeds.
-	for i, c := range answered[:6] {
-		delay := time.Duration(10*(i+1)) * time.Minute
+	// Answer some cases, at different speeds (the last two later than
+	// the SLA), and one author comes back happy.
+	for i, c := range answered[:8] {
+		delay := time.Duration(12*(i+1)) * time.Minute
 		if _, _, err := f.db.UpdateCase(ctx, c.ID, func(c *core.Case) ([]core.Action, error) {
-			return nil, c.Responded("Sara", false, c.CreatedAt.Add(delay))
+			if err := c.Responded("Sara", false, c.CreatedAt.Add(delay)); err != nil {
+				return nil, err
+			}
+			if i%3 == 0 {
+				c.Recover("x:happy", c.CreatedAt.Add(delay+time.Hour))
+			}
+			return nil, nil
 		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two public thank-yous delivered, one of them a day ago.
+	for i, at := range []time.Time{start.Add(-24 * time.Hour), start.Add(time.Hour)} {
+		acts, err := f.db.Enqueue(ctx, core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:" + strconv.Itoa(i),
+			MentionKey: "x:t" + strconv.Itoa(i), Text: "thanks", Actor: core.ActorSystem, CreatedAt: at})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.db.Settle(ctx, core.Outcome{ActionID: acts[0].ID, State: core.ActionDone, At: at.Add(time.Minute)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -50,6 +68,7 @@ func TestReports_SameFiguresAsTheDigest(t *testing.T) {
 		t.Fatalf("%d table rows, want 7", len(rows))
 	}
 	cell := regexp.MustCompile(`<td>([^<]*)</td>`)
+	var seen struct{ thanked, recovered, breaches int }
 	for i, r := range rows {
 		day := start.In(tehran).AddDate(0, 0, -i)
 		figs, err := f.dig.Figures(ctx, day)
@@ -82,9 +101,15 @@ func TestReports_SameFiguresAsTheDigest(t *testing.T) {
 		if strings.Join(cells, "|") != strings.Join(want, "|") {
 			t.Errorf("%s: page shows %q, the digest has %q", r[1], cells, want)
 		}
+		seen.thanked += figs.Thanked.Day
+		seen.recovered += figs.Recovery.Recovered
+		seen.breaches += figs.Response.Breaches
 		if i < 5 && figs.Mentions.Day != i+3 {
 			t.Errorf("%s: the digest counts %d mentions, want %d (the fixture is off)", r[1], figs.Mentions.Day, i+3)
 		}
+	}
+	if seen.thanked != 2 || seen.recovered == 0 || seen.breaches == 0 {
+		t.Fatalf("the fixture shows %+v: want thank-yous, recoveries and breaches to compare", seen)
 	}
 	for _, days := range []string{"30", "90", "nonsense"} {
 		if resp, _ := c.get("/reports?days=" + days); resp.StatusCode != 200 {

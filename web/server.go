@@ -32,7 +32,6 @@ import (
 
 	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/digest"
 )
 
 //go:embed templates/*.html static/*
@@ -47,6 +46,8 @@ type Store interface {
 	MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPage, error)
 	CaseCounts(ctx context.Context) (map[core.CaseState]int, error)
 	Author(ctx context.Context, key string) (core.AuthorHistory, error)
+	DayCounts(ctx context.Context, day string) (core.Counts, error)
+	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
 	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error
 	ForEachMention(ctx context.Context, from, to time.Time, fn func(core.Mention) error) error
 	WebSession(ctx context.Context, id string) ([]byte, bool, error)
@@ -55,15 +56,9 @@ type Store interface {
 	UseWebLink(ctx context.Context, nonce string, expires, now time.Time) (bool, error)
 }
 
-// Figures gives one day's digest figures; *digest.Digester satisfies it.
-type Figures interface {
-	Figures(ctx context.Context, day time.Time) (digest.Figures, error)
-}
-
-// Deps are what the inbox runs on. Store and Figures are required.
+// Deps are what the inbox runs on. Store is required.
 type Deps struct {
-	Store   Store
-	Figures Figures
+	Store Store
 	// Capabilities says what can be done on a platform (the outbox's).
 	Capabilities func(core.Platform) core.Capabilities
 	// Wake is the outbox's Wake, called after replies were queued.
@@ -77,7 +72,6 @@ type Deps struct {
 type Server struct {
 	cfg      Config
 	st       Store
-	figs     Figures
 	cases    *casework.Service
 	logger   *slog.Logger
 	now      func() time.Time
@@ -90,7 +84,7 @@ type Server struct {
 	gestures gestures
 
 	mu     sync.Mutex
-	cache  map[string]cached // reports of past days
+	cache  map[string]cached // the reports' top authors
 	doubt  cached            // in-doubt cases
 	doubtN int
 }
@@ -105,15 +99,15 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	if d.Store == nil || d.Figures == nil {
-		return nil, errors.New("web: a store and figures are required")
+	if d.Store == nil {
+		return nil, errors.New("web: no store")
 	}
 	cfg = cfg.withDefaults()
 	key, err := linkKey(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, st: d.Store, figs: d.Figures, logger: d.Logger, now: d.Now, key: key,
+	s := &Server{cfg: cfg, st: d.Store, logger: d.Logger, now: d.Now, key: key,
 		loc: d.Store.Location(), managers: map[int64]Manager{}, limiter: newLimiter(10, time.Minute),
 		cache: map[string]cached{}}
 	if s.logger == nil {

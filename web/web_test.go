@@ -576,7 +576,7 @@ func TestLinkKey(t *testing.T) {
 		t.Fatalf("no key: %v", err)
 	}
 	if _, err := New(cfg, Deps{}); err == nil {
-		t.Fatal("New without a key or store succeeded")
+		t.Fatal("New without a key or a store succeeded")
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/web"
 )
@@ -56,6 +55,8 @@ func webConfig(cfg *config.Config) web.Config {
 	wc := cfg.Web
 	t := cfg.Telegram
 	wc.Brand, wc.Templates, wc.UndoWindow, wc.BotToken, wc.DefaultLang = cfg.Brand.Name, nil, t.UndoWindow, t.Token, t.DefaultLang
+	dc := cfg.DigestConfig()
+	wc.SLATarget, wc.RecoveryWindow = dc.SLATarget, dc.RecoveryWindow
 	for _, m := range t.Managers {
 		lang := m.Lang
 		if lang == "" {
@@ -70,35 +71,18 @@ func webConfig(cfg *config.Config) web.Config {
 }
 
 // newWebInbox builds the web inbox when web.listen is set and a key can
-// sign its links (nil otherwise). figs gives the reports the digest's
-// figures; nil builds a digester for that alone.
-func newWebInbox(cfg *config.Config, db *store.DB, figs web.Figures, caps func(core.Platform) core.Capabilities,
+// sign its links (nil otherwise).
+func newWebInbox(cfg *config.Config, db *store.DB, caps func(core.Platform) core.Capabilities,
 	wake func(), logger *slog.Logger) (*web.Server, error) {
 	if !cfg.Web.Enabled() {
 		return nil, nil
 	}
-	if figs == nil {
-		d, err := digest.New(cfg.DigestConfig(), db, nil, logger)
-		if err != nil {
-			return nil, err
-		}
-		figs = d
-	}
-	srv, err := web.New(webConfig(cfg), web.Deps{Store: db, Figures: figs, Capabilities: caps, Wake: wake, Logger: logger})
+	srv, err := web.New(webConfig(cfg), web.Deps{Store: db, Capabilities: caps, Wake: wake, Logger: logger})
 	if errors.Is(err, web.ErrNoKey) {
 		logger.Warn("web inbox off: nothing signs its sign-in links; set web.secret or telegram.token", "listen", cfg.Web.Listen)
 		return nil, nil
 	}
 	return srv, err
-}
-
-// webFigures is the digester as the reports' figures (nil when the digest
-// is off).
-func webFigures(d *digest.Digester) web.Figures {
-	if d == nil {
-		return nil
-	}
-	return d
 }
 
 // webLinker makes /web's sign-in links when the web inbox is on and a key

@@ -296,7 +296,11 @@ func (s *Server) mentions(q *req) {
 		return
 	}
 	for _, m := range p.Mentions {
-		v.Rows = append(v.Rows, s.row(lang, nil, m))
+		r := s.row(lang, nil, m)
+		if c, err := s.st.CaseByMention(q.ctx, m.Key()); err == nil {
+			r.ID, r.URL = c.ID, "/case/"+strconv.FormatUint(c.ID, 10)
+		}
+		v.Rows = append(v.Rows, r)
 	}
 	v.next(f, p.Next, p.Partial, p.Reached, lang, s.loc, "/mentions")
 	v.CSV = "/mentions.csv?" + f.values(false).Encode()

@@ -46,6 +46,7 @@ type Store interface {
 	MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPage, error)
 	CaseCounts(ctx context.Context) (map[core.CaseState]int, error)
 	Author(ctx context.Context, key string) (core.AuthorHistory, error)
+	CaseByMention(ctx context.Context, mentionKey string) (core.Case, error)
 	DayCounts(ctx context.Context, day string) (core.Counts, error)
 	ForEachCase(ctx context.Context, from, to time.Time, fn func(core.Case) error) error
 	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error

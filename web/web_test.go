@@ -457,9 +457,12 @@ func TestMentions_PageAndCSV(t *testing.T) {
 	f.save(f.mention(core.PlatformX, "fa", core.LabelPositive, "عالیه، به همه پیشنهاد می‌کنم"))
 	f.now = f.now.Add(time.Minute)
 	f.save(f.mention(core.PlatformMastodon, "en", core.LabelNeutral, "=HYPERLINK(\"http://evil\") meh"))
+	f.now = f.now.Add(time.Minute)
+	cs := f.save(f.mention(core.PlatformX, "en", core.LabelNegative, "broken again"))
 	c := f.signIn(2)
 	_, body := c.get("/mentions")
-	mustContain(t, body, "عالیه، به همه پیشنهاد می‌کنم", "=HYPERLINK", `dir="rtl"`, `lang="fa"`)
+	mustContain(t, body, "عالیه، به همه پیشنهاد می‌کنم", "=HYPERLINK", `dir="rtl"`, `lang="fa"`,
+		`href="/case/`+strconv.FormatUint(cs[0].ID, 10)+`"`)
 	_, body = c.get("/mentions?platform=x")
 	if strings.Contains(body, "HYPERLINK") {
 		t.Fatal("the platform filter kept a Mastodon mention")
@@ -483,14 +486,20 @@ func TestMentions_PageAndCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 3 || !slices.Equal(recs[0], csvColumns) {
+	if len(recs) != 4 || !slices.Equal(recs[0], csvColumns) {
 		t.Fatalf("CSV = %q", recs)
 	}
-	if recs[1][1] != "mastodon" || !strings.HasPrefix(recs[1][12], "'=HYPERLINK") {
-		t.Errorf("newest row = %q, want the Mastodon mention with its formula defused", recs[1])
+	if recs[2][1] != "mastodon" || !strings.HasPrefix(recs[2][12], "'=HYPERLINK") {
+		t.Errorf("second row = %q, want the Mastodon mention with its formula defused", recs[2])
 	}
-	if recs[2][12] != "عالیه، به همه پیشنهاد می‌کنم" || recs[2][9] != "positive" {
-		t.Errorf("second row = %q", recs[2])
+	if recs[3][12] != "عالیه، به همه پیشنهاد می‌کنم" || recs[3][9] != "positive" {
+		t.Errorf("third row = %q", recs[3])
+	}
+	// The export keeps the page's filters.
+	resp2, filtered := c.get("/mentions.csv?label=negative")
+	if lines := strings.Split(strings.TrimSpace(filtered), "\n"); resp2.StatusCode != http.StatusOK || len(lines) != 2 ||
+		!strings.Contains(lines[1], "broken again") {
+		t.Fatalf("CSV of negative mentions: %d %q", resp2.StatusCode, lines)
 	}
 }
 

@@ -188,6 +188,20 @@ log:
 	do(chromedp.Navigate(base+"/?state=replied"), chromedp.WaitVisible(complaintText),
 		chromedp.Navigate(base+"/reports?days=7"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 	reportsPNG := shot()
+	// On a phone nothing is wider than the screen.
+	do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	for _, page := range []string{"/", "/case/1", "/mentions", "/reports?days=30"} {
+		do(chromedp.Navigate(base+page), chromedp.WaitVisible(chromedp.CSS("main")))
+		w, err := chromedp.Run(ctx, chromedp.Evaluate[int]("document.documentElement.scrollWidth"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w > 391 {
+			t.Errorf("%s is %d px wide on a 390 px phone", page, w)
+		}
+	}
+	do(chromedp.Navigate(base + "/case/1"), chromedp.WaitVisible(chromedp.ID("timeline")))
+	phonePNG := shot()
 	if state != "Replied" {
 		t.Fatalf("the case is %q after answering, want Replied", state)
 	}
@@ -197,9 +211,9 @@ log:
 	if got := len(xs.Posts()); got != 1 {
 		t.Fatalf("%d posts on X after browsing on, want still 1", got)
 	}
-	for name, b := range map[string][]byte{"web-inbox.png": inboxPNG, "web-reports.png": reportsPNG} {
+	for name, b := range map[string][]byte{"web-inbox.png": inboxPNG, "web-reports.png": reportsPNG, "web-phone.png": phonePNG} {
 		img, err := png.Decode(bytes.NewReader(b))
-		if err != nil || img.Bounds().Dx() < 800 {
+		if err != nil || img.Bounds().Dx() < 700 {
 			t.Fatalf("%s is not a screenshot: %v", name, err)
 		}
 		if *webScreenshots {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/locale"
 )
 
@@ -108,4 +109,29 @@ func FuzzParseSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every event, tab, outbox state and screen the pages name has words in
+// both languages.
+func TestTexts_Complete(t *testing.T) {
+	var keys []string
+	for _, a := range []string{"opened", "alerted", "claimed", "replied publicly", "replied privately", "withdrew reply",
+		"resolved", "ignored", "corrected label", "recovered", "reminded"} {
+		keys = append(keys, "ev."+a)
+	}
+	for _, tab := range tabs {
+		keys = append(keys, "tab."+tab)
+	}
+	for _, st := range []core.CaseState{core.CaseNew, core.CaseAlerted, core.CaseClaimed, core.CaseReplied, core.CaseResolved, core.CaseIgnored} {
+		keys = append(keys, "tab."+string(st))
+	}
+	for _, st := range []string{"pending", "sending", "done", "failed", "in_doubt", "cancelled"} {
+		keys = append(keys, "st."+st)
+	}
+	keys = append(keys, "via.web")
+	for _, k := range keys {
+		if tx, ok := texts[k]; !ok || tx[0] == "" || tx[1] == "" {
+			t.Errorf("no words for %q", k)
+		}
+	}
 }

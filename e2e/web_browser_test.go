@@ -179,7 +179,8 @@ log:
 	}
 	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("state")))
 	state := get("the state", chromedp.Text(chromedp.ID("state")))
-	do(chromedp.Click(chromedp.ID("lang")), chromedp.WaitVisible(chromedp.ID("timeline")))
+	// The switch posts a form; the page that comes back is in Persian.
+	do(chromedp.Click(chromedp.ID("lang")), chromedp.WaitReady(chromedp.CSS(`html[lang="fa"]`)), chromedp.WaitVisible(chromedp.ID("timeline")))
 	attr, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "dir"))
 	if err != nil {
 		t.Fatal(err)

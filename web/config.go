@@ -114,6 +114,8 @@ func (c Config) Problems() conf.Problems {
 		if u, ok := ps.HTTPURL("base_url", c.BaseURL); ok {
 			if u.RawQuery != "" || u.Fragment != "" {
 				ps.Add("base_url", "must be a base URL without ?query or #fragment")
+			} else if strings.Trim(u.Path, "/") != "" {
+				ps.Add("base_url", "must be the root of a host (https://inbox.example.com), not a path under it: the inbox's pages are at /")
 			} else if u.Scheme == "http" && !conf.LoopbackHost(u.Hostname()) {
 				ps.Warn("base_url", "plain http sends sign-in links and session cookies unencrypted to %s; serve https from a reverse proxy", u.Host)
 			}

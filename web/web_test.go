@@ -73,7 +73,6 @@ func TestSignIn_LinkWorksOnce(t *testing.T) {
 func TestSignIn_RefusedLinks(t *testing.T) {
 	f := newFixture(t)
 	expired := linkToken(t, f, 1)
-	fresh := linkToken(t, f, 2)
 	f.now = f.now.Add(LinkTTL + time.Second)
 	tampered := []byte(linkToken(t, f, 1))
 	tampered[3] ^= 1
@@ -101,7 +100,6 @@ func TestSignIn_RefusedLinks(t *testing.T) {
 			}
 		})
 	}
-	_ = fresh
 	// A link for someone who is not a manager cannot be made.
 	if _, err := f.srv.LinkFor(99); err == nil {
 		t.Fatal("a link was made for a non-manager")
@@ -601,6 +599,8 @@ func TestConfig_Problems(t *testing.T) {
 		{func(c *Config) { c.Listen = "nope" }, "listen"},
 		{func(c *Config) { c.BaseURL = "ftp://x" }, "base_url"},
 		{func(c *Config) { c.BaseURL = "https://inbox.example.com/?a" }, "base_url"},
+		{func(c *Config) { c.BaseURL = "https://example.com/inbox" }, "base_url"},
+		{func(c *Config) { c.BaseURL = "https://inbox.example.com/" }, ""},
 		{func(c *Config) { c.SessionIdle = time.Second }, "session_idle"},
 		{func(c *Config) { c.SessionIdle, c.SessionMax = 48*time.Hour, 24*time.Hour }, "session_idle"},
 		{func(c *Config) { c.VIPFollowers = -1 }, "vip_followers"},

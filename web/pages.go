@@ -189,7 +189,7 @@ func (s *Server) inbox(q *req) {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
 	}
-	doubt, err := s.inDoubt(q)
+	doubt, err := s.inDoubt(q, f.State == "doubt")
 	if err != nil {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
@@ -253,20 +253,24 @@ func (v *listView) next(f Filter, next string, partial bool, reached time.Time, 
 	}
 }
 
-// inDoubt lists the cases with an outbox action in doubt (interrupted by
-// a crash mid-send), newest first. The list is read from the outbox at
-// most every doubtTTL.
-func (s *Server) inDoubt(q *req) ([]uint64, error) {
+// inDoubt lists the cases with a reply or thank-you in doubt (interrupted
+// by a crash mid-send), newest first. Actions become in doubt only when the
+// daemon starts after a crash, so the list is read from the outbox, whole,
+// at most every doubtTTL for the tab's count, and afresh when the tab
+// itself is shown.
+func (s *Server) inDoubt(q *req, fresh bool) ([]uint64, error) {
 	s.mu.Lock()
 	c := s.doubt
 	s.mu.Unlock()
-	if c.val != nil && s.now().Sub(c.at) < doubtTTL {
+	if !fresh && c.val != nil && s.now().Sub(c.at) < doubtTTL {
 		return c.val.([]uint64), nil
 	}
 	seen := map[uint64]bool{}
 	ids := []uint64{}
 	err := s.st.ForEachAction(q.ctx, time.Time{}, s.now().Add(time.Hour), func(a core.Action) error {
-		if a.State == core.ActionInDoubt && a.CaseID != 0 && !seen[a.CaseID] {
+		// What reaches the author matters; a refresh of the alert
+		// messages in doubt does not.
+		if a.State == core.ActionInDoubt && a.CaseID != 0 && (a.Kind.Public() || a.Kind.Private()) && !seen[a.CaseID] {
 			seen[a.CaseID] = true
 			ids = append(ids, a.CaseID)
 		}
@@ -386,6 +390,9 @@ type replyView struct {
 	Text, State, Actor string
 	When, SendAt       string
 	Pending            bool
+	// Again: it failed or may not have gone (in doubt); a manager who has
+	// checked the platform may send it again.
+	Again bool
 }
 
 type templateView struct {
@@ -486,7 +493,8 @@ func (s *Server) casePage(q *req) {
 			return nil
 		}
 		rv := replyView{ID: a.ID, Private: a.Kind == core.ActionReplyPrivate, Text: a.Text, State: tr(lang, "st."+string(a.State)),
-			Actor: userText(a.Actor), When: stamp(lang, a.CreatedAt, s.loc), Pending: a.State == core.ActionPending}
+			Actor: userText(a.Actor), When: stamp(lang, a.CreatedAt, s.loc), Pending: a.State == core.ActionPending,
+			Again: a.State == core.ActionFailed || a.State == core.ActionInDoubt}
 		if rv.Pending {
 			rv.SendAt = locale.Clock(lang, a.NextAttemptAt.In(s.loc))
 		}
@@ -587,6 +595,17 @@ func (s *Server) caseAction(q *req) {
 			id = c.ID
 		}
 		ok = "withdrawn"
+	case "resend":
+		aid, perr := strconv.ParseUint(q.r.PostFormValue("reply"), 10, 64)
+		if perr != nil || !s.replyOf(q, id, aid) {
+			s.fail(q, http.StatusNotFound, "err.notfound", nil)
+			return
+		}
+		err = s.cases.Resend(q.ctx, q.mgr.Name, aid)
+		ok = "resent"
+		s.mu.Lock()
+		s.doubt = cached{}
+		s.mu.Unlock()
 	default:
 		s.fail(q, http.StatusNotFound, "err.notfound", nil)
 		return
@@ -609,6 +628,20 @@ func (s *Server) caseAction(q *req) {
 	default:
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 	}
+}
+
+// replyOf reports whether action aid is a reply of case id.
+func (s *Server) replyOf(q *req, id, aid uint64) bool {
+	c, err := s.st.Case(q.ctx, id)
+	if err != nil {
+		return false
+	}
+	found := false
+	s.st.ForEachAction(q.ctx, c.CreatedAt.Add(-time.Minute), s.now().Add(time.Hour), func(a core.Action) error {
+		found = found || (a.ID == aid && a.CaseID == id && (a.Kind == core.ActionReplyPublic || a.Kind == core.ActionReplyPrivate))
+		return nil
+	})
+	return found
 }
 
 func (s *Server) back(q *req, id uint64, flash string) {

@@ -87,6 +87,8 @@ var texts = map[string][2]string{
 	"ok.ignored":           {"Ignored.", "نادیده گرفته شد."},
 	"ok.relabelled":        {"Label corrected.", "برچسب اصلاح شد."},
 	"ok.replied":           {"Reply queued: it is sent at %s unless you withdraw it.", "پاسخ در صف است: ساعت %s فرستاده می‌شود مگر پس بگیرید."},
+	"ok.resent":            {"Queued to be sent again.", "دوباره در صف فرستادن است."},
+	"act.again":            {"Send again (check the platform first)", "فرستادن دوباره (نخست سکو را بررسی کنید)"},
 	"ok.withdrawn":         {"Reply withdrawn.", "پاسخ پس گرفته شد."},
 	"no.change":            {"Nothing to change.", "چیزی برای تغییر نیست."},
 	"no.closed":            {"The case is already closed (%s by %s).", "پرونده بسته شده است (%s، %s)."},

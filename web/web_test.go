@@ -657,3 +657,40 @@ func TestGolden_InboxAndCase(t *testing.T) {
 		goldenPage(t, tc.c, "/case/"+strconv.FormatUint(cs[0].ID, 10), "testdata/case."+tc.lang+".html")
 	}
 }
+
+func TestCase_InDoubtReplySentAgain(t *testing.T) {
+	f := newFixture(t)
+	cs := f.save(f.mention(core.PlatformX, "en", core.LabelNegative, "where is my order"),
+		f.mention(core.PlatformX, "en", core.LabelNegative, "another one"))
+	base := "/case/" + strconv.FormatUint(cs[0].ID, 10)
+	c := f.signIn(1)
+	c.do(base+"/reply", "g", "r1", "text", "On its way")
+	// The daemon dies while sending it: after the restart it is in doubt.
+	if _, err := f.db.ClaimDue(ctx, f.now.Add(time.Minute), 10); err != nil {
+		t.Fatal(err)
+	}
+	stuck, err := f.db.RecoverInFlight(ctx, func([]core.Action) []core.Action { return nil })
+	if err != nil || len(stuck) != 2 || stuck[0].Kind != core.ActionReplyPublic {
+		t.Fatalf("in doubt: %+v, %v", stuck, err)
+	}
+	_, body := c.get("/?state=doubt")
+	mustContain(t, body, "where is my order", `id="tab-doubt">In doubt <span class="count">1</span>`)
+	if strings.Contains(body, "another one") {
+		t.Fatal("a case with nothing in doubt is in the in-doubt tab")
+	}
+	_, body = c.get(base)
+	mustContain(t, body, "in doubt", "Send again")
+	other := "/case/" + strconv.FormatUint(cs[1].ID, 10)
+	if resp := c.do(other+"/resend", "g", "x1", "reply", strconv.FormatUint(stuck[0].ID, 10)); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("resending another case's reply: %d, want 404", resp.StatusCode)
+	}
+	if resp := c.do(base+"/resend", "g", "x2", "reply", strconv.FormatUint(stuck[0].ID, 10)); resp.Header.Get("Location") != base+"?ok=resent" {
+		t.Fatalf("resend: %q", resp.Header.Get("Location"))
+	}
+	a, err := f.db.Action(ctx, stuck[0].ID)
+	if err != nil || a.State != core.ActionPending {
+		t.Fatalf("after resend the reply is %s (%v), want pending", a.State, err)
+	}
+	_, body = c.get("/?state=doubt")
+	mustContain(t, body, `id="tab-doubt">In doubt <span class="count">0</span>`)
+}

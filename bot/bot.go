@@ -177,6 +177,9 @@ type Deps struct {
 	Digest DigestSource
 	// Metrics receives what the bot observes of the Bot API.
 	Metrics Metrics
+	// WebLink makes a single-use sign-in link to the web inbox for /web;
+	// without it /web says the web inbox is off.
+	WebLink func(managerID int64) (string, error)
 }
 
 // New builds the bot. It makes no network call: Run checks the token.
@@ -238,7 +241,7 @@ func New(cfg Config, d Deps) (*Bot, error) {
 	b.act = &actions{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
 		self: b.self}
 	b.cmds = &commander{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
-		digest: d.Digest}
+		digest: d.Digest, webLink: d.WebLink}
 	return b, nil
 }
 

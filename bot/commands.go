@@ -29,10 +29,13 @@ type commander struct {
 	view   *renderer
 	recs   *records
 	digest DigestSource // nil: /digest says there is none
+	// webLink makes a sign-in link to the web inbox; nil: /web says the
+	// web inbox is off.
+	webLink func(managerID int64) (string, error)
 }
 
 // commandList is the command menu, in order.
-var commandList = []string{"pending", "case", "stats", "digest", "mute", "templates", "lang", "help"}
+var commandList = []string{"pending", "case", "stats", "digest", "mute", "templates", "lang", "web", "help"}
 
 // normDigits reads Persian and Arabic-Indic digits as ASCII, so managers
 // can type /case ۱۲.
@@ -74,9 +77,32 @@ func (co *commander) onCommand(ctx context.Context, mgr Manager, m *models.Messa
 		co.cmdMute(ctx, mgr, chat, lang, arg)
 	case "templates":
 		co.cmdTemplates(ctx, chat, lang)
+	case "web":
+		co.cmdWeb(ctx, mgr, m, lang)
 	default:
 		co.out.reply(ctx, chat, m.ID, msg(lang, "unknown.command"), nil)
 	}
+}
+
+// cmdWeb answers with a single-use sign-in link to the web inbox, only in
+// the manager's private chat: in a group anyone could use it first.
+func (co *commander) cmdWeb(ctx context.Context, mgr Manager, m *models.Message, lang string) {
+	switch {
+	case co.webLink == nil:
+		co.out.reply(ctx, m.Chat.ID, m.ID, msg(lang, "web.off"), nil)
+		return
+	case m.Chat.Type != models.ChatTypePrivate:
+		co.out.reply(ctx, m.Chat.ID, m.ID, msg(lang, "web.private"), nil)
+		return
+	}
+	link, err := co.webLink(mgr.ID)
+	if err != nil {
+		co.logger.Error("could not make a web inbox link", "manager", mgr.Name, "error", err)
+		co.out.reply(ctx, m.Chat.ID, 0, msg(lang, "err.internal"), nil)
+		return
+	}
+	co.logger.Info("web inbox link sent", "manager", mgr.Name)
+	co.out.reply(ctx, m.Chat.ID, 0, lines(lang, msg(lang, "web.link", esc(link))), nil)
 }
 
 func (co *commander) cmdLang(ctx context.Context, mgr Manager, chat int64, lang, arg string) {

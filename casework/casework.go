@@ -137,6 +137,19 @@ type Request struct {
 	// delivered again is a no-op, and changes made under one origin share
 	// one refresh of the alert messages.
 	Origin string
+	// Via names the screen the change came from ("web"), written on the
+	// case events it records; "" for the bot.
+	Via string
+}
+
+// stamp writes r.Via on the events a change appended from event n on.
+func (r Request) stamp(c *core.Case, n int) {
+	if r.Via == "" {
+		return
+	}
+	for i := n; i < len(c.Events); i++ {
+		c.Events[i].Via = r.Via
+	}
 }
 
 // Result is a case after a change: as it stands now, and when a change was
@@ -294,6 +307,7 @@ func (s *Service) answer(ctx context.Context, r Request, res Result, text string
 	}
 	now := s.now()
 	c, actions, err := s.st.UpdateCase(ctx, res.Case.ID, func(c *core.Case) ([]core.Action, error) {
+		defer r.stamp(c, len(c.Events))
 		if how.Claim {
 			if err := c.Claim(r.Actor, now); err != nil {
 				return nil, err
@@ -368,6 +382,7 @@ func (s *Service) change(ctx context.Context, r Request, what string, fn func(*c
 	}
 	now := s.now()
 	c, actions, err := s.st.UpdateCase(ctx, r.Case, func(c *core.Case) ([]core.Action, error) {
+		defer r.stamp(c, len(c.Events))
 		if err := fn(c, now); err != nil {
 			return nil, err
 		}

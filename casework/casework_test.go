@@ -462,3 +462,26 @@ func TestNew(t *testing.T) {
 		t.Errorf("default capabilities %+v, want every answer allowed", caps)
 	}
 }
+
+func TestService_ViaOnEvents(t *testing.T) {
+	f := newFixture(t)
+	c := f.open(core.PlatformX, "en")
+	web := Request{Case: c.ID, Actor: "Sara", Origin: "web:1", Via: "web"}
+	if _, err := f.svc.Claim(ctx, web); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Answer(ctx, Request{Case: c.ID, Actor: "Ali", Origin: "web:2", Via: "web"}, "Hi", How{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Resolve(ctx, Request{Case: c.ID, Actor: "Ali", Origin: "cb:3"}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range f.caseNow(c.ID).Events {
+		got = append(got, e.Actor+"/"+e.Action+"/"+e.Via)
+	}
+	want := []string{"system/opened/", "Sara/claimed/web", "Ali/replied publicly/web", "Ali/resolved/"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("events = %q, want %q", got, want)
+	}
+}

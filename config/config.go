@@ -18,6 +18,7 @@ import (
 	"github.com/shenava/shenava/metrics"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/watch"
+	"github.com/shenava/shenava/web"
 )
 
 // Config is the whole configuration. Sections appear in the order of the
@@ -35,6 +36,7 @@ type Config struct {
 	Storage  Storage  `yaml:"storage"`
 	Log      Log      `yaml:"log"`
 	Metrics  Metrics  `yaml:"metrics"`
+	Web      Web      `yaml:"web"`
 
 	// Filled by Load and Parse.
 	file     string         // the path given to Load; "" for Parse
@@ -86,6 +88,7 @@ func Default() *Config {
 		Storage: store.DefaultConfig(),
 		Log:     logging.DefaultConfig(),
 		Metrics: metrics.DefaultConfig(),
+		Web:     web.DefaultConfig(),
 	}
 }
 
@@ -459,3 +462,6 @@ type Log = logging.Config
 // Metrics serves /metrics and /healthz; the metrics package owns the
 // section.
 type Metrics = metrics.Config
+
+// Web serves the web inbox; the web package owns the section.
+type Web = web.Config

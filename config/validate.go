@@ -220,6 +220,7 @@ func (c *checker) config(cfg *Config) {
 	c.section("storage", cfg.Storage.Problems())
 	c.section("log", cfg.Log.Problems())
 	c.section("metrics", cfg.Metrics.Problems())
+	c.section("web", cfg.Web.Problems())
 }
 
 func (c *checker) brand(cfg *Config) {

@@ -37,6 +37,9 @@ type CaseEvent struct {
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"`
 	Detail string    `json:"detail,omitempty"`
+	// Via names the screen the change was made from ("web"); empty for
+	// the bot and for Shenava itself.
+	Via string `json:"via,omitempty"`
 }
 
 // Case is the managers' unit of work: one mention that needs a human.

@@ -24,6 +24,9 @@ func (s *DB) putNewCase(tx *bolt.Tx, c *core.Case) error {
 	if err := tx.Bucket(bktCasesMention).Put([]byte(c.MentionKey), itob(id)); err != nil {
 		return err
 	}
+	if err := indexCase(tx, *c); err != nil {
+		return err
+	}
 	return tx.Bucket(bktCasesOpen).Put(itob(id), nil)
 }
 
@@ -42,6 +45,9 @@ func getCase(tx *bolt.Tx, id uint64) (core.Case, error) {
 // putCase saves c and keeps the open-case index in step with its state.
 func putCase(tx *bolt.Tx, c core.Case) error {
 	if err := putJSON(tx.Bucket(bktCases), itob(c.ID), c); err != nil {
+		return err
+	}
+	if err := indexCase(tx, c); err != nil {
 		return err
 	}
 	open := tx.Bucket(bktCasesOpen)

@@ -127,6 +127,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	if cfg.Digest.Enabled {
 		botDeps.Digest = bot.DigestFunc(func(ctx context.Context, day time.Time) (string, []byte, error) { return digester.Digest(ctx, day) })
 	}
+	botDeps.WebLink = webLinker(cfg)
 	mgr, err := newManagersBot(cfg, botDeps)
 	if err != nil {
 		return nil, err
@@ -164,6 +165,11 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	} else if w != nil {
 		d.runners = append(d.runners, runner{"watch", w.Run})
+	}
+	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.Wake, logger); err != nil {
+		return nil, err
+	} else if inbox != nil {
+		d.runners = append(d.runners, runner{"web", inbox.Run})
 	}
 	if cfg.Metrics.Enabled() {
 		mux := http.NewServeMux()

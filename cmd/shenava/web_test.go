@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The daemon serves the web inbox, and `shenava web link` signs a manager
+// in to it.
+func TestRun_WebInbox(t *testing.T) {
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	path := writeConfig(t, dir, fmt.Sprintf(`telegram:
+  managers:
+    - {id: 5, name: Sara, lang: en}
+metrics:
+  listen: ""
+web:
+  listen: %q
+  secret: ${WEB_SECRET}
+`, addr))
+	mentions := `{"id":"1","platform":"x","author":{"id":"7","handle":"arash"},"text":"@shenava my order is two hours late, nobody answers the phone, this is terrible","created_at":"2026-11-22T08:00:00Z"}
+`
+	if err := os.WriteFile(filepath.Join(dir, "mentions.jsonl"), []byte(mentions), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"WEB_SECRET": "a long operator secret"}
+	var te testEnv
+	te.vars = vars
+	if err := te.run(t, "web", "link", "-config", path, "-manager", "9"); err == nil || !strings.Contains(err.Error(), "not one of the managers") {
+		t.Fatalf("web link for a stranger: %v", err)
+	}
+	if err := te.run(t, "web", "link", "-config", path, "-manager", "5"); err != nil {
+		t.Fatal(err)
+	}
+	link := strings.TrimSpace(te.stdout.String())
+	if !strings.HasPrefix(link, "http://"+addr+"/login?t=") {
+		t.Fatalf("web link printed %q", link)
+	}
+
+	var stdout, stderr syncBuffer
+	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, e, []string{"run", "-config", path}) }()
+	waitFor(t, "the alert", func() bool { return strings.Contains(stdout.String(), "🔔 ALERT case #1") })
+	waitFor(t, "the web inbox", func() bool { return strings.Contains(stderr.String(), "web inbox ready") })
+
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	u, _ := url.Parse(link)
+	resp, err := hc.PostForm("http://"+addr+"/login", url.Values{"t": {u.Query().Get("t")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "my order is two hours late") {
+		t.Fatalf("inbox after signing in: %d\n%s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
+	}
+	if strings.Contains(stderr.String(), u.Query().Get("t")) {
+		t.Fatal("the sign-in token is in the log")
+	}
+}

@@ -41,7 +41,7 @@ func (c *Client) Reply(ctx context.Context, m core.Mention, text string) (string
 	if resp.Data == nil || !numericID.MatchString(resp.Data.ID) {
 		// X took the request but did not say what it made: do not retry
 		// blindly, a second post would be a duplicate.
-		return "", core.Permanent(fmt.Errorf("%s to %s: answer names no created post%s", op, m.NativeID, problems(resp.Errors)))
+		return "", core.Permanent(fmt.Errorf("%s to %s: answer names no created post%s: %w", op, m.NativeID, problems(resp.Errors), core.ErrInDoubt))
 	}
 	return resp.Data.ID, nil
 }
@@ -67,7 +67,7 @@ func (c *Client) DirectMessage(ctx context.Context, m core.Mention, text string)
 		return "", fmt.Errorf("%s to user %s: %w", op, m.Author.ID, err)
 	}
 	if resp.Data == nil || resp.Data.DMEventID == "" {
-		return "", core.Permanent(fmt.Errorf("%s to user %s: answer names no DM event%s", op, m.Author.ID, problems(resp.Errors)))
+		return "", core.Permanent(fmt.Errorf("%s to user %s: answer names no DM event%s: %w", op, m.Author.ID, problems(resp.Errors), core.ErrInDoubt))
 	}
 	return resp.Data.DMEventID, nil
 }

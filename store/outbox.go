@@ -176,8 +176,13 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 		}
 	case core.ActionFailed:
 		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
+	case core.ActionInDoubt:
+		a.State, a.LastError, a.DoneAt = core.ActionInDoubt, o.Error, o.At
 	default:
 		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
+	}
+	if o.Unsure {
+		a.Unsure = true
 	}
 	if err := putActionState(tx, a); err != nil {
 		return err
@@ -228,9 +233,23 @@ func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.A
 // managers) are queued in the same transaction: a crash can never leave an
 // action in doubt that nobody was told about.
 func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error) {
-	var out []core.Action
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		out = nil
+	_, doubt, err := s.ResumeInFlight(ctx, time.Time{}, nil, report)
+	return doubt, err
+}
+
+// ResumeInFlight runs at start-up, on the actions a crash left in sending,
+// which may or may not have reached the platform. Those resume accepts go
+// back to pending, due at now and marked unsure (core.Action.Unsure), so
+// they are looked up on the platform, or repeated, before anything else;
+// the others become in_doubt and are never executed again automatically.
+// report, when not nil, is given the in-doubt ones and the actions it
+// returns (the notice telling the managers) are queued in the same
+// transaction: a crash can never leave an action in doubt that nobody was
+// told about. It returns the resumed and the in-doubt actions.
+func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error) {
+	err = s.update(ctx, func(tx *bolt.Tx) error {
+		resumed, doubt = nil, nil
 		c := tx.Bucket(bktOutboxPending).Cursor()
 		var stuck []core.Action
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
@@ -243,17 +262,26 @@ func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Actio
 			}
 		}
 		for _, a := range stuck {
+			if resume != nil && resume(a) {
+				a.State, a.Unsure, a.NextAttemptAt = core.ActionPending, true, now
+				a.LastError = "interrupted while sending: to be checked before sending again"
+				if err := putActionState(tx, a); err != nil {
+					return err
+				}
+				resumed = append(resumed, a)
+				continue
+			}
 			a.State = core.ActionInDoubt
 			a.LastError = "interrupted while sending: delivery unknown"
 			if err := putActionState(tx, a); err != nil {
 				return err
 			}
-			out = append(out, a)
+			doubt = append(doubt, a)
 		}
-		if len(out) == 0 || report == nil {
+		if len(doubt) == 0 || report == nil {
 			return nil
 		}
-		for _, a := range report(out) {
+		for _, a := range report(doubt) {
 			if _, err := putAction(tx, &a); err != nil {
 				return fmt.Errorf("report: %w", err)
 			}
@@ -261,9 +289,9 @@ func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Actio
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: recover in-flight actions: %w", err)
+		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)
 	}
-	return out, nil
+	return resumed, doubt, nil
 }
 
 // Action returns one action.

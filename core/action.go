@@ -149,6 +149,9 @@ type Outcome struct {
 	// repeated) or ActionInDoubt (nothing can tell; Report tells the
 	// managers).
 	Unsure bool
+	// Records are written in the same transaction (the bot's records of
+	// the messages it sent).
+	Records []Record
 }
 
 // Capabilities says what a platform lets Shenava do in answer to a mention.

@@ -62,6 +62,10 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	if c.Workers <= 0 {
 		c.Workers = DefaultOutboxWorkers
 	}
+	if c.Batch <= 0 {
+		c.Batch = DefaultOutboxBatch
+	}
+	c.Batch = max(c.Batch, c.Workers)
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = DefaultMaxAttempts
 	}
@@ -278,10 +282,11 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	}
 }
 
-// RunOnce claims the actions due now (at most Workers) and executes them
-// concurrently, then records what became of them in one store
-// transaction: two commits a round, however many workers. It returns how
-// many it executed.
+// RunOnce claims the actions due now (at most Batch) in one store
+// transaction, executes them Workers at a time, then records what became
+// of them, with the records their delivery produced (the bot's message
+// records), in one more: two commits a round, however many actions. It
+// returns how many it executed.
 func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 	now := o.now()
 	if any, err := o.store.Due(ctx, now); err != nil {
@@ -289,7 +294,7 @@ func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 	} else if !any {
 		return 0, nil
 	}
-	due, err := o.store.ClaimDue(ctx, now, o.cfg.Workers)
+	due, err := o.store.ClaimDue(ctx, now, o.cfg.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("outbox: %w", err)
 	}
@@ -299,8 +304,15 @@ func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 	defer cancel()
 	outcomes := make([]core.Outcome, len(due))
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, o.cfg.Workers)
 	for i, a := range due {
-		wg.Go(func() { outcomes[i] = o.execute(sendCtx, a) })
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			var recs core.Records
+			outcomes[i] = o.execute(core.WithRecords(sendCtx, &recs), a)
+			outcomes[i].Records = recs.All()
+		})
 	}
 	wg.Wait()
 	if err := o.store.Settle(sendCtx, outcomes...); err != nil {

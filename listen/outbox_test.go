@@ -241,7 +241,7 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	ob := NewOutbox(db, rec, nil, OutboxConfig{Workers: 1}, discard())
+	ob := NewOutbox(db, rec, nil, OutboxConfig{Workers: 1, Batch: 1}, discard())
 	ob.SetClock(func() time.Time { return t0 })
 	if _, err := ob.RunOnce(bg); err != nil { // note 0 delivered
 		t.Fatal(err)
@@ -253,7 +253,7 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 
 	db = open()
 	defer db.Close()
-	ob = NewOutbox(db, rec, nil, OutboxConfig{Workers: 1}, discard())
+	ob = NewOutbox(db, rec, nil, OutboxConfig{Workers: 1, Batch: 1}, discard())
 	ob.SetClock(func() time.Time { return t0 })
 	if err := ob.Recover(bg); err != nil {
 		t.Fatal(err)

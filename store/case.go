@@ -12,7 +12,7 @@ import (
 )
 
 func (s *DB) putNewCase(tx *bolt.Tx, c *core.Case) error {
-	b := tx.Bucket(bktCases)
+	b := appending(tx.Bucket(bktCases))
 	id, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func getCase(tx *bolt.Tx, id uint64) (core.Case, error) {
 
 // putCase saves c and keeps the open-case index in step with its state.
 func putCase(tx *bolt.Tx, c core.Case) error {
-	if err := putJSON(tx.Bucket(bktCases), itob(c.ID), c); err != nil {
+	if err := putJSON(appending(tx.Bucket(bktCases)), itob(c.ID), c); err != nil {
 		return err
 	}
 	open := tx.Bucket(bktCasesOpen)

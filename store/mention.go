@@ -127,7 +127,7 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 	var res core.SaveResult
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		res = core.SaveResult{}
-		mentions := tx.Bucket(bktMentions)
+		mentions := appending(tx.Bucket(bktMentions))
 		seen := make(map[string]bool, len(ds))
 		for _, d := range ds {
 			m := d.Mention
@@ -142,7 +142,7 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 			if err := putJSON(mentions, key, rec); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bktMentionsTime).Put(timeKey(m.CreatedAt, m.Key()), nil); err != nil {
+			if err := appending(tx.Bucket(bktMentionsTime)).Put(timeKey(m.CreatedAt, m.Key()), nil); err != nil {
 				return err
 			}
 			res.Stored = append(res.Stored, m)

@@ -34,7 +34,7 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 		}
 		a.Code = code
 	}
-	b := tx.Bucket(bktOutbox)
+	b := appending(tx.Bucket(bktOutbox))
 	id, err := b.NextSequence()
 	if err != nil {
 		return false, err
@@ -67,7 +67,7 @@ func getAction(tx *bolt.Tx, id uint64) (core.Action, error) {
 
 // putActionState saves a and keeps the pending index in step with it.
 func putActionState(tx *bolt.Tx, a core.Action) error {
-	if err := putJSON(tx.Bucket(bktOutbox), itob(a.ID), a); err != nil {
+	if err := putJSON(appending(tx.Bucket(bktOutbox)), itob(a.ID), a); err != nil {
 		return err
 	}
 	pending := tx.Bucket(bktOutboxPending)
@@ -183,6 +183,18 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	}
 	if o.Unsure {
 		a.Unsure = true
+	}
+	for _, r := range o.Records {
+		b, err := botBucket(tx, r.Space)
+		if err != nil {
+			return err
+		}
+		if r.IfAbsent && b.Get([]byte(r.Key)) != nil {
+			continue
+		}
+		if err := putBotRec(b, r.Key, r.Value, r.At); err != nil {
+			return err
+		}
 	}
 	if err := putActionState(tx, a); err != nil {
 		return err

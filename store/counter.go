@@ -44,7 +44,7 @@ func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
 			return err
 		}
 	}
-	return nil
+	return s.tallyAuthor(tx, m)
 }
 
 // DayCounts returns the counters of one local calendar day ("YYYY-MM-DD" in

@@ -24,8 +24,10 @@ import (
 	"github.com/shenava/shenava/internal/newfile"
 )
 
-// SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout this code reads and writes. Version 2 added
+// the per-day author tallies (day_authors); a version 1 file opened for
+// writing is migrated to it on open.
+const SchemaVersion = 2
 
 // DefaultLockTimeout is how long Open waits for another process to release
 // the database file.
@@ -56,7 +58,7 @@ var (
 		bktCasesMention, bktCasesOpen, bktOutbox, bktOutboxPending, bktOutboxDedup,
 		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen,
 		bktBotInbox, bktBotMeta, bktBotCallbacks, bktBotMessages, bktBotPrompts, bktBotPrefs,
-		bktBotApprovals, bktBotCaseTokens}
+		bktBotApprovals, bktBotCaseTokens, bktDayAuthors}
 
 	keySchema = []byte("schema_version")
 )
@@ -78,6 +80,9 @@ type Options struct {
 type DB struct {
 	db  *bolt.DB
 	loc *time.Location
+	// version is the file's schema version once open (a read-only open
+	// does not migrate).
+	version uint64
 	// commits counts the write transactions committed (each costs two
 	// fsyncs, data and meta page).
 	commits atomic.Uint64
@@ -127,9 +132,19 @@ func (s *DB) init() error {
 		meta := tx.Bucket(bktMeta)
 		v := meta.Get(keySchema)
 		if v == nil {
+			s.version = SchemaVersion
 			return meta.Put(keySchema, itob(SchemaVersion))
 		}
-		return checkVersion(v)
+		if err := checkVersion(v); err != nil {
+			return err
+		}
+		if btoi(v) < 2 {
+			if err := s.migrateDayAuthors(tx); err != nil {
+				return fmt.Errorf("migrate to schema version 2: %w", err)
+			}
+		}
+		s.version = SchemaVersion
+		return meta.Put(keySchema, itob(SchemaVersion))
 	})
 }
 
@@ -139,7 +154,11 @@ func (s *DB) checkSchema() error {
 		if meta == nil {
 			return errors.New("not a shenava database (no meta bucket)")
 		}
-		return checkVersion(meta.Get(keySchema))
+		if err := checkVersion(meta.Get(keySchema)); err != nil {
+			return err
+		}
+		s.version = btoi(meta.Get(keySchema))
+		return nil
 	})
 }
 

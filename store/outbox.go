@@ -50,7 +50,43 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 	if err := dedup.Put([]byte(a.DedupKey), itob(id)); err != nil {
 		return false, err
 	}
-	return true, tx.Bucket(bktOutboxPending).Put(itob(id), nil)
+	return true, appending(tx.Bucket(bktOutboxPending)).Put(itob(id), pendingVal(*a))
+}
+
+// The pending index holds, for each pending or sending action, what the
+// worker, /metrics and /healthz ask of it, so that they read no action
+// record: its state (1 byte: 's' sending, else pending), when it may be
+// tried (8, BE nanos) and when it was created (8, BE nanos). A file written
+// before it has nil values there; those actions are read whole.
+const pendingValLen = 17
+
+func pendingVal(a core.Action) []byte {
+	v := make([]byte, pendingValLen)
+	v[0] = 'p'
+	if a.State == core.ActionSending {
+		v[0] = 's'
+	}
+	copy(v[1:], itob(uint64(unixNano(a.NextAttemptAt))))
+	copy(v[9:], itob(uint64(unixNano(a.CreatedAt))))
+	return v
+}
+
+// pendingEntry is a pending index entry, read from its value or, for an
+// entry written without one, from the action.
+type pendingEntry struct {
+	sending         bool
+	next, createdAt time.Time
+}
+
+func readPending(tx *bolt.Tx, k, v []byte) (pendingEntry, error) {
+	if len(v) == pendingValLen {
+		return pendingEntry{sending: v[0] == 's', next: fromNano(int64(btoi(v[1:9]))), createdAt: fromNano(int64(btoi(v[9:])))}, nil
+	}
+	a, err := getAction(tx, btoi(k))
+	if err != nil {
+		return pendingEntry{}, err
+	}
+	return pendingEntry{sending: a.State == core.ActionSending, next: a.NextAttemptAt, createdAt: a.CreatedAt}, nil
 }
 
 func getAction(tx *bolt.Tx, id uint64) (core.Action, error) {
@@ -72,7 +108,7 @@ func putActionState(tx *bolt.Tx, a core.Action) error {
 	}
 	pending := tx.Bucket(bktOutboxPending)
 	if a.State == core.ActionPending || a.State == core.ActionSending {
-		return pending.Put(itob(a.ID), nil)
+		return pending.Put(itob(a.ID), pendingVal(a))
 	}
 	return pending.Delete(itob(a.ID))
 }
@@ -110,7 +146,14 @@ func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Act
 		out = nil
 		c := tx.Bucket(bktOutboxPending).Cursor()
 		var due []core.Action
-		for k, _ := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, _ = c.Next() {
+		for k, v := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, v = c.Next() {
+			e, err := readPending(tx, k, v)
+			if err != nil {
+				return err
+			}
+			if e.sending || e.next.After(now) {
+				continue
+			}
 			a, err := getAction(tx, btoi(k))
 			if err != nil {
 				return err
@@ -264,7 +307,12 @@ func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core
 		resumed, doubt = nil, nil
 		c := tx.Bucket(bktOutboxPending).Cursor()
 		var stuck []core.Action
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if e, err := readPending(tx, k, v); err != nil {
+				return err
+			} else if !e.sending {
+				continue
+			}
 			a, err := getAction(tx, btoi(k))
 			if err != nil {
 				return err
@@ -373,17 +421,17 @@ type OutboxStats struct {
 func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bktOutboxPending).ForEach(func(k, _ []byte) error {
-			a, err := getAction(tx, btoi(k))
+		return tx.Bucket(bktOutboxPending).ForEach(func(k, v []byte) error {
+			e, err := readPending(tx, k, v)
 			if err != nil {
 				return err
 			}
 			st.Pending++
-			if st.OldestPending.IsZero() || a.CreatedAt.Before(st.OldestPending) {
-				st.OldestPending = a.CreatedAt
+			if st.OldestPending.IsZero() || e.createdAt.Before(st.OldestPending) {
+				st.OldestPending = e.createdAt
 			}
-			if a.State == core.ActionPending && (st.NextDue.IsZero() || a.NextAttemptAt.Before(st.NextDue)) {
-				st.NextDue = a.NextAttemptAt
+			if !e.sending && (st.NextDue.IsZero() || e.next.Before(st.NextDue)) {
+				st.NextDue = e.next
 			}
 			return nil
 		})
@@ -395,21 +443,18 @@ func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 }
 
 // Due reports whether a pending action may be tried at now. It only
-// reads, and stops at the first such action, so asking costs little
-// however long the outbox is.
+// reads the pending index, and stops at the first such action, so asking
+// costs little however long the outbox is.
 func (s *DB) Due(ctx context.Context, now time.Time) (bool, error) {
 	due := false
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktOutboxPending).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			var a struct {
-				State         core.ActionState `json:"state"`
-				NextAttemptAt time.Time        `json:"next_attempt_at"`
-			}
-			if _, err := getJSON(tx.Bucket(bktOutbox), k, &a); err != nil {
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			e, err := readPending(tx, k, v)
+			if err != nil {
 				return err
 			}
-			if a.State == core.ActionPending && !a.NextAttemptAt.After(now) {
+			if !e.sending && !e.next.After(now) {
 				due = true
 				return nil
 			}

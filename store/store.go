@@ -43,9 +43,9 @@ var (
 	bktCursors       = []byte("cursors")        // source → cursor record
 	bktCases         = []byte("cases")          // id (8, BE) → case
 	bktCasesMention  = []byte("cases_mention")  // mention key → case id
-	bktCasesOpen     = []byte("cases_open")     // id → nil, for open cases
+	bktCasesOpen     = []byte("cases_open")     // id → label, for open cases
 	bktOutbox        = []byte("outbox")         // id → action
-	bktOutboxPending = []byte("outbox_pending") // id → nil, for pending and sending actions
+	bktOutboxPending = []byte("outbox_pending") // id → state, next attempt, created (see pendingVal), for pending and sending actions
 	bktOutboxDedup   = []byte("outbox_dedup")   // dedup key → id
 	bktAuthors       = []byte("authors")        // author key → history
 	bktDaily         = []byte("daily")          // day "YYYY-MM-DD" 0 dim 0 value → count (8, BE)

@@ -100,7 +100,7 @@ func (s *DB) migrateDayAuthors(tx *bolt.Tx) error {
 	}
 	return tx.Bucket(bktMentions).ForEach(func(k, v []byte) error {
 		var rec mentionRec
-		if err := jsonUnmarshal(v, &rec); err != nil {
+		if err := decodeMention(v, &rec); err != nil {
 			return fmt.Errorf("mention %q: %w", k, err)
 		}
 		return s.tallyAuthor(tx, rec.mention())

@@ -44,7 +44,7 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 	if a.NextAttemptAt.IsZero() {
 		a.NextAttemptAt = a.CreatedAt
 	}
-	if err := putJSON(b, itob(id), a); err != nil {
+	if err := b.Put(itob(id), encodeAction(*a)); err != nil {
 		return false, err
 	}
 	if err := dedup.Put([]byte(a.DedupKey), itob(id)); err != nil {
@@ -91,19 +91,19 @@ func readPending(tx *bolt.Tx, k, v []byte) (pendingEntry, error) {
 
 func getAction(tx *bolt.Tx, id uint64) (core.Action, error) {
 	var a core.Action
-	ok, err := getJSON(tx.Bucket(bktOutbox), itob(id), &a)
-	if err != nil {
-		return a, err
-	}
-	if !ok {
+	raw := tx.Bucket(bktOutbox).Get(itob(id))
+	if raw == nil {
 		return a, fmt.Errorf("action %d: %w", id, core.ErrNotFound)
+	}
+	if err := decodeAction(raw, &a); err != nil {
+		return a, fmt.Errorf("action %d: %w", id, err)
 	}
 	return a, nil
 }
 
 // putActionState saves a and keeps the pending index in step with it.
 func putActionState(tx *bolt.Tx, a core.Action) error {
-	if err := putJSON(appending(tx.Bucket(bktOutbox)), itob(a.ID), a); err != nil {
+	if err := appending(tx.Bucket(bktOutbox)).Put(itob(a.ID), encodeAction(a)); err != nil {
 		return err
 	}
 	pending := tx.Bucket(bktOutboxPending)
@@ -384,7 +384,7 @@ func (s *DB) Actions(ctx context.Context, f ActionFilter) ([]core.Action, error)
 		c := tx.Bucket(bktOutbox).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var a core.Action
-			if err := jsonUnmarshal(v, &a); err != nil {
+			if err := decodeAction(v, &a); err != nil {
 				return fmt.Errorf("action %d: %w", btoi(k), err)
 			}
 			if (f.State != "" && a.State != f.State) || (f.Kind != "" && a.Kind != f.Kind) ||

@@ -275,9 +275,6 @@ func BenchmarkPipeline(b *testing.B) {
 	if err := os.Mkdir(engineDir, 0o700); err != nil {
 		b.Fatal(err)
 	}
-	b.StopTimer()
-	engine := runPipeline(b, engineDir, path, func(bool) {}, true)
-	b.StartTimer()
 	b.ResetTimer()
 	run := runPipeline(b, dir, path, func(start bool) {
 		if start {
@@ -286,6 +283,9 @@ func BenchmarkPipeline(b *testing.B) {
 			b.StopTimer()
 		}
 	}, false)
+	// The engine alone second, on a warm process: if anything, this
+	// flatters it, and the ratio errs low.
+	engine := runPipeline(b, engineDir, path, func(bool) {}, true)
 	if run.stored != b.N || engine.stored != b.N {
 		b.Fatalf("%d and %d (engine alone) mentions stored, want %d", run.stored, engine.stored, b.N)
 	}

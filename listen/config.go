@@ -106,7 +106,7 @@ func (c Config) Problems() conf.Problems {
 // Outbox defaults and limits: the outbox section of config.yaml.
 const (
 	DefaultOutboxWorkers     = 2
-	DefaultOutboxBatch       = 32
+	DefaultOutboxBatch       = 16
 	MaxOutboxWorkers         = 64
 	DefaultMaxAttempts       = 8
 	MaxMaxAttempts           = 100

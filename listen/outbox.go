@@ -51,6 +51,9 @@ type OutboxStore interface {
 	ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error)
 	Due(ctx context.Context, now time.Time) (bool, error)
 	Settle(ctx context.Context, outcomes ...core.Outcome) error
+	// SettleAndClaim settles outcomes and claims the next due actions (at
+	// most limit) in one transaction.
+	SettleAndClaim(ctx context.Context, outcomes []core.Outcome, now time.Time, limit int) ([]core.Action, error)
 	ResumeInFlight(ctx context.Context, now time.Time, resume func(core.Action) bool,
 		report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error)
 	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error
@@ -243,15 +246,26 @@ func (o *Outbox) Run(ctx context.Context) error {
 	o.logger.Info("outbox started", "workers", o.cfg.Workers)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var next []core.Action // claimed with the last settle, to send now
 	for {
-		select {
-		case <-ctx.Done():
-			o.logger.Info("outbox stopped")
-			return nil
-		case <-timer.C:
-		case <-o.wake:
+		if len(next) == 0 {
+			select {
+			case <-ctx.Done():
+				o.logger.Info("outbox stopped")
+				return nil
+			case <-timer.C:
+			case <-o.wake:
+			}
 		}
-		n, err := o.RunOnce(ctx)
+		var n int
+		var err error
+		if len(next) > 0 {
+			// Claimed already: they are sent (and recorded) even when
+			// shutdown began meanwhile.
+			n, next, err = len(next), o.round(ctx, next, true), nil
+		} else {
+			n, next, err = o.runOnce(ctx, true)
+		}
 		if err != nil && ctx.Err() == nil {
 			o.logger.Error("outbox round failed", "error", err)
 		}
@@ -288,16 +302,38 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 // records), in one more: two commits a round, however many actions. It
 // returns how many it executed.
 func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
+	n, _, err := o.runOnce(ctx, false)
+	return n, err
+}
+
+// runOnce claims the actions due now and runs them as one round (see
+// round).
+func (o *Outbox) runOnce(ctx context.Context, chain bool) (int, []core.Action, error) {
 	now := o.now()
 	if any, err := o.store.Due(ctx, now); err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
+		return 0, nil, fmt.Errorf("outbox: %w", err)
 	} else if !any {
-		return 0, nil
+		return 0, nil, nil
 	}
 	due, err := o.store.ClaimDue(ctx, now, o.cfg.Batch)
 	if err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
+		return 0, nil, fmt.Errorf("outbox: %w", err)
 	}
+	return len(due), o.round(ctx, due, chain), nil
+}
+
+// settleLinger is how long a round's outcomes may wait for more work to
+// be claimed in the same transaction. A crash in that wait leaves the
+// round's actions to be checked (answers read back, alerts repeated) like
+// a crash during the round.
+const settleLinger = 50 * time.Millisecond
+
+// round executes claimed actions Workers at a time, then records what
+// became of them, with the records their delivery produced, in one store
+// transaction. With chain set, and more work due by then and no shutdown
+// begun, that transaction also claims the next round, which it returns: one
+// commit a round while work keeps coming (it waits settleLinger for it).
+func (o *Outbox) round(ctx context.Context, due []core.Action, chain bool) []core.Action {
 	// Sends that started finish, and are recorded, even when shutdown
 	// begins.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.DrainTimeout)
@@ -315,12 +351,38 @@ func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
 		})
 	}
 	wg.Wait()
+	if chain && ctx.Err() == nil {
+		more, err := o.store.Due(sendCtx, o.now())
+		if err == nil && !more {
+			// Work usually comes in a stream (each saved batch wakes the
+			// outbox): a short wait for the next lets its claim share this
+			// settle's commit.
+			t := time.NewTimer(settleLinger)
+			select {
+			case <-o.wake:
+				more, err = o.store.Due(sendCtx, o.now())
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+		}
+		if err == nil && more && ctx.Err() == nil {
+			next, err := o.store.SettleAndClaim(sendCtx, outcomes, o.now(), o.cfg.Batch)
+			if err == nil {
+				return next
+			}
+			// The actions stay in sending: at the next start they are
+			// checked before being sent again, never sent twice blindly.
+			o.logger.Error("could not record the outcome of actions", "actions", len(due), "error", err)
+			return nil
+		}
+	}
 	if err := o.store.Settle(sendCtx, outcomes...); err != nil {
-		// The actions stay in sending and become in_doubt at the next
-		// start: never sent twice.
+		// The actions stay in sending: at the next start they are
+		// checked before being sent again, never sent twice blindly.
 		o.logger.Error("could not record the outcome of actions", "actions", len(due), "error", err)
 	}
-	return len(due), nil
+	return nil
 }
 
 // execute carries out one action and says what became of it.

@@ -217,3 +217,69 @@ func decodeAction(raw []byte, a *core.Action) error {
 	}
 	return nil
 }
+
+func encodeAuthor(h core.AuthorHistory) []byte {
+	w := recWriter{b: make([]byte, 0, 64+24*len(h.Recent))}
+	w.byte(recBinaryV1)
+	var flags byte
+	if h.Bot {
+		flags |= mfBot
+	}
+	w.byte(flags)
+	w.str(h.Key)
+	w.str(string(h.Platform))
+	w.str(h.ID)
+	w.str(h.Handle)
+	w.str(h.Name)
+	w.int(int64(h.Followers))
+	w.int(unixNano(h.FirstSeen))
+	w.int(unixNano(h.LastSeen))
+	w.int(int64(h.Mentions))
+	w.int(int64(h.Negative))
+	w.int(int64(h.Positive))
+	w.int(int64(h.Referrals))
+	w.int(unixNano(h.LastThankedAt))
+	w.uint(uint64(len(h.Recent)))
+	for _, k := range h.Recent {
+		w.str(k)
+	}
+	w.uint(uint64(len(h.Cases)))
+	for _, id := range h.Cases {
+		w.uint(id)
+	}
+	return w.b
+}
+
+func decodeAuthor(raw []byte, h *core.AuthorHistory) error {
+	if len(raw) == 0 || raw[0] != recBinaryV1 {
+		return json.Unmarshal(raw, h)
+	}
+	rd := recReader{b: raw[1:]}
+	flags := rd.byte()
+	*h = core.AuthorHistory{
+		Key: rd.str(), Platform: core.Platform(rd.str()), ID: rd.str(), Handle: rd.str(), Name: rd.str(),
+		Followers: int(rd.int()), Bot: flags&mfBot != 0, FirstSeen: fromNano(rd.int()), LastSeen: fromNano(rd.int()),
+		Mentions: int(rd.int()), Negative: int(rd.int()), Positive: int(rd.int()), Referrals: int(rd.int()),
+		LastThankedAt: fromNano(rd.int()),
+	}
+	if n := rd.uint(); n > 0 && n <= uint64(len(rd.b)) {
+		h.Recent = make([]string, n)
+		for i := range h.Recent {
+			h.Recent[i] = rd.str()
+		}
+	} else if n > 0 {
+		rd.fail()
+	}
+	if n := rd.uint(); n > 0 && n <= uint64(len(rd.b)) {
+		h.Cases = make([]uint64, n)
+		for i := range h.Cases {
+			h.Cases[i] = rd.uint()
+		}
+	} else if n > 0 {
+		rd.fail()
+	}
+	if rd.err != nil {
+		return fmt.Errorf("author record: %w", rd.err)
+	}
+	return nil
+}

@@ -129,3 +129,29 @@ func TestCodec_ReadsJSONRecords(t *testing.T) {
 		t.Fatalf("the action rewritten: %+v, %v", a, err)
 	}
 }
+
+func TestCodec_Author(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 30, 0, 0, time.UTC)
+	for _, want := range []core.AuthorHistory{
+		{Key: "x:1", Platform: core.PlatformX, ID: "1", FirstSeen: at, LastSeen: at, Mentions: 1},
+		{Key: "mastodon:9", Platform: core.PlatformMastodon, ID: "9", Handle: "sara@persadon.example", Name: "سارا", Followers: 120, Bot: true,
+			FirstSeen: at, LastSeen: at.Add(time.Hour), Mentions: 7, Negative: 2, Positive: 3, Referrals: 1, LastThankedAt: at.Add(time.Minute),
+			Recent: []string{"mastodon:1", "mastodon:2"}, Cases: []uint64{4, 1 << 33}},
+	} {
+		raw := encodeAuthor(want)
+		var got core.AuthorHistory
+		if err := decodeAuthor(raw, &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("author %+v\nread back %+v, %v", want, got, err)
+		}
+		for n := 1; n < len(raw); n++ {
+			if err := decodeAuthor(raw[:n], &got); err == nil {
+				t.Fatalf("an author cut to %d of %d bytes decoded", n, len(raw))
+			}
+		}
+		j, _ := json.Marshal(want)
+		var old core.AuthorHistory
+		if err := decodeAuthor(j, &old); err != nil || !old.LastSeen.Equal(want.LastSeen) || old.Mentions != want.Mentions || len(old.Recent) != len(want.Recent) {
+			t.Errorf("the JSON form of %+v read as %+v, %v", want, old, err)
+		}
+	}
+}

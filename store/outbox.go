@@ -139,42 +139,69 @@ func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action
 
 // ClaimDue moves up to limit pending actions whose time has come to the
 // sending state, counting an attempt, and returns them oldest first. A
-// crash after this leaves them in sending: see RecoverInFlight.
+// crash after this leaves them in sending: see ResumeInFlight.
 func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error) {
 	var out []core.Action
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		out = nil
-		c := tx.Bucket(bktOutboxPending).Cursor()
-		var due []core.Action
-		for k, v := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, v = c.Next() {
-			e, err := readPending(tx, k, v)
-			if err != nil {
-				return err
-			}
-			if e.sending || e.next.After(now) {
-				continue
-			}
-			a, err := getAction(tx, btoi(k))
-			if err != nil {
-				return err
-			}
-			if a.State != core.ActionPending || a.NextAttemptAt.After(now) {
-				continue
-			}
-			due = append(due, a)
-		}
-		for _, a := range due {
-			a.State = core.ActionSending
-			a.Attempts++
-			if err := putActionState(tx, a); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return nil
+		var err error
+		out, err = claimDue(tx, now, limit)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim due actions: %w", err)
+	}
+	return out, nil
+}
+
+func claimDue(tx *bolt.Tx, now time.Time, limit int) ([]core.Action, error) {
+	c := tx.Bucket(bktOutboxPending).Cursor()
+	var due []core.Action
+	for k, v := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, v = c.Next() {
+		e, err := readPending(tx, k, v)
+		if err != nil {
+			return nil, err
+		}
+		if e.sending || e.next.After(now) {
+			continue
+		}
+		a, err := getAction(tx, btoi(k))
+		if err != nil {
+			return nil, err
+		}
+		if a.State != core.ActionPending || a.NextAttemptAt.After(now) {
+			continue
+		}
+		due = append(due, a)
+	}
+	out := make([]core.Action, 0, len(due))
+	for _, a := range due {
+		a.State = core.ActionSending
+		a.Attempts++
+		if err := putActionState(tx, a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// SettleAndClaim settles outcomes (see Settle) and claims the next due
+// actions (see ClaimDue) in one transaction: one commit a round while the
+// outbox has work.
+func (s *DB) SettleAndClaim(ctx context.Context, outcomes []core.Outcome, now time.Time, limit int) ([]core.Action, error) {
+	var out []core.Action
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		for _, o := range outcomes {
+			if err := settle(tx, o); err != nil {
+				return fmt.Errorf("action %d: %w", o.ActionID, err)
+			}
+		}
+		var err error
+		out, err = claimDue(tx, now, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: settle and claim actions: %w", err)
 	}
 	return out, nil
 }

@@ -71,7 +71,7 @@ func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, e
 		return "", err
 	}
 	sent, err := b.broadcast(ctx, rs, "case_id", c.ID, func(r recipient) (string, any) {
-		return b.view.renderAlert(r.lang, c, m), b.view.caseKeyboard(r.lang, c, m, tok)
+		return repeated(ctx, r.lang, b.view.renderAlert(r.lang, c, m)), b.view.caseKeyboard(r.lang, c, m, tok)
 	}, func(r string) {
 		if err := b.recs.putRec(ctx, core.SpaceMessages, r, msgRec{Kind: msgAlert, Case: c.ID}); err != nil {
 			b.logger.Warn("could not remember an alert message; replies to it will not find the case", "ref", r, "error", err)
@@ -82,6 +82,16 @@ func (b *Bot) Alert(ctx context.Context, c core.Case, m core.Mention) (string, e
 	}
 	b.logger.Info("case alerted", "case_id", c.ID, "messages", len(sent))
 	return strings.Join(sent, ","), nil
+}
+
+// repeated heads the text of an alert or notice sent again, because its
+// first delivery may or may not have arrived (core.IsRepeat), with a line
+// saying so.
+func repeated(ctx context.Context, lang, text string) string {
+	if !core.IsRepeat(ctx) {
+		return text
+	}
+	return msg(lang, "alert.repeat") + "\n" + text
 }
 
 // broadcast sends one message per recipient (render gives each its text
@@ -183,7 +193,11 @@ func (b *Bot) Notify(ctx context.Context, a core.Action, m *core.Mention) (strin
 		if kb := markups(r.lang); kb != nil {
 			markup = kb
 		}
-		msgs, err := b.out.sendParts(ctx, r.chat, b.view.renderNotice(r.lang, a, m), markup)
+		parts := b.view.renderNotice(r.lang, a, m)
+		if len(parts) > 0 {
+			parts[0] = repeated(ctx, r.lang, parts[0])
+		}
+		msgs, err := b.out.sendParts(ctx, r.chat, parts, markup)
 		delivered += len(msgs)
 		for _, mm := range msgs {
 			if mm.ID != 0 {

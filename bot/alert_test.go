@@ -29,6 +29,50 @@ func TestBot_Alert(t *testing.T) {
 			t.Fatalf("Ali's alert is not in English: %q", text)
 		}
 	})
+	t.Run("RecordsGoWithTheOutcome", func(t *testing.T) {
+		// Under the outbox, the records of the messages sent are handed
+		// back for the settle to write in its transaction.
+		h := newHarness(t)
+		m := negativeMention("1010", "بد")
+		c := core.NewCase(m, t0)
+		c.ID = 77
+		var recs core.Records
+		refList, err := h.bot.Alert(core.WithRecords(ctx, &recs), c, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[core.Space]int{}
+		for _, r := range recs.All() {
+			got[r.Space]++
+		}
+		if want := len(refs([]string{refList})); got[core.SpaceMessages] != want || got[core.SpaceCaseTokens] != 1 || got[core.SpaceCallbacks] != 1 {
+			t.Fatalf("records by space %v, want %d messages, one case token, one callback", got, want)
+		}
+		if _, ok, _ := h.db.BotGet(ctx, core.SpaceMessages, refs([]string{refList})[0]); ok {
+			t.Fatal("the message record was written at once, not with the outcome")
+		}
+	})
+	t.Run("RepeatIsMarked", func(t *testing.T) {
+		h := newHarness(t)
+		m := negativeMention("1011", "بد")
+		c := core.NewCase(m, t0)
+		c.ID = 78
+		refList, err := h.bot.Alert(core.WithRepeat(ctx), c, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Alerts = []string{refList}
+		for _, chat := range []int64{alertChat.ID, ali.ID} {
+			text, _ := h.message(h.alertIn(c, chat))
+			want := "دوباره فرستاده شد"
+			if chat == ali.ID {
+				want = "Sent again"
+			}
+			if !strings.HasPrefix(text, "🔁") || !strings.Contains(text, want) {
+				t.Fatalf("repeated alert in %d: %q, want it headed as a repeat (%q)", chat, text, want)
+			}
+		}
+	})
 	t.Run("PartialFailureStillSucceeds", func(t *testing.T) {
 		h := newHarness(t)
 		h.tg.NotStarted(ali.ID) // Ali never started the bot: 403 for him

@@ -58,7 +58,7 @@ func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	client.Transport = &transport{base: base, max: MaxResponseBytes}
+	client.Transport = &transport{base: httpx.NoReplay(base), max: MaxResponseBytes}
 	client.Timeout = 0
 	a := &api{hc: &client, base: cfg.APIURL, token: cfg.Token.Reveal(), reqTimeout: cfg.RequestTimeout,
 		pollTimeout: cfg.PollTimeout, metrics: nopMetrics{}, logger: logger, now: time.Now}
@@ -219,6 +219,11 @@ func (a *api) classify(method string, err error, info *httpInfo) error {
 		kind = "network"
 	default:
 		kind = "malformed"
+	}
+	if errors.Is(err, core.ErrInDoubt) {
+		// The message went out and its answer was lost: Telegram may have
+		// delivered it.
+		e.kinds = append(e.kinds, core.ErrInDoubt)
 	}
 	if kind != "canceled" {
 		a.metrics.TelegramError(method, kind)

@@ -94,6 +94,11 @@ func (rs *records) putRec(ctx context.Context, space core.Space, key string, v a
 	if err != nil {
 		return err
 	}
+	if c := core.RecordsFrom(ctx); c != nil {
+		// Written with the outcome of the delivery, in its transaction.
+		c.Add(core.Record{Space: space, Key: key, Value: raw, At: rs.now()})
+		return nil
+	}
 	return rs.st.BotPut(ctx, space, key, raw, rs.now())
 }
 
@@ -135,6 +140,13 @@ func (rs *records) caseToken(ctx context.Context, caseID uint64) (string, error)
 	fresh := rs.newToken()
 	if err := rs.putRec(ctx, core.SpaceCallbacks, fresh, tokenRec{Kind: tokenCase, Case: caseID}); err != nil {
 		return "", err
+	}
+	if c := core.RecordsFrom(ctx); c != nil {
+		// The first token settled stays the case's; this one stays valid
+		// for the same case either way.
+		raw, _ := json.Marshal(fresh)
+		c.Add(core.Record{Space: core.SpaceCaseTokens, Key: key, Value: raw, At: rs.now(), IfAbsent: true})
+		return fresh, nil
 	}
 	// Two concurrent first uses may both create a token; the first one
 	// written wins and the other stays valid for the same case.

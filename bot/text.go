@@ -43,6 +43,7 @@ type entry struct{ en, fa string }
 // never modified.
 var catalog = map[string]entry{
 	// Alerts.
+	"alert.repeat":         {"🔁 <i>Sent again: an earlier copy may have arrived.</i>", "🔁 <i>دوباره فرستاده شد: شاید نسخهٔ پیشین هم رسیده باشد.</i>"},
 	"alert.title.negative": {"🔴 <b>Negative mention</b> · case #%s", "🔴 <b>اشارهٔ منفی</b> · پروندهٔ #%s"},
 	"alert.title.neutral":  {"⚪️ <b>Mention</b> · case #%s", "⚪️ <b>اشاره</b> · پروندهٔ #%s"},
 	"alert.title.positive": {"🟢 <b>Positive mention</b> · case #%s", "🟢 <b>اشارهٔ مثبت</b> · پروندهٔ #%s"},

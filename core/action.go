@@ -54,8 +54,11 @@ type ActionState string
 
 // Outbox states. An action is pending until it is tried; sending while a
 // worker executes it; then done or failed. An action found in sending after
-// a crash may or may not have reached the platform: it becomes in_doubt and
-// is never executed again automatically. A pending action withdrawn by the
+// a crash, or one whose answer was lost, may or may not have reached the
+// platform: an answer is looked up on the platform and sent only if it is
+// not there, an alert or notice is sent again; an answer on a platform that
+// cannot be read back becomes in_doubt and is never executed again
+// automatically. A pending action withdrawn by the
 // person who asked for it (a manager's undo) is cancelled.
 const (
 	ActionPending   ActionState = "pending"
@@ -97,6 +100,11 @@ type Action struct {
 	// Code is the reward code handed to this action from the pool, for
 	// private thank-yous; Text may refer to it as {code}.
 	Code string `json:"code,omitempty"`
+	// Unsure: an earlier attempt went out and its answer was lost (or a
+	// crash caught it mid-send), so it may have been delivered. An answer
+	// is then looked up on the platform before it is sent again; an alert
+	// or notice is sent again, marked as a repeat.
+	Unsure bool `json:"unsure,omitempty"`
 }
 
 // Validate checks the fields every action needs.
@@ -120,8 +128,9 @@ func (a Action) Validate() error {
 // the outcomes of a round of executions in one store transaction.
 type Outcome struct {
 	ActionID uint64
-	// State is ActionDone, ActionPending (to be tried again at Next) or
-	// ActionFailed (given up).
+	// State is ActionDone, ActionPending (to be tried again at Next),
+	// ActionFailed (given up) or ActionInDoubt (it may have been delivered
+	// and nothing can tell).
 	State ActionState
 	// At is when the execution ended (done and failed actions).
 	At time.Time
@@ -138,6 +147,14 @@ type Outcome struct {
 	// Report, when set, is queued in the same transaction (the managers'
 	// notice about a failure).
 	Report *Action
+	// Unsure marks the action as possibly delivered already (see
+	// Action.Unsure); State is then ActionPending (to be read back or
+	// repeated) or ActionInDoubt (nothing can tell; Report tells the
+	// managers).
+	Unsure bool
+	// Records are written in the same transaction (the bot's records of
+	// the messages it sent).
+	Records []Record
 }
 
 // Capabilities says what a platform lets Shenava do in answer to a mention.

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -24,6 +25,11 @@ var (
 	// ErrPermanent marks a failure that retrying will not fix (a 4xx other
 	// than 429, a deleted post). The outbox gives up at once on it.
 	ErrPermanent = errors.New("permanent failure")
+	// ErrInDoubt: a write went out but its answer was lost (the connection
+	// dropped, the wait ran out), so the platform may or may not have
+	// carried it out. Sending it again blindly could post twice: read back
+	// what the platform holds first.
+	ErrInDoubt = errors.New("delivery in doubt: the request went out but its answer was lost")
 )
 
 // Permanent wraps err so that errors.Is(err, ErrPermanent) holds.
@@ -64,4 +70,18 @@ func RetryAfter(err error) (time.Duration, bool) {
 		return rl.RetryAfter, true
 	}
 	return 0, false
+}
+
+type repeatKey struct{}
+
+// WithRepeat marks ctx as carrying a repeated delivery: an alert or notice
+// sent again because the first attempt may or may not have arrived.
+func WithRepeat(ctx context.Context) context.Context {
+	return context.WithValue(ctx, repeatKey{}, true)
+}
+
+// IsRepeat reports whether ctx carries a repeated delivery (WithRepeat).
+func IsRepeat(ctx context.Context) bool {
+	v, _ := ctx.Value(repeatKey{}).(bool)
+	return v
 }

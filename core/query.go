@@ -41,3 +41,16 @@ type CodeLoad struct {
 	// Invalid are empty or contain whitespace.
 	Invalid int
 }
+
+// AuthorTally is one author's mentions on one day, kept as mentions are
+// stored.
+type AuthorTally struct {
+	// Key is the author's key (Author.Key).
+	Key      string
+	Platform Platform
+	ID       string
+	// Name is @handle, else the display name, as last seen.
+	Name     string
+	Mentions int
+	Negative int
+}

@@ -3,6 +3,7 @@ package digest
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -382,7 +383,63 @@ func cmpBool(a, b bool) int {
 // most negative ones, then by name.
 func (d *Digester) authors(ctx context.Context, f *Figures, start, end time.Time) error {
 	byKey := map[string]*AuthorLine{}
-	err := d.st.ForEachMention(ctx, start, end, func(m core.Mention) error {
+	err := d.dayAuthors(ctx, start, byKey)
+	if errors.Is(err, errNoTallies) {
+		err = d.scanAuthors(ctx, start, end, byKey)
+	}
+	if err != nil {
+		return fmt.Errorf("digest: %w", err)
+	}
+	var all []AuthorLine
+	for _, a := range byKey {
+		all = append(all, *a)
+	}
+	slices.SortFunc(all, func(a, b AuthorLine) int {
+		return cmp.Or(cmp.Compare(b.Mentions, a.Mentions), cmp.Compare(b.Negative, a.Negative),
+			strings.Compare(a.Name, b.Name), strings.Compare(string(a.Platform), string(b.Platform)))
+	})
+	f.TopAuthors = all[:min(len(all), d.cfg.TopAuthors)]
+	return nil
+}
+
+// DayAuthorStore is a Store that keeps each day's mentions per author as
+// they are stored, so the digest reads one short range instead of every
+// mention of the day.
+type DayAuthorStore interface {
+	// DayAuthors fails wrapping core.ErrUnsupported when it has no
+	// tallies for the database.
+	DayAuthors(ctx context.Context, day string) ([]core.AuthorTally, error)
+}
+
+var errNoTallies = errors.New("no per-day author tallies")
+
+// dayAuthors fills byKey from the store's tallies of the day starting at
+// start, or fails with errNoTallies.
+func (d *Digester) dayAuthors(ctx context.Context, start time.Time, byKey map[string]*AuthorLine) error {
+	das, ok := d.st.(DayAuthorStore)
+	if !ok {
+		return errNoTallies
+	}
+	ts, err := das.DayAuthors(ctx, start.Format(core.DayFormat))
+	if errors.Is(err, core.ErrUnsupported) {
+		return errNoTallies
+	}
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		name := t.Name
+		if name == "" {
+			name = t.ID
+		}
+		byKey[t.Key] = &AuthorLine{Name: name, Platform: t.Platform, Mentions: t.Mentions, Negative: t.Negative}
+	}
+	return nil
+}
+
+// scanAuthors fills byKey from every mention of the day.
+func (d *Digester) scanAuthors(ctx context.Context, start, end time.Time, byKey map[string]*AuthorLine) error {
+	return d.st.ForEachMention(ctx, start, end, func(m core.Mention) error {
 		a := byKey[m.AuthorKey()]
 		if a == nil {
 			a = &AuthorLine{Platform: m.Platform}
@@ -397,19 +454,6 @@ func (d *Digester) authors(ctx context.Context, f *Figures, start, end time.Time
 		}
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("digest: %w", err)
-	}
-	var all []AuthorLine
-	for _, a := range byKey {
-		all = append(all, *a)
-	}
-	slices.SortFunc(all, func(a, b AuthorLine) int {
-		return cmp.Or(cmp.Compare(b.Mentions, a.Mentions), cmp.Compare(b.Negative, a.Negative),
-			strings.Compare(a.Name, b.Name), strings.Compare(string(a.Platform), string(b.Platform)))
-	})
-	f.TopAuthors = all[:min(len(all), d.cfg.TopAuthors)]
-	return nil
 }
 
 func authorName(a core.Author) string {

@@ -201,7 +201,7 @@ log:
 			t.Errorf("%s is %d px wide on a 390 px phone", page, w)
 		}
 	}
-	do(chromedp.Navigate(base + "/case/1"), chromedp.WaitVisible(chromedp.ID("timeline")))
+	do(chromedp.Navigate(base+"/case/1"), chromedp.WaitVisible(chromedp.ID("timeline")))
 	phonePNG := shot()
 	if state != "Replied" {
 		t.Fatalf("the case is %q after answering, want Replied", state)

@@ -106,6 +106,7 @@ func (c Config) Problems() conf.Problems {
 // Outbox defaults and limits: the outbox section of config.yaml.
 const (
 	DefaultOutboxWorkers     = 2
+	DefaultOutboxBatch       = 16
 	MaxOutboxWorkers         = 64
 	DefaultMaxAttempts       = 8
 	MaxMaxAttempts           = 100
@@ -137,6 +138,10 @@ type OutboxConfig struct {
 	// RateLimits cap outgoing replies and private messages per platform.
 	RateLimits RateLimits `yaml:"rate_limits"`
 
+	// Batch is how many due actions one round claims, and then settles,
+	// in one store transaction each (default DefaultOutboxBatch, at least
+	// Workers); Workers of them are sent at a time.
+	Batch int `yaml:"-"`
 	// Poll is how often the worker looks for due work when nobody woke it.
 	Poll time.Duration `yaml:"-"`
 	// DrainTimeout bounds how long an action already being sent may take

@@ -35,12 +35,27 @@ type Replier interface {
 	Capabilities() core.Capabilities
 }
 
+// Reconciler is a Replier that can read back what the brand account posted,
+// so an answer whose delivery is in doubt (its answer was lost, or a crash
+// caught it mid-send) is looked up instead of posted twice.
+type Reconciler interface {
+	// FindAnswer looks on the platform for the answer to m with text, as a
+	// private message when private is set, posted by the brand account. It
+	// returns the answer's platform ID and true when it is there, false
+	// when it is not; an error when the platform could not tell.
+	FindAnswer(ctx context.Context, m core.Mention, text string, private bool) (ref string, found bool, err error)
+}
+
 // OutboxStore is what the outbox worker needs from the store.
 type OutboxStore interface {
 	ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error)
 	Due(ctx context.Context, now time.Time) (bool, error)
 	Settle(ctx context.Context, outcomes ...core.Outcome) error
-	RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error)
+	// SettleAndClaim settles outcomes and claims the next due actions (at
+	// most limit) in one transaction.
+	SettleAndClaim(ctx context.Context, outcomes []core.Outcome, now time.Time, limit int) ([]core.Action, error)
+	ResumeInFlight(ctx context.Context, now time.Time, resume func(core.Action) bool,
+		report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error)
 	ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error
 	Mention(ctx context.Context, key string) (core.Mention, error)
 	Case(ctx context.Context, id uint64) (core.Case, error)
@@ -50,6 +65,10 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 	if c.Workers <= 0 {
 		c.Workers = DefaultOutboxWorkers
 	}
+	if c.Batch <= 0 {
+		c.Batch = DefaultOutboxBatch
+	}
+	c.Batch = max(c.Batch, c.Workers)
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = DefaultMaxAttempts
 	}
@@ -71,8 +90,16 @@ func (c OutboxConfig) withDefaults() OutboxConfig {
 // Outbox executes queued actions: alerts and notices through the Alerter,
 // replies and thank-yous through the Replier of the mention's platform. It
 // retries with capped exponential backoff, honours a Retry-After the adapter
-// reports, and marks each action done in the store. Actions a crash caught
-// mid-send are never re-sent on their own: they are reported to managers.
+// reports, and marks each action done in the store.
+//
+// No action is sent twice blindly. An answer that went out and whose
+// answer was lost, or that a crash caught mid-send, is looked up on its
+// platform (Reconciler): found, it is marked sent with the platform's ID;
+// not found, it is sent now. Where the platform cannot be read back, it
+// becomes in_doubt and the managers are told. Alerts and notices to the
+// managers are at-least-once: such a one is sent again, marked as a repeat
+// (a duplicate in the managers' chat is harmless, a missing complaint is
+// not).
 type Outbox struct {
 	store    OutboxStore
 	alerter  Alerter
@@ -165,7 +192,7 @@ func (o *Outbox) Recover(ctx context.Context) error {
 }
 
 func (o *Outbox) recoverInFlight(ctx context.Context) error {
-	doubt, err := o.store.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
+	resumed, doubt, err := o.store.ResumeInFlight(ctx, o.now(), o.resumable, func(stuck []core.Action) []core.Action {
 		var lines []string
 		ids := make([]string, 0, len(stuck))
 		for _, a := range stuck {
@@ -182,10 +209,32 @@ func (o *Outbox) recoverInFlight(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
+	for _, a := range resumed {
+		o.logger.Warn("action interrupted while sending; checking before sending again", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
+	}
 	for _, a := range doubt {
-		o.logger.Error("action interrupted while sending; not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
+		o.logger.Error("action interrupted while sending; its platform cannot be read back, not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
 	}
 	return nil
+}
+
+// toManagers reports whether the action goes to the managers (alerts,
+// notices, approvals, alert updates), which are delivered at least once.
+func toManagers(k core.ActionKind) bool { return !k.Public() && !k.Private() }
+
+// resumable reports whether an action whose delivery is unknown can be
+// made certain: an alert or notice by sending it again, an answer by
+// reading back its platform.
+func (o *Outbox) resumable(a core.Action) bool {
+	if toManagers(a.Kind) {
+		return true
+	}
+	p, _, err := core.SplitMentionKey(a.MentionKey)
+	if err != nil {
+		return false
+	}
+	_, ok := o.repliers[p].(Reconciler)
+	return ok
 }
 
 // Run executes due actions until ctx ends. Actions already being sent when
@@ -197,15 +246,26 @@ func (o *Outbox) Run(ctx context.Context) error {
 	o.logger.Info("outbox started", "workers", o.cfg.Workers)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var next []core.Action // claimed with the last settle, to send now
 	for {
-		select {
-		case <-ctx.Done():
-			o.logger.Info("outbox stopped")
-			return nil
-		case <-timer.C:
-		case <-o.wake:
+		if len(next) == 0 {
+			select {
+			case <-ctx.Done():
+				o.logger.Info("outbox stopped")
+				return nil
+			case <-timer.C:
+			case <-o.wake:
+			}
 		}
-		n, err := o.RunOnce(ctx)
+		var n int
+		var err error
+		if len(next) > 0 {
+			// Claimed already: they are sent (and recorded) even when
+			// shutdown began meanwhile.
+			n, next, err = len(next), o.round(ctx, next, true), nil
+		} else {
+			n, next, err = o.runOnce(ctx, true)
+		}
 		if err != nil && ctx.Err() == nil {
 			o.logger.Error("outbox round failed", "error", err)
 		}
@@ -236,37 +296,93 @@ func (o *Outbox) Drain(ctx context.Context) (int, error) {
 	}
 }
 
-// RunOnce claims the actions due now (at most Workers) and executes them
-// concurrently, then records what became of them in one store
-// transaction: two commits a round, however many workers. It returns how
-// many it executed.
+// RunOnce claims the actions due now (at most Batch) in one store
+// transaction, executes them Workers at a time, then records what became
+// of them, with the records their delivery produced (the bot's message
+// records), in one more: two commits a round, however many actions. It
+// returns how many it executed.
 func (o *Outbox) RunOnce(ctx context.Context) (int, error) {
+	n, _, err := o.runOnce(ctx, false)
+	return n, err
+}
+
+// runOnce claims the actions due now and runs them as one round (see
+// round).
+func (o *Outbox) runOnce(ctx context.Context, chain bool) (int, []core.Action, error) {
 	now := o.now()
 	if any, err := o.store.Due(ctx, now); err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
+		return 0, nil, fmt.Errorf("outbox: %w", err)
 	} else if !any {
-		return 0, nil
+		return 0, nil, nil
 	}
-	due, err := o.store.ClaimDue(ctx, now, o.cfg.Workers)
+	due, err := o.store.ClaimDue(ctx, now, o.cfg.Batch)
 	if err != nil {
-		return 0, fmt.Errorf("outbox: %w", err)
+		return 0, nil, fmt.Errorf("outbox: %w", err)
 	}
+	return len(due), o.round(ctx, due, chain), nil
+}
+
+// settleLinger is how long a round's outcomes may wait for more work to
+// be claimed in the same transaction. A crash in that wait leaves the
+// round's actions to be checked (answers read back, alerts repeated) like
+// a crash during the round.
+const settleLinger = 50 * time.Millisecond
+
+// round executes claimed actions Workers at a time, then records what
+// became of them, with the records their delivery produced, in one store
+// transaction. With chain set, and more work due by then and no shutdown
+// begun, that transaction also claims the next round, which it returns: one
+// commit a round while work keeps coming (it waits settleLinger for it).
+func (o *Outbox) round(ctx context.Context, due []core.Action, chain bool) []core.Action {
 	// Sends that started finish, and are recorded, even when shutdown
 	// begins.
 	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.DrainTimeout)
 	defer cancel()
 	outcomes := make([]core.Outcome, len(due))
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, o.cfg.Workers)
 	for i, a := range due {
-		wg.Go(func() { outcomes[i] = o.execute(sendCtx, a) })
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			var recs core.Records
+			outcomes[i] = o.execute(core.WithRecords(sendCtx, &recs), a)
+			outcomes[i].Records = recs.All()
+		})
 	}
 	wg.Wait()
+	if chain && ctx.Err() == nil {
+		more, err := o.store.Due(sendCtx, o.now())
+		if err == nil && !more {
+			// Work usually comes in a stream (each saved batch wakes the
+			// outbox): a short wait for the next lets its claim share this
+			// settle's commit.
+			t := time.NewTimer(settleLinger)
+			select {
+			case <-o.wake:
+				more, err = o.store.Due(sendCtx, o.now())
+			case <-t.C:
+			case <-ctx.Done():
+			}
+			t.Stop()
+		}
+		if err == nil && more && ctx.Err() == nil {
+			next, err := o.store.SettleAndClaim(sendCtx, outcomes, o.now(), o.cfg.Batch)
+			if err == nil {
+				return next
+			}
+			// The actions stay in sending: at the next start they are
+			// checked before being sent again, never sent twice blindly.
+			o.logger.Error("could not record the outcome of actions", "actions", len(due), "error", err)
+			return nil
+		}
+	}
 	if err := o.store.Settle(sendCtx, outcomes...); err != nil {
-		// The actions stay in sending and become in_doubt at the next
-		// start: never sent twice.
+		// The actions stay in sending: at the next start they are
+		// checked before being sent again, never sent twice blindly.
 		o.logger.Error("could not record the outcome of actions", "actions", len(due), "error", err)
 	}
-	return len(due), nil
+	return nil
 }
 
 // execute carries out one action and says what became of it.
@@ -282,12 +398,29 @@ func (o *Outbox) execute(ctx context.Context, a core.Action) core.Outcome {
 	}
 	start := o.now()
 	ref, err := o.send(ctx, a)
-	o.metrics.ActionDone(a.Kind, err, o.now().Sub(start))
+	if errors.Is(err, errFound) {
+		o.metrics.ActionDone(a.Kind, nil, o.now().Sub(start))
+	} else {
+		o.metrics.ActionDone(a.Kind, err, o.now().Sub(start))
+	}
 	now := o.now()
 	switch {
 	case err == nil:
 		log.Info("action delivered", "ref", ref)
 		return core.Outcome{ActionID: a.ID, State: core.ActionDone, Result: ref, At: now}
+	case errors.Is(err, errFound):
+		log.Info("answer found on the platform; marked sent, not sent again", "ref", ref)
+		return core.Outcome{ActionID: a.ID, State: core.ActionDone, Result: ref, At: now}
+	case errors.Is(err, core.ErrInDoubt) && o.resumable(a) && a.Attempts < o.cfg.MaxAttempts:
+		// It may have been delivered: an alert or notice goes again
+		// (marked as a repeat), an answer is looked up first.
+		next := now.Add(o.backoff(0))
+		log.Warn("the answer to a send was lost; checking before sending again", "next_attempt", next, "error", err)
+		return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: next, Error: err.Error(), Unsure: true}
+	case !toManagers(a.Kind) && (errors.Is(err, core.ErrInDoubt) || a.Unsure && o.giveUp(a, err)):
+		log.Error("delivery in doubt and its platform cannot tell; not resending", "error", err)
+		return core.Outcome{ActionID: a.ID, State: core.ActionInDoubt, Error: err.Error(), At: now, Unsure: true,
+			Report: o.inDoubtReport(a)}
 	case isRateLimit(err):
 		wait, _ := core.RetryAfter(err)
 		if wait <= 0 {
@@ -297,8 +430,7 @@ func (o *Outbox) execute(ctx context.Context, a core.Action) core.Outcome {
 		o.metrics.RateLimited("outbox", wait)
 		// A refusal for rate is not a failed attempt.
 		return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: now.Add(wait), Uncounted: true}
-	case errors.Is(err, core.ErrUnsupported), errors.Is(err, core.ErrPermanent),
-		errors.Is(err, core.ErrUnauthorized), errors.Is(err, core.ErrNotFound), a.Attempts >= o.cfg.MaxAttempts:
+	case o.giveUp(a, err):
 		log.Error("action failed; giving up", "error", err)
 		return core.Outcome{ActionID: a.ID, State: core.ActionFailed, Error: err.Error(), At: now, Report: o.failureReport(a, err)}
 	default:
@@ -307,6 +439,16 @@ func (o *Outbox) execute(ctx context.Context, a core.Action) core.Outcome {
 		return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: next, Error: err.Error()}
 	}
 }
+
+// giveUp reports whether a failure ends the action's attempts.
+func (o *Outbox) giveUp(a core.Action, err error) bool {
+	return errors.Is(err, core.ErrUnsupported) || errors.Is(err, core.ErrPermanent) ||
+		errors.Is(err, core.ErrUnauthorized) || errors.Is(err, core.ErrNotFound) || a.Attempts >= o.cfg.MaxAttempts
+}
+
+// errFound marks an answer in doubt that reading back found on its
+// platform: it was delivered, by an earlier attempt.
+var errFound = errors.New("found on the platform")
 
 func isRateLimit(err error) bool {
 	_, ok := core.RetryAfter(err)
@@ -320,6 +462,9 @@ func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
 		if m, err = o.store.Mention(ctx, a.MentionKey); err != nil {
 			return "", fmt.Errorf("load mention: %w", err)
 		}
+	}
+	if a.Unsure && toManagers(a.Kind) {
+		ctx = core.WithRepeat(ctx)
 	}
 	switch a.Kind {
 	case core.ActionAlert, core.ActionCaseUpdate:
@@ -343,6 +488,20 @@ func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
 		return "", fmt.Errorf("no connector answers on %s: %w", m.Platform, core.ErrUnsupported)
 	}
 	text := core.Expand(a.Text, core.TemplateVars{Author: handleOf(m), Code: a.Code})
+	if a.Unsure {
+		rc, ok := r.(Reconciler)
+		if !ok {
+			return "", fmt.Errorf("%s cannot be read back to tell whether it was sent: %w", m.Platform, core.ErrInDoubt)
+		}
+		ref, found, err := rc.FindAnswer(ctx, m, text, a.Kind.Private())
+		if err != nil {
+			return "", fmt.Errorf("read back whether it was sent: %w", err)
+		}
+		if found {
+			return ref, errFound
+		}
+		o.logger.Info("answer in doubt not found on the platform; sending it now", "action_id", a.ID, "kind", a.Kind)
+	}
 	if a.Kind.Private() {
 		return r.DirectMessage(ctx, m, text)
 	}
@@ -361,6 +520,17 @@ func (o *Outbox) failureReport(a core.Action, cause error) *core.Action {
 		Kind: core.ActionNotify, Topic: core.TopicDeliveryFailed, Actor: core.ActorSystem,
 		DedupKey: fmt.Sprintf("failed:%d", a.ID), MentionKey: a.MentionKey, CaseID: a.CaseID,
 		Text:      describe(a) + ": " + cause.Error(),
+		CreatedAt: o.now(),
+	}
+}
+
+// inDoubtReport is the notice telling the managers that an answer may or
+// may not have reached its platform, and nothing can tell which.
+func (o *Outbox) inDoubtReport(a core.Action) *core.Action {
+	return &core.Action{
+		Kind: core.ActionNotify, Topic: core.TopicInDoubt, Actor: core.ActorSystem,
+		DedupKey: fmt.Sprintf("in_doubt:%d", a.ID), MentionKey: a.MentionKey, CaseID: a.CaseID,
+		Text:      describe(a),
 		CreatedAt: o.now(),
 	}
 }

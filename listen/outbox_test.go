@@ -52,15 +52,24 @@ func (r *recorder) DirectMessage(_ context.Context, m core.Mention, text string)
 	return r.do("dm " + m.Key() + " " + text)
 }
 func (r *recorder) Capabilities() core.Capabilities { return r.caps }
-func (r *recorder) Alert(_ context.Context, c core.Case, m core.Mention) (string, error) {
-	return r.do(fmt.Sprintf("alert case %d %s", c.ID, m.Key()))
+func (r *recorder) Alert(ctx context.Context, c core.Case, m core.Mention) (string, error) {
+	return r.do(fmt.Sprintf("%salert case %d %s", repeat(ctx), c.ID, m.Key()))
 }
 func (r *recorder) UpdateAlert(_ context.Context, c core.Case, _ core.Mention) error {
 	_, err := r.do(fmt.Sprintf("update case %d %s", c.ID, c.State))
 	return err
 }
-func (r *recorder) Notify(_ context.Context, a core.Action, _ *core.Mention) (string, error) {
-	return r.do("notify " + a.Topic + " " + a.Text)
+func (r *recorder) Notify(ctx context.Context, a core.Action, _ *core.Mention) (string, error) {
+	return r.do(repeat(ctx) + "notify " + a.Topic + " " + a.Text)
+}
+
+// repeat marks what the outbox sent again because its first delivery was
+// in doubt.
+func repeat(ctx context.Context) string {
+	if core.IsRepeat(ctx) {
+		return "repeat "
+	}
+	return ""
 }
 
 // clock is a settable clock safe for concurrent reads.
@@ -233,7 +242,7 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &recorder{}
-	ob := NewOutbox(db, rec, nil, OutboxConfig{Workers: 1}, discard())
+	ob := NewOutbox(db, rec, nil, OutboxConfig{Workers: 1, Batch: 1}, discard())
 	ob.SetClock(func() time.Time { return t0 })
 	if _, err := ob.RunOnce(bg); err != nil { // note 0 delivered
 		t.Fatal(err)
@@ -245,7 +254,7 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 
 	db = open()
 	defer db.Close()
-	ob = NewOutbox(db, rec, nil, OutboxConfig{Workers: 1}, discard())
+	ob = NewOutbox(db, rec, nil, OutboxConfig{Workers: 1, Batch: 1}, discard())
 	ob.SetClock(func() time.Time { return t0 })
 	if err := ob.Recover(bg); err != nil {
 		t.Fatal(err)
@@ -253,9 +262,14 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 	if _, err := ob.Drain(bg); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"notify  note 0", "notify  note 2", "notify  note 3", "notify in_doubt #2 notify"}
+	// Notices to the managers are at-least-once: the interrupted one goes
+	// again, marked as a repeat, and nothing is left in doubt.
+	want := []string{"notify  note 0", "repeat notify  note 1", "notify  note 2", "notify  note 3"}
 	if got := rec.Sent(); strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Fatalf("sent=%q\nwant %q (each once; the interrupted one reported, not resent)", got, want)
+		t.Fatalf("sent=%q\nwant %q (the interrupted one repeated, the others once)", got, want)
+	}
+	if doubt, _ := db.Actions(bg, store.ActionFilter{State: core.ActionInDoubt}); len(doubt) != 0 {
+		t.Fatalf("%d actions in doubt after a restart, want 0", len(doubt))
 	}
 }
 
@@ -350,5 +364,167 @@ func TestOutbox_ShutdownFinishesInFlight(t *testing.T) {
 	}
 	if a, _ := f.db.Action(bg, 1); a.State != core.ActionDone {
 		t.Fatalf("in-flight alert after shutdown=%s, want done", a.State)
+	}
+}
+
+// platform is a Replier that keeps what it posted and can be read back
+// (a Reconciler), like a Mastodon or X account. lose makes the next posts
+// go through with their answer lost.
+type platform struct {
+	mu     sync.Mutex
+	held   []string // "reply x:1 text", in order
+	lose   int
+	reads  int
+	noRead bool
+}
+
+func (p *platform) post(what string) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.held = append(p.held, what)
+	ref := fmt.Sprint("post-", len(p.held))
+	if p.lose > 0 {
+		p.lose--
+		return "", fmt.Errorf("POST: connection reset: %w", core.ErrInDoubt)
+	}
+	return ref, nil
+}
+
+func (p *platform) Held() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.held...)
+}
+
+func (p *platform) Reply(_ context.Context, m core.Mention, text string) (string, error) {
+	return p.post("reply " + m.Key() + " " + text)
+}
+func (p *platform) DirectMessage(_ context.Context, m core.Mention, text string) (string, error) {
+	return p.post("dm " + m.Key() + " " + text)
+}
+func (p *platform) Capabilities() core.Capabilities {
+	return core.Capabilities{Reply: true, DirectMessage: true}
+}
+
+// readBack makes the platform a Reconciler.
+type readBack struct{ *platform }
+
+func (p readBack) FindAnswer(_ context.Context, m core.Mention, text string, private bool) (string, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reads++
+	want := "reply " + m.Key() + " " + text
+	if private {
+		want = "dm " + m.Key() + " " + text
+	}
+	for i, h := range p.held {
+		if h == want {
+			return fmt.Sprint("post-", i+1), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+func TestOutbox_LostAnswerIsReadBack(t *testing.T) {
+	p := &platform{lose: 1}
+	f := newOutboxFixture(t, OutboxConfig{BackoffMin: time.Second, BackoffMax: time.Second})
+	f.outbox = NewOutbox(f.db, f.alerts, map[core.Platform]Replier{core.PlatformX: readBack{p}}, OutboxConfig{BackoffMin: time.Second, BackoffMax: time.Second}, discard())
+	f.outbox.SetClock(f.clock.Now)
+	a := f.reply(t, "r1", "Sorry {author}, DM us")
+	f.outbox.Drain(bg)
+	f.clock.Add(2 * time.Second)
+	f.outbox.Drain(bg)
+	if got := p.Held(); len(got) != 1 || got[0] != "reply x:1 Sorry @sara, DM us" {
+		t.Fatalf("the platform holds %q, want the reply once", got)
+	}
+	got, _ := f.db.Action(bg, a.ID)
+	if got.State != core.ActionDone || got.Result != "post-1" || !got.Unsure || p.reads != 1 {
+		t.Fatalf("action %s result %q unsure=%v after %d read-backs; want done with the post found, after one", got.State, got.Result, got.Unsure, p.reads)
+	}
+}
+
+func TestOutbox_LostAnswerNotThereIsSent(t *testing.T) {
+	p := &platform{}
+	f := newOutboxFixture(t, OutboxConfig{})
+	ob := NewOutbox(f.db, f.alerts, map[core.Platform]Replier{core.PlatformX: readBack{p}}, OutboxConfig{}, discard())
+	ob.SetClock(f.clock.Now)
+	a := f.reply(t, "r1", "Sorry")
+	// A crash caught the reply before it reached the platform.
+	if _, err := f.db.ClaimDue(bg, f.clock.Now(), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := ob.Recover(bg); err != nil {
+		t.Fatal(err)
+	}
+	ob.Drain(bg)
+	if got := p.Held(); len(got) != 1 {
+		t.Fatalf("the platform holds %q, want the reply sent once after the read-back", got)
+	}
+	if got, _ := f.db.Action(bg, a.ID); got.State != core.ActionDone || got.Result != "post-1" {
+		t.Fatalf("action %s %q, want done", got.State, got.Result)
+	}
+	// The interrupted alert went again, as a repeat (the alert's edit for
+	// the delivered reply is not an alert of its own).
+	var alerts []string
+	for _, s := range f.alerts.Sent() {
+		if !strings.HasPrefix(s, "update ") {
+			alerts = append(alerts, s)
+		}
+	}
+	if len(alerts) != 1 || !strings.HasPrefix(alerts[0], "repeat alert case") {
+		t.Fatalf("alerts=%q, want the interrupted alert repeated once", f.alerts.Sent())
+	}
+	if doubt, _ := f.db.Actions(bg, store.ActionFilter{State: core.ActionInDoubt}); len(doubt) != 0 {
+		t.Fatalf("%d actions in doubt, want 0", len(doubt))
+	}
+}
+
+func TestOutbox_CrashMidSendReadBack(t *testing.T) {
+	p := &platform{}
+	f := newOutboxFixture(t, OutboxConfig{})
+	f.alerts.fail = nil
+	ob := NewOutbox(f.db, f.alerts, map[core.Platform]Replier{core.PlatformX: readBack{p}}, OutboxConfig{}, discard())
+	ob.SetClock(f.clock.Now)
+	ob.Drain(bg) // the alert
+	a := f.reply(t, "r1", "Sorry")
+	// The reply reached the platform, then the process died before
+	// recording it.
+	if _, err := f.db.ClaimDue(bg, f.clock.Now(), 0); err != nil {
+		t.Fatal(err)
+	}
+	p.post("reply x:1 Sorry")
+	if err := ob.Recover(bg); err != nil {
+		t.Fatal(err)
+	}
+	ob.Drain(bg)
+	if got := p.Held(); len(got) != 1 {
+		t.Fatalf("the platform holds %q, want the reply once", got)
+	}
+	if got, _ := f.db.Action(bg, a.ID); got.State != core.ActionDone || got.Result != "post-1" {
+		t.Fatalf("action %s %q, want done with the post found", got.State, got.Result)
+	}
+}
+
+func TestOutbox_LostAnswerNoReadBackIsReported(t *testing.T) {
+	p := &platform{lose: 1}
+	f := newOutboxFixture(t, OutboxConfig{})
+	ob := NewOutbox(f.db, f.alerts, map[core.Platform]Replier{core.PlatformX: p}, OutboxConfig{}, discard())
+	ob.SetClock(f.clock.Now)
+	a := f.reply(t, "r1", "Sorry")
+	ob.Drain(bg)
+	f.clock.Add(time.Hour)
+	ob.Drain(bg)
+	if got := p.Held(); len(got) != 1 {
+		t.Fatalf("the platform holds %q, want the reply once: never resent blindly", got)
+	}
+	if got, _ := f.db.Action(bg, a.ID); got.State != core.ActionInDoubt {
+		t.Fatalf("action %s, want in_doubt", got.State)
+	}
+	var told bool
+	for _, s := range f.alerts.Sent() {
+		told = told || strings.HasPrefix(s, "notify in_doubt #")
+	}
+	if !told {
+		t.Fatalf("managers were not told: %q", f.alerts.Sent())
 	}
 }

@@ -16,7 +16,7 @@ func (s *DB) noteAuthor(tx *bolt.Tx, m core.Mention, caseID uint64, thanked bool
 	b := tx.Bucket(bktAuthors)
 	key := m.AuthorKey()
 	var h core.AuthorHistory
-	if _, err := getJSON(b, []byte(key), &h); err != nil {
+	if _, err := getAuthor(b, key, &h); err != nil {
 		return err
 	}
 	if h.Key == "" {
@@ -63,7 +63,20 @@ func (s *DB) noteAuthor(tx *bolt.Tx, m core.Mention, caseID uint64, thanked bool
 	if thanked {
 		h.LastThankedAt = now
 	}
-	return putJSON(b, []byte(key), h)
+	return b.Put([]byte(key), encodeAuthor(h))
+}
+
+// getAuthor reads an author's history (binary, or JSON as files written
+// before hold), and whether there is one.
+func getAuthor(b *bolt.Bucket, key string, h *core.AuthorHistory) (bool, error) {
+	raw := b.Get([]byte(key))
+	if raw == nil {
+		return false, nil
+	}
+	if err := decodeAuthor(raw, h); err != nil {
+		return true, fmt.Errorf("decode %q: %w", key, err)
+	}
+	return true, nil
 }
 
 // Author returns what Shenava remembers about one author; a never-seen
@@ -71,7 +84,7 @@ func (s *DB) noteAuthor(tx *bolt.Tx, m core.Mention, caseID uint64, thanked bool
 func (s *DB) Author(ctx context.Context, key string) (core.AuthorHistory, error) {
 	var h core.AuthorHistory
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		ok, err := getJSON(tx.Bucket(bktAuthors), []byte(key), &h)
+		ok, err := getAuthor(tx.Bucket(bktAuthors), key, &h)
 		if err == nil && !ok {
 			err = core.ErrNotFound
 		}
@@ -90,7 +103,7 @@ func (s *DB) Authors(ctx context.Context, keys []string) (map[string]core.Author
 		b := tx.Bucket(bktAuthors)
 		for _, k := range keys {
 			var h core.AuthorHistory
-			ok, err := getJSON(b, []byte(k), &h)
+			ok, err := getAuthor(b, k, &h)
 			if err != nil {
 				return err
 			}

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *DB) putNewCase(tx *bolt.Tx, c *core.Case) error {
-	b := tx.Bucket(bktCases)
+	b := appending(tx.Bucket(bktCases))
 	id, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -27,7 +27,7 @@ func (s *DB) putNewCase(tx *bolt.Tx, c *core.Case) error {
 	if err := indexCase(tx, *c); err != nil {
 		return err
 	}
-	return tx.Bucket(bktCasesOpen).Put(itob(id), nil)
+	return appending(tx.Bucket(bktCasesOpen)).Put(itob(id), []byte(c.Label))
 }
 
 func getCase(tx *bolt.Tx, id uint64) (core.Case, error) {
@@ -44,7 +44,7 @@ func getCase(tx *bolt.Tx, id uint64) (core.Case, error) {
 
 // putCase saves c and keeps the open-case index in step with its state.
 func putCase(tx *bolt.Tx, c core.Case) error {
-	if err := putJSON(tx.Bucket(bktCases), itob(c.ID), c); err != nil {
+	if err := putJSON(appending(tx.Bucket(bktCases)), itob(c.ID), c); err != nil {
 		return err
 	}
 	if err := indexCase(tx, c); err != nil {
@@ -52,7 +52,7 @@ func putCase(tx *bolt.Tx, c core.Case) error {
 	}
 	open := tx.Bucket(bktCasesOpen)
 	if c.State.Open() {
-		return open.Put(itob(c.ID), nil)
+		return open.Put(itob(c.ID), []byte(c.Label))
 	}
 	return open.Delete(itob(c.ID))
 }
@@ -160,8 +160,17 @@ func (s *DB) OpenCases(ctx context.Context, f core.CaseFilter) ([]core.Case, int
 		total int
 	)
 	err := s.view(ctx, func(tx *bolt.Tx) error {
+		// The index holds each open case's label (nil in a file written
+		// before it did): the filter and the count read no case record.
 		c := tx.Bucket(bktCasesOpen).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(v) > 0 && f.Label != "" && core.Label(v) != f.Label {
+				continue
+			}
+			if len(v) > 0 && (total+1 <= f.Offset || (f.Limit > 0 && len(out) >= f.Limit)) {
+				total++
+				continue
+			}
 			cs, err := getCase(tx, btoi(k))
 			if err != nil {
 				return err

@@ -27,7 +27,7 @@ func incr(b *bolt.Bucket, key []byte, n uint64) error {
 // creation day and to the hourly label counters.
 func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
 	day := m.CreatedAt.In(s.loc).Format(core.DayFormat)
-	daily := tx.Bucket(bktDaily)
+	daily := appending(tx.Bucket(bktDaily))
 	keys := [][]byte{dayKey(day, core.DimTotal, ""), dayKey(day, core.DimPlatform, string(m.Platform))}
 	if a := m.Analysis; a != nil {
 		keys = append(keys, dayKey(day, core.DimLang, a.Lang), dayKey(day, core.DimLabel, string(a.Label)))
@@ -35,7 +35,7 @@ func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
 			keys = append(keys, dayKey(day, core.DimReferral, "yes"))
 		}
 		hk := append(itob(uint64(max(0, m.CreatedAt.Unix()/3600))), a.Label...)
-		if err := incr(tx.Bucket(bktHourly), hk, 1); err != nil {
+		if err := incr(appending(tx.Bucket(bktHourly)), hk, 1); err != nil {
 			return err
 		}
 	}
@@ -44,7 +44,7 @@ func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
 			return err
 		}
 	}
-	return nil
+	return s.tallyAuthor(tx, m)
 }
 
 // DayCounts returns the counters of one local calendar day ("YYYY-MM-DD" in

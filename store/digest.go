@@ -28,7 +28,7 @@ func (s *DB) ForEachAction(ctx context.Context, from, to time.Time, fn func(core
 		c := tx.Bucket(bktOutbox).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var a core.Action
-			if err := jsonUnmarshal(v, &a); err != nil {
+			if err := decodeAction(v, &a); err != nil {
 				return fmt.Errorf("action %d: %w", btoi(k), err)
 			}
 			if a.CreatedAt.IsZero() {

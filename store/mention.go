@@ -127,7 +127,7 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 	var res core.SaveResult
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		res = core.SaveResult{}
-		mentions := tx.Bucket(bktMentions)
+		mentions := appending(tx.Bucket(bktMentions))
 		seen := make(map[string]bool, len(ds))
 		for _, d := range ds {
 			m := d.Mention
@@ -139,10 +139,10 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 			seen[m.Key()] = true
 			rec := toMentionRec(m)
 			rec.Processed = now.UnixNano()
-			if err := putJSON(mentions, key, rec); err != nil {
+			if err := mentions.Put(key, encodeMention(rec)); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bktMentionsTime).Put(timeKey(m.CreatedAt, m.Key()), nil); err != nil {
+			if err := appending(tx.Bucket(bktMentionsTime)).Put(timeKey(m.CreatedAt, m.Key()), nil); err != nil {
 				return err
 			}
 			res.Stored = append(res.Stored, m)
@@ -218,13 +218,13 @@ func (s *DB) Mention(ctx context.Context, key string) (core.Mention, error) {
 }
 
 func getMention(tx *bolt.Tx, key string) (core.Mention, error) {
-	var rec mentionRec
-	ok, err := getJSON(tx.Bucket(bktMentions), []byte(key), &rec)
-	if err != nil {
-		return core.Mention{}, err
-	}
-	if !ok {
+	raw := tx.Bucket(bktMentions).Get([]byte(key))
+	if raw == nil {
 		return core.Mention{}, core.ErrNotFound
+	}
+	var rec mentionRec
+	if err := decodeMention(raw, &rec); err != nil {
+		return core.Mention{}, fmt.Errorf("decode %q: %w", key, err)
 	}
 	return rec.mention(), nil
 }
@@ -241,13 +241,13 @@ func (s *DB) ForEachMention(ctx context.Context, from, to time.Time, fn func(cor
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			var rec mentionRec
-			ok, err := getJSON(mentions, k[8:], &rec)
-			if err != nil {
-				return err
-			}
-			if !ok {
+			raw := mentions.Get(k[8:])
+			if raw == nil {
 				return fmt.Errorf("time index points at missing mention %q", k[8:])
+			}
+			var rec mentionRec
+			if err := decodeMention(raw, &rec); err != nil {
+				return fmt.Errorf("decode %q: %w", k[8:], err)
 			}
 			if err := fn(rec.mention()); err != nil {
 				return err

@@ -36,7 +36,7 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 		}
 		a.Code = code
 	}
-	b := tx.Bucket(bktOutbox)
+	b := appending(tx.Bucket(bktOutbox))
 	id, err := b.NextSequence()
 	if err != nil {
 		return false, err
@@ -46,35 +46,71 @@ func putAction(tx *bolt.Tx, a *core.Action) (bool, error) {
 	if a.NextAttemptAt.IsZero() {
 		a.NextAttemptAt = a.CreatedAt
 	}
-	if err := putJSON(b, itob(id), a); err != nil {
+	if err := b.Put(itob(id), encodeAction(*a)); err != nil {
 		return false, err
 	}
 	if err := dedup.Put([]byte(a.DedupKey), itob(id)); err != nil {
 		return false, err
 	}
-	return true, tx.Bucket(bktOutboxPending).Put(itob(id), nil)
+	return true, appending(tx.Bucket(bktOutboxPending)).Put(itob(id), pendingVal(*a))
+}
+
+// The pending index holds, for each pending or sending action, what the
+// worker, /metrics and /healthz ask of it, so that they read no action
+// record: its state (1 byte: 's' sending, else pending), when it may be
+// tried (8, BE nanos) and when it was created (8, BE nanos). A file written
+// before it has nil values there; those actions are read whole.
+const pendingValLen = 17
+
+func pendingVal(a core.Action) []byte {
+	v := make([]byte, pendingValLen)
+	v[0] = 'p'
+	if a.State == core.ActionSending {
+		v[0] = 's'
+	}
+	copy(v[1:], itob(uint64(unixNano(a.NextAttemptAt))))
+	copy(v[9:], itob(uint64(unixNano(a.CreatedAt))))
+	return v
+}
+
+// pendingEntry is a pending index entry, read from its value or, for an
+// entry written without one, from the action.
+type pendingEntry struct {
+	sending         bool
+	next, createdAt time.Time
+}
+
+func readPending(tx *bolt.Tx, k, v []byte) (pendingEntry, error) {
+	if len(v) == pendingValLen {
+		return pendingEntry{sending: v[0] == 's', next: fromNano(int64(btoi(v[1:9]))), createdAt: fromNano(int64(btoi(v[9:])))}, nil
+	}
+	a, err := getAction(tx, btoi(k))
+	if err != nil {
+		return pendingEntry{}, err
+	}
+	return pendingEntry{sending: a.State == core.ActionSending, next: a.NextAttemptAt, createdAt: a.CreatedAt}, nil
 }
 
 func getAction(tx *bolt.Tx, id uint64) (core.Action, error) {
 	var a core.Action
-	ok, err := getJSON(tx.Bucket(bktOutbox), itob(id), &a)
-	if err != nil {
-		return a, err
-	}
-	if !ok {
+	raw := tx.Bucket(bktOutbox).Get(itob(id))
+	if raw == nil {
 		return a, fmt.Errorf("action %d: %w", id, core.ErrNotFound)
+	}
+	if err := decodeAction(raw, &a); err != nil {
+		return a, fmt.Errorf("action %d: %w", id, err)
 	}
 	return a, nil
 }
 
 // putActionState saves a and keeps the pending index in step with it.
 func putActionState(tx *bolt.Tx, a core.Action) error {
-	if err := putJSON(tx.Bucket(bktOutbox), itob(a.ID), a); err != nil {
+	if err := appending(tx.Bucket(bktOutbox)).Put(itob(a.ID), encodeAction(a)); err != nil {
 		return err
 	}
 	pending := tx.Bucket(bktOutboxPending)
 	if a.State == core.ActionPending || a.State == core.ActionSending {
-		return pending.Put(itob(a.ID), nil)
+		return pending.Put(itob(a.ID), pendingVal(a))
 	}
 	return pending.Delete(itob(a.ID))
 }
@@ -105,35 +141,69 @@ func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action
 
 // ClaimDue moves up to limit pending actions whose time has come to the
 // sending state, counting an attempt, and returns them oldest first. A
-// crash after this leaves them in sending: see RecoverInFlight.
+// crash after this leaves them in sending: see ResumeInFlight.
 func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error) {
 	var out []core.Action
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		out = nil
-		c := tx.Bucket(bktOutboxPending).Cursor()
-		var due []core.Action
-		for k, _ := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, _ = c.Next() {
-			a, err := getAction(tx, btoi(k))
-			if err != nil {
-				return err
-			}
-			if a.State != core.ActionPending || a.NextAttemptAt.After(now) {
-				continue
-			}
-			due = append(due, a)
-		}
-		for _, a := range due {
-			a.State = core.ActionSending
-			a.Attempts++
-			if err := putActionState(tx, a); err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return nil
+		var err error
+		out, err = claimDue(tx, now, limit)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim due actions: %w", err)
+	}
+	return out, nil
+}
+
+func claimDue(tx *bolt.Tx, now time.Time, limit int) ([]core.Action, error) {
+	c := tx.Bucket(bktOutboxPending).Cursor()
+	var due []core.Action
+	for k, v := c.First(); k != nil && (limit <= 0 || len(due) < limit); k, v = c.Next() {
+		e, err := readPending(tx, k, v)
+		if err != nil {
+			return nil, err
+		}
+		if e.sending || e.next.After(now) {
+			continue
+		}
+		a, err := getAction(tx, btoi(k))
+		if err != nil {
+			return nil, err
+		}
+		if a.State != core.ActionPending || a.NextAttemptAt.After(now) {
+			continue
+		}
+		due = append(due, a)
+	}
+	out := make([]core.Action, 0, len(due))
+	for _, a := range due {
+		a.State = core.ActionSending
+		a.Attempts++
+		if err := putActionState(tx, a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// SettleAndClaim settles outcomes (see Settle) and claims the next due
+// actions (see ClaimDue) in one transaction: one commit a round while the
+// outbox has work.
+func (s *DB) SettleAndClaim(ctx context.Context, outcomes []core.Outcome, now time.Time, limit int) ([]core.Action, error) {
+	var out []core.Action
+	err := s.update(ctx, func(tx *bolt.Tx) error {
+		for _, o := range outcomes {
+			if err := settle(tx, o); err != nil {
+				return fmt.Errorf("action %d: %w", o.ActionID, err)
+			}
+		}
+		var err error
+		out, err = claimDue(tx, now, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: settle and claim actions: %w", err)
 	}
 	return out, nil
 }
@@ -178,8 +248,25 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 		}
 	case core.ActionFailed:
 		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
+	case core.ActionInDoubt:
+		a.State, a.LastError, a.DoneAt = core.ActionInDoubt, o.Error, o.At
 	default:
 		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
+	}
+	if o.Unsure {
+		a.Unsure = true
+	}
+	for _, r := range o.Records {
+		b, err := botBucket(tx, r.Space)
+		if err != nil {
+			return err
+		}
+		if r.IfAbsent && b.Get([]byte(r.Key)) != nil {
+			continue
+		}
+		if err := putBotRec(b, r.Key, r.Value, r.At); err != nil {
+			return err
+		}
 	}
 	if err := putActionState(tx, a); err != nil {
 		return err
@@ -237,12 +324,31 @@ func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.A
 // managers) are queued in the same transaction: a crash can never leave an
 // action in doubt that nobody was told about.
 func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Action) []core.Action) ([]core.Action, error) {
-	var out []core.Action
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		out = nil
+	_, doubt, err := s.ResumeInFlight(ctx, time.Time{}, nil, report)
+	return doubt, err
+}
+
+// ResumeInFlight runs at start-up, on the actions a crash left in sending,
+// which may or may not have reached the platform. Those resume accepts go
+// back to pending, due at now and marked unsure (core.Action.Unsure), so
+// they are looked up on the platform, or repeated, before anything else;
+// the others become in_doubt and are never executed again automatically.
+// report, when not nil, is given the in-doubt ones and the actions it
+// returns (the notice telling the managers) are queued in the same
+// transaction: a crash can never leave an action in doubt that nobody was
+// told about. It returns the resumed and the in-doubt actions.
+func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error) {
+	err = s.update(ctx, func(tx *bolt.Tx) error {
+		resumed, doubt = nil, nil
 		c := tx.Bucket(bktOutboxPending).Cursor()
 		var stuck []core.Action
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if e, err := readPending(tx, k, v); err != nil {
+				return err
+			} else if !e.sending {
+				continue
+			}
 			a, err := getAction(tx, btoi(k))
 			if err != nil {
 				return err
@@ -252,17 +358,26 @@ func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Actio
 			}
 		}
 		for _, a := range stuck {
+			if resume != nil && resume(a) {
+				a.State, a.Unsure, a.NextAttemptAt = core.ActionPending, true, now
+				a.LastError = "interrupted while sending: to be checked before sending again"
+				if err := putActionState(tx, a); err != nil {
+					return err
+				}
+				resumed = append(resumed, a)
+				continue
+			}
 			a.State = core.ActionInDoubt
 			a.LastError = "interrupted while sending: delivery unknown"
 			if err := putActionState(tx, a); err != nil {
 				return err
 			}
-			out = append(out, a)
+			doubt = append(doubt, a)
 		}
-		if len(out) == 0 || report == nil {
+		if len(doubt) == 0 || report == nil {
 			return nil
 		}
-		for _, a := range report(out) {
+		for _, a := range report(doubt) {
 			if _, err := putAction(tx, &a); err != nil {
 				return fmt.Errorf("report: %w", err)
 			}
@@ -270,9 +385,9 @@ func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Actio
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: recover in-flight actions: %w", err)
+		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)
 	}
-	return out, nil
+	return resumed, doubt, nil
 }
 
 // Action returns one action.
@@ -305,7 +420,7 @@ func (s *DB) Actions(ctx context.Context, f ActionFilter) ([]core.Action, error)
 		c := tx.Bucket(bktOutbox).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var a core.Action
-			if err := jsonUnmarshal(v, &a); err != nil {
+			if err := decodeAction(v, &a); err != nil {
 				return fmt.Errorf("action %d: %w", btoi(k), err)
 			}
 			if (f.State != "" && a.State != f.State) || (f.Kind != "" && a.Kind != f.Kind) ||
@@ -342,17 +457,17 @@ type OutboxStats struct {
 func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bktOutboxPending).ForEach(func(k, _ []byte) error {
-			a, err := getAction(tx, btoi(k))
+		return tx.Bucket(bktOutboxPending).ForEach(func(k, v []byte) error {
+			e, err := readPending(tx, k, v)
 			if err != nil {
 				return err
 			}
 			st.Pending++
-			if st.OldestPending.IsZero() || a.CreatedAt.Before(st.OldestPending) {
-				st.OldestPending = a.CreatedAt
+			if st.OldestPending.IsZero() || e.createdAt.Before(st.OldestPending) {
+				st.OldestPending = e.createdAt
 			}
-			if a.State == core.ActionPending && (st.NextDue.IsZero() || a.NextAttemptAt.Before(st.NextDue)) {
-				st.NextDue = a.NextAttemptAt
+			if !e.sending && (st.NextDue.IsZero() || e.next.Before(st.NextDue)) {
+				st.NextDue = e.next
 			}
 			return nil
 		})
@@ -364,21 +479,18 @@ func (s *DB) Outbox(ctx context.Context) (OutboxStats, error) {
 }
 
 // Due reports whether a pending action may be tried at now. It only
-// reads, and stops at the first such action, so asking costs little
-// however long the outbox is.
+// reads the pending index, and stops at the first such action, so asking
+// costs little however long the outbox is.
 func (s *DB) Due(ctx context.Context, now time.Time) (bool, error) {
 	due := false
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktOutboxPending).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			var a struct {
-				State         core.ActionState `json:"state"`
-				NextAttemptAt time.Time        `json:"next_attempt_at"`
-			}
-			if _, err := getJSON(tx.Bucket(bktOutbox), k, &a); err != nil {
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			e, err := readPending(tx, k, v)
+			if err != nil {
 				return err
 			}
-			if a.State == core.ActionPending && !a.NextAttemptAt.After(now) {
+			if !e.sending && !e.next.After(now) {
 				due = true
 				return nil
 			}

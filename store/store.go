@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,8 +24,10 @@ import (
 	"github.com/shenava/shenava/internal/newfile"
 )
 
-// SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout this code reads and writes. Version 2 added
+// the per-day author tallies (day_authors); a version 1 file opened for
+// writing is migrated to it on open.
+const SchemaVersion = 2
 
 // DefaultLockTimeout is how long Open waits for another process to release
 // the database file.
@@ -40,9 +43,9 @@ var (
 	bktCursors       = []byte("cursors")        // source → cursor record
 	bktCases         = []byte("cases")          // id (8, BE) → case
 	bktCasesMention  = []byte("cases_mention")  // mention key → case id
-	bktCasesOpen     = []byte("cases_open")     // id → nil, for open cases
+	bktCasesOpen     = []byte("cases_open")     // id → label, for open cases
 	bktOutbox        = []byte("outbox")         // id → action
-	bktOutboxPending = []byte("outbox_pending") // id → nil, for pending and sending actions
+	bktOutboxPending = []byte("outbox_pending") // id → state, next attempt, created (see pendingVal), for pending and sending actions
 	bktOutboxDedup   = []byte("outbox_dedup")   // dedup key → id
 	bktAuthors       = []byte("authors")        // author key → history
 	bktDaily         = []byte("daily")          // day "YYYY-MM-DD" 0 dim 0 value → count (8, BE)
@@ -56,7 +59,7 @@ var (
 		bktCasesMention, bktCasesOpen, bktOutbox, bktOutboxPending, bktOutboxDedup,
 		bktAuthors, bktDaily, bktHourly, bktCodesFree, bktCodesUsed, bktCodesSeen, bktCodesMissed,
 		bktBotInbox, bktBotMeta, bktBotCallbacks, bktBotMessages, bktBotPrompts, bktBotPrefs,
-		bktBotApprovals, bktBotCaseTokens, bktBotHeld}
+		bktBotApprovals, bktBotCaseTokens, bktBotHeld, bktDayAuthors}
 
 	keySchema = []byte("schema_version")
 )
@@ -78,6 +81,12 @@ type Options struct {
 type DB struct {
 	db  *bolt.DB
 	loc *time.Location
+	// version is the file's schema version once open (a read-only open
+	// does not migrate).
+	version uint64
+	// commits counts the write transactions committed (each costs two
+	// fsyncs, data and meta page).
+	commits atomic.Uint64
 }
 
 // Open opens or creates the database at path, creates its buckets and
@@ -124,9 +133,19 @@ func (s *DB) init() error {
 		meta := tx.Bucket(bktMeta)
 		v := meta.Get(keySchema)
 		if v == nil {
+			s.version = SchemaVersion
 			return meta.Put(keySchema, itob(SchemaVersion))
 		}
-		return checkVersion(v)
+		if err := checkVersion(v); err != nil {
+			return err
+		}
+		if btoi(v) < 2 {
+			if err := s.migrateDayAuthors(tx); err != nil {
+				return fmt.Errorf("migrate to schema version 2: %w", err)
+			}
+		}
+		s.version = SchemaVersion
+		return meta.Put(keySchema, itob(SchemaVersion))
 	})
 }
 
@@ -136,7 +155,11 @@ func (s *DB) checkSchema() error {
 		if meta == nil {
 			return errors.New("not a shenava database (no meta bucket)")
 		}
-		return checkVersion(meta.Get(keySchema))
+		if err := checkVersion(meta.Get(keySchema)); err != nil {
+			return err
+		}
+		s.version = btoi(meta.Get(keySchema))
+		return nil
 	})
 }
 
@@ -205,7 +228,27 @@ func (s *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(fn)
+	if err := s.db.Update(fn); err != nil {
+		return err
+	}
+	s.commits.Add(1)
+	return nil
+}
+
+// Commits returns how many write transactions this handle committed: the
+// cost that matters with fsync on, two syncs each.
+func (s *DB) Commits() uint64 { return s.commits.Load() }
+
+// appendFill is the fill of pages in buckets whose keys only grow
+// (sequence numbers, times): bbolt splits a page at half full by default,
+// which leaves such buckets half empty for good, since no key ever lands
+// in the older pages again.
+const appendFill = 0.95
+
+// appending sets the fill of an append-mostly bucket for this transaction.
+func appending(b *bolt.Bucket) *bolt.Bucket {
+	b.FillPercent = appendFill
+	return b
 }
 
 func itob(v uint64) []byte {

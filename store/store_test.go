@@ -652,3 +652,41 @@ func TestDB_WithdrawReply(t *testing.T) {
 		t.Fatalf("withdrawing a missing action: %v, want ErrNotFound", err)
 	}
 }
+
+// The records a delivery produced (the bot's "this message is the alert of
+// case 1") are written by the settle, in its one commit; a record kept
+// if absent leaves the first one in place.
+func TestDB_Settle_WritesRecords(t *testing.T) {
+	db := MustOpen(t, Options{})
+	m := mention("1", core.LabelNegative, t0)
+	if _, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.BotPut(ctx, core.SpaceCaseTokens, "1", []byte(`"first"`), t0); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.ClaimDue(ctx, t0, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("ClaimDue=%d,%v", len(due), err)
+	}
+	before := db.Commits()
+	err = db.Settle(ctx, core.Outcome{ActionID: due[0].ID, State: core.ActionDone, Result: "-100:7", At: t0, Records: []core.Record{
+		{Space: core.SpaceMessages, Key: "-100:7", Value: []byte(`{"kind":"alert","case":1}`), At: t0},
+		{Space: core.SpaceCaseTokens, Key: "1", Value: []byte(`"second"`), At: t0, IfAbsent: true},
+		{Space: core.SpaceCallbacks, Key: "second", Value: []byte(`{"kind":"case","case":1}`), At: t0},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Commits() - before; n != 1 {
+		t.Fatalf("settle took %d commits, want 1", n)
+	}
+	for _, w := range []struct {
+		space     core.Space
+		key, want string
+	}{{core.SpaceMessages, "-100:7", `{"kind":"alert","case":1}`}, {core.SpaceCaseTokens, "1", `"first"`}, {core.SpaceCallbacks, "second", `{"kind":"case","case":1}`}} {
+		if got, ok, err := db.BotGet(ctx, w.space, w.key); err != nil || !ok || string(got) != w.want {
+			t.Errorf("%s %s = %s, %v, %v; want %s", w.space, w.key, got, ok, err, w.want)
+		}
+	}
+}

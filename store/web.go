@@ -300,13 +300,13 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			}
 			looked++
 			page.Next = base64.RawURLEncoding.EncodeToString(w.k)
-			var rec mentionRec
-			ok, err := getJSON(mentions, w.k[8:], &rec)
-			if err != nil {
-				return err
-			}
-			if !ok {
+			raw := mentions.Get(w.k[8:])
+			if raw == nil {
 				return fmt.Errorf("time index points at missing mention %q", w.k[8:])
+			}
+			var rec mentionRec
+			if err := decodeMention(raw, &rec); err != nil {
+				return fmt.Errorf("decode %q: %w", w.k[8:], err)
 			}
 			m := rec.mention()
 			page.Reached = m.CreatedAt

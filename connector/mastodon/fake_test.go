@@ -68,6 +68,13 @@ type fake struct {
 	requests      []*http.Request
 	remaining     int       // X-RateLimit-Remaining to send
 	reset         time.Time // X-RateLimit-Reset to send
+	// posted holds the statuses made, oldest first.
+	posted []json.RawMessage
+	// dropAnswers makes the next posts go through and then closes their
+	// connections unanswered, as a proxy that loses the answer does.
+	dropAnswers int
+	// ignoreKeys makes the fake ignore Idempotency-Key, as GoToSocial does.
+	ignoreKeys bool
 	// hook, when set, may answer a request itself (fault injection);
 	// it returns true when it did.
 	hook func(w http.ResponseWriter, r *http.Request) bool
@@ -183,6 +190,33 @@ func (f *fake) serve(w http.ResponseWriter, r *http.Request) {
 		page := f.pageOf(w, r, f.search)
 		b, _ := json.Marshal(map[string]any{"accounts": []any{}, "statuses": page, "hashtags": []any{}})
 		f.reply(w, r, http.StatusOK, b)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/statuses/") && strings.HasSuffix(r.URL.Path, "/context"):
+		id := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/api/v1/statuses/"), "/context")
+		f.mu.Lock()
+		_, ok := f.statuses[id]
+		var desc []json.RawMessage
+		for _, raw := range f.posted {
+			var st struct {
+				InReplyTo string `json:"in_reply_to_id"`
+			}
+			mustUnmarshal(f.t, raw, &st)
+			if st.InReplyTo == id {
+				desc = append(desc, raw)
+			}
+		}
+		f.mu.Unlock()
+		if !ok {
+			f.reply(w, r, http.StatusNotFound, MustFixture(f.t, "error_404.json"))
+			return
+		}
+		b, _ := json.Marshal(map[string]any{"ancestors": []any{}, "descendants": append([]json.RawMessage{}, desc...)})
+		f.reply(w, r, http.StatusOK, b)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/accounts/") && strings.HasSuffix(r.URL.Path, "/statuses"):
+		f.mu.Lock()
+		own := slices.Clone(f.posted)
+		f.mu.Unlock()
+		slices.Reverse(own)
+		f.page(w, r, own)
 	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/statuses/"):
 		raw, ok := f.statuses[strings.TrimPrefix(r.URL.Path, "/api/v1/statuses/")]
 		if !ok {
@@ -265,6 +299,9 @@ func (f *fake) post(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	key := r.Header.Get("Idempotency-Key")
 	f.mu.Lock()
+	if f.ignoreKeys {
+		key = ""
+	}
 	if prev, ok := f.idempotent[key]; ok && key != "" {
 		f.mu.Unlock()
 		f.reply(w, r, http.StatusOK, prev)
@@ -285,7 +322,22 @@ func (f *fake) post(w http.ResponseWriter, r *http.Request, body []byte) {
 	if key != "" {
 		f.idempotent[key] = out
 	}
+	f.posted = append(f.posted, out)
+	f.statuses[st["id"].(string)] = out
+	drop := f.dropAnswers > 0
+	if drop {
+		f.dropAnswers--
+	}
 	f.mu.Unlock()
+	if drop {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			f.t.Errorf("hijack: %v", err)
+			return
+		}
+		conn.Close() // the status exists; its answer never arrives
+		return
+	}
 	f.reply(w, r, http.StatusOK, out)
 }
 

@@ -27,6 +27,7 @@ import (
 	gomastodon "github.com/mattn/go-mastodon"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Client is one brand account on one Mastodon server. It is safe for
@@ -79,7 +80,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	httpc.Transport = &transport{base: rt, ua: cfg.UserAgent, maxBody: cfg.MaxBodyBytes, now: func() time.Time { return c.Now() },
+	httpc.Transport = &transport{base: httpx.NoReplay(rt), ua: cfg.UserAgent, maxBody: cfg.MaxBodyBytes, now: func() time.Time { return c.Now() },
 		secret: cfg.AccessToken.Reveal()}
 	if httpc.Timeout == 0 {
 		httpc.Timeout = cfg.Timeout

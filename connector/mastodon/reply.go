@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -122,4 +124,72 @@ func mentions(text, acct string) bool {
 
 func wordRune(r rune) bool {
 	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// FindAnswer reads back whether the brand account already answered m with
+// text (listen.Reconciler): after a post whose answer was lost, or one a
+// crash interrupted, the status may exist. It looks among the replies to
+// m (GET /api/v1/statuses/:id/context, which shows the brand its own
+// direct statuses too), then among the account's latest statuses (GET
+// /api/v1/accounts/:id/statuses), for a status of the brand account in
+// reply to m whose text is text (mentions and links aside, which the
+// server rewrites), direct when private is set. It returns the status's ID.
+func (c *Client) FindAnswer(ctx context.Context, m core.Mention, text string, private bool) (string, bool, error) {
+	if err := checkReply(m, text); err != nil {
+		return "", false, fmt.Errorf("mastodon: read back: %w", err)
+	}
+	if err := c.learnOwnAccount(ctx); err != nil {
+		return "", false, fmt.Errorf("mastodon: read back: %w", err)
+	}
+	c.ownMu.Lock()
+	own := c.ownID
+	c.ownMu.Unlock()
+	match := func(sts []status) (string, bool) {
+		for _, s := range sts {
+			if s.Account.ID != own || s.InReplyToID != m.NativeID {
+				continue
+			}
+			if private && s.Visibility != gomastodon.VisibilityDirectMessage {
+				continue
+			}
+			if sameText(plainText(s.Content), text) {
+				return s.ID, true
+			}
+		}
+		return "", false
+	}
+	var thread struct {
+		Descendants []status `json:"descendants"`
+	}
+	err := c.getJSON(ctx, "/api/v1/statuses/"+url.PathEscape(m.NativeID)+"/context", nil, &thread)
+	if err != nil && !errors.Is(classify("", err), core.ErrPermanent) {
+		return "", false, classify("read back the replies to "+m.NativeID, err)
+	}
+	if id, ok := match(thread.Descendants); ok {
+		return id, true, nil
+	}
+	var latest []status
+	q := url.Values{"limit": {"40"}, "exclude_reblogs": {"true"}}
+	if err := c.getJSON(ctx, "/api/v1/accounts/"+url.PathEscape(own)+"/statuses", q, &latest); err != nil {
+		return "", false, classify("read back the account's statuses", err)
+	}
+	id, ok := match(latest)
+	return id, ok, nil
+}
+
+// sameText compares a status's text as the server shows it with the text
+// that was sent: case, spacing, @mentions (which the server links and may
+// complete with the domain) and links (which it may shorten) aside.
+func sameText(shown, sent string) bool {
+	norm := func(s string) string {
+		var words []string
+		for _, w := range strings.Fields(strings.ToLower(s)) {
+			if strings.HasPrefix(w, "@") || strings.Contains(w, "://") || strings.HasPrefix(w, "www.") || strings.Contains(w, "…") {
+				continue
+			}
+			words = append(words, w)
+		}
+		return strings.Join(words, " ")
+	}
+	return norm(shown) == norm(sent)
 }

@@ -246,3 +246,55 @@ func TestClient_Capabilities(t *testing.T) {
 		t.Errorf("Capabilities=%+v, want both", got)
 	}
 }
+
+// A server that makes the status and loses its answer, and that ignores
+// Idempotency-Key (GoToSocial does), must see exactly one status: the
+// transport does not replay it, the error says the delivery is in doubt,
+// and reading back finds it.
+func TestClient_Reply_DroppedAnswer(t *testing.T) {
+	for _, private := range []bool{false, true} {
+		name := "Reply"
+		if private {
+			name = "DirectMessage"
+		}
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			m := mentionFromFixture(t, f, "113200000000000101")
+			c := MustClient(t, f, Config{})
+			// A read first, so the post goes on a kept-alive connection:
+			// net/http replays only on those.
+			if _, err := c.Reply(context.Background(), m, "warm-up"); err != nil {
+				t.Fatal(err)
+			}
+			f.mu.Lock()
+			f.dropAnswers, f.ignoreKeys = 1, true
+			f.mu.Unlock()
+			send, text := c.Reply, "ممنون که ما را معرفی کردید! کد شما: SARA11"
+			if private {
+				send = c.DirectMessage
+			}
+			if _, found, err := c.FindAnswer(context.Background(), m, text, private); err != nil || found {
+				t.Fatalf("FindAnswer before sending: found=%v err=%v, want not found", found, err)
+			}
+			_, err := send(context.Background(), m, text)
+			if !errors.Is(err, core.ErrInDoubt) {
+				t.Fatalf("send with the answer lost: %v, want core.ErrInDoubt", err)
+			}
+			if n := len(f.Posts()); n != 2 {
+				t.Fatalf("the server made %d statuses, want 2 (the warm-up and one answer): the post was replayed", n)
+			}
+			ref, found, err := c.FindAnswer(context.Background(), m, text, private)
+			if err != nil || !found || ref != "113200000000099902" {
+				t.Fatalf("FindAnswer=%q,%v,%v, want the status the server made", ref, found, err)
+			}
+			if _, found, _ := c.FindAnswer(context.Background(), m, "another text", private); found {
+				t.Fatal("FindAnswer found a status with another text")
+			}
+			if !private {
+				if _, found, _ := c.FindAnswer(context.Background(), m, "warm-up", true); found {
+					t.Fatal("FindAnswer took a public reply for a direct message")
+				}
+			}
+		})
+	}
+}

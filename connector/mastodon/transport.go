@@ -35,7 +35,11 @@ import (
 //     stop Shenava from listening;
 //   - response bodies are cut at max_body_bytes, with an error rather than
 //     silent truncation;
-//   - the User-Agent and, for posts, the Idempotency-Key are set.
+//   - the User-Agent and, for posts, the Idempotency-Key are set;
+//   - no write is re-sent by net/http (httpx.NoReplay sits below), and a
+//     write the server answered 2xx but whose answer could not be read
+//     whole fails wrapping core.ErrInDoubt: the status exists, so it must
+//     be looked up, not posted again.
 type transport struct {
 	base    http.RoundTripper
 	ua      string
@@ -109,6 +113,18 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			RetryAfter: wait,
 			Err:        fmt.Errorf("HTTP %s%s", resp.Status, msg),
 		}
+	}
+	if write && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		// The server acted on the write: an answer cut short now must not
+		// look like a failure worth repeating, so it is read whole here,
+		// where losing it can still be told apart.
+		data, err := httpx.ReadAll(resp.Body, t.maxBody)
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s %s: HTTP %d, reading the answer: %w", core.ErrInDoubt, req.Method, req.URL.Path, resp.StatusCode, err)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(data))
+		return resp, nil
 	}
 	resp.Body = httpx.LimitBody(resp.Body, t.maxBody)
 	return resp, nil

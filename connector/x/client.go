@@ -61,6 +61,11 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
+	// No request is re-sent by the transport: a post whose answer was lost
+	// is in doubt, not replayed (see httpx.NoReplay).
+	guarded := *hc
+	guarded.Transport = httpx.NoReplay(hc.Transport)
+	hc = &guarded
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -195,7 +200,7 @@ func (c *Client) do(ctx context.Context, cl call) error {
 	// cannot be read: retrying would post it a second time.
 	unreadable := func(err error) error {
 		if ok && cl.method != http.MethodGet {
-			return core.Permanent(fmt.Errorf("%w (X accepted the call; it is not repeated)", err))
+			return core.Permanent(fmt.Errorf("%w (X accepted the call; it is not repeated): %w", err, core.ErrInDoubt))
 		}
 		return err
 	}

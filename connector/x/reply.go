@@ -41,7 +41,7 @@ func (c *Client) Reply(ctx context.Context, m core.Mention, text string) (string
 	if resp.Data == nil || !numericID.MatchString(resp.Data.ID) {
 		// X took the request but did not say what it made: do not retry
 		// blindly, a second post would be a duplicate.
-		return "", core.Permanent(fmt.Errorf("%s to %s: answer names no created post%s", op, m.NativeID, problems(resp.Errors)))
+		return "", core.Permanent(fmt.Errorf("%s to %s: answer names no created post%s: %w", op, m.NativeID, problems(resp.Errors), core.ErrInDoubt))
 	}
 	return resp.Data.ID, nil
 }
@@ -67,7 +67,7 @@ func (c *Client) DirectMessage(ctx context.Context, m core.Mention, text string)
 		return "", fmt.Errorf("%s to user %s: %w", op, m.Author.ID, err)
 	}
 	if resp.Data == nil || resp.Data.DMEventID == "" {
-		return "", core.Permanent(fmt.Errorf("%s to user %s: answer names no DM event%s", op, m.Author.ID, problems(resp.Errors)))
+		return "", core.Permanent(fmt.Errorf("%s to user %s: answer names no DM event%s: %w", op, m.Author.ID, problems(resp.Errors), core.ErrInDoubt))
 	}
 	return resp.Data.DMEventID, nil
 }
@@ -151,4 +151,109 @@ func checkErr(err error) error {
 		return fmt.Errorf("%w: %w", core.ErrUnauthorized, err)
 	}
 	return err
+}
+
+// Endpoints read to settle an answer in doubt.
+const (
+	epTimeline = "users/{id}/tweets"
+	epDMEvents = "dm events"
+)
+
+// timelineResponse is the answer of GET /2/users/{id}/tweets: the
+// account's own posts, newest first.
+type timelineResponse struct {
+	Data []struct {
+		ID               string      `json:"id"`
+		Text             string      `json:"text"`
+		ReferencedTweets []reference `json:"referenced_tweets"`
+	} `json:"data"`
+	Errors []problem `json:"errors"`
+}
+
+// dmEventsResponse is the answer of GET
+// /2/dm_conversations/with/{participant_id}/dm_events, newest first.
+type dmEventsResponse struct {
+	Data []struct {
+		ID        string `json:"id"`
+		EventType string `json:"event_type"`
+		Text      string `json:"text"`
+		SenderID  string `json:"sender_id"`
+	} `json:"data"`
+	Errors []problem `json:"errors"`
+}
+
+// FindAnswer reads back whether the brand account already answered m with
+// text (listen.Reconciler), after a post whose answer was lost or one a
+// crash interrupted. A public answer is looked for among the brand's latest
+// 100 posts (GET /2/users/{id}/tweets): a reply to m with that text. A DM
+// among the latest 100 events of the conversation with m's author (GET
+// /2/dm_conversations/with/{id}/dm_events, user context): one the brand
+// sent with that text. Text is compared as X shows it, the @mentions it
+// puts in front of a reply and its t.co links aside. x.user_id is needed
+// for replies; without it the answer cannot be read back.
+func (c *Client) FindAnswer(ctx context.Context, m core.Mention, text string, private bool) (string, bool, error) {
+	const op = "x: read back"
+	if c.cfg.UserID == "" {
+		return "", false, fmt.Errorf("%s: x.user_id is not set: %w", op, core.ErrUnsupported)
+	}
+	if private {
+		if c.write == nil {
+			return "", false, fmt.Errorf("%s: %w: %w", op, core.ErrUnsupported, errNoUserContext)
+		}
+		if err := checkOutgoing(m, text, m.Author.ID, "author.id"); err != nil {
+			return "", false, fmt.Errorf("%s: %w", op, err)
+		}
+		var resp dmEventsResponse
+		err := c.do(ctx, call{
+			endpoint: epDMEvents, method: "GET", write: true,
+			path:  "/2/dm_conversations/with/" + url.PathEscape(m.Author.ID) + "/dm_events",
+			query: url.Values{"max_results": {"100"}, "event_types": {"MessageCreate"}, "dm_event.fields": {"id,event_type,text"}, "expansions": {"sender_id"}},
+			out:   &resp,
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("%s the DMs to user %s: %w", op, m.Author.ID, err)
+		}
+		for _, e := range resp.Data {
+			if e.SenderID == c.cfg.UserID && sameText(e.Text, text) {
+				return e.ID, true, nil
+			}
+		}
+		return "", false, nil
+	}
+	if err := checkOutgoing(m, text, m.NativeID, "native_id"); err != nil {
+		return "", false, fmt.Errorf("%s: %w", op, err)
+	}
+	var resp timelineResponse
+	err := c.do(ctx, call{
+		endpoint: epTimeline, method: "GET", path: "/2/users/" + url.PathEscape(c.cfg.UserID) + "/tweets",
+		query: url.Values{"max_results": {"100"}, "tweet.fields": {"referenced_tweets"}},
+		out:   &resp,
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("%s the replies to %s: %w", op, m.NativeID, err)
+	}
+	for _, p := range resp.Data {
+		for _, r := range p.ReferencedTweets {
+			if r.Type == "replied_to" && r.ID == m.NativeID && sameText(p.Text, text) {
+				return p.ID, true, nil
+			}
+		}
+	}
+	return "", false, nil
+}
+
+// sameText compares a text as X shows it with the text that was sent:
+// case, spacing, @mentions and links aside.
+func sameText(shown, sent string) bool {
+	norm := func(s string) string {
+		var words []string
+		for _, w := range strings.Fields(strings.ToLower(s)) {
+			if strings.HasPrefix(w, "@") || strings.Contains(w, "://") || strings.HasPrefix(w, "www.") {
+				continue
+			}
+			words = append(words, w)
+		}
+		return strings.Join(words, " ")
+	}
+	return norm(shown) == norm(sent)
 }

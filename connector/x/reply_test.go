@@ -11,6 +11,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/internal/xtest"
 )
 
 var testMention = core.Mention{
@@ -258,5 +259,47 @@ func TestClient_Check(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A post X made but whose answer was lost is not sent again by the
+// transport, fails as in doubt, and is found by reading back; so is a DM.
+func TestClient_DroppedAnswerIsReadBack(t *testing.T) {
+	srv := xtest.New(t)
+	cfg := baseConfig(srv.URL())
+	cfg.BearerToken = conf.NewSecret(xtest.DefaultBearerToken)
+	cfg.OAuth2UserToken = conf.NewSecret(xtest.DefaultUserToken)
+	cfg.UserID = xtest.DefaultUserID
+	c, err := New(cfg, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	m := testMention
+	for _, private := range []bool{false, true} {
+		send, text := c.Reply, "ممنون که ما را معرفی کردید"
+		if private {
+			send, text = c.DirectMessage, "کد هدیهٔ شما: SARA11"
+		}
+		if _, found, err := c.FindAnswer(ctx, m, text, private); err != nil || found {
+			t.Fatalf("private=%v: FindAnswer before sending: %v %v, want not found", private, found, err)
+		}
+		srv.DropAnswers(1) // the read above left a kept-alive connection
+		if _, err := send(ctx, m, text); !errors.Is(err, core.ErrInDoubt) {
+			t.Fatalf("private=%v: send with the answer lost: %v, want core.ErrInDoubt", private, err)
+		}
+		ref, found, err := c.FindAnswer(ctx, m, text, private)
+		if err != nil || !found || ref == "" {
+			t.Fatalf("private=%v: FindAnswer=%q,%v,%v, want the answer X made", private, ref, found, err)
+		}
+		if _, found, _ := c.FindAnswer(ctx, m, "another text", private); found {
+			t.Fatalf("private=%v: FindAnswer matched another text", private)
+		}
+	}
+	if p, d := srv.Posts(), srv.DMs(); len(p) != 1 || len(d) != 1 {
+		t.Fatalf("X holds %d posts and %d DMs, want one of each", len(p), len(d))
+	}
+	if p := srv.Posts()[0]; p.InReplyTo != m.NativeID {
+		t.Fatalf("the post answers %q", p.InReplyTo)
 	}
 }

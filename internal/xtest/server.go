@@ -8,7 +8,10 @@
 //     x-rate-limit-limit, -remaining and -reset headers;
 //   - POST /2/tweets (replies) and POST /2/dm_conversations/with/{id}/messages
 //     (direct messages), answered 201 with the created object;
-//   - GET /2/users/me and GET /2/users/{id} (credential checks).
+//   - GET /2/users/me and GET /2/users/{id} (credential checks);
+//   - GET /2/users/{id}/tweets (the brand's own posts, newest first) and
+//     GET /2/dm_conversations/with/{id}/dm_events (the DMs sent to a
+//     user), which Shenava reads back to settle a post in doubt.
 //
 // Every request is recorded and checked against the published API
 // description (../shared/specs/x-api-v2/openapi.json), where a mismatch
@@ -164,6 +167,18 @@ type Server struct {
 	used     int
 	nextID   uint64
 	changed  chan struct{}
+	// drop counts the writes still to be carried out with their answer
+	// lost (DropAnswers).
+	drop int
+}
+
+// DropAnswers makes the next n posts and DMs be carried out and then
+// their connections closed unanswered, as a proxy that loses the answer
+// on its way back does.
+func (s *Server) DropAnswers(n int) {
+	s.mu.Lock()
+	s.drop = n
+	s.mu.Unlock()
 }
 
 // New starts the server on 127.0.0.1 and stops it when the test ends. It
@@ -284,6 +299,8 @@ var (
 	reMentions = regexp.MustCompile(`^/2/users/([0-9]+)/mentions$`)
 	reUser     = regexp.MustCompile(`^/2/users/([0-9]+)$`)
 	reDM       = regexp.MustCompile(`^/2/dm_conversations/with/([0-9]+)/messages$`)
+	reTimeline = regexp.MustCompile(`^/2/users/([0-9]+)/tweets$`)
+	reDMEvents = regexp.MustCompile(`^/2/dm_conversations/with/([0-9]+)/dm_events$`)
 	numeric    = regexp.MustCompile(`^[0-9]{1,19}$`)
 )
 
@@ -349,6 +366,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.wait(r) {
 		return
 	}
+	s.mu.Lock()
+	drop := r.Method == http.MethodPost && aerr == nil && s.drop > 0
+	if drop {
+		s.drop--
+	}
+	s.mu.Unlock()
+	if drop {
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close() // carried out; the answer never arrives
+			return
+		}
+	}
 	if aerr != nil {
 		writeJSON(w, aerr.status, "application/problem+json", aerr.body())
 		return
@@ -397,7 +426,7 @@ func (s *Server) rateHeaders(w http.ResponseWriter) {
 
 func (s *Server) call(r *http.Request, body []byte) (int, any, *apiError) {
 	path := r.URL.Path
-	write := r.Method == http.MethodPost || path == "/2/users/me"
+	write := r.Method == http.MethodPost || path == "/2/users/me" || reDMEvents.MatchString(path)
 	if aerr := s.checkAuth(r, write); aerr != nil {
 		return 0, nil, aerr
 	}
@@ -418,6 +447,10 @@ func (s *Server) call(r *http.Request, body []byte) (int, any, *apiError) {
 			return 0, nil, notFound("Could not find user with id: [" + id + "].")
 		}
 		return http.StatusOK, map[string]any{"data": s.userValue(u)}, nil
+	case r.Method == http.MethodGet && reTimeline.MatchString(path):
+		return s.timeline(reTimeline.FindStringSubmatch(path)[1])
+	case r.Method == http.MethodGet && reDMEvents.MatchString(path):
+		return s.dmEvents(reDMEvents.FindStringSubmatch(path)[1])
 	case r.Method == http.MethodPost && path == "/2/tweets":
 		return s.createPost(body)
 	case r.Method == http.MethodPost && reDM.MatchString(path):
@@ -582,6 +615,49 @@ func (s *Server) sendDM(to string, body []byte) (int, any, *apiError) {
 	s.mu.Unlock()
 	return http.StatusCreated, map[string]any{"data": map[string]any{
 		"dm_conversation_id": s.userID + "-" + to, "dm_event_id": c.ID}}, nil
+}
+
+// timeline answers the brand's latest posts (up to 100, newest first):
+// the replies it made.
+func (s *Server) timeline(id string) (int, any, *apiError) {
+	if id != s.userID {
+		return 0, nil, notFound("Could not find user with id: [" + id + "].")
+	}
+	s.mu.Lock()
+	var data []map[string]any
+	for i := len(s.created) - 1; i >= 0 && len(data) < 100; i-- {
+		c := s.created[i]
+		p := map[string]any{"id": c.ID, "text": c.Text, "author_id": s.userID, "edit_history_tweet_ids": []string{c.ID}}
+		if c.InReplyTo != "" {
+			p["referenced_tweets"] = []map[string]any{{"type": "replied_to", "id": c.InReplyTo}}
+		}
+		data = append(data, p)
+	}
+	s.mu.Unlock()
+	meta := map[string]any{"result_count": len(data)}
+	if len(data) > 0 {
+		meta["newest_id"], meta["oldest_id"] = data[0]["id"], data[len(data)-1]["id"]
+		return http.StatusOK, map[string]any{"data": data, "meta": meta}, nil
+	}
+	return http.StatusOK, map[string]any{"meta": meta}, nil
+}
+
+// dmEvents answers the DMs the brand sent to a user, newest first.
+func (s *Server) dmEvents(to string) (int, any, *apiError) {
+	s.mu.Lock()
+	var data []map[string]any
+	for i := len(s.dms) - 1; i >= 0 && len(data) < 100; i-- {
+		if c := s.dms[i]; c.To == to {
+			data = append(data, map[string]any{"id": c.ID, "event_type": "MessageCreate", "text": c.Text,
+				"sender_id": s.userID, "dm_conversation_id": s.userID + "-" + to})
+		}
+	}
+	s.mu.Unlock()
+	meta := map[string]any{"result_count": len(data)}
+	if len(data) > 0 {
+		return http.StatusOK, map[string]any{"data": data, "meta": meta}, nil
+	}
+	return http.StatusOK, map[string]any{"meta": meta}, nil
 }
 
 // idLess compares numeric IDs; "" is less than any ID.

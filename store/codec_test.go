@@ -1,0 +1,157 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/shenava/shenava/core"
+)
+
+func TestCodec_RoundTrip(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 30, 0, 123, time.UTC)
+	mentions := []mentionRec{
+		toMentionRec(mention("1", core.LabelNegative, at)),
+		{Platform: "mastodon", NativeID: "9", Author: authorRec{ID: "a", Bot: true, Followers: -1}, Text: "", Created: -5},
+		func() mentionRec {
+			r := toMentionRec(mention("2", core.LabelPositive, at))
+			r.Analysis.Referral, r.Analysis.ReferralScore, r.Analysis.Model = true, 0.8125, "m-3"
+			r.ReplyTo, r.Conv, r.LangHint, r.Processed, r.URL = "7", "6", "fa", 99, "https://x.com/u/status/2"
+			return r
+		}(),
+	}
+	for _, want := range mentions {
+		raw := encodeMention(want)
+		var got mentionRec
+		if err := decodeMention(raw, &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("mention %+v\nread back %+v, %v", want, got, err)
+		}
+		if j, _ := json.Marshal(want); len(raw) >= len(j) {
+			t.Errorf("binary mention is %d bytes, JSON %d", len(raw), len(j))
+		}
+		for n := 1; n < len(raw); n++ {
+			if err := decodeMention(raw[:n], &got); err == nil {
+				t.Fatalf("a mention cut to %d of %d bytes decoded", n, len(raw))
+			}
+		}
+	}
+	actions := []core.Action{
+		{ID: 1, Kind: core.ActionAlert, DedupKey: "alert:x:1", MentionKey: "x:1", CaseID: 3, Actor: core.ActorSystem, CreatedAt: at,
+			State: core.ActionPending, NextAttemptAt: at},
+		{ID: 1 << 40, Kind: core.ActionThankPrivate, DedupKey: "t", MentionKey: "x:2", Text: "کد شما {code}", Topic: "",
+			Actor: "42", CreatedAt: at, State: core.ActionDone, Attempts: 3, NextAttemptAt: at.Add(time.Minute), LastError: "HTTP 502",
+			DoneAt: at.Add(time.Hour), Result: "1860", Code: "SARA11", Unsure: true},
+	}
+	for _, want := range actions {
+		raw := encodeAction(want)
+		var got core.Action
+		if err := decodeAction(raw, &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("action %+v\nread back %+v, %v", want, got, err)
+		}
+		for n := 1; n < len(raw); n++ {
+			if err := decodeAction(raw[:n], &got); err == nil {
+				t.Fatalf("an action cut to %d of %d bytes decoded", n, len(raw))
+			}
+		}
+	}
+	if err := decodeAction([]byte{recBinaryV1}, new(core.Action)); !errors.Is(err, errShortRecord) {
+		t.Fatalf("an empty binary action: %v, want errShortRecord", err)
+	}
+}
+
+// A file written before the binary records holds JSON ones: they read as
+// before, next to binary ones written since.
+func TestCodec_ReadsJSONRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := mention("1", core.LabelNegative, t0)
+	oldAct := core.Action{ID: 1, Kind: core.ActionAlert, DedupKey: "alert:x:1", MentionKey: old.Key(), CreatedAt: t0,
+		State: core.ActionPending, NextAttemptAt: t0}
+	// What the JSON-writing version put on disk.
+	if err := db.db.Update(func(tx *bolt.Tx) error {
+		rec := toMentionRec(old)
+		if err := putJSON(tx.Bucket(bktMentions), []byte(old.Key()), rec); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bktMentionsTime).Put(timeKey(old.CreatedAt, old.Key()), nil); err != nil {
+			return err
+		}
+		b := tx.Bucket(bktOutbox)
+		if _, err := b.NextSequence(); err != nil {
+			return err
+		}
+		if err := putJSON(b, itob(1), oldAct); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bktOutboxDedup).Put([]byte(oldAct.DedupKey), itob(1)); err != nil {
+			return err
+		}
+		return tx.Bucket(bktOutboxPending).Put(itob(1), nil)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	fresh := mention("2", core.LabelPositive, t0.Add(time.Minute))
+	if _, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: fresh}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := db.ForEachMention(ctx, t0.Add(-time.Hour), t0.Add(time.Hour), func(m core.Mention) error {
+		got = append(got, m.Key()+" "+m.Text+" "+string(m.Analysis.Label))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0] != "x:1 متن 1 negative" || got[1] != "x:2 متن 2 positive" {
+		t.Fatalf("mentions read %q", got)
+	}
+	due, err := db.ClaimDue(ctx, t0, 0)
+	if err != nil || len(due) != 1 || due[0].DedupKey != "alert:x:1" || due[0].State != core.ActionSending {
+		t.Fatalf("ClaimDue of a JSON action = %+v, %v", due, err)
+	}
+	if err := db.Settle(ctx, core.Outcome{ActionID: 1, State: core.ActionDone, Result: "r", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := db.Action(ctx, 1); err != nil || a.State != core.ActionDone || a.Result != "r" {
+		t.Fatalf("the action rewritten: %+v, %v", a, err)
+	}
+}
+
+func TestCodec_Author(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 30, 0, 0, time.UTC)
+	for _, want := range []core.AuthorHistory{
+		{Key: "x:1", Platform: core.PlatformX, ID: "1", FirstSeen: at, LastSeen: at, Mentions: 1},
+		{Key: "mastodon:9", Platform: core.PlatformMastodon, ID: "9", Handle: "sara@persadon.example", Name: "سارا", Followers: 120, Bot: true,
+			FirstSeen: at, LastSeen: at.Add(time.Hour), Mentions: 7, Negative: 2, Positive: 3, Referrals: 1, LastThankedAt: at.Add(time.Minute),
+			Recent: []string{"mastodon:1", "mastodon:2"}, Cases: []uint64{4, 1 << 33}},
+	} {
+		raw := encodeAuthor(want)
+		var got core.AuthorHistory
+		if err := decodeAuthor(raw, &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("author %+v\nread back %+v, %v", want, got, err)
+		}
+		for n := 1; n < len(raw); n++ {
+			if err := decodeAuthor(raw[:n], &got); err == nil {
+				t.Fatalf("an author cut to %d of %d bytes decoded", n, len(raw))
+			}
+		}
+		j, _ := json.Marshal(want)
+		var old core.AuthorHistory
+		if err := decodeAuthor(j, &old); err != nil || !old.LastSeen.Equal(want.LastSeen) || old.Mentions != want.Mentions || len(old.Recent) != len(want.Recent) {
+			t.Errorf("the JSON form of %+v read as %+v, %v", want, old, err)
+		}
+	}
+}

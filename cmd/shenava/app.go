@@ -60,6 +60,9 @@ type connectors struct {
 	repliers map[core.Platform]listen.Replier
 	// checks verify each connector's credentials with one cheap call.
 	checks []check
+	// push are the sources platforms deliver to; keepers their upkeep.
+	push    []pushSource
+	keepers []keeper
 }
 
 type check struct {
@@ -87,6 +90,9 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	}
 	if cfg.Sources.RSS.Enabled {
 		errs = append(errs, c.addRSS(cfg, hc, logger))
+	}
+	if cfg.Sources.Instagram.Enabled {
+		errs = append(errs, c.addInstagram(cfg, hc, logger))
 	}
 	if cfg.Telegram.Enabled {
 		bc := cfg.Telegram

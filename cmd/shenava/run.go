@@ -141,6 +141,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
+	if err := d.startPush(cfg, conns, engine, outbox.Wake); err != nil {
+		return nil, err
+	}
 
 	if cfg.Digest.Enabled {
 		if digester, err = digest.New(cfg.DigestConfig(), d.db, sender, logger); err != nil {

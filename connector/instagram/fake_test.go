@@ -50,6 +50,8 @@ type fakeGraph struct {
 	messages []map[string]any
 	hidden   map[string]string
 	nextID   int
+	// debugFile is the answer to debug_token.
+	debugFile string
 }
 
 type fakeMedia struct {
@@ -66,7 +68,7 @@ type fakeFailure struct {
 
 func newFakeGraph(t *testing.T) *fakeGraph {
 	f := &fakeGraph{t: t, token: testToken, fail: map[string][]fakeFailure{}, headers: http.Header{},
-		hidden: map[string]string{}, nextID: 900}
+		hidden: map[string]string{}, nextID: 900, debugFile: "debug_token.json"}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -173,7 +175,7 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 		if q.Get("input_token") != f.token {
 			t.Errorf("debug_token: input_token is not the token")
 		}
-		writeFile(t, w, http.StatusOK, "debug_token.json")
+		writeFile(t, w, http.StatusOK, f.debugFile)
 	case r.Method == "GET" && path == testUser && strings.HasPrefix(q.Get("fields"), "mentioned_"):
 		f.mentioned(w, q.Get("fields"))
 	case r.Method == "GET" && path == testUser:

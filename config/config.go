@@ -11,6 +11,7 @@ import (
 	"github.com/shenava/shenava/connector/instagram"
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/telegramuser"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
@@ -49,10 +50,11 @@ type Config struct {
 func Default() *Config {
 	return &Config{
 		Sources: Sources{
-			X:         x.DefaultConfig(),
-			Mastodon:  mastodon.DefaultConfig(),
-			RSS:       rss.DefaultConfig(),
-			Instagram: instagram.DefaultConfig(),
+			X:                x.DefaultConfig(),
+			Mastodon:         mastodon.DefaultConfig(),
+			RSS:              rss.DefaultConfig(),
+			Instagram:        instagram.DefaultConfig(),
+			TelegramChannels: telegramuser.DefaultConfig(),
 		},
 		Telegram: bot.DefaultConfig(),
 		Routing: Routing{
@@ -149,6 +151,7 @@ const (
 	SourceTelegramGroups        = "telegram-groups"
 	SourceInstagram             = "instagram"
 	SourceInstagramWebhook      = "instagram-webhook"
+	SourceTelegramSearch        = telegramuser.SearchSourceName
 )
 
 // Limits for sources; the connectors own them.
@@ -166,7 +169,14 @@ type Sources struct {
 	RSS      RSS          `yaml:"rss"`
 	// Instagram is the brand's Instagram professional account.
 	Instagram Instagram `yaml:"instagram"`
+	// TelegramChannels are public Telegram channels and groups read by a
+	// collector account, and Telegram's global search.
+	TelegramChannels TelegramChannels `yaml:"telegram_channels"`
 }
+
+// TelegramChannels is the MTProto collector account; the telegramuser
+// connector owns the section.
+type TelegramChannels = telegramuser.Config
 
 // Instagram is the Instagram Graph API connector; the instagram connector
 // owns the section.

@@ -12,6 +12,7 @@ import (
 	"github.com/shenava/shenava/connector/instagram"
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/telegramuser"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
@@ -241,14 +242,14 @@ var sourceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 var builtinSources = []string{
 	SourceXMentions, SourceXSearch, SourceMastodonNotifications,
 	SourceMastodonHashtags, SourceMastodonSearch, SourceTelegramGroups,
-	SourceInstagram, SourceInstagramWebhook,
+	SourceInstagram, SourceInstagramWebhook, SourceTelegramSearch,
 }
 
 func (c *checker) sources(cfg *Config) {
 	s := cfg.Sources
 	if len(s.File) == 0 && !s.X.Enabled && !s.Mastodon.Enabled && !(s.RSS.Enabled && len(s.RSS.Feeds) > 0) &&
-		!(cfg.Telegram.Enabled && len(cfg.Telegram.Groups) > 0) && !s.Instagram.Enabled {
-		c.errorf("sources", "no source is enabled: add a file source, or enable x, mastodon, rss, instagram or telegram.groups")
+		!(cfg.Telegram.Enabled && len(cfg.Telegram.Groups) > 0) && !s.Instagram.Enabled && !s.TelegramChannels.Enabled {
+		c.errorf("sources", "no source is enabled: add a file source, or enable x, mastodon, rss, instagram, telegram_channels or telegram.groups")
 	}
 	names := map[string]string{} // source name → key of its first use
 	name := func(key, n string) {
@@ -281,6 +282,9 @@ func (c *checker) sources(cfg *Config) {
 		if s.Instagram.Webhook && cfg.Webhooks.Listen == "" {
 			c.errorf("webhooks.listen", "required: sources.instagram.webhook is on, and Meta delivers to this address")
 		}
+	}
+	if s.TelegramChannels.Enabled {
+		c.section("sources.telegram_channels", s.TelegramChannels.Problems())
 	}
 	if s.RSS.Enabled {
 		for i, f := range s.RSS.Feeds {
@@ -318,6 +322,7 @@ func (c *checker) timeouts(cfg *Config) {
 		{s.RSS.Enabled, "sources.rss.timeout", s.RSS.Timeout, rss.MaxTimeout},
 		{cfg.Telegram.Enabled, "telegram.timeout", cfg.Telegram.RequestTimeout, bot.MaxRequestTimeout},
 		{s.Instagram.Enabled, "sources.instagram.timeout", s.Instagram.Timeout, instagram.MaxTimeout},
+		{s.TelegramChannels.Enabled, "sources.telegram_channels.timeout", s.TelegramChannels.Timeout, telegramuser.MaxTimeout},
 	} {
 		if t.on {
 			c.durRange(t.key, Duration(t.d), MinFileTimeout, t.max)

@@ -94,6 +94,9 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	if cfg.Sources.Instagram.Enabled {
 		errs = append(errs, c.addInstagram(cfg, hc, logger))
 	}
+	if cfg.Sources.TelegramChannels.Enabled {
+		errs = append(errs, c.addTelegramChannels(cfg, logger))
+	}
 	if cfg.Telegram.Enabled {
 		bc := cfg.Telegram
 		c.checks = append(c.checks, check{name: "telegram", run: func(ctx context.Context) error {

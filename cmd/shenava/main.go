@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"classify": classifyCommand(),
 		"eval":     evalCommand(),
 		"train":    trainCommand(),
+		"telegram": cmdTelegram(),
 	}
 }
 

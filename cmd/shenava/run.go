@@ -119,7 +119,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	}
 	if mgr != nil {
 		alerter, sender = mgr, mgr
-		conns.repliers[core.PlatformTelegram] = mgr.Replier()
+		conns.repliers[core.PlatformTelegram] = collectorGuard{mgr.Replier()}
 		conns.sources = append(conns.sources, mgr.sources...)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}

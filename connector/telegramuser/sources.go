@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gotd/td/tg"
@@ -29,8 +30,11 @@ func (c *Collector) Channels() []*ChannelSource {
 	return out
 }
 
+// channelSourcePrefix starts the name of every channel source.
+const channelSourcePrefix = "telegram-channel-"
+
 // Name is the source's name: telegram-channel-<username>.
-func (s *ChannelSource) Name() string { return "telegram-channel-" + s.username }
+func (s *ChannelSource) Name() string { return channelSourcePrefix + s.username }
 
 // Interval is how often the channel is read.
 func (s *ChannelSource) Interval() time.Duration { return s.c.cfg.PollInterval }
@@ -217,4 +221,12 @@ func (s *SearchSource) Fetch(ctx context.Context, cursor string) (core.Batch, er
 	}
 	b, _ := json.Marshal(cur)
 	return core.Batch{Mentions: out, Cursor: string(b), More: more}, nil
+}
+
+// Collected reports whether the collector account read the mention (a
+// channel or the search): such mentions are answered in Telegram by a
+// person, never by Shenava.
+func Collected(m core.Mention) bool {
+	return m.Platform == core.PlatformTelegram &&
+		(strings.HasPrefix(m.Source, channelSourcePrefix) || m.Source == SearchSourceName)
 }

@@ -12,15 +12,16 @@ import (
 	"github.com/gotd/td/tg"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/mtprototest"
 )
 
 var bg = context.Background()
 
 func TestLogin_SessionAndCheck(t *testing.T) {
-	f := newFakeTelegram(t)
-	f.addChannel(1001, "koala_news", "Koala News")
+	f := mtprototest.New(t)
+	f.AddChannel(1001, "koala_news", "Koala News")
 	dir := t.TempDir()
-	c := f.collector(Config{Channels: []string{"@koala_news"}}, dir)
+	c := newCollector(t, f, Config{Channels: []string{"@koala_news"}}, dir)
 	if err := c.Check(bg); !errors.Is(err, ErrNotSignedIn) {
 		t.Fatalf("Check before login = %v, want ErrNotSignedIn", err)
 	}
@@ -30,7 +31,7 @@ func TestLogin_SessionAndCheck(t *testing.T) {
 			t.Errorf("login prompts lack %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, testPassword) || strings.Contains(out, testCode) {
+	if strings.Contains(out, mtprototest.Password) || strings.Contains(out, mtprototest.Code) {
 		t.Error("the login output echoes a secret")
 	}
 	st, err := os.Stat(c.cfg.SessionFile)
@@ -38,37 +39,37 @@ func TestLogin_SessionAndCheck(t *testing.T) {
 		t.Fatalf("session file: %v, mode %v; want 0600", err, st.Mode())
 	}
 	data, _ := os.ReadFile(c.cfg.SessionFile)
-	if strings.Contains(string(data), testPassword) || strings.Contains(string(data), testPhone) {
+	if strings.Contains(string(data), mtprototest.Password) || strings.Contains(string(data), mtprototest.Phone) {
 		t.Error("the session file holds the password or the phone number")
 	}
 	// A restart reads the session: signed in, and the channels resolve.
-	c2 := f.collector(Config{Channels: []string{"koala_news"}}, dir)
+	c2 := newCollector(t, f, Config{Channels: []string{"koala_news"}}, dir)
 	if err := c2.Check(bg); err != nil {
 		t.Fatalf("Check after login: %v", err)
 	}
-	c3 := f.collector(Config{Channels: []string{"koala_nope"}}, dir)
+	c3 := newCollector(t, f, Config{Channels: []string{"koala_nope"}}, dir)
 	if err := c3.Check(bg); err == nil || !strings.Contains(err.Error(), "@koala_nope: no such public channel") {
 		t.Errorf("Check with a wrong channel: %v", err)
 	}
 	// A second login is a no-op.
-	if u, err := c2.Login(bg, strings.NewReader(""), &strings.Builder{}); err != nil || u.ID != self.ID {
+	if u, err := c2.Login(bg, strings.NewReader(""), &strings.Builder{}); err != nil || u.ID != mtprototest.Self.ID {
 		t.Errorf("login when signed in: %v", err)
 	}
 }
 
 func TestLogin_WrongPassword(t *testing.T) {
-	f := newFakeTelegram(t)
-	c := f.collector(Config{Search: []string{"koala"}, SearchInterval: time.Hour}, t.TempDir())
-	_, err := c.Login(bg, strings.NewReader(testPhone+"\n"+testCode+"\nwrong\n"), &strings.Builder{})
+	f := mtprototest.New(t)
+	c := newCollector(t, f, Config{Search: []string{"koala"}, SearchInterval: time.Hour}, t.TempDir())
+	_, err := c.Login(bg, strings.NewReader(mtprototest.Phone+"\n"+mtprototest.Code+"\nwrong\n"), &strings.Builder{})
 	if err == nil || !strings.Contains(err.Error(), "password") {
 		t.Errorf("wrong password: %v", err)
 	}
 }
 
 func TestRun_NotSignedIn(t *testing.T) {
-	f := newFakeTelegram(t)
-	f.addChannel(1001, "koala_news", "Koala News")
-	c := f.collector(Config{Channels: []string{"koala_news"}}, t.TempDir())
+	f := mtprototest.New(t)
+	f.AddChannel(1001, "koala_news", "Koala News")
+	c := newCollector(t, f, Config{Channels: []string{"koala_news"}}, t.TempDir())
 	running(t, c)
 	_, err := c.Channels()[0].Fetch(bg, "")
 	if !errors.Is(err, ErrNotSignedIn) {
@@ -76,22 +77,13 @@ func TestRun_NotSignedIn(t *testing.T) {
 	}
 }
 
-// signedIn is a running collector whose account is signed in.
-func signedIn(t *testing.T, f *fakeTelegram, cfg Config, dir string) *Collector {
-	t.Helper()
-	signIn(t, f.collector(cfg, dir))
-	c := f.collector(cfg, dir)
-	running(t, c)
-	return c
-}
-
 func TestChannel_CursorAcrossRestarts(t *testing.T) {
-	f := newFakeTelegram(t)
-	f.addChannel(1001, "koala_news", "Koala News")
-	f.users = []*tg.User{{ID: 555, Username: "reza_k", FirstName: "Reza"}}
-	f.post("koala_news", "old news about koala", t0.Add(-48*time.Hour), 0)
-	f.post("koala_news", "کوالا سفارشم رو دیر آورد", t0.Add(-time.Hour), 555)
-	f.post("koala_news", "", t0.Add(-time.Hour), 0) // a photo without caption
+	f := mtprototest.New(t)
+	f.AddChannel(1001, "koala_news", "Koala News")
+	f.AddUser(&tg.User{ID: 555, Username: "reza_k", FirstName: "Reza"})
+	f.Post("koala_news", "old news about koala", t0.Add(-48*time.Hour), 0)
+	f.Post("koala_news", "کوالا سفارشم رو دیر آورد", t0.Add(-time.Hour), 555)
+	f.Post("koala_news", "", t0.Add(-time.Hour), 0) // a photo without caption
 	dir := t.TempDir()
 	cfg := Config{Channels: []string{"koala_news"}, MaxPages: 2}
 	c := signedIn(t, f, cfg, dir)
@@ -115,11 +107,11 @@ func TestChannel_CursorAcrossRestarts(t *testing.T) {
 	}
 	// 250 new posts: read forward in pages, over restarts, each once.
 	for i := range 250 {
-		f.post("koala_news", "koala post "+itoa(i), t0.Add(time.Duration(i)*time.Second), 0)
+		f.Post("koala_news", "koala post "+itoa(i), t0.Add(time.Duration(i)*time.Second), 0)
 	}
 	cursor, got := b.Cursor, map[string]int{}
 	for calls := 0; ; calls++ {
-		c := f.collector(cfg, dir) // a restart
+		c := newCollector(t, f, cfg, dir) // a restart
 		running(t, c)
 		b, err := c.Channels()[0].Fetch(bg, cursor)
 		if err != nil {
@@ -153,7 +145,7 @@ func TestChannel_CursorAcrossRestarts(t *testing.T) {
 		t.Errorf("idle read: %v, %d mentions, cursor %q", err, len(b.Mentions), b.Cursor)
 	}
 	// A channel post's author is the channel, its views the reach.
-	f.post("koala_news", "koala opens a new branch", t0, 0)
+	f.Post("koala_news", "koala opens a new branch", t0, 0)
 	b, _ = c.Channels()[0].Fetch(bg, cursor)
 	if len(b.Mentions) != 1 || b.Mentions[0].Author != (core.Author{ID: "-1001001", Handle: "koala_news", Name: "Koala News", Followers: 1200}) {
 		t.Errorf("channel post author: %+v", b.Mentions)
@@ -161,13 +153,13 @@ func TestChannel_CursorAcrossRestarts(t *testing.T) {
 }
 
 func TestChannel_FloodWaitAndBadAnswers(t *testing.T) {
-	f := newFakeTelegram(t)
-	f.addChannel(1001, "koala_news", "Koala News")
-	f.post("koala_news", "koala", t0, 0)
+	f := mtprototest.New(t)
+	f.AddChannel(1001, "koala_news", "Koala News")
+	f.Post("koala_news", "koala", t0, 0)
 	c := signedIn(t, f, Config{Channels: []string{"koala_news"}}, t.TempDir())
 	src := c.Channels()[0]
 
-	f.fault(tg.MessagesGetHistoryRequestTypeID, floodWait("7"))
+	f.Fault(tg.MessagesGetHistoryRequestTypeID, mtprototest.FloodWait("7"))
 	_, err := src.Fetch(bg, "0")
 	if ra, ok := core.RetryAfter(err); !ok || ra != 7*time.Second {
 		t.Fatalf("FLOOD_WAIT_7: %v, want a 7s rate-limit wait", err)
@@ -182,7 +174,7 @@ func TestChannel_FloodWaitAndBadAnswers(t *testing.T) {
 		t.Errorf("the next request waited %s, want the 7s Telegram asked", slept)
 	}
 
-	f.fault(tg.MessagesGetHistoryRequestTypeID, wrongType)
+	f.Fault(tg.MessagesGetHistoryRequestTypeID, mtprototest.WrongType)
 	if _, err := src.Fetch(bg, "0"); err == nil {
 		t.Error("an answer of the wrong type was accepted")
 	}
@@ -190,13 +182,13 @@ func TestChannel_FloodWaitAndBadAnswers(t *testing.T) {
 		t.Errorf("bad cursor: %v", err)
 	}
 	// An empty channel: no mention, cursor unchanged.
-	f.addChannel(1002, "koala_empty", "Empty")
+	f.AddChannel(1002, "koala_empty", "Empty")
 	c2 := &ChannelSource{c: c, username: "koala_empty"}
 	b, err := c2.Fetch(bg, "")
 	if err != nil || len(b.Mentions) != 0 || b.Cursor != "0" {
 		t.Errorf("empty channel: %v %+v", err, b)
 	}
-	f.fault(tg.ContactsResolveUsernameRequestTypeID, floodWait("3"))
+	f.Fault(tg.ContactsResolveUsernameRequestTypeID, mtprototest.FloodWait("3"))
 	c3 := &ChannelSource{c: c, username: "koala_other"}
 	if _, err := c3.Fetch(bg, ""); err == nil {
 		t.Error("resolve under FLOOD_WAIT succeeded")
@@ -206,21 +198,23 @@ func TestChannel_FloodWaitAndBadAnswers(t *testing.T) {
 }
 
 func TestSearch_PagesAndCursor(t *testing.T) {
-	f := newFakeTelegram(t)
-	f.addChannel(1001, "koala_news", "Koala News")
-	f.addChannel(1003, "iran_food", "Iran Food")
+	f := mtprototest.New(t)
+	f.AddChannel(1001, "koala_news", "Koala News")
+	f.AddChannel(1003, "iran_food", "Iran Food")
 	var all []*tg.Message
 	for i := range 230 {
 		ch := "koala_news"
 		if i%2 == 0 {
 			ch = "iran_food"
 		}
-		all = append(all, f.post(ch, "koala review "+itoa(i), t0.Add(-time.Duration(230-i)*time.Minute), 0))
+		all = append(all, f.Post(ch, "koala review "+itoa(i), t0.Add(-time.Duration(230-i)*time.Minute), 0))
 	}
 	// Newest first, as Telegram answers.
+	var newestFirst []*tg.Message
 	for i := len(all) - 1; i >= 0; i-- {
-		f.search["koala"] = append(f.search["koala"], all[i])
+		newestFirst = append(newestFirst, all[i])
 	}
+	f.SetSearch("koala", newestFirst)
 	dir := t.TempDir()
 	cfg := Config{Search: []string{"koala"}, SearchInterval: time.Hour, MaxPages: 2}
 	c := signedIn(t, f, cfg, dir)
@@ -252,15 +246,13 @@ func TestSearch_PagesAndCursor(t *testing.T) {
 	}
 	// Later: only what is new (and the newest second again, deduplicated
 	// downstream).
-	f.mu.Lock()
-	f.mu.Unlock()
-	n := f.post("koala_news", "koala is great", t0.Add(time.Minute), 0)
-	f.search["koala"] = append([]*tg.Message{n}, f.search["koala"]...)
+	n := f.Post("koala_news", "koala is great", t0.Add(time.Minute), 0)
+	f.SetSearch("koala", append([]*tg.Message{n}, f.Search("koala")...))
 	b, err := c.Search().Fetch(bg, cursor)
 	if err != nil || len(b.Mentions) == 0 || len(b.Mentions) > 2 || b.Mentions[0].URL != "https://t.me/koala_news/"+itoa(n.ID) {
 		t.Errorf("second search: %v, %d mentions", err, len(b.Mentions))
 	}
-	f.fault(tg.MessagesSearchGlobalRequestTypeID, floodWait("30"))
+	f.Fault(tg.MessagesSearchGlobalRequestTypeID, mtprototest.FloodWait("30"))
 	if _, err := c.Search().Fetch(bg, cursor); err == nil {
 		t.Error("FLOOD_WAIT ignored")
 	}

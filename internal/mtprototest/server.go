@@ -1,4 +1,9 @@
-package telegramuser
+// Package mtprototest is an in-process Telegram MTProto server for tests:
+// gotd's tgtest with the methods Shenava's collector account calls
+// registered (sign-in with a code and a two-step password checked with
+// real SRP, contacts.resolveUsername, messages.getHistory and
+// messages.searchGlobal over a set of public channels).
+package mtprototest
 
 import (
 	"bytes"
@@ -8,11 +13,8 @@ import (
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
-	"log/slog"
 	"math/big"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,33 +27,32 @@ import (
 	"github.com/gotd/td/tgtest/cluster"
 	"go.uber.org/zap"
 
-	"github.com/shenava/shenava/internal/conf"
 )
 
+// The account and application the server knows.
 const (
-	testPhone    = "+989121234567"
-	testCode     = "12345"
-	testPassword = "correct horse"
-	testAPIID    = 17349
-	testAPIHash  = "344583e45741c457fe1862106095a5eb"
+	Phone    = "+989121234567"
+	Code     = "12345"
+	Password = "correct horse"
+	APIID    = 17349
+	APIHash  = "344583e45741c457fe1862106095a5eb"
 )
 
-var t0 = time.Date(2026, 11, 22, 8, 0, 0, 0, time.UTC)
+// Self is the collector account.
+var Self = &tg.User{ID: 7001, AccessHash: 71, Username: "shenava_collector", FirstName: "Collector", Self: true}
 
-var self = &tg.User{ID: 7001, AccessHash: 71, Username: "shenava_collector", FirstName: "Collector", Self: true}
-
-// fakeTelegram is an in-process MTProto server (gotd's tgtest) with the
+// Server is an in-process MTProto server (gotd's tgtest) with the
 // methods the collector calls registered: sign-in with a code and a
 // two-step verification password (real SRP), contacts.resolveUsername,
 // messages.getHistory and messages.searchGlobal over a set of public
 // channels.
-type fakeTelegram struct {
+type Server struct {
 	t       *testing.T
 	cluster *cluster.Cluster
 
 	mu       sync.Mutex
 	signedIn bool
-	channels map[string]*fakeChannel // by username
+	channels map[string]*channel // by username
 	users    []*tg.User
 	// faults answer the next calls of a method (by TL type ID) with an
 	// error or a wrong result, in order.
@@ -63,14 +64,15 @@ type fakeTelegram struct {
 	search map[string][]*tg.Message
 }
 
-type fakeChannel struct {
+type channel struct {
 	ch   *tg.Channel
 	msgs []*tg.Message // ascending IDs
 }
 
-func newFakeTelegram(t *testing.T) *fakeTelegram {
-	f := &fakeTelegram{t: t, channels: map[string]*fakeChannel{}, faults: map[uint32][]func(*tgtest.Server, *tgtest.Request) error{},
-		calls: map[uint32]int{}, search: map[string][]*tg.Message{}, srp: newSRPServer(t, testPassword)}
+// New starts a server for the test; it stops when the test ends.
+func New(t *testing.T) *Server {
+	f := &Server{t: t, channels: map[string]*channel{}, faults: map[uint32][]func(*tgtest.Server, *tgtest.Request) error{},
+		calls: map[uint32]int{}, search: map[string][]*tg.Message{}, srp: newSRPServer(t, Password)}
 	f.cluster = cluster.NewCluster(cluster.Options{})
 	d := f.cluster.Dispatch(2, "dc2")
 	for id, h := range map[uint32]func(*tgtest.Server, *tgtest.Request) error{
@@ -99,7 +101,7 @@ func newFakeTelegram(t *testing.T) *fakeTelegram {
 	return f
 }
 
-func (f *fakeTelegram) counted(id uint32, h func(*tgtest.Server, *tgtest.Request) error) func(*tgtest.Server, *tgtest.Request) error {
+func (f *Server) counted(id uint32, h func(*tgtest.Server, *tgtest.Request) error) func(*tgtest.Server, *tgtest.Request) error {
 	return func(s *tgtest.Server, req *tgtest.Request) error {
 		f.mu.Lock()
 		f.calls[id]++
@@ -121,42 +123,46 @@ func (f *fakeTelegram) counted(id uint32, h func(*tgtest.Server, *tgtest.Request
 	}
 }
 
-func (f *fakeTelegram) fault(id uint32, h func(*tgtest.Server, *tgtest.Request) error) {
+// Fault answers the next call of a method (by TL type ID) with h.
+func (f *Server) Fault(id uint32, h func(*tgtest.Server, *tgtest.Request) error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.faults[id] = append(f.faults[id], h)
 }
 
-func (f *fakeTelegram) count(id uint32) int {
+// Count is how many calls of a method (by TL type ID) came.
+func (f *Server) Count(id uint32) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.calls[id]
 }
 
-func floodWait(n string) func(*tgtest.Server, *tgtest.Request) error {
+// FloodWait answers with FLOOD_WAIT_n.
+func FloodWait(n string) func(*tgtest.Server, *tgtest.Request) error {
 	return func(s *tgtest.Server, req *tgtest.Request) error {
 		return s.SendErr(req, tgerr.New(420, "FLOOD_WAIT_"+n))
 	}
 }
 
-// wrongType answers with a TL object of another type than the method's.
-func wrongType(s *tgtest.Server, req *tgtest.Request) error {
+// WrongType answers with a TL object of another type than the method's.
+func WrongType(s *tgtest.Server, req *tgtest.Request) error {
 	return s.SendResult(req, &tg.HelpSupport{PhoneNumber: "+42", User: &tg.UserEmpty{ID: 1}})
 }
 
-func (f *fakeTelegram) addChannel(id int64, username, title string) {
+// AddChannel adds a public channel.
+func (f *Server) AddChannel(id int64, username, title string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ch := &tg.Channel{ID: id, AccessHash: id * 7, Username: username, Title: title, Broadcast: true,
-		Photo: &tg.ChatPhotoEmpty{}, Date: int(t0.Add(-365 * 24 * time.Hour).Unix())}
+		Photo: &tg.ChatPhotoEmpty{}, Date: 1700000000}
 	ch.SetAccessHash(ch.AccessHash)
 	ch.SetUsername(username)
 	ch.SetFlags()
-	f.channels[username] = &fakeChannel{ch: ch}
+	f.channels[username] = &channel{ch: ch}
 }
 
-// post adds a message to a channel; from is 0 for a channel post.
-func (f *fakeTelegram) post(username string, text string, at time.Time, from int64) *tg.Message {
+// Post adds a message to a channel; from is 0 for a channel post.
+func (f *Server) Post(username string, text string, at time.Time, from int64) *tg.Message {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c := f.channels[username]
@@ -173,7 +179,7 @@ func (f *fakeTelegram) post(username string, text string, at time.Time, from int
 	return m
 }
 
-func (f *fakeTelegram) chats() []tg.ChatClass {
+func (f *Server) chats() []tg.ChatClass {
 	var out []tg.ChatClass
 	for _, c := range f.channels {
 		out = append(out, c.ch)
@@ -181,7 +187,7 @@ func (f *fakeTelegram) chats() []tg.ChatClass {
 	return out
 }
 
-func (f *fakeTelegram) usersList() []tg.UserClass {
+func (f *Server) usersList() []tg.UserClass {
 	var out []tg.UserClass
 	for _, u := range f.users {
 		out = append(out, u)
@@ -196,38 +202,38 @@ func decode[T interface{ Decode(*bin.Buffer) error }](t *testing.T, req *tgtest.
 	return v
 }
 
-func (f *fakeTelegram) getUsers(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) getUsers(s *tgtest.Server, req *tgtest.Request) error {
 	f.mu.Lock()
 	in := f.signedIn
 	f.mu.Unlock()
 	if !in {
 		return s.SendErr(req, tgerr.New(401, "AUTH_KEY_UNREGISTERED"))
 	}
-	return s.SendVector(req, self)
+	return s.SendVector(req, Self)
 }
 
-func (f *fakeTelegram) sendCode(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) sendCode(s *tgtest.Server, req *tgtest.Request) error {
 	r := decode(f.t, req, &tg.AuthSendCodeRequest{})
-	if r.PhoneNumber != testPhone || r.APIID != testAPIID || r.APIHash != testAPIHash {
+	if r.PhoneNumber != Phone || r.APIID != APIID || r.APIHash != APIHash {
 		f.t.Errorf("auth.sendCode(%q, %d, %q)", r.PhoneNumber, r.APIID, r.APIHash)
 		return s.SendErr(req, tgerr.New(400, "PHONE_NUMBER_INVALID"))
 	}
 	return s.SendResult(req, &tg.AuthSentCode{Type: &tg.AuthSentCodeTypeApp{Length: 5}, PhoneCodeHash: "code-hash"})
 }
 
-func (f *fakeTelegram) signIn(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) signIn(s *tgtest.Server, req *tgtest.Request) error {
 	r := decode(f.t, req, &tg.AuthSignInRequest{})
-	if r.PhoneNumber != testPhone || r.PhoneCodeHash != "code-hash" || r.PhoneCode != testCode {
+	if r.PhoneNumber != Phone || r.PhoneCodeHash != "code-hash" || r.PhoneCode != Code {
 		return s.SendErr(req, tgerr.New(400, "PHONE_CODE_INVALID"))
 	}
 	return s.SendErr(req, tgerr.New(401, "SESSION_PASSWORD_NEEDED"))
 }
 
-func (f *fakeTelegram) getPassword(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) getPassword(s *tgtest.Server, req *tgtest.Request) error {
 	return s.SendResult(req, f.srp.accountPassword())
 }
 
-func (f *fakeTelegram) checkPassword(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) checkPassword(s *tgtest.Server, req *tgtest.Request) error {
 	r := decode(f.t, req, &tg.AuthCheckPasswordRequest{})
 	in, ok := r.Password.(*tg.InputCheckPasswordSRP)
 	if !ok || !f.srp.verify(in) {
@@ -236,10 +242,10 @@ func (f *fakeTelegram) checkPassword(s *tgtest.Server, req *tgtest.Request) erro
 	f.mu.Lock()
 	f.signedIn = true
 	f.mu.Unlock()
-	return s.SendResult(req, &tg.AuthAuthorization{User: self})
+	return s.SendResult(req, &tg.AuthAuthorization{User: Self})
 }
 
-func (f *fakeTelegram) resolveUsername(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) resolveUsername(s *tgtest.Server, req *tgtest.Request) error {
 	r := decode(f.t, req, &tg.ContactsResolveUsernameRequest{})
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -253,12 +259,12 @@ func (f *fakeTelegram) resolveUsername(s *tgtest.Server, req *tgtest.Request) er
 // getHistory follows Telegram's paging rules: newest first, at most
 // limit, only IDs above min_id; offset_id with a negative add_offset
 // reads the messages from offset_id up.
-func (f *fakeTelegram) getHistory(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) getHistory(s *tgtest.Server, req *tgtest.Request) error {
 	r := decode(f.t, req, &tg.MessagesGetHistoryRequest{})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	p, ok := r.Peer.(*tg.InputPeerChannel)
-	var c *fakeChannel
+	var c *channel
 	for _, x := range f.channels {
 		if ok && x.ch.ID == p.ChannelID && x.ch.AccessHash == p.AccessHash {
 			c = x
@@ -267,7 +273,7 @@ func (f *fakeTelegram) getHistory(s *tgtest.Server, req *tgtest.Request) error {
 	if c == nil {
 		return s.SendErr(req, tgerr.New(400, "CHANNEL_INVALID"))
 	}
-	if r.Limit <= 0 || r.Limit > PageSize {
+	if r.Limit <= 0 || r.Limit > 100 {
 		f.t.Errorf("getHistory limit %d", r.Limit)
 	}
 	var sel []*tg.Message
@@ -289,7 +295,7 @@ func (f *fakeTelegram) getHistory(s *tgtest.Server, req *tgtest.Request) error {
 		Chats: []tg.ChatClass{c.ch}, Users: f.usersList(), Topics: []tg.ForumTopicClass{}})
 }
 
-func (f *fakeTelegram) searchGlobal(s *tgtest.Server, req *tgtest.Request) error {
+func (f *Server) searchGlobal(s *tgtest.Server, req *tgtest.Request) error {
 	r := decode(f.t, req, &tg.MessagesSearchGlobalRequest{})
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -394,52 +400,35 @@ func (s srpServer) verify(in *tg.InputCheckPasswordSRP) bool {
 	return bytes.Equal(m1, in.M1)
 }
 
-// collector connects to the fake with its session in dir.
-func (f *fakeTelegram) collector(cfg Config, dir string) *Collector {
-	f.t.Helper()
-	cfg.APIID, cfg.APIHash = testAPIID, conf.NewSecret(testAPIHash)
-	cfg.SessionFile = filepath.Join(dir, "session.json")
-	if cfg.RequestInterval == 0 {
-		cfg.RequestInterval = MinRequestInterval
-	}
-	cfg.Timeout = 20 * time.Second
-	c, err := New(cfg, slog.New(slog.DiscardHandler), Options{MTProto: telegram.Options{
-		PublicKeys: f.cluster.Keys(), Resolver: f.cluster.Resolver(), DCList: f.cluster.List(), DC: 2, Logger: debugLogger(),
-	}})
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	c.SetClock(func() time.Time { return t0 })
-	return c
+// AddUser makes a user known (the authors of group messages).
+func (f *Server) AddUser(u *tg.User) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.users = append(f.users, u)
 }
 
-// running starts Run and waits until it connected.
-func running(t *testing.T, c *Collector) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case <-c.ready:
-	case <-time.After(20 * time.Second):
-		t.Fatal("collector did not connect")
-	}
+// SetSearch sets what messages.searchGlobal answers for q, newest first.
+func (f *Server) SetSearch(q string, msgs []*tg.Message) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.search[q] = msgs
 }
 
-// signIn logs the collector account in through the interactive flow.
-func signIn(t *testing.T, c *Collector) string {
-	t.Helper()
-	var out strings.Builder
-	u, err := c.Login(context.Background(), strings.NewReader(testPhone+"\n"+testCode+"\n"+testPassword+"\n"), &out)
-	if err != nil {
-		t.Fatalf("Login: %v\n%s", err, out.String())
-	}
-	if u.ID != self.ID {
-		t.Fatalf("signed in as %d", u.ID)
-	}
-	return out.String()
+// Search returns what messages.searchGlobal answers for q.
+func (f *Server) Search(q string) []*tg.Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.search[q]
 }
+
+// Options are the client options that reach this server.
+func (f *Server) Options() telegram.Options {
+	return telegram.Options{PublicKeys: f.cluster.Keys(), Resolver: f.cluster.Resolver(), DCList: f.cluster.List(), DC: 2,
+		Logger: debugLogger()}
+}
+
+// LoginInput is what a person types to sign the account in.
+const LoginInput = Phone + "\n" + Code + "\n" + Password + "\n"
 
 func debugLogger() *zap.Logger {
 	if os.Getenv("TGDEBUG") == "" {

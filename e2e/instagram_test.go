@@ -157,8 +157,9 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 		Managers: []bot.Manager{{ID: sara.ID, Name: "Sara", Lang: bot.LangPersian}},
 		Brand:    "Koala", PollTimeout: time.Second, DefaultLang: bot.LangPersian,
 	}, bot.Deps{Store: db, Logger: logger,
-		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
-		Wake:         func() { outbox.Wake() }})
+		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
+		Wake:                func() { outbox.Wake() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,6 +244,22 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 	if n := strings.Count(logs.String(), `"msg":"mention stored"`); n != 1 {
 		t.Errorf("mention stored %d times, want once", n)
 	}
+	// A comment from eight days ago (a delivery after a long outage): the
+	// alert says a private reply is no longer possible.
+	old, _ := json.Marshal(map[string]any{"object": "instagram", "entry": []any{map[string]any{
+		"id": igUser, "time": time.Now().Add(-8 * 24 * time.Hour).Unix(),
+		"changes": []any{map[string]any{"field": "comments", "value": map[string]any{
+			"id": "17865799348089077", "text": strings.ReplaceAll(complaint, "کوالا", "شما"),
+			"from":  map[string]any{"id": "232323299", "username": "neda.k"},
+			"media": map[string]any{"id": "17800000000000001", "media_product_type": "FEED"},
+		}}},
+	}}})
+	if code := deliverIG(t, hook.URL, old); code != 200 {
+		t.Fatalf("old delivery: %d", code)
+	}
+	_, oldAlert := s.alertFor(t, "instagram:17865799348089077")
+	s.button(t, oldAlert, "پیام خصوصی در اینستاگرام ممکن نیست")
+	s.button(t, oldAlert, "پاسخ عمومی")
 	if strings.Contains(logs.String(), igToken) || strings.Contains(logs.String(), igSecret) {
 		t.Error("the Instagram token or app secret appears in the logs")
 	}

@@ -37,3 +37,26 @@ func (e *Engine) Pusher(s SourceSpec) func(ctx context.Context, ms []core.Mentio
 		return err
 	}
 }
+
+// mentionCapable is a Replier whose answers depend on the mention, not
+// only on the platform.
+type mentionCapable interface {
+	CapabilitiesFor(m core.Mention) core.Capabilities
+}
+
+// CapabilitiesFor reports what Shenava can do in answer to one mention:
+// the platform's capabilities, narrowed by its replier where the platform
+// allows less for this mention (Instagram's private-reply window, a post
+// read by Telegram's collector account).
+func (o *Outbox) CapabilitiesFor(m core.Mention) core.Capabilities {
+	r, ok := o.repliers[m.Platform]
+	if !ok {
+		return core.Capabilities{}
+	}
+	c := r.Capabilities()
+	if mc, ok := r.(mentionCapable); ok {
+		n := mc.CapabilitiesFor(m)
+		c.Reply, c.DirectMessage = c.Reply && n.Reply, c.DirectMessage && n.DirectMessage
+	}
+	return c
+}

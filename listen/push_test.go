@@ -38,3 +38,28 @@ func TestEngine_Ingest(t *testing.T) {
 		t.Error("Ingest without a source name succeeded")
 	}
 }
+
+type narrowReplier struct{ countingSink }
+
+func (narrowReplier) CapabilitiesFor(m core.Mention) core.Capabilities {
+	return core.Capabilities{Reply: true, DirectMessage: m.NativeID != "late"}
+}
+
+func TestOutbox_CapabilitiesFor(t *testing.T) {
+	o := NewOutbox(mustStore(t), &countingSink{}, map[core.Platform]Replier{
+		core.PlatformX: &narrowReplier{}, core.PlatformMastodon: &countingSink{},
+	}, OutboxConfig{}, discard())
+	for _, tc := range []struct {
+		m    core.Mention
+		want core.Capabilities
+	}{
+		{core.Mention{Platform: core.PlatformX, NativeID: "late"}, core.Capabilities{Reply: true}},
+		{core.Mention{Platform: core.PlatformX, NativeID: "1"}, core.Capabilities{Reply: true, DirectMessage: true}},
+		{core.Mention{Platform: core.PlatformMastodon, NativeID: "late"}, core.Capabilities{Reply: true, DirectMessage: true}},
+		{core.Mention{Platform: core.PlatformRSS, NativeID: "1"}, core.Capabilities{}},
+	} {
+		if got := o.CapabilitiesFor(tc.m); got != tc.want {
+			t.Errorf("CapabilitiesFor(%s) = %+v, want %+v", tc.m.Key(), got, tc.want)
+		}
+	}
+}

@@ -101,3 +101,12 @@ func errCollectorReadOnly(m core.Mention) error {
 	return core.Permanent(fmt.Errorf("telegram: %s was read by the collector account, which never writes; open %s in Telegram to answer: %w",
 		m.Key(), m.URL, core.ErrUnsupported))
 }
+
+// CapabilitiesFor: nothing for what the collector read; the bot's
+// capabilities for the rest.
+func (g collectorGuard) CapabilitiesFor(m core.Mention) core.Capabilities {
+	if g.fromCollector(m) {
+		return core.Capabilities{}
+	}
+	return g.Replier.Capabilities()
+}

@@ -108,8 +108,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		digester *digest.Digester
 	)
 	botDeps := bot.Deps{Store: d.db, HTTPClient: hc, Logger: logger, Metrics: m,
-		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
-		Wake:         func() { outbox.Wake() }}
+		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
+		Wake:                func() { outbox.Wake() }}
 	if cfg.Digest.Enabled {
 		botDeps.Digest = bot.DigestFunc(func(ctx context.Context, day time.Time) (string, []byte, error) { return digester.Digest(ctx, day) })
 	}

@@ -113,3 +113,14 @@ func (c *Client) Hide(ctx context.Context, m core.Mention, hide bool) error {
 	}
 	return nil
 }
+
+// CapabilitiesFor narrows Capabilities for one mention: no private reply
+// once Instagram's window has passed or to a post caption, and nothing
+// for the brand's own comments.
+func (c *Client) CapabilitiesFor(m core.Mention) core.Capabilities {
+	if m.Author.ID == c.cfg.UserID || c.own(comment{Username: m.Author.Handle}) {
+		return core.Capabilities{}
+	}
+	caption := strings.HasPrefix(m.ConversationID, mentionedPrefix) && m.NativeID == strings.TrimPrefix(m.ConversationID, mentionedPrefix)
+	return core.Capabilities{Reply: true, DirectMessage: c.PrivateReplyOpen(m) && !caption}
+}

@@ -139,3 +139,23 @@ func TestHide(t *testing.T) {
 		t.Errorf("hiding a comment on someone else's post: %v", err)
 	}
 }
+
+func TestCapabilitiesFor(t *testing.T) {
+	f := newFakeGraph(t)
+	c := f.client(f.config())
+	own := igMention("c1", "m1", t0)
+	own.Author = core.Author{ID: testUser}
+	for name, tc := range map[string]struct {
+		m    core.Mention
+		want core.Capabilities
+	}{
+		"Fresh":          {igMention("c1", "m1", t0.Add(-time.Hour)), core.Capabilities{Reply: true, DirectMessage: true}},
+		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true}},
+		"CaptionMention": {igMention("m9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true}},
+		"Own":            {own, core.Capabilities{}},
+	} {
+		if got := c.CapabilitiesFor(tc.m); got != tc.want {
+			t.Errorf("%s: %+v, want %+v", name, got, tc.want)
+		}
+	}
+}

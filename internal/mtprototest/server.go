@@ -26,7 +26,6 @@ import (
 	"github.com/gotd/td/tgtest"
 	"github.com/gotd/td/tgtest/cluster"
 	"go.uber.org/zap"
-
 )
 
 // The account and application the server knows.

@@ -52,6 +52,8 @@ type fakeGraph struct {
 	nextID   int
 	// debugFile is the answer to debug_token.
 	debugFile string
+	// refuseRefresh answers refresh_access_token with code 190.
+	refuseRefresh bool
 }
 
 type fakeMedia struct {
@@ -245,6 +247,10 @@ func (f *fakeGraph) form(r *http.Request) url.Values {
 
 func (f *fakeGraph) refresh(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if f.refuseRefresh {
+		writeFile(f.t, w, http.StatusBadRequest, "error_190_invalid.json")
+		return
+	}
 	if q.Get("grant_type") != "ig_refresh_token" || q.Get("access_token") != f.token {
 		f.t.Errorf("refresh: query %v, want grant_type=ig_refresh_token and the current token", q)
 		writeFile(f.t, w, http.StatusBadRequest, "error_190_invalid.json")

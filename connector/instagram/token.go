@@ -251,7 +251,9 @@ func (c *Client) Run(ctx context.Context, warn func(text string)) error {
 		}
 		if err != nil {
 			c.logger.Warn("cannot refresh or read the access token", "error", err)
-			if errors.Is(err, core.ErrUnauthorized) {
+			// A refresh is refused for a token younger than a day too; only a
+			// token the API itself rejects is worth a notice.
+			if errors.Is(err, core.ErrUnauthorized) && errors.Is(c.ping(ctx), core.ErrUnauthorized) {
 				warn("Instagram: the access token was rejected; Shenava cannot read or answer Instagram until a new one is set (" + err.Error() + ")")
 			}
 		}
@@ -280,4 +282,12 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 	}
 	*f = flexID(n.String())
 	return nil
+}
+
+// ping is the cheapest call that needs a valid token: the account's ID.
+func (c *Client) ping(ctx context.Context) error {
+	var me struct {
+		ID string `json:"id"`
+	}
+	return c.call(ctx, "GET", c.cfg.UserID, url.Values{"fields": {"id,username"}}, nil, &me)
 }

@@ -113,3 +113,43 @@ func TestRun_Warns(t *testing.T) {
 		t.Errorf("warnings %q", warned)
 	}
 }
+
+// A refused refresh of a token the API still accepts (Meta refuses
+// refreshing a token younger than a day) is no reason to alarm anyone; a
+// token the API rejects is.
+func TestRun_RefreshRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		pingFails bool
+		wantWarn  bool
+	}{{"TokenStillGood", false, false}, {"TokenRejected", true, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFakeGraph(t)
+			c := f.client(f.config())
+			f.mu.Lock()
+			f.refuseRefresh = true
+			f.mu.Unlock()
+			if tc.pingFails {
+				f.failNext("GET "+testUser, fakeFailure{status: 400, file: "error_190_expired.json"})
+			}
+			ctx, cancel := context.WithCancel(bg)
+			var warned []string
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				c.Run(ctx, func(s string) { warned = append(warned, s) })
+			}()
+			// One round: the refresh and, when it fails, the ping.
+			deadline := time.Now().Add(5 * time.Second)
+			for f.count("GET /"+testVersion+"/"+testUser+"?") == 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			time.Sleep(20 * time.Millisecond)
+			cancel()
+			<-done
+			if (len(warned) > 0) != tc.wantWarn {
+				t.Errorf("warnings %q, want a warning: %v", warned, tc.wantWarn)
+			}
+		})
+	}
+}

@@ -41,7 +41,7 @@ func TestEngine_Ingest(t *testing.T) {
 
 type narrowReplier struct{ countingSink }
 
-func (narrowReplier) CapabilitiesFor(m core.Mention) core.Capabilities {
+func (*narrowReplier) CapabilitiesFor(m core.Mention) core.Capabilities {
 	return core.Capabilities{Reply: true, DirectMessage: m.NativeID != "late"}
 }
 

@@ -170,6 +170,9 @@ type Deps struct {
 	// Capabilities), so buttons say so instead of failing. Without it RSS
 	// cannot be answered and everything else can.
 	Capabilities func(core.Platform) core.Capabilities
+	// MentionCapabilities narrows them for one mention (the outbox's
+	// CapabilitiesFor); nil = the platform's.
+	MentionCapabilities func(core.Mention) core.Capabilities
 	// Wake is called after the bot queued outbox actions (the outbox's
 	// Wake).
 	Wake func()
@@ -230,7 +233,8 @@ func New(cfg Config, d Deps) (*Bot, error) {
 	// The parts read the clock, sleep and make tokens through the bot, so
 	// SetClock (and tests) reach all of them.
 	now := func() time.Time { return b.now() }
-	b.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Capabilities: caps, Wake: d.Wake, Logger: logger, Now: now})
+	b.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Capabilities: caps,
+		MentionCapabilities: d.MentionCapabilities, Wake: d.Wake, Logger: logger, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("bot: %w", err)
 	}

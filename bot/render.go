@@ -230,7 +230,7 @@ func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok st
 	if !c.State.Open() {
 		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)}}}}
 	}
-	caps := v.cases.Capabilities(m.Platform)
+	caps := v.cases.CapabilitiesFor(m)
 	pname := platformName(lang, m.Platform)
 	var rows [][]button
 	if caps.Reply || caps.DirectMessage {
@@ -324,7 +324,7 @@ func (v *renderer) labelKeyboard(lang string, c core.Case, tok string) *inlineKe
 // renderTemplates is the template chooser for a case: each template in
 // the mention's language, with a button to send it publicly or privately.
 func (v *renderer) renderTemplates(lang string, c core.Case, m core.Mention, tok string) (string, *inlineKeyboard) {
-	caps := v.cases.Capabilities(m.Platform)
+	caps := v.cases.CapabilitiesFor(m)
 	ls := []string{msg(lang, "tpl.title", id(lang, c.ID), esc(who(m))), ""}
 	var rows [][]button
 	for i, t := range v.cases.Templates() {

@@ -85,6 +85,10 @@ type Deps struct {
 	// Capabilities says what can be done on a platform (the outbox's
 	// Capabilities).
 	Capabilities func(core.Platform) core.Capabilities
+	// MentionCapabilities, when set, narrows them for one mention (a
+	// private reply whose window has passed, a post nobody may answer):
+	// the outbox's CapabilitiesFor.
+	MentionCapabilities func(core.Mention) core.Capabilities
 	// Wake is called after outbox actions were queued (the outbox's Wake).
 	Wake func()
 	// Logger records each change.
@@ -97,6 +101,7 @@ type Service struct {
 	st     Store
 	now    func() time.Time
 	caps   func(core.Platform) core.Capabilities
+	mcaps  func(core.Mention) core.Capabilities
 	wake   func()
 	logger *slog.Logger
 }
@@ -109,7 +114,7 @@ func New(cfg Config, d Deps) (*Service, error) {
 	if cfg.UndoWindow < 0 {
 		return nil, fmt.Errorf("casework: undo window %s is negative", cfg.UndoWindow)
 	}
-	s := &Service{cfg: cfg, st: d.Store, now: d.Now, caps: d.Capabilities, wake: d.Wake, logger: d.Logger}
+	s := &Service{cfg: cfg, st: d.Store, now: d.Now, caps: d.Capabilities, mcaps: d.MentionCapabilities, wake: d.Wake, logger: d.Logger}
 	s.cfg.Managers = slices.Clone(cfg.Managers)
 	s.cfg.Templates = slices.Clone(cfg.Templates)
 	if s.now == nil {
@@ -179,6 +184,17 @@ func (s *Service) Load(ctx context.Context, caseID uint64) (core.Case, core.Ment
 
 // Capabilities says what can be done on a platform.
 func (s *Service) Capabilities(p core.Platform) core.Capabilities { return s.caps(p) }
+
+// CapabilitiesFor says what can be done in answer to one mention: the
+// platform's capabilities, narrowed by what the platform allows for it.
+func (s *Service) CapabilitiesFor(m core.Mention) core.Capabilities {
+	c := s.caps(m.Platform)
+	if s.mcaps != nil {
+		mc := s.mcaps(m)
+		c.Reply, c.DirectMessage = c.Reply && mc.Reply, c.DirectMessage && mc.DirectMessage
+	}
+	return c
+}
 
 // Templates are the saved replies, in the order AnswerTemplate numbers
 // them.

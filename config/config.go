@@ -8,8 +8,10 @@ import (
 	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/connector/file"
+	"github.com/shenava/shenava/connector/instagram"
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/telegramuser"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
@@ -32,6 +34,7 @@ type Config struct {
 	Spike    Spike    `yaml:"spike"`
 	SLA      SLA      `yaml:"sla"`
 	Listen   Listen   `yaml:"listen"`
+	Webhooks Webhooks `yaml:"webhooks"`
 	Outbox   Outbox   `yaml:"outbox"`
 	Storage  Storage  `yaml:"storage"`
 	Log      Log      `yaml:"log"`
@@ -49,9 +52,11 @@ type Config struct {
 func Default() *Config {
 	return &Config{
 		Sources: Sources{
-			X:        x.DefaultConfig(),
-			Mastodon: mastodon.DefaultConfig(),
-			RSS:      rss.DefaultConfig(),
+			X:                x.DefaultConfig(),
+			Mastodon:         mastodon.DefaultConfig(),
+			RSS:              rss.DefaultConfig(),
+			Instagram:        instagram.DefaultConfig(),
+			TelegramChannels: telegramuser.DefaultConfig(),
 		},
 		Telegram: bot.DefaultConfig(),
 		Routing: Routing{
@@ -83,12 +88,13 @@ func Default() *Config {
 			RemindAfter:    durations(watch.DefaultRemindAfter()),
 			RecoveryWindow: Duration(DefaultRecoveryWindow),
 		},
-		Listen:  listen.DefaultConfig(),
-		Outbox:  listen.DefaultOutboxConfig(),
-		Storage: store.DefaultConfig(),
-		Log:     logging.DefaultConfig(),
-		Metrics: metrics.DefaultConfig(),
-		Web:     web.DefaultConfig(),
+		Listen:   listen.DefaultConfig(),
+		Webhooks: Webhooks{Listen: DefaultWebhooksListen},
+		Outbox:   listen.DefaultOutboxConfig(),
+		Storage:  store.DefaultConfig(),
+		Log:      logging.DefaultConfig(),
+		Metrics:  metrics.DefaultConfig(),
+		Web:      web.DefaultConfig(),
 	}
 }
 
@@ -147,6 +153,9 @@ const (
 	SourceMastodonHashtags      = "mastodon-hashtags"
 	SourceMastodonSearch        = "mastodon-search"
 	SourceTelegramGroups        = "telegram-groups"
+	SourceInstagram             = "instagram"
+	SourceInstagramWebhook      = "instagram-webhook"
+	SourceTelegramSearch        = telegramuser.SearchSourceName
 )
 
 // Limits for sources; the connectors own them.
@@ -162,7 +171,20 @@ type Sources struct {
 	X        X            `yaml:"x"`
 	Mastodon Mastodon     `yaml:"mastodon"`
 	RSS      RSS          `yaml:"rss"`
+	// Instagram is the brand's Instagram professional account.
+	Instagram Instagram `yaml:"instagram"`
+	// TelegramChannels are public Telegram channels and groups read by a
+	// collector account, and Telegram's global search.
+	TelegramChannels TelegramChannels `yaml:"telegram_channels"`
 }
+
+// TelegramChannels is the MTProto collector account; the telegramuser
+// connector owns the section.
+type TelegramChannels = telegramuser.Config
+
+// Instagram is the Instagram Graph API connector; the instagram connector
+// owns the section.
+type Instagram = instagram.Config
 
 // FileSource replays a JSONL file of mentions; the file connector owns
 // the section.
@@ -458,6 +480,17 @@ type Storage = store.Config
 
 // Log configures the process logger; internal/logging owns the section.
 type Log = logging.Config
+
+// DefaultWebhooksListen is where platform webhooks are served: this
+// machine only, behind the operator's HTTPS reverse proxy.
+const DefaultWebhooksListen = "127.0.0.1:9465"
+
+// Webhooks is the HTTP endpoint platforms deliver to (Instagram at
+// /webhooks/instagram). It is served only when a source uses it.
+type Webhooks struct {
+	// Listen is host:port.
+	Listen string `yaml:"listen"`
+}
 
 // Metrics serves /metrics and /healthz; the metrics package owns the
 // section.

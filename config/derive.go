@@ -76,6 +76,16 @@ func (c *Config) derive(dir string) map[string]string {
 	m.OwnAccounts = b.Handles.Mastodon
 	inherited["sources.mastodon.own_accounts"] = "brand.handles.mastodon"
 
+	tc := &c.Sources.TelegramChannels
+	if len(tc.Search) == 0 {
+		tc.Search = slices.Clone(b.Keywords)
+		for _, h := range b.Hashtags {
+			tc.Search = append(tc.Search, "#"+h)
+		}
+		inherited["sources.telegram_channels.search"] = "brand.keywords and brand.hashtags"
+	}
+	tc.SessionFile = resolvePath(dir, tc.SessionFile)
+
 	t := &c.Telegram
 	t.APIURL = strings.TrimRight(strings.TrimSpace(t.APIURL), "/")
 	t.SourceName = SourceTelegramGroups

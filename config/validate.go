@@ -9,11 +9,14 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/bot"
+	"github.com/shenava/shenava/connector/instagram"
 	"github.com/shenava/shenava/connector/mastodon"
 	"github.com/shenava/shenava/connector/rss"
+	"github.com/shenava/shenava/connector/telegramuser"
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/metrics"
 )
 
 // Validate checks a Config that was built in code (Default plus changes).
@@ -221,6 +224,11 @@ func (c *checker) config(cfg *Config) {
 	c.section("log", cfg.Log.Problems())
 	c.section("metrics", cfg.Metrics.Problems())
 	c.section("web", cfg.Web.Problems())
+	if cfg.Webhooks.Listen != "" {
+		// The same host:port rules; any host, since a reverse proxy on
+		// another machine may forward to it.
+		c.section("webhooks", metrics.Config{Listen: cfg.Webhooks.Listen, AllowRemote: true}.Problems())
+	}
 }
 
 func (c *checker) brand(cfg *Config) {
@@ -235,13 +243,14 @@ var sourceName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 var builtinSources = []string{
 	SourceXMentions, SourceXSearch, SourceMastodonNotifications,
 	SourceMastodonHashtags, SourceMastodonSearch, SourceTelegramGroups,
+	SourceInstagram, SourceInstagramWebhook, SourceTelegramSearch,
 }
 
 func (c *checker) sources(cfg *Config) {
 	s := cfg.Sources
 	if len(s.File) == 0 && !s.X.Enabled && !s.Mastodon.Enabled && !(s.RSS.Enabled && len(s.RSS.Feeds) > 0) &&
-		!(cfg.Telegram.Enabled && len(cfg.Telegram.Groups) > 0) {
-		c.errorf("sources", "no source is enabled: add a file source, or enable x, mastodon, rss or telegram.groups")
+		!(cfg.Telegram.Enabled && len(cfg.Telegram.Groups) > 0) && !s.Instagram.Enabled && !s.TelegramChannels.Enabled {
+		c.errorf("sources", "no source is enabled: add a file source, or enable x, mastodon, rss, instagram, telegram_channels or telegram.groups")
 	}
 	names := map[string]string{} // source name → key of its first use
 	name := func(key, n string) {
@@ -268,6 +277,15 @@ func (c *checker) sources(cfg *Config) {
 	}
 	if s.Mastodon.Enabled {
 		c.section("sources.mastodon", s.Mastodon.Problems())
+	}
+	if s.Instagram.Enabled {
+		c.section("sources.instagram", s.Instagram.Problems())
+		if s.Instagram.Webhook && cfg.Webhooks.Listen == "" {
+			c.errorf("webhooks.listen", "required: sources.instagram.webhook is on, and Meta delivers to this address")
+		}
+	}
+	if s.TelegramChannels.Enabled {
+		c.section("sources.telegram_channels", s.TelegramChannels.Problems())
 	}
 	if s.RSS.Enabled {
 		for i, f := range s.RSS.Feeds {
@@ -304,6 +322,8 @@ func (c *checker) timeouts(cfg *Config) {
 		{s.Mastodon.Enabled, "sources.mastodon.timeout", s.Mastodon.Timeout, mastodon.MaxTimeout},
 		{s.RSS.Enabled, "sources.rss.timeout", s.RSS.Timeout, rss.MaxTimeout},
 		{cfg.Telegram.Enabled, "telegram.timeout", cfg.Telegram.RequestTimeout, bot.MaxRequestTimeout},
+		{s.Instagram.Enabled, "sources.instagram.timeout", s.Instagram.Timeout, instagram.MaxTimeout},
+		{s.TelegramChannels.Enabled, "sources.telegram_channels.timeout", s.TelegramChannels.Timeout, telegramuser.MaxTimeout},
 	} {
 		if t.on {
 			c.durRange(t.key, Duration(t.d), MinFileTimeout, t.max)

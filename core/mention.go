@@ -18,10 +18,13 @@ const (
 	PlatformRSS      Platform = "rss"
 	PlatformTelegram Platform = "telegram"
 	PlatformFile     Platform = "file"
+	// PlatformInstagram: comments on the brand's Instagram media and
+	// @mentions of its account.
+	PlatformInstagram Platform = "instagram"
 )
 
 // Platforms lists every known platform, in a stable order.
-var Platforms = []Platform{PlatformX, PlatformMastodon, PlatformRSS, PlatformTelegram, PlatformFile}
+var Platforms = []Platform{PlatformX, PlatformMastodon, PlatformRSS, PlatformTelegram, PlatformFile, PlatformInstagram}
 
 // Valid reports whether p is one of the known platforms.
 func (p Platform) Valid() bool {

@@ -63,6 +63,9 @@ type connectors struct {
 	x *x.Client
 	// checks verify each connector's credentials with one cheap call.
 	checks []check
+	// push are the sources platforms deliver to; keepers their upkeep.
+	push    []pushSource
+	keepers []keeper
 }
 
 type check struct {
@@ -90,6 +93,12 @@ func buildConnectors(cfg *config.Config, hc *http.Client, logger *slog.Logger) (
 	}
 	if cfg.Sources.RSS.Enabled {
 		errs = append(errs, c.addRSS(cfg, hc, logger))
+	}
+	if cfg.Sources.Instagram.Enabled {
+		errs = append(errs, c.addInstagram(cfg, hc, logger))
+	}
+	if cfg.Sources.TelegramChannels.Enabled {
+		errs = append(errs, c.addTelegramChannels(cfg, logger))
 	}
 	if cfg.Telegram.Enabled {
 		bc := cfg.Telegram

@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"eval":     evalCommand(),
 		"train":    trainCommand(),
 		"version":  cmdVersion(),
+		"telegram": cmdTelegram(),
 	}
 }
 

@@ -122,8 +122,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		digester *digest.Digester
 	)
 	botDeps := bot.Deps{Store: d.db, HTTPClient: hc, Logger: logger, Metrics: m,
-		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
-		Wake:         func() { outbox.Wake() }}
+		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
+		Wake:                func() { outbox.Wake() }}
 	if cfg.Digest.Enabled {
 		botDeps.Digest = bot.DigestFunc(func(ctx context.Context, day time.Time) (string, []byte, error) { return digester.Digest(ctx, day) })
 	}
@@ -134,7 +135,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	}
 	if mgr != nil {
 		alerter, sender = mgr, mgr
-		conns.repliers[core.PlatformTelegram] = mgr.Replier()
+		conns.repliers[core.PlatformTelegram] = collectorGuard{mgr.Replier()}
 		conns.sources = append(conns.sources, mgr.sources...)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}
@@ -154,6 +155,9 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
+	if err := d.startPush(cfg, conns, engine, outbox.Wake); err != nil {
+		return nil, err
+	}
 
 	if cfg.Digest.Enabled {
 		if digester, err = digest.New(cfg.DigestConfig(), d.db, sender, logger); err != nil {

@@ -97,11 +97,12 @@ func Label(lang string, l core.Label) string {
 
 // platformNames are the platforms' names in English and Persian.
 var platformNames = map[core.Platform][2]string{
-	core.PlatformX:        {"X", "ایکس"},
-	core.PlatformMastodon: {"Mastodon", "ماستودون"},
-	core.PlatformRSS:      {"RSS", "RSS"},
-	core.PlatformTelegram: {"Telegram", "تلگرام"},
-	core.PlatformFile:     {"file", "فایل"},
+	core.PlatformX:         {"X", "ایکس"},
+	core.PlatformMastodon:  {"Mastodon", "ماستودون"},
+	core.PlatformRSS:       {"RSS", "RSS"},
+	core.PlatformTelegram:  {"Telegram", "تلگرام"},
+	core.PlatformFile:      {"file", "فایل"},
+	core.PlatformInstagram: {"Instagram", "اینستاگرام"},
 }
 
 // Platform names a platform as lists and tables show it: "X", "ایکس",

@@ -33,6 +33,7 @@ func TestFormatters(t *testing.T) {
 		{"PlatformInTextRSSFa", PlatformInText(fa, core.PlatformRSS), "خوراک RSS"},
 		{"PlatformInTextRSSEn", PlatformInText(en, core.PlatformRSS), "RSS"},
 		{"PlatformInTextFile", PlatformInText(fa, core.PlatformFile), "فایل"},
+		{"PlatformInstagram", Platform(fa, core.PlatformInstagram), "اینستاگرام"},
 
 		{"DurationUnderMinute", Duration(en, 59*s), "under a minute"},
 		{"DurationFaMinutes", Duration(fa, 4*m+20*s), "۴ دقیقه"},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shenava/shenava/core"
@@ -27,6 +28,57 @@ type records struct {
 	newToken    func() string
 	managers    map[int64]Manager
 	defaultLang string
+
+	// unsettled holds the records of deliveries whose outcome the outbox
+	// has not committed yet (they are written in the settle's
+	// transaction), so that a manager's reply or tap in those few
+	// milliseconds finds them. Entries older than unsettledFor are
+	// dropped: by then the settle has committed, or the process died with
+	// it.
+	mu        sync.Mutex
+	unsettled map[string]unsettledRec
+}
+
+type unsettledRec struct {
+	raw []byte
+	at  time.Time
+}
+
+// unsettledFor bounds how long a record waits in memory for its settle.
+const unsettledFor = 2 * time.Minute
+
+func unsettledKey(space core.Space, key string) string { return string(space) + "\x00" + key }
+
+// hold keeps a record that waits for its settle; first says an existing
+// one is kept (a case's first button token wins).
+func (rs *records) hold(space core.Space, key string, raw []byte, first bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	now := rs.now()
+	if rs.unsettled == nil {
+		rs.unsettled = map[string]unsettledRec{}
+	}
+	for k, r := range rs.unsettled {
+		if now.Sub(r.at) > unsettledFor {
+			delete(rs.unsettled, k)
+		}
+	}
+	k := unsettledKey(space, key)
+	if _, ok := rs.unsettled[k]; ok && first {
+		return
+	}
+	rs.unsettled[k] = unsettledRec{raw: raw, at: now}
+}
+
+// held returns a record still waiting for its settle.
+func (rs *records) held(space core.Space, key string) ([]byte, bool) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	r, ok := rs.unsettled[unsettledKey(space, key)]
+	if !ok || rs.now().Sub(r.at) > unsettledFor {
+		return nil, false
+	}
+	return r.raw, true
 }
 
 // tokenRec is what a button token stands for. The token is random; the
@@ -80,6 +132,9 @@ type prefsRec struct {
 
 func (rs *records) getRec(ctx context.Context, space core.Space, key string, v any) (bool, error) {
 	raw, ok, err := rs.st.BotGet(ctx, space, key)
+	if err == nil && !ok {
+		raw, ok = rs.held(space, key)
+	}
 	if err != nil || !ok {
 		return false, err
 	}
@@ -97,6 +152,7 @@ func (rs *records) putRec(ctx context.Context, space core.Space, key string, v a
 	if c := core.RecordsFrom(ctx); c != nil {
 		// Written with the outcome of the delivery, in its transaction.
 		c.Add(core.Record{Space: space, Key: key, Value: raw, At: rs.now()})
+		rs.hold(space, key, raw, false)
 		return nil
 	}
 	return rs.st.BotPut(ctx, space, key, raw, rs.now())
@@ -146,6 +202,7 @@ func (rs *records) caseToken(ctx context.Context, caseID uint64) (string, error)
 		// for the same case either way.
 		raw, _ := json.Marshal(fresh)
 		c.Add(core.Record{Space: core.SpaceCaseTokens, Key: key, Value: raw, At: rs.now(), IfAbsent: true})
+		rs.hold(core.SpaceCaseTokens, key, raw, true)
 		return fresh, nil
 	}
 	// Two concurrent first uses may both create a token; the first one

@@ -98,7 +98,8 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond })
+			t.Parallel()
+			h := newHarness(t, func(c *Config) { c.RequestTimeout = faultTimeout(tt.kind == "timeout") })
 			metrics := &countingMetrics{}
 			setMetrics(h.bot, metrics)
 			h.tg.FailNext("getUpdates", 3, tt.fault)
@@ -138,6 +139,17 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 	})
 }
 
+// faultTimeout is the request timeout of a fault case: short where the
+// fault is a server that never answers, so the case does not wait long;
+// for every other fault far longer than any answer takes, so that a slow
+// or busy machine cannot turn a slow read of a huge body into a timeout.
+func faultTimeout(hang bool) time.Duration {
+	if hang {
+		return 300 * time.Millisecond
+	}
+	return time.Minute
+}
+
 // fakeStore is a store nothing should reach.
 type fakeStore struct{ Store }
 
@@ -158,8 +170,9 @@ func TestBot_AlerterFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t, func(c *Config) {
-				c.RequestTimeout = 300 * time.Millisecond
+				c.RequestTimeout = faultTimeout(tt.name == "Timeout")
 				c.Managers[0].Alerts, c.Managers[1].Alerts = false, false
 			})
 			m := negativeMention("1", "بد")

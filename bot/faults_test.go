@@ -80,6 +80,7 @@ func (m *countingMetrics) count(key string) int {
 // TestBot_UpdateLoopFaults: whatever the server does, the loop neither
 // panics nor spins, waits as told, and works again once the server heals.
 func TestBot_UpdateLoopFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		fault telegramtest.Fault
@@ -154,6 +155,7 @@ func faultTimeout(hang bool) time.Duration {
 type fakeStore struct{ Store }
 
 func TestBot_AlerterFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		fault     telegramtest.Fault
@@ -197,6 +199,7 @@ func TestBot_AlerterFaults(t *testing.T) {
 }
 
 func TestBot_TokenNeverLeaks(t *testing.T) {
+	t.Parallel()
 	const token = "7000000001:AAHsecretSECRETsecret-_zzzzzzzzzzzzzz"
 	secret := strings.SplitN(token, ":", 2)[1]
 	logs := &syncBuffer{}
@@ -267,6 +270,7 @@ func TestBot_TokenNeverLeaks(t *testing.T) {
 // TestBot_RetryAfterHeader: a 429 whose body names no retry_after is
 // waited out as its Retry-After header says, in seconds or as a date.
 func TestBot_RetryAfterHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		header string

@@ -12,6 +12,7 @@ import (
 )
 
 func TestBot_ReplyPubliclyWithPrompt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	m := negativeMention("1001", "سفارشم دو هفته است نرسیده")
@@ -55,6 +56,7 @@ func TestBot_ReplyPubliclyWithPrompt(t *testing.T) {
 }
 
 func TestBot_ReplyToAlertText(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "Koala lost my order"))
@@ -88,6 +90,7 @@ func TestBot_ReplyToAlertText(t *testing.T) {
 }
 
 func TestBot_ReplyPrivately(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))
@@ -114,6 +117,7 @@ func TestBot_ReplyPrivately(t *testing.T) {
 }
 
 func TestBot_Templates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))
@@ -135,6 +139,7 @@ func TestBot_Templates(t *testing.T) {
 }
 
 func TestBot_CaseButtons(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))
@@ -207,6 +212,7 @@ func TestBot_CaseButtons(t *testing.T) {
 }
 
 func TestBot_ForgedCallbacks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c1 := h.ingest(negativeMention("1001", "بد"))
@@ -259,6 +265,7 @@ func TestBot_ForgedCallbacks(t *testing.T) {
 }
 
 func TestBot_CapabilitiesSaySo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	m := negativeMention("feed-1", "A blog says Koala lost my data")
@@ -282,6 +289,7 @@ func TestBot_CapabilitiesSaySo(t *testing.T) {
 }
 
 func TestBot_EditedReplyIsNotSentAgain(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "Koala lost my order"))

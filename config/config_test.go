@@ -62,6 +62,7 @@ sources:
 `
 
 func TestParse_Defaults(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, minimal, nil)
 	d := config.Default()
 	checks := []struct {
@@ -103,6 +104,7 @@ func TestParse_Defaults(t *testing.T) {
 }
 
 func TestParse_Derived(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, `
 brand:
   name: " Acme "
@@ -151,6 +153,7 @@ listen:
 }
 
 func TestLoad_ResolvesPathsAgainstConfigDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.yaml")
 	src := minimal + "storage:\n  path: data/shenava.db\n"
@@ -170,6 +173,7 @@ func TestLoad_ResolvesPathsAgainstConfigDir(t *testing.T) {
 }
 
 func TestLoad_MissingFile(t *testing.T) {
+	t.Parallel()
 	_, err := config.Load(filepath.Join(t.TempDir(), "nope.yaml"), nil)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err=%v, want os.ErrNotExist", err)
@@ -180,6 +184,7 @@ func TestLoad_MissingFile(t *testing.T) {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	cfg := config.Default()
 	err := cfg.Validate()
 	if got := keys(err); !slices.Contains(got, "brand.name") || !slices.Contains(got, "sources") {
@@ -198,6 +203,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestTexts_For(t *testing.T) {
+	t.Parallel()
 	full := config.Texts{FA: "fa", EN: "en", FI: "fi"}
 	noFI := config.Texts{FA: "fa", EN: "en"}
 	onlyFA := config.Texts{FA: "fa"}
@@ -225,6 +231,7 @@ func TestTexts_For(t *testing.T) {
 }
 
 func TestVariants(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, minimal+`
 routing:
   thank_you:

@@ -7,6 +7,7 @@ import (
 )
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  Config
@@ -43,6 +44,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestConfig_CronSpec(t *testing.T) {
+	t.Parallel()
 	spec, err := Config{Time: "9:00", Timezone: "Asia/Tehran"}.cronSpec()
 	if err != nil || spec != "CRON_TZ=Asia/Tehran 0 9 * * *" {
 		t.Fatalf("cronSpec=%q,%v, want CRON_TZ=Asia/Tehran 0 9 * * *", spec, err)

@@ -46,6 +46,7 @@ func MustSharedData(tb testing.TB) string {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	m, err := Load()
 	if err != nil {
@@ -61,6 +62,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestDecode_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		b    []byte
@@ -80,6 +82,7 @@ func TestDecode_Errors(t *testing.T) {
 }
 
 func TestModel_Analyze(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	tests := []struct {
 		name, text string
@@ -142,6 +145,7 @@ func checkAnalysis(t *testing.T, text string, a core.Analysis) {
 }
 
 func TestModel_AnalyzeEdgeCases(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	for _, text := range []string{"", " ", "😍", "👎👎👎", "\xff\xfe", "12345", "@user", "https://x.co/a",
 		strings.Repeat("خیلی ", 5000), strings.Repeat("a", 100000), "\u200c\u200f\ufeff"} {
@@ -150,6 +154,7 @@ func TestModel_AnalyzeEdgeCases(t *testing.T) {
 }
 
 func TestModel_AnalyzeConcurrent(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	texts := []string{"great service", "افتضاح بود", "kheili bad bood", "meh", "😡", "Gracias por todo amigo mio"}
 	want := make([]core.Analysis, len(texts))

@@ -26,6 +26,7 @@ const sectionConfig = `brand:
 // and run fail with the same single message naming file:line: key, so
 // nothing run refuses passes check.
 func TestCheckAndRun_SameErrors(t *testing.T) {
+	t.Parallel()
 	const tg = "telegram:\n  enabled: true\n  token: \"1:abc\"\n  alert_chat_id: -100\n  managers:\n    - id: 1\n      name: Sara\n"
 	tests := []struct {
 		name string
@@ -155,6 +156,7 @@ func problemLines(s string) []string {
 // TestRun_DisabledSpikeNotUsed: a disabled section is not checked, so run
 // must not use its values either (the watcher still runs for reminders).
 func TestRun_DisabledSpikeNotUsed(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, t.TempDir(), "spike:\n  enabled: false\n  k: -1\n")
 	cfg, err := loadConfig(env{getenv: func(string) string { return "" }}, path)
 	if err != nil {

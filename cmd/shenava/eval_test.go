@@ -7,6 +7,7 @@ import (
 )
 
 func TestEval_JSON(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "eval", "-data", "testdata/eval.tsv", "-json")
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -39,6 +40,7 @@ func TestEval_JSON(t *testing.T) {
 }
 
 func TestEval_Text(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "eval", "-data", "testdata/eval.tsv")
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -51,6 +53,7 @@ func TestEval_Text(t *testing.T) {
 }
 
 func TestEval_BinaryLabels(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "eval", "-data", "testdata/eval.tsv", "-labels", "negative,positive", "-json")
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -73,6 +76,7 @@ func TestEval_BinaryLabels(t *testing.T) {
 }
 
 func TestEval_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string

@@ -53,6 +53,7 @@ func stream(tb testing.TB, c *Client, name string) *Stream {
 }
 
 func TestStream_Fetch_Mentions(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	s := stream(t, c, "mastodon/mentions")
@@ -143,6 +144,7 @@ func synthNotification(tb testing.TB, notifID, statusID int64) json.RawMessage {
 }
 
 func TestStream_Fetch_Pagination(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	var all []json.RawMessage // newest first
 	for i := 100; i >= 1; i-- {
@@ -255,6 +257,7 @@ func TestStream_Fetch_Pagination(t *testing.T) {
 }
 
 func TestStream_Fetch_Hashtag(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Hashtags: Hashtags{Enabled: true, List: []string{"#novava", "نوآوا"}}, OwnAccounts: []string{"novava_support"}})
 	s := stream(t, c, "mastodon/tag/نوآوا")
@@ -300,6 +303,7 @@ func TestStream_Fetch_Hashtag(t *testing.T) {
 }
 
 func TestStream_Fetch_Search(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Search: Search{Enabled: true, Terms: []string{"novava OR نوآوا"}}})
 	s := stream(t, c, "mastodon/search/novava OR نوآوا")
@@ -315,6 +319,7 @@ func TestStream_Fetch_Search(t *testing.T) {
 }
 
 func TestStream_Fetch_Errors(t *testing.T) {
+	t.Parallel()
 	huge := `[` + strings.Repeat(`{"id":"1","type":"mention"},`, 20000) + `{"id":"1"}]`
 	type want struct {
 		retry      time.Duration
@@ -425,6 +430,7 @@ func TestStream_Fetch_Errors(t *testing.T) {
 }
 
 func TestStream_Fetch_EmptyPage(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	f.setNotifications(nil)
 	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
@@ -442,6 +448,7 @@ func TestStream_Fetch_EmptyPage(t *testing.T) {
 }
 
 func TestStream_Fetch_BudgetExhausted(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	f.mu.Lock()
 	f.remaining = 0
@@ -480,6 +487,7 @@ func TestStream_Fetch_BudgetExhausted(t *testing.T) {
 }
 
 func TestStream_Fetch_Context(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -522,6 +530,7 @@ func TestStream_Fetch_Context(t *testing.T) {
 }
 
 func TestStream_Fetch_BadCursor(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	for _, cur := range []string{"{", `{"v":7,"since":"1"}`, "[]"} {
@@ -533,6 +542,7 @@ func TestStream_Fetch_BadCursor(t *testing.T) {
 }
 
 func TestClient_Check(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	if err := MustClient(t, f, Config{}).Check(context.Background()); err != nil {
 		t.Errorf("Check: %v", err)
@@ -551,6 +561,7 @@ func TestClient_Check(t *testing.T) {
 // as earlier releases wrote them, still decode, and encode back to the
 // same bytes.
 func TestCursor_StoredBeforeKeepDecoding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stored string

@@ -7,6 +7,7 @@ import (
 )
 
 func TestProblems(t *testing.T) {
+	t.Parallel()
 	var sub Problems
 	sub.Add("url", "must be %s", "https")
 	sub.Warn("", "probably not meant")
@@ -40,6 +41,7 @@ func TestProblems(t *testing.T) {
 }
 
 func TestJoin(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ prefix, key, want string }{
 		{"", "a", "a"}, {"a", "", "a"}, {"a", "b", "a.b"}, {"a", "[1].b", "a[1].b"},
 	} {
@@ -50,6 +52,7 @@ func TestJoin(t *testing.T) {
 }
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want time.Duration
@@ -67,6 +70,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestChecks(t *testing.T) {
+	t.Parallel()
 	var ps Problems
 	ps.Timeout("t0", 0, time.Minute)
 	ps.Timeout("t1", time.Millisecond, time.Minute)

@@ -34,6 +34,7 @@ func (r *recorder) run(f func(testing.TB)) {
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	if Updating() {
 		t.Skip("compares on purpose; meaningless with -update")
 	}
@@ -66,6 +67,7 @@ func TestText(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
+	t.Parallel()
 	if Updating() {
 		t.Skip("compares on purpose; meaningless with -update")
 	}
@@ -90,6 +92,7 @@ func TestJSON(t *testing.T) {
 }
 
 func TestText_Update(t *testing.T) {
+	t.Parallel()
 	defer func(was bool) { *update = was }(*update)
 	*update = true
 	path := filepath.Join(t.TempDir(), "testdata", "new.golden")

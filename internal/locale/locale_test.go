@@ -8,6 +8,7 @@ import (
 )
 
 func TestFormatters(t *testing.T) {
+	t.Parallel()
 	const fa, en = Persian, English
 	h, m, s := time.Hour, time.Minute, time.Second
 	tests := []struct {

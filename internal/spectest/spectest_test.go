@@ -48,6 +48,7 @@ func wantErrs(t *testing.T, rec *recorder, want ...string) {
 }
 
 func TestSpec_ValidateRequest(t *testing.T) {
+	t.Parallel()
 	spec := mustShop(t, ParamFrom("item.fields", "GET", "/v1/stream"))
 	tests := []struct {
 		name   string
@@ -99,6 +100,7 @@ func TestSpec_ValidateRequest(t *testing.T) {
 }
 
 func TestSpec_ValidateResponse(t *testing.T) {
+	t.Parallel()
 	spec := mustShop(t, Rename("old_tags", "tags"))
 	tests := []struct {
 		name   string
@@ -168,6 +170,7 @@ type withEmbedded struct {
 }
 
 func TestSpec_CheckDecodes(t *testing.T) {
+	t.Parallel()
 	spec := mustShop(t, Rename("old_tags", "tags"))
 	tests := []struct {
 		name string
@@ -251,6 +254,7 @@ func TestSpec_CheckDecodes(t *testing.T) {
 }
 
 func TestLoad_onceAndShared(t *testing.T) {
+	t.Parallel()
 	a := mustShop(t)
 	b := mustShop(t, Rename("x", "y"))
 	if a.doc != b.doc {
@@ -302,6 +306,7 @@ func (r *skipRecorder) Fatal(args ...any) {
 
 // A Mastodon-style request checks out against the Mastodon document.
 func TestSpec_ValidateRequest_mastodon(t *testing.T) {
+	t.Parallel()
 	spec := Load(t, "mastodon/openapi.json")
 	r := httptest.NewRequest("GET", "/api/v1/notifications?types[]=mention&limit=40&since_id=1099", nil)
 	r.Header.Set("Authorization", "Bearer token")
@@ -316,6 +321,7 @@ func TestSpec_ValidateRequest_mastodon(t *testing.T) {
 
 // The real documents load and route; this is what the connectors rely on.
 func TestLoad_sharedDocuments(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file, method, path, wantTemplate string
 	}{

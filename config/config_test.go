@@ -13,7 +13,7 @@ import (
 
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/sharedtest"
 )
 
 // envMap returns a getenv backed by a map.
@@ -40,15 +40,8 @@ func keys(err error) []string {
 	return out
 }
 
-// moduleRoot walks up from the package directory to the one holding go.mod.
-func moduleRoot(tb testing.TB) string {
-	tb.Helper()
-	root, err := modroot.Find()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return root
-}
+// moduleRoot is the directory holding go.mod.
+var moduleRoot = sharedtest.Root
 
 // minimal is the smallest valid config.
 const minimal = `

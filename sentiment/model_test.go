@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/sharedtest"
 )
 
 // testModel is the embedded model, decoded once for all tests.
@@ -27,23 +27,9 @@ func MustLoad(tb testing.TB) *Model {
 	return m
 }
 
-// MustSharedData returns ../shared/data next to the module root. When it is
-// missing the test fails if env CI is set and is skipped otherwise.
-func MustSharedData(tb testing.TB) string {
-	tb.Helper()
-	dir, err := modroot.Find()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "sentiment")); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared data sets missing at %s (CI needs ../shared/data next to the module root): %v", data, err)
-		}
-		tb.Skipf("shared data sets not found at %s; set them up there to run this test", data)
-	}
-	return data
-}
+// MustSharedData returns ../shared/data next to the module root; see
+// [sharedtest.Data] for when it is missing.
+var MustSharedData = sharedtest.Data
 
 func TestLoad(t *testing.T) {
 	t.Parallel()

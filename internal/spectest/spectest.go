@@ -35,8 +35,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -48,7 +46,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
-	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/sharedtest"
 )
 
 // Spec is a loaded OpenAPI document plus the options a test loaded it with.
@@ -103,7 +101,7 @@ type cachedDoc struct {
 // document is missing, as the package documentation says.
 func Load(tb testing.TB, rel string, opts ...Option) *Spec {
 	tb.Helper()
-	return loadFile(tb, rel, SharedFile(tb, filepath.Join("specs", rel)), opts...)
+	return loadFile(tb, rel, sharedtest.Path(tb, "specs/"+rel, "the published API documents the tests check against"), opts...)
 }
 
 func loadFile(tb testing.TB, rel, file string, opts ...Option) *Spec {
@@ -129,27 +127,6 @@ func loadFile(tb testing.TB, rel, file string, opts ...Option) *Spec {
 		o(&s.opts)
 	}
 	return s
-}
-
-// SharedFile returns the path of rel under the shared directory that sits
-// beside the repository (the directory holding go.mod, then ../shared). When
-// it does not exist the test fails if env CI is set and is skipped
-// otherwise, saying what is missing.
-func SharedFile(tb testing.TB, rel string) string {
-	tb.Helper()
-	root, err := modroot.Find()
-	if err == nil {
-		file := filepath.Join(filepath.Dir(root), "shared", rel)
-		if _, err = os.Stat(file); err == nil {
-			return file
-		}
-	}
-	msg := fmt.Sprintf("spectest: ../shared/%s is not available (%v); it holds the published API documents the tests check against", filepath.ToSlash(rel), err)
-	if os.Getenv("CI") != "" {
-		tb.Fatal(msg)
-	}
-	tb.Skip(msg)
-	return ""
 }
 
 // pathTemplate is one path of the document, compiled for matching.

@@ -91,8 +91,8 @@ func TestJSON(t *testing.T) {
 	}
 }
 
+// TestText_Update sets the -update flag, so it does not run in parallel.
 func TestText_Update(t *testing.T) {
-	t.Parallel()
 	defer func(was bool) { *update = was }(*update)
 	*update = true
 	path := filepath.Join(t.TempDir(), "testdata", "new.golden")

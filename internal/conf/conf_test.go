@@ -69,6 +69,19 @@ func TestDuration(t *testing.T) {
 	}
 }
 
+func TestFormatDuration(t *testing.T) {
+	t.Parallel()
+	h, m, s := time.Hour, time.Minute, time.Second
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{{45 * s, "45s"}, {15 * m, "15m"}, {h, "1h"}, {h + 30*m, "1h30m"}, {90 * s, "1m30s"}, {26 * h, "26h"}} {
+		if got := FormatDuration(tt.d); got != tt.want {
+			t.Errorf("FormatDuration(%v)=%q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
 func TestChecks(t *testing.T) {
 	t.Parallel()
 	var ps Problems

@@ -255,17 +255,3 @@ func HoursMinutes(lang string, d time.Duration) string {
 	}
 	return join(lang, unitHour.of(h), unitMinute.of(m))
 }
-
-// Short writes a duration the way a config file does, without zero
-// trailing units: "45s", "15m", "1h", "1h30m", "1m30s". It is for keys and
-// logs, the same in every language.
-func Short(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}

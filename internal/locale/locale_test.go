@@ -66,13 +66,6 @@ func TestFormatters(t *testing.T) {
 		{"HoursMinutesHour", HoursMinutes(en, h), "1h"},
 		{"HoursMinutesLong", HoursMinutes(en, 36*h+5*m), "36h 5m"},
 		{"HoursMinutesFa", HoursMinutes(fa, h+30*m), "۱ ساعت و ۳۰ دقیقه"},
-
-		{"ShortSeconds", Short(45 * s), "45s"},
-		{"ShortMinutes", Short(15 * m), "15m"},
-		{"ShortHour", Short(h), "1h"},
-		{"ShortHoursMinutes", Short(h + 30*m), "1h30m"},
-		{"ShortMinuteSeconds", Short(90 * s), "1m30s"},
-		{"ShortDay", Short(26 * h), "26h"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

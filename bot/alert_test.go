@@ -12,6 +12,7 @@ import (
 )
 
 func TestBot_Alert(t *testing.T) {
+	t.Parallel()
 	t.Run("EveryRecipientGetsButtons", func(t *testing.T) {
 		h := newHarness(t)
 		c := h.ingest(negativeMention("1001", "سفارشم دو هفته است نرسیده"))
@@ -132,6 +133,7 @@ func TestBot_Alert(t *testing.T) {
 }
 
 func TestBot_UpdateAlert(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := negativeMention("1001", "سفارشم نرسیده")
 	c := h.ingest(m)
@@ -177,6 +179,7 @@ func TestBot_UpdateAlert(t *testing.T) {
 }
 
 func TestBot_Notify(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := negativeMention("1001", "سفارشم نرسیده")
 	c := h.ingest(m)
@@ -219,6 +222,7 @@ func TestBot_Notify(t *testing.T) {
 }
 
 func TestBot_SendDigest(t *testing.T) {
+	t.Parallel()
 	png := []byte("\x89PNG\r\n\x1a\nfake chart")
 	t.Run("CaptionFits", func(t *testing.T) {
 		h := newHarness(t)

@@ -40,6 +40,7 @@ func (h *harness) thanks() []core.Action {
 }
 
 func TestBot_Approval(t *testing.T) {
+	t.Parallel()
 	t.Run("Send", func(t *testing.T) {
 		h := newHarness(t)
 		h.run()
@@ -138,6 +139,7 @@ func (h *harness) lastData(t *testing.T, _ *harness, chat int64) string {
 }
 
 func TestBot_GroupSource(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	src := h.bot.GroupSource()
@@ -209,6 +211,7 @@ func TestBot_GroupSource(t *testing.T) {
 // any point: before it is stored, Telegram is never told the update was
 // handled and delivers it again; after, it is in the inbox.
 func TestBot_GroupSource_Crash(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: t0}
 	tg := telegramtest.New(t, telegramtest.WithClock(clk.Now))
 	tg.AddChat(fansGroup)

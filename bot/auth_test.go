@@ -11,6 +11,7 @@ import (
 )
 
 func TestBot_Authorisation(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))

@@ -175,7 +175,7 @@ func (co *commander) cmdTemplates(ctx context.Context, chat int64, lang string) 
 	ls := []string{msg(lang, "tpl.list"), ""}
 	for i, t := range co.cfg.Templates {
 		ls = append(ls, "<b>"+digits(lang, strconv.Itoa(i+1))+". "+esc(t.Name)+"</b>")
-		for _, lt := range t.texts() {
+		for _, lt := range t.Texts() {
 			ls = append(ls, userText(lt[0]+": "+esc(lt[1])))
 		}
 		ls = append(ls, "")

@@ -76,6 +76,7 @@ func seed(t *testing.T, h *harness) {
 }
 
 func TestBot_Commands(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	seed(t, h)
 	h.run()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 )
 
@@ -69,42 +70,9 @@ type Group struct {
 	Name   string `yaml:"name"`
 }
 
-// Template is a saved reply managers can send with one tap, in Persian,
-// English and Finglish (any of them). Texts may use {author} and {brand}.
-type Template struct {
-	Name       string
-	FA, EN, FI string
-}
-
-// For returns the text for a mention's language: the exact one when set,
-// Finglish falling back to Persian, every other language to English, then
-// whichever is set.
-func (t Template) For(lang string) string {
-	order := []string{t.EN, t.FA, t.FI}
-	switch lang {
-	case LangPersian:
-		order = []string{t.FA, t.EN, t.FI}
-	case "fi":
-		order = []string{t.FI, t.FA, t.EN}
-	}
-	for _, s := range order {
-		if strings.TrimSpace(s) != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-// texts lists the template's texts with their language codes.
-func (t Template) texts() [][2]string {
-	var out [][2]string
-	for _, lt := range [][2]string{{"fa", t.FA}, {"en", t.EN}, {"fi", t.FI}} {
-		if strings.TrimSpace(lt[1]) != "" {
-			out = append(out, lt)
-		}
-	}
-	return out
-}
+// Template is a saved reply managers can send with one tap; core owns
+// it.
+type Template = core.Template
 
 // Config is the telegram section of config.yaml: the managers' bot on
 // Telegram or Bale. Fields without a YAML key are set by the program from
@@ -391,10 +359,10 @@ func (c Config) Problems() conf.Problems {
 		default:
 			tpls[name] = i
 		}
-		if len(t.texts()) == 0 {
+		if len(t.Texts()) == 0 {
 			ps.Add(k, "needs a text: fa, en or both")
 		}
-		for _, lt := range t.texts() {
+		for _, lt := range t.Texts() {
 			if strings.Contains(lt[1], "{brand}") && strings.TrimSpace(c.Brand) == "" {
 				ps.Add(k+"."+lt[0], "uses {brand} but brand.name is empty")
 			}

@@ -20,6 +20,7 @@ func validConfig() Config {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(*Config)
@@ -82,6 +83,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestConfig_Defaults(t *testing.T) {
+	t.Parallel()
 	c := validConfig().withDefaults()
 	if c.APIURL != DefaultAPIURL || c.PollTimeout != DefaultPollTimeout || c.DefaultLang != LangPersian ||
 		c.Managers[1].Lang != LangPersian || c.SourceName != "telegram" || c.Location == nil {

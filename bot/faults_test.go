@@ -80,6 +80,7 @@ func (m *countingMetrics) count(key string) int {
 // TestBot_UpdateLoopFaults: whatever the server does, the loop neither
 // panics nor spins, waits as told, and works again once the server heals.
 func TestBot_UpdateLoopFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		fault telegramtest.Fault
@@ -98,7 +99,8 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, func(c *Config) { c.RequestTimeout = 300 * time.Millisecond })
+			t.Parallel()
+			h := newHarness(t, func(c *Config) { c.RequestTimeout = faultTimeout(tt.kind == "timeout") })
 			metrics := &countingMetrics{}
 			setMetrics(h.bot, metrics)
 			h.tg.FailNext("getUpdates", 3, tt.fault)
@@ -138,10 +140,22 @@ func TestBot_UpdateLoopFaults(t *testing.T) {
 	})
 }
 
+// faultTimeout is the request timeout of a fault case: short where the
+// fault is a server that never answers, so the case does not wait long;
+// for every other fault far longer than any answer takes, so that a slow
+// or busy machine cannot turn a slow read of a huge body into a timeout.
+func faultTimeout(hang bool) time.Duration {
+	if hang {
+		return 300 * time.Millisecond
+	}
+	return time.Minute
+}
+
 // fakeStore is a store nothing should reach.
 type fakeStore struct{ Store }
 
 func TestBot_AlerterFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		fault     telegramtest.Fault
@@ -158,8 +172,9 @@ func TestBot_AlerterFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			h := newHarness(t, func(c *Config) {
-				c.RequestTimeout = 300 * time.Millisecond
+				c.RequestTimeout = faultTimeout(tt.name == "Timeout")
 				c.Managers[0].Alerts, c.Managers[1].Alerts = false, false
 			})
 			m := negativeMention("1", "بد")
@@ -184,6 +199,7 @@ func TestBot_AlerterFaults(t *testing.T) {
 }
 
 func TestBot_TokenNeverLeaks(t *testing.T) {
+	t.Parallel()
 	const token = "7000000001:AAHsecretSECRETsecret-_zzzzzzzzzzzzzz"
 	secret := strings.SplitN(token, ":", 2)[1]
 	logs := &syncBuffer{}
@@ -254,6 +270,7 @@ func TestBot_TokenNeverLeaks(t *testing.T) {
 // TestBot_RetryAfterHeader: a 429 whose body names no retry_after is
 // waited out as its Retry-After header says, in seconds or as a date.
 func TestBot_RetryAfterHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		header string

@@ -13,6 +13,7 @@ import (
 )
 
 func TestBot_ReplyPubliclyWithPrompt(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	m := negativeMention("1001", "سفارشم دو هفته است نرسیده")
@@ -56,6 +57,7 @@ func TestBot_ReplyPubliclyWithPrompt(t *testing.T) {
 }
 
 func TestBot_ReplyToAlertText(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "Koala lost my order"))
@@ -89,6 +91,7 @@ func TestBot_ReplyToAlertText(t *testing.T) {
 }
 
 func TestBot_ReplyPrivately(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))
@@ -115,6 +118,7 @@ func TestBot_ReplyPrivately(t *testing.T) {
 }
 
 func TestBot_Templates(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))
@@ -136,6 +140,7 @@ func TestBot_Templates(t *testing.T) {
 }
 
 func TestBot_CaseButtons(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "بد"))
@@ -208,6 +213,7 @@ func TestBot_CaseButtons(t *testing.T) {
 }
 
 func TestBot_ForgedCallbacks(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c1 := h.ingest(negativeMention("1001", "بد"))
@@ -260,6 +266,7 @@ func TestBot_ForgedCallbacks(t *testing.T) {
 }
 
 func TestBot_CapabilitiesSaySo(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	m := negativeMention("feed-1", "A blog says Koala lost my data")
@@ -290,6 +297,7 @@ func TestBot_CapabilitiesSaySo(t *testing.T) {
 }
 
 func TestBot_EditedReplyIsNotSentAgain(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.run()
 	c := h.ingest(negativeMention("1001", "Koala lost my order"))

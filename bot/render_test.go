@@ -41,6 +41,7 @@ func caseAt(t *testing.T, m core.Mention, steps ...func(*core.Case) error) core.
 }
 
 func TestBot_RenderAlert(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := negativeMention("1001", "سفارشم <b>دو هفته</b> است نرسیده & پشتیبانی جواب نمی‌دهد 😡")
 	at := t0
@@ -104,6 +105,7 @@ func TestBot_RenderAlert(t *testing.T) {
 }
 
 func TestBot_RenderAlert_Long(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	tests := []struct{ name, text string }{
 		{"Persian", strings.Repeat("سفارشم نرسیده و هیچ‌کس جواب نمی‌دهد. ", 400)},
@@ -126,6 +128,7 @@ func TestBot_RenderAlert_Long(t *testing.T) {
 }
 
 func TestBot_RenderApproval(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := core.Mention{Platform: core.PlatformX, NativeID: "3003", URL: "https://x.com/nika/status/3003",
 		Author: core.Author{ID: "7", Handle: "nika"}, Text: "Koala's referral code KOALA-NIKA got my sister 20% off, try it!"}
@@ -151,6 +154,7 @@ func TestBot_RenderApproval(t *testing.T) {
 }
 
 func TestBot_RenderNotice(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	m := negativeMention("1001", "سفارشم نرسیده")
 	tests := []core.Action{
@@ -203,6 +207,7 @@ func TestBot_RenderNotice(t *testing.T) {
 }
 
 func TestText_Helpers(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, got, want string }{
 		{"numEn", num(LangEnglish, 1234567), "1,234,567"},
 		{"numFa", num(LangPersian, 1234), "۱٬۲۳۴"},

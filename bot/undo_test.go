@@ -11,6 +11,7 @@ import (
 // A manager's reply waits the undo window in the outbox; Undo takes it back
 // before anything reaches the customer, and the case forgets the response.
 func TestBot_UndoReply(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, func(c *Config) { c.UndoWindow = 15 * time.Second })
 	h.run()
 	c := h.ingest(negativeMention("1001", "Koala lost my order"))

@@ -201,7 +201,7 @@ func (b *Bot) onInlineQuery(ctx context.Context, q *models.InlineQuery) {
 		// Managers may paste a saved template anywhere.
 		query := strings.ToLower(strings.TrimSpace(q.Query))
 		for i, t := range b.cfg.Templates {
-			for _, lt := range t.texts() {
+			for _, lt := range t.Texts() {
 				if query != "" && !strings.Contains(strings.ToLower(t.Name+" "+lt[1]), query) {
 					continue
 				}

@@ -8,6 +8,7 @@ import (
 // The verbs are in buttons already sitting in managers' chats: a changed
 // string would make those buttons do nothing.
 func TestVerbs_Wire(t *testing.T) {
+	t.Parallel()
 	// Two verbs with one string would not compile here (duplicate keys).
 	want := map[verb]string{
 		verbReplyPublic: "rp", verbReplyPrivate: "rd", verbNoPublic: "xp", verbNoPrivate: "xd",

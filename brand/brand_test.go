@@ -22,6 +22,7 @@ func mustNew(t *testing.T) *Matcher {
 }
 
 func TestMatcher_About(t *testing.T) {
+	t.Parallel()
 	m := mustNew(t)
 	tests := []struct {
 		text string
@@ -59,6 +60,7 @@ func TestMatcher_About(t *testing.T) {
 }
 
 func TestMatcher_Own(t *testing.T) {
+	t.Parallel()
 	m := mustNew(t)
 	tests := []struct {
 		p      core.Platform
@@ -80,6 +82,7 @@ func TestMatcher_Own(t *testing.T) {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	err := Config{Keywords: []string{" "}, Hashtags: []string{"#"}}.Validate()
 	for _, key := range []string{"keywords[0]: \" \" is empty after normalisation", "hashtags[0]: \"#\" is empty after normalisation"} {
 		if err == nil || !strings.Contains(err.Error(), key) {

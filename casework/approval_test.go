@@ -10,6 +10,7 @@ import (
 )
 
 func TestService_Thanks(t *testing.T) {
+	t.Parallel()
 	type decision struct {
 		actor string
 		skip  bool

@@ -118,6 +118,7 @@ func audit(c core.Case) []string {
 }
 
 func TestService_Changes(t *testing.T) {
+	t.Parallel()
 	type step struct {
 		do    func(s *Service, r Request) (Result, error)
 		actor string
@@ -219,6 +220,7 @@ func TestService_ChangeRepeatedGesture(t *testing.T) {
 }
 
 func TestService_Answer(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		platform core.Platform
@@ -357,6 +359,7 @@ func TestService_AnswerNotPermitted(t *testing.T) {
 }
 
 func TestService_Withdraw(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		sent    bool // the outbox took the reply before the undo
@@ -441,6 +444,7 @@ func TestService_Resend(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	db := storetest.MustOpen(t, store.Options{})
 	if _, err := New(Config{}, Deps{}); err == nil {
 		t.Error("New without a store succeeded")

@@ -2,7 +2,6 @@ package config
 
 import (
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/shenava/shenava/bot"
@@ -59,34 +58,31 @@ func Default() *Config {
 			TelegramChannels: telegramuser.DefaultConfig(),
 		},
 		Telegram: bot.DefaultConfig(),
+		// Routing spans the engine, the bot and the case workflows; its
+		// defaults are the engine's, which applies them.
 		Routing: Routing{
 			Alert: Alert{
-				Threshold: DefaultAlertThreshold,
+				Threshold: listen.DefaultAlertThreshold,
 				Platforms: slices.Clone(core.Platforms),
 			},
-			ReferralThreshold: DefaultReferralThreshold,
-			ReplyWindow:       Duration(DefaultReplyWindow),
+			ReferralThreshold: listen.DefaultReferralThreshold,
+			ReplyWindow:       Duration(listen.DefaultReplyWindow),
 			ThankYou: ThankYou{
-				Mode:          DefaultThankYouMode,
-				Window:        Duration(DefaultThankYouWindow),
+				Mode:          listen.DefaultThankMode,
+				Window:        Duration(listen.DefaultThankWindow),
 				CodesLowWater: DefaultCodesLowWater,
-				Public:        Variants{FA: TextList{DefaultThankYouFA}, EN: TextList{DefaultThankYouEN}, FI: TextList{DefaultThankYouFI}},
-				Private:       Variants{FA: TextList{DefaultRewardFA}, EN: TextList{DefaultRewardEN}, FI: TextList{DefaultRewardFI}},
+				Public: Variants{FA: TextList{listen.DefaultThankYouFA}, EN: TextList{listen.DefaultThankYouEN},
+					FI: TextList{listen.DefaultThankYouFI}},
+				Private: Variants{FA: TextList{listen.DefaultRewardFA}, EN: TextList{listen.DefaultRewardEN},
+					FI: TextList{listen.DefaultRewardFI}},
 			},
 		},
-		Digest: Digest{
-			Enabled:  true,
-			Time:     defaultDigestTime(),
-			TimeZone: defaultZone(),
-			Lang:     DefaultDigestLang,
-			Top:      DefaultDigestTop,
-			Chart:    true,
-		},
-		Spike: watch.DefaultSpikeConfig(),
+		Digest: digest.DefaultSection(),
+		Spike:  watch.DefaultSpikeConfig(),
 		SLA: SLA{
-			FirstResponse:  Duration(DefaultSLAFirstResponse),
+			FirstResponse:  Duration(digest.DefaultSLATarget),
 			RemindAfter:    durations(watch.DefaultRemindAfter()),
-			RecoveryWindow: Duration(DefaultRecoveryWindow),
+			RecoveryWindow: Duration(core.DefaultRecoveryWindow),
 		},
 		Listen:   listen.DefaultConfig(),
 		Webhooks: Webhooks{Listen: DefaultWebhooksListen},
@@ -98,29 +94,12 @@ func Default() *Config {
 	}
 }
 
-func defaultDigestTime() TimeOfDay {
-	var t TimeOfDay
-	if t.UnmarshalText([]byte(digest.DefaultTime)) != nil {
-		panic("config: digest.DefaultTime is not HH:MM")
-	}
-	return t
-}
-
 func durations(ds []time.Duration) []Duration {
 	out := make([]Duration, len(ds))
 	for i, d := range ds {
 		out[i] = Duration(d)
 	}
 	return out
-}
-
-func defaultZone() TimeZone {
-	var z TimeZone
-	if z.UnmarshalText([]byte(DefaultDigestTimeZone)) != nil {
-		// Unreachable with time/tzdata linked in; keep the offset right.
-		z.loc = time.FixedZone(DefaultDigestTimeZone, 3*3600+30*60)
-	}
-	return z
 }
 
 // Path returns the file the config was loaded from; "" after Parse.
@@ -218,37 +197,29 @@ type Group = bot.Group
 
 // ---- routing -----------------------------------------------------------
 
-// Defaults for routing; the thresholds and the thank-you window are the
-// engine's (package listen).
+// Routing defaults named here are the packages' own: the thresholds are
+// the engine's (package listen), the reward codes' low-water mark the
+// store's.
 const (
 	DefaultAlertThreshold    = listen.DefaultAlertThreshold
 	DefaultReferralThreshold = listen.DefaultReferralThreshold
-	DefaultReplyWindow       = 24 * time.Hour
-	DefaultThankYouMode      = ThankYouApprove
-	DefaultThankYouWindow    = listen.DefaultThankWindow
 	// DefaultCodesLowWater: the managers hear that reward codes run low
 	// when this many are left.
 	DefaultCodesLowWater = store.DefaultCodesLowWater
-
-	DefaultThankYouFA = "{author} عزیز، ممنون که {brand} را به دیگران معرفی کردید! 🌱"
-	DefaultThankYouEN = "Thank you for recommending {brand}, {author}! 🌱"
-	DefaultThankYouFI = "{author} aziz, merci ke {brand} ro be baghie moarefi kardi! 🌱"
-	DefaultRewardFA   = "سلام {author}، به پاس معرفی {brand} این کد هدیه برای شماست: {code}"
-	DefaultRewardEN   = "Hi {author}, as a thank-you for recommending {brand}, here is a gift code: {code}"
-	DefaultRewardFI   = "Salam {author}, be pase moarefie {brand} in code hedie male shomast: {code}"
 )
 
-// ThankYouMode says what happens with a referral.
-type ThankYouMode string
+// ThankYouMode says what happens with a referral; the engine (package
+// listen) owns the modes.
+type ThankYouMode = listen.ThankMode
 
 // Thank-you modes.
 const (
 	// ThankYouAuto sends the thank-you.
-	ThankYouAuto ThankYouMode = "auto"
+	ThankYouAuto = listen.ThankAuto
 	// ThankYouApprove sends managers the draft with Send/Edit/Skip.
-	ThankYouApprove ThankYouMode = "approve"
+	ThankYouApprove = listen.ThankApprove
 	// ThankYouOff never thanks.
-	ThankYouOff ThankYouMode = "off"
+	ThankYouOff = listen.ThankOff
 )
 
 // Routing decides which mentions alert managers and which get a thank-you.
@@ -391,51 +362,24 @@ type Template struct {
 
 // ---- digest, spike, sla --------------------------------------------------
 
-// Defaults for the digest, spike alerts and SLAs; the digest and watch
-// packages own them.
-const (
-	DefaultDigestTimeZone   = digest.DefaultTimezone
-	DefaultDigestLang       = digest.DefaultLang
-	DefaultDigestTop        = digest.DefaultTopCases
-	MaxDigestTop            = digest.MaxTop
-	DefaultSLAFirstResponse = digest.DefaultSLATarget
-	MaxSLAReminders         = 10
-	DefaultRecoveryWindow   = digest.DefaultRecoveryWindow
-)
-
-// Digest is the daily summary. Without Telegram it is printed to standard
-// output instead of sent.
-type Digest struct {
-	Enabled  bool      `yaml:"enabled"`
-	Time     TimeOfDay `yaml:"time"`
-	TimeZone TimeZone  `yaml:"timezone"`
-	Lang     string    `yaml:"lang"`
-	// ChatID defaults to telegram.alert_chat_id; when both are 0 each
-	// manager gets it privately.
-	ChatID int64 `yaml:"chat_id"`
-	// Top is the number of unresolved negative cases listed.
-	Top   int  `yaml:"top"`
-	Chart bool `yaml:"chart"`
-}
-
-// CronSpec is the schedule in robfig/cron syntax with the zone:
-// "CRON_TZ=Asia/Tehran 0 9 * * *".
-func (d Digest) CronSpec() string {
-	return "CRON_TZ=" + d.TimeZone.String() + " " + strconv.Itoa(d.Time.Minute) + " " +
-		strconv.Itoa(d.Time.Hour) + " * * *"
-}
+// Digest is the daily summary; the digest package owns the section.
+type Digest = digest.Section
 
 // Spike detects bursts of negative mentions; the watch package owns the
 // section.
 type Spike = watch.SpikeConfig
 
-// SLA sets the response-time targets.
+// SLA sets the response-time targets. It spans packages, so it is composed
+// here: the digest reports first-response breaches and the recovery rate,
+// the watcher sends the reminders, and the engine marks recoveries. Each
+// default is the using package's: [digest.DefaultSLATarget],
+// [watch.DefaultRemindAfter], [core.DefaultRecoveryWindow].
 type SLA struct {
 	// FirstResponse is the target; slower first responses count as
 	// breaches in the digest.
 	FirstResponse Duration `yaml:"first_response"`
 	// RemindAfter re-pings managers about an unclaimed negative case once
-	// at each step (ascending).
+	// at each step (ascending), at most [watch.MaxRemindSteps].
 	RemindAfter []Duration `yaml:"remind_after"`
 	// RecoveryWindow is how long after our reply a positive mention by the
 	// same author counts as a recovery; 0 = off.

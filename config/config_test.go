@@ -13,7 +13,7 @@ import (
 
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/sharedtest"
 )
 
 // envMap returns a getenv backed by a map.
@@ -40,15 +40,8 @@ func keys(err error) []string {
 	return out
 }
 
-// moduleRoot walks up from the package directory to the one holding go.mod.
-func moduleRoot(tb testing.TB) string {
-	tb.Helper()
-	root, err := modroot.Find()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return root
-}
+// moduleRoot is the directory holding go.mod.
+var moduleRoot = sharedtest.Root
 
 // minimal is the smallest valid config.
 const minimal = `
@@ -62,6 +55,7 @@ sources:
 `
 
 func TestParse_Defaults(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, minimal, nil)
 	d := config.Default()
 	checks := []struct {
@@ -103,6 +97,7 @@ func TestParse_Defaults(t *testing.T) {
 }
 
 func TestParse_Derived(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, `
 brand:
   name: " Acme "
@@ -151,6 +146,7 @@ listen:
 }
 
 func TestLoad_ResolvesPathsAgainstConfigDir(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "config.yaml")
 	src := minimal + "storage:\n  path: data/shenava.db\n"
@@ -170,6 +166,7 @@ func TestLoad_ResolvesPathsAgainstConfigDir(t *testing.T) {
 }
 
 func TestLoad_MissingFile(t *testing.T) {
+	t.Parallel()
 	_, err := config.Load(filepath.Join(t.TempDir(), "nope.yaml"), nil)
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("err=%v, want os.ErrNotExist", err)
@@ -180,6 +177,7 @@ func TestLoad_MissingFile(t *testing.T) {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	cfg := config.Default()
 	err := cfg.Validate()
 	if got := keys(err); !slices.Contains(got, "brand.name") || !slices.Contains(got, "sources") {
@@ -198,6 +196,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestTexts_For(t *testing.T) {
+	t.Parallel()
 	full := config.Texts{FA: "fa", EN: "en", FI: "fi"}
 	noFI := config.Texts{FA: "fa", EN: "en"}
 	onlyFA := config.Texts{FA: "fa"}
@@ -225,6 +224,7 @@ func TestTexts_For(t *testing.T) {
 }
 
 func TestVariants(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, minimal+`
 routing:
   thank_you:

@@ -12,6 +12,7 @@ import (
 )
 
 func TestParse_UnknownKeys(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		src  string
@@ -75,6 +76,7 @@ func TestParse_UnknownKeys(t *testing.T) {
 }
 
 func TestLoad_MessageNamesFileLineAndKey(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	src := minimal + "  x:\n    enabled: false\n    bearer_tokn: ${X_BEARER_TOKEN}\n"
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
@@ -91,6 +93,7 @@ func TestLoad_MessageNamesFileLineAndKey(t *testing.T) {
 }
 
 func TestParse_Shapes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		src     string
@@ -136,6 +139,7 @@ func TestParse_Shapes(t *testing.T) {
 }
 
 func TestParse_TopLevel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		src  string
@@ -187,6 +191,7 @@ func TestParse_SyntaxLines(t *testing.T) {
 }
 
 func TestParse_NullKeepsSectionDefaults(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, minimal+"listen:\noutbox: ~\nmetrics:\n  listen:\n", nil)
 	if cfg.Listen.PollInterval != config.DefaultPollInterval || cfg.Outbox.Workers != config.DefaultOutboxWorkers {
 		t.Errorf("an empty section lost its defaults: listen=%+v outbox=%+v", cfg.Listen, cfg.Outbox)
@@ -197,6 +202,7 @@ func TestParse_NullKeepsSectionDefaults(t *testing.T) {
 }
 
 func TestParse_Aliases(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, `
 brand:
   name: Acme
@@ -219,6 +225,7 @@ routing:
 }
 
 func TestParse_ErrorsDoNotRepeat(t *testing.T) {
+	t.Parallel()
 	// A value that fails to decode is not reported again by validation.
 	_, err := config.Parse([]byte(minimal+"telegram:\n  enabled: true\n  token: 1:t\n  managers: [{id: abc, name: Sara}]\n  alert_chat_id: -1\n"), nil)
 	if got := keys(err); len(got) != 1 || got[0] != "telegram.managers[0].id" {

@@ -22,6 +22,7 @@ import (
 // A default changed in code but not in the file, or the other way round,
 // fails here.
 func TestShippedConfig_DefaultsAgree(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(moduleRoot(t), "config.yaml"))
 	if err != nil {
 		t.Fatal(err)

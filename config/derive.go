@@ -202,16 +202,7 @@ func (c *Config) Policy() listen.Policy {
 // DigestConfig is what the digest runs by: the digest section with the
 // SLA's first-response target and recovery window.
 func (c *Config) DigestConfig() digest.Config {
-	d := c.Digest
-	return digest.Config{
-		Time:           d.Time.String(),
-		Timezone:       d.TimeZone.String(),
-		Lang:           d.Lang,
-		TopCases:       d.Top,
-		SLATarget:      c.SLA.FirstResponse.D(),
-		RecoveryWindow: c.SLA.RecoveryWindow.D(),
-		NoChart:        !d.Chart,
-	}
+	return c.Digest.Config(c.SLA.FirstResponse.D(), c.SLA.RecoveryWindow.D())
 }
 
 // WatchConfig is what the watcher runs by: the spike and sla sections, in

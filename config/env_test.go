@@ -30,6 +30,7 @@ func writeSecret(tb testing.TB, content string) string {
 }
 
 func TestParse_SecretFromEnvironment(t *testing.T) {
+	t.Parallel()
 	withNewline := writeSecret(t, "123:from-file\n")
 	withCRLF := writeSecret(t, "123:from-file-crlf\r\n")
 	empty := writeSecret(t, "\n")
@@ -79,6 +80,7 @@ func TestParse_SecretFromEnvironment(t *testing.T) {
 }
 
 func TestParse_MissingVariableOnlyMattersWhenEnabled(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		src     string
@@ -115,6 +117,7 @@ func TestParse_MissingVariableOnlyMattersWhenEnabled(t *testing.T) {
 }
 
 func TestParse_ExpandsAnyValue(t *testing.T) {
+	t.Parallel()
 	env := envMap(map[string]string{"BRAND": "Acme", "CHAT": "-1001234", "WORKERS": "3", "SECRET_FILE": "/nonexistent"})
 	cfg := MustParse(t, strings.Replace(minimal, "name: Acme", `name: "${BRAND} $${literal} $$5 ${CITY:-Tehran}"`, 1)+`
 telegram:
@@ -146,6 +149,7 @@ listen:
 }
 
 func TestParse_ExpansionDoesNotChangeStructure(t *testing.T) {
+	t.Parallel()
 	// A value that looks like YAML stays a value.
 	env := envMap(map[string]string{"EVIL": "x\nlog: {level: debug}", "TG": "a: b"})
 	cfg := MustParse(t, strings.Replace(minimal, "name: Acme", "name: ${EVIL}", 1), env)

@@ -24,6 +24,7 @@ func writeConfig(tb testing.TB, dir, src string, mode os.FileMode) string {
 }
 
 func TestConfig_CheckFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := writeConfig(t, dir, minimal+"storage:\n  path: data/shenava.db\n", 0o600)
 	cfg, err := config.Load(path, nil)
@@ -65,6 +66,7 @@ func TestConfig_CheckFiles(t *testing.T) {
 }
 
 func TestCheckPermissions(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("mode bits do not describe access on Windows")
 	}
@@ -106,6 +108,7 @@ func TestCheckPermissions(t *testing.T) {
 }
 
 func TestLoad_WarnsAboutInlineSecretsOthersCanRead(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("mode bits do not describe access on Windows")
 	}

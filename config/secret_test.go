@@ -16,6 +16,7 @@ import (
 const secretValue = "123:s3cr3t-VALUE-123"
 
 func TestSecret_Reveal(t *testing.T) {
+	t.Parallel()
 	s := config.NewSecret(secretValue)
 	if s.Reveal() != secretValue || s.Empty() {
 		t.Fatalf("Reveal()=%q Empty()=%v, want the value and false", s.Reveal(), s.Empty())
@@ -28,6 +29,7 @@ func TestSecret_Reveal(t *testing.T) {
 // TestSecret_NeverPrinted prints a secret, and a whole Config holding
 // secrets, every way a program might, and looks for the value.
 func TestSecret_NeverPrinted(t *testing.T) {
+	t.Parallel()
 	s := config.NewSecret(secretValue)
 	src := strings.Replace(tgConfig("${TG}"), "telegram:", "  x:\n    bearer_token: ${TG}\ntelegram:", 1)
 	cfg := MustParse(t, src, envMap(map[string]string{"TG": secretValue}))
@@ -94,6 +96,7 @@ func TestSecret_NeverPrinted(t *testing.T) {
 }
 
 func TestSecret_NotInProblems(t *testing.T) {
+	t.Parallel()
 	// A malformed token is reported without echoing it.
 	bad := "123:" + secretValue + "/oops"
 	_, err := config.Parse([]byte(tgConfig("${TG}")), envMap(map[string]string{"TG": bad}))

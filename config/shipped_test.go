@@ -15,6 +15,7 @@ import (
 )
 
 func TestLoad_ShippedConfig(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(moduleRoot(t), "config.yaml")
 	// No environment at all: the shipped file must run without tokens.
 	cfg, err := config.Load(path, nil)
@@ -44,6 +45,7 @@ func TestLoad_ShippedConfig(t *testing.T) {
 // TestShippedConfig_ShowsEveryKey keeps config.yaml complete: every key of
 // Config appears in it, so every option is documented where operators read.
 func TestShippedConfig_ShowsEveryKey(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(moduleRoot(t), "config.yaml"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    time.Duration
@@ -48,6 +49,7 @@ func TestDuration(t *testing.T) {
 }
 
 func TestTimeOfDay(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    string
@@ -85,6 +87,7 @@ func TestTimeOfDay(t *testing.T) {
 }
 
 func TestTimeOfDay_On(t *testing.T) {
+	t.Parallel()
 	tehran := config.MustTimeZone("Asia/Tehran").Location()
 	// 22:00 UTC on 23 Nov is 01:30 on 24 Nov in Tehran.
 	date := time.Date(2026, 11, 23, 22, 0, 0, 0, time.UTC)
@@ -99,6 +102,7 @@ func TestTimeOfDay_On(t *testing.T) {
 }
 
 func TestTimeZone(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"Asia/Tehran", "UTC", "Europe/Helsinki", "America/New_York"} {
 		cfg := MustParse(t, minimal+"digest:\n  timezone: "+name+"\n", nil)
 		if got := cfg.Digest.TimeZone.String(); got != name {
@@ -120,6 +124,7 @@ func TestTimeZone(t *testing.T) {
 }
 
 func TestDigest_CronSpec(t *testing.T) {
+	t.Parallel()
 	cfg := MustParse(t, minimal+"digest:\n  time: \"18:45\"\n  timezone: Asia/Tehran\n", nil)
 	if got, want := cfg.Digest.CronSpec(), "CRON_TZ=Asia/Tehran 45 18 * * *"; got != want {
 		t.Errorf("CronSpec()=%q, want %q", got, want)

@@ -17,6 +17,7 @@ import (
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/metrics"
+	"github.com/shenava/shenava/watch"
 )
 
 // Validate checks a Config that was built in code (Default plus changes).
@@ -185,8 +186,6 @@ func (c *checker) intRange(key string, v, lo, hi int) {
 func (c *checker) oneOf(key, v string, allowed ...string) {
 	c.check(func(ps *conf.Problems) { ps.OneOf(key, v, allowed...) })
 }
-
-func (c *checker) lang(key, v string) { c.oneOf(key, v, core.LangPersian, core.LangEnglish) }
 
 // template checks a reply template's variables.
 func (c *checker) template(key, text string, allowed ...string) {
@@ -432,15 +431,10 @@ func (c *checker) routing(cfg *Config) {
 }
 
 func (c *checker) digest(cfg *Config) {
-	d := cfg.Digest
 	// Spike alerts and SLA reminders are written in digest.lang too.
-	if d.Enabled || cfg.Spike.Enabled || len(cfg.SLA.RemindAfter) > 0 {
-		c.lang("digest.lang", d.Lang)
+	if cfg.Digest.Enabled || cfg.Spike.Enabled || len(cfg.SLA.RemindAfter) > 0 {
+		c.section("digest", cfg.Digest.Problems())
 	}
-	if !d.Enabled {
-		return
-	}
-	c.intRange("digest.top", d.Top, 1, MaxDigestTop)
 }
 
 func (c *checker) spike(s Spike) {
@@ -451,8 +445,8 @@ func (c *checker) spike(s Spike) {
 
 func (c *checker) sla(s SLA) {
 	c.positiveDur("sla.first_response", s.FirstResponse)
-	if len(s.RemindAfter) > MaxSLAReminders {
-		c.errorf("sla.remind_after", "at most %d steps, got %d", MaxSLAReminders, len(s.RemindAfter))
+	if len(s.RemindAfter) > watch.MaxRemindSteps {
+		c.errorf("sla.remind_after", "at most %d steps, got %d", watch.MaxRemindSteps, len(s.RemindAfter))
 	}
 	for i, d := range s.RemindAfter {
 		k := fmt.Sprintf("sla.remind_after[%d]", i)

@@ -117,6 +117,7 @@ func withFull(tb testing.TB, changes ...kv) []byte {
 }
 
 func TestParse_FullConfigIsValid(t *testing.T) {
+	t.Parallel()
 	cfg, err := config.Parse(withFull(t), fullEnv)
 	if err != nil {
 		t.Fatalf("Parse(full): %v", err)
@@ -129,6 +130,7 @@ func TestParse_FullConfigIsValid(t *testing.T) {
 // TestParse_Invalid changes one key of a valid config, with every section
 // enabled, and expects exactly one problem, naming that key with a line.
 func TestParse_Invalid(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", 65)
 	twelve := []any{"1m", "2m", "3m", "4m", "5m", "6m", "7m", "8m", "9m", "10m", "11m"}
 	tests := []struct {
@@ -342,6 +344,7 @@ func TestParse_Invalid(t *testing.T) {
 }
 
 func TestParse_DisabledSectionsAreNotValidated(t *testing.T) {
+	t.Parallel()
 	src := withFull(t,
 		kv{"sources.x", map[string]any{"enabled": false, "bearer_token": "${NOPE}", "max_results": 1, "base_url": "nope"}},
 		kv{"sources.mastodon", map[string]any{"enabled": false, "access_token": "${NOPE}", "server": ""}},
@@ -360,6 +363,7 @@ func TestParse_DisabledSectionsAreNotValidated(t *testing.T) {
 }
 
 func TestParse_AllProblemsAtOnce(t *testing.T) {
+	t.Parallel()
 	src := withFull(t,
 		kv{"brand.name", ""},
 		kv{"sources.x.max_results", 500},
@@ -387,6 +391,7 @@ func TestParse_AllProblemsAtOnce(t *testing.T) {
 }
 
 func TestParse_Warnings(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		changes []kv

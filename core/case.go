@@ -220,6 +220,12 @@ func (c *Case) CorrectLabel(actor string, l Label, at time.Time) error {
 	return nil
 }
 
+// DefaultRecoveryWindow is how long after our first reply a positive
+// mention by the same author counts as a recovery (sla.recovery_window):
+// the engine marks recoveries within it and the digest reports the rate
+// over it.
+const DefaultRecoveryWindow = 7 * 24 * time.Hour
+
 // Recover records that the author turned positive after our reply.
 func (c *Case) Recover(mentionKey string, at time.Time) {
 	if !c.RecoveredAt.IsZero() {

@@ -11,6 +11,7 @@ import (
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
 func TestMention_Key(t *testing.T) {
+	t.Parallel()
 	m := Mention{Platform: PlatformX, NativeID: "1849"}
 	if got, want := m.Key(), "x:1849"; got != want {
 		t.Fatalf("Key()=%q, want %q", got, want)
@@ -27,6 +28,7 @@ func TestMention_Key(t *testing.T) {
 }
 
 func TestMention_Validate(t *testing.T) {
+	t.Parallel()
 	ok := Mention{Platform: PlatformRSS, NativeID: "a", Text: "hi", CreatedAt: t0}
 	tests := []struct {
 		name    string
@@ -59,6 +61,7 @@ func TestMention_Validate(t *testing.T) {
 }
 
 func TestMention_Normalize(t *testing.T) {
+	t.Parallel()
 	m := Mention{Text: strings.Repeat("ش", MaxTextBytes) + "\xff", Author: Author{Handle: "@ali"}}
 	m.Normalize()
 	if !utf8.ValidString(m.Text) || len(m.Text) > MaxTextBytes+len("…") {
@@ -70,6 +73,7 @@ func TestMention_Normalize(t *testing.T) {
 }
 
 func TestScores_Top(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		s     Scores
 		want  Label
@@ -88,6 +92,7 @@ func TestScores_Top(t *testing.T) {
 }
 
 func TestCase_Transitions(t *testing.T) {
+	t.Parallel()
 	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"},
 		Analysis: &Analysis{Label: LabelNegative, Scores: Scores{Negative: 0.9, Neutral: 0.05, Positive: 0.05}}}
 	c := NewCase(m, t0)
@@ -135,6 +140,7 @@ func TestCase_Transitions(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	base := errors.New("HTTP 400")
 	if err := Permanent(base); !errors.Is(err, ErrPermanent) || !errors.Is(err, base) {
 		t.Fatalf("Permanent(%v)=%v loses a link", base, err)
@@ -153,6 +159,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestAction_Validate(t *testing.T) {
+	t.Parallel()
 	ok := Action{Kind: ActionReplyPublic, DedupKey: "r:1", MentionKey: "x:1"}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("Validate()=%v", err)
@@ -169,6 +176,7 @@ func TestAction_Validate(t *testing.T) {
 }
 
 func TestCase_WithdrawReply(t *testing.T) {
+	t.Parallel()
 	m := Mention{Platform: PlatformX, NativeID: "1", Author: Author{ID: "u"},
 		Analysis: &Analysis{Label: LabelNegative, Scores: Scores{Negative: 0.9}}}
 	c := NewCase(m, t0)

@@ -40,3 +40,15 @@ func (t Template) For(lang string) string {
 	}
 	return ""
 }
+
+// Texts lists the template's texts that are set, each with its language
+// code ("fa", "en", "fi"), in that order.
+func (t Template) Texts() [][2]string {
+	var out [][2]string
+	for _, lt := range [][2]string{{LangPersian, t.FA}, {LangEnglish, t.EN}, {LangFinglish, t.FI}} {
+		if strings.TrimSpace(lt[1]) != "" {
+			out = append(out, lt)
+		}
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package core
 import "testing"
 
 func TestTemplate_For(t *testing.T) {
+	t.Parallel()
 	all := Template{Name: "sorry", FA: "fa", EN: "en", FI: "fi"}
 	tests := []struct {
 		t    Template

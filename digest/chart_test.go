@@ -9,6 +9,7 @@ import (
 )
 
 func TestChart(t *testing.T) {
+	t.Parallel()
 	var days []DayLabels
 	for i := range HistoryDays {
 		days = append(days, DayLabels{
@@ -49,6 +50,7 @@ func TestChart(t *testing.T) {
 }
 
 func TestChart_Empty(t *testing.T) {
+	t.Parallel()
 	days := []DayLabels{{Day: theDay}, {Day: theDay.Add(24 * time.Hour)}}
 	b, err := Chart(days)
 	if err != nil {

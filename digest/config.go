@@ -7,27 +7,99 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the operator's zone must load on hosts without zoneinfo
+
+	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Defaults for Config's zero fields.
 const (
-	DefaultTime           = "09:00"
-	DefaultTimezone       = "Asia/Tehran"
-	DefaultLang           = "fa"
-	DefaultTopCases       = 5
-	DefaultTopAuthors     = 3
-	DefaultSLATarget      = time.Hour
-	DefaultRecoveryWindow = 7 * 24 * time.Hour
-	DefaultCatchUp        = 12 * time.Hour
-	DefaultSendTimeout    = 2 * time.Minute
+	DefaultTime        = "09:00"
+	DefaultTimezone    = "Asia/Tehran"
+	DefaultLang        = "fa"
+	DefaultTopCases    = 5
+	DefaultTopAuthors  = 3
+	DefaultSLATarget   = time.Hour
+	DefaultCatchUp     = 12 * time.Hour
+	DefaultSendTimeout = 2 * time.Minute
 
 	// MaxTop bounds the lists, so the digest fits one Telegram message.
 	MaxTop = 10
 )
 
+// Section is the digest section of config.yaml: the daily summary.
+// Without Telegram it is printed to standard output instead of sent.
+// Fields without a YAML key are set by the program.
+type Section struct {
+	Enabled  bool           `yaml:"enabled"`
+	Time     conf.TimeOfDay `yaml:"time"`
+	TimeZone conf.TimeZone  `yaml:"timezone"`
+	// Lang is the language of the digest, and of spike alerts and SLA
+	// reminders: "fa" or "en".
+	Lang string `yaml:"lang"`
+	// ChatID defaults to telegram.alert_chat_id; when both are 0 each
+	// manager gets it privately.
+	ChatID int64 `yaml:"chat_id"`
+	// Top is the number of unresolved negative cases listed.
+	Top   int  `yaml:"top"`
+	Chart bool `yaml:"chart"`
+}
+
+// DefaultSection is the digest section with every default filled in.
+func DefaultSection() Section {
+	t, err := conf.ParseTimeOfDay(DefaultTime)
+	if err != nil {
+		panic("digest: DefaultTime is not HH:MM")
+	}
+	return Section{
+		Enabled:  true,
+		Time:     t,
+		TimeZone: conf.MustTimeZone(DefaultTimezone),
+		Lang:     DefaultLang,
+		Top:      DefaultTopCases,
+		Chart:    true,
+	}
+}
+
+// Problems lists the section's problems, each naming its key under
+// digest, with the values as written. A disabled digest still names the
+// language spike alerts and SLA reminders are written in, so only its
+// lang is checked.
+func (s Section) Problems() conf.Problems {
+	var ps conf.Problems
+	ps.OneOf("lang", s.Lang, core.LangPersian, core.LangEnglish)
+	if s.Enabled {
+		ps.IntRange("top", s.Top, 1, MaxTop)
+	}
+	return ps
+}
+
+// CronSpec is the schedule in robfig/cron syntax with the zone:
+// "CRON_TZ=Asia/Tehran 0 9 * * *".
+func (s Section) CronSpec() string {
+	return "CRON_TZ=" + s.TimeZone.String() + " " + strconv.Itoa(s.Time.Minute) + " " +
+		strconv.Itoa(s.Time.Hour) + " * * *"
+}
+
+// Config is what the digest runs by: the section with the SLA's
+// first-response target and recovery window (the sla section, which the
+// engine and the watcher read too).
+func (s Section) Config(slaTarget, recoveryWindow time.Duration) Config {
+	return Config{
+		Time:           s.Time.String(),
+		Timezone:       s.TimeZone.String(),
+		Lang:           s.Lang,
+		TopCases:       s.Top,
+		SLATarget:      slaTarget,
+		RecoveryWindow: recoveryWindow,
+		NoChart:        !s.Chart,
+	}
+}
+
 // Config says when the digest goes out and what it shows. Zero fields take
-// the defaults above. The config package maps the YAML keys named in
-// Validate's messages onto it.
+// the defaults above. [Section.Config] builds it from the digest section;
+// the keys Validate's messages name that the file does not have are
+// settings only a program sets.
 type Config struct {
 	// Time is the local time of day the digest of the day before is sent,
 	// "HH:MM" (24-hour clock). YAML: digest.time.
@@ -84,7 +156,7 @@ func (c Config) withDefaults() Config {
 		c.SLATarget = DefaultSLATarget
 	}
 	if c.RecoveryWindow == 0 {
-		c.RecoveryWindow = DefaultRecoveryWindow
+		c.RecoveryWindow = core.DefaultRecoveryWindow
 	}
 	if c.CatchUp == 0 {
 		c.CatchUp = DefaultCatchUp

@@ -15,6 +15,7 @@ import (
 )
 
 func TestDigester_Digest_Golden(t *testing.T) {
+	t.Parallel()
 	db := MustFixture(t)
 	for _, lang := range []string{"en", "fa"} {
 		t.Run(lang, func(t *testing.T) {
@@ -32,6 +33,7 @@ func TestDigester_Digest_Golden(t *testing.T) {
 }
 
 func TestDigester_Digest_PersianDigits(t *testing.T) {
+	t.Parallel()
 	db := MustFixture(t)
 	d := MustNew(t, db, Config{Lang: "fa"}, nil, asOf)
 	text, _, err := d.Digest(ctx, theDay)
@@ -57,6 +59,7 @@ func TestDigester_Digest_PersianDigits(t *testing.T) {
 }
 
 func TestDigester_Figures(t *testing.T) {
+	t.Parallel()
 	db := MustFixture(t)
 	d := MustNew(t, db, Config{Lang: "en"}, nil, asOf)
 	f, err := d.Figures(ctx, theDay)
@@ -116,6 +119,7 @@ func boolText(answered bool) string {
 }
 
 func TestDigester_Digest_EmptyDay(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	for _, lang := range []string{"en", "fa"} {
 		d := MustNew(t, db, Config{Lang: lang}, nil, asOf)
@@ -130,6 +134,7 @@ func TestDigester_Digest_EmptyDay(t *testing.T) {
 }
 
 func TestDigester_Digest_NoChart(t *testing.T) {
+	t.Parallel()
 	d := MustNew(t, MustOpenStore(t), Config{Lang: "en", NoChart: true}, nil, asOf)
 	text, chart, err := d.Digest(ctx, theDay)
 	if err != nil || chart != nil || text == "" {
@@ -138,6 +143,7 @@ func TestDigester_Digest_NoChart(t *testing.T) {
 }
 
 func TestNew_ZoneMismatch(t *testing.T) {
+	t.Parallel()
 	db := storetest.MustOpen(t, store.Options{}) // days in UTC
 	_, err := New(Config{Timezone: "Asia/Tehran"}, db, nil, discard())
 	if err == nil || !strings.Contains(err.Error(), "digest.timezone") || !strings.Contains(err.Error(), "UTC") {
@@ -146,6 +152,7 @@ func TestNew_ZoneMismatch(t *testing.T) {
 }
 
 func TestDigester_Send(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &recordingSender{}
 	t.Run("NoSender", func(t *testing.T) {

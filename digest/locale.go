@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shenava/shenava/core"
@@ -38,17 +37,7 @@ func (l locale) comma() string {
 func (l locale) int(n int) string { return lc.Int(l.lang, n) }
 
 // mean writes a daily mean with one decimal, dropping ".0".
-func (l locale) mean(f float64) string {
-	s := strconv.FormatFloat(math.Round(f*10)/10, 'f', 1, 64)
-	s = strings.TrimSuffix(s, ".0")
-	if s == "-0" {
-		s = "0"
-	}
-	if i := strings.IndexByte(s, '.'); i > 0 {
-		return l.digits(lc.Group(s[:i]) + s[i:])
-	}
-	return l.digits(lc.Group(s))
-}
+func (l locale) mean(f float64) string { return lc.Mean(l.lang, f) }
 
 // pct writes a fraction as a whole percentage.
 func (l locale) pct(f float64) string { return lc.Percent(l.lang, f) }

@@ -6,6 +6,7 @@ import (
 )
 
 func TestLocale(t *testing.T) {
+	t.Parallel()
 	en, fa := newLocale("en"), newLocale("fa")
 	tests := []struct {
 		name      string

@@ -149,6 +149,7 @@ func sentDays(s *recordingSender) []string {
 }
 
 func TestDigester_Next(t *testing.T) {
+	t.Parallel()
 	d := MustNew(t, MustOpenStore(t), Config{Time: "09:00"}, nil, asOf)
 	midnight := MustNew(t, MustOpenStore(t), Config{Time: "00:00"}, nil, asOf)
 	utc := func(s string) time.Time {
@@ -190,6 +191,7 @@ func TestDigester_Next(t *testing.T) {
 }
 
 func TestDigester_Run_AcrossDaysAndRestarts(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &recordingSender{}
 	clk := newFakeClock(at(0, 8, 0)) // 08:00 on the 22nd in Tehran
@@ -264,6 +266,7 @@ func TestDigester_Run_AcrossDaysAndRestarts(t *testing.T) {
 }
 
 func TestDigester_Run_RetriesFailures(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &recordingSender{fail: func(call int) error {
 		switch call {
@@ -309,6 +312,7 @@ func (s *blockingSender) SendDigest(ctx context.Context, _ string, _ []byte) err
 }
 
 func TestDigester_Run_WaitsForDeliveryOnShutdown(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &blockingSender{started: make(chan struct{}), release: make(chan struct{})}
 	clk := newFakeClock(at(0, 9, 0))
@@ -341,6 +345,7 @@ func TestDigester_Run_WaitsForDeliveryOnShutdown(t *testing.T) {
 }
 
 func TestDigester_Run_NoSender(t *testing.T) {
+	t.Parallel()
 	d := MustNew(t, MustOpenStore(t), Config{}, nil, asOf)
 	if err := d.Run(context.Background()); !errors.Is(err, ErrNoSender) {
 		t.Fatalf("Run without a sender=%v, want ErrNoSender", err)
@@ -348,6 +353,7 @@ func TestDigester_Run_NoSender(t *testing.T) {
 }
 
 func TestDigester_Day(t *testing.T) {
+	t.Parallel()
 	d := MustNew(t, MustOpenStore(t), Config{}, nil, asOf)
 	tests := []struct {
 		name string

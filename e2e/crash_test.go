@@ -80,6 +80,7 @@ func (l *lockedRand) between(lo, hi time.Duration) time.Duration {
 //	go test -run TestCrash -v -short ./e2e/            # 10 kills
 //	go test -run TestCrash -v ./e2e/ -crash.kills 200 -crash.seed 1
 func TestCrash_KillAnywhere(t *testing.T) {
+	t.Parallel()
 	kills := 50
 	if testing.Short() {
 		kills = 10
@@ -312,6 +313,7 @@ outbox:
   rate_limits:
     x: {per_minute: 0, per_hour: 0}
     telegram: {per_minute: 0, per_hour: 0}
+web: {listen: ""}
 storage:
   path: shenava.db
 metrics:

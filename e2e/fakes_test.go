@@ -213,6 +213,7 @@ func (f *feedFake) serve(w http.ResponseWriter, r *http.Request) {
 // TestFakes_SpeakTheWireFormat checks the Mastodon fake's answers against
 // the published API description, as the connector's own fixtures are.
 func TestFakes_SpeakTheWireFormat(t *testing.T) {
+	t.Parallel()
 	spec := spectest.Load(t, "mastodon/openapi.json")
 	f := newMastoFake(t, "tok", nil)
 	f.add("shenava is slow today", faultT0, "mina")

@@ -27,6 +27,17 @@ import (
 	"github.com/shenava/shenava/store"
 )
 
+// requestTimeout is a fault case's request timeout where the body is not
+// bounded below the fault's size: faultsTimeout for the server that never
+// answers; for every other fault far longer than any answer takes, so a
+// busy machine cannot turn the slow read of a huge body into a timeout.
+func requestTimeout(hang bool) time.Duration {
+	if hang {
+		return faultsTimeout
+	}
+	return time.Minute
+}
+
 // The faults every platform is put through. A timeout is the fake holding
 // the answer past the client's timeout; a reset is the connection closed
 // without an answer; malformed and truncated bodies come with 200.
@@ -278,11 +289,14 @@ func metricValue(tb testing.TB, m *metrics.Metrics, name string, labels map[stri
 // off from; the failure is counted in shenava_source_errors_total under its
 // kind; and once the fake heals the next poll stores what was waiting.
 func TestFaults_Sources(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	for _, platform := range []string{"x", "mastodon", "rss"} {
 		t.Run(platform, func(t *testing.T) {
+			t.Parallel()
 			for _, fc := range sourceFaults(platform, func() time.Time { return faultT0 }) {
 				t.Run(fc.name, func(t *testing.T) {
+					t.Parallel()
 					r := newSourceRig(t, platform, listen.Config{})
 					r.add(2)
 					if res, err := r.engine.Poll(ctx, r.spec); err != nil || res.Stored != 2 {
@@ -342,9 +356,12 @@ func TestFaults_Sources(t *testing.T) {
 // Retry-After, not its own backoff), and after a server error it backs off
 // and recovers by itself.
 func TestFaults_EngineWaits(t *testing.T) {
+	t.Parallel()
 	for _, platform := range []string{"x", "mastodon", "rss"} {
 		t.Run(platform, func(t *testing.T) {
+			t.Parallel()
 			t.Run("RetryAfter", func(t *testing.T) {
+				t.Parallel()
 				r := newSourceRig(t, platform, listen.Config{BackoffMin: 10 * time.Millisecond, BackoffMax: 20 * time.Millisecond})
 				r.in.failNext(1, nil, fault{status: 429, header: map[string]string{"Retry-After": "7"}})
 				stop := runEngine(t, r.engine)
@@ -358,6 +375,7 @@ func TestFaults_EngineWaits(t *testing.T) {
 				}
 			})
 			t.Run("ServerErrorsThenHeal", func(t *testing.T) {
+				t.Parallel()
 				r := newSourceRig(t, platform, listen.Config{BackoffMin: 10 * time.Millisecond, BackoffMax: 20 * time.Millisecond})
 				r.add(3)
 				r.in.failNext(3, nil, fault{status: 503})
@@ -406,6 +424,7 @@ func runEngine(t *testing.T, e *listen.Engine) (stop func()) {
 // counted in shenava_telegram_errors_total under its kind, and once the
 // server heals the alert is delivered exactly once.
 func TestFaults_TelegramAlerts(t *testing.T) {
+	t.Parallel()
 	const chat = -1001000000555
 	envelope429 := `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 5","parameters":{"retry_after":5}}`
 	tests := []struct {
@@ -430,6 +449,7 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			tg := telegramtest.New(t)
 			tg.AddChat(telegramtest.Supergroup(chat, "Support", ""))
 			db, err := store.Open(filepath.Join(t.TempDir(), "shenava.db"), store.Options{NoSync: true})
@@ -441,7 +461,7 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 			logger := slogJSON(logs)
 			m := metrics.New(nil)
 			b, err := bot.New(bot.Config{APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: chat,
-				Managers: []bot.Manager{{ID: 101, Name: "Sara"}}, RequestTimeout: faultsTimeout, PollTimeout: time.Second},
+				Managers: []bot.Manager{{ID: 101, Name: "Sara"}}, RequestTimeout: requestTimeout(tt.name == "Timeout"), PollTimeout: time.Second},
 				bot.Deps{Store: db, Logger: logger, Metrics: m})
 			if err != nil {
 				t.Fatal(err)
@@ -511,6 +531,7 @@ func TestFaults_TelegramAlerts(t *testing.T) {
 // took the post: retrying would post the same reply twice, so the action
 // fails (and the managers are told) instead.
 func TestFaults_XReplies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		f        fault
@@ -532,6 +553,7 @@ func TestFaults_XReplies(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			in := newInjector(t)
 			clock := &faultClock{now: faultT0}
 			srv := xtest.New(t, xtest.WithWrap(in.wrap), xtest.WithClock(clock.Now))

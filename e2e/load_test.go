@@ -315,6 +315,7 @@ func BenchmarkPipeline(b *testing.B) {
 // TestPipeline_Small runs the load path on a few hundred mentions, so CI
 // exercises what BenchmarkPipeline measures.
 func TestPipeline_Small(t *testing.T) {
+	t.Parallel()
 	ss := samples(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "load.jsonl")

@@ -64,6 +64,7 @@ func jsonString(s string) string {
 // No credential may appear in anything the process wrote, in /metrics or in
 // /healthz.
 func TestSecurity_NoSecretInOutput(t *testing.T) {
+	t.Parallel()
 	bin := mustBinary(t)
 	tgSecret := strings.SplitN(telegramtest.DefaultToken, ":", 2)[1]
 	secrets := map[string]string{
@@ -73,6 +74,7 @@ func TestSecurity_NoSecretInOutput(t *testing.T) {
 	}
 	for _, format := range []string{"json", "text"} {
 		t.Run(format, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			// The platforms, each failing its first calls.
 			tg := telegramtest.New(t)
@@ -152,6 +154,7 @@ listen: {backoff_min: 1s, backoff_max: 2s}
 outbox:
   backoff_min: 1s
   backoff_max: 2s
+web: {listen: ""}
 storage: {path: shenava.db}
 metrics: {listen: %q}
 log: {level: debug, format: %s}
@@ -229,6 +232,7 @@ func httpBody(tb testing.TB, u string) string {
 // configuration or the database can be read by other users, and is quiet
 // when both are private.
 func TestSecurity_FilePermissionWarnings(t *testing.T) {
+	t.Parallel()
 	bin := mustBinary(t)
 	for _, tt := range []struct {
 		name      string
@@ -241,6 +245,7 @@ func TestSecurity_FilePermissionWarnings(t *testing.T) {
 		{"Both", 0o604, 0o644, []string{"config.yaml: readable by others", "shenava.db: readable by group and others"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			writeFile(t, filepath.Join(dir, "mentions.jsonl"), "", 0o600)
 			cfgPath := filepath.Join(dir, "config.yaml")
@@ -288,6 +293,7 @@ metrics: {listen: ""}
 // as failed attempts, and a restart in the middle of the burst does not
 // hand out a fresh allowance.
 func TestSecurity_ReplyRateCaps(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clock := &faultClock{now: faultT0}
 	xs := xtest.New(t, xtest.WithClock(clock.Now))
@@ -388,6 +394,7 @@ func thankDecision(p core.Platform, id string) core.Decision {
 // becomes a mention, an answer or an action; a person's complaint in the
 // same group does.
 func TestSecurity_BotIgnoresBots(t *testing.T) {
+	t.Parallel()
 	bin := mustBinary(t)
 	const fansID = -1001000000999
 	tg := telegramtest.New(t)
@@ -412,6 +419,7 @@ telegram:
 digest: {enabled: false}
 spike: {enabled: false}
 sla: {remind_after: []}
+web: {listen: ""}
 storage: {path: shenava.db}
 metrics: {listen: ""}
 log: {level: debug}

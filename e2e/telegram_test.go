@@ -253,6 +253,7 @@ func text(s *system, m telegramtest.Msg) string {
 }
 
 func TestTelegram_NegativePersianMentionAnsweredFromTelegram(t *testing.T) {
+	t.Parallel()
 	s := start(t)
 	s.appendMention(t, map[string]any{
 		"id": "9001", "platform": "x", "url": "https://x.com/mina_r/status/9001",
@@ -322,6 +323,7 @@ func TestTelegram_NegativePersianMentionAnsweredFromTelegram(t *testing.T) {
 }
 
 func TestTelegram_GroupComplaintAnsweredInGroup(t *testing.T) {
+	t.Parallel()
 	s := start(t)
 	// Chatter that does not name the brand is not a mention.
 	s.tg.SendText(customer, fansGroup, "سلام به همه، امروز هوا خیلی خوبه")

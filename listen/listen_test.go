@@ -117,6 +117,7 @@ func kinds(as []core.Action) string {
 }
 
 func TestEngine_Routing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		policy    Policy
@@ -177,6 +178,7 @@ func TestEngine_Routing(t *testing.T) {
 }
 
 func TestEngine_FiltersAndDedup(t *testing.T) {
+	t.Parallel()
 	db := mustStore(t)
 	src := &sliceSource{batches: [][]core.Mention{
 		{post("1", "sara", "brand ANGRY"), post("1", "sara", "brand ANGRY"), post("2", "brand", "brand news"),
@@ -212,6 +214,7 @@ func TestEngine_FiltersAndDedup(t *testing.T) {
 }
 
 func TestEngine_ThankYouWindowAcrossPolls(t *testing.T) {
+	t.Parallel()
 	db := mustStore(t)
 	src := &sliceSource{batches: [][]core.Mention{{post("1", "ali", "brand INVITE")}, {post("2", "ali", "brand INVITE")}}}
 	spec := SourceSpec{Name: "x", Source: src}
@@ -241,6 +244,7 @@ func TestEngine_ThankYouWindowAcrossPolls(t *testing.T) {
 }
 
 func TestEngine_Recovery(t *testing.T) {
+	t.Parallel()
 	db := mustStore(t)
 	src := &sliceSource{batches: [][]core.Mention{{post("1", "sara", "brand ANGRY")}}}
 	spec := SourceSpec{Name: "x", Source: src}
@@ -289,6 +293,7 @@ func (r *recordingSleep) sleep(ctx context.Context, d time.Duration) error {
 }
 
 func TestEngine_Backoff(t *testing.T) {
+	t.Parallel()
 	db := mustStore(t)
 	boom := errors.New("HTTP 502")
 	src := &sliceSource{
@@ -315,6 +320,7 @@ func TestEngine_Backoff(t *testing.T) {
 }
 
 func TestNew_Errors(t *testing.T) {
+	t.Parallel()
 	db := mustStore(t)
 	src := &sliceSource{}
 	tests := []struct {

@@ -123,6 +123,7 @@ func (f *outboxFixture) reply(t *testing.T, key, text string) core.Action {
 }
 
 func TestOutbox_Delivers(t *testing.T) {
+	t.Parallel()
 	f := newOutboxFixture(t, OutboxConfig{})
 	f.reply(t, "r1", "Sorry {author}, DM us")
 	// The alert, the reply, then the alert's edit saying the reply went out.
@@ -150,6 +151,7 @@ func TestOutbox_Delivers(t *testing.T) {
 }
 
 func TestOutbox_RetryWithBackoff(t *testing.T) {
+	t.Parallel()
 	f := newOutboxFixture(t, OutboxConfig{BackoffMin: time.Minute, BackoffMax: time.Hour})
 	f.alerts.fail = []error{errors.New("HTTP 502"), errors.New("connection reset")}
 	f.outbox.Drain(bg)
@@ -178,6 +180,7 @@ func TestOutbox_RetryWithBackoff(t *testing.T) {
 }
 
 func TestOutbox_RetryAfter(t *testing.T) {
+	t.Parallel()
 	f := newOutboxFixture(t, OutboxConfig{})
 	f.alerts.fail = []error{fmt.Errorf("telegram: %w", &core.RateLimitError{Platform: core.PlatformTelegram, RetryAfter: 42 * time.Second})}
 	f.outbox.Drain(bg)
@@ -188,6 +191,7 @@ func TestOutbox_RetryAfter(t *testing.T) {
 }
 
 func TestOutbox_GivesUp(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		err  error
@@ -224,6 +228,7 @@ func TestOutbox_GivesUp(t *testing.T) {
 }
 
 func TestOutbox_ResumeAfterReopen(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "shenava.db")
 	open := func() *store.DB {
@@ -276,6 +281,7 @@ func TestOutbox_ResumeAfterReopen(t *testing.T) {
 // A restarted outbox counts the answers sent before it started: a restart,
 // or a crash loop, gets no fresh allowance.
 func TestOutbox_RateCapSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	cfg := OutboxConfig{Workers: 1, RateCaps: map[core.Platform][]RateCap{core.PlatformX: {{N: 2, Per: time.Minute}, {N: 3, Per: time.Hour}}}}
 	f := newOutboxFixture(t, cfg)
 	for i := range 2 {
@@ -306,6 +312,7 @@ func TestOutbox_RateCapSurvivesRestart(t *testing.T) {
 }
 
 func TestOutbox_RateCap(t *testing.T) {
+	t.Parallel()
 	f := newOutboxFixture(t, OutboxConfig{Workers: 1, RateCaps: map[core.Platform][]RateCap{core.PlatformX: {{N: 2, Per: time.Minute}, {N: 3, Per: time.Hour}}}})
 	for i := range 3 {
 		f.reply(t, fmt.Sprint("r", i), fmt.Sprint("reply ", i))
@@ -335,6 +342,7 @@ func TestOutbox_RateCap(t *testing.T) {
 
 // Shutdown lets a send in progress finish and records it.
 func TestOutbox_ShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	f := newOutboxFixture(t, OutboxConfig{Poll: time.Hour})
 	f.alerts.block = make(chan struct{})
 	ctx, cancel := context.WithCancel(bg)

@@ -88,6 +88,7 @@ func writeJSONL(t *testing.T, path string, n int) {
 // same database, and checks that every mention was stored once and each
 // alert and thank-you was executed exactly once.
 func TestPipeline_StopAndRestart(t *testing.T) {
+	t.Parallel()
 	model, err := sentiment.Load()
 	if err != nil {
 		t.Fatal(err)

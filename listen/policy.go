@@ -18,10 +18,21 @@ const (
 	ThankApprove ThankMode = "approve" // managers get the draft with Send/Edit/Skip
 )
 
-// Policy defaults.
+// Policy defaults; a zero field of a Policy takes the first three. The
+// others are the routing section's defaults in config.yaml: a Policy's zero
+// ThankMode is off and its zero ReplyWindow no loop guard, so that a
+// program building one opts in.
 const (
-	DefaultThankWindow    = 30 * 24 * time.Hour
-	DefaultRecoveryWindow = 7 * 24 * time.Hour
+	DefaultThankWindow = 30 * 24 * time.Hour
+	DefaultThankMode   = ThankApprove
+	DefaultReplyWindow = 24 * time.Hour
+
+	DefaultThankYouFA = "{author} عزیز، ممنون که {brand} را به دیگران معرفی کردید! 🌱"
+	DefaultThankYouEN = "Thank you for recommending {brand}, {author}! 🌱"
+	DefaultThankYouFI = "{author} aziz, merci ke {brand} ro be baghie moarefi kardi! 🌱"
+	DefaultRewardFA   = "سلام {author}، به پاس معرفی {brand} این کد هدیه برای شماست: {code}"
+	DefaultRewardEN   = "Hi {author}, as a thank-you for recommending {brand}, here is a gift code: {code}"
+	DefaultRewardFI   = "Salam {author}, be pase moarefie {brand} in code hedie male shomast: {code}"
 )
 
 // Policy decides what happens to each new mention.
@@ -73,7 +84,7 @@ func (p Policy) withDefaults() Policy {
 		p.ThankWindow = DefaultThankWindow
 	}
 	if p.RecoveryWindow <= 0 {
-		p.RecoveryWindow = DefaultRecoveryWindow
+		p.RecoveryWindow = core.DefaultRecoveryWindow
 	}
 	return p
 }

@@ -24,6 +24,7 @@ type fakeOutbox struct {
 func (f fakeOutbox) OutboxDepth(context.Context) (OutboxStats, error) { return f.st, f.err }
 
 func TestServer(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	ob := fakeOutbox{st: OutboxStats{Pending: 3, OldestPending: now.Add(-90 * time.Second)}}
 	m := New(ob)
@@ -99,6 +100,7 @@ func get(t *testing.T, url string, want int) string {
 }
 
 func TestErrorKind(t *testing.T) {
+	t.Parallel()
 	for want, err := range map[string]error{
 		"timeout":      fmt.Errorf("x: %w", context.DeadlineExceeded),
 		"unauthorized": fmt.Errorf("x: %w", core.ErrUnauthorized),

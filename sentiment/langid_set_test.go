@@ -78,6 +78,7 @@ func langAccuracy(m *Model, rows []langRow) (all float64, by map[string]float64,
 //
 //	go test ./sentiment -run TestLanguageID_TestSet -v
 func TestLanguageID_TestSet(t *testing.T) {
+	t.Parallel()
 	all, by := testLangSet(t, "test.tsv")
 	// lingua-go's figures on this set (the detector Shenava used before its
 	// own Latin-script detector): nothing may fall below them.
@@ -94,6 +95,7 @@ func TestLanguageID_TestSet(t *testing.T) {
 // TestLanguageID_DevSet reports on the development set, which the
 // detector's thresholds were chosen on.
 func TestLanguageID_DevSet(t *testing.T) {
+	t.Parallel()
 	testLangSet(t, "dev.tsv")
 }
 

@@ -8,6 +8,7 @@ import (
 )
 
 func TestModel_DetectLanguage(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	tests := []struct {
 		name, text, want string
@@ -108,6 +109,7 @@ func FuzzDecodeLatin(f *testing.F) {
 }
 
 func TestDecodeLatin_Errors(t *testing.T) {
+	t.Parallel()
 	good := embeddedLatin
 	for name, b := range map[string][]byte{
 		"Empty":     nil,

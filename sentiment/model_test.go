@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/sharedtest"
 )
 
 // testModel is the embedded model, decoded once for all tests.
@@ -27,25 +27,12 @@ func MustLoad(tb testing.TB) *Model {
 	return m
 }
 
-// MustSharedData returns ../shared/data next to the module root. When it is
-// missing the test fails if env CI is set and is skipped otherwise.
-func MustSharedData(tb testing.TB) string {
-	tb.Helper()
-	dir, err := modroot.Find()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	data := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "sentiment")); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared data sets missing at %s (CI needs ../shared/data next to the module root): %v", data, err)
-		}
-		tb.Skipf("shared data sets not found at %s; set them up there to run this test", data)
-	}
-	return data
-}
+// MustSharedData returns ../shared/data next to the module root; see
+// [sharedtest.Data] for when it is missing.
+var MustSharedData = sharedtest.Data
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	start := time.Now()
 	m, err := Load()
 	if err != nil {
@@ -61,6 +48,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestDecode_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		b    []byte
@@ -80,6 +68,7 @@ func TestDecode_Errors(t *testing.T) {
 }
 
 func TestModel_Analyze(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	tests := []struct {
 		name, text string
@@ -163,6 +152,7 @@ func TestModel_ReferralIsPositive(t *testing.T) {
 }
 
 func TestModel_AnalyzeEdgeCases(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	for _, text := range []string{"", " ", "😍", "👎👎👎", "\xff\xfe", "12345", "@user", "https://x.co/a",
 		strings.Repeat("خیلی ", 5000), strings.Repeat("a", 100000), "\u200c\u200f\ufeff"} {
@@ -171,6 +161,7 @@ func TestModel_AnalyzeEdgeCases(t *testing.T) {
 }
 
 func TestModel_AnalyzeConcurrent(t *testing.T) {
+	t.Parallel()
 	m := MustLoad(t)
 	texts := []string{"great service", "افتضاح بود", "kheili bad bood", "meh", "😡", "Gracias por todo amigo mio"}
 	want := make([]core.Analysis, len(texts))

@@ -7,6 +7,7 @@ import (
 )
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 	}{
@@ -45,6 +46,7 @@ func TestNormalize(t *testing.T) {
 }
 
 func TestTokenize_Negation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     string // words in a negation scope, space-separated

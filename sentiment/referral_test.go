@@ -7,6 +7,7 @@ import (
 )
 
 func TestRefPatterns_Match(t *testing.T) {
+	t.Parallel()
 	ps := compileRefPatterns()
 	tests := []struct {
 		name, text string
@@ -43,6 +44,7 @@ func TestRefPatterns_Match(t *testing.T) {
 }
 
 func TestLooksLikeCode(t *testing.T) {
+	t.Parallel()
 	for w, want := range map[string]bool{"ali123": true, "snapp50": true, "x7k2p": true, "hello": false,
 		"12345": false, "10th": false, "128gb": false, "a1": false, strings.Repeat("a1", 10): false} {
 		if got := looksLikeCode(w); got != want {

@@ -143,6 +143,7 @@ var (
 )
 
 func TestDataFiles(t *testing.T) {
+	t.Parallel()
 	type split struct {
 		file dataFile
 		test bool // never tuned on: must not share a text with any other set
@@ -188,6 +189,7 @@ func TestDataFiles(t *testing.T) {
 // names no brand of any other set. Brands are matched after folding case,
 // ZWNJ and the Arabic forms of ی and ک.
 func TestSplitBrands(t *testing.T) {
+	t.Parallel()
 	var (
 		tuneBrands = []string{"bazarcheh", "ghazayab", "sibnet", "narenj", "sekkeh",
 			"بازارچه", "غذایاب", "سیب‌نت", "نارنج", "سکه"}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDB_BotRecords(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 
 	t.Run("GetMissing", func(t *testing.T) {
@@ -66,6 +67,7 @@ func TestDB_BotRecords(t *testing.T) {
 }
 
 func TestDB_BotSwap(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	thank := core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:x:1", MentionKey: "x:1", Text: "merci", Actor: "sara"}
 
@@ -126,6 +128,7 @@ func TestDB_BotSwap(t *testing.T) {
 }
 
 func TestDB_Inbox(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shenava.db")
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -183,6 +186,7 @@ func TestDB_Inbox(t *testing.T) {
 }
 
 func TestDB_OpenNegativeCasesAndDayCounts(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	ds := []core.Decision{
 		{Mention: mention("1", core.LabelNegative, t0), OpenCase: true},
@@ -203,6 +207,7 @@ func TestDB_OpenNegativeCasesAndDayCounts(t *testing.T) {
 }
 
 func TestDB_EverySpaceHasABucket(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	for _, space := range core.Spaces {
 		if err := db.BotPut(ctx, space, "k", []byte(`1`), t0); err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestDB_ForEachAction(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	notify := func(key string, at time.Time) core.Action {
 		return core.Action{Kind: core.ActionNotify, DedupKey: key, Actor: core.ActorSystem, CreatedAt: at}
@@ -64,6 +65,7 @@ func TestDB_ForEachAction(t *testing.T) {
 }
 
 func TestDB_KnownActions(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	if _, err := db.Enqueue(ctx, core.Action{Kind: core.ActionNotify, DedupKey: "spike:1", CreatedAt: t0}); err != nil {
 		t.Fatal(err)
@@ -78,6 +80,7 @@ func TestDB_KnownActions(t *testing.T) {
 }
 
 func TestDB_DigestSent(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shenava.db")
 	db, err := Open(path, Options{})
 	if err != nil {

@@ -58,6 +58,7 @@ func alertFor(m core.Mention) core.Action {
 }
 
 func TestOpen_LockTimeout(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shenava.db")
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -74,6 +75,7 @@ func TestOpen_LockTimeout(t *testing.T) {
 }
 
 func TestOpen_SchemaVersion(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shenava.db")
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -92,6 +94,7 @@ func TestOpen_SchemaVersion(t *testing.T) {
 }
 
 func TestDB_SaveBatch(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	neg, pos := mention("1", core.LabelNegative, t0), mention("2", core.LabelPositive, t0.Add(time.Hour))
 	ds := []core.Decision{
@@ -162,6 +165,7 @@ func TestDB_SaveBatch(t *testing.T) {
 
 // A batch either lands whole with its cursor or not at all.
 func TestDB_SaveBatch_Atomic(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	good := mention("1", core.LabelNegative, t0)
 	bad := mention("2", core.LabelNegative, t0)
@@ -182,6 +186,7 @@ func TestDB_SaveBatch_Atomic(t *testing.T) {
 }
 
 func TestDB_ForEachMention(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	var ds []core.Decision
 	for i := range 5 {
@@ -208,6 +213,7 @@ func TestDB_ForEachMention(t *testing.T) {
 }
 
 func TestDB_UpdateCase(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	m := mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
@@ -257,6 +263,7 @@ func TestDB_UpdateCase(t *testing.T) {
 }
 
 func TestDB_OpenCases_Paging(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	var ds []core.Decision
 	for i := range 7 {
@@ -324,6 +331,7 @@ func TestDB_ForEachCase_ByDayWritten(t *testing.T) {
 }
 
 func TestDB_Outbox(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	m := mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}}}, t0)
@@ -380,6 +388,7 @@ func TestDB_Outbox(t *testing.T) {
 // A round of outcomes is recorded in one transaction: all of it, with the
 // deliveries applied to cases and the failure notices queued, or none.
 func TestDB_Settle(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	var ds []core.Decision
 	for _, id := range []string{"1", "2", "3", "4"} {
@@ -438,6 +447,7 @@ func TestDB_Settle(t *testing.T) {
 // After a crash, actions caught while sending are never sent again on
 // their own: they become in_doubt.
 func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shenava.db")
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -483,6 +493,7 @@ func TestDB_Outbox_ResumeAfterReopen(t *testing.T) {
 // transaction: a crash between the two would leave actions in doubt that no
 // manager is ever told about (the next start finds nothing in sending).
 func TestDB_RecoverInFlight_ReportsAtomically(t *testing.T) {
+	t.Parallel()
 	db, err := Open(filepath.Join(t.TempDir(), "shenava.db"), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -516,6 +527,7 @@ func TestDB_RecoverInFlight_ReportsAtomically(t *testing.T) {
 }
 
 func TestDB_Codes(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "shenava.db")
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -551,6 +563,7 @@ func TestDB_Codes(t *testing.T) {
 }
 
 func TestDB_Counters(t *testing.T) {
+	t.Parallel()
 	tehran, err := time.LoadLocation("Asia/Tehran")
 	if err != nil {
 		t.Fatal(err)
@@ -589,6 +602,7 @@ func TestDB_Counters(t *testing.T) {
 }
 
 func TestDB_Backup(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	if _, err := db.SaveBatch(ctx, "s", "c", []core.Decision{{Mention: mention("1", core.LabelNeutral, t0)}}, t0); err != nil {
 		t.Fatal(err)
@@ -615,6 +629,7 @@ func TestDB_Backup(t *testing.T) {
 }
 
 func TestDB_WithdrawReply(t *testing.T) {
+	t.Parallel()
 	db := MustOpen(t, Options{})
 	m := mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)

@@ -24,8 +24,10 @@ const (
 	// MaxK bounds spike.k.
 	MaxK                 = 10.0
 	MaxTerms, MaxSamples = 20, 10
-	DefaultTerms         = 5
-	DefaultSamples       = 3
+	// MaxRemindSteps bounds sla.remind_after.
+	MaxRemindSteps = 10
+	DefaultTerms   = 5
+	DefaultSamples = 3
 )
 
 // DefaultRemindAfter are the SLA steps used when none are configured

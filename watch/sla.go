@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
-	"github.com/shenava/shenava/internal/locale"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // errNotDue aborts a case update that found the case no longer needs a
@@ -103,5 +103,5 @@ func (w *Watcher) dueStep(c core.Case, now time.Time) (time.Duration, bool) {
 // slaKey is "sla:<case>:<step>", the step written short ("15m", "1h",
 // "1h30m") so changing the list of steps keeps the keys of the steps kept.
 func slaKey(id uint64, step time.Duration) string {
-	return fmt.Sprintf("sla:%d:%s", id, locale.Short(step))
+	return fmt.Sprintf("sla:%d:%s", id, conf.FormatDuration(step))
 }

@@ -27,6 +27,7 @@ func openCase(t *testing.T, s *seeder, opened time.Time, label core.Label) uint6
 }
 
 func TestWatcher_CheckSLA_Timing(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &seeder{tb: t, db: db}
 	w, clk := MustNew(t, db, Config{Lang: "en", SLA: SLAConfig{RemindAfter: testSteps}})
@@ -99,6 +100,7 @@ func TestWatcher_CheckSLA_SaysTheRealAge(t *testing.T) {
 }
 
 func TestWatcher_CheckSLA_Cases(t *testing.T) {
+	t.Parallel()
 	opened := hour0
 	tests := []struct {
 		name  string
@@ -160,6 +162,7 @@ func TestWatcher_CheckSLA_Cases(t *testing.T) {
 }
 
 func TestSLAKey(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		15 * time.Minute: "sla:7:15m", time.Hour: "sla:7:1h", 90 * time.Minute: "sla:7:1h30m", 30 * time.Second: "sla:7:30s",
 	} {

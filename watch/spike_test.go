@@ -31,6 +31,7 @@ func spikeConfig() Config {
 }
 
 func TestWatcher_CheckSpike_FiresOnce(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &seeder{tb: t, db: db}
 	start := hour0.Add(-8 * 24 * time.Hour)
@@ -105,6 +106,7 @@ func TestWatcher_CheckSpike_FiresOnce(t *testing.T) {
 }
 
 func TestWatcher_CheckSpike_NotOnNoise(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &seeder{tb: t, db: db}
 	start := hour0.Add(-9 * 24 * time.Hour)
@@ -124,6 +126,7 @@ func TestWatcher_CheckSpike_NotOnNoise(t *testing.T) {
 }
 
 func TestWatcher_CheckSpike_SameHourBaseline(t *testing.T) {
+	t.Parallel()
 	// 12 complaints is a normal noon and an alarming night.
 	for _, tt := range []struct {
 		name string
@@ -161,6 +164,7 @@ func TestWatcher_CheckSpike_SameHourBaseline(t *testing.T) {
 }
 
 func TestWatcher_CheckSpike_Thresholds(t *testing.T) {
+	t.Parallel()
 	day := 24 * time.Hour
 	tests := []struct {
 		name string
@@ -208,6 +212,7 @@ func TestWatcher_CheckSpike_Thresholds(t *testing.T) {
 }
 
 func TestWatcher_CheckSpike_LateMentions(t *testing.T) {
+	t.Parallel()
 	t.Run("PreviousHourCaughtLate", func(t *testing.T) {
 		db := MustOpenStore(t)
 		s := &seeder{tb: t, db: db}
@@ -239,6 +244,7 @@ func TestWatcher_CheckSpike_LateMentions(t *testing.T) {
 }
 
 func TestWatcher_CheckSpike_Persian(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	s := &seeder{tb: t, db: db}
 	for i := range 6 {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestTopTerms(t *testing.T) {
+	t.Parallel()
 	stop := stopSet([]string{"Shenava App"})
 	tests := []struct {
 		name  string
@@ -39,6 +40,7 @@ func TestTopTerms(t *testing.T) {
 }
 
 func TestStopWords_Folded(t *testing.T) {
+	t.Parallel()
 	// The sets are built from the folded forms; words that fold to
 	// nothing usable would silently never match.
 	for _, list := range [][]string{stopEnglish, stopPersian, stopFinglish} {

@@ -2,7 +2,6 @@ package watch
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +23,7 @@ func newTexts(lang string) texts { return texts{lang: lang, fa: lang == locale.P
 // num writes a number in the text's digits.
 func (t texts) num(s string) string { return locale.Number(t.lang, s) }
 
-func (t texts) mean(f float64) string {
-	return t.num(strings.TrimSuffix(strconv.FormatFloat(math.Round(f*10)/10, 'f', 1, 64), ".0"))
-}
+func (t texts) mean(f float64) string { return locale.Mean(t.lang, f) }
 
 // dur writes a wait in hours and minutes: "1h 30m".
 func (t texts) dur(d time.Duration) string { return locale.HoursMinutes(t.lang, d) }

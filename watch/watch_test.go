@@ -154,6 +154,7 @@ func keysOf(as []core.Action) []string {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		cfg  Config
@@ -203,6 +204,7 @@ func (f *fakeTicker) new(time.Duration) (<-chan time.Time, func()) {
 }
 
 func TestWatcher_Run(t *testing.T) {
+	t.Parallel()
 	db := MustOpenStore(t)
 	woken := 0
 	w, _ := MustNew(t, db, Config{

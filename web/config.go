@@ -148,7 +148,7 @@ func (c Config) withDefaults() Config {
 		c.SLATarget = digest.DefaultSLATarget
 	}
 	if c.RecoveryWindow <= 0 {
-		c.RecoveryWindow = digest.DefaultRecoveryWindow
+		c.RecoveryWindow = core.DefaultRecoveryWindow
 	}
 	if c.DefaultLang != "en" {
 		c.DefaultLang = "fa"

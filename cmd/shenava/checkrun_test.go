@@ -26,6 +26,7 @@ const sectionConfig = `brand:
 // and run fail with the same single message naming file:line: key, so
 // nothing run refuses passes check.
 func TestCheckAndRun_SameErrors(t *testing.T) {
+	t.Parallel()
 	const tg = "telegram:\n  enabled: true\n  token: \"1:abc\"\n  alert_chat_id: -100\n  managers:\n    - id: 1\n      name: Sara\n"
 	tests := []struct {
 		name string
@@ -55,8 +56,14 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 		{"DigestTopTooMany", map[string]string{"sections": "digest:\n  top: 20 # bad\n"}, "digest.top", "between 1 and 10"},
 		// The watcher writes in digest.lang even with the digest off.
 		{"DigestLangForWatcher", map[string]string{"sections": "digest:\n  enabled: false\n  lang: de # bad\n"}, "digest.lang", "fa, en"},
+		{"DigestLang", map[string]string{"sections": "digest:\n  lang: de # bad\n"}, "digest.lang", "fa, en"},
+		{"DigestTime", map[string]string{"sections": "digest:\n  time: \"9:00\" # bad\n"}, "digest.time", "HH:MM"},
+		{"DigestTimezone", map[string]string{"sections": "digest:\n  timezone: Tehran # bad\n"}, "digest.timezone", "unknown time zone"},
 		{"SpikeK", map[string]string{"sections": "spike:\n  k: 0 # bad\n"}, "spike.k", "above 0"},
 		{"SLARemind", map[string]string{"sections": "sla:\n  remind_after: [1h, 30m] # bad\n"}, "sla.remind_after[1]", "after the previous step"},
+		{"SLARemindTooMany", map[string]string{"sections": "sla:\n  remind_after: [1m, 2m, 3m, 4m, 5m, 6m, 7m, 8m, 9m, 10m, 11m] # bad\n"}, "sla.remind_after", "at most 10 steps"},
+		{"SLAFirstResponse", map[string]string{"sections": "sla:\n  first_response: 0s # bad\n"}, "sla.first_response", "positive"},
+		{"SLARecoveryWindow", map[string]string{"sections": "sla:\n  recovery_window: -1h # bad\n"}, "sla.recovery_window", "negative"},
 		{"ListenJitter", map[string]string{"sections": "listen:\n  jitter: 3 # bad\n"}, "listen.jitter", "fraction"},
 		{"OutboxWorkers", map[string]string{"sections": "outbox:\n  workers: 0 # bad\n"}, "outbox.workers", "between 1 and 64"},
 		{"LogLevel", map[string]string{"sections": "log:\n  level: loud # bad\n"}, "log.level", "one of debug"},
@@ -149,6 +156,7 @@ func problemLines(s string) []string {
 // TestRun_DisabledSpikeNotUsed: a disabled section is not checked, so run
 // must not use its values either (the watcher still runs for reminders).
 func TestRun_DisabledSpikeNotUsed(t *testing.T) {
+	t.Parallel()
 	path := writeConfig(t, t.TempDir(), "spike:\n  enabled: false\n  k: -1\n")
 	cfg, err := loadConfig(env{getenv: func(string) string { return "" }}, path)
 	if err != nil {

@@ -24,6 +24,7 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) 
 }
 
 func TestClassify_JSONGolden(t *testing.T) {
+	t.Parallel()
 	in, err := os.ReadFile(filepath.Join("testdata", "classify.input"))
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +52,7 @@ func TestClassify_JSONGolden(t *testing.T) {
 }
 
 func TestClassify_Args(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "classify", "great coffee, lovely staff", "خیلی بد بود")
 	if err != nil {
 		t.Fatalf("classify: %v", err)
@@ -63,6 +65,7 @@ func TestClassify_Args(t *testing.T) {
 }
 
 func TestClassify_StdinSkipsBlankLines(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "good\n\n  \nbad\r\n", "classify", "-json")
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +76,7 @@ func TestClassify_StdinSkipsBlankLines(t *testing.T) {
 }
 
 func TestClassify_BadFlag(t *testing.T) {
+	t.Parallel()
 	if _, _, err := runCmd(t, "", "classify", "-nope"); exitCode(err) != 2 {
 		t.Fatalf("classify -nope: err=%v exit %d, want a usage error", err, exitCode(err))
 	}
@@ -81,6 +85,7 @@ func TestClassify_BadFlag(t *testing.T) {
 // A latin.model next to the -model file replaces the embedded Latin-script
 // detector; a broken one is an error naming it.
 func TestClassify_LatinModelNextToModel(t *testing.T) {
+	t.Parallel()
 	model, err := os.ReadFile(filepath.Join("..", "..", "sentiment", "model", "sentiment.model"))
 	if err != nil {
 		t.Fatal(err)

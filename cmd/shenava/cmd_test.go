@@ -62,6 +62,7 @@ storage:
 }
 
 func TestRun_Usage(t *testing.T) {
+	t.Parallel()
 	var te testEnv
 	if err := te.run(t); !errors.Is(err, errUsage) || exitCode(err) != 2 {
 		t.Fatalf("no command: err=%v exit=%d, want a usage error (2)", err, exitCode(err))
@@ -78,6 +79,7 @@ func TestRun_Usage(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := writeConfig(t, dir, "")
 	var te testEnv
@@ -149,6 +151,7 @@ func seed(t *testing.T, path string) {
 }
 
 func TestBackupAndCodes_Direct(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := writeConfig(t, dir, "metrics:\n  listen: \"\"\n")
 	seed(t, filepath.Join(dir, "shenava.db"))
@@ -182,6 +185,7 @@ func TestBackupAndCodes_Direct(t *testing.T) {
 // While shenava runs it holds the file lock: backup and codes go through
 // its loopback admin endpoint.
 func TestBackupAndCodes_WhileRunning(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "shenava.db")
 	seed(t, dbPath)
@@ -224,6 +228,7 @@ func TestBackupAndCodes_WhileRunning(t *testing.T) {
 
 // check calls each enabled platform once and names the one that fails.
 func TestCheck_Credentials(t *testing.T) {
+	t.Parallel()
 	var gotAuth string
 	status := http.StatusUnauthorized
 	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -325,6 +330,7 @@ func TestCheck_Unreachable(t *testing.T) {
 // check proves the Telegram token with one getMe against whatever Bot API
 // server telegram.api_url names, and never prints the token.
 func TestCheck_Telegram(t *testing.T) {
+	t.Parallel()
 	tg := telegramtest.New(t)
 	dir := t.TempDir()
 	path := writeConfig(t, dir, fmt.Sprintf(`telegram:

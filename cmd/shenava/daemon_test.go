@@ -52,6 +52,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"en", "fa"} {
 		t.Run(lang, func(t *testing.T) {
 			var te testEnv
@@ -108,6 +109,7 @@ func httpGet(t *testing.T, url string) (int, string) {
 // The daemon runs the configured pipeline, serves health and metrics, and
 // stops cleanly when its context ends (SIGINT/SIGTERM in main).
 func TestRun(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	addr := freeAddr(t)
 	path := writeConfig(t, dir, fmt.Sprintf("metrics:\n  listen: %q\nlog:\n  level: debug\n", addr))
@@ -198,6 +200,7 @@ func TestRun_SecondInstance(t *testing.T) {
 }
 
 func TestRun_BadModel(t *testing.T) {
+	t.Parallel()
 	var te testEnv
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "broken.model"), []byte("not a model"), 0o600)
@@ -208,6 +211,7 @@ func TestRun_BadModel(t *testing.T) {
 }
 
 func TestRun_BadConfig(t *testing.T) {
+	t.Parallel()
 	var te testEnv
 	path := writeConfig(t, t.TempDir(), "telegram:\n  enabled: true\n")
 	err := te.run(t, "run", "-config", path)

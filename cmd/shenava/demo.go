@@ -20,7 +20,7 @@ import (
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
-	"github.com/shenava/shenava/internal/locale"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
 	"github.com/shenava/shenava/store"
@@ -289,4 +289,4 @@ func demoAnswer(ctx context.Context, w io.Writer, cases *casework.Service, id ui
 }
 
 // shortDuration writes 4m or 1h15m.
-func shortDuration(d time.Duration) string { return locale.Short(d.Round(time.Minute)) }
+func shortDuration(d time.Duration) string { return conf.FormatDuration(d.Round(time.Minute)) }

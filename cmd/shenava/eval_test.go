@@ -15,6 +15,7 @@ import (
 )
 
 func TestEval_JSON(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "eval", "-data", "testdata/eval.tsv", "-json")
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -115,6 +116,7 @@ func TestEval_DecisionsAreTheEngines(t *testing.T) {
 }
 
 func TestEval_Text(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "eval", "-data", "testdata/eval.tsv")
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -127,6 +129,7 @@ func TestEval_Text(t *testing.T) {
 }
 
 func TestEval_BinaryLabels(t *testing.T) {
+	t.Parallel()
 	out, _, err := runCmd(t, "", "eval", "-data", "testdata/eval.tsv", "-labels", "negative,positive", "-json")
 	if err != nil {
 		t.Fatalf("eval: %v", err)
@@ -149,6 +152,7 @@ func TestEval_BinaryLabels(t *testing.T) {
 }
 
 func TestEval_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string

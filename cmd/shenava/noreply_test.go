@@ -34,6 +34,8 @@ func TestRun_NoFalseReplies(t *testing.T) {
   managers:
     - id: 42
       name: Sara
+web:
+  listen: ""
 metrics:
   listen: %q
 log:

@@ -14,6 +14,7 @@ import (
 )
 
 func TestTrain_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		args     []string
@@ -39,6 +40,7 @@ func TestTrain_Errors(t *testing.T) {
 }
 
 func TestTrain_SmallData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data, err := filepath.Abs(filepath.Join("..", "..", "sentiment", "testdata", "brand", "dev.tsv"))
 	if err != nil {
@@ -88,6 +90,7 @@ func correctedDB(t *testing.T, text string) string {
 }
 
 func TestDBCorrections(t *testing.T) {
+	t.Parallel()
 	text := "shenava ye joor dige bood emrooz"
 	path := correctedDB(t, text)
 	got, err := dbCorrections{path: path, lockTimeout: time.Second}.Corrections(context.Background())
@@ -118,6 +121,7 @@ func TestDBCorrections(t *testing.T) {
 }
 
 func TestTrain_DB(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data, err := filepath.Abs(filepath.Join("..", "..", "sentiment", "testdata", "brand", "dev.tsv"))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestPrinter(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	p := New(&out)
 	ctx := context.Background()
@@ -52,6 +53,7 @@ func TestPrinter(t *testing.T) {
 }
 
 func TestPrinter_SendDigest(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if err := New(&out).SendDigest(context.Background(), "Mentions: 3", []byte{1, 2}); err != nil {
 		t.Fatal(err)

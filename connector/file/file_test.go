@@ -56,6 +56,7 @@ func ids(b core.Batch) string {
 }
 
 func TestSource_Fetch(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "m.jsonl")
 	write(t, path, `{"id":"1","platform":"x","text":"سلام شنوا","author":{"id":"42","handle":"sara","followers":12},"created_at":"2026-11-22T05:15:00Z","url":"https://x.com/sara/status/1"}
 # a comment
@@ -146,6 +147,7 @@ not json at all
 }
 
 func TestSource_HugeLine(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "m.jsonl")
 	huge, _ := json.Marshal(map[string]string{"id": "big", "text": strings.Repeat("x", MaxLineBytes+10)})
 	write(t, path, string(huge)+"\n"+`{"id":"after","text":"still read"}`+"\n")
@@ -160,6 +162,7 @@ func TestSource_HugeLine(t *testing.T) {
 }
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	err := Config{BatchSize: -1}.Validate()
 	for _, key := range []string{"name:", "path:", "batch_size:"} {
 		if err == nil || !strings.Contains(err.Error(), key) {

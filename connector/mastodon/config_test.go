@@ -9,6 +9,7 @@ import (
 )
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	ok := DefaultConfig()
 	ok.Server, ok.AccessToken = "https://mastodon.example", conf.NewSecret("t")
 	with := func(f func(*Config)) Config { c := ok; f(&c); return c }
@@ -76,6 +77,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestNew_Streams(t *testing.T) {
+	t.Parallel()
 	c, err := New(Config{
 		Server: "https://mastodon.example/", AccessToken: conf.NewSecret("t"), Notifications: StreamConfig{Enabled: true},
 		Hashtags: Hashtags{Enabled: true, List: []string{"#novava", "نوآوا"}, Interval: 3 * time.Minute},
@@ -98,6 +100,7 @@ func TestNew_Streams(t *testing.T) {
 }
 
 func TestOwnAccountForms(t *testing.T) {
+	t.Parallel()
 	got := ownAccountForms([]string{"Novava", "@help@mastodon.example", "press@other.example"}, "mastodon.example")
 	for _, acct := range []string{"novava", "novava@mastodon.example", "help", "help@mastodon.example", "press@other.example"} {
 		if !got[acct] {

@@ -26,6 +26,7 @@ func mentionFromFixture(t *testing.T, f *fake, id string) core.Mention {
 }
 
 func TestClient_Reply(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name           string
 		cfg            Config
@@ -78,6 +79,7 @@ func TestClient_Reply(t *testing.T) {
 }
 
 func TestClient_DirectMessage(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	m := mentionFromFixture(t, f, "113200000000000101")
 	c := MustClient(t, f, Config{ReplyVisibility: "public"})
@@ -98,6 +100,7 @@ func TestClient_DirectMessage(t *testing.T) {
 }
 
 func TestClient_Reply_Idempotent(t *testing.T) {
+	t.Parallel()
 	// The outbox retries a reply whose answer was lost: Mastodon sees the
 	// same Idempotency-Key and does not post twice.
 	f := newFake(t)
@@ -120,6 +123,7 @@ func TestClient_Reply_Idempotent(t *testing.T) {
 }
 
 func TestClient_Reply_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		replyOnly bool // DirectMessage does not read the status first
@@ -219,6 +223,7 @@ func onPostUnchecked(status int, fixture string) func(f *fake) func(http.Respons
 }
 
 func TestAddressed(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ acct, text, want string }{
 		{"mike", "hi", "@mike hi"},
 		{"@mike", "  hi  ", "@mike hi"},
@@ -241,6 +246,7 @@ func TestAddressed(t *testing.T) {
 }
 
 func TestClient_Capabilities(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	if got := MustClient(t, f, Config{}).Capabilities(); !got.Reply || !got.DirectMessage {
 		t.Errorf("Capabilities=%+v, want both", got)

@@ -15,6 +15,7 @@ import (
 // TestSpec_Decodes: every JSON field Shenava reads from Mastodon is one
 // the published document defines, with a type Go can hold.
 func TestSpec_Decodes(t *testing.T) {
+	t.Parallel()
 	spec := spectest.Load(t, "mastodon/openapi.json")
 	type errorBody struct {
 		Error string `json:"error"`
@@ -47,6 +48,7 @@ func TestSpec_Decodes(t *testing.T) {
 
 // TestSpec_Fixtures: the fixtures are what Mastodon would send.
 func TestSpec_Fixtures(t *testing.T) {
+	t.Parallel()
 	spec := spectest.Load(t, "mastodon/openapi.json")
 	tests := []struct {
 		fixture, method, path string
@@ -74,6 +76,7 @@ func TestSpec_Fixtures(t *testing.T) {
 // copies is exactly what our wire types decode from the same JSON, so the
 // spec check above covers the go-mastodon path too.
 func TestWire_MatchesGoMastodon(t *testing.T) {
+	t.Parallel()
 	var sts []json.RawMessage
 	mustUnmarshal(t, MustFixture(t, "timeline_tag.json"), &sts)
 	var ns []struct {
@@ -120,6 +123,7 @@ func jsonNames(t reflect.Type) map[string]bool {
 // never reach Shenava (fromStatus and fromAccount copy only ours), but the
 // list says where the library and the API have drifted apart.
 func TestSpec_GoMastodonExtras(t *testing.T) {
+	t.Parallel()
 	spec := spectest.Load(t, "mastodon/openapi.json")
 	rec := &recorder{TB: t}
 	spec.CheckDecodes(rec, "GET", "/api/v1/statuses/{id}", 200, reflect.TypeFor[gomastodon.Status]())

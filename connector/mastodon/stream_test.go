@@ -54,6 +54,7 @@ func stream(tb testing.TB, c *Client, name string) *Stream {
 }
 
 func TestStream_Fetch_Mentions(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	s := stream(t, c, "mastodon/mentions")
@@ -144,6 +145,7 @@ func synthNotification(tb testing.TB, notifID, statusID int64) json.RawMessage {
 }
 
 func TestStream_Fetch_Pagination(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	var all []json.RawMessage // newest first
 	for i := 100; i >= 1; i-- {
@@ -290,6 +292,7 @@ func TestStream_Fetch_OwnAccountOnce(t *testing.T) {
 }
 
 func TestStream_Fetch_Hashtag(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Hashtags: Hashtags{Enabled: true, List: []string{"#novava", "نوآوا"}}, OwnAccounts: []string{"novava_support"}})
 	s := stream(t, c, "mastodon/tag/نوآوا")
@@ -335,6 +338,7 @@ func TestStream_Fetch_Hashtag(t *testing.T) {
 }
 
 func TestStream_Fetch_Search(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Search: Search{Enabled: true, Terms: []string{"novava OR نوآوا"}}})
 	s := stream(t, c, "mastodon/search/novava OR نوآوا")
@@ -350,6 +354,7 @@ func TestStream_Fetch_Search(t *testing.T) {
 }
 
 func TestStream_Fetch_Errors(t *testing.T) {
+	t.Parallel()
 	huge := `[` + strings.Repeat(`{"id":"1","type":"mention"},`, 20000) + `{"id":"1"}]`
 	type want struct {
 		retry      time.Duration
@@ -460,6 +465,7 @@ func TestStream_Fetch_Errors(t *testing.T) {
 }
 
 func TestStream_Fetch_EmptyPage(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	f.setNotifications(nil)
 	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
@@ -477,6 +483,7 @@ func TestStream_Fetch_EmptyPage(t *testing.T) {
 }
 
 func TestStream_Fetch_BudgetExhausted(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	f.mu.Lock()
 	f.remaining = 0
@@ -515,6 +522,7 @@ func TestStream_Fetch_BudgetExhausted(t *testing.T) {
 }
 
 func TestStream_Fetch_Context(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
@@ -557,6 +565,7 @@ func TestStream_Fetch_Context(t *testing.T) {
 }
 
 func TestStream_Fetch_BadCursor(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	c := MustClient(t, f, Config{Notifications: StreamConfig{Enabled: true}})
 	for _, cur := range []string{"{", `{"v":7,"since":"1"}`, "[]"} {
@@ -568,6 +577,7 @@ func TestStream_Fetch_BadCursor(t *testing.T) {
 }
 
 func TestClient_Check(t *testing.T) {
+	t.Parallel()
 	f := newFake(t)
 	if err := MustClient(t, f, Config{}).Check(context.Background()); err != nil {
 		t.Errorf("Check: %v", err)
@@ -586,6 +596,7 @@ func TestClient_Check(t *testing.T) {
 // as earlier releases wrote them, still decode, and encode back to the
 // same bytes.
 func TestCursor_StoredBeforeKeepDecoding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stored string

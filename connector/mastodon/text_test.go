@@ -11,6 +11,7 @@ import (
 // TestPlainText holds Mastodon's own markup; how HTML in general becomes
 // text is tested in internal/htmltext.
 func TestPlainText(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"Mention", `<p><span class="h-card" translate="no"><a href="https://m.example/@novava" class="u-url mention">@<span>novava</span></a></span> hi</p>`, "@novava hi"},
 		{"Hashtag", `<p><a href="https://m.example/tags/novava" class="mention hashtag" rel="tag">#<span>novava</span></a></p>`, "#novava"},

@@ -7,6 +7,7 @@ import (
 )
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	ok := FeedConfig{Name: "news", URL: "https://news.example.com/feed"}
 	with := func(f func(*Config)) Config {
 		c := DefaultConfig()
@@ -62,6 +63,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestNew_RejectsBadConfig(t *testing.T) {
+	t.Parallel()
 	if _, err := New(Config{}, nil, nil); err == nil {
 		t.Fatal("New accepted a config without feeds")
 	}

@@ -9,6 +9,7 @@ import (
 // as earlier releases wrote them, still decode, and encode back to the
 // same bytes.
 func TestCursor_StoredBeforeKeepDecoding(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		stored string

@@ -7,6 +7,7 @@ import (
 )
 
 func TestToUTF8(t *testing.T) {
+	t.Parallel()
 	// "سلام" in windows-1256.
 	const salam1256 = "\xd3\xe1\xc7\xe3"
 	tests := []struct {

@@ -18,6 +18,7 @@ import (
 )
 
 func TestFeed_Fetch_Formats(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		fixture     string
@@ -73,6 +74,7 @@ func TestFeed_Fetch_Formats(t *testing.T) {
 }
 
 func TestFeed_Fetch_Entries(t *testing.T) {
+	t.Parallel()
 	srv := MustServer(t, serveFixture(t, "rss2_en.xml", "application/rss+xml"))
 	c := MustClient(t, Config{}, FeedConfig{Name: "techdaily", URL: srv.URL})
 	b := MustFetch(t, c, "")
@@ -144,6 +146,7 @@ func TestFeed_Fetch_Entries(t *testing.T) {
 }
 
 func TestFeed_Fetch_Request(t *testing.T) {
+	t.Parallel()
 	body := MustFixture(t, "rss2_en.xml")
 	var calls atomic.Int32
 	srv := MustServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -210,6 +213,7 @@ func item(n int) [3]string {
 }
 
 func TestFeed_Fetch_Cursor(t *testing.T) {
+	t.Parallel()
 	var doc atomic.Value
 	srv := MustServer(t, func(w http.ResponseWriter, r *http.Request) {
 		// This server ignores conditional requests, as many do.
@@ -296,6 +300,7 @@ func TestFeed_Fetch_Cursor(t *testing.T) {
 }
 
 func TestFeed_Fetch_Errors(t *testing.T) {
+	t.Parallel()
 	huge := strings.Repeat("x", 4096)
 	tests := []struct {
 		name          string
@@ -379,6 +384,7 @@ func status(code int, header ...string) http.HandlerFunc {
 }
 
 func TestFeed_Fetch_Recovers(t *testing.T) {
+	t.Parallel()
 	var healthy atomic.Bool
 	body := MustFixture(t, "rss2_en.xml")
 	srv := MustServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -399,6 +405,7 @@ func TestFeed_Fetch_Recovers(t *testing.T) {
 }
 
 func TestFeed_Fetch_Context(t *testing.T) {
+	t.Parallel()
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	srv := MustServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -438,6 +445,7 @@ func TestFeed_Fetch_Context(t *testing.T) {
 }
 
 func TestClient_Check(t *testing.T) {
+	t.Parallel()
 	good := MustServer(t, serveFixture(t, "rss2_en.xml", "application/rss+xml"))
 	bad := MustServer(t, status(404))
 	html := MustServer(t, serveFixture(t, "html_error.html", "text/html"))
@@ -465,6 +473,7 @@ func TestClient_Check(t *testing.T) {
 }
 
 func TestClient_Reply(t *testing.T) {
+	t.Parallel()
 	c := MustClient(t, Config{}, FeedConfig{Name: "n", URL: "https://example.com/feed"})
 	m := core.Mention{Platform: core.PlatformRSS, NativeID: "https://example.com/a"}
 	if _, err := c.Reply(context.Background(), m, "thanks"); !errors.Is(err, core.ErrUnsupported) || !strings.Contains(err.Error(), "reply on the site") {
@@ -479,6 +488,7 @@ func TestClient_Reply(t *testing.T) {
 }
 
 func TestFeed_Fetch_TextIsValidUTF8(t *testing.T) {
+	t.Parallel()
 	// Latin-1 bytes in a document that names no encoding at all.
 	doc := "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>x</title><item><guid>https://x.example/1</guid><title>caf\xe9 Novava</title><pubDate>" +
 		testNow.Format(time.RFC1123Z) + "</pubDate></item></channel></rss>"

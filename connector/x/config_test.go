@@ -11,6 +11,7 @@ import (
 )
 
 func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
 	valid := baseConfig("https://api.x.com").withDefaults()
 	tests := []struct {
 		name string
@@ -68,6 +69,7 @@ func TestConfig_Validate(t *testing.T) {
 }
 
 func TestNew_invalidConfig(t *testing.T) {
+	t.Parallel()
 	_, err := New(Config{Mentions: Stream{Enabled: true}, BearerToken: conf.NewSecret("t")}, nil, nil)
 	if !errors.Is(err, core.ErrInvalid) || !strings.Contains(err.Error(), "user_id: required") {
 		t.Fatalf("New()=%v, want ErrInvalid naming user_id", err)
@@ -75,6 +77,7 @@ func TestNew_invalidConfig(t *testing.T) {
 }
 
 func TestBuildQuery(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		parts   QueryParts

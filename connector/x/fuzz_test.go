@@ -117,6 +117,7 @@ func FuzzRateLimitHeaders(f *testing.F) {
 
 // Every fuzz target has a seed corpus in testdata/fuzz.
 func TestFuzzSeedsExist(t *testing.T) {
+	t.Parallel()
 	for _, target := range []string{"FuzzParsePage", "FuzzParseAPIError", "FuzzParseWriteResponses", "FuzzDecodeCursor", "FuzzRateLimitHeaders"} {
 		entries, err := os.ReadDir(filepath.Join("testdata", "fuzz", target))
 		if err != nil || len(entries) == 0 {

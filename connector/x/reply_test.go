@@ -23,6 +23,7 @@ var testMention = core.Mention{
 const persianReply = "@maryam_k متأسفیم! لطفاً شماره سفارش را در پیام خصوصی بفرستید."
 
 func TestClient_Reply(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		auth     func(*Config)
@@ -69,6 +70,7 @@ func TestClient_Reply(t *testing.T) {
 func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
 
 func TestClient_DirectMessage(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		replyFixture(t, w, 201, "dm_sent.json")
 	})
@@ -90,6 +92,7 @@ func TestClient_DirectMessage(t *testing.T) {
 }
 
 func TestClient_writesWithoutUserContext(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { t.Error("called X without user credentials") })
 	c := mustClient(t, f, &clock{now: t0}, nil)
 	if caps := c.Capabilities(); caps.Reply || caps.DirectMessage {
@@ -104,6 +107,7 @@ func TestClient_writesWithoutUserContext(t *testing.T) {
 }
 
 func TestClient_writeFaults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name                  string
 		status                int
@@ -146,6 +150,7 @@ func TestClient_writeFaults(t *testing.T) {
 // A 2xx answer to a post means X made it, even when the answer cannot be
 // read: the error is permanent, so the outbox does not post it again.
 func TestClient_writeAcceptedButUnreadable(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		status      int
@@ -177,6 +182,7 @@ func TestClient_writeAcceptedButUnreadable(t *testing.T) {
 }
 
 func TestClient_writesRejectBadInput(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { t.Error("called X with bad input") })
 	c := mustClient(t, f, &clock{now: t0}, withOAuth1)
 	notX := testMention
@@ -207,6 +213,7 @@ func TestClient_writesRejectBadInput(t *testing.T) {
 }
 
 func TestClient_Check(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		auth     func(*Config)

@@ -142,6 +142,7 @@ func (tl *timeline) serve(w http.ResponseWriter, r *http.Request, _ []byte) {
 // between Fetch and store, and faults from X: every post is stored
 // exactly once and none is lost.
 func TestSource_Fetch_resumeNeverSkipsNorRepeats(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 4; seed++ {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(seed, 7))

@@ -33,6 +33,7 @@ func mustCursor(tb testing.TB, s string) cursor {
 }
 
 func TestSource_Fetch_firstPollMentions(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		replyFixture(t, w, 200, "mentions_page1.json")
 	})
@@ -109,6 +110,7 @@ func pagedMentions(t *testing.T) func(w http.ResponseWriter, r *http.Request, _ 
 const since99 = `{"since_id":"1860000000000000099","started":true}`
 
 func TestSource_Fetch_pagination(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, pagedMentions(t))
 	c := mustClient(t, f, &clock{now: t0}, nil)
 	b, err := c.Mentions("m").Fetch(context.Background(), since99)
@@ -138,6 +140,7 @@ func TestSource_Fetch_pagination(t *testing.T) {
 // A walk capped by max_pages continues, after a restart, from the saved
 // page token with the old since_id, and only then moves since_id up.
 func TestSource_Fetch_cappedWalkResumesAfterRestart(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, pagedMentions(t))
 	clk := &clock{now: t0}
 	capped := func(c *Config) { c.MaxPages = 1 }
@@ -194,6 +197,7 @@ func TestSource_Fetch_cappedWalkResumesAfterRestart(t *testing.T) {
 }
 
 func TestSource_Fetch_emptyPage(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		replyFixture(t, w, 200, "empty_page.json")
 	})
@@ -214,6 +218,7 @@ func TestSource_Fetch_emptyPage(t *testing.T) {
 }
 
 func TestSource_Fetch_search(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		replyFixture(t, w, 200, "search_page.json")
 	})
@@ -252,6 +257,7 @@ func TestSource_Fetch_search(t *testing.T) {
 }
 
 func TestSource_Fetch_searchPagesWithNextToken(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		if r.URL.Query().Get("pagination_token") != "" {
 			t.Error("search sent pagination_token; it pages with next_token")
@@ -272,6 +278,7 @@ func TestSource_Fetch_searchPagesWithNextToken(t *testing.T) {
 }
 
 func TestSource_Fetch_partialErrors(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		replyFixture(t, w, 200, "partial_errors.json")
 	})
@@ -291,6 +298,7 @@ func TestSource_Fetch_partialErrors(t *testing.T) {
 // The fault matrix: every failure gives a typed error, no panic, no
 // mentions and no cursor, and the next poll works once the fake heals.
 func TestSource_Fetch_faults(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		handle    func(t *testing.T, w http.ResponseWriter)
@@ -391,6 +399,7 @@ func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // A spent window stops the next call before it is made: X is never
 // hammered while it has said no.
 func TestSource_Fetch_spentWindowRefusesWithoutCalling(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		replyFixture(t, w, 200, "empty_page.json", "x-rate-limit-limit", "300", "x-rate-limit-remaining", "0", "x-rate-limit-reset", itoa(t0.Add(5*time.Minute).Unix()))
 	})
@@ -421,6 +430,7 @@ func TestSource_Fetch_spentWindowRefusesWithoutCalling(t *testing.T) {
 // A 429 in the middle of a walk keeps the pages already read (X billed
 // them) and resumes from the failed page later.
 func TestSource_Fetch_rateLimitMidWalkKeepsPages(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		if r.URL.Query().Get("pagination_token") == "" {
 			replyFixture(t, w, 200, "mentions_page1.json")
@@ -447,6 +457,7 @@ func TestSource_Fetch_rateLimitMidWalkKeepsPages(t *testing.T) {
 }
 
 func TestSource_Fetch_expiredPageTokenRestartsWalk(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		if r.URL.Query().Get("pagination_token") != "" {
 			replyFixture(t, w, 400, "error_400_token.json")
@@ -470,6 +481,7 @@ func TestSource_Fetch_expiredPageTokenRestartsWalk(t *testing.T) {
 }
 
 func TestSource_Fetch_sinceIDTooOldForSearch(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		if r.URL.Query().Get("since_id") != "" {
 			replyFixture(t, w, 400, "error_400_since_id.json")
@@ -488,6 +500,7 @@ func TestSource_Fetch_sinceIDTooOldForSearch(t *testing.T) {
 }
 
 func TestSource_Fetch_contextCancel(t *testing.T) {
+	t.Parallel()
 	arrived := make(chan struct{})
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		close(arrived)
@@ -513,6 +526,7 @@ func TestSource_Fetch_contextCancel(t *testing.T) {
 }
 
 func TestSource_Fetch_badCursor(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) { t.Error("called X with a bad cursor") })
 	src := mustClient(t, f, &clock{now: t0}, nil).Mentions("m")
 	for _, cur := range []string{"{", `{"since_id":"12; drop"}`} {
@@ -526,6 +540,7 @@ func TestSource_Fetch_badCursor(t *testing.T) {
 // A saved walk whose token expired while its since_id grew too old (a
 // long outage) recovers in one call.
 func TestSource_Fetch_expiredTokenAndOldSinceID(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		switch q := r.URL.Query(); {
 		case q.Get("next_token") != "":
@@ -549,6 +564,7 @@ func TestSource_Fetch_expiredTokenAndOldSinceID(t *testing.T) {
 // An error page that quotes the request (a proxy's, say) never brings a
 // credential into the error.
 func TestClient_errorsNeverQuoteCredentials(t *testing.T) {
+	t.Parallel()
 	f := newFakeX(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 		quote, _ := json.Marshal("upstream failed for " + r.Header.Get("Authorization") + " with key " + testConsumerKey + " and " + url.QueryEscape(testAccessSecret))
 		reply(w, 503, "application/problem+json", []byte(`{"title":"Service Unavailable","detail":`+string(quote)+`,"type":"about:blank","status":503}`))

@@ -8,6 +8,7 @@ import (
 
 // Every JSON fixture the fakes answer with fits the published document.
 func TestSpec_fixtures(t *testing.T) {
+	t.Parallel()
 	spec := loadSpec(t)
 	tests := []struct {
 		fixture, method, path string
@@ -43,6 +44,7 @@ func TestSpec_fixtures(t *testing.T) {
 // parseAPIError), so it does not depend on them; this test pins the gap, so
 // that a future document covering them moves these fixtures up.
 func TestSpec_fixturesTheDocumentOmits(t *testing.T) {
+	t.Parallel()
 	spec := loadSpec(t)
 	for _, name := range []string{"error_401.json", "error_429.json", "error_403_duplicate.json", "error_403_client.json"} {
 		t.Run(name, func(t *testing.T) {
@@ -65,6 +67,7 @@ func (r *failRecorder) Errorf(string, ...any) { r.failed = true }
 
 // Every field the client decodes is defined by the document.
 func TestSpec_wireStructsDecodeOnlyDefinedFields(t *testing.T) {
+	t.Parallel()
 	spec := loadSpec(t)
 	tests := []struct {
 		name, method, path string

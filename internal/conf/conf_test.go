@@ -7,6 +7,7 @@ import (
 )
 
 func TestProblems(t *testing.T) {
+	t.Parallel()
 	var sub Problems
 	sub.Add("url", "must be %s", "https")
 	sub.Warn("", "probably not meant")
@@ -40,6 +41,7 @@ func TestProblems(t *testing.T) {
 }
 
 func TestJoin(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ prefix, key, want string }{
 		{"", "a", "a"}, {"a", "", "a"}, {"a", "b", "a.b"}, {"a", "[1].b", "a[1].b"},
 	} {
@@ -50,6 +52,7 @@ func TestJoin(t *testing.T) {
 }
 
 func TestDuration(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want time.Duration
@@ -66,7 +69,21 @@ func TestDuration(t *testing.T) {
 	}
 }
 
+func TestFormatDuration(t *testing.T) {
+	t.Parallel()
+	h, m, s := time.Hour, time.Minute, time.Second
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{{45 * s, "45s"}, {15 * m, "15m"}, {h, "1h"}, {h + 30*m, "1h30m"}, {90 * s, "1m30s"}, {26 * h, "26h"}} {
+		if got := FormatDuration(tt.d); got != tt.want {
+			t.Errorf("FormatDuration(%v)=%q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
 func TestChecks(t *testing.T) {
+	t.Parallel()
 	var ps Problems
 	ps.Timeout("t0", 0, time.Minute)
 	ps.Timeout("t1", time.Millisecond, time.Minute)

@@ -34,6 +34,7 @@ func (r *recorder) run(f func(testing.TB)) {
 }
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	if Updating() {
 		t.Skip("compares on purpose; meaningless with -update")
 	}
@@ -66,6 +67,7 @@ func TestText(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
+	t.Parallel()
 	if Updating() {
 		t.Skip("compares on purpose; meaningless with -update")
 	}
@@ -89,6 +91,7 @@ func TestJSON(t *testing.T) {
 	}
 }
 
+// TestText_Update sets the -update flag, so it does not run in parallel.
 func TestText_Update(t *testing.T) {
 	defer func(was bool) { *update = was }(*update)
 	*update = true

@@ -7,6 +7,7 @@ import (
 )
 
 func TestText(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"Empty", "", ""},
 		{"PlainTextPassesThrough", "no markup at all", "no markup at all"},
@@ -44,6 +45,7 @@ func TestText(t *testing.T) {
 }
 
 func TestLine(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"Empty", "", ""},
 		{"PlainText", "Novava is great", "Novava is great"},
@@ -75,6 +77,7 @@ func TestLine(t *testing.T) {
 }
 
 func TestText_DropClasses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		classes  []string

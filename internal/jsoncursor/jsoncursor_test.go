@@ -14,6 +14,7 @@ type position struct {
 }
 
 func TestEncode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		c       position
@@ -35,6 +36,7 @@ func TestEncode(t *testing.T) {
 }
 
 func TestDecode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		s       string
@@ -71,6 +73,7 @@ func TestDecode(t *testing.T) {
 }
 
 func TestEncode_NotAnObjectPanics(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if recover() == nil {
 			t.Fatal("Encode of a string did not panic")

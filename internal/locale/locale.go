@@ -70,6 +70,20 @@ func Group(s string) string {
 	return sign + b.String()
 }
 
+// Mean writes a mean to one decimal, dropping ".0", with thousands
+// separators: "2.5", "1,234", "۲٫۵".
+func Mean(lang string, f float64) string {
+	s := strconv.FormatFloat(math.Round(f*10)/10, 'f', 1, 64)
+	s = strings.TrimSuffix(s, ".0")
+	if s == "-0" {
+		s = "0"
+	}
+	if i := strings.IndexByte(s, '.'); i > 0 {
+		return Number(lang, Group(s[:i])+s[i:])
+	}
+	return Number(lang, Group(s))
+}
+
 // Percent writes a fraction as a whole percentage: "33%", "۳۳٪".
 func Percent(lang string, f float64) string {
 	return Number(lang, strconv.Itoa(int(math.Round(f*100)))+"%")
@@ -241,18 +255,4 @@ func HoursMinutes(lang string, d time.Duration) string {
 		return join(lang, unitHour.of(h))
 	}
 	return join(lang, unitHour.of(h), unitMinute.of(m))
-}
-
-// Short writes a duration the way a config file does, without zero
-// trailing units: "45s", "15m", "1h", "1h30m", "1m30s". It is for keys and
-// logs, the same in every language.
-func Short(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

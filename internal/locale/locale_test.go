@@ -8,6 +8,7 @@ import (
 )
 
 func TestFormatters(t *testing.T) {
+	t.Parallel()
 	const fa, en = Persian, English
 	h, m, s := time.Hour, time.Minute, time.Second
 	tests := []struct {
@@ -21,6 +22,11 @@ func TestFormatters(t *testing.T) {
 		{"IntFa", Int(fa, 1234567), "۱٬۲۳۴٬۵۶۷"},
 		{"IntSmall", Int(en, 999), "999"},
 		{"GroupEven", Group("123456"), "123,456"},
+		{"MeanEn", Mean(en, 2.46), "2.5"},
+		{"MeanWhole", Mean(en, 3.04), "3"},
+		{"MeanGrouped", Mean(en, 1234.56), "1,234.6"},
+		{"MeanNegativeZero", Mean(en, -0.01), "0"},
+		{"MeanFa", Mean(fa, 1234.5), "۱٬۲۳۴٫۵"},
 		{"PercentEn", Percent(en, 0.333), "33%"},
 		{"PercentFa", Percent(fa, 0.875), "۸۸٪"},
 		{"ClockFa", Clock(fa, time.Date(2026, 1, 1, 17, 30, 0, 0, time.UTC)), "۱۷:۳۰"},
@@ -61,13 +67,6 @@ func TestFormatters(t *testing.T) {
 		{"HoursMinutesHour", HoursMinutes(en, h), "1h"},
 		{"HoursMinutesLong", HoursMinutes(en, 36*h+5*m), "36h 5m"},
 		{"HoursMinutesFa", HoursMinutes(fa, h+30*m), "۱ ساعت و ۳۰ دقیقه"},
-
-		{"ShortSeconds", Short(45 * s), "45s"},
-		{"ShortMinutes", Short(15 * m), "15m"},
-		{"ShortHour", Short(h), "1h"},
-		{"ShortHoursMinutes", Short(h + 30*m), "1h30m"},
-		{"ShortMinuteSeconds", Short(90 * s), "1m30s"},
-		{"ShortDay", Short(26 * h), "26h"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

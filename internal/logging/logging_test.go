@@ -8,6 +8,7 @@ import (
 )
 
 func TestNew(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	New(Config{Level: "warn", Format: "json"}, &buf).Info("hidden")
 	New(Config{Level: "warn", Format: "json"}, &buf).Warn("shown")

@@ -6,6 +6,7 @@ import (
 )
 
 func TestToSolarHijri(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		g       string
@@ -40,6 +41,7 @@ func TestToSolarHijri(t *testing.T) {
 }
 
 func TestSolarHijri_EveryDayOnce(t *testing.T) {
+	t.Parallel()
 	// Walking day by day, the Solar Hijri date steps by one day, months
 	// have their lengths, and years start at Farvardin 1.
 	prevY, prevM, prevD, _ := ToSolarHijri(2000, time.January, 1)
@@ -72,6 +74,7 @@ func monthDays(y, m int) int {
 }
 
 func TestDate(t *testing.T) {
+	t.Parallel()
 	tehran := time.FixedZone("Asia/Tehran", 3*3600+1800)
 	tests := []struct {
 		name     string

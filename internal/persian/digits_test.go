@@ -3,6 +3,7 @@ package persian
 import "testing"
 
 func TestDigits(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"Empty", "", ""},
 		{"AllDigits", "0123456789", "۰۱۲۳۴۵۶۷۸۹"},
@@ -21,6 +22,7 @@ func TestDigits(t *testing.T) {
 }
 
 func TestNumber(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, in, want string }{
 		{"Empty", "", ""},
 		{"Int", "1234567", "۱۲۳۴۵۶۷"},

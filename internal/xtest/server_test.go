@@ -71,6 +71,7 @@ func get(tb testing.TB, srv *xtest.Server, method, path, token string, body stri
 
 // Every answer the fake gives fits the published document.
 func TestServer_ResponsesFitTheSpec(t *testing.T) {
+	t.Parallel()
 	srv := xtest.New(t)
 	spec := xtest.LoadSpec(t)
 	for i := 1; i <= 12; i++ {
@@ -115,6 +116,7 @@ func TestServer_ResponsesFitTheSpec(t *testing.T) {
 // cursor in a new client (a restart), and sees mentions added later; its
 // replies and DMs are recorded.
 func TestServer_WithTheConnector(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv := xtest.New(t)
 	for i := 1; i <= 10; i++ {
@@ -189,6 +191,7 @@ func TestServer_WithTheConnector(t *testing.T) {
 }
 
 func TestServer_OAuth1(t *testing.T) {
+	t.Parallel()
 	creds := xtest.OAuth1{ConsumerKey: "ck-xtest", ConsumerSecret: "cs-xtest-secret", AccessToken: "1700000000000000001-at", AccessTokenSecret: "ats-xtest-secret"}
 	srv := xtest.New(t, xtest.WithOAuth1(creds), xtest.WithUserToken(""))
 	m := core.Mention{Platform: core.PlatformX, NativeID: fmt.Sprint(base + 1), Author: core.Author{ID: "2000000000000000001"}}
@@ -217,6 +220,7 @@ func TestServer_OAuth1(t *testing.T) {
 // leaves nothing) and after it took effect (a client that gives up then
 // leaves the post created).
 func TestServer_Latency(t *testing.T) {
+	t.Parallel()
 	m := core.Mention{Platform: core.PlatformX, NativeID: fmt.Sprint(base + 1), Author: core.Author{ID: "2000000000000000001"}}
 	for _, tt := range []struct {
 		name  string

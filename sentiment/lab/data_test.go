@@ -9,6 +9,7 @@ import (
 )
 
 func TestReadTSV(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		wantN    int
@@ -54,6 +55,7 @@ func TestReadTSV(t *testing.T) {
 }
 
 func TestScore(t *testing.T) {
+	t.Parallel()
 	n, u, p := core.LabelNegative, core.LabelNeutral, core.LabelPositive
 	gold := []core.Label{n, n, n, u, u, p, p, p, p, p}
 	pred := []core.Label{n, n, u, u, p, p, p, p, n, p}

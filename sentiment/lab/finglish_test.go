@@ -9,6 +9,7 @@ import (
 )
 
 func TestFinglishTable(t *testing.T) {
+	t.Parallel()
 	m, err := parseFinglishTable(finglishWords)
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +32,7 @@ func TestFinglishTable(t *testing.T) {
 }
 
 func TestTransliterate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, fa, want string
 	}{
@@ -98,6 +100,7 @@ var sentences = []string{
 }
 
 func TestTransliterateSamplesVariants(t *testing.T) {
+	t.Parallel()
 	for _, s := range sentences {
 		seen := map[string]bool{}
 		for seed := range uint64(40) {
@@ -110,6 +113,7 @@ func TestTransliterateSamplesVariants(t *testing.T) {
 }
 
 func TestTransliterateDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, s := range sentences {
 		if a, b := Transliterate(s, nil), Transliterate(s, nil); a != b {
 			t.Errorf("nil r: %q then %q", a, b)
@@ -123,6 +127,7 @@ func TestTransliterateDeterministic(t *testing.T) {
 }
 
 func TestTransliterateStyles(t *testing.T) {
+	t.Parallel()
 	// Across many writers the number spellings and capitals turn up.
 	var all strings.Builder
 	for seed := range uint64(300) {

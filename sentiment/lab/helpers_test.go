@@ -2,12 +2,11 @@ package lab
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/sentiment"
 )
 
@@ -25,37 +24,11 @@ func MustLoad(tb testing.TB) *sentiment.Model {
 }
 
 // moduleRoot is the directory of go.mod above the test's directory.
-func moduleRoot(tb testing.TB) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-}
+var moduleRoot = sharedtest.Root
 
-// MustSharedData returns ../shared/data next to the module root. When it is
-// missing the test fails if env CI is set and is skipped otherwise.
-func MustSharedData(tb testing.TB) string {
-	tb.Helper()
-	data := filepath.Join(moduleRoot(tb), "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "sentiment")); err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("shared data sets missing at %s (CI needs ../shared/data next to the module root): %v", data, err)
-		}
-		tb.Skipf("shared data sets not found at %s; set them up there to run this test", data)
-	}
-	return data
-}
+// MustSharedData returns ../shared/data next to the module root; see
+// [sharedtest.Data] for when it is missing.
+var MustSharedData = sharedtest.Data
 
 // checkAnalysis checks the invariants every analysis keeps.
 func checkAnalysis(t *testing.T, text string, a core.Analysis) {

@@ -43,6 +43,7 @@ func writeMO(t *testing.T, bo binary.ByteOrder, pairs [][2]string) []byte {
 }
 
 func TestParseMO(t *testing.T) {
+	t.Parallel()
 	pairs := [][2]string{
 		{"file not found", "Datei nicht gefunden"},
 		{"menu\x04Open", "Öffnen"},                        // a message context
@@ -84,6 +85,7 @@ func TestParseMO(t *testing.T) {
 }
 
 func TestCleanMessage(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"Datei nicht gefunden", "Datei nicht gefunden"},
 		{"%s: Datei %1$s nicht gefunden\n", ": Datei nicht gefunden"},
@@ -143,6 +145,7 @@ func smallLatinConfig(t *testing.T) LatinConfig {
 }
 
 func TestTrainLatin_Deterministic(t *testing.T) {
+	t.Parallel()
 	cfg := smallLatinConfig(t)
 	var log bytes.Buffer
 	cfg.Log = &log
@@ -178,6 +181,7 @@ func TestTrainLatin_Deterministic(t *testing.T) {
 }
 
 func TestTrainLatin_NoCatalogs(t *testing.T) {
+	t.Parallel()
 	cfg := smallLatinConfig(t)
 	cfg.Catalogs = t.TempDir()
 	if _, _, err := TrainLatin(context.Background(), cfg); err == nil || !strings.Contains(err.Error(), "no coreutils.mo") {
@@ -191,6 +195,7 @@ func TestTrainLatin_NoCatalogs(t *testing.T) {
 //
 //	SHENAVA_RETRAIN=1 go test ./sentiment/lab -run TestTrainLatin_Shipped -v
 func TestTrainLatin_Shipped(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("SHENAVA_RETRAIN") == "" {
 		t.Skip("set SHENAVA_RETRAIN=1 to retrain the shipped Latin-script detector and compare it byte for byte")
 	}

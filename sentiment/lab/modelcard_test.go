@@ -79,6 +79,7 @@ var cardLabels = regexp.MustCompile(`-labels ([a-z,]+)`)
 // embedded model and wants the same figure to the printed precision. It needs
 // ../shared/data; run with -update-card to rewrite the figures.
 func TestModelCard(t *testing.T) {
+	t.Parallel()
 	data := MustSharedData(t)
 	m := MustLoad(t)
 	lines, rows := readCard(t)

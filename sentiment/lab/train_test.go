@@ -38,6 +38,7 @@ func smallConfig(t *testing.T) TrainConfig {
 // same bytes: CI's check that training has no map-order or scheduling
 // dependence. The full retrain of the shipped model is TestTrain_Shipped.
 func TestTrain_Deterministic(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	var log bytes.Buffer
 	cfg.Log = &log
@@ -68,6 +69,7 @@ func TestTrain_Deterministic(t *testing.T) {
 }
 
 func TestTrain_Corrections(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	text := "the new loyalty card is a complete mystery to me"
 	cfg.Corrections = []Correction{
@@ -93,6 +95,7 @@ func TestTrain_Corrections(t *testing.T) {
 }
 
 func TestTrain_Commercial(t *testing.T) {
+	t.Parallel()
 	cfg := smallConfig(t)
 	cfg.Commercial = true // neither corpus is marked commercial here
 	if _, _, err := Train(context.Background(), cfg); err == nil {
@@ -111,6 +114,7 @@ func TestTrain_Commercial(t *testing.T) {
 //
 //	SHENAVA_RETRAIN=1 go test ./sentiment/lab -run TestTrain_Shipped -v
 func TestTrain_Shipped(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("SHENAVA_RETRAIN") == "" {
 		t.Skip("set SHENAVA_RETRAIN=1 to retrain the shipped model and compare it byte for byte")
 	}
@@ -130,6 +134,7 @@ func TestTrain_Shipped(t *testing.T) {
 }
 
 func TestParseCorpusList(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in string
 		want     []Corpus
@@ -171,6 +176,7 @@ func TestParseCorpusList(t *testing.T) {
 }
 
 func TestDetLog(t *testing.T) {
+	t.Parallel()
 	for _, x := range []float64{1e-12, 0.01, 0.5, 0.7, 1, 1.5, 2, 10, 12345.6} {
 		if got, want := detLog(x), mathLog(x); relErr(got, want) > 1e-13 && absErr(got, want) > 1e-15 {
 			t.Errorf("detLog(%v)=%v, want %v", x, got, want)

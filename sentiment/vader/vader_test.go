@@ -10,6 +10,7 @@ import (
 const testLexicon = "good\t1.9\t0.9\t[]\ngreat\t3.1\t0.7\t[]\nbad\t-2.5\t0.6\t[]\nhorrible\t-2.5\t0.6\t[]\n:)\t2.0\t0.6\t[]\nlove\t3.2\t0.4\t[]\n"
 
 func TestAnalyzer_Label(t *testing.T) {
+	t.Parallel()
 	a, err := New(strings.NewReader(testLexicon), strings.NewReader("😍\tsmiling face with heart-eyes love\n"))
 	if err != nil {
 		t.Fatal(err)

@@ -67,6 +67,7 @@ func readMentions(t *testing.T) []mention {
 }
 
 func TestMentions(t *testing.T) {
+	t.Parallel()
 	ms := readMentions(t)
 	if len(ms) < 48 {
 		t.Fatalf("%d mentions, want at least 48", len(ms))

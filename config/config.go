@@ -241,7 +241,8 @@ type Routing struct {
 
 // Alert decides which negative mentions open a case and alert managers.
 type Alert struct {
-	// Threshold is the minimum P(negative).
+	// Threshold is the minimum P(negative) of a post with no neutral
+	// probability (listen.Alerts: each unit of P(neutral) raises it by 0.3).
 	Threshold float64 `yaml:"threshold"`
 	// MinFollowers skips authors with fewer followers; 0 = everyone. Where
 	// the platform does not report followers, the mention passes.

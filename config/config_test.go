@@ -74,7 +74,7 @@ func TestParse_Defaults(t *testing.T) {
 		{"sources.x.mentions.interval", cfg.Sources.X.Mentions.Interval, 15 * time.Minute},
 		{"telegram.api_url", cfg.Telegram.APIURL, "https://api.telegram.org"},
 		{"telegram.poll_timeout", cfg.Telegram.PollTimeout, 30 * time.Second},
-		{"routing.alert.threshold", cfg.Routing.Alert.Threshold, 0.2},
+		{"routing.alert.threshold", cfg.Routing.Alert.Threshold, config.DefaultAlertThreshold},
 		{"routing.alert.platforms", cfg.Routing.Alert.Platforms, core.Platforms},
 		{"routing.thank_you.mode", cfg.Routing.ThankYou.Mode, config.ThankYouApprove},
 		{"routing.thank_you.public", cfg.Routing.ThankYou.Public, d.Routing.ThankYou.Public},

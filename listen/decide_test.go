@@ -14,11 +14,17 @@ func TestAlerts(t *testing.T) {
 		want      bool
 	}{
 		{"NegativeAbove", core.Analysis{Label: core.LabelNegative, Scores: core.Scores{Negative: 0.8, Neutral: 0.1, Positive: 0.1}}, 0.6, true},
-		{"NegativeAtThreshold", core.Analysis{Label: core.LabelNegative, Scores: core.Scores{Negative: 0.6, Neutral: 0.3, Positive: 0.1}}, 0.6, true},
+		{"NegativeAtThreshold", core.Analysis{Label: core.LabelNegative, Scores: core.Scores{Negative: 0.6, Neutral: 0, Positive: 0.4}}, 0.6, true},
 		{"NegativeBelow", core.Analysis{Label: core.LabelNegative, Scores: core.Scores{Negative: 0.5, Neutral: 0.3, Positive: 0.2}}, 0.6, false},
-		{"UnsureNeutralBelowArgmaxPoint", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.4, Neutral: 0.45, Positive: 0.15}}, 0.35, true},
+		{"UnsureNeutralBelowArgmaxPoint", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.4, Neutral: 0.45, Positive: 0.15}}, 0.25, true},
 		{"NeutralBelow", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.2, Neutral: 0.7, Positive: 0.1}}, 0.35, false},
 		{"UnsurePositive", core.Analysis{Label: core.LabelPositive, Scores: core.Scores{Negative: 0.45, Neutral: 0.05, Positive: 0.5}}, 0.35, true},
+		// Each unit of P(neutral) raises the bar by AlertNeutralWeight (0.3):
+		// a mostly neutral post needs more than threshold, a sarcastic one
+		// the model splits between positive and negative does not.
+		{"MostlyNeutralNeedsMore", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.3, Neutral: 0.65, Positive: 0.05}}, 0.13, false},
+		{"MostlyNeutralEnough", core.Analysis{Label: core.LabelNeutral, Scores: core.Scores{Negative: 0.34, Neutral: 0.6, Positive: 0.06}}, 0.13, true},
+		{"SarcasmLowBar", core.Analysis{Label: core.LabelPositive, Scores: core.Scores{Negative: 0.15, Neutral: 0.02, Positive: 0.83}}, 0.13, true},
 		{"PositiveBelow", core.Analysis{Label: core.LabelPositive, Scores: core.Scores{Negative: 0.1, Neutral: 0.1, Positive: 0.8}}, 0.35, false},
 		{"NegativeLabelledReferral", core.Analysis{Label: core.LabelNegative, Referral: true, ReferralScore: 0.6,
 			Scores: core.Scores{Negative: 0.7, Neutral: 0.1, Positive: 0.2}}, 0.35, true},

@@ -130,7 +130,7 @@ func TestEngine_Routing(t *testing.T) {
 		{"NegativeAlerts", Policy{}, allCanReply, []core.Mention{post("1", "sara", "brand ANGRY")}, 1, "alert", ""},
 		{"WeakNegativeDoesNot", Policy{AlertThreshold: 0.6}, allCanReply, []core.Mention{post("1", "sara", "brand MEH")}, 0, "", ""},
 		{"NeutralDoesNotAtTheDefault", Policy{}, allCanReply, []core.Mention{post("1", "sara", "brand opens at nine")}, 0, "", ""},
-		{"ThresholdIsConfigurable", Policy{AlertThreshold: 0.4}, allCanReply, []core.Mention{post("1", "sara", "brand MEH")}, 1, "alert", ""},
+		{"ThresholdIsConfigurable", Policy{AlertThreshold: 0.3}, allCanReply, []core.Mention{post("1", "sara", "brand MEH")}, 1, "alert", ""},
 		{"FewFollowers", Policy{AlertMinFollowers: 100}, allCanReply, []core.Mention{post("1", "sara", "brand ANGRY")}, 0, "", ""},
 		{"LanguageNotWatched", Policy{Languages: []string{"fa"}}, allCanReply, []core.Mention{post("1", "sara", "brand ANGRY")}, 0, "", ""},
 		{"LanguageWatched", Policy{Languages: []string{"fa"}}, allCanReply, []core.Mention{post("1", "sara", "brand فارسی ANGRY")}, 1, "alert", ""},

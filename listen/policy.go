@@ -39,8 +39,9 @@ const (
 type Policy struct {
 	// Brand fills {brand} in templates.
 	Brand string
-	// AlertThreshold: a negative mention whose P(negative) reaches it opens
-	// a case and alerts the managers.
+	// AlertThreshold: a mention whose P(negative) reaches it plus
+	// AlertNeutralWeight·P(neutral) opens a case and alerts the managers
+	// (see Alerts).
 	AlertThreshold float64
 	// AlertMinFollowers skips alerts for authors with fewer followers
 	// (0 = alert for everyone).

@@ -34,6 +34,8 @@ var cueSrc = map[uint16]string{
 		stuck lost damaged broken rude ignored ignoring hours hour minutes mins min nobody noone unanswered
 		spam spammed deducted charge fee fees charging queue line cracked dropped dropping dropped logged
 		logging extra eventually kept price prices priced signal went_up up_again one_bar no_signal
+		shrink shrank shrunk shrinking smaller tinier skimpy
+		کوچیکتر کوچکتر کوچیک_شده کوچیک_کردن koochiktar kuchiktar koochik_shode koochik_kardan
 		صف قیمت~ بدون_اجازه بدون_دلیل بالا_رفت میبره_بالا آنتن انتن
 		saf gheimat~ gheymat~ bedoone_ejaze bedune_ejaze bala_raft mibare_bala anten
 		منتظر~ معطل~ دیر دیرتر تاخیر~ کنسل~ لغو~ نیومد نیومده نرسید نرسیده نرسیدن اشتباه اشتباهی سرد یخ
@@ -77,6 +79,7 @@ var cueSrc = map[uint16]string{
 		hich_ghati hich_moshkeli ghati_nadasht ghat_nadaram ghati_nadashtam moshkeli_nadashtam
 		moshkeli_nadasht bad_nabood bad_nabud hichi_nashekaste`,
 	cueRhetoric: `seriously serious too_much how_hard how_many is_it what's_the why_is why_does
+		me_or
 		جدیه جدی چند_بار یه_بار ارزشی ارزش هیچ_وقت مگه
 		jedie jedi chand_bar ye_bar arzeshi hich_vaght hichvaght`,
 	cueAgain: `again another still yet every always

@@ -158,7 +158,7 @@ func (s *Server) options(lang string, f Filter) filterOptions {
 }
 
 func (s *Server) row(lang string, c *core.Case, m core.Mention) rowView {
-	r := rowView{Author: userText(author(m)), Followers: m.Author.Followers, VIP: m.Author.Followers >= s.cfg.VIPFollowers,
+	r := rowView{Author: userText(casework.Who(m)), Followers: m.Author.Followers, VIP: m.Author.Followers >= s.cfg.VIPFollowers,
 		Platform: locale.Platform(lang, m.Platform), Lang: langOf(&m), When: stamp(lang, m.CreatedAt, s.loc),
 		Text: userText(snippet(m.Text, 280))}
 	if m.Analysis != nil {
@@ -441,7 +441,7 @@ func (s *Server) casePage(q *req) {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
 	}
-	v := caseView{Case: c, Mention: m, Row: s.row(lang, &c, m), PostURL: webURL(m.URL), Author: userText(author(m)),
+	v := caseView{Case: c, Mention: m, Row: s.row(lang, &c, m), PostURL: webURL(m.URL), Author: userText(casework.Who(m)),
 		Name: userText(m.Author.Name), Open: c.State.Open(), Gesture: randomID()[:16],
 		Action: "/case/" + strconv.FormatUint(c.ID, 10)}
 	caps := s.cases.Capabilities(m.Platform)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/internal/locale"
@@ -182,7 +183,7 @@ func (s *Server) topAuthors(ctx context.Context, from, to time.Time, n int) ([]a
 			a = &authorRow{Platform: m.Platform}
 			by[m.AuthorKey()] = a
 		}
-		a.Name = author(m)
+		a.Name = casework.Who(m)
 		a.Mentions++
 		if m.Analysis != nil && m.Analysis.Label == core.LabelNegative {
 			a.Negative++

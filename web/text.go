@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/locale"
 	"github.com/shenava/shenava/internal/persian"
@@ -205,16 +206,6 @@ func stamp(lang string, t time.Time, loc *time.Location) string {
 	return t.Format("2 Jan 2006, 15:04")
 }
 
-func author(m core.Mention) string {
-	switch {
-	case m.Author.Handle != "":
-		return "@" + m.Author.Handle
-	case m.Author.Name != "":
-		return m.Author.Name
-	}
-	return m.Author.ID
-}
-
 var funcs = template.FuncMap{
 	"t": func(lang, key string, args ...any) string {
 		for i, a := range args {
@@ -236,6 +227,6 @@ var funcs = template.FuncMap{
 	"pct":      locale.Percent,
 	"id":       func(lang string, id uint64) string { return locale.Digits(lang, strconv.FormatUint(id, 10)) },
 	"dur":      locale.Duration,
-	"author":   author,
+	"author":   casework.Who,
 	"add":      func(a, b int) int { return a + b },
 }

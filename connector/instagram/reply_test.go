@@ -149,8 +149,9 @@ func TestCapabilitiesFor(t *testing.T) {
 		m    core.Mention
 		want core.Capabilities
 	}{
-		"Fresh":          {igMention("c1", "m1", t0.Add(-time.Hour)), core.Capabilities{Reply: true, DirectMessage: true}},
-		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true}},
+		"Fresh":          {igMention("c1", "m1", t0.Add(-time.Hour)), core.Capabilities{Reply: true, DirectMessage: true, Hide: true}},
+		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true, Hide: true}},
+		"MentionComment": {igMention("c9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true, DirectMessage: true}},
 		"CaptionMention": {igMention("m9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true}},
 		"Own":            {own, core.Capabilities{}},
 	} {

@@ -170,7 +170,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	} else if w != nil {
 		d.runners = append(d.runners, runner{"watch", w.Run})
 	}
-	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.Wake, logger); err != nil {
+	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.CapabilitiesFor, outbox.Wake, logger); err != nil {
 		return nil, err
 	} else if inbox != nil {
 		d.runners = append(d.runners, runner{"web", inbox.Run})

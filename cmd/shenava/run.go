@@ -155,6 +155,12 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
+	for _, s := range conns.sources {
+		m.Expect(s.Name)
+	}
+	for _, p := range conns.push {
+		m.Expect(p.spec.Name)
+	}
 	if err := d.startPush(cfg, conns, engine, outbox.Wake); err != nil {
 		return nil, err
 	}

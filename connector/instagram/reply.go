@@ -107,6 +107,9 @@ func (c *Client) Hide(ctx context.Context, m core.Mention, hide bool) error {
 	if m.Platform != core.PlatformInstagram || !hideable(m) {
 		return core.Permanent(fmt.Errorf("instagram: only comments on the brand's own media can be hidden: %w", core.ErrUnsupported))
 	}
+	if m.Author.ID == c.cfg.UserID || c.own(comment{Username: m.Author.Handle}) {
+		return core.Permanent(fmt.Errorf("instagram: %s was written by the brand's own account: %w", m.Key(), core.ErrUnsupported))
+	}
 	var ans idAnswer
 	form := url.Values{"hide": {fmt.Sprint(hide)}}
 	if err := c.call(ctx, "POST", m.NativeID, nil, form, &ans); err != nil {

@@ -138,6 +138,17 @@ func TestHide(t *testing.T) {
 	if err := c.Hide(bg, igMention("c9", mentionedPrefix+"m9", t0), true); !errors.Is(err, core.ErrUnsupported) {
 		t.Errorf("hiding a comment on someone else's post: %v", err)
 	}
+	own := igMention("c2", "m1", t0)
+	own.Author = core.Author{ID: testUser}
+	if err := c.Hide(bg, own, true); !errors.Is(err, core.ErrUnsupported) {
+		t.Errorf("hiding the brand's own comment: %v", err)
+	}
+	if err := c.Hide(bg, igMention("m1", "m1", t0), true); !errors.Is(err, core.ErrUnsupported) {
+		t.Errorf("hiding a post: %v", err)
+	}
+	if n := f.count("POST"); n != 1 {
+		t.Errorf("%d hide requests, want only the one allowed: %q", n, f.log())
+	}
 }
 
 func TestCapabilitiesFor(t *testing.T) {

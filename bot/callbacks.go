@@ -166,6 +166,8 @@ func (ac *actions) onCaseButton(ctx context.Context, q *models.CallbackQuery, mg
 		ac.transition(ctx, q, lang, c, "ok.resolved", func() (casework.Result, error) { return ac.cases.Resolve(ctx, req) })
 	case verbIgnore:
 		ac.transition(ctx, q, lang, c, "ok.ignored", func() (casework.Result, error) { return ac.cases.Ignore(ctx, req) })
+	case verbHide:
+		ac.transition(ctx, q, lang, c, "ok.hidden", func() (casework.Result, error) { return ac.cases.Hide(ctx, req) })
 	case verbWrongLabel:
 		ac.out.toast(ctx, q.ID, "", false)
 		if hasMsg {
@@ -205,6 +207,13 @@ func (ac *actions) transition(ctx context.Context, q *models.CallbackQuery, lang
 	case errors.Is(err, casework.ErrClosed):
 		ac.out.toast(ctx, q.ID, plain(ac.view.closedNote(lang, res.Case)), true)
 		ac.refreshPressed(ctx, q, res.Case)
+		return
+	case errors.Is(err, casework.ErrCannotHide):
+		key := "err.nohide"
+		if ac.cases.Capabilities(c.Platform).Hide {
+			key = "err.nohide.this" // the platform can, not for this mention
+		}
+		ac.out.toast(ctx, q.ID, msg(lang, key, platformName(lang, c.Platform)), true)
 		return
 	case err != nil:
 		ac.logger.Error("could not update a case", "case_id", c.ID, "error", err)

@@ -295,7 +295,7 @@ func eventText(lang string, e core.CaseEvent) string {
 	switch e.Action {
 	case "opened":
 		return msg(lang, "event.opened", labelName(lang, core.Label(e.Detail)))
-	case "alerted", "recovered":
+	case "alerted", "recovered", "hidden":
 		return msg(lang, "event."+e.Action)
 	case "corrected label":
 		if lang == LangPersian {

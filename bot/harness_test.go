@@ -97,6 +97,22 @@ func (r *recordingReplier) DirectMessage(_ context.Context, m core.Mention, text
 
 func (r *recordingReplier) Capabilities() core.Capabilities { return r.caps }
 
+// hidingReplier is a connector that can also hide comments (Instagram):
+// those whose conversation is not marked "mentioned:" (someone else's
+// post).
+type hidingReplier struct{ *recordingReplier }
+
+func (r hidingReplier) Hide(_ context.Context, m core.Mention, hide bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, fmt.Sprintf("hide %s: %t", m.Key(), hide))
+	return nil
+}
+
+func (r hidingReplier) CapabilitiesFor(m core.Mention) core.Capabilities {
+	return core.Capabilities{Reply: true, DirectMessage: true, Hide: !strings.HasPrefix(m.ConversationID, "mentioned:")}
+}
+
 func (r *recordingReplier) Calls() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -115,6 +131,7 @@ type harness struct {
 	logs   *syncBuffer
 	x      *recordingReplier
 	rss    *recordingReplier
+	ig     hidingReplier
 
 	mu     sync.Mutex
 	sleeps []time.Duration
@@ -154,12 +171,14 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var outbox *listen.Outbox // delivers through the bot: built after it
 	b, err := New(cfg, Deps{Store: db, Logger: logger,
-		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) }})
+		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := &harness{t: t, tg: tg, db: db, bot: b, clock: clk, logs: logs,
-		x: &recordingReplier{caps: core.Capabilities{Reply: true, DirectMessage: true}}, rss: &recordingReplier{}}
+		x: &recordingReplier{caps: core.Capabilities{Reply: true, DirectMessage: true}}, rss: &recordingReplier{},
+		ig: hidingReplier{&recordingReplier{caps: core.Capabilities{Reply: true, DirectMessage: true, Hide: true}}}}
 	b.SetClock(clk.Now)
 	b.sleep = func(ctx context.Context, d time.Duration) error {
 		h.mu.Lock()
@@ -174,7 +193,7 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 		return fmt.Sprintf("tok%d", h.tokens)
 	}
 	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{
-		core.PlatformX: h.x, core.PlatformRSS: h.rss, core.PlatformTelegram: b.Replier(),
+		core.PlatformX: h.x, core.PlatformRSS: h.rss, core.PlatformTelegram: b.Replier(), core.PlatformInstagram: h.ig,
 	}, listen.OutboxConfig{}, logger)
 	outbox.SetClock(clk.Now)
 	h.outbox = outbox
@@ -234,6 +253,18 @@ func negativeMention(id, text string) core.Mention {
 		Text:   text, CreatedAt: t0.Add(-5 * time.Minute), FetchedAt: t0.Add(-time.Minute),
 		Analysis: &core.Analysis{Lang: "fa", Label: core.LabelNegative,
 			Scores: core.Scores{Negative: 0.87, Neutral: 0.1, Positive: 0.03}},
+	}
+}
+
+// instagramComment is a comment under the brand's own post.
+func instagramComment(id, text string) core.Mention {
+	return core.Mention{
+		Platform: core.PlatformInstagram, NativeID: id, Source: "instagram", ConversationID: "17800000000000001",
+		ReplyToID: "17800000000000001", URL: "https://www.instagram.com/p/KoalaPost/c/" + id + "/",
+		Author: core.Author{ID: "232323232", Handle: "spam.bot"},
+		Text:   text, CreatedAt: t0.Add(-5 * time.Minute), FetchedAt: t0.Add(-time.Minute),
+		Analysis: &core.Analysis{Lang: "fa", Label: core.LabelNegative,
+			Scores: core.Scores{Negative: 0.7, Neutral: 0.2, Positive: 0.1}},
 	}
 }
 

@@ -221,16 +221,28 @@ func (v *renderer) statusLines(lang string, c core.Case) []string {
 	if !c.RecoveredAt.IsZero() {
 		out = append(out, msg(lang, "status.recovered"))
 	}
+	switch {
+	case !c.HideDoneAt.IsZero():
+		out = append(out, msg(lang, "status.hidden", platformName(lang, c.Platform), esc(c.HiddenBy)))
+	case !c.HiddenAt.IsZero():
+		out = append(out, msg(lang, "status.hiding", platformName(lang, c.Platform), esc(c.HiddenBy)))
+	}
 	return out
 }
 
 // caseKeyboard is the alert's buttons for the case's state. Buttons for
 // what the platform cannot do say so.
 func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok string) *inlineKeyboard {
-	if !c.State.Open() {
-		return &inlineKeyboard{InlineKeyboard: [][]button{{{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)}}}}
-	}
 	caps := v.cases.CapabilitiesFor(m)
+	// Hiding is for spam and abuse, whatever the case's state.
+	hide := caps.Hide && c.HiddenAt.IsZero()
+	if !c.State.Open() {
+		row := []button{{Text: msg(lang, "btn.label"), CallbackData: cb(verbWrongLabel, tok)}}
+		if hide {
+			row = append(row, button{Text: msg(lang, "btn.hide"), CallbackData: cb(verbHide, tok)})
+		}
+		return &inlineKeyboard{InlineKeyboard: [][]button{row}}
+	}
 	pname := platformName(lang, m.Platform)
 	var rows [][]button
 	if caps.Reply || caps.DirectMessage {
@@ -241,6 +253,9 @@ func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok st
 		second = append(second, button{Text: msg(lang, "btn.templates"), CallbackData: cb(verbTemplates, tok)})
 	}
 	second = append(second, button{Text: msg(lang, "btn.claim"), CallbackData: cb(verbClaim, tok)})
+	if hide {
+		second = append(second, button{Text: msg(lang, "btn.hide"), CallbackData: cb(verbHide, tok)})
+	}
 	rows = append(rows, second, []button{
 		{Text: msg(lang, "btn.resolve"), CallbackData: cb(verbResolve, tok)},
 		{Text: msg(lang, "btn.ignore"), CallbackData: cb(verbIgnore, tok)},

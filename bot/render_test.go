@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -52,6 +53,13 @@ func TestBot_RenderAlert(t *testing.T) {
 			return nil
 		}
 	}
+	spam := instagramComment("17865799348089039", "فالوور ارزان فقط با پیام به ما")
+	hide := func(c *core.Case) error {
+		if !c.Hide("Sara", at) {
+			return errors.New("not hidden")
+		}
+		return nil
+	}
 	tests := []struct {
 		name  string
 		m     core.Mention
@@ -85,6 +93,24 @@ func TestBot_RenderAlert(t *testing.T) {
 			r := negativeMention("109", "Koala lost my order and nobody answers")
 			r.Platform, r.URL, r.Analysis.Lang = core.PlatformMastodon, "https://mastodon.example/@mina_r/109", "en"
 			return r
+		}()},
+		{name: "instagram", m: spam},
+		{name: "instagram_hiding", m: spam, steps: []func(*core.Case) error{hide}},
+		{name: "instagram_ignored", m: spam, steps: []func(*core.Case) error{
+			func(c *core.Case) error { return c.Ignore("Ali", at) },
+		}},
+		{name: "instagram_hidden_ignored", m: spam, steps: []func(*core.Case) error{
+			hide,
+			func(c *core.Case) error {
+				c.Delivered(core.Action{ID: 91, Kind: core.ActionHide, CaseID: c.ID}, "", at.Add(10*time.Second))
+				return nil
+			},
+			func(c *core.Case) error { return c.Ignore("Ali", at.Add(time.Minute)) },
+		}},
+		{name: "instagram_other_post", m: func() core.Mention {
+			o := instagramComment("17894227972186120", "@koala پاسخگو نیست")
+			o.ConversationID = "mentioned:17918195224117851"
+			return o
 		}()},
 		{name: "telegram", m: func() core.Mention {
 			g := negativeMention("-1001000000002:77", "Koala app crashed again")

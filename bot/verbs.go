@@ -22,6 +22,7 @@ const (
 	verbWrongLabel      verb = "wl" // show the label chooser
 	verbLabel           verb = "lb" // set label <arg> (a labelCodes code)
 	verbBack            verb = "bk" // back from the label chooser
+	verbHide            verb = "hd" // hide the comment on its platform
 )
 
 // Buttons of a thank-you draft, of a failure notice, of a queued reply.
@@ -42,7 +43,7 @@ const verbPage verb = "pg"
 // nothing. Verbs a token kind does not know are refused the same way.
 var tokenVerbs = map[string][]verb{
 	tokenCase: {verbReplyPublic, verbReplyPrivate, verbNoPublic, verbNoPrivate, verbTemplates, verbTemplatePublic,
-		verbTemplatePrivate, verbClaim, verbResolve, verbIgnore, verbWrongLabel, verbLabel, verbBack},
+		verbTemplatePrivate, verbClaim, verbResolve, verbIgnore, verbWrongLabel, verbLabel, verbBack, verbHide},
 	tokenApproval: {verbThankSend, verbThankEdit, verbThankSkip},
 	tokenResend:   {verbResend},
 	tokenUndo:     {verbUndo},

@@ -13,7 +13,7 @@ func TestVerbs_Wire(t *testing.T) {
 	want := map[verb]string{
 		verbReplyPublic: "rp", verbReplyPrivate: "rd", verbNoPublic: "xp", verbNoPrivate: "xd",
 		verbTemplates: "tp", verbTemplatePublic: "tu", verbTemplatePrivate: "tv",
-		verbClaim: "cl", verbResolve: "rs", verbIgnore: "ig", verbWrongLabel: "wl", verbLabel: "lb", verbBack: "bk",
+		verbClaim: "cl", verbResolve: "rs", verbIgnore: "ig", verbWrongLabel: "wl", verbLabel: "lb", verbBack: "bk", verbHide: "hd",
 		verbThankSend: "as", verbThankEdit: "ae", verbThankSkip: "ak", verbResend: "re", verbUndo: "un", verbPage: "pg",
 	}
 	for v, s := range want {

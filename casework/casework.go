@@ -1,7 +1,8 @@
 // Package casework is what community managers do with cases, whichever
 // screen they do it from: answer a case publicly or privately (in their own
 // words or with a saved template, withdrawable for a short undo window),
-// claim it, resolve it, ignore it, correct its label, take back a reply not
+// claim it, resolve it, ignore it, correct its label, hide its comment on
+// the platform (spam, abuse), take back a reply not
 // yet sent, ask for a failed delivery again, and approve, edit or skip a
 // drafted thank-you.
 //
@@ -54,6 +55,9 @@ var (
 	// ErrClosed: the case is resolved or ignored. It also matches
 	// core.ErrInvalidTransition.
 	ErrClosed = errors.New("the case is closed")
+	// ErrCannotHide: the mention cannot be hidden on its platform (the
+	// platform has no such thing, or not for this mention).
+	ErrCannotHide = errors.New("the platform cannot hide it")
 	// ErrNoTemplate: no template has that number.
 	ErrNoTemplate = errors.New("no such template")
 	// ErrTooLate: the reply has already been sent (or is being sent), so it
@@ -190,8 +194,7 @@ func (s *Service) Capabilities(p core.Platform) core.Capabilities { return s.cap
 func (s *Service) CapabilitiesFor(m core.Mention) core.Capabilities {
 	c := s.caps(m.Platform)
 	if s.mcaps != nil {
-		mc := s.mcaps(m)
-		c.Reply, c.DirectMessage = c.Reply && mc.Reply, c.DirectMessage && mc.DirectMessage
+		c = c.Narrow(s.mcaps(m))
 	}
 	return c
 }
@@ -390,19 +393,49 @@ func (s *Service) Relabel(ctx context.Context, r Request, l core.Label) (Result,
 	})
 }
 
+// Hide asks the platform to hide the case's mention from public view (a
+// comment that is spam or abuse), in any state, and records who asked.
+// The outbox sends it; the case records when the platform did. A second
+// request changes nothing (ErrNoChange); a mention its platform cannot
+// hide is refused with ErrCannotHide.
+func (s *Service) Hide(ctx context.Context, r Request) (Result, error) {
+	if err := s.permit(r.Actor); err != nil {
+		return Result{}, err
+	}
+	c, m, err := s.Load(ctx, r.Case)
+	if err != nil {
+		return Result{}, fmt.Errorf("casework: case %d: %w", r.Case, err)
+	}
+	if !s.CapabilitiesFor(m).Hide {
+		return Result{Case: c, Mention: m}, fmt.Errorf("casework: case %d: %s: %w", c.ID, m.Platform, ErrCannotHide)
+	}
+	return s.changeWith(ctx, r, "hide", func(c *core.Case, now time.Time) ([]core.Action, error) {
+		if !c.Hide(r.Actor, now) {
+			return nil, ErrNoChange
+		}
+		return []core.Action{{Kind: core.ActionHide, DedupKey: fmt.Sprintf("hide:%d", c.ID), Actor: r.Actor, CreatedAt: now}}, nil
+	})
+}
+
 // change applies fn to the case and queues the edit of its alert
 // messages in the same transaction.
 func (s *Service) change(ctx context.Context, r Request, what string, fn func(*core.Case, time.Time) error) (Result, error) {
+	return s.changeWith(ctx, r, what, func(c *core.Case, now time.Time) ([]core.Action, error) { return nil, fn(c, now) })
+}
+
+// changeWith is change for a fn that also queues actions of its own.
+func (s *Service) changeWith(ctx context.Context, r Request, what string, fn func(*core.Case, time.Time) ([]core.Action, error)) (Result, error) {
 	if err := s.permit(r.Actor); err != nil {
 		return Result{}, err
 	}
 	now := s.now()
 	c, actions, err := s.st.UpdateCase(ctx, r.Case, func(c *core.Case) ([]core.Action, error) {
 		defer r.stamp(c, len(c.Events))
-		if err := fn(c, now); err != nil {
+		more, err := fn(c, now)
+		if err != nil {
 			return nil, err
 		}
-		return []core.Action{{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + r.Origin, Actor: r.Actor, CreatedAt: now}}, nil
+		return append(more, core.Action{Kind: core.ActionCaseUpdate, DedupKey: "case_update:" + r.Origin, Actor: r.Actor, CreatedAt: now}), nil
 	})
 	res := Result{Case: c}
 	switch {

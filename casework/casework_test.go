@@ -30,11 +30,13 @@ type fixture struct {
 	now   time.Time
 	wakes atomic.Int32
 	seq   int
+	// noHide are the mentions (by key) their platform cannot hide.
+	noHide map[string]bool
 }
 
 func newFixture(t *testing.T, edit ...func(*Config)) *fixture {
 	t.Helper()
-	f := &fixture{t: t, db: storetest.MustOpen(t, store.Options{}), now: t0}
+	f := &fixture{t: t, db: storetest.MustOpen(t, store.Options{}), now: t0, noHide: map[string]bool{}}
 	cfg := Config{
 		Brand:    "Koala",
 		Managers: []string{"Sara", "Ali"},
@@ -56,8 +58,13 @@ func newFixture(t *testing.T, edit ...func(*Config)) *fixture {
 				return core.Capabilities{}
 			case core.PlatformMastodon:
 				return core.Capabilities{Reply: true}
+			case core.PlatformInstagram:
+				return core.Capabilities{Reply: true, DirectMessage: true, Hide: true}
 			}
 			return core.Capabilities{Reply: true, DirectMessage: true}
+		},
+		MentionCapabilities: func(m core.Mention) core.Capabilities {
+			return core.Capabilities{Reply: true, DirectMessage: true, Hide: !f.noHide[m.Key()]}
 		},
 		Wake: func() { f.wakes.Add(1) },
 	})

@@ -28,6 +28,9 @@ const (
 	// ActionApproval asks the managers to approve a drafted thank-you
 	// (Text) before it is sent.
 	ActionApproval ActionKind = "approval"
+	// ActionHide hides the mention on its platform (a comment that is
+	// spam or abuse), at a manager's request.
+	ActionHide ActionKind = "hide"
 )
 
 // Topics of notify actions.
@@ -111,14 +114,14 @@ type Action struct {
 func (a Action) Validate() error {
 	switch a.Kind {
 	case ActionAlert, ActionCaseUpdate, ActionReplyPublic, ActionReplyPrivate,
-		ActionThankPublic, ActionThankPrivate, ActionNotify, ActionApproval:
+		ActionThankPublic, ActionThankPrivate, ActionNotify, ActionApproval, ActionHide:
 	default:
 		return fmt.Errorf("action kind %q: %w", a.Kind, ErrInvalid)
 	}
 	if a.DedupKey == "" {
 		return fmt.Errorf("action %s: dedup key is empty: %w", a.Kind, ErrInvalid)
 	}
-	if (a.Kind.Public() || a.Kind.Private()) && a.MentionKey == "" {
+	if (a.Kind.Public() || a.Kind.Private() || a.Kind == ActionHide) && a.MentionKey == "" {
 		return fmt.Errorf("action %s: mention key is empty: %w", a.Kind, ErrInvalid)
 	}
 	return nil
@@ -161,4 +164,13 @@ type Outcome struct {
 type Capabilities struct {
 	Reply         bool `json:"reply"`
 	DirectMessage bool `json:"direct_message"`
+	// Hide: the mention can be hidden from public view on its platform
+	// (a comment under the brand's own post), for spam and abuse.
+	Hide bool `json:"hide,omitempty"`
+}
+
+// Narrow is what c allows that n allows too: a platform's capabilities
+// narrowed by what it allows for one mention.
+func (c Capabilities) Narrow(n Capabilities) Capabilities {
+	return Capabilities{Reply: c.Reply && n.Reply, DirectMessage: c.DirectMessage && n.DirectMessage, Hide: c.Hide && n.Hide}
 }

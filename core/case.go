@@ -73,6 +73,12 @@ type Case struct {
 	// positive within the recovery window; RecoveredBy is that mention's key.
 	RecoveredAt time.Time `json:"recovered_at,omitzero"`
 	RecoveredBy string    `json:"recovered_by,omitempty"`
+	// HiddenAt is when a manager asked for the mention to be hidden on its
+	// platform (spam, abuse), HiddenBy who; HideDoneAt when the platform
+	// confirmed it.
+	HiddenAt   time.Time `json:"hidden_at,omitzero"`
+	HiddenBy   string    `json:"hidden_by,omitempty"`
+	HideDoneAt time.Time `json:"hide_done_at,omitzero"`
 	// Reminders counts SLA re-pings sent for this case.
 	Reminders int `json:"reminders,omitempty"`
 	// Alerts are the alerter's references to the messages that announced
@@ -226,6 +232,19 @@ func (c *Case) CorrectLabel(actor string, l Label, at time.Time) error {
 // over it.
 const DefaultRecoveryWindow = 7 * 24 * time.Hour
 
+// Hide records that actor asked for the mention to be hidden on its
+// platform. It is allowed in any state: an abusive comment may be found
+// out after its case was closed. Asking again changes nothing and returns
+// false.
+func (c *Case) Hide(actor string, at time.Time) bool {
+	if !c.HiddenAt.IsZero() {
+		return false
+	}
+	c.HiddenAt, c.HiddenBy = at, actor
+	c.log(at, actor, "hid", "")
+	return true
+}
+
 // Recover records that the author turned positive after our reply.
 func (c *Case) Recover(mentionKey string, at time.Time) {
 	if !c.RecoveredAt.IsZero() {
@@ -245,8 +264,9 @@ func (c *Case) Remind(at time.Time) {
 // actions means: a delivered alert marks the case alerted and remembers
 // where the alert is (ref), so it can be edited later; a delivered reply a
 // manager queued is recorded as sent ("reply sent", the time it was queued
-// as detail), and the case's alerts must then be edited to say so: that
-// edit is the action returned, for the caller to queue in the same change.
+// as detail), and a delivered hide as done ("hidden"); the case's alerts
+// must then be edited to say so: that edit is the action returned, for the
+// caller to queue in the same change.
 func (c *Case) Delivered(a Action, ref string, at time.Time) []Action {
 	switch a.Kind {
 	case ActionAlert:
@@ -256,6 +276,17 @@ func (c *Case) Delivered(a Action, ref string, at time.Time) []Action {
 		if c.State.Open() {
 			_ = c.MarkAlerted(at) // open cases always accept it
 		}
+	case ActionHide:
+		if !c.HideDoneAt.IsZero() {
+			return nil
+		}
+		c.HideDoneAt = at
+		c.log(at, ActorSystem, "hidden", "")
+		if len(c.Alerts) == 0 {
+			return nil
+		}
+		return []Action{{Kind: ActionCaseUpdate, DedupKey: fmt.Sprintf("hidden:%d", a.ID),
+			CaseID: c.ID, MentionKey: c.MentionKey, CreatedAt: at}}
 	case ActionReplyPublic, ActionReplyPrivate:
 		actor, ok := c.replyAt(a.CreatedAt)
 		if !ok || c.ReplySent(a.CreatedAt) {

@@ -247,3 +247,48 @@ func TestCase_Written(t *testing.T) {
 		t.Errorf("a case stored before WrittenAt: written %v, want its opening", legacy.Written())
 	}
 }
+
+// Hiding is asked for once, in any state, and its delivery asks for the
+// alerts to be edited, once.
+func TestCase_Hide(t *testing.T) {
+	m := Mention{Platform: PlatformInstagram, NativeID: "1", Author: Author{ID: "u"}}
+	c := NewCase(m, t0)
+	c.ID = 7
+	c.Delivered(Action{Kind: ActionAlert}, "-1:5", t0)
+	if err := c.Ignore("Ali", t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Hide("Sara", t0.Add(2*time.Minute)) {
+		t.Fatal("a closed case's comment cannot be hidden")
+	}
+	if c.Hide("Ali", t0.Add(3*time.Minute)) || c.HiddenBy != "Sara" {
+		t.Fatalf("a second hide changed the case: hidden by %q", c.HiddenBy)
+	}
+	if last := c.Events[len(c.Events)-1]; last.Action != "hid" || last.Actor != "Sara" {
+		t.Fatalf("audit trail ends with %+v, want Sara's hide", last)
+	}
+	hide := Action{ID: 50, Kind: ActionHide, DedupKey: "hide:7", MentionKey: m.Key(), CaseID: 7, Actor: "Sara"}
+	if err := hide.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	edits := c.Delivered(hide, "", t0.Add(4*time.Minute))
+	if c.HideDoneAt.IsZero() || len(edits) != 1 || edits[0].Kind != ActionCaseUpdate || edits[0].Validate() != nil {
+		t.Fatalf("delivery: done at %v, asked for %+v", c.HideDoneAt, edits)
+	}
+	if again := c.Delivered(hide, "", t0.Add(5*time.Minute)); len(again) != 0 {
+		t.Fatalf("a second delivery asked for %+v", again)
+	}
+	if err := (Action{Kind: ActionHide, DedupKey: "hide:8"}).Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a hide without its mention: %v", err)
+	}
+}
+
+func TestCapabilities_Narrow(t *testing.T) {
+	all := Capabilities{Reply: true, DirectMessage: true, Hide: true}
+	if got := all.Narrow(Capabilities{Reply: true}); got != (Capabilities{Reply: true}) {
+		t.Errorf("narrowed to %+v", got)
+	}
+	if got := (Capabilities{Reply: true}).Narrow(all); got != (Capabilities{Reply: true}) {
+		t.Errorf("a mention cannot widen its platform: %+v", got)
+	}
+}

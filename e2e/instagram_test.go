@@ -44,6 +44,7 @@ type igFake struct {
 	mu       sync.Mutex
 	replies  []string // "comment: message"
 	messages []string // "comment: text"
+	hides    []string // "comment: hide"
 }
 
 func newIGFake(t *testing.T) *igFake {
@@ -86,10 +87,22 @@ func (f *igFake) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		f.messages = append(f.messages, body.Recipient.CommentID+": "+body.Message.Text)
 		fmt.Fprintf(w, `{"recipient_id":"232323232","message_id":"m_%d"}`, len(f.messages))
+	case r.Method == "POST" && !strings.Contains(path, "/"):
+		// POST /{ig-comment-id} with hide=true|false.
+		b, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(b))
+		f.hides = append(f.hides, path+": "+form.Get("hide"))
+		io.WriteString(w, `{"success":true}`)
 	default:
 		f.t.Errorf("unexpected %s %s?%s", r.Method, r.URL.Path, r.URL.RawQuery)
 		w.WriteHeader(404)
 	}
+}
+
+func (f *igFake) hidden() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.hides...)
 }
 
 func (f *igFake) calls() (replies, messages []string) {
@@ -240,6 +253,20 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 	}
 	if len(messages) != 1 || messages[0] != "17865799348089039: شماره سفارش را بفرستید" {
 		t.Errorf("private replies %q, want exactly one", messages)
+	}
+	// The comment turns out to be abuse: a manager hides it, and a second
+	// press of the old button sends nothing more.
+	hide := s.button(t, alert, "پنهان کردن کامنت")
+	s.tg.Press(sara, alert, hide)
+	tg.Wait(t, "the hide to reach Instagram", func() bool { return len(ig.hidden()) > 0 })
+	tg.Wait(t, "the alert to say it is hidden", func() bool {
+		raw, ok := tg.Message(alert.Chat.ID, alert.ID)
+		return ok && strings.Contains(fmt.Sprint(raw["text"]), "Sara آن را در اینستاگرام پنهان کرد")
+	})
+	s.tg.Press(sara, alert, hide)
+	time.Sleep(200 * time.Millisecond)
+	if got := ig.hidden(); len(got) != 1 || got[0] != "17865799348089039: true" {
+		t.Errorf("hides %q, want exactly one", got)
 	}
 	if n := strings.Count(logs.String(), `"msg":"mention stored"`); n != 1 {
 		t.Errorf("mention stored %d times, want once", n)

@@ -35,6 +35,14 @@ type Replier interface {
 	Capabilities() core.Capabilities
 }
 
+// Hider is a Replier that can hide a mention from public view on its
+// platform (a comment under the brand's own post), for spam and abuse. A
+// platform whose Replier is not one has no hide capability. Hiding twice
+// is harmless, so a hide whose answer was lost is simply sent again.
+type Hider interface {
+	Hide(ctx context.Context, m core.Mention, hide bool) error
+}
+
 // Reconciler is a Replier that can read back what the brand account posted,
 // so an answer whose delivery is in doubt (its answer was lost, or a crash
 // caught it mid-send) is looked up instead of posted twice.
@@ -149,9 +157,19 @@ func (o *Outbox) Wake() {
 // Capabilities reports what Shenava can do in answer to mentions on p.
 func (o *Outbox) Capabilities(p core.Platform) core.Capabilities {
 	if r, ok := o.repliers[p]; ok {
-		return r.Capabilities()
+		return replierCapabilities(r)
 	}
 	return core.Capabilities{}
+}
+
+// replierCapabilities is what r says it can do; hiding only if it is a
+// Hider.
+func replierCapabilities(r Replier) core.Capabilities {
+	c := r.Capabilities()
+	if _, ok := r.(Hider); !ok {
+		c.Hide = false
+	}
+	return c
 }
 
 // rateLookback is how long before its send an answer may have been
@@ -220,13 +238,15 @@ func (o *Outbox) recoverInFlight(ctx context.Context) error {
 
 // toManagers reports whether the action goes to the managers (alerts,
 // notices, approvals, alert updates), which are delivered at least once.
-func toManagers(k core.ActionKind) bool { return !k.Public() && !k.Private() }
+func toManagers(k core.ActionKind) bool { return !k.Public() && !k.Private() && k != core.ActionHide }
 
 // resumable reports whether an action whose delivery is unknown can be
 // made certain: an alert or notice by sending it again, an answer by
 // reading back its platform.
 func (o *Outbox) resumable(a core.Action) bool {
-	if toManagers(a.Kind) {
+	if toManagers(a.Kind) || a.Kind == core.ActionHide {
+		// Sent again: a repeated notice is harmless, and so is hiding
+		// what is hidden already.
 		return true
 	}
 	p, _, err := core.SplitMentionKey(a.MentionKey)
@@ -487,6 +507,16 @@ func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("no connector answers on %s: %w", m.Platform, core.ErrUnsupported)
 	}
+	if a.Kind == core.ActionHide {
+		h, ok := r.(Hider)
+		if !ok {
+			return "", core.Permanent(fmt.Errorf("%s comments cannot be hidden: %w", m.Platform, core.ErrUnsupported))
+		}
+		if err := h.Hide(ctx, m, true); err != nil {
+			return "", err
+		}
+		return m.NativeID, nil
+	}
 	text := core.Expand(a.Text, core.TemplateVars{Author: handleOf(m), Code: a.Code})
 	if a.Unsure {
 		rc, ok := r.(Reconciler)
@@ -508,12 +538,12 @@ func (o *Outbox) send(ctx context.Context, a core.Action) (string, error) {
 	return r.Reply(ctx, m, text)
 }
 
-// failureReport is the notice telling the managers that an answer they
-// (or the thank-you rule) asked for could not be sent; it is queued with
-// the failure. Failed alerts and notices are only logged: telling managers
-// about them would go the same failing way.
+// failureReport is the notice telling the managers that an answer or a
+// hide they (or the thank-you rule) asked for could not be done; it is
+// queued with the failure. Failed alerts and notices are only logged:
+// telling managers about them would go the same failing way.
 func (o *Outbox) failureReport(a core.Action, cause error) *core.Action {
-	if !a.Kind.Public() && !a.Kind.Private() {
+	if toManagers(a.Kind) {
 		return nil
 	}
 	return &core.Action{

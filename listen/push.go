@@ -53,10 +53,9 @@ func (o *Outbox) CapabilitiesFor(m core.Mention) core.Capabilities {
 	if !ok {
 		return core.Capabilities{}
 	}
-	c := r.Capabilities()
+	c := replierCapabilities(r)
 	if mc, ok := r.(mentionCapable); ok {
-		n := mc.CapabilitiesFor(m)
-		c.Reply, c.DirectMessage = c.Reply && n.Reply, c.DirectMessage && n.DirectMessage
+		c = c.Narrow(mc.CapabilitiesFor(m))
 	}
 	return c
 }

@@ -101,6 +101,19 @@ func New(outbox OutboxReader) *Metrics {
 // Registry returns the registry, for tests and extra collectors.
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
+// Expect lists sources in /healthz before their first poll or delivery, so
+// a configured source that never ran (a webhook nothing delivered to yet)
+// shows, with no last_poll, rather than being missing.
+func (m *Metrics) Expect(sources ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range sources {
+		if m.sources[s] == nil {
+			m.sources[s] = &sourceHealth{}
+		}
+	}
+}
+
 // Polled implements listen.Metrics.
 func (m *Metrics) Polled(source string, err error) {
 	m.polls.WithLabelValues(source).Inc()

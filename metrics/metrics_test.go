@@ -129,6 +129,12 @@ func TestHealthz_Shape(t *testing.T) {
 		{"busy", fakeOutbox{st: OutboxStats{Pending: 2, OldestPending: now.Add(-time.Minute)}},
 			func(m *Metrics) { m.Polled("rss/news", errors.New("HTTP 500")) },
 			`{"status":"ok","sources":{"rss/news":{"last_poll":"2026-11-23T09:00:00Z","last_error":"HTTP 500","consecutive_failures":1}},"outbox":{"pending":2,"oldest_pending":"2026-11-23T08:59:00Z"}}`},
+		{"expected", fakeOutbox{}, func(m *Metrics) {
+			m.Expect("instagram", "instagram-webhook", "telegram-channels/@koala_news")
+			m.Polled("instagram", nil)
+			m.Expect("instagram") // keeps what it knows
+		},
+			`{"status":"ok","sources":{"instagram":{"last_poll":"2026-11-23T09:00:00Z","last_success":"2026-11-23T09:00:00Z","consecutive_failures":0},"instagram-webhook":{"consecutive_failures":0},"telegram-channels/@koala_news":{"consecutive_failures":0}},"outbox":{"pending":0}}`},
 		{"unreadable", fakeOutbox{err: errors.New("database closed")}, func(m *Metrics) {},
 			`{"status":"degraded","sources":{},"error":"database closed"}`},
 	}

@@ -83,7 +83,11 @@ func (f *fixture) start(edit ...func(*Config)) {
 			if p == core.PlatformRSS {
 				return core.Capabilities{}
 			}
-			return core.Capabilities{Reply: true, DirectMessage: p != core.PlatformMastodon}
+			return core.Capabilities{Reply: true, DirectMessage: p != core.PlatformMastodon, Hide: p == core.PlatformInstagram}
+		},
+		// Instagram hides comments under the brand's own posts only.
+		MentionCapabilities: func(m core.Mention) core.Capabilities {
+			return core.Capabilities{Reply: true, DirectMessage: true, Hide: !strings.HasPrefix(m.ConversationID, "mentioned:")}
 		}})
 	if err != nil {
 		f.t.Fatal(err)

@@ -395,6 +395,15 @@ type replyView struct {
 	Again bool
 }
 
+// hideView is where a manager's hide of the comment stands.
+type hideView struct {
+	Line string
+	// ID and Again: the hide failed or may not have gone; it can be sent
+	// again.
+	ID    uint64
+	Again bool
+}
+
 type templateView struct {
 	N          int
 	Name, Text string
@@ -419,11 +428,16 @@ type caseView struct {
 	Open      bool
 	Public    bool
 	Private   bool
-	Undo      string
-	Gesture   string
-	Flash     string
-	Refusal   string
-	Action    string
+	// CanHide: the comment can be hidden on its platform and nobody asked
+	// yet; Hidden says where a hide stands.
+	CanHide  bool
+	HideText string
+	Hidden   *hideView
+	Undo     string
+	Gesture  string
+	Flash    string
+	Refusal  string
+	Action   string
 }
 
 func (s *Server) casePage(q *req) {
@@ -444,8 +458,9 @@ func (s *Server) casePage(q *req) {
 	v := caseView{Case: c, Mention: m, Row: s.row(lang, &c, m), PostURL: webURL(m.URL), Author: userText(casework.Who(m)),
 		Name: userText(m.Author.Name), Open: c.State.Open(), Gesture: randomID()[:16],
 		Action: "/case/" + strconv.FormatUint(c.ID, 10)}
-	caps := s.cases.Capabilities(m.Platform)
+	caps := s.cases.CapabilitiesFor(m)
 	v.Public, v.Private = caps.Reply, caps.DirectMessage
+	v.CanHide, v.HideText = caps.Hide && c.HiddenAt.IsZero(), tr(lang, "act.hide", v.Row.Platform)
 	if h, err := s.st.Author(q.ctx, m.AuthorKey()); err == nil {
 		v.History = &h
 		v.HistLine = tr(lang, "case.hist.line", num(lang, h.Mentions), num(lang, h.Negative), num(lang, h.Positive),
@@ -489,6 +504,10 @@ func (s *Server) casePage(q *req) {
 		v.Undo = tr(lang, "act.undo", locale.Seconds(lang, u))
 	}
 	err = s.st.ForEachAction(q.ctx, c.CreatedAt.Add(-time.Minute), s.now().Add(time.Hour), func(a core.Action) error {
+		if a.CaseID == c.ID && a.Kind == core.ActionHide {
+			v.Hidden = s.hideLine(lang, c, &a)
+			return nil
+		}
 		if a.CaseID != c.ID || (a.Kind != core.ActionReplyPublic && a.Kind != core.ActionReplyPrivate) {
 			return nil
 		}
@@ -504,6 +523,9 @@ func (s *Server) casePage(q *req) {
 	if err != nil {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
+	}
+	if v.Hidden == nil && !c.HiddenAt.IsZero() {
+		v.Hidden = s.hideLine(lang, c, nil)
 	}
 	qs := q.r.URL.Query()
 	if k := qs.Get("ok"); k != "" {
@@ -525,6 +547,20 @@ func (s *Server) casePage(q *req) {
 		}
 	}
 	s.show(q, "inbox", "case", v)
+}
+
+// hideLine says where the case's hide stands: done, or asked for with its
+// outbox action's state (a is nil when the action is not found).
+func (s *Server) hideLine(lang string, c core.Case, a *core.Action) *hideView {
+	p, by := locale.Platform(lang, c.Platform), userText(c.HiddenBy)
+	if !c.HideDoneAt.IsZero() {
+		return &hideView{Line: tr(lang, "case.hidden", p, by)}
+	}
+	if a == nil {
+		return &hideView{Line: tr(lang, "case.hiding", p, by, tr(lang, "st.pending"))}
+	}
+	return &hideView{Line: tr(lang, "case.hiding", p, by, tr(lang, "st."+string(a.State))), ID: a.ID,
+		Again: a.State == core.ActionFailed || a.State == core.ActionInDoubt}
 }
 
 // caseAction runs one manager's change through the case workflows, then
@@ -557,6 +593,9 @@ func (s *Server) caseAction(q *req) {
 	case "ignore":
 		_, err = s.cases.Ignore(q.ctx, r)
 		ok = "ignored"
+	case "hide":
+		_, err = s.cases.Hide(q.ctx, r)
+		ok = "hidden"
 	case "relabel":
 		l, perr := core.ParseLabel(q.r.PostFormValue("label"))
 		if perr != nil {
@@ -621,6 +660,8 @@ func (s *Server) caseAction(q *req) {
 		s.back(q, id, "no=late")
 	case errors.Is(err, casework.ErrCannotAnswer), errors.Is(err, casework.ErrNoTemplate):
 		s.back(q, id, "no=answer")
+	case errors.Is(err, casework.ErrCannotHide):
+		s.back(q, id, "no=hide")
 	case errors.Is(err, casework.ErrNotPermitted):
 		s.fail(q, http.StatusForbidden, "err.signin", nil)
 	case errors.Is(err, core.ErrNotFound):
@@ -630,7 +671,8 @@ func (s *Server) caseAction(q *req) {
 	}
 }
 
-// replyOf reports whether action aid is a reply of case id.
+// replyOf reports whether action aid is a reply (or the hide) of case
+// id: what a manager may send again from its page.
 func (s *Server) replyOf(q *req, id, aid uint64) bool {
 	c, err := s.st.Case(q.ctx, id)
 	if err != nil {
@@ -638,7 +680,8 @@ func (s *Server) replyOf(q *req, id, aid uint64) bool {
 	}
 	found := false
 	s.st.ForEachAction(q.ctx, c.CreatedAt.Add(-time.Minute), s.now().Add(time.Hour), func(a core.Action) error {
-		found = found || (a.ID == aid && a.CaseID == id && (a.Kind == core.ActionReplyPublic || a.Kind == core.ActionReplyPrivate))
+		found = found || (a.ID == aid && a.CaseID == id &&
+			(a.Kind == core.ActionReplyPublic || a.Kind == core.ActionReplyPrivate || a.Kind == core.ActionHide))
 		return nil
 	})
 	return found

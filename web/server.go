@@ -62,6 +62,10 @@ type Deps struct {
 	Store Store
 	// Capabilities says what can be done on a platform (the outbox's).
 	Capabilities func(core.Platform) core.Capabilities
+	// MentionCapabilities narrows them for one mention (the outbox's
+	// CapabilitiesFor): Instagram's private-reply window, what can be
+	// hidden. nil = the platform's.
+	MentionCapabilities func(core.Mention) core.Capabilities
 	// Wake is the outbox's Wake, called after replies were queued.
 	Wake   func()
 	Logger *slog.Logger
@@ -131,7 +135,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	now := func() time.Time { return s.now() }
 	if s.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Now: now, Capabilities: d.Capabilities,
-		Wake: d.Wake, Logger: s.logger}); err != nil {
+		MentionCapabilities: d.MentionCapabilities, Wake: d.Wake, Logger: s.logger}); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	if s.pages, err = template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html"); err != nil {

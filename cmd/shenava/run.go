@@ -155,6 +155,12 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		return nil, err
 	}
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
+	for _, s := range conns.sources {
+		m.Expect(s.Name)
+	}
+	for _, p := range conns.push {
+		m.Expect(p.spec.Name)
+	}
 	if err := d.startPush(cfg, conns, engine, outbox.Wake); err != nil {
 		return nil, err
 	}
@@ -170,7 +176,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	} else if w != nil {
 		d.runners = append(d.runners, runner{"watch", w.Run})
 	}
-	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.Wake, logger); err != nil {
+	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.CapabilitiesFor, outbox.Wake, logger); err != nil {
 		return nil, err
 	} else if inbox != nil {
 		d.runners = append(d.runners, runner{"web", inbox.Run})

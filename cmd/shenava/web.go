@@ -73,11 +73,12 @@ func webConfig(cfg *config.Config) web.Config {
 // newWebInbox builds the web inbox when web.listen is set and a key can
 // sign its links (nil otherwise).
 func newWebInbox(cfg *config.Config, db *store.DB, caps func(core.Platform) core.Capabilities,
-	wake func(), logger *slog.Logger) (*web.Server, error) {
+	mcaps func(core.Mention) core.Capabilities, wake func(), logger *slog.Logger) (*web.Server, error) {
 	if !cfg.Web.Enabled() {
 		return nil, nil
 	}
-	srv, err := web.New(webConfig(cfg), web.Deps{Store: db, Capabilities: caps, Wake: wake, Logger: logger})
+	srv, err := web.New(webConfig(cfg), web.Deps{Store: db, Capabilities: caps, MentionCapabilities: mcaps,
+		Wake: wake, Logger: logger})
 	if errors.Is(err, web.ErrNoKey) {
 		logger.Warn("web inbox off: nothing signs its sign-in links; set web.secret or telegram.token", "listen", cfg.Web.Listen)
 		return nil, nil

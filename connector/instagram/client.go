@@ -328,7 +328,8 @@ func (c *Client) regainWait(h http.Header) time.Duration {
 }
 
 // Capabilities: a public reply to any comment, a private reply to a
-// commenter within PrivateReplyWindow of the comment.
+// commenter within PrivateReplyWindow of the comment, hiding a comment
+// under the brand's own posts (CapabilitiesFor says which).
 func (c *Client) Capabilities() core.Capabilities {
-	return core.Capabilities{Reply: true, DirectMessage: true}
+	return core.Capabilities{Reply: true, DirectMessage: true, Hide: true}
 }

@@ -218,7 +218,17 @@ func (f *fakeGraph) serve(w http.ResponseWriter, r *http.Request) {
 		f.nextID++
 		writeJSON(w, map[string]any{"recipient_id": "5551", "message_id": fmt.Sprint("m_", f.nextID)})
 	case r.Method == "POST" && len(parts) == 1:
+		// POST /{ig-comment-id}?hide=true|false; the parameter may come in
+		// the query or, as the connector sends it, in the form body.
 		form := f.form(r)
+		for k, v := range q {
+			form[k] = append(form[k], v...)
+		}
+		if h := form["hide"]; len(form) != 1 || len(h) != 1 || (h[0] != "true" && h[0] != "false") {
+			t.Errorf("hide %s: parameters %v, want hide=true or hide=false alone", parts[0], form)
+			writeFile(t, w, http.StatusBadRequest, "error_100_33.json")
+			return
+		}
 		f.hidden[parts[0]] = form.Get("hide")
 		writeJSON(w, map[string]any{"success": true})
 	default:

@@ -101,10 +101,14 @@ func (c *Client) PrivateReplyOpen(m core.Mention) bool {
 }
 
 // Hide hides (or shows again) a comment on the brand's media, for spam
-// and abuse: POST /{comment-id}?hide=true.
+// and abuse: POST /{comment-id} with hide=true. Hiding a hidden comment
+// changes nothing, so a hide whose answer was lost can be sent again.
 func (c *Client) Hide(ctx context.Context, m core.Mention, hide bool) error {
-	if m.Platform != core.PlatformInstagram || strings.HasPrefix(m.ConversationID, mentionedPrefix) {
+	if m.Platform != core.PlatformInstagram || !hideable(m) {
 		return core.Permanent(fmt.Errorf("instagram: only comments on the brand's own media can be hidden: %w", core.ErrUnsupported))
+	}
+	if m.Author.ID == c.cfg.UserID || c.own(comment{Username: m.Author.Handle}) {
+		return core.Permanent(fmt.Errorf("instagram: %s was written by the brand's own account: %w", m.Key(), core.ErrUnsupported))
 	}
 	var ans idAnswer
 	form := url.Values{"hide": {fmt.Sprint(hide)}}
@@ -114,13 +118,20 @@ func (c *Client) Hide(ctx context.Context, m core.Mention, hide bool) error {
 	return nil
 }
 
+// hideable: a comment under one of the brand's own posts (not a post, nor
+// a comment on someone else's post that @mentions the brand).
+func hideable(m core.Mention) bool {
+	return !strings.HasPrefix(m.ConversationID, mentionedPrefix) && m.NativeID != m.ConversationID
+}
+
 // CapabilitiesFor narrows Capabilities for one mention: no private reply
-// once Instagram's window has passed or to a post caption, and nothing
-// for the brand's own comments.
+// once Instagram's window has passed or to a post caption, hiding only
+// for comments under the brand's own posts, and nothing for the brand's
+// own comments.
 func (c *Client) CapabilitiesFor(m core.Mention) core.Capabilities {
 	if m.Author.ID == c.cfg.UserID || c.own(comment{Username: m.Author.Handle}) {
 		return core.Capabilities{}
 	}
 	caption := strings.HasPrefix(m.ConversationID, mentionedPrefix) && m.NativeID == strings.TrimPrefix(m.ConversationID, mentionedPrefix)
-	return core.Capabilities{Reply: true, DirectMessage: c.PrivateReplyOpen(m) && !caption}
+	return core.Capabilities{Reply: true, DirectMessage: c.PrivateReplyOpen(m) && !caption, Hide: hideable(m)}
 }

@@ -138,6 +138,17 @@ func TestHide(t *testing.T) {
 	if err := c.Hide(bg, igMention("c9", mentionedPrefix+"m9", t0), true); !errors.Is(err, core.ErrUnsupported) {
 		t.Errorf("hiding a comment on someone else's post: %v", err)
 	}
+	own := igMention("c2", "m1", t0)
+	own.Author = core.Author{ID: testUser}
+	if err := c.Hide(bg, own, true); !errors.Is(err, core.ErrUnsupported) {
+		t.Errorf("hiding the brand's own comment: %v", err)
+	}
+	if err := c.Hide(bg, igMention("m1", "m1", t0), true); !errors.Is(err, core.ErrUnsupported) {
+		t.Errorf("hiding a post: %v", err)
+	}
+	if n := f.count("POST"); n != 1 {
+		t.Errorf("%d hide requests, want only the one allowed: %q", n, f.log())
+	}
 }
 
 func TestCapabilitiesFor(t *testing.T) {
@@ -149,8 +160,9 @@ func TestCapabilitiesFor(t *testing.T) {
 		m    core.Mention
 		want core.Capabilities
 	}{
-		"Fresh":          {igMention("c1", "m1", t0.Add(-time.Hour)), core.Capabilities{Reply: true, DirectMessage: true}},
-		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true}},
+		"Fresh":          {igMention("c1", "m1", t0.Add(-time.Hour)), core.Capabilities{Reply: true, DirectMessage: true, Hide: true}},
+		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true, Hide: true}},
+		"MentionComment": {igMention("c9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true, DirectMessage: true}},
 		"CaptionMention": {igMention("m9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true}},
 		"Own":            {own, core.Capabilities{}},
 	} {

@@ -77,6 +77,12 @@ func newWebInbox(cfg *config.Config, db *store.DB, caps func(core.Platform) core
 	if !cfg.Web.Enabled() {
 		return nil, nil
 	}
+	if len(cfg.Telegram.Managers) == 0 {
+		// The inbox is for the managers the bot allows; without them
+		// nobody could sign in.
+		logger.Info("web inbox off: no managers (telegram.managers) to sign in", "listen", cfg.Web.Listen)
+		return nil, nil
+	}
 	srv, err := web.New(webConfig(cfg), web.Deps{Store: db, Capabilities: caps, MentionCapabilities: mcaps,
 		Wake: wake, Logger: logger})
 	if errors.Is(err, web.ErrNoKey) {

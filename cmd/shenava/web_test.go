@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shenava/shenava/config"
 )
 
 // The daemon serves the web inbox, and `shenava web link` signs a manager
@@ -78,5 +81,27 @@ web:
 	}
 	if strings.Contains(stderr.String(), u.Query().Get("t")) {
 		t.Fatal("the sign-in token is in the log")
+	}
+}
+
+// With no managers to sign in, the web inbox stays off without a warning:
+// the shipped configuration and the peers' configurations run without a
+// bot, and must log no WARN for a feature they never asked for.
+func TestWebInbox_OffWithoutManagers(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse([]byte(`brand: {name: Shenava, keywords: [shenava]}
+sources:
+  file: [{name: replay, path: mentions.jsonl}]
+`), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	srv, err := newWebInbox(cfg, nil, nil, nil, func() {}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil || srv != nil {
+		t.Fatalf("newWebInbox = %v, %v; want nothing to serve", srv, err)
+	}
+	if strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "web inbox off") {
+		t.Fatalf("logs:\n%s\nwant one INFO line saying the inbox is off", logs.String())
 	}
 }

@@ -66,11 +66,14 @@ func indexCase(tx *bolt.Tx, c core.Case) error {
 	return byState.Put(stateKey(c.State, c.ID), nil)
 }
 
-// IndexCases indexes every case by state, once: a database whose cases
-// were written before the index existed is indexed whole, in one
-// transaction; after that it returns at once.
+// IndexCases indexes every case by state, and the outbox's replies in
+// doubt (see DoubtCases), once: a database written before an index existed
+// is indexed whole, in one transaction; after that it returns at once.
 func (s *DB) IndexCases(ctx context.Context) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
+		if err := indexDoubtful(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bktMeta)
 		if meta.Get(keyWebIndex) != nil {
 			return nil

@@ -604,6 +604,9 @@ func TestConfig_Problems(t *testing.T) {
 		{func(c *Config) { c.SessionIdle = time.Second }, "session_idle"},
 		{func(c *Config) { c.SessionIdle, c.SessionMax = 48*time.Hour, 24*time.Hour }, "session_idle"},
 		{func(c *Config) { c.VIPFollowers = -1 }, "vip_followers"},
+		{func(c *Config) { c.MenuButton = true }, "menu_button"},
+		{func(c *Config) { c.MenuButton, c.BaseURL = true, "http://127.0.0.1:8090" }, "menu_button"},
+		{func(c *Config) { c.MenuButton, c.BaseURL = true, "https://inbox.example.com/" }, ""},
 	} {
 		c := DefaultConfig()
 		tc.edit(&c)
@@ -620,9 +623,19 @@ func TestConfig_Problems(t *testing.T) {
 	if !c.secure() || c.Base() != "https://inbox.example.com" {
 		t.Fatal("an https base URL does not make cookies Secure")
 	}
+	if got := c.MiniAppURL(); got != "" {
+		t.Fatalf("Mini App %q without menu_button", got)
+	}
+	c.MenuButton = true
+	if got := c.MiniAppURL(); got != "https://inbox.example.com/app" {
+		t.Fatalf("Mini App %q, want the /app page", got)
+	}
 	c.BaseURL = "http://inbox.example.com"
 	if ps := c.Problems(); len(ps.Warnings()) == 0 {
 		t.Fatal("plain http to another host gives no warning")
+	}
+	if got := c.MiniAppURL(); got != "" {
+		t.Fatalf("Mini App %q over plain http", got)
 	}
 }
 

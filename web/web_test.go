@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -29,6 +30,29 @@ func linkToken(t *testing.T, f *fixture, manager int64) string {
 		t.Fatalf("link %q is not a /login URL", link)
 	}
 	return u.Query().Get("t")
+}
+
+// Behind an HTTPS reverse proxy (an https base_url) the session cookie is
+// Secure, so a browser never sends it over plain http.
+func TestSignIn_SecureCookieOverHTTPS(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.BaseURL = "https://inbox.example.com" })
+	tok := linkToken(t, f, 1)
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, "https://inbox.example.com/login", strings.NewReader(url.Values{"t": {tok}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	f.srv.Handler().ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d\n%s", w.Code, w.Body)
+	}
+	var ck *http.Cookie
+	for _, k := range w.Result().Cookies() {
+		if k.Name == sessionCookie {
+			ck = k
+		}
+	}
+	if ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("session cookie = %+v, want Secure, HttpOnly, SameSite=Strict", ck)
+	}
 }
 
 func TestSignIn_LinkWorksOnce(t *testing.T) {

@@ -55,6 +55,58 @@ func TestSignIn_SecureCookieOverHTTPS(t *testing.T) {
 	}
 }
 
+// Sign-in links, session cookies, CSRF tokens and the bot token never
+// reach the log, and no page shows the bot token, the web secret or the
+// session cookie.
+func TestSecrets_NotInLogsOrPages(t *testing.T) {
+	const secret = "web-secret-NEVER-SHOWN-4d1f"
+	f := newFixture(t, func(c *Config) { c.Secret = conf.NewSecret(secret) })
+	f.save(f.mention(core.PlatformX, "en", core.LabelNegative, "my order never came"))
+	tok := linkToken(t, f, 1)
+	c := f.client()
+	if resp, _ := c.post("/login", url.Values{"t": {tok}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", resp.StatusCode)
+	}
+	// The used link again, a forged one, a change without its CSRF token
+	// and a Mini App sign-in with bad initData: each is logged.
+	f.client().post("/login", url.Values{"t": {tok}})
+	f.client().post("/login", url.Values{"t": {tok + "x"}})
+	_, page := c.get("/")
+	_, casePage := c.get("/case/1")
+	csrf := c.csrf
+	if csrf == "" {
+		t.Fatal("no CSRF token on the case page")
+	}
+	c.post("/case/1/claim", url.Values{"csrf": {"wrong"}})
+	f.client().post("/app", url.Values{"init_data": {"user=%7B%22id%22%3A1%7D&hash=00"}})
+	var session string
+	u, _ := url.Parse(f.ts.URL)
+	for _, k := range c.hc.Jar.Cookies(u) {
+		if k.Name == sessionCookie {
+			session = k.Value
+		}
+	}
+	if session == "" {
+		t.Fatal("no session cookie")
+	}
+	c.post("/logout", url.Values{"csrf": {csrf}})
+	logs := f.logs.String()
+	if !strings.Contains(logs, "manager signed in") || !strings.Contains(logs, "CSRF") {
+		t.Fatalf("the log does not show the sign-in and the refused change:\n%s", logs)
+	}
+	for name, s := range map[string]string{"sign-in link token": tok, "session cookie": session, "CSRF token": csrf,
+		"bot token": botToken, "web secret": secret} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log shows the %s:\n%s", name, logs)
+		}
+	}
+	for name, s := range map[string]string{"bot token": botToken, "web secret": secret, "session cookie": session} {
+		if strings.Contains(page, s) || strings.Contains(casePage, s) {
+			t.Errorf("a page shows the %s", name)
+		}
+	}
+}
+
 func TestSignIn_LinkWorksOnce(t *testing.T) {
 	f := newFixture(t)
 	tok := linkToken(t, f, 1)

@@ -14,13 +14,13 @@ const miniApp = "https://inbox.example.com/app"
 // for the bot to be polling for updates.
 func runUntil(t *testing.T, tg *telegramtest.Server, b *Bot) (stop func()) {
 	t.Helper()
-	polls := len(tg.Attempts("getUpdates"))
+	polls := len(tg.Offsets())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- b.Run(ctx) }()
 	return func() {
 		t.Helper()
-		tg.Wait(t, "the bot polls", func() bool { return len(tg.Attempts("getUpdates")) > polls })
+		tg.Wait(t, "the bot polls", func() bool { return len(tg.Offsets()) > polls })
 		cancel()
 		select {
 		case err := <-done:

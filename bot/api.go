@@ -349,6 +349,13 @@ func (a *api) setMyCommands(ctx context.Context, p *tgbot.SetMyCommandsParams) e
 	return err
 }
 
+func (a *api) setChatMenuButton(ctx context.Context, p *tgbot.SetChatMenuButtonParams) error {
+	_, err := call(ctx, a, "setChatMenuButton", a.reqTimeout, func(ctx context.Context) (bool, error) {
+		return a.tg.SetChatMenuButton(ctx, p)
+	})
+	return err
+}
+
 func (a *api) leaveChat(ctx context.Context, chatID int64) error {
 	_, err := call(ctx, a, "leaveChat", a.reqTimeout, func(ctx context.Context) (bool, error) {
 		return a.tg.LeaveChat(ctx, &tgbot.LeaveChatParams{ChatID: chatID})

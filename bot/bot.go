@@ -245,7 +245,7 @@ func New(cfg Config, d Deps) (*Bot, error) {
 	b.act = &actions{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
 		self: b.self}
 	b.cmds = &commander{cfg: cfg, logger: logger, now: now, st: d.Store, cases: b.cases, out: b.out, view: b.view, recs: b.recs,
-		digest: d.Digest, webLink: d.WebLink}
+		digest: d.Digest, webLink: d.WebLink, relabel: b.setMenuButton}
 	return b, nil
 }
 
@@ -333,6 +333,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	offset, err := b.st.UpdateOffset(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("bot: %w", err)
 	}
 	if b.cfg.AlertBurst > 0 {
@@ -401,7 +404,7 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 // start checks the token, retrying transient failures, and registers the
-// command menu.
+// command menu and the managers' menu buttons.
 func (b *Bot) start(ctx context.Context) error {
 	for failures := 1; ; failures++ {
 		err := b.Check(ctx)
@@ -421,6 +424,7 @@ func (b *Bot) start(ctx context.Context) error {
 		}
 	}
 	b.registerCommands(ctx)
+	b.setMenuButtons(ctx)
 	return nil
 }
 

@@ -32,6 +32,9 @@ type commander struct {
 	// webLink makes a sign-in link to the web inbox; nil: /web says the
 	// web inbox is off.
 	webLink func(managerID int64) (string, error)
+	// relabel sets a manager's menu button again, in the language they
+	// chose (Bot.setMenuButton).
+	relabel func(ctx context.Context, managerID int64) error
 }
 
 // commandList is the command menu, in order.
@@ -114,6 +117,9 @@ func (co *commander) cmdLang(ctx context.Context, mgr Manager, chat int64, lang,
 		co.logger.Error("could not save a language choice", "error", err)
 		co.out.reply(ctx, chat, 0, msg(lang, "err.internal"), nil)
 		return
+	}
+	if err := co.relabel(ctx, mgr.ID); err != nil {
+		co.logger.Warn("could not relabel the menu button", "manager", mgr.Name, "error", err)
 	}
 	co.out.reply(ctx, chat, 0, lines(arg, msg(arg, "lang.set")), nil)
 }

@@ -142,6 +142,10 @@ type Config struct {
 	PromptTTL time.Duration `yaml:"-"`
 	// Retention is how long button tokens and message links are kept.
 	Retention time.Duration `yaml:"-"`
+	// MiniAppURL is the web inbox's Mini App page (https, from web.base_url
+	// with web.menu_button): each manager's private chat gets a menu
+	// button opening it. "" takes back the buttons the bot set before.
+	MiniAppURL string `yaml:"-"`
 }
 
 // Mute bounds the /mute command: MuteDefault is how long /mute without an

@@ -220,6 +220,7 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"digest.usage":            {"Which day? /digest, /digest yesterday or /digest 2026-11-21.", "کدام روز؟ \u200e/digest، \u200e/digest yesterday یا \u200e/digest 2026-11-21."},
 	"digest.failed":           {"The digest could not be built right now; please try again later.", "گزارش اکنون ساخته نشد؛ لطفاً بعداً دوباره امتحان کنید."},
 	"web.link":                {"🔗 <a href=\"%[1]s\">Open the web inbox</a>\nThe link works once, on one device, for 10 minutes:\n%[1]s", "🔗 <a href=\"%[1]s\">باز کردن صندوق وب</a>\nاین پیوند یک بار، روی یک دستگاه و تا ۱۰ دقیقه کار می‌کند:\n%[1]s"},
+	"menu.inbox":              {"Inbox", "صندوق"},
 	"web.off":                 {"The web inbox is off: the operator sets web.listen to turn it on.", "صندوق وب خاموش است: گرداننده با web.listen روشنش می‌کند."},
 	"web.private":             {"Send /web to me in a private chat: a sign-in link in a group could be used by anyone.", "‎/web را در گفتگوی خصوصی با من بفرستید: پیوند ورود در گروه را هر کسی می‌تواند به کار ببرد."},
 	"groups.added":            {"👋 I was added here, but this chat is not configured. Its chat ID is <code>%s</code>: put it in telegram.alert_chat_id for the managers' chat, or in telegram.groups to read it as a source.", "👋 من به اینجا اضافه شدم، ولی این گفتگو تنظیم نشده است. شناسهٔ آن <code>%s</code> است: برای گروه مدیران در telegram.alert_chat_id و برای خواندن به‌عنوان منبع در telegram.groups بگذارید."},

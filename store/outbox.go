@@ -103,9 +103,13 @@ func getAction(tx *bolt.Tx, id uint64) (core.Action, error) {
 	return a, nil
 }
 
-// putActionState saves a and keeps the pending index in step with it.
+// putActionState saves a and keeps the pending and in-doubt indexes in
+// step with it.
 func putActionState(tx *bolt.Tx, a core.Action) error {
 	if err := appending(tx.Bucket(bktOutbox)).Put(itob(a.ID), encodeAction(a)); err != nil {
+		return err
+	}
+	if err := indexDoubt(tx, a); err != nil {
 		return err
 	}
 	pending := tx.Bucket(bktOutboxPending)

@@ -18,17 +18,19 @@ import (
 // newest first, each looking at a bounded number of records; counts of
 // cases by state; and its sign-in records (sessions, used sign-in links).
 //
-// Cases are indexed by state in two buckets kept in step with every case
-// write (putCase, putNewCase). Databases written before the index existed
+// Cases are indexed by state in two buckets, and counted by state in a
+// third, kept in step with every case write (putCase, putNewCase). Databases written before the index existed
 // are indexed once by IndexCases, which the web inbox calls at start.
 
 var (
 	bktWebCaseState  = []byte("web_case_state")  // case id (8, BE) → state
 	bktWebStateCases = []byte("web_state_cases") // state 0 case id (8, BE) → nil
+	bktWebStateCount = []byte("web_state_count") // state → cases in it (8, BE)
 	bktWebSessions   = []byte("web_sessions")    // session id hash → session record
 	bktWebLinks      = []byte("web_links")       // sign-in link nonce → expiry (8, BE, unix nanos)
 
-	keyWebIndex = []byte("web_case_index") // in meta: present once every case is indexed
+	keyWebIndex  = []byte("web_case_index")  // in meta: present once every case is indexed
+	keyWebCounts = []byte("web_case_counts") // in meta: present once the cases of each state are counted
 )
 
 // Defaults of core.PageQuery.
@@ -51,6 +53,10 @@ func indexCase(tx *bolt.Tx, c core.Case) error {
 	if err != nil {
 		return err
 	}
+	counts, err := tx.CreateBucketIfNotExists(bktWebStateCount)
+	if err != nil {
+		return err
+	}
 	id := itob(c.ID)
 	if old := byID.Get(id); old != nil {
 		if string(old) == string(c.State) {
@@ -59,23 +65,77 @@ func indexCase(tx *bolt.Tx, c core.Case) error {
 		if err := byState.Delete(stateKey(core.CaseState(old), c.ID)); err != nil {
 			return err
 		}
+		if err := addCount(counts, old, -1); err != nil {
+			return err
+		}
 	}
 	if err := byID.Put(id, []byte(c.State)); err != nil {
+		return err
+	}
+	if err := addCount(counts, []byte(c.State), 1); err != nil {
 		return err
 	}
 	return byState.Put(stateKey(c.State, c.ID), nil)
 }
 
-// IndexCases indexes every case by state, once: a database whose cases
-// were written before the index existed is indexed whole, in one
-// transaction; after that it returns at once.
+// addCount adds d to the count of cases in state.
+func addCount(counts *bolt.Bucket, state []byte, d int64) error {
+	var n int64
+	if v := counts.Get(state); len(v) == 8 {
+		n = int64(btoi(v))
+	}
+	if n += d; n <= 0 {
+		return counts.Delete(state)
+	}
+	return counts.Put(state, itob(uint64(n)))
+}
+
+// countStates counts the cases of each state from the state index, once:
+// a file indexed before the counts existed.
+func countStates(tx *bolt.Tx) error {
+	meta := tx.Bucket(bktMeta)
+	if meta.Get(keyWebCounts) != nil {
+		return nil
+	}
+	if tx.Bucket(bktWebStateCount) != nil {
+		if err := tx.DeleteBucket(bktWebStateCount); err != nil {
+			return err
+		}
+	}
+	counts, err := tx.CreateBucket(bktWebStateCount)
+	if err != nil {
+		return err
+	}
+	n := map[string]int64{}
+	if b := tx.Bucket(bktWebCaseState); b != nil {
+		if err := b.ForEach(func(_, v []byte) error { n[string(v)]++; return nil }); err != nil {
+			return err
+		}
+	}
+	for st, k := range n {
+		if err := counts.Put([]byte(st), itob(uint64(k))); err != nil {
+			return err
+		}
+	}
+	return meta.Put(keyWebCounts, itob(1))
+}
+
+// IndexCases indexes every case by state, and the outbox's replies in
+// doubt (see DoubtCases), once: a database written before an index existed
+// is indexed whole, in one transaction; after that it returns at once.
 func (s *DB) IndexCases(ctx context.Context) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
+		if err := indexDoubtful(tx); err != nil {
+			return err
+		}
 		meta := tx.Bucket(bktMeta)
 		if meta.Get(keyWebIndex) != nil {
-			return nil
+			return countStates(tx)
 		}
-		for _, name := range [][]byte{bktWebCaseState, bktWebStateCases} {
+		if err := meta.Delete(keyWebCounts); err != nil {
+			return err
+		}
+		for _, name := range [][]byte{bktWebCaseState, bktWebStateCases, bktWebStateCount} {
 			if tx.Bucket(name) != nil {
 				if err := tx.DeleteBucket(name); err != nil {
 					return err
@@ -96,6 +156,9 @@ func (s *DB) IndexCases(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := meta.Put(keyWebCounts, itob(1)); err != nil {
+			return err
+		}
 		return meta.Put(keyWebIndex, itob(1))
 	})
 	if err != nil {
@@ -104,21 +167,22 @@ func (s *DB) IndexCases(ctx context.Context) error {
 	return nil
 }
 
-// CaseCounts returns how many cases are in each state.
+// CaseCounts returns how many cases are in each state, from counts kept
+// with the state index.
 func (s *DB) CaseCounts(ctx context.Context) (map[core.CaseState]int, error) {
 	out := map[core.CaseState]int{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bktWebStateCases)
+		b := tx.Bucket(bktWebStateCount)
 		if b == nil {
 			return nil
 		}
-		c := b.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if i := bytes.IndexByte(k, 0); i > 0 {
-				out[core.CaseState(k[:i])]++
+		return b.ForEach(func(k, v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("case count of %q is corrupt", k)
 			}
-		}
-		return nil
+			out[core.CaseState(k)] = int(btoi(v))
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: case counts: %w", err)

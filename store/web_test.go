@@ -117,6 +117,42 @@ func TestIndexCases_IndexesOldDatabases(t *testing.T) {
 	}
 }
 
+// A file whose cases were indexed before they were counted by state gets
+// its counts from the index, once; after that they follow every change.
+func TestIndexCases_CountsOldIndexes(t *testing.T) {
+	db := MustOpen(t, Options{NoSync: true})
+	ids := saveCases(t, db, 4)
+	if err := db.IndexCases(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bktWebStateCount); err != nil {
+			return err
+		}
+		return tx.Bucket(bktMeta).Delete(keyWebCounts)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.UpdateCase(ctx, ids[0], func(c *core.Case) ([]core.Action, error) { return nil, c.Claim("Sara", t0) }); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := db.IndexCases(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := db.UpdateCase(ctx, ids[1], func(c *core.Case) ([]core.Action, error) { return nil, c.Claim("Sara", t0) }); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := db.CaseCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(counts) != fmt.Sprint(map[core.CaseState]int{core.CaseNew: 2, core.CaseClaimed: 2}) {
+		t.Fatalf("counts = %v, want 2 new and 2 claimed", counts)
+	}
+}
+
 func TestMentionPage_NewestFirstWithCursor(t *testing.T) {
 	db := MustOpen(t, Options{NoSync: true})
 	var ds []core.Decision

@@ -64,6 +64,10 @@ type Config struct {
 	SessionMax  time.Duration `yaml:"session_max"`
 	// VIPFollowers is the follower count from which an author is a VIP.
 	VIPFollowers int `yaml:"vip_followers"`
+	// MenuButton gives each manager's private chat with the bot a menu
+	// button that opens the inbox as a Telegram Mini App. Telegram opens
+	// Mini Apps over HTTPS only: it needs an https BaseURL.
+	MenuButton bool `yaml:"menu_button"`
 
 	Brand      string          `yaml:"-"`
 	Managers   []Manager       `yaml:"-"`
@@ -121,6 +125,9 @@ func (c Config) Problems() conf.Problems {
 			}
 		}
 	}
+	if c.MenuButton && !c.secure() {
+		ps.Add("menu_button", "needs an https:// base_url: Telegram opens Mini Apps over HTTPS only")
+	}
 	if c.SessionIdle != 0 || c.SessionMax != 0 {
 		ps.DurationRange("session_idle", c.SessionIdle, MinSessionIdle, MaxSessionMax)
 		ps.DurationRange("session_max", c.SessionMax, MinSessionIdle, MaxSessionMax)
@@ -169,4 +176,13 @@ func (c Config) Base() string {
 func (c Config) secure() bool {
 	u, err := url.Parse(c.Base())
 	return err == nil && u.Scheme == "https"
+}
+
+// MiniAppURL is the page Telegram opens as the inbox's Mini App when the
+// bot's menu button is on (MenuButton, over HTTPS); "" otherwise.
+func (c Config) MiniAppURL() string {
+	if !c.Enabled() || !c.MenuButton || !c.secure() {
+		return ""
+	}
+	return c.Base() + "/app"
 }

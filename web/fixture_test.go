@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -44,6 +45,25 @@ type fixture struct {
 	wakes atomic.Int32
 	dig   *digest.Digester
 	seq   int
+	logs  logBuffer // what the inbox logged
+}
+
+// logBuffer collects log output from the handlers' goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func testConfig() Config {
@@ -78,7 +98,8 @@ func (f *fixture) start(edit ...func(*Config)) {
 	dig.SetClock(func() time.Time { return f.now }, time.After)
 	f.dig = dig
 	srv, err := New(cfg, Deps{Store: f.db, Now: func() time.Time { return f.now },
-		Wake: func() { f.wakes.Add(1) },
+		Logger: slog.New(slog.NewTextHandler(&f.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Wake:   func() { f.wakes.Add(1) },
 		Capabilities: func(p core.Platform) core.Capabilities {
 			if p == core.PlatformRSS {
 				return core.Capabilities{}

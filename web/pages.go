@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -84,7 +83,6 @@ const (
 	pageSize      = 50
 	caseBudget    = 2000
 	mentionBudget = 4000
-	doubtTTL      = 5 * time.Minute
 	// lookFor bounds the wall-clock time a page spends looking, whatever
 	// the budget: on a busy machine it stops sooner.
 	lookFor = 50 * time.Millisecond
@@ -189,7 +187,7 @@ func (s *Server) inbox(q *req) {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
 	}
-	doubt, err := s.inDoubt(q, f.State == "doubt")
+	doubt, err := s.st.DoubtCases(q.ctx)
 	if err != nil {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
@@ -251,39 +249,6 @@ func (v *listView) next(f Filter, next string, partial bool, reached time.Time, 
 	if partial {
 		v.Reached = stamp(lang, reached, loc)
 	}
-}
-
-// inDoubt lists the cases with a reply or thank-you in doubt (interrupted
-// by a crash mid-send), newest first. Actions become in doubt only when the
-// daemon starts after a crash, so the list is read from the outbox, whole,
-// at most every doubtTTL for the tab's count, and afresh when the tab
-// itself is shown.
-func (s *Server) inDoubt(q *req, fresh bool) ([]uint64, error) {
-	s.mu.Lock()
-	c := s.doubt
-	s.mu.Unlock()
-	if !fresh && c.val != nil && s.now().Sub(c.at) < doubtTTL {
-		return c.val.([]uint64), nil
-	}
-	seen := map[uint64]bool{}
-	ids := []uint64{}
-	err := s.st.ForEachAction(q.ctx, time.Time{}, s.now().Add(time.Hour), func(a core.Action) error {
-		// What reaches the author matters; a refresh of the alert
-		// messages in doubt does not.
-		if a.State == core.ActionInDoubt && a.CaseID != 0 && (a.Kind.Public() || a.Kind.Private()) && !seen[a.CaseID] {
-			seen[a.CaseID] = true
-			ids = append(ids, a.CaseID)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(ids, func(a, b uint64) int { return cmp.Compare(b, a) })
-	s.mu.Lock()
-	s.doubt = cached{at: s.now(), val: ids}
-	s.mu.Unlock()
-	return ids, nil
 }
 
 // ---- mentions --------------------------------------------------------------
@@ -642,9 +607,6 @@ func (s *Server) caseAction(q *req) {
 		}
 		err = s.cases.Resend(q.ctx, q.mgr.Name, aid)
 		ok = "resent"
-		s.mu.Lock()
-		s.doubt = cached{}
-		s.mu.Unlock()
 	default:
 		s.fail(q, http.StatusNotFound, "err.notfound", nil)
 		return

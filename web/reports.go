@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -23,7 +24,8 @@ import (
 // reportDays are the periods the reports page offers.
 var reportDays = []int{7, 30, 90}
 
-// reportTTL is how long the period's top authors are reused.
+// reportTTL is how long the period's top authors are reused when they
+// are read from the mentions (a store without per-day tallies).
 const reportTTL = 10 * time.Minute
 
 // dayRow is one day of the reports: the figures the daily digest shows
@@ -166,9 +168,62 @@ type authorRow struct {
 	Negative int
 }
 
+// DayAuthorStore is a Store that tallies each day's mentions per author
+// as they are stored (*store.DB does): the reports then read one short
+// range a day instead of every mention of the period.
+type DayAuthorStore interface {
+	// DayAuthors fails wrapping core.ErrUnsupported when the database has
+	// no tallies.
+	DayAuthors(ctx context.Context, day string) ([]core.AuthorTally, error)
+}
+
 // topAuthors are the period's most active authors, as the digest orders
-// them: most mentions, then most negative ones, then by name.
+// them: most mentions, then most negative ones, then by name. They come
+// from the store's per-day tallies; a store without them has the period's
+// mentions read, and the result reused for reportTTL.
 func (s *Server) topAuthors(ctx context.Context, from, to time.Time, n int) ([]authorRow, error) {
+	by, err := s.tallyAuthors(ctx, from, to)
+	if errors.Is(err, core.ErrUnsupported) {
+		return s.scanAuthors(ctx, from, to, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rankAuthors(by, n), nil
+}
+
+// tallyAuthors adds up the store's per-day author tallies of the local
+// days from from up to to, oldest first, so that an author's name is the
+// one last seen.
+func (s *Server) tallyAuthors(ctx context.Context, from, to time.Time) (map[string]*authorRow, error) {
+	das, ok := s.st.(DayAuthorStore)
+	if !ok {
+		return nil, fmt.Errorf("no per-day author tallies: %w", core.ErrUnsupported)
+	}
+	by := map[string]*authorRow{}
+	for day := from.In(s.loc); day.Before(to); day = day.AddDate(0, 0, 1) {
+		ts, err := das.DayAuthors(ctx, day.Format(core.DayFormat))
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			a := by[t.Key]
+			if a == nil {
+				a = &authorRow{Platform: t.Platform, Name: t.ID}
+				by[t.Key] = a
+			}
+			if t.Name != "" {
+				a.Name = t.Name
+			}
+			a.Mentions += t.Mentions
+			a.Negative += t.Negative
+		}
+	}
+	return by, nil
+}
+
+// scanAuthors finds the top authors from every mention of the period.
+func (s *Server) scanAuthors(ctx context.Context, from, to time.Time, n int) ([]authorRow, error) {
 	key := "authors:" + from.Format(time.RFC3339) + to.Format(time.RFC3339)
 	s.mu.Lock()
 	c, ok := s.cache[key]
@@ -193,6 +248,15 @@ func (s *Server) topAuthors(ctx context.Context, from, to time.Time, n int) ([]a
 	if err != nil {
 		return nil, err
 	}
+	all := rankAuthors(by, n)
+	s.mu.Lock()
+	s.cache[key] = cached{at: s.now(), val: all}
+	s.mu.Unlock()
+	return all, nil
+}
+
+// rankAuthors orders the authors as the digest does and keeps the first n.
+func rankAuthors(by map[string]*authorRow, n int) []authorRow {
 	var all []authorRow
 	for _, a := range by {
 		all = append(all, *a)
@@ -201,11 +265,7 @@ func (s *Server) topAuthors(ctx context.Context, from, to time.Time, n int) ([]a
 		return cmp.Or(cmp.Compare(b.Mentions, a.Mentions), cmp.Compare(b.Negative, a.Negative),
 			strings.Compare(a.Name, b.Name), strings.Compare(string(a.Platform), string(b.Platform)))
 	})
-	all = all[:min(len(all), n)]
-	s.mu.Lock()
-	s.cache[key] = cached{at: s.now(), val: all}
-	s.mu.Unlock()
-	return all, nil
+	return all[:min(len(all), n)]
 }
 
 type chartView struct {

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,4 +121,48 @@ func TestReports_SameFiguresAsTheDigest(t *testing.T) {
 	ali := f.signIn(2)
 	_, body = ali.get("/reports?days=30")
 	mustContain(t, body, `dir="rtl"`, "گزارش‌ها", "آذر")
+}
+
+// The top authors come from the store's per-day tallies and agree with
+// reading every mention of the period.
+func TestReports_TopAuthorsFromTallies(t *testing.T) {
+	f := newFixture(t)
+	start := f.now
+	for d := 0; d < 9; d++ {
+		f.now = start.AddDate(0, 0, -d)
+		for i := 0; i <= d%4; i++ {
+			label := core.LabelNeutral
+			if i%2 == 0 {
+				label = core.LabelNegative
+			}
+			m := f.mention(core.PlatformX, "en", label, "about the order "+strconv.Itoa(i))
+			// Authors write on several days, one of them under a new
+			// handle on the last day they wrote.
+			m.Author = core.Author{ID: "w" + strconv.Itoa(i), Handle: "writer" + strconv.Itoa(i)}
+			if i == 1 && d == 1 {
+				m.Author.Handle = "renamed"
+			}
+			f.save(m)
+		}
+	}
+	f.now = start.Add(time.Hour)
+	today := time.Date(f.now.In(tehran).Year(), f.now.In(tehran).Month(), f.now.In(tehran).Day(), 0, 0, 0, 0, tehran)
+	from, to := today.AddDate(0, 0, -29), today.AddDate(0, 0, 1)
+	got, err := f.srv.topAuthors(ctx, from, to, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := f.srv.scanAuthors(ctx, from, to, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 || got[0].Name != "@writer0" || got[0].Mentions != 9 || got[0].Negative != 9 {
+		t.Fatalf("top authors %+v: want four, @writer0 first with 9 negative mentions", got)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("from the tallies %+v,\nfrom the mentions %+v", got, want)
+	}
+	if !slices.ContainsFunc(got, func(a authorRow) bool { return a.Name == "@renamed" }) {
+		t.Fatalf("top authors %+v: want the handle last seen", got)
+	}
 }

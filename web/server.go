@@ -45,6 +45,9 @@ type Store interface {
 	CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, error)
 	MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPage, error)
 	CaseCounts(ctx context.Context) (map[core.CaseState]int, error)
+	// DoubtCases lists the cases with a reply or thank-you in doubt,
+	// newest first, from an index.
+	DoubtCases(ctx context.Context) ([]uint64, error)
 	Author(ctx context.Context, key string) (core.AuthorHistory, error)
 	CaseByMention(ctx context.Context, mentionKey string) (core.Case, error)
 	DayCounts(ctx context.Context, day string) (core.Counts, error)
@@ -88,10 +91,8 @@ type Server struct {
 	limiter  *limiter
 	gestures gestures
 
-	mu     sync.Mutex
-	cache  map[string]cached // the reports' top authors
-	doubt  cached            // in-doubt cases
-	doubtN int
+	mu    sync.Mutex
+	cache map[string]cached // the reports' top authors
 }
 
 type cached struct {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -29,6 +30,81 @@ func linkToken(t *testing.T, f *fixture, manager int64) string {
 		t.Fatalf("link %q is not a /login URL", link)
 	}
 	return u.Query().Get("t")
+}
+
+// Behind an HTTPS reverse proxy (an https base_url) the session cookie is
+// Secure, so a browser never sends it over plain http.
+func TestSignIn_SecureCookieOverHTTPS(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.BaseURL = "https://inbox.example.com" })
+	tok := linkToken(t, f, 1)
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest(http.MethodPost, "https://inbox.example.com/login", strings.NewReader(url.Values{"t": {tok}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	f.srv.Handler().ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d\n%s", w.Code, w.Body)
+	}
+	var ck *http.Cookie
+	for _, k := range w.Result().Cookies() {
+		if k.Name == sessionCookie {
+			ck = k
+		}
+	}
+	if ck == nil || !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("session cookie = %+v, want Secure, HttpOnly, SameSite=Strict", ck)
+	}
+}
+
+// Sign-in links, session cookies, CSRF tokens and the bot token never
+// reach the log, and no page shows the bot token, the web secret or the
+// session cookie.
+func TestSecrets_NotInLogsOrPages(t *testing.T) {
+	const secret = "web-secret-NEVER-SHOWN-4d1f"
+	f := newFixture(t, func(c *Config) { c.Secret = conf.NewSecret(secret) })
+	f.save(f.mention(core.PlatformX, "en", core.LabelNegative, "my order never came"))
+	tok := linkToken(t, f, 1)
+	c := f.client()
+	if resp, _ := c.post("/login", url.Values{"t": {tok}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", resp.StatusCode)
+	}
+	// The used link again, a forged one, a change without its CSRF token
+	// and a Mini App sign-in with bad initData: each is logged.
+	f.client().post("/login", url.Values{"t": {tok}})
+	f.client().post("/login", url.Values{"t": {tok + "x"}})
+	_, page := c.get("/")
+	_, casePage := c.get("/case/1")
+	csrf := c.csrf
+	if csrf == "" {
+		t.Fatal("no CSRF token on the case page")
+	}
+	c.post("/case/1/claim", url.Values{"csrf": {"wrong"}})
+	f.client().post("/app", url.Values{"init_data": {"user=%7B%22id%22%3A1%7D&hash=00"}})
+	var session string
+	u, _ := url.Parse(f.ts.URL)
+	for _, k := range c.hc.Jar.Cookies(u) {
+		if k.Name == sessionCookie {
+			session = k.Value
+		}
+	}
+	if session == "" {
+		t.Fatal("no session cookie")
+	}
+	c.post("/logout", url.Values{"csrf": {csrf}})
+	logs := f.logs.String()
+	if !strings.Contains(logs, "manager signed in") || !strings.Contains(logs, "CSRF") {
+		t.Fatalf("the log does not show the sign-in and the refused change:\n%s", logs)
+	}
+	for name, s := range map[string]string{"sign-in link token": tok, "session cookie": session, "CSRF token": csrf,
+		"bot token": botToken, "web secret": secret} {
+		if strings.Contains(logs, s) {
+			t.Errorf("the log shows the %s:\n%s", name, logs)
+		}
+	}
+	for name, s := range map[string]string{"bot token": botToken, "web secret": secret, "session cookie": session} {
+		if strings.Contains(page, s) || strings.Contains(casePage, s) {
+			t.Errorf("a page shows the %s", name)
+		}
+	}
 }
 
 func TestSignIn_LinkWorksOnce(t *testing.T) {
@@ -604,6 +680,9 @@ func TestConfig_Problems(t *testing.T) {
 		{func(c *Config) { c.SessionIdle = time.Second }, "session_idle"},
 		{func(c *Config) { c.SessionIdle, c.SessionMax = 48*time.Hour, 24*time.Hour }, "session_idle"},
 		{func(c *Config) { c.VIPFollowers = -1 }, "vip_followers"},
+		{func(c *Config) { c.MenuButton = true }, "menu_button"},
+		{func(c *Config) { c.MenuButton, c.BaseURL = true, "http://127.0.0.1:8090" }, "menu_button"},
+		{func(c *Config) { c.MenuButton, c.BaseURL = true, "https://inbox.example.com/" }, ""},
 	} {
 		c := DefaultConfig()
 		tc.edit(&c)
@@ -620,9 +699,19 @@ func TestConfig_Problems(t *testing.T) {
 	if !c.secure() || c.Base() != "https://inbox.example.com" {
 		t.Fatal("an https base URL does not make cookies Secure")
 	}
+	if got := c.MiniAppURL(); got != "" {
+		t.Fatalf("Mini App %q without menu_button", got)
+	}
+	c.MenuButton = true
+	if got := c.MiniAppURL(); got != "https://inbox.example.com/app" {
+		t.Fatalf("Mini App %q, want the /app page", got)
+	}
 	c.BaseURL = "http://inbox.example.com"
 	if ps := c.Problems(); len(ps.Warnings()) == 0 {
 		t.Fatal("plain http to another host gives no warning")
+	}
+	if got := c.MiniAppURL(); got != "" {
+		t.Fatalf("Mini App %q over plain http", got)
 	}
 }
 

@@ -129,6 +129,10 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		botDeps.Digest = bot.DigestFunc(func(ctx context.Context, day time.Time) (string, []byte, error) { return digester.Digest(ctx, day) })
 	}
 	botDeps.WebLink = webLinker(cfg)
+	if botDeps.WebLink != nil {
+		// The menu button opens the inbox only where it is served.
+		cfg.Telegram.MiniAppURL = cfg.Web.MiniAppURL()
+	}
 	mgr, err := newManagersBot(cfg, botDeps)
 	if err != nil {
 		return nil, err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/internal/telegramtest"
 )
 
 // The daemon serves the web inbox, and `shenava web link` signs a manager
@@ -103,5 +104,50 @@ sources:
 	}
 	if strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "web inbox off") {
 		t.Fatalf("logs:\n%s\nwant one INFO line saying the inbox is off", logs.String())
+	}
+}
+
+// With web.menu_button and an https base_url, the daemon's bot gives the
+// managers' private chats a menu button opening the inbox's Mini App page.
+func TestRun_WebMenuButton(t *testing.T) {
+	tg := telegramtest.New(t)
+	dir := t.TempDir()
+	path := writeConfig(t, dir, fmt.Sprintf(`telegram:
+  enabled: true
+  api_url: %s
+  token: ${TELEGRAM_BOT_TOKEN}
+  default_lang: en
+  poll_timeout: 1s
+  managers:
+    - {id: 42, name: Sara, alerts: true}
+metrics:
+  listen: ""
+web:
+  listen: %q
+  base_url: https://inbox.example.com
+  menu_button: true
+`, tg.URL(), freeAddr(t)))
+	var stdout, stderr syncBuffer
+	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return map[string]string{"TELEGRAM_BOT_TOKEN": tg.Token()}[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, e, []string{"run", "-config", path}) }()
+	tg.WaitCalls(t, "setChatMenuButton", 1)
+	b, ok := tg.MenuButton(42)
+	if !ok || b["type"] != "web_app" || b["web_app"].(map[string]any)["url"] != "https://inbox.example.com/app" {
+		t.Fatalf("Sara's menu button: %v, %v", b, ok)
+	}
+	waitFor(t, "the daemon running", func() bool {
+		return strings.Contains(stderr.String(), "web inbox ready") && len(tg.Offsets()) > 0
+	})
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not stop")
 	}
 }

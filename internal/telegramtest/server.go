@@ -260,6 +260,7 @@ type Server struct {
 	nextMsg    map[int64]int
 	notStarted map[int64]bool
 	callbacks  map[string]bool
+	menus      map[int64]map[string]any // chat (0 = the bot's default) → its menu button
 	seq        int
 	offsets    []int64
 	violations []string
@@ -291,6 +292,7 @@ func New(tb testing.TB, opts ...Option) *Server {
 		nextMsg:    map[int64]int{},
 		notStarted: map[int64]bool{},
 		callbacks:  map[string]bool{},
+		menus:      map[int64]map[string]any{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -306,6 +308,16 @@ func New(tb testing.TB, opts ...Option) *Server {
 		s.srv.Close()
 	})
 	return s
+}
+
+// MenuButton returns the menu button set for a private chat (0: the bot's
+// default one) and whether one was set. A chat whose button was reset to
+// MenuButtonDefault has none.
+func (s *Server) MenuButton(chat int64) (map[string]any, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.menus[chat]
+	return b, ok
 }
 
 // URL is the server's base URL, to use as the Bot API endpoint.
@@ -722,6 +734,10 @@ func (s *Server) call(r *http.Request, req Request) (any, *apiError) {
 		return s.sendPhoto(req)
 	case "answerCallbackQuery":
 		return s.answerCallbackQuery(req)
+	case "setChatMenuButton":
+		return s.setChatMenuButton(req)
+	case "getChatMenuButton":
+		return s.getChatMenuButton(req)
 	}
 	if m := s.spec.Methods[req.Method]; m != nil && len(m.Returns) == 1 && m.Returns[0] == "Boolean" {
 		return true, nil
@@ -1035,4 +1051,59 @@ func (s *Server) answerCallbackQuery(req Request) (any, *apiError) {
 		return nil, badRequest("MESSAGE_TOO_LONG")
 	}
 	return true, nil
+}
+
+// setChatMenuButton sets the menu button of a private chat, or the bot's
+// default one without chat_id. MenuButtonDefault (or no menu_button) takes
+// the chat's own button away.
+func (s *Server) setChatMenuButton(req Request) (any, *apiError) {
+	var chat int64
+	if req.Has("chat_id") {
+		c, aerr := s.chat(req)
+		if aerr != nil {
+			return nil, aerr
+		}
+		if c.Type != "private" {
+			// The method works "in a private chat" only; the wording of
+			// the refusal is the fake's.
+			return nil, badRequest("menu button can be set in private chats only")
+		}
+		chat = c.ID
+	}
+	button := map[string]any{"type": "default"}
+	if req.Has("menu_button") {
+		if err := req.Decode("menu_button", &button); err != nil {
+			return nil, badRequest("can't parse menu button JSON object")
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if button["type"] == "default" {
+		delete(s.menus, chat)
+	} else {
+		s.menus[chat] = button
+	}
+	return true, nil
+}
+
+// getChatMenuButton answers with a chat's menu button: its own, else
+// MenuButtonDefault; the bot's default one opens the commands unless set.
+func (s *Server) getChatMenuButton(req Request) (any, *apiError) {
+	var chat int64
+	if req.Has("chat_id") {
+		c, aerr := s.chat(req)
+		if aerr != nil {
+			return nil, aerr
+		}
+		chat = c.ID
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if b, ok := s.menus[chat]; ok {
+		return b, nil
+	}
+	if chat == 0 {
+		return map[string]any{"type": "commands"}, nil
+	}
+	return map[string]any{"type": "default"}, nil
 }

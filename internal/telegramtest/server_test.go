@@ -147,6 +147,11 @@ func TestServer_SpecViolations(t *testing.T) {
 			"reply_markup": map[string]any{"inline_keyboard": [][]map[string]any{{{"text": "a", "callback_data": "b", "copy_text": map[string]any{"text": ""}}}}}}, "exactly one of"},
 		{"CallbackDataTooLong", "sendMessage", map[string]any{"chat_id": 1, "text": "x",
 			"reply_markup": map[string]any{"inline_keyboard": [][]map[string]any{{{"text": "a", "callback_data": strings.Repeat("d", 65)}}}}}, "65 bytes"},
+		{"MenuButtonWrongType", "setChatMenuButton", map[string]any{"chat_id": 1, "menu_button": map[string]any{"type": "default", "text": "Inbox",
+			"web_app": map[string]any{"url": "https://inbox.example.com/app"}}}, `must be "web_app"`},
+		{"MenuButtonPlainHTTP", "setChatMenuButton", map[string]any{"chat_id": 1, "menu_button": map[string]any{"type": "web_app", "text": "Inbox",
+			"web_app": map[string]any{"url": "http://inbox.example.com/app"}}}, "not an HTTPS URL"},
+		{"MenuButtonUnknownType", "setChatMenuButton", map[string]any{"menu_button": map[string]any{"type": "inbox"}}, `must be "commands"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -313,5 +318,53 @@ func TestParseHTML(t *testing.T) {
 				t.Fatalf("ParseHTML(%q) = %q, %v; want %q (bad=%v)", tt.in, got, err, tt.want, tt.bad)
 			}
 		})
+	}
+}
+
+// A private chat's menu button is its own until reset to the default; a
+// group has none.
+func TestServer_MenuButton(t *testing.T) {
+	s := New(t)
+	get := func(chat any) string {
+		t.Helper()
+		params := map[string]any{}
+		if chat != nil {
+			params["chat_id"] = chat
+		}
+		r := postJSON(t, s, "getChatMenuButton", params)
+		if r.status != 200 {
+			t.Fatalf("getChatMenuButton(%v): %d %s", chat, r.status, r.body)
+		}
+		return string(r.env.Result)
+	}
+	app := map[string]any{"type": "web_app", "text": "Inbox", "web_app": map[string]any{"url": "https://inbox.example.com/app"}}
+	if r := postJSON(t, s, "setChatMenuButton", map[string]any{"chat_id": 42, "menu_button": app}); r.status != 200 || string(r.env.Result) != "true" {
+		t.Fatalf("setChatMenuButton: %d %s", r.status, r.body)
+	}
+	if b, ok := s.MenuButton(42); !ok || b["text"] != "Inbox" || b["web_app"].(map[string]any)["url"] != "https://inbox.example.com/app" {
+		t.Fatalf("chat 42's menu button %v, %v", b, ok)
+	}
+	if got := get(42); !strings.Contains(got, `"type":"web_app"`) {
+		t.Fatalf("getChatMenuButton(42) = %s", got)
+	}
+	if got := get(nil); got != `{"type":"commands"}` {
+		t.Fatalf("the default menu button is %s, want the commands", got)
+	}
+	if r := postJSON(t, s, "setChatMenuButton", map[string]any{"chat_id": 42, "menu_button": map[string]any{"type": "default"}}); r.status != 200 {
+		t.Fatalf("reset: %d %s", r.status, r.body)
+	}
+	if b, ok := s.MenuButton(42); ok {
+		t.Fatalf("chat 42 keeps %v after the reset", b)
+	}
+	if got := get(42); got != `{"type":"default"}` {
+		t.Fatalf("getChatMenuButton(42) after the reset = %s", got)
+	}
+	s.AddChat(Supergroup(-100123, "Team", ""))
+	if r := postJSON(t, s, "setChatMenuButton", map[string]any{"chat_id": -100123, "menu_button": app}); r.status != 400 {
+		t.Fatalf("a group's menu button: %d %s, want 400", r.status, r.body)
+	}
+	s.NotStarted(77)
+	if r := postJSON(t, s, "setChatMenuButton", map[string]any{"chat_id": 77, "menu_button": app}); r.status != 403 {
+		t.Fatalf("the menu button of a user who never started the bot: %d %s, want 403", r.status, r.body)
 	}
 }

@@ -324,6 +324,35 @@ var typeRules = map[string]func(map[string]any) error{
 		}
 		return nil
 	},
+	// The type field of each MenuButton "must be" its own name, and a Web
+	// App is opened over HTTPS (or as a t.me link to the bot's Web App).
+	"MenuButtonCommands": menuButtonType("commands"),
+	"MenuButtonDefault":  menuButtonType("default"),
+	"MenuButtonWebApp": func(b map[string]any) error {
+		if err := menuButtonType("web_app")(b); err != nil {
+			return err
+		}
+		if text, _ := b["text"].(string); strings.TrimSpace(text) == "" {
+			return errors.New("button text is empty")
+		}
+		return nil
+	},
+	"WebAppInfo": func(w map[string]any) error {
+		u, _ := w["url"].(string)
+		if !strings.HasPrefix(u, "https://") || len(u) <= len("https://") {
+			return fmt.Errorf("url %q is not an HTTPS URL", u)
+		}
+		return nil
+	},
+}
+
+func menuButtonType(want string) func(map[string]any) error {
+	return func(b map[string]any) error {
+		if got, _ := b["type"].(string); got != want {
+			return fmt.Errorf("type is %q, must be %q", got, want)
+		}
+		return nil
+	}
 }
 
 func join(path, name string) string {

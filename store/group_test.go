@@ -43,19 +43,7 @@ func TestDB_SettleAndClaimNext_JoinsBatchSave(t *testing.T) {
 		}, func() time.Time { return t0 }, 1, 10, time.Minute)
 		done <- result{next, joined, err}
 	}()
-	// The guest is waiting once it is queued.
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		db.guests.mu.Lock()
-		n := len(db.guests.q)
-		db.guests.mu.Unlock()
-		if n == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the settle never waited for a batch save")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitGuests(t, db)
 	if _, err := db.SaveBatch(ctx, "s", "2", alertsBatch("3", "4", "5"), t0); err != nil {
 		t.Fatal(err)
 	}
@@ -120,15 +108,7 @@ func TestDB_SettleAndClaimNext_FailingGuest(t *testing.T) {
 			func() time.Time { return t0 }, 10, 10, time.Minute)
 		done <- err
 	}()
-	for {
-		db.guests.mu.Lock()
-		n := len(db.guests.q)
-		db.guests.mu.Unlock()
-		if n == 1 {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitGuests(t, db)
 	res, err := db.SaveBatch(ctx, "s", "2", alertsBatch("2"), t0)
 	if err != nil || len(res.Stored) != 1 {
 		t.Fatalf("the host failed with its guest: %+v, %v", res, err)
@@ -144,5 +124,22 @@ func TestDB_SettleAndClaimNext_FailingGuest(t *testing.T) {
 	}
 	if due, _ := db.ClaimDue(ctx, t0, 0); len(due) != 1 || due[0].MentionKey != "x:2" {
 		t.Fatalf("the host's alert %+v: want it pending, not claimed by the failed guest", due)
+	}
+}
+
+// waitGuests returns once one write waits for a batch save to join.
+func waitGuests(t *testing.T, db *DB) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		db.guests.mu.Lock()
+		n := len(db.guests.q)
+		db.guests.mu.Unlock()
+		if n == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the settle never waited for a batch save")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

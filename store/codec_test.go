@@ -272,3 +272,57 @@ func TestCodec_ReadsJSONCases(t *testing.T) {
 		t.Fatalf("the JSON case reads %+v, %v", c, err)
 	}
 }
+
+// Bot records and inbox mentions of a file written before their binary
+// forms are JSON: they read, are pruned by age and are overwritten as
+// before, next to records written since.
+func TestCodec_ReadsJSONBotRecords(t *testing.T) {
+	db := MustOpen(t, Options{})
+	old := mention("1", core.LabelNegative, t0)
+	if err := db.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bktBotMessages), []byte("-100:1"), botRec{At: t0.UnixNano(), Value: []byte(`{"case":1}`)}); err != nil {
+			return err
+		}
+		b := tx.Bucket(bktBotInbox)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return putJSON(b, itob(seq), toMentionRec(old))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := db.BotGet(ctx, core.SpaceMessages, "-100:1"); err != nil || !ok || string(v) != `{"case":1}` {
+		t.Fatalf("the JSON bot record reads %s, %v, %v", v, ok, err)
+	}
+	if err := db.BotPut(ctx, core.SpaceMessages, "-100:2", []byte(`{"case":2}`), t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.db.View(func(tx *bolt.Tx) error {
+		if raw := tx.Bucket(bktBotMessages).Get([]byte("-100:2")); raw[0] != recBinaryV1 {
+			return errors.New("a new bot record is not binary")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := db.BotGet(ctx, core.SpaceMessages, "-100:2"); err != nil || !ok || string(v) != `{"case":2}` {
+		t.Fatalf("the binary bot record reads %s, %v, %v", v, ok, err)
+	}
+	if n, err := db.BotPrune(ctx, core.SpaceMessages, t0.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("BotPrune = %d, %v; want the old JSON record pruned", n, err)
+	}
+	if _, ok, _ := db.BotGet(ctx, core.SpaceMessages, "-100:2"); !ok {
+		t.Fatal("the newer binary record was pruned")
+	}
+	if err := db.InboxAppend(ctx, 7, mention("2", core.LabelPositive, t0)); err != nil {
+		t.Fatal(err)
+	}
+	ms, last, err := db.InboxAfter(ctx, 0, 0)
+	if err != nil || len(ms) != 2 || last != 2 || ms[0].Text != old.Text || ms[1].Key() != "x:2" {
+		t.Fatalf("InboxAfter = %+v, %d, %v", ms, last, err)
+	}
+	if _, err := decodeBotRec([]byte{recBinaryV1, 2}); err == nil {
+		t.Fatal("a bot record without its value decoded")
+	}
+}

@@ -26,9 +26,9 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes. Version 2 added
-// the per-day author tallies (day_authors); version 3 binary case records
-// (JSON ones, from before, read as they are) and the count of stored
-// mentions (keyMentionCount). An older file opened for writing is migrated
+// the per-day author tallies (day_authors); version 3 binary case and bot
+// records and inbox mentions (JSON ones, from before, read as they are)
+// and the count of stored mentions (keyMentionCount). An older file opened for writing is migrated
 // on open.
 const SchemaVersion = 3
 

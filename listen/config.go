@@ -140,7 +140,8 @@ type OutboxConfig struct {
 
 	// Batch is how many due actions one round claims, and then settles,
 	// in one store transaction each (default DefaultOutboxBatch, at least
-	// Workers); Workers of them are sent at a time.
+	// Workers); a round whose claim joins the engine's batch save takes up
+	// to four times as many. Workers of them are sent at a time.
 	Batch int `yaml:"-"`
 	// Poll is how often the worker looks for due work when nobody woke it.
 	Poll time.Duration `yaml:"-"`

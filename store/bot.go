@@ -66,19 +66,49 @@ func botBucket(tx *bolt.Tx, space core.Space) (*bolt.Bucket, error) {
 }
 
 func getBotRec(b *bolt.Bucket, key string) ([]byte, bool, error) {
-	var rec botRec
-	ok, err := getJSON(b, []byte(key), &rec)
-	if err != nil || !ok {
-		return nil, false, err
+	raw := b.Get([]byte(key))
+	if raw == nil {
+		return nil, false, nil
+	}
+	rec, err := decodeBotRec(raw)
+	if err != nil {
+		return nil, true, fmt.Errorf("decode %q: %w", key, err)
 	}
 	return []byte(rec.Value), true, nil
+}
+
+// A bot record is stored as its format byte (recBinaryV1), when it was
+// written (varint nanos) and the bot's JSON value as it is; files written
+// before hold the JSON envelope botRec, which stays readable. Wrapping the
+// value in JSON had it validated and copied a second time at every write.
+func encodeBotRec(value []byte, at time.Time) []byte {
+	w := recWriter{b: make([]byte, 0, 11+len(value))}
+	w.byte(recBinaryV1)
+	w.int(unixNano(at))
+	w.b = append(w.b, value...)
+	return w.b
+}
+
+func decodeBotRec(raw []byte) (botRec, error) {
+	if len(raw) == 0 || raw[0] != recBinaryV1 {
+		var rec botRec
+		err := json.Unmarshal(raw, &rec)
+		return rec, err
+	}
+	rd := recReader{b: raw[1:]}
+	at := rd.int()
+	if rd.err != nil || len(rd.b) == 0 {
+		return botRec{}, errShortRecord
+	}
+	// The value outlives the transaction: a copy, not the mapped page.
+	return botRec{At: at, Value: bytes.Clone(rd.b)}, nil
 }
 
 func putBotRec(b *bolt.Bucket, key string, value []byte, at time.Time) error {
 	if !json.Valid(value) {
 		return fmt.Errorf("bot record %q is not JSON: %w", key, core.ErrInvalid)
 	}
-	return putJSON(b, []byte(key), botRec{At: unixNano(at), Value: value})
+	return b.Put([]byte(key), encodeBotRec(value, at))
 }
 
 // BotGet returns the bot record at key in space, and whether it exists.
@@ -197,8 +227,8 @@ func (s *DB) BotPrune(ctx context.Context, space core.Space, before time.Time) (
 		}
 		var old [][]byte
 		err = b.ForEach(func(k, v []byte) error {
-			var rec botRec
-			if err := json.Unmarshal(v, &rec); err != nil {
+			rec, err := decodeBotRec(v)
+			if err != nil {
 				return fmt.Errorf("decode %q: %w", k, err)
 			}
 			if rec.At < before.UnixNano() {
@@ -284,7 +314,7 @@ func (s *DB) InboxAppend(ctx context.Context, updateID int64, ms ...core.Mention
 			if err != nil {
 				return err
 			}
-			if err := putJSON(b, itob(seq), toMentionRec(m)); err != nil {
+			if err := b.Put(itob(seq), encodeMention(toMentionRec(m))); err != nil {
 				return err
 			}
 		}
@@ -306,7 +336,7 @@ func (s *DB) InboxAfter(ctx context.Context, after uint64, limit int) ([]core.Me
 		c := tx.Bucket(bktBotInbox).Cursor()
 		for k, v := c.Seek(itob(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
 			var rec mentionRec
-			if err := json.Unmarshal(v, &rec); err != nil {
+			if err := decodeMention(v, &rec); err != nil {
 				return fmt.Errorf("inbox %d: %w", btoi(k), err)
 			}
 			out = append(out, rec.mention())

@@ -18,7 +18,7 @@ func (s *DB) putNewCase(tx *bolt.Tx, c *core.Case) error {
 		return err
 	}
 	c.ID = id
-	if err := putJSON(b, itob(id), c); err != nil {
+	if err := b.Put(itob(id), encodeCase(*c)); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bktCasesMention).Put([]byte(c.MentionKey), itob(id)); err != nil {
@@ -32,19 +32,19 @@ func (s *DB) putNewCase(tx *bolt.Tx, c *core.Case) error {
 
 func getCase(tx *bolt.Tx, id uint64) (core.Case, error) {
 	var c core.Case
-	ok, err := getJSON(tx.Bucket(bktCases), itob(id), &c)
-	if err != nil {
-		return c, err
-	}
-	if !ok {
+	raw := tx.Bucket(bktCases).Get(itob(id))
+	if raw == nil {
 		return c, fmt.Errorf("case %d: %w", id, core.ErrNotFound)
+	}
+	if err := decodeCase(raw, &c); err != nil {
+		return c, fmt.Errorf("case %d: %w", id, err)
 	}
 	return c, nil
 }
 
 // putCase saves c and keeps the open-case index in step with its state.
 func putCase(tx *bolt.Tx, c core.Case) error {
-	if err := putJSON(appending(tx.Bucket(bktCases)), itob(c.ID), c); err != nil {
+	if err := appending(tx.Bucket(bktCases)).Put(itob(c.ID), encodeCase(c)); err != nil {
 		return err
 	}
 	if err := indexCase(tx, c); err != nil {
@@ -204,7 +204,7 @@ func (s *DB) ForEachCase(ctx context.Context, from, to time.Time, fn func(core.C
 		c := tx.Bucket(bktCases).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
 			var cs core.Case
-			if err := jsonUnmarshal(v, &cs); err != nil {
+			if err := decodeCase(v, &cs); err != nil {
 				return fmt.Errorf("case %d: %w", btoi(k), err)
 			}
 			if cs.CreatedAt.Before(from) {
@@ -242,7 +242,7 @@ func (s *DB) Corrections(ctx context.Context) ([]Correction, error) {
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
 			var c core.Case
-			if err := jsonUnmarshal(v, &c); err != nil {
+			if err := decodeCase(v, &c); err != nil {
 				return fmt.Errorf("case %d: %w", btoi(k), err)
 			}
 			if c.CorrectedLabel == "" {

@@ -283,3 +283,92 @@ func decodeAuthor(raw []byte, h *core.AuthorHistory) error {
 	}
 	return nil
 }
+
+// encodeCase is a case's binary record. Cases are read whole by the
+// digest, the SLA watcher and the inbox, and rewritten at every step of
+// their life (alerted, claimed, answered): JSON was most of that cost.
+func encodeCase(c core.Case) []byte {
+	w := recWriter{b: make([]byte, 0, 128+64*len(c.Events))}
+	w.byte(recBinaryV1)
+	w.uint(c.ID)
+	w.str(c.MentionKey)
+	w.str(c.AuthorKey)
+	w.str(string(c.Platform))
+	w.str(string(c.Label))
+	w.float(c.Score)
+	w.str(string(c.State))
+	w.int(unixNano(c.CreatedAt))
+	w.int(unixNano(c.WrittenAt))
+	w.int(unixNano(c.UpdatedAt))
+	w.int(unixNano(c.AlertedAt))
+	w.int(unixNano(c.ClaimedAt))
+	w.str(c.ClaimedBy)
+	w.int(unixNano(c.FirstResponseAt))
+	w.str(c.FirstResponder)
+	w.int(unixNano(c.ClosedAt))
+	w.str(c.ClosedBy)
+	w.str(string(c.CorrectedLabel))
+	w.int(unixNano(c.RecoveredAt))
+	w.str(c.RecoveredBy)
+	w.int(unixNano(c.HiddenAt))
+	w.str(c.HiddenBy)
+	w.int(unixNano(c.HideDoneAt))
+	w.int(int64(c.Reminders))
+	w.uint(uint64(len(c.Alerts)))
+	for _, a := range c.Alerts {
+		w.str(a)
+	}
+	w.uint(uint64(len(c.Events)))
+	for _, e := range c.Events {
+		w.int(unixNano(e.At))
+		w.str(e.Actor)
+		w.str(e.Action)
+		w.str(e.Detail)
+		w.str(e.Via)
+	}
+	return w.b
+}
+
+// decodeCase reads a case record in either form: binary, or the JSON of
+// files written before it (read as they are; a case is rewritten in the
+// binary form the next time it changes).
+func decodeCase(raw []byte, c *core.Case) error {
+	if len(raw) == 0 || raw[0] != recBinaryV1 {
+		*c = core.Case{}
+		return json.Unmarshal(raw, c)
+	}
+	rd := recReader{b: raw[1:]}
+	*c = core.Case{
+		ID: rd.uint(), MentionKey: rd.str(), AuthorKey: rd.str(), Platform: core.Platform(rd.str()),
+		Label: core.Label(rd.str()), Score: rd.float(), State: core.CaseState(rd.str()),
+		CreatedAt: fromNano(rd.int()), WrittenAt: fromNano(rd.int()), UpdatedAt: fromNano(rd.int()),
+		AlertedAt: fromNano(rd.int()), ClaimedAt: fromNano(rd.int()), ClaimedBy: rd.str(),
+		FirstResponseAt: fromNano(rd.int()), FirstResponder: rd.str(),
+		ClosedAt: fromNano(rd.int()), ClosedBy: rd.str(), CorrectedLabel: core.Label(rd.str()),
+		RecoveredAt: fromNano(rd.int()), RecoveredBy: rd.str(),
+		HiddenAt: fromNano(rd.int()), HiddenBy: rd.str(), HideDoneAt: fromNano(rd.int()),
+		Reminders: int(rd.int()),
+	}
+	// Each list entry takes at least one byte: a count beyond what is left
+	// is a cut record, not a reason to allocate.
+	if n := rd.uint(); n > 0 && n <= uint64(len(rd.b)) {
+		c.Alerts = make([]string, n)
+		for i := range c.Alerts {
+			c.Alerts[i] = rd.str()
+		}
+	} else if n > 0 {
+		rd.fail()
+	}
+	if n := rd.uint(); n > 0 && n <= uint64(len(rd.b)) {
+		c.Events = make([]core.CaseEvent, n)
+		for i := range c.Events {
+			c.Events[i] = core.CaseEvent{At: fromNano(rd.int()), Actor: rd.str(), Action: rd.str(), Detail: rd.str(), Via: rd.str()}
+		}
+	} else if n > 0 {
+		rd.fail()
+	}
+	if rd.err != nil {
+		return fmt.Errorf("case record: %w", rd.err)
+	}
+	return nil
+}

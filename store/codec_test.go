@@ -155,3 +155,174 @@ func TestCodec_Author(t *testing.T) {
 		}
 	}
 }
+
+func TestCodec_Case(t *testing.T) {
+	at := time.Date(2026, 11, 22, 6, 30, 0, 123, time.UTC)
+	for _, want := range []core.Case{
+		core.NewCase(mention("1", core.LabelNegative, at), at),
+		{ID: 1 << 41, MentionKey: "mastodon:9", AuthorKey: "mastodon:a", Platform: core.PlatformMastodon, Label: core.LabelNegative,
+			Score: 0.8125, State: core.CaseResolved, CreatedAt: at, WrittenAt: at.Add(-time.Hour), UpdatedAt: at.Add(time.Hour),
+			AlertedAt: at.Add(time.Second), ClaimedAt: at.Add(time.Minute), ClaimedBy: "42", FirstResponseAt: at.Add(2 * time.Minute),
+			FirstResponder: "42", ClosedAt: at.Add(time.Hour), ClosedBy: "43", CorrectedLabel: core.LabelNeutral,
+			RecoveredAt: at.Add(3 * time.Hour), RecoveredBy: "mastodon:10", Reminders: 2, Alerts: []string{"-100:5", "-100:6"},
+			Events: []core.CaseEvent{{At: at, Actor: core.ActorSystem, Action: "opened", Detail: "negative"},
+				{At: at.Add(time.Minute), Actor: "42", Action: "claimed", Via: "web"}}},
+	} {
+		raw := encodeCase(want)
+		var got core.Case
+		if err := decodeCase(raw, &got); err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("case %+v\nread back %+v, %v", want, got, err)
+		}
+		if j, _ := json.Marshal(want); len(raw) >= len(j)/2 {
+			t.Errorf("binary case is %d bytes, JSON %d", len(raw), len(j))
+		}
+		for n := 1; n < len(raw); n++ {
+			if err := decodeCase(raw[:n], &got); err == nil {
+				t.Fatalf("a case cut to %d of %d bytes decoded", n, len(raw))
+			}
+		}
+	}
+}
+
+// A file of schema version 2 holds its cases as JSON and keeps no count of
+// mentions: opened, it is moved to version 3 with the count taken, its
+// JSON cases read (by the digest's walk, the open-case list and by id),
+// and a case rewritten in the binary form when it changes.
+func TestCodec_ReadsJSONCases(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ds []core.Decision
+	for _, id := range []string{"1", "2", "3"} {
+		m := mention(id, core.LabelNegative, t0)
+		ds = append(ds, core.Decision{Mention: m, OpenCase: id != "3"})
+	}
+	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
+		t.Fatal(err)
+	}
+	// What version 2 wrote: JSON cases, no mention count.
+	if err := db.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bktCases)
+		for _, id := range []uint64{1, 2} {
+			var c core.Case
+			if err := decodeCase(b.Get(itob(id)), &c); err != nil {
+				return err
+			}
+			if err := putJSON(b, itob(id), c); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bktMeta)
+		if err := meta.Delete(keyMentionCount); err != nil {
+			return err
+		}
+		return meta.Put(keySchema, itob(2))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if db, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.version != 3 {
+		t.Fatalf("schema version %d after open, want 3", db.version)
+	}
+	if n, err := db.MentionCount(ctx); err != nil || n != 3 {
+		t.Fatalf("MentionCount = %d, %v; want 3 counted by the migration", n, err)
+	}
+	if _, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: mention("4", core.LabelPositive, t0)}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.MentionCount(ctx); n != 4 {
+		t.Fatalf("MentionCount = %d after one more, want 4", n)
+	}
+	var walked []uint64
+	if err := db.ForEachCase(ctx, t0.Add(-time.Hour), t0.Add(time.Hour), func(c core.Case) error {
+		walked = append(walked, c.ID)
+		return nil
+	}); err != nil || len(walked) != 2 || walked[0] != 1 {
+		t.Fatalf("ForEachCase = %v, %v", walked, err)
+	}
+	if open, total, err := db.OpenCases(ctx, core.CaseFilter{}); err != nil || total != 2 || open[1].MentionKey != "x:2" {
+		t.Fatalf("OpenCases = %+v, %d, %v", open, total, err)
+	}
+	if _, _, err := db.UpdateCase(ctx, 1, func(c *core.Case) ([]core.Action, error) {
+		return nil, c.Claim("42", t0.Add(time.Minute))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.db.View(func(tx *bolt.Tx) error {
+		if raw := tx.Bucket(bktCases).Get(itob(1)); raw[0] != recBinaryV1 {
+			return errors.New("the changed case is still JSON")
+		}
+		if raw := tx.Bucket(bktCases).Get(itob(2)); raw[0] != '{' {
+			return errors.New("the unchanged case was rewritten")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := db.Case(ctx, 1); err != nil || c.ClaimedBy != "42" || c.MentionKey != "x:1" || len(c.Events) != 2 {
+		t.Fatalf("the claimed case reads %+v, %v", c, err)
+	}
+	if c, err := db.CaseByMention(ctx, "x:2"); err != nil || c.ID != 2 || c.State != core.CaseNew {
+		t.Fatalf("the JSON case reads %+v, %v", c, err)
+	}
+}
+
+// Bot records and inbox mentions of a file written before their binary
+// forms are JSON: they read, are pruned by age and are overwritten as
+// before, next to records written since.
+func TestCodec_ReadsJSONBotRecords(t *testing.T) {
+	db := MustOpen(t, Options{})
+	old := mention("1", core.LabelNegative, t0)
+	if err := db.db.Update(func(tx *bolt.Tx) error {
+		if err := putJSON(tx.Bucket(bktBotMessages), []byte("-100:1"), botRec{At: t0.UnixNano(), Value: []byte(`{"case":1}`)}); err != nil {
+			return err
+		}
+		b := tx.Bucket(bktBotInbox)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return putJSON(b, itob(seq), toMentionRec(old))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := db.BotGet(ctx, core.SpaceMessages, "-100:1"); err != nil || !ok || string(v) != `{"case":1}` {
+		t.Fatalf("the JSON bot record reads %s, %v, %v", v, ok, err)
+	}
+	if err := db.BotPut(ctx, core.SpaceMessages, "-100:2", []byte(`{"case":2}`), t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.db.View(func(tx *bolt.Tx) error {
+		if raw := tx.Bucket(bktBotMessages).Get([]byte("-100:2")); raw[0] != recBinaryV1 {
+			return errors.New("a new bot record is not binary")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := db.BotGet(ctx, core.SpaceMessages, "-100:2"); err != nil || !ok || string(v) != `{"case":2}` {
+		t.Fatalf("the binary bot record reads %s, %v, %v", v, ok, err)
+	}
+	if n, err := db.BotPrune(ctx, core.SpaceMessages, t0.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("BotPrune = %d, %v; want the old JSON record pruned", n, err)
+	}
+	if _, ok, _ := db.BotGet(ctx, core.SpaceMessages, "-100:2"); !ok {
+		t.Fatal("the newer binary record was pruned")
+	}
+	if err := db.InboxAppend(ctx, 7, mention("2", core.LabelPositive, t0)); err != nil {
+		t.Fatal(err)
+	}
+	ms, last, err := db.InboxAfter(ctx, 0, 0)
+	if err != nil || len(ms) != 2 || last != 2 || ms[0].Text != old.Text || ms[1].Key() != "x:2" {
+		t.Fatalf("InboxAfter = %+v, %d, %v", ms, last, err)
+	}
+	if _, err := decodeBotRec([]byte{recBinaryV1, 2}); err == nil {
+		t.Fatal("a bot record without its value decoded")
+	}
+}

@@ -125,7 +125,7 @@ func (s *DB) Cursor(ctx context.Context, source string) (string, error) {
 // crash is a no-op); an action whose dedup key exists is skipped alone.
 func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Decision, now time.Time) (core.SaveResult, error) {
 	var res core.SaveResult
-	err := s.update(ctx, func(tx *bolt.Tx) error {
+	err := s.updateHosting(ctx, func(tx *bolt.Tx) error {
 		res = core.SaveResult{}
 		mentions := appending(tx.Bucket(bktMentions))
 		seen := make(map[string]bool, len(ds))
@@ -195,6 +195,11 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 				return err
 			}
 		}
+		if len(res.Stored) > 0 {
+			if err := incr(tx.Bucket(bktMeta), keyMentionCount, uint64(len(res.Stored))); err != nil {
+				return err
+			}
+		}
 		return putJSON(tx.Bucket(bktCursors), []byte(source), cursorRec{Cursor: cursor, UpdatedAt: now})
 	})
 	if err != nil {
@@ -261,10 +266,16 @@ func (s *DB) ForEachMention(ctx context.Context, from, to time.Time, fn func(cor
 	return nil
 }
 
-// MentionCount returns how many mentions are stored.
+// MentionCount returns how many mentions are stored, from the count kept
+// with them (a read-only open of a file from before the count walks the
+// mentions).
 func (s *DB) MentionCount(ctx context.Context) (int, error) {
 	var n int
 	err := s.view(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bktMeta).Get(keyMentionCount); len(v) == 8 {
+			n = int(btoi(v))
+			return nil
+		}
 		n = tx.Bucket(bktMentions).Stats().KeyN
 		return nil
 	})

@@ -212,6 +212,38 @@ func (s *DB) SettleAndClaim(ctx context.Context, outcomes []core.Outcome, now ti
 	return out, nil
 }
 
+// SettleAndClaimNext is SettleAndClaim in the next batch save (SaveBatch)
+// that begins within wait, or else in a transaction of its own: a round's
+// outcomes wait at most wait to be recorded, and while mentions keep
+// coming the outbox adds no commit of its own, claiming each batch's
+// actions in the transaction that queues them. now gives the claim's time
+// when it runs; it claims at most limit actions, or joinedLimit when it
+// joined a batch save (which may have queued more than one round's worth).
+// joined reports whether a batch save took it.
+func (s *DB) SettleAndClaimNext(ctx context.Context, outcomes []core.Outcome, now func() time.Time, limit, joinedLimit int,
+	wait time.Duration) (next []core.Action, joined bool, err error) {
+	var out []core.Action
+	joined, err = s.joinNext(ctx, wait, func(tx *bolt.Tx, hosted bool) error {
+		out = nil
+		for _, o := range outcomes {
+			if err := settle(tx, o); err != nil {
+				return fmt.Errorf("action %d: %w", o.ActionID, err)
+			}
+		}
+		n := limit
+		if hosted {
+			n = joinedLimit
+		}
+		var err error
+		out, err = claimDue(tx, now(), n)
+		return err
+	})
+	if err != nil {
+		return nil, joined, fmt.Errorf("store: settle and claim actions: %w", err)
+	}
+	return out, joined, nil
+}
+
 // Settle records, in one transaction, the outcomes of a round of
 // executions: done actions (with the delivery applied to their case: a
 // delivered alert marks the case alerted), actions to try again, and

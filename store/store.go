@@ -25,9 +25,11 @@ import (
 )
 
 // SchemaVersion is the layout this code reads and writes. Version 2 added
-// the per-day author tallies (day_authors); a version 1 file opened for
-// writing is migrated to it on open.
-const SchemaVersion = 2
+// the per-day author tallies (day_authors); version 3 binary case and bot
+// records and inbox mentions (JSON ones, from before, read as they are)
+// and the count of stored mentions (keyMentionCount). An older file opened for writing is migrated
+// on open.
+const SchemaVersion = 3
 
 // DefaultLockTimeout is how long Open waits for another process to release
 // the database file.
@@ -62,6 +64,9 @@ var (
 		bktBotApprovals, bktBotCaseTokens, bktBotHeld, bktDayAuthors}
 
 	keySchema = []byte("schema_version")
+	// keyMentionCount, in the meta bucket, counts the stored mentions (8,
+	// BE), so that counting them reads no bucket.
+	keyMentionCount = []byte("mention_count")
 )
 
 // Options tune Open. The zero value is usable.
@@ -87,6 +92,8 @@ type DB struct {
 	// commits counts the write transactions committed (each costs two
 	// fsyncs, data and meta page).
 	commits atomic.Uint64
+	// guests wait for the next batch save to commit them (group.go).
+	guests guests
 }
 
 // Open opens or creates the database at path, creates its buckets and
@@ -142,6 +149,13 @@ func (s *DB) init() error {
 		if btoi(v) < 2 {
 			if err := s.migrateDayAuthors(tx); err != nil {
 				return fmt.Errorf("migrate to schema version 2: %w", err)
+			}
+		}
+		if btoi(v) < 3 {
+			// Case records need no rewrite: both forms are read.
+			n := tx.Bucket(bktMentions).Stats().KeyN
+			if err := meta.Put(keyMentionCount, itob(uint64(n))); err != nil {
+				return fmt.Errorf("migrate to schema version 3: %w", err)
 			}
 		}
 		s.version = SchemaVersion
@@ -278,5 +292,3 @@ func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	}
 	return b.Put(key, raw)
 }
-
-func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }

@@ -144,7 +144,7 @@ func (s *DB) IndexCases(ctx context.Context) error {
 		}
 		if err := tx.Bucket(bktCases).ForEach(func(k, v []byte) error {
 			var c core.Case
-			if err := jsonUnmarshal(v, &c); err != nil {
+			if err := decodeCase(v, &c); err != nil {
 				return fmt.Errorf("case %d: %w", btoi(k), err)
 			}
 			return indexCase(tx, c)

@@ -102,11 +102,12 @@ func errCollectorReadOnly(m core.Mention) error {
 		m.Key(), m.URL, core.ErrUnsupported))
 }
 
-// CapabilitiesFor: nothing for what the collector read; the bot's
-// capabilities for the rest.
+// CapabilitiesFor: nothing for what the collector read, saying why (the
+// alert then offers the post in Telegram); the bot's capabilities for the
+// rest.
 func (g collectorGuard) CapabilitiesFor(m core.Mention) core.Capabilities {
 	if g.fromCollector(m) {
-		return core.Capabilities{}
+		return core.Capabilities{Limit: core.LimitReadOnly}
 	}
 	return g.Replier.Capabilities()
 }

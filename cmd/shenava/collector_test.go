@@ -41,8 +41,8 @@ func TestCollectorGuard(t *testing.T) {
 	if _, err := g.DirectMessage(context.Background(), channel, "hi"); !errors.Is(err, core.ErrUnsupported) {
 		t.Errorf("private reply to a channel post: %v", err)
 	}
-	if g.CapabilitiesFor(channel) != (core.Capabilities{}) {
-		t.Error("a channel post is shown as answerable")
+	if got := g.CapabilitiesFor(channel); got != (core.Capabilities{Limit: core.LimitReadOnly}) {
+		t.Errorf("a channel post is shown as %+v, want nothing answerable, read-only", got)
 	}
 	if bot.calls != 0 {
 		t.Errorf("the bot was asked %d times", bot.calls)

@@ -783,3 +783,40 @@ func TestCase_InDoubtReplySentAgain(t *testing.T) {
 	_, body = c.get("/?state=doubt")
 	mustContain(t, body, `id="tab-doubt">In doubt <span class="count">0</span>`)
 }
+
+// A private reply from the case page goes through the same workflow as
+// from the bot: one private reply queued for the platform by the
+// manager, after the undo window, and the audit trail says who and
+// "web".
+func TestCase_PrivateReply(t *testing.T) {
+	f := newFixture(t)
+	cs := f.save(f.mention(core.PlatformX, "fa", core.LabelNegative, "سفارشم هنوز نرسیده"))
+	id := cs[0].ID
+	base := "/case/" + strconv.FormatUint(id, 10)
+	ali := f.signIn(2)
+	_, body := ali.get(base)
+	mustContain(t, body, `value="private"`)
+	if resp := ali.do(base+"/reply", "g", "p1", "how", "private", "text", "{author} عزیز، شمارهٔ سفارش را بفرستید"); resp.Header.Get("Location") != base+"?ok=replied" {
+		t.Fatalf("private reply redirect %q", resp.Header.Get("Location"))
+	}
+	var sent []core.Action
+	f.db.ForEachAction(ctx, time.Time{}, f.now.Add(time.Hour), func(a core.Action) error {
+		if a.Kind == core.ActionReplyPublic || a.Kind == core.ActionReplyPrivate {
+			sent = append(sent, a)
+		}
+		return nil
+	})
+	if len(sent) != 1 || sent[0].Kind != core.ActionReplyPrivate || sent[0].Text != "@user101 عزیز، شمارهٔ سفارش را بفرستید" ||
+		sent[0].Actor != "Ali" || sent[0].CaseID != id || sent[0].MentionKey != cs[0].MentionKey ||
+		!sent[0].NextAttemptAt.Equal(f.now.Add(15*time.Second)) {
+		t.Fatalf("outbox = %+v, want one private reply by Ali waiting the undo window", sent)
+	}
+	got := f.caseNow(id)
+	last := got.Events[len(got.Events)-1]
+	if last.Actor != "Ali" || last.Action != "replied privately" || last.Via != "web" {
+		t.Fatalf("audit line = %+v, want Ali replied privately via web", last)
+	}
+	if f.wakes.Load() == 0 {
+		t.Fatal("the outbox was not woken")
+	}
+}

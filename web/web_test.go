@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -818,5 +819,76 @@ func TestCase_PrivateReply(t *testing.T) {
 	}
 	if f.wakes.Load() == 0 {
 		t.Fatal("the outbox was not woken")
+	}
+}
+
+// The inbox keeps its tab counts current from /counts: the counts as
+// they are now, written in the manager's language, for a signed-in
+// manager only, and polling it is not activity that keeps a session
+// from its idle expiry.
+func TestInbox_LiveCounts(t *testing.T) {
+	f := newFixture(t)
+	cs := f.save(f.mention(core.PlatformX, "en", core.LabelNegative, "My order never came"),
+		f.mention(core.PlatformX, "en", core.LabelNegative, "Still waiting"))
+	counts := func(c *client) map[string]struct {
+		N    int    `json:"n"`
+		Text string `json:"text"`
+	} {
+		t.Helper()
+		resp, body := c.get("/counts")
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			resp.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("/counts: %d %v\n%s", resp.StatusCode, resp.Header, body)
+		}
+		var out struct {
+			Tabs map[string]struct {
+				N    int    `json:"n"`
+				Text string `json:"text"`
+			} `json:"tabs"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatalf("/counts: %v\n%s", err, body)
+		}
+		return out.Tabs
+	}
+	ali := f.signIn(2)
+	_, page := ali.get("/")
+	mustContain(t, page, `data-counts="/counts"`, `<script src="/static/app.js"></script>`)
+	if resp, js := ali.get("/static/app.js"); resp.StatusCode != http.StatusOK || !strings.Contains(js, "data-counts") ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "connect-src 'self'") {
+		t.Fatalf("the counts script: %d %v", resp.StatusCode, resp.Header)
+	}
+	if got := counts(ali); got["new"].N != 2 || got["new"].Text != "۲" || got["claimed"].N != 0 || len(got) != len(tabs) {
+		t.Fatalf("counts at first: %+v", got)
+	}
+	sara := f.signIn(1)
+	base := "/case/" + strconv.FormatUint(cs[0].ID, 10)
+	sara.get(base)
+	if resp := sara.do(base+"/claim", "g", "c1"); resp.Header.Get("Location") != base+"?ok=claimed" {
+		t.Fatalf("claim redirect %q", resp.Header.Get("Location"))
+	}
+	if got := counts(ali); got["new"].N != 1 || got["claimed"].N != 1 || got["claimed"].Text != "۱" {
+		t.Fatalf("counts after a claim: %+v", got)
+	}
+	if got := counts(sara); got["claimed"].Text != "1" {
+		t.Fatalf("counts in English: %+v", got)
+	}
+
+	// Signed out: a bare 401, no page, no redirect.
+	if resp, body := f.client().get("/counts"); resp.StatusCode != http.StatusUnauthorized || strings.Contains(body, "tabs") {
+		t.Fatalf("/counts without a session: %d %q", resp.StatusCode, body)
+	}
+	// Polling alone lets the session expire when the manager is idle.
+	for range 4 {
+		f.now = f.now.Add(DefaultSessionIdle / 3)
+		if resp, _ := ali.get("/counts"); resp.StatusCode != http.StatusOK && f.now.Sub(t0) < DefaultSessionIdle {
+			t.Fatalf("/counts refused before the idle expiry: %d", resp.StatusCode)
+		}
+	}
+	if resp, _ := ali.get("/counts"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("polling kept an idle session alive: %d", resp.StatusCode)
+	}
+	if resp, _ := ali.get("/"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the idle session still opens the inbox: %d", resp.StatusCode)
 	}
 }

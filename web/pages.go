@@ -431,6 +431,9 @@ type caseView struct {
 	Open      bool
 	Public    bool
 	Private   bool
+	// NoPublic and NoPrivate say why an answer is not offered; ReadOnly,
+	// when set, that the post was read by a read-only account.
+	NoPublic, NoPrivate, ReadOnly string
 	// CanHide: the comment can be hidden on its platform and nobody asked
 	// yet; Hidden says where a hide stands.
 	CanHide  bool
@@ -463,6 +466,13 @@ func (s *Server) casePage(q *req) {
 		Action: "/case/" + strconv.FormatUint(c.ID, 10)}
 	caps := s.cases.CapabilitiesFor(m)
 	v.Public, v.Private = caps.Reply, caps.DirectMessage
+	v.NoPublic, v.NoPrivate = tr(lang, "act.nopublic", v.Row.Platform), tr(lang, "act.noprivate", v.Row.Platform)
+	switch caps.Limit {
+	case core.LimitReadOnly:
+		v.ReadOnly = tr(lang, "act.readonly", v.Row.Platform)
+	case core.LimitPrivateWindow:
+		v.NoPrivate = tr(lang, "act.noprivate.window", v.Row.Platform)
+	}
 	v.CanHide, v.HideText = caps.Hide && c.HiddenAt.IsZero(), tr(lang, "act.hide", v.Row.Platform)
 	if h, err := s.st.Author(q.ctx, m.AuthorKey()); err == nil {
 		v.History = &h

@@ -892,3 +892,27 @@ func TestInbox_LiveCounts(t *testing.T) {
 		t.Fatalf("the idle session still opens the inbox: %d", resp.StatusCode)
 	}
 }
+
+// The case page says why an answer is missing: a channel post the
+// read-only collector read, an Instagram comment past its private-reply
+// window.
+func TestCase_AnswerLimits(t *testing.T) {
+	f := newFixture(t)
+	post := f.mention(core.PlatformTelegram, "en", core.LabelNegative, "Koala support is silent")
+	post.Source = "telegram-channel-koala_news"
+	old := f.mention(core.PlatformInstagram, "fa", core.LabelNegative, "هنوز جوابی نگرفتم")
+	old.CreatedAt = f.now.Add(-8 * 24 * time.Hour)
+	cs := f.save(post, old)
+	c := f.signIn(1)
+	_, body := c.get("/case/" + strconv.FormatUint(cs[0].ID, 10))
+	mustContain(t, body, `<p id="readonly">Read by the read-only Telegram collector account, which never writes: this post cannot be answered from here. Open it in Telegram to answer.</p>`,
+		`href="https://example.com/telegram/101"`)
+	if strings.Contains(body, "has no public replies") || strings.Contains(body, `value="public"`) {
+		t.Fatal("a collected post is offered or refused an answer as if Telegram took none")
+	}
+	_, body = c.get("/case/" + strconv.FormatUint(cs[1].ID, 10))
+	mustContain(t, body, `value="public"`, `<span id="noprivate">Instagram&#39;s private-reply window (7 days after the comment) has passed.</span>`)
+	if strings.Contains(body, `value="private"`) {
+		t.Fatal("a private reply is offered past the window")
+	}
+}

@@ -109,8 +109,26 @@ func (r hidingReplier) Hide(_ context.Context, m core.Mention, hide bool) error 
 	return nil
 }
 
+// CapabilitiesFor: like Instagram, no private reply once 7 days have
+// passed since the comment (t0 is now).
 func (r hidingReplier) CapabilitiesFor(m core.Mention) core.Capabilities {
-	return core.Capabilities{Reply: true, DirectMessage: true, Hide: !strings.HasPrefix(m.ConversationID, "mentioned:")}
+	c := core.Capabilities{Reply: true, DirectMessage: true, Hide: !strings.HasPrefix(m.ConversationID, "mentioned:")}
+	if t0.Sub(m.CreatedAt) >= 7*24*time.Hour {
+		c.DirectMessage, c.Limit = false, core.LimitPrivateWindow
+	}
+	return c
+}
+
+// collectorReplier answers Telegram through the bot, except the posts a
+// read-only collector account read (source "telegram-channel-…"), as
+// the daemon does.
+type collectorReplier struct{ listen.Replier }
+
+func (r collectorReplier) CapabilitiesFor(m core.Mention) core.Capabilities {
+	if strings.HasPrefix(m.Source, "telegram-channel-") {
+		return core.Capabilities{Limit: core.LimitReadOnly}
+	}
+	return r.Replier.Capabilities()
 }
 
 func (r *recordingReplier) Calls() []string {
@@ -193,7 +211,7 @@ func newHarness(t *testing.T, edit ...func(*Config)) *harness {
 		return fmt.Sprintf("tok%d", h.tokens)
 	}
 	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{
-		core.PlatformX: h.x, core.PlatformRSS: h.rss, core.PlatformTelegram: b.Replier(), core.PlatformInstagram: h.ig,
+		core.PlatformX: h.x, core.PlatformRSS: h.rss, core.PlatformTelegram: collectorReplier{b.Replier()}, core.PlatformInstagram: h.ig,
 	}, listen.OutboxConfig{}, logger)
 	outbox.SetClock(clk.Now)
 	h.outbox = outbox

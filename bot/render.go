@@ -129,8 +129,8 @@ func (v *renderer) renderAlert(lang string, c core.Case, m core.Mention) string 
 	title := alertTitle(lang, c)
 	head := append([]string{title}, v.mentionHead(lang, c, m)...)
 	tail := append([]string{""}, v.statusLines(lang, c)...)
-	if c.State.Open() && !v.answerable(m.Platform) {
-		tail = append(tail, v.noAnswerLine(lang, m.Platform))
+	if l := v.noAnswerLine(lang, c, m); l != "" {
+		tail = append(tail, l)
 	}
 	fixed := units(visible(lines(lang, head...) + lines(lang, tail...)))
 	body := append([]string{""}, quote(lang, m.Text, maxText-fixed-80)...)
@@ -245,6 +245,9 @@ func (v *renderer) caseKeyboard(lang string, c core.Case, m core.Mention, tok st
 	}
 	pname := platformName(lang, m.Platform)
 	var rows [][]button
+	if caps.Limit == core.LimitReadOnly && m.URL != "" {
+		rows = append(rows, []button{{Text: msg(lang, "btn.open.platform", pname), URL: m.URL}})
+	}
 	if caps.Reply || caps.DirectMessage {
 		rows = append(rows, v.replyRow(lang, caps, m.Platform, pname, tok))
 	}
@@ -278,6 +281,8 @@ func (v *renderer) replyRow(lang string, caps core.Capabilities, p core.Platform
 		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.tg"), CallbackData: cb(verbReplyPrivate, tok)})
 	case caps.DirectMessage:
 		replyRow = append(replyRow, button{Text: msg(lang, "btn.private"), CallbackData: cb(verbReplyPrivate, tok)})
+	case caps.Limit == core.LimitPrivateWindow:
+		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.window"), CallbackData: cb(verbNoPrivate, tok)})
 	default:
 		replyRow = append(replyRow, button{Text: msg(lang, "btn.private.no", pname), CallbackData: cb(verbNoPrivate, tok)})
 	}
@@ -297,12 +302,27 @@ func neverAnswerable(p core.Platform) bool {
 	return p == core.PlatformRSS || p == core.PlatformFile
 }
 
-// noAnswerLine says, on an alert that offers no answer buttons, why.
-func (v *renderer) noAnswerLine(lang string, p core.Platform) string {
-	if neverAnswerable(p) {
-		return msg(lang, "alert.noanswer.never", platformName(lang, p))
+// noAnswerLine says, on an open case's alert, why it offers fewer answer
+// buttons than its platform would ("" when nothing is missing): a post
+// read by a read-only account, a platform that takes no answers or has no
+// account connected, a private-reply window that has passed.
+func (v *renderer) noAnswerLine(lang string, c core.Case, m core.Mention) string {
+	if !c.State.Open() {
+		return ""
 	}
-	return msg(lang, "alert.noanswer.unset", platformName(lang, p))
+	p := m.Platform
+	limit := v.cases.CapabilitiesFor(m).Limit
+	switch {
+	case limit == core.LimitReadOnly:
+		return msg(lang, "alert.noanswer.readonly", platformName(lang, p))
+	case !v.answerable(p) && neverAnswerable(p):
+		return msg(lang, "alert.noanswer.never", platformName(lang, p))
+	case !v.answerable(p):
+		return msg(lang, "alert.noanswer.unset", platformName(lang, p))
+	case limit == core.LimitPrivateWindow:
+		return msg(lang, "alert.noprivate.window", platformName(lang, p))
+	}
+	return ""
 }
 
 var labelCodes = []struct {
@@ -453,8 +473,8 @@ func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m
 	ls = append(ls, quote(lang, m.Text, 1500)...)
 	ls = append(ls, "")
 	ls = append(ls, v.statusLines(lang, c)...)
-	if c.State.Open() && !v.answerable(m.Platform) {
-		ls = append(ls, v.noAnswerLine(lang, m.Platform))
+	if l := v.noAnswerLine(lang, c, m); l != "" {
+		ls = append(ls, l)
 	}
 	ls = append(ls, "", msg(lang, "case.history"))
 	events := c.Events
@@ -473,6 +493,12 @@ func (v *renderer) renderCaseView(_ context.Context, lang string, c core.Case, m
 func (v *renderer) cannotAnswerNote(lang string, m core.Mention, private bool) string {
 	if !v.answerable(m.Platform) && !neverAnswerable(m.Platform) {
 		return msg(lang, "err.noconnector", platformName(lang, m.Platform))
+	}
+	if v.cases.CapabilitiesFor(m).Limit == core.LimitReadOnly {
+		return msg(lang, "err.readonly", platformName(lang, m.Platform))
+	}
+	if private && v.cases.CapabilitiesFor(m).Limit == core.LimitPrivateWindow {
+		return msg(lang, "err.noprivate.window", platformName(lang, m.Platform))
 	}
 	if private {
 		return msg(lang, "err.noprivate", platformName(lang, m.Platform))

@@ -20,6 +20,10 @@ func renderKeyboard(kb *inlineKeyboard) string {
 	for _, row := range kb.InlineKeyboard {
 		var cells []string
 		for _, btn := range row {
+			if btn.URL != "" {
+				cells = append(cells, "["+btn.Text+" → "+btn.URL+"]")
+				continue
+			}
 			cells = append(cells, "["+btn.Text+" → "+btn.CallbackData+"]")
 		}
 		b.WriteString(strings.Join(cells, " ") + "\n")
@@ -116,6 +120,12 @@ func TestBot_RenderAlert(t *testing.T) {
 			g := negativeMention("-1001000000002:77", "Koala app crashed again")
 			g.Platform, g.Author, g.URL, g.Analysis.Lang = core.PlatformTelegram, core.Author{ID: "555", Handle: "reza_k", Name: "Reza K"}, "https://t.me/koala_fans/77", "en"
 			return g
+		}()},
+		{name: "telegram_channel", m: collectedPost()},
+		{name: "instagram_window_passed", m: func() core.Mention {
+			o := instagramComment("17894227972186121", "هنوز پولم را پس نداده‌اید")
+			o.CreatedAt = t0.Add(-8 * 24 * time.Hour)
+			return o
 		}()},
 	}
 	for _, tt := range tests {

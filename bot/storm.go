@@ -219,7 +219,7 @@ func (v *renderer) summaryKeyboard(lang string, items []summaryItem) *inlineKeyb
 	for _, it := range items[:min(len(items), summaryTop)] {
 		n := id(lang, it.c.ID)
 		var row []button
-		if v.cases.Capabilities(it.m.Platform).Reply {
+		if v.cases.CapabilitiesFor(it.m).Reply {
 			row = append(row, button{Text: msg(lang, "btn.summary.reply", n), CallbackData: cb(verbReplyPublic, it.tok)})
 		}
 		row = append(row, button{Text: msg(lang, "btn.summary.claim", n), CallbackData: cb(verbClaim, it.tok)})

@@ -265,6 +265,12 @@ Reply to an alert with text to answer the author publicly.`, `👋 <b>شنوا</
 	"btn.summary.reply":       {"↩️ Reply #%s", "↩️ پاسخ #%s"},
 	"btn.summary.claim":       {"🙋 Claim #%s", "🙋 برمی‌دارم #%s"},
 	"err.noconnector":         {"This reply cannot be sent: no %s account is connected to Shenava. Answer on %[1]s itself.", "این پاسخ فرستاده نمی‌شود: هیچ حساب %s به شنوا وصل نیست. در خود %[1]s پاسخ دهید."},
+	"alert.noanswer.readonly": {"🔒 Read by Shenava's read-only %s collector account, which never writes: this post cannot be answered from here. Open it in %[1]s to answer.", "🔒 این پست را حساب فقط‌خواندنی گردآورِ %s شنوا خوانده است که هرگز چیزی نمی‌نویسد: از اینجا نمی‌شود به آن پاسخ داد. برای پاسخ، آن را در %[1]s باز کنید."},
+	"btn.open.platform":       {"↗️ Open in %s", "↗️ باز کردن در %s"},
+	"err.readonly":            {"This post was read by the read-only %s collector account and cannot be answered from here; open it in %[1]s.", "این پست را حساب فقط‌خواندنی گردآورِ %s خوانده است و از اینجا نمی‌شود به آن پاسخ داد؛ آن را در %[1]s باز کنید."},
+	"alert.noprivate.window":  {"⏳ %s's private-reply window (7 days after the comment) has passed: only a public reply can be sent.", "⏳ مهلت پاسخ خصوصی %s (۷ روز پس از کامنت) گذشته است: فقط پاسخ عمومی می‌شود فرستاد."},
+	"btn.private.window":      {"⏳ Private-reply window passed", "⏳ مهلت پاسخ خصوصی گذشته"},
+	"err.noprivate.window":    {"The private-reply window %s allows (7 days after the comment) has passed; only a public reply can be sent now.", "مهلت پاسخ خصوصی که %s می‌دهد (۷ روز پس از کامنت) گذشته است؛ اکنون فقط پاسخ عمومی می‌شود فرستاد."},
 }
 
 // num writes an integer with thousands separators, in Persian digits and

@@ -167,10 +167,32 @@ type Capabilities struct {
 	// Hide: the mention can be hidden from public view on its platform
 	// (a comment under the brand's own post), for spam and abuse.
 	Hide bool `json:"hide,omitempty"`
+	// Limit, when set, says why a mention allows less than its platform,
+	// so alerts can tell managers.
+	Limit CapabilityLimit `json:"limit,omitempty"`
 }
 
+// CapabilityLimit is why one mention takes fewer answers than its
+// platform does.
+type CapabilityLimit string
+
+const (
+	// LimitReadOnly: the mention was read by a read-only account (the
+	// Telegram channel collector), which never writes; managers open it
+	// on its platform to answer.
+	LimitReadOnly CapabilityLimit = "read_only"
+	// LimitPrivateWindow: the platform's window for a private reply to
+	// the author (Instagram's 7 days after a comment) has passed.
+	LimitPrivateWindow CapabilityLimit = "private_window"
+)
+
 // Narrow is what c allows that n allows too: a platform's capabilities
-// narrowed by what it allows for one mention.
+// narrowed by what it allows for one mention. The limit is n's, or c's
+// when n names none.
 func (c Capabilities) Narrow(n Capabilities) Capabilities {
-	return Capabilities{Reply: c.Reply && n.Reply, DirectMessage: c.DirectMessage && n.DirectMessage, Hide: c.Hide && n.Hide}
+	limit := n.Limit
+	if limit == "" {
+		limit = c.Limit
+	}
+	return Capabilities{Reply: c.Reply && n.Reply, DirectMessage: c.DirectMessage && n.DirectMessage, Hide: c.Hide && n.Hide, Limit: limit}
 }

@@ -291,4 +291,11 @@ func TestCapabilities_Narrow(t *testing.T) {
 	if got := (Capabilities{Reply: true}).Narrow(all); got != (Capabilities{Reply: true}) {
 		t.Errorf("a mention cannot widen its platform: %+v", got)
 	}
+	window := Capabilities{Reply: true, Limit: LimitPrivateWindow}
+	if got := all.Narrow(window); got != window {
+		t.Errorf("the mention's limit is kept: %+v", got)
+	}
+	if got := window.Narrow(all); got != window {
+		t.Errorf("the platform's limit is kept when the mention names none: %+v", got)
+	}
 }

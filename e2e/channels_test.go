@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -72,12 +74,13 @@ func TestChannels_PublicChannelPostAlerts(t *testing.T) {
 		Managers: []bot.Manager{{ID: sara.ID, Name: "Sara", Lang: bot.LangPersian}},
 		Brand:    "Koala", PollTimeout: time.Second, DefaultLang: bot.LangPersian,
 	}, bot.Deps{Store: db, Logger: logger,
-		Capabilities: func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
-		Wake:         func() { outbox.Wake() }})
+		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
+		Wake:                func() { outbox.Wake() }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{core.PlatformTelegram: b.Replier()},
+	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{core.PlatformTelegram: telegramuser.Guard{Replier: b.Replier()}},
 		listen.OutboxConfig{Poll: 20 * time.Millisecond}, logger)
 	src := col.Channels()[0]
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities,
@@ -104,12 +107,23 @@ func TestChannels_PublicChannelPostAlerts(t *testing.T) {
 
 	s := &system{tg: tg, db: db, bot: b, logs: logs}
 	key := "telegram:-1001001:" + itoa64(int64(post.ID))
-	c, _ := s.alertFor(t, key)
+	c, alert := s.alertFor(t, key)
 	if c.Label != core.LabelNegative {
 		t.Fatalf("case label %s, want negative", c.Label)
 	}
 	if sent := tg.Calls("sendMessage")[0].String("text"); !strings.Contains(sent, "https://t.me/tehran_food/"+itoa64(int64(post.ID))) {
 		t.Errorf("alert has no t.me link:\n%s", sent)
+	}
+	// The collector never writes: the alert says so and opens the post in
+	// Telegram instead of offering a reply the bot could not send.
+	raw, _ := tg.Message(alert.Chat.ID, alert.ID)
+	if text := fmt.Sprint(raw["text"]); !strings.Contains(text, "حساب فقط‌خواندنی گردآورِ تلگرام") || strings.Contains(text, "هیچ حساب") {
+		t.Errorf("the alert does not say the collector account read the post:\n%s", text)
+	}
+	kb, _ := json.Marshal(raw["reply_markup"])
+	if !strings.Contains(string(kb), `"url":"https://t.me/tehran_food/`+itoa64(int64(post.ID))+`"`) ||
+		strings.Contains(string(kb), `"rp:`) || strings.Contains(string(kb), `"rd:`) {
+		t.Errorf("the alert's buttons: %s", kb)
 	}
 	if _, err := db.CaseByMention(context.Background(), "telegram:-1001001:1"); err == nil {
 		t.Error("a post older than the backfill alerted")

@@ -272,7 +272,7 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 		t.Errorf("mention stored %d times, want once", n)
 	}
 	// A comment from eight days ago (a delivery after a long outage): the
-	// alert says a private reply is no longer possible.
+	// alert says the private-reply window has passed.
 	old, _ := json.Marshal(map[string]any{"object": "instagram", "entry": []any{map[string]any{
 		"id": igUser, "time": time.Now().Add(-8 * 24 * time.Hour).Unix(),
 		"changes": []any{map[string]any{"field": "comments", "value": map[string]any{
@@ -285,7 +285,10 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 		t.Fatalf("old delivery: %d", code)
 	}
 	_, oldAlert := s.alertFor(t, "instagram:17865799348089077")
-	s.button(t, oldAlert, "پیام خصوصی در اینستاگرام ممکن نیست")
+	s.button(t, oldAlert, "⏳ مهلت پاسخ خصوصی گذشته")
+	if raw, _ := s.tg.Message(oldAlert.Chat.ID, oldAlert.ID); !strings.Contains(fmt.Sprint(raw["text"]), "مهلت پاسخ خصوصی اینستاگرام (۷ روز پس از کامنت) گذشته است") {
+		t.Errorf("the old comment's alert does not say the private-reply window has passed:\n%v", raw["text"])
+	}
 	s.button(t, oldAlert, "پاسخ عمومی")
 	if strings.Contains(logs.String(), igToken) || strings.Contains(logs.String(), igSecret) {
 		t.Error("the Instagram token or app secret appears in the logs")

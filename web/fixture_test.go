@@ -106,9 +106,18 @@ func (f *fixture) start(edit ...func(*Config)) {
 			}
 			return core.Capabilities{Reply: true, DirectMessage: p != core.PlatformMastodon, Hide: p == core.PlatformInstagram}
 		},
-		// Instagram hides comments under the brand's own posts only.
+		// Instagram hides comments under the brand's own posts only and
+		// takes private replies for 7 days; the Telegram channel collector
+		// never writes.
 		MentionCapabilities: func(m core.Mention) core.Capabilities {
-			return core.Capabilities{Reply: true, DirectMessage: true, Hide: !strings.HasPrefix(m.ConversationID, "mentioned:")}
+			if strings.HasPrefix(m.Source, "telegram-channel-") {
+				return core.Capabilities{Limit: core.LimitReadOnly}
+			}
+			c := core.Capabilities{Reply: true, DirectMessage: true, Hide: !strings.HasPrefix(m.ConversationID, "mentioned:")}
+			if m.Platform == core.PlatformInstagram && f.now.Sub(m.CreatedAt) >= 7*24*time.Hour {
+				c.DirectMessage, c.Limit = false, core.LimitPrivateWindow
+			}
+			return c
 		}})
 	if err != nil {
 		f.t.Fatal(err)

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -182,12 +184,7 @@ func snippet(s string, n int) string {
 func (s *Server) inbox(q *req) {
 	lang := q.sess.Lang
 	f := parseFilter(q.r.URL.Query(), s.loc)
-	counts, err := s.st.CaseCounts(q.ctx)
-	if err != nil {
-		s.fail(q, http.StatusInternalServerError, "err.internal", err)
-		return
-	}
-	doubt, err := s.st.DoubtCases(q.ctx)
+	counts, doubt, err := s.tabCounts(q.ctx)
 	if err != nil {
 		s.fail(q, http.StatusInternalServerError, "err.internal", err)
 		return
@@ -195,13 +192,7 @@ func (s *Server) inbox(q *req) {
 	v := listView{F: f, Options: s.options(lang, f)}
 	base := f.values(false)
 	for _, t := range tabs {
-		n := 0
-		for _, st := range tabStates[t] {
-			n += counts[st]
-		}
-		if t == "doubt" {
-			n = len(doubt)
-		}
+		n := counts[t]
 		u := url.Values{}
 		for k, vs := range base {
 			u[k] = vs
@@ -233,6 +224,53 @@ func (s *Server) inbox(q *req) {
 		v.next(f, p.Next, p.Partial, p.Reached, lang, s.loc, "/")
 	}
 	s.show(q, "inbox", "inbox", v)
+}
+
+// tabCounts is how many cases each inbox tab holds, and the cases in
+// doubt.
+func (s *Server) tabCounts(ctx context.Context) (map[string]int, []uint64, error) {
+	byState, err := s.st.CaseCounts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	doubt, err := s.st.DoubtCases(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts := make(map[string]int, len(tabs))
+	for _, t := range tabs {
+		for _, st := range tabStates[t] {
+			counts[t] += byState[st]
+		}
+	}
+	counts["doubt"] = len(doubt)
+	return counts, doubt, nil
+}
+
+// countsJSON is the inbox tabs' counts now, for the inbox page to keep
+// them current without a reload: each tab's count as a number and as the
+// page writes it in the manager's language.
+func (s *Server) countsJSON(q *req) {
+	counts, _, err := s.tabCounts(q.ctx)
+	if err != nil {
+		s.logger.Error("could not count the cases", "error", err)
+		http.Error(q.w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	type tab struct {
+		N    int    `json:"n"`
+		Text string `json:"text"`
+	}
+	out := struct {
+		Tabs map[string]tab `json:"tabs"`
+	}{Tabs: make(map[string]tab, len(tabs))}
+	for _, t := range tabs {
+		out.Tabs[t] = tab{N: counts[t], Text: num(q.sess.Lang, counts[t])}
+	}
+	q.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if err := json.NewEncoder(q.w).Encode(out); err != nil {
+		s.logger.Debug("counts not written", "error", err)
+	}
 }
 
 func (v *listView) next(f Filter, next string, partial bool, reached time.Time, lang string, loc *time.Location, path string) {
@@ -393,6 +431,9 @@ type caseView struct {
 	Open      bool
 	Public    bool
 	Private   bool
+	// NoPublic and NoPrivate say why an answer is not offered; ReadOnly,
+	// when set, that the post was read by a read-only account.
+	NoPublic, NoPrivate, ReadOnly string
 	// CanHide: the comment can be hidden on its platform and nobody asked
 	// yet; Hidden says where a hide stands.
 	CanHide  bool
@@ -425,6 +466,13 @@ func (s *Server) casePage(q *req) {
 		Action: "/case/" + strconv.FormatUint(c.ID, 10)}
 	caps := s.cases.CapabilitiesFor(m)
 	v.Public, v.Private = caps.Reply, caps.DirectMessage
+	v.NoPublic, v.NoPrivate = tr(lang, "act.nopublic", v.Row.Platform), tr(lang, "act.noprivate", v.Row.Platform)
+	switch caps.Limit {
+	case core.LimitReadOnly:
+		v.ReadOnly = tr(lang, "act.readonly", v.Row.Platform)
+	case core.LimitPrivateWindow:
+		v.NoPrivate = tr(lang, "act.noprivate.window", v.Row.Platform)
+	}
 	v.CanHide, v.HideText = caps.Hide && c.HiddenAt.IsZero(), tr(lang, "act.hide", v.Row.Platform)
 	if h, err := s.st.Author(q.ctx, m.AuthorKey()); err == nil {
 		v.History = &h

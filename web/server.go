@@ -229,6 +229,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /logout", s.authed(s.logout))
 	mux.Handle("POST /lang", s.authed(s.setLang))
 	mux.Handle("GET /{$}", s.authed(s.inbox))
+	mux.Handle("GET /counts", s.polled(s.countsJSON))
 	mux.Handle("GET /case/{id}", s.authed(s.casePage))
 	mux.Handle("POST /case/{id}/{verb}", s.authed(s.caseAction))
 	mux.Handle("GET /mentions", s.authed(s.mentions))
@@ -264,7 +265,7 @@ func csp(miniApp bool) string {
 	if miniApp {
 		frame = miniAppOrigin
 	}
-	return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	return "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"form-action 'self'; base-uri 'none'; frame-ancestors " + frame
 }
 

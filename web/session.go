@@ -48,12 +48,24 @@ func (s *Server) live(ss session, now time.Time) bool {
 // authed lets through requests of a live session of a current manager,
 // and state-changing ones only with the session's CSRF token. Everyone
 // else is sent to the signed-out page (a page) or refused (a change).
-func (s *Server) authed(h func(*req)) http.Handler {
+func (s *Server) authed(h func(*req)) http.Handler { return s.authorise(h, false) }
+
+// polled lets through the background requests of a page (the inbox
+// refreshing its counts) as authed does, except that they are not a
+// manager's activity: they keep no session from its idle expiry, and a
+// refusal is a bare 401 for the script, not a page.
+func (s *Server) polled(h func(*req)) http.Handler { return s.authorise(h, true) }
+
+func (s *Server) authorise(h func(*req), poll bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := s.now()
 		ctx := r.Context()
 		refuse := func(why string) {
 			clearCookie(w, s.cfg.secure())
+			if poll {
+				http.Error(w, "signed out", http.StatusUnauthorized)
+				return
+			}
 			if r.Method == http.MethodGet {
 				http.Redirect(w, r, "/signed-out?why="+why, http.StatusSeeOther)
 				return
@@ -101,7 +113,7 @@ func (s *Server) authed(h func(*req)) http.Handler {
 				return
 			}
 		}
-		if now.Sub(ss.Seen) > seenEvery {
+		if !poll && now.Sub(ss.Seen) > seenEvery {
 			ss.Seen = now
 			if err := s.saveSession(ctx, key, ss); err != nil {
 				s.logger.Warn("could not note a page view on the session", "error", err)

@@ -165,6 +165,8 @@ var texts = map[string][2]string{
 	"st.failed":            {"failed", "ناموفق"},
 	"st.in_doubt":          {"in doubt", "نامعلوم"},
 	"st.cancelled":         {"withdrawn", "پس گرفته شد"},
+	"act.readonly":         {"Read by the read-only %s collector account, which never writes: this post cannot be answered from here. Open it in %[1]s to answer.", "این پست را حساب فقط‌خواندنی گردآورِ %s خوانده است که هرگز چیزی نمی‌نویسد: از اینجا نمی‌شود به آن پاسخ داد. برای پاسخ، آن را در %[1]s باز کنید."},
+	"act.noprivate.window": {"%s's private-reply window (7 days after the comment) has passed.", "مهلت پاسخ خصوصی %s (۷ روز پس از دیدگاه) گذشته است."},
 }
 
 // tr is the text of key in lang, with args filled in by %s.

@@ -3,6 +3,7 @@ package web
 import (
 	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -782,4 +783,136 @@ func TestCase_InDoubtReplySentAgain(t *testing.T) {
 	}
 	_, body = c.get("/?state=doubt")
 	mustContain(t, body, `id="tab-doubt">In doubt <span class="count">0</span>`)
+}
+
+// A private reply from the case page goes through the same workflow as
+// from the bot: one private reply queued for the platform by the
+// manager, after the undo window, and the audit trail says who and
+// "web".
+func TestCase_PrivateReply(t *testing.T) {
+	f := newFixture(t)
+	cs := f.save(f.mention(core.PlatformX, "fa", core.LabelNegative, "سفارشم هنوز نرسیده"))
+	id := cs[0].ID
+	base := "/case/" + strconv.FormatUint(id, 10)
+	ali := f.signIn(2)
+	_, body := ali.get(base)
+	mustContain(t, body, `value="private"`)
+	if resp := ali.do(base+"/reply", "g", "p1", "how", "private", "text", "{author} عزیز، شمارهٔ سفارش را بفرستید"); resp.Header.Get("Location") != base+"?ok=replied" {
+		t.Fatalf("private reply redirect %q", resp.Header.Get("Location"))
+	}
+	var sent []core.Action
+	f.db.ForEachAction(ctx, time.Time{}, f.now.Add(time.Hour), func(a core.Action) error {
+		if a.Kind == core.ActionReplyPublic || a.Kind == core.ActionReplyPrivate {
+			sent = append(sent, a)
+		}
+		return nil
+	})
+	if len(sent) != 1 || sent[0].Kind != core.ActionReplyPrivate || sent[0].Text != "@user101 عزیز، شمارهٔ سفارش را بفرستید" ||
+		sent[0].Actor != "Ali" || sent[0].CaseID != id || sent[0].MentionKey != cs[0].MentionKey ||
+		!sent[0].NextAttemptAt.Equal(f.now.Add(15*time.Second)) {
+		t.Fatalf("outbox = %+v, want one private reply by Ali waiting the undo window", sent)
+	}
+	got := f.caseNow(id)
+	last := got.Events[len(got.Events)-1]
+	if last.Actor != "Ali" || last.Action != "replied privately" || last.Via != "web" {
+		t.Fatalf("audit line = %+v, want Ali replied privately via web", last)
+	}
+	if f.wakes.Load() == 0 {
+		t.Fatal("the outbox was not woken")
+	}
+}
+
+// The inbox keeps its tab counts current from /counts: the counts as
+// they are now, written in the manager's language, for a signed-in
+// manager only, and polling it is not activity that keeps a session
+// from its idle expiry.
+func TestInbox_LiveCounts(t *testing.T) {
+	f := newFixture(t)
+	cs := f.save(f.mention(core.PlatformX, "en", core.LabelNegative, "My order never came"),
+		f.mention(core.PlatformX, "en", core.LabelNegative, "Still waiting"))
+	counts := func(c *client) map[string]struct {
+		N    int    `json:"n"`
+		Text string `json:"text"`
+	} {
+		t.Helper()
+		resp, body := c.get("/counts")
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+			resp.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("/counts: %d %v\n%s", resp.StatusCode, resp.Header, body)
+		}
+		var out struct {
+			Tabs map[string]struct {
+				N    int    `json:"n"`
+				Text string `json:"text"`
+			} `json:"tabs"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); err != nil {
+			t.Fatalf("/counts: %v\n%s", err, body)
+		}
+		return out.Tabs
+	}
+	ali := f.signIn(2)
+	_, page := ali.get("/")
+	mustContain(t, page, `data-counts="/counts"`, `<script src="/static/app.js"></script>`)
+	if resp, js := ali.get("/static/app.js"); resp.StatusCode != http.StatusOK || !strings.Contains(js, "data-counts") ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "connect-src 'self'") {
+		t.Fatalf("the counts script: %d %v", resp.StatusCode, resp.Header)
+	}
+	if got := counts(ali); got["new"].N != 2 || got["new"].Text != "۲" || got["claimed"].N != 0 || len(got) != len(tabs) {
+		t.Fatalf("counts at first: %+v", got)
+	}
+	sara := f.signIn(1)
+	base := "/case/" + strconv.FormatUint(cs[0].ID, 10)
+	sara.get(base)
+	if resp := sara.do(base+"/claim", "g", "c1"); resp.Header.Get("Location") != base+"?ok=claimed" {
+		t.Fatalf("claim redirect %q", resp.Header.Get("Location"))
+	}
+	if got := counts(ali); got["new"].N != 1 || got["claimed"].N != 1 || got["claimed"].Text != "۱" {
+		t.Fatalf("counts after a claim: %+v", got)
+	}
+	if got := counts(sara); got["claimed"].Text != "1" {
+		t.Fatalf("counts in English: %+v", got)
+	}
+
+	// Signed out: a bare 401, no page, no redirect.
+	if resp, body := f.client().get("/counts"); resp.StatusCode != http.StatusUnauthorized || strings.Contains(body, "tabs") {
+		t.Fatalf("/counts without a session: %d %q", resp.StatusCode, body)
+	}
+	// Polling alone lets the session expire when the manager is idle.
+	for range 4 {
+		f.now = f.now.Add(DefaultSessionIdle / 3)
+		if resp, _ := ali.get("/counts"); resp.StatusCode != http.StatusOK && f.now.Sub(t0) < DefaultSessionIdle {
+			t.Fatalf("/counts refused before the idle expiry: %d", resp.StatusCode)
+		}
+	}
+	if resp, _ := ali.get("/counts"); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("polling kept an idle session alive: %d", resp.StatusCode)
+	}
+	if resp, _ := ali.get("/"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the idle session still opens the inbox: %d", resp.StatusCode)
+	}
+}
+
+// The case page says why an answer is missing: a channel post the
+// read-only collector read, an Instagram comment past its private-reply
+// window.
+func TestCase_AnswerLimits(t *testing.T) {
+	f := newFixture(t)
+	post := f.mention(core.PlatformTelegram, "en", core.LabelNegative, "Koala support is silent")
+	post.Source = "telegram-channel-koala_news"
+	old := f.mention(core.PlatformInstagram, "fa", core.LabelNegative, "هنوز جوابی نگرفتم")
+	old.CreatedAt = f.now.Add(-8 * 24 * time.Hour)
+	cs := f.save(post, old)
+	c := f.signIn(1)
+	_, body := c.get("/case/" + strconv.FormatUint(cs[0].ID, 10))
+	mustContain(t, body, `<p id="readonly">Read by the read-only Telegram collector account, which never writes: this post cannot be answered from here. Open it in Telegram to answer.</p>`,
+		`href="https://example.com/telegram/101"`)
+	if strings.Contains(body, "has no public replies") || strings.Contains(body, `value="public"`) {
+		t.Fatal("a collected post is offered or refused an answer as if Telegram took none")
+	}
+	_, body = c.get("/case/" + strconv.FormatUint(cs[1].ID, 10))
+	mustContain(t, body, `value="public"`, `<span id="noprivate">Instagram&#39;s private-reply window (7 days after the comment) has passed.</span>`)
+	if strings.Contains(body, `value="private"`) {
+		t.Fatal("a private reply is offered past the window")
+	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/telegramuser"
-	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/listen"
 )
 
@@ -70,43 +69,4 @@ func displayName(username, first string) string {
 		return "@" + username
 	}
 	return first
-}
-
-// collectorGuard answers Telegram mentions through the bot, except those
-// the collector account read from channels and search: the bot is not in
-// those chats and the collector never writes, so managers open them in
-// Telegram. Refusing here makes a reply to one a clear failure notice
-// instead of a post attempted in a chat the bot does not belong to.
-type collectorGuard struct{ listen.Replier }
-
-func (g collectorGuard) fromCollector(m core.Mention) bool {
-	return telegramuser.Collected(m)
-}
-
-func (g collectorGuard) Reply(ctx context.Context, m core.Mention, text string) (string, error) {
-	if g.fromCollector(m) {
-		return "", errCollectorReadOnly(m)
-	}
-	return g.Replier.Reply(ctx, m, text)
-}
-
-func (g collectorGuard) DirectMessage(ctx context.Context, m core.Mention, text string) (string, error) {
-	if g.fromCollector(m) {
-		return "", errCollectorReadOnly(m)
-	}
-	return g.Replier.DirectMessage(ctx, m, text)
-}
-
-func errCollectorReadOnly(m core.Mention) error {
-	return core.Permanent(fmt.Errorf("telegram: %s was read by the collector account, which never writes; open %s in Telegram to answer: %w",
-		m.Key(), m.URL, core.ErrUnsupported))
-}
-
-// CapabilitiesFor: nothing for what the collector read; the bot's
-// capabilities for the rest.
-func (g collectorGuard) CapabilitiesFor(m core.Mention) core.Capabilities {
-	if g.fromCollector(m) {
-		return core.Capabilities{}
-	}
-	return g.Replier.Capabilities()
 }

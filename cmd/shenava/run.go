@@ -16,6 +16,7 @@ import (
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/connector/console"
+	"github.com/shenava/shenava/connector/telegramuser"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/internal/logging"
@@ -139,7 +140,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	}
 	if mgr != nil {
 		alerter, sender = mgr, mgr
-		conns.repliers[core.PlatformTelegram] = collectorGuard{mgr.Replier()}
+		conns.repliers[core.PlatformTelegram] = telegramuser.Guard{Replier: mgr.Replier()}
 		conns.sources = append(conns.sources, mgr.sources...)
 		d.runners = append(d.runners, runner{"telegram", mgr.Run})
 	}

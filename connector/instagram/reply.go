@@ -133,5 +133,9 @@ func (c *Client) CapabilitiesFor(m core.Mention) core.Capabilities {
 		return core.Capabilities{}
 	}
 	caption := strings.HasPrefix(m.ConversationID, mentionedPrefix) && m.NativeID == strings.TrimPrefix(m.ConversationID, mentionedPrefix)
-	return core.Capabilities{Reply: true, DirectMessage: c.PrivateReplyOpen(m) && !caption, Hide: hideable(m)}
+	caps := core.Capabilities{Reply: true, DirectMessage: !caption, Hide: hideable(m)}
+	if caps.DirectMessage && !c.PrivateReplyOpen(m) {
+		caps.DirectMessage, caps.Limit = false, core.LimitPrivateWindow
+	}
+	return caps
 }

@@ -161,7 +161,8 @@ func TestCapabilitiesFor(t *testing.T) {
 		want core.Capabilities
 	}{
 		"Fresh":          {igMention("c1", "m1", t0.Add(-time.Hour)), core.Capabilities{Reply: true, DirectMessage: true, Hide: true}},
-		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true, Hide: true}},
+		"WindowPassed":   {igMention("c1", "m1", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true, Hide: true, Limit: core.LimitPrivateWindow}},
+		"OldCaption":     {igMention("m9", mentionedPrefix+"m9", t0.Add(-8*24*time.Hour)), core.Capabilities{Reply: true}},
 		"MentionComment": {igMention("c9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true, DirectMessage: true}},
 		"CaptionMention": {igMention("m9", mentionedPrefix+"m9", t0), core.Capabilities{Reply: true}},
 		"Own":            {own, core.Capabilities{}},

@@ -256,6 +256,17 @@ func TestSearch_PagesAndCursor(t *testing.T) {
 	if _, err := c.Search().Fetch(bg, cursor); err == nil {
 		t.Error("FLOOD_WAIT ignored")
 	}
+	// Every request waited its turn: with the clock standing still, each
+	// waits one request interval more than the one before.
+	waits := slept(c)
+	if len(waits) < 3 {
+		t.Fatalf("requests were not paced: slept %v", waits)
+	}
+	for i := 1; i < len(waits); i++ {
+		if waits[i]-waits[i-1] != MinRequestInterval {
+			t.Fatalf("request %d waited %v after %v, want %v more: %v", i, waits[i], waits[i-1], MinRequestInterval, waits)
+		}
+	}
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }

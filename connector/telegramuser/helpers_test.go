@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +29,35 @@ func newCollector(t *testing.T, f *mtprototest.Server, cfg Config, dir string) *
 		t.Fatal(err)
 	}
 	c.SetClock(func() time.Time { return t0 })
+	// The clock stands still, so the pace between requests and the
+	// reconnection backoff are asked of sleep, which records them and
+	// returns at once: no test waits on the wall clock.
+	log := &sleepLog{}
+	sleeps.Store(c, log)
+	c.sleep = func(ctx context.Context, d time.Duration) error {
+		log.mu.Lock()
+		log.d = append(log.d, d)
+		log.mu.Unlock()
+		return ctx.Err()
+	}
 	return c
+}
+
+// sleeps holds each test collector's sleepLog.
+var sleeps sync.Map
+
+type sleepLog struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+// slept is what c asked to sleep, in order.
+func slept(c *Collector) []time.Duration {
+	v, _ := sleeps.Load(c)
+	log := v.(*sleepLog)
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	return append([]time.Duration(nil), log.d...)
 }
 
 // running starts Run and waits until it connected.

@@ -196,40 +196,20 @@ func (c Config) LogValue() slog.Value {
 }
 
 func (c Config) withDefaults() Config {
-	if c.APIURL == "" {
-		c.APIURL = DefaultAPIURL
-	}
+	conf.Or(&c.APIURL, DefaultAPIURL)
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
-	if c.SourceName == "" {
-		c.SourceName = DefaultSourceName
-	}
-	if c.PollTimeout <= 0 {
-		c.PollTimeout = DefaultPollTimeout
-	}
-	if c.RequestTimeout <= 0 {
-		c.RequestTimeout = DefaultRequestTimeout
-	}
-	if c.DefaultLang == "" {
-		c.DefaultLang = DefaultLang
-	}
+	conf.Or(&c.SourceName, DefaultSourceName)
+	conf.OrPositive(&c.PollTimeout, DefaultPollTimeout)
+	conf.OrPositive(&c.RequestTimeout, DefaultRequestTimeout)
+	conf.Or(&c.DefaultLang, DefaultLang)
 	if c.Location == nil {
 		c.Location = time.UTC
 	}
-	if c.RefusalInterval <= 0 {
-		c.RefusalInterval = DefaultRefusalInterval
-	}
-	if c.PromptTTL <= 0 {
-		c.PromptTTL = DefaultPromptTTL
-	}
-	if c.Retention <= 0 {
-		c.Retention = DefaultRetention
-	}
-	if c.MuteDefault <= 0 {
-		c.MuteDefault = DefaultMute
-	}
-	if c.MuteMax <= 0 {
-		c.MuteMax = DefaultMuteMax
-	}
+	conf.OrPositive(&c.RefusalInterval, DefaultRefusalInterval)
+	conf.OrPositive(&c.PromptTTL, DefaultPromptTTL)
+	conf.OrPositive(&c.Retention, DefaultRetention)
+	conf.OrPositive(&c.MuteDefault, DefaultMute)
+	conf.OrPositive(&c.MuteMax, DefaultMuteMax)
 	c.Managers = slices.Clone(c.Managers)
 	for i := range c.Managers {
 		if c.Managers[i].Lang == "" {

@@ -64,21 +64,11 @@ func DefaultConfig() Config {
 }
 
 func (c Config) withDefaults() Config {
-	if c.PollInterval <= 0 {
-		c.PollInterval = DefaultInterval
-	}
-	if c.BackoffMin <= 0 {
-		c.BackoffMin = DefaultBackoffMin
-	}
-	if c.BackoffMax <= 0 {
-		c.BackoffMax = DefaultBackoffMax
-	}
-	if c.BatchSize <= 0 {
-		c.BatchSize = DefaultBatchSize
-	}
-	if c.AnalysisWorkers <= 0 {
-		c.AnalysisWorkers = runtime.GOMAXPROCS(0)
-	}
+	conf.OrPositive(&c.PollInterval, DefaultInterval)
+	conf.OrPositive(&c.BackoffMin, DefaultBackoffMin)
+	conf.OrPositive(&c.BackoffMax, DefaultBackoffMax)
+	conf.OrPositive(&c.BatchSize, DefaultBatchSize)
+	conf.OrPositive(&c.AnalysisWorkers, runtime.GOMAXPROCS(0))
 	return c
 }
 

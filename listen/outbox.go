@@ -12,6 +12,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/backoff"
+	"github.com/shenava/shenava/internal/conf"
 )
 
 // Alerter tells the managers: it announces cases, keeps their alert
@@ -74,28 +75,14 @@ type OutboxStore interface {
 }
 
 func (c OutboxConfig) withDefaults() OutboxConfig {
-	if c.Workers <= 0 {
-		c.Workers = DefaultOutboxWorkers
-	}
-	if c.Batch <= 0 {
-		c.Batch = DefaultOutboxBatch
-	}
+	conf.OrPositive(&c.Workers, DefaultOutboxWorkers)
+	conf.OrPositive(&c.Batch, DefaultOutboxBatch)
 	c.Batch = max(c.Batch, c.Workers)
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = DefaultMaxAttempts
-	}
-	if c.BackoffMin <= 0 {
-		c.BackoffMin = DefaultOutboxBackoffMin
-	}
-	if c.BackoffMax <= 0 {
-		c.BackoffMax = DefaultOutboxBackoffMax
-	}
-	if c.Poll <= 0 {
-		c.Poll = DefaultOutboxPoll
-	}
-	if c.DrainTimeout <= 0 {
-		c.DrainTimeout = DefaultDrainTimeout
-	}
+	conf.OrPositive(&c.MaxAttempts, DefaultMaxAttempts)
+	conf.OrPositive(&c.BackoffMin, DefaultOutboxBackoffMin)
+	conf.OrPositive(&c.BackoffMax, DefaultOutboxBackoffMax)
+	conf.OrPositive(&c.Poll, DefaultOutboxPoll)
+	conf.OrPositive(&c.DrainTimeout, DefaultDrainTimeout)
 	return c
 }
 

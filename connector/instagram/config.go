@@ -124,9 +124,7 @@ func DefaultConfig() Config {
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Login == "" {
-		c.Login = d.Login
-	}
+	conf.Or(&c.Login, d.Login)
 	c.APIURL = strings.TrimRight(strings.TrimSpace(c.APIURL), "/")
 	if c.APIURL == "" {
 		c.APIURL = InstagramAPIURL
@@ -134,35 +132,17 @@ func (c Config) withDefaults() Config {
 			c.APIURL = FacebookAPIURL
 		}
 	}
-	if c.APIVersion == "" {
-		c.APIVersion = d.APIVersion
-	}
+	conf.Or(&c.APIVersion, d.APIVersion)
 	c.UserID = strings.TrimSpace(c.UserID)
 	c.PageID = strings.TrimSpace(c.PageID)
-	if c.MediaWindow == 0 {
-		c.MediaWindow = d.MediaWindow
-	}
-	if c.MaxPages == 0 {
-		c.MaxPages = d.MaxPages
-	}
-	if c.Backfill == 0 {
-		c.Backfill = d.Backfill
-	}
-	if c.TokenWarn == 0 {
-		c.TokenWarn = d.TokenWarn
-	}
-	if c.Timeout == 0 {
-		c.Timeout = d.Timeout
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if c.MaxWebhookBytes == 0 {
-		c.MaxWebhookBytes = d.MaxWebhookBytes
-	}
-	if c.UserAgent == "" {
-		c.UserAgent = DefaultUserAgent
-	}
+	conf.Or(&c.MediaWindow, d.MediaWindow)
+	conf.Or(&c.MaxPages, d.MaxPages)
+	conf.Or(&c.Backfill, d.Backfill)
+	conf.Or(&c.TokenWarn, d.TokenWarn)
+	conf.Or(&c.Timeout, d.Timeout)
+	conf.Or(&c.MaxBodyBytes, d.MaxBodyBytes)
+	conf.Or(&c.MaxWebhookBytes, d.MaxWebhookBytes)
+	conf.Or(&c.UserAgent, DefaultUserAgent)
 	return c
 }
 

@@ -70,24 +70,12 @@ func DefaultConfig() Config {
 
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.PollInterval == 0 {
-		c.PollInterval = d.PollInterval
-	}
-	if c.SessionFile == "" {
-		c.SessionFile = d.SessionFile
-	}
-	if c.MaxPages == 0 {
-		c.MaxPages = d.MaxPages
-	}
-	if c.RequestInterval == 0 {
-		c.RequestInterval = d.RequestInterval
-	}
-	if c.Backfill == 0 {
-		c.Backfill = d.Backfill
-	}
-	if c.Timeout == 0 {
-		c.Timeout = d.Timeout
-	}
+	conf.Or(&c.PollInterval, d.PollInterval)
+	conf.Or(&c.SessionFile, d.SessionFile)
+	conf.Or(&c.MaxPages, d.MaxPages)
+	conf.Or(&c.RequestInterval, d.RequestInterval)
+	conf.Or(&c.Backfill, d.Backfill)
+	conf.Or(&c.Timeout, d.Timeout)
 	chans := make([]string, 0, len(c.Channels))
 	for _, ch := range c.Channels {
 		chans = append(chans, Username(ch))

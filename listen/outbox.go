@@ -255,6 +255,11 @@ func (o *Outbox) resumable(a core.Action) bool {
 // ctx ends finish (within DrainTimeout); nothing is left half-done.
 func (o *Outbox) Run(ctx context.Context) error {
 	if err := o.Recover(ctx); err != nil {
+		if ctx.Err() != nil {
+			// Shut down while starting: nothing was claimed, and the next
+			// start recovers again.
+			return nil
+		}
 		return err
 	}
 	o.logger.Info("outbox started", "workers", o.cfg.Workers)

@@ -536,3 +536,18 @@ func TestOutbox_LostAnswerNoReadBackIsReported(t *testing.T) {
 		t.Fatalf("managers were not told: %q", f.alerts.Sent())
 	}
 }
+
+// Shut down while starting, the outbox returns no error: the daemon is
+// stopping, nothing was claimed, and the next start recovers again.
+func TestOutbox_StopDuringStart(t *testing.T) {
+	t.Parallel()
+	f := newOutboxFixture(t, OutboxConfig{})
+	ctx, cancel := context.WithCancel(bg)
+	cancel()
+	if err := f.outbox.Run(ctx); err != nil {
+		t.Fatalf("Run after shutdown began = %v, want nil", err)
+	}
+	if got := f.alerts.Sent(); len(got) != 0 {
+		t.Fatalf("sent %q while stopping", got)
+	}
+}

@@ -52,6 +52,11 @@ type Collector struct {
 	next  time.Time  // no request before this (pace, FLOOD_WAIT)
 	peers map[string]*tg.InputPeerChannel
 	self  int64 // the collector account's user ID
+
+	// inflight counts requests using api; the connection is closed only
+	// once they have returned (gotd's connection must not close under a
+	// request it is still sending).
+	inflight sync.WaitGroup
 }
 
 // New builds the collector; cfg's zero values take the defaults.
@@ -115,6 +120,12 @@ func (c *Collector) Run(ctx context.Context) error {
 			failures = 0
 			c.logger.Info("collector account connected", "channels", len(c.cfg.Channels), "search_terms", len(c.cfg.Search))
 			<-ctx.Done()
+			// No request starts from here on; those under way end with
+			// their own (cancelled) contexts before the client closes.
+			c.mu.Lock()
+			c.api, c.state = nil, ctx.Err()
+			c.mu.Unlock()
+			c.inflight.Wait()
 			return nil
 		})
 		c.mu.Lock()
@@ -175,11 +186,13 @@ func (c *Collector) call(ctx context.Context, f func(ctx context.Context, api *t
 	wait := c.next.Sub(now)
 	if api != nil {
 		c.next = maxTime(c.next, now).Add(c.cfg.RequestInterval)
+		c.inflight.Add(1)
 	}
 	c.mu.Unlock()
 	if api == nil {
 		return state
 	}
+	defer c.inflight.Done()
 	if wait > 0 {
 		if err := c.sleep(ctx, wait); err != nil {
 			return err

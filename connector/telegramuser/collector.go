@@ -112,22 +112,44 @@ func (c *Collector) session(ctx context.Context, f func(ctx context.Context, cli
 func (c *Collector) Run(ctx context.Context) error {
 	failures := 0
 	for ctx.Err() == nil {
-		err := c.session(ctx, func(ctx context.Context, client *telegram.Client, self *tg.User) error {
+		// The client's context outlives ctx while connected: at shutdown
+		// the requests under way return first (their own contexts end
+		// with ctx), then the client closes its connection. gotd must
+		// not close a connection under a request it is still sending.
+		cctx, cancelClient := context.WithCancel(context.WithoutCancel(ctx))
+		connected := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			select {
+			case <-connected: // the session below closes the client
+			default:
+				cancelClient()
+			}
+		})
+		err := c.session(cctx, func(sctx context.Context, client *telegram.Client, self *tg.User) error {
+			close(connected)
 			c.mu.Lock()
 			c.api, c.state, c.self = client.API(), nil, self.ID
 			c.mu.Unlock()
 			c.settled()
 			failures = 0
 			c.logger.Info("collector account connected", "channels", len(c.cfg.Channels), "search_terms", len(c.cfg.Search))
-			<-ctx.Done()
-			// No request starts from here on; those under way end with
-			// their own (cancelled) contexts before the client closes.
+			select {
+			case <-ctx.Done():
+			case <-sctx.Done(): // the connection ended
+			}
+			// No request starts from here on.
+			why := context.Cause(ctx)
+			if why == nil {
+				why = errors.New("telegram collector: connection lost; reconnecting")
+			}
 			c.mu.Lock()
-			c.api, c.state = nil, ctx.Err()
+			c.api, c.state = nil, why
 			c.mu.Unlock()
 			c.inflight.Wait()
 			return nil
 		})
+		stop()
+		cancelClient()
 		c.mu.Lock()
 		c.api = nil
 		if err != nil {

@@ -48,7 +48,7 @@ type api struct {
 
 func newAPI(cfg Config, hc *http.Client, logger *slog.Logger) (*api, error) {
 	if hc == nil {
-		hc = &http.Client{}
+		hc = httpx.NewClient(0)
 	}
 	// Our own copy: the transport bounds bodies and reports the HTTP status
 	// of each call; deadlines come from contexts, because one client

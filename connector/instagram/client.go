@@ -51,7 +51,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		return nil, err
 	}
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = httpx.NewClient(0)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

@@ -41,7 +41,12 @@ func MustServer(tb testing.TB, h http.HandlerFunc) *httptest.Server {
 func MustClient(tb testing.TB, cfg Config, feeds ...FeedConfig) *Client {
 	tb.Helper()
 	cfg.Feeds = feeds
-	c, err := New(cfg, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// A transport of the test's own: tests run in parallel, and each
+	// httptest server's Close closes the idle connections of the shared
+	// default transport under the other tests' requests.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tb.Cleanup(tr.CloseIdleConnections)
+	c, err := New(cfg, &http.Client{Transport: tr, Timeout: cfg.Timeout}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		tb.Fatal(err)
 	}

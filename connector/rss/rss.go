@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/httpx"
 )
 
 // Client polls the configured feeds. It is safe for concurrent use.
@@ -40,7 +41,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		return nil, fmt.Errorf("rss: %w", err)
 	}
 	if hc == nil {
-		hc = &http.Client{Timeout: cfg.Timeout}
+		hc = httpx.NewClient(cfg.Timeout)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

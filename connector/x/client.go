@@ -59,7 +59,7 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		return nil, fmt.Errorf("x: %w: %w", core.ErrInvalid, err)
 	}
 	if hc == nil {
-		hc = &http.Client{}
+		hc = httpx.NewClient(0)
 	}
 	// No request is re-sent by the transport: a post whose answer was lost
 	// is in doubt, not replayed (see httpx.NoReplay).

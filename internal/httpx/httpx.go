@@ -7,6 +7,8 @@ package httpx
 import (
 	"errors"
 	"io"
+	"net/http"
+	"time"
 )
 
 // Homepage is where the User-Agent sends people who want to know who is
@@ -70,4 +72,12 @@ func (l *limited) Read(p []byte) (int, error) {
 		return n, ErrTooLarge
 	}
 	return n, err
+}
+
+// NewClient is the client a connector makes for itself when it is given
+// none: its own connection pool (a clone of the default transport's
+// settings), so closing idle connections elsewhere — another client, a
+// test server shutting down — never breaks its requests in flight.
+func NewClient(timeout time.Duration) *http.Client {
+	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: timeout}
 }

@@ -68,20 +68,9 @@ func TestChannels_PublicChannelPostAlerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var outbox *listen.Outbox
-	b, err := bot.New(bot.Config{
-		APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: alertChat.ID,
-		Managers: []bot.Manager{{ID: sara.ID, Name: "Sara", Lang: bot.LangPersian}},
-		Brand:    "Koala", PollTimeout: time.Second, DefaultLang: bot.LangPersian,
-	}, bot.Deps{Store: db, Logger: logger,
-		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
-		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
-		Wake:                func() { outbox.Wake() }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	outbox = listen.NewOutbox(db, b, map[core.Platform]listen.Replier{core.PlatformTelegram: telegramuser.Guard{Replier: b.Replier()}},
-		listen.OutboxConfig{Poll: 20 * time.Millisecond}, logger)
+	b, outbox := koalaManagersBot(t, tg, alertChat.ID, sara.ID, db, logger, func(b *bot.Bot) map[core.Platform]listen.Replier {
+		return map[core.Platform]listen.Replier{core.PlatformTelegram: telegramuser.Guard{Replier: b.Replier()}}
+	})
 	src := col.Channels()[0]
 	engine, err := listen.New(db, model, matcher, outbox.Capabilities,
 		[]listen.SourceSpec{{Name: src.Name(), Source: src, Interval: 100 * time.Millisecond}},

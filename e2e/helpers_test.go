@@ -26,10 +26,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/bot"
 	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/telegramtest"
+	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
+	"github.com/shenava/shenava/store"
 )
 
 // TestMain removes the binary the tests built.
@@ -512,4 +517,27 @@ func slowProxy(tb testing.TB, target string, delay func() time.Duration, skip fu
 	}))
 	tb.Cleanup(srv.Close)
 	return srv
+}
+
+// koalaManagersBot is the managers' bot of the Koala tests (Sara, in
+// Persian) wired to an outbox that answers through repliers: the bot
+// reaches the outbox's capabilities and wake-up through funcs bound once
+// both exist, as the daemon wires them.
+func koalaManagersBot(t *testing.T, tg *telegramtest.Server, alertChat, sara int64, db *store.DB, logger *slog.Logger,
+	repliers func(b *bot.Bot) map[core.Platform]listen.Replier) (*bot.Bot, *listen.Outbox) {
+	t.Helper()
+	var outbox *listen.Outbox
+	b, err := bot.New(bot.Config{
+		APIURL: tg.URL(), Token: conf.NewSecret(tg.Token()), AlertChatID: alertChat,
+		Managers: []bot.Manager{{ID: sara, Name: "Sara", Lang: bot.LangPersian}},
+		Brand:    "Koala", PollTimeout: time.Second, DefaultLang: bot.LangPersian,
+	}, bot.Deps{Store: db, Logger: logger,
+		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
+		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
+		Wake:                func() { outbox.Wake() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outbox = listen.NewOutbox(db, b, repliers(b), listen.OutboxConfig{Poll: 20 * time.Millisecond}, logger)
+	return b, outbox
 }

@@ -45,18 +45,7 @@ func (a *managers) Notify(_ context.Context, n core.Action, _ *core.Mention) (st
 // often the outbox runs or the manager presses again; a comment on
 // someone else's post is refused before anything is queued.
 func TestHide_ThroughTheOutbox(t *testing.T) {
-	f := newFakeGraph(t)
-	c := f.client(f.config())
-	db := storetest.MustOpen(t, store.Options{})
-	mgrs := &managers{}
-	outbox := listen.NewOutbox(db, mgrs, map[core.Platform]listen.Replier{core.PlatformInstagram: c},
-		listen.OutboxConfig{}, slog.New(slog.DiscardHandler))
-	outbox.SetClock(func() time.Time { return t0 })
-	cases, err := casework.New(casework.Config{Managers: []string{"Sara"}}, casework.Deps{Store: db,
-		Now: func() time.Time { return t0 }, Capabilities: outbox.Capabilities, MentionCapabilities: outbox.CapabilitiesFor})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, db, mgrs, outbox, cases := newHideFixture(t)
 	spam := toMention(cmt("17865799348089039", "spam.bot", "cheap followers at bit.ly/x", t0.Add(-time.Hour)),
 		"17800000000000001", "https://www.instagram.com/p/KoalaPost/", false, t0.Add(-time.Hour), t0)
 	elsewhere := toMention(cmt("17894227972186120", "mina.r", "@shenava.cafe is awful", t0.Add(-time.Hour)),
@@ -109,18 +98,7 @@ func TestHide_ThroughTheOutbox(t *testing.T) {
 // A hide Instagram refuses (the token lacks the permission) is given up at
 // once and the managers are told, with the action to send again.
 func TestHide_RefusedIsReported(t *testing.T) {
-	f := newFakeGraph(t)
-	c := f.client(f.config())
-	db := storetest.MustOpen(t, store.Options{})
-	mgrs := &managers{}
-	outbox := listen.NewOutbox(db, mgrs, map[core.Platform]listen.Replier{core.PlatformInstagram: c},
-		listen.OutboxConfig{}, slog.New(slog.DiscardHandler))
-	outbox.SetClock(func() time.Time { return t0 })
-	cases, err := casework.New(casework.Config{Managers: []string{"Sara"}}, casework.Deps{Store: db,
-		Now: func() time.Time { return t0 }, Capabilities: outbox.Capabilities, MentionCapabilities: outbox.CapabilitiesFor})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, db, mgrs, outbox, cases := newHideFixture(t)
 	m := toMention(cmt("c1", "troll", "abuse", t0.Add(-time.Hour)), "m1", "", false, t0.Add(-time.Hour), t0)
 	res, err := db.SaveBatch(bg, "instagram", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
 	if err != nil {
@@ -138,4 +116,23 @@ func TestHide_RefusedIsReported(t *testing.T) {
 	if len(mgrs.notices) != 1 || mgrs.notices[0].Topic != core.TopicDeliveryFailed || mgrs.notices[0].CaseID != res.Cases[0].ID {
 		t.Fatalf("notices %+v, want one delivery failure for the case", mgrs.notices)
 	}
+}
+
+// newHideFixture is a fake Graph API behind the Instagram client, answering
+// through an outbox on a throwaway store, with Sara's case workflows at t0.
+func newHideFixture(t *testing.T) (*fakeGraph, *store.DB, *managers, *listen.Outbox, *casework.Service) {
+	t.Helper()
+	f := newFakeGraph(t)
+	c := f.client(f.config())
+	db := storetest.MustOpen(t, store.Options{})
+	mgrs := &managers{}
+	outbox := listen.NewOutbox(db, mgrs, map[core.Platform]listen.Replier{core.PlatformInstagram: c},
+		listen.OutboxConfig{}, slog.New(slog.DiscardHandler))
+	outbox.SetClock(func() time.Time { return t0 })
+	cases, err := casework.New(casework.Config{Managers: []string{"Sara"}}, casework.Deps{Store: db,
+		Now: func() time.Time { return t0 }, Capabilities: outbox.Capabilities, MentionCapabilities: outbox.CapabilitiesFor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, db, mgrs, outbox, cases
 }

@@ -51,7 +51,8 @@ type Client struct {
 
 // New builds a client from cfg. hc is copied, not changed: its Transport
 // (or http.DefaultTransport) is wrapped, and its Timeout, when zero, becomes
-// cfg.Timeout. hc may be nil. New makes no network calls.
+// cfg.Timeout. hc may be nil: the client then has a connection pool of its
+// own (httpx.NewClient). New makes no network calls.
 func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -72,10 +73,10 @@ func New(cfg Config, hc *http.Client, logger *slog.Logger) (*Client, error) {
 		Now:      time.Now,
 	}
 
-	var httpc http.Client
-	if hc != nil {
-		httpc = *hc
+	if hc == nil {
+		hc = httpx.NewClient(0)
 	}
+	httpc := *hc
 	rt := httpc.Transport
 	if rt == nil {
 		rt = http.DefaultTransport

@@ -14,14 +14,23 @@ import (
 
 // TestContract runs the store contract suite against PostgreSQL: each
 // test on a database of its own; a reopen is a new pool on the same
-// database, as a restarted replica's.
+// database, as a restarted replica's, and a shared store another pool
+// open at the same time, as another replica's.
 func TestContract(t *testing.T) {
 	var mu sync.Mutex
 	dsns := map[store.Store]string{}
 	storetest.Run(t, func(t *testing.T, opts storetest.Options) store.Store {
 		t.Helper()
 		var dsn string
-		if opts.Reopen != nil {
+		switch {
+		case opts.Share != nil:
+			mu.Lock()
+			dsn = dsns[opts.Share]
+			mu.Unlock()
+			if dsn == "" {
+				t.Fatal("Share of a store this test did not open")
+			}
+		case opts.Reopen != nil:
 			mu.Lock()
 			dsn = dsns[opts.Reopen]
 			mu.Unlock()
@@ -31,7 +40,7 @@ func TestContract(t *testing.T) {
 			if err := opts.Reopen.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
 			}
-		} else {
+		default:
 			dsn = pgtest.DSN(t)
 		}
 		db, err := Open(context.Background(), Options{DSN: dsn, Location: opts.Location})

@@ -40,6 +40,19 @@ func testBotRecords(t *testing.T, open Opener) {
 			t.Fatal("record still there after BotDelete")
 		}
 	})
+	t.Run("ValueKeptByteForByte", func(t *testing.T) {
+		raw := `{"z": 1,  "a":"x\u0000y ☃ \"q\"", "n":[1.50, 2e3]}`
+		if err := db.BotPut(ctx, core.SpaceMessages, "-100:7 «»", []byte(raw), t0); err != nil {
+			t.Fatal(err)
+		}
+		v, ok, err := db.BotGet(ctx, core.SpaceMessages, "-100:7 «»")
+		if err != nil || !ok || string(v) != raw {
+			t.Fatalf("BotGet = %s, %v, %v; want %s as stored", v, ok, err, raw)
+		}
+		if _, ok, _ := db.BotGet(ctx, core.SpaceCallbacks, "-100:7 «»"); ok {
+			t.Fatal("a record of one space is found in another")
+		}
+	})
 	t.Run("ErrUnknownSpace", func(t *testing.T) {
 		err := db.BotPut(ctx, "nope", "k", []byte(`1`), t0)
 		if !errors.Is(err, core.ErrInvalid) {

@@ -10,8 +10,9 @@ import (
 	"github.com/shenava/shenava/store"
 )
 
-// Several writers at once (goroutines here; replicas on one database in
-// production) must leave what one writer at a time would.
+// Several writers at once, in one process and across replicas (two
+// handles on one database, where the driver allows it), must leave what
+// one writer at a time would.
 var _ = add(
 	test{"Concurrent/SaveBatchOverlappingStoresEachOnce", testConcurrentSaveBatch},
 	test{"Concurrent/ClaimDueClaimsEachOnce", testConcurrentClaimDue},
@@ -51,6 +52,7 @@ func parallel(t *testing.T, n int, fn func(i int) error) {
 // alert and its counts once, and every mention is someone's Stored.
 func testConcurrentSaveBatch(t *testing.T, open Opener) {
 	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
 	const writers, rounds, size, keys = 6, 3, 8, 16
 	var mu sync.Mutex
 	stored := map[string]int{}
@@ -63,7 +65,7 @@ func testConcurrentSaveBatch(t *testing.T, open Opener) {
 				ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
 			}
 			cursor := fmt.Sprintf("w%d-r%d", w, r)
-			res, err := db.SaveBatch(ctx, "x/mentions", cursor, ds, t0)
+			res, err := dbs[w%2].SaveBatch(ctx, "x/mentions", cursor, ds, t0)
 			if err != nil {
 				return err
 			}
@@ -128,6 +130,7 @@ func testConcurrentSaveBatch(t *testing.T, open Opener) {
 // action is claimed once, with one attempt counted.
 func testConcurrentClaimDue(t *testing.T, open Opener) {
 	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
 	const actions, claimers = 60, 6
 	var acts []core.Action
 	for i := range actions {
@@ -149,9 +152,9 @@ func testConcurrentClaimDue(t *testing.T, open Opener) {
 		}
 		return nil
 	}
-	parallel(t, claimers, func(int) error {
+	parallel(t, claimers, func(w int) error {
 		for {
-			as, err := db.ClaimDue(ctx, t0, 4)
+			as, err := dbs[w%2].ClaimDue(ctx, t0, 4)
 			if err != nil {
 				return err
 			}
@@ -197,10 +200,11 @@ func testConcurrentClaimDue(t *testing.T, open Opener) {
 func testConcurrentUpdateCase(t *testing.T, open Opener) {
 	db := empty(t, open)
 	id := saveCases(t, db, 1)[0]
+	dbs := replicas(t, open, db, 2)
 	const writers, each = 8, 5
 	parallel(t, writers, func(w int) error {
 		for i := range each {
-			_, q, err := db.UpdateCase(ctx, id, func(c *core.Case) ([]core.Action, error) {
+			_, q, err := dbs[w%2].UpdateCase(ctx, id, func(c *core.Case) ([]core.Action, error) {
 				c.Remind(t0.Add(time.Duration(w*each+i) * time.Second))
 				return []core.Action{{Kind: core.ActionNotify, DedupKey: fmt.Sprintf("remind:%d:%d", w, i), Text: "again", CreatedAt: t0}}, nil
 			})
@@ -233,13 +237,13 @@ func testConcurrentUpdateCase(t *testing.T, open Opener) {
 
 // A sign-in link opened from several browsers at once signs in one.
 func testConcurrentUseWebLink(t *testing.T, open Opener) {
-	db := empty(t, open)
+	dbs := replicas(t, open, empty(t, open), 2)
 	exp := t0.Add(10 * time.Minute)
 	for _, nonce := range []string{"n1", "n2", "n3"} {
 		var mu sync.Mutex
 		used := 0
-		parallel(t, 8, func(int) error {
-			ok, err := db.UseWebLink(ctx, nonce, exp, t0)
+		parallel(t, 8, func(w int) error {
+			ok, err := dbs[w%2].UseWebLink(ctx, nonce, exp, t0)
 			if ok {
 				mu.Lock()
 				used++
@@ -257,6 +261,7 @@ func testConcurrentUseWebLink(t *testing.T, open Opener) {
 // code of their own until the pool is empty, which is said once.
 func testConcurrentCodes(t *testing.T, open Opener) {
 	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
 	const codes, writers, each = 30, 6, 8
 	var pool []string
 	for i := range codes {
@@ -288,7 +293,7 @@ func testConcurrentCodes(t *testing.T, open Opener) {
 		}
 		if w%2 == 0 {
 			for _, a := range thanks {
-				q, err := db.Enqueue(ctx, a)
+				q, err := dbs[(w/2)%2].Enqueue(ctx, a)
 				if err != nil {
 					return err
 				}
@@ -297,7 +302,7 @@ func testConcurrentCodes(t *testing.T, open Opener) {
 			return nil
 		}
 		for i := 0; i < len(ds); i += 2 {
-			res, err := db.SaveBatch(ctx, fmt.Sprint("s", w), "", ds[i:i+2], t0)
+			res, err := dbs[(w/2)%2].SaveBatch(ctx, fmt.Sprint("s", w), "", ds[i:i+2], t0)
 			if err != nil {
 				return err
 			}

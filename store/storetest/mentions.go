@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +16,8 @@ import (
 var _ = add(
 	test{"SaveBatch/StoresMentionsCasesAndActions", testSaveBatch},
 	test{"SaveBatch/AllOrNothing", testSaveBatchAtomic},
+	test{"SaveBatch/SkipsKnownActionsAndRecordsRecoveries", testSaveBatchSkipsAndRecovers},
+	test{"Mentions/ExactTimesAndOddTextRoundTrip", testMentionRoundTrip},
 	test{"Mentions/ForEachOldestFirstEndExcluded", testForEachMention},
 	test{"Mentions/KnownReportsStoredKeys", testKnown},
 	test{"Counters/DayAndHourInTheLocation", testCounters},
@@ -328,5 +331,121 @@ func testUsageEmpty(t *testing.T, open Opener) {
 	got, err := db.Usage(ctx, time.Now())
 	if err != nil || len(got) != 0 {
 		t.Fatalf("Usage on a new database = %v, %v; want none", got, err)
+	}
+}
+
+// A decision whose mention is stored again in the same batch is a
+// duplicate; an action whose dedup key exists is skipped alone; the cases
+// a mention recovers are marked in the same save, and a thank-you is
+// remembered on its author.
+func testSaveBatchSkipsAndRecovers(t *testing.T, open Opener) {
+	db := empty(t, open)
+	neg := mention("1", core.LabelNegative, t0)
+	first, err := db.SaveBatch(ctx, "s", "c1", []core.Decision{{Mention: neg, OpenCase: true, Actions: []core.Action{alertFor(neg)}}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseID := first.Cases[0].ID
+	pos := mention("2", core.LabelPositive, t0.Add(time.Hour))
+	pos.Author = neg.Author
+	now := t0.Add(2 * time.Hour)
+	thank := core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:" + pos.Key(), MentionKey: pos.Key(), Text: "merci"}
+	res, err := db.SaveBatch(ctx, "s", "c2", []core.Decision{
+		{Mention: pos, Recovers: []uint64{caseID}, Actions: []core.Action{
+			{Kind: core.ActionAlert, DedupKey: "alert:" + neg.Key(), MentionKey: pos.Key()}, // queued before: skipped
+			thank,
+		}},
+		{Mention: pos}, // the same mention twice in one batch
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Stored) != 1 || res.Duplicates != 1 || res.Skipped != 1 || len(res.Actions) != 1 || len(res.Cases) != 0 {
+		t.Fatalf("SaveBatch=%+v, want 1 stored, 1 duplicate, 1 action skipped, the thank-you queued", res)
+	}
+	if a := res.Actions[0]; a.ID == 0 || !a.CreatedAt.Equal(now) || a.CaseID != 0 || a.State != core.ActionPending {
+		t.Fatalf("queued thank-you=%+v, want pending, created at the save, tied to no case", a)
+	}
+	c, err := db.Case(ctx, caseID)
+	if err != nil || c.RecoveredBy != pos.Key() || !c.RecoveredAt.Equal(now) {
+		t.Fatalf("recovered case=%+v,%v, want recovered by %s at the save", c, err, pos.Key())
+	}
+	h, err := db.Author(ctx, neg.AuthorKey())
+	if err != nil || h.Mentions != 2 || !h.LastThankedAt.Equal(now) || len(h.Cases) != 1 || h.Cases[0] != caseID {
+		t.Fatalf("Author=%+v,%v, want 2 mentions, thanked at the save, case %d", h, err, caseID)
+	}
+	if acts, _ := db.Actions(ctx, store.ActionFilter{}); len(acts) != 2 {
+		t.Fatalf("%d actions stored, want the alert and the thank-you", len(acts))
+	}
+}
+
+// A mention comes back as it was saved: every field, times to the
+// nanosecond whatever their zone, and text with what some databases
+// refuse (U+0000) or mangle (joiners, marks, emoji, quotes).
+func testMentionRoundTrip(t *testing.T, open Opener) {
+	db := empty(t, open)
+	tehran := time.FixedZone("IRST", 3*3600+1800)
+	odd := "سلام\u200cدنیا \x00 \u200f«نقل» 👍🏽 \"quoted\" back\\slash\nnew line\t%s"
+	m := core.Mention{
+		Platform: core.PlatformX, NativeID: "123456789012345678", Source: "x/search",
+		URL:    "https://x.com/u/status/123456789012345678",
+		Author: core.Author{ID: "u1", Handle: "user_1", Name: "نام " + odd, Followers: 1234567, Bot: true},
+		Text:   odd, CreatedAt: time.Date(2026, 11, 22, 9, 59, 58, 123456789, tehran),
+		FetchedAt: time.Date(2026, 11, 22, 6, 30, 0, 1, time.UTC), ReplyToID: "99", ConversationID: "98", LangHint: "fa",
+		Analysis: &core.Analysis{Lang: "fa", Label: core.LabelPositive, Scores: core.Scores{Negative: 0.1, Neutral: 0.2, Positive: 0.7},
+			Referral: true, ReferralScore: 0.8125, Model: "m-3"},
+	}
+	plain := mention("2", core.LabelNeutral, t0)
+	plain.Analysis = nil
+	if _, err := db.SaveBatch(ctx, "x/search", "cursor \x00 "+odd, []core.Decision{{Mention: m, OpenCase: true}, {Mention: plain}}, t0); err != nil {
+		t.Fatal(err)
+	}
+	same := func(what string, got, want core.Mention) {
+		t.Helper()
+		if !got.CreatedAt.Equal(want.CreatedAt) || !got.FetchedAt.Equal(want.FetchedAt) {
+			t.Errorf("%s: times %v, %v; want %v, %v", what, got.CreatedAt, got.FetchedAt, want.CreatedAt, want.FetchedAt)
+		}
+		got.CreatedAt, got.FetchedAt, want.CreatedAt, want.FetchedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n got %+v %+v\nwant %+v %+v", what, got, got.Analysis, want, want.Analysis)
+		}
+	}
+	for _, w := range []core.Mention{m, plain} {
+		got, err := db.Mention(ctx, w.Key())
+		if err != nil {
+			t.Fatal(err)
+		}
+		same("Mention "+w.Key(), got, w)
+	}
+	var walked []core.Mention
+	if err := db.ForEachMention(ctx, m.CreatedAt, m.CreatedAt.Add(time.Nanosecond), func(got core.Mention) error {
+		walked = append(walked, got)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(walked) != 1 {
+		t.Fatalf("ForEachMention over the mention's nanosecond found %d, want it", len(walked))
+	}
+	same("ForEachMention", walked[0], m)
+	if cur, err := db.Cursor(ctx, "x/search"); err != nil || cur != "cursor \x00 "+odd {
+		t.Errorf("Cursor=%q,%v", cur, err)
+	}
+	c, err := db.CaseByMention(ctx, m.Key())
+	if err != nil || !c.WrittenAt.Equal(m.CreatedAt) || c.AuthorKey != m.AuthorKey() || c.Score != 0.7 {
+		t.Errorf("CaseByMention=%+v,%v", c, err)
+	}
+	h, err := db.Author(ctx, m.AuthorKey())
+	if err != nil || h.Name != m.Author.Name || h.Followers != m.Author.Followers || !h.Bot {
+		t.Errorf("Author=%+v,%v, want the name, followers and bot flag kept", h, err)
+	}
+	if p, err := db.MentionPage(ctx, core.PageQuery{}); err != nil || len(p.Mentions) != 2 {
+		t.Errorf("MentionPage=%d mentions,%v", len(p.Mentions), err)
+	} else {
+		for _, got := range p.Mentions {
+			if got.Key() == m.Key() {
+				same("MentionPage", got, m)
+			}
+		}
 	}
 }

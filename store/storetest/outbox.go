@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 var _ = add(
 	test{"Outbox/ClaimSettleRetryAndPostpone", testOutbox},
+	test{"Outbox/ActionsRoundTripWhole", testActionRoundTrip},
 	test{"Outbox/SettleIsOneTransaction", testSettle},
 	test{"Outbox/SettleWritesRecordsInItsCommit", testSettleWritesRecords},
 	test{"Outbox/SettleAndClaimShareOneCommit", testSettleAndClaim},
@@ -572,5 +574,78 @@ func testDigestSent(t *testing.T, open Opener) {
 	db = open(t, Options{Reopen: db})
 	if got, err := db.LastDigestDay(ctx); err != nil || got != "2026-11-22" {
 		t.Fatalf("after reopen LastDigestDay=%q,%v, want 2026-11-22", got, err)
+	}
+}
+
+// sameAction fails t unless got is want, times compared as instants.
+func sameAction(t *testing.T, what string, got, want core.Action) {
+	t.Helper()
+	for _, p := range [][2]*time.Time{{&got.CreatedAt, &want.CreatedAt}, {&got.NextAttemptAt, &want.NextAttemptAt}, {&got.DoneAt, &want.DoneAt}} {
+		if !p[0].Equal(*p[1]) {
+			t.Errorf("%s: time %v, want %v", what, *p[0], *p[1])
+		}
+		*p[0], *p[1] = time.Time{}, time.Time{}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got %+v\nwant %+v", what, got, want)
+	}
+}
+
+// An action reads back as the store queued and settled it, from every
+// way of reading it: text as it was, times to the nanosecond.
+func testActionRoundTrip(t *testing.T, open Opener) {
+	db := empty(t, open)
+	caseID := saveCases(t, db, 1)[0]
+	created := time.Date(2026, 11, 22, 10, 0, 0, 123456789, time.FixedZone("IRST", 3*3600+1800))
+	q, err := db.Enqueue(ctx, core.Action{Kind: core.ActionReplyPrivate, DedupKey: "dm:x:w0 \x00 «»", MentionKey: "x:w0", CaseID: caseID,
+		Text: "متن\u200cپاسخ \x00 \"q\" 👍", Topic: "", Actor: "Sara \x00", CreatedAt: created, NextAttemptAt: created.Add(time.Nanosecond)})
+	if err != nil || len(q) != 1 {
+		t.Fatalf("Enqueue=%+v,%v", q, err)
+	}
+	want := q[0]
+	if want.ID == 0 || want.State != core.ActionPending {
+		t.Fatalf("queued %+v, want an ID and pending", want)
+	}
+	read := func(what string, want core.Action) {
+		t.Helper()
+		got, err := db.Action(ctx, want.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameAction(t, what+": Action", got, want)
+		as, err := db.Actions(ctx, store.ActionFilter{})
+		if err != nil || len(as) != 1 {
+			t.Fatalf("%s: Actions=%d,%v", what, len(as), err)
+		}
+		sameAction(t, what+": Actions", as[0], want)
+		var walked []core.Action
+		if err := db.ForEachAction(ctx, created, created.Add(time.Nanosecond), func(a core.Action) error {
+			walked = append(walked, a)
+			return nil
+		}); err != nil || len(walked) != 1 {
+			t.Fatalf("%s: ForEachAction over its nanosecond=%d,%v", what, len(walked), err)
+		}
+		sameAction(t, what+": ForEachAction", walked[0], want)
+	}
+	read("queued", want)
+	if due, _ := db.ClaimDue(ctx, created, 10); len(due) != 0 {
+		t.Fatalf("claimed a nanosecond before its time: %+v", due)
+	}
+	due, err := db.ClaimDue(ctx, created.Add(time.Nanosecond), 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("ClaimDue at its time=%+v,%v", due, err)
+	}
+	read("claimed", due[0])
+	done := created.Add(time.Second + time.Nanosecond)
+	if err := db.Settle(ctx, core.Outcome{ActionID: want.ID, State: core.ActionDone, Result: "-100:5 \x00", At: done}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Action(ctx, want.ID)
+	if err != nil || got.State != core.ActionDone || got.Attempts != 1 || got.Result != "-100:5 \x00" || !got.DoneAt.Equal(done) || got.LastError != "" {
+		t.Fatalf("settled %+v,%v, want done once at %v with its result", got, err, done)
+	}
+	read("settled", got)
+	if known, err := db.KnownActions(ctx, []string{want.DedupKey}); err != nil || !known[want.DedupKey] {
+		t.Fatalf("KnownActions(%q)=%v,%v", want.DedupKey, known, err)
 	}
 }

@@ -23,8 +23,14 @@ type Options struct {
 	Location *time.Location
 	// Reopen, when set, is a store this test opened before: open closes
 	// it and opens the same database again, as a restart of the process
-	// would. Nil means a new, empty database.
+	// would.
 	Reopen store.Store
+	// Share, when set, is an open store this test opened before: open
+	// returns a second handle on the same database, both staying open, as
+	// another replica has. A driver whose database one process holds at a
+	// time (the bbolt file) returns Share itself.
+	Share store.Store
+	// With neither Reopen nor Share, open opens a new, empty database.
 }
 
 // Opener opens a store for t, closed when t ends (closing it earlier, as
@@ -75,6 +81,16 @@ var (
 	ctx = context.Background()
 	t0  = time.Date(2026, 11, 22, 6, 30, 0, 0, time.UTC) // 10:00 in Tehran
 )
+
+// replicas returns db and n-1 more handles on its database (Options.Share).
+func replicas(t *testing.T, open Opener, db store.Store, n int) []store.Store {
+	t.Helper()
+	out := []store.Store{db}
+	for len(out) < n {
+		out = append(out, open(t, Options{Share: db}))
+	}
+	return out
+}
 
 // empty opens a new, empty database with the default options.
 func empty(t *testing.T, open Opener) store.Store {

@@ -75,3 +75,11 @@ END
 $$;
 CREATE TRIGGER cases_wake AFTER INSERT OR UPDATE OR DELETE ON cases
 	FOR EACH ROW EXECUTE FUNCTION shenava_notify_cases();
+
+-- Answers sent on each platform, by every replica, for the outgoing rate
+-- caps (ReserveSend): kept for the longest cap window, at least a day.
+CREATE TABLE answer_sends (
+	platform text NOT NULL,
+	at_ns    bigint NOT NULL
+);
+CREATE INDEX answer_sends_at ON answer_sends (platform, at_ns);

@@ -448,3 +448,32 @@ func TestSaveBatch_RetriedAfterDeadlockCountsOnce(t *testing.T) {
 		t.Errorf("Cursor=%q, want c1", cur)
 	}
 }
+
+// BenchmarkSaveBatch saves batches of 100 new mentions from 20 authors,
+// one in ten opening a case with its alert.
+func BenchmarkSaveBatch(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, Options{DSN: pgtest.DSN(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const per = 100
+	b.ResetTimer()
+	for i := range b.N {
+		ds := make([]core.Decision, 0, per)
+		for j := range per {
+			m := testMention(fmt.Sprintf("%d-%d", i, j), core.LabelNeutral, morning.Add(time.Duration(i*per+j)*time.Second))
+			m.Author.ID = fmt.Sprint(j % 20)
+			d := core.Decision{Mention: m}
+			if j%10 == 0 {
+				d = decide(m)[0]
+			}
+			ds = append(ds, d)
+		}
+		if _, err := db.SaveBatch(ctx, "x/mentions", fmt.Sprint(i), ds, morning); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "mentions/s")
+}

@@ -2,6 +2,8 @@ package pgstore
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -476,4 +478,19 @@ func BenchmarkSaveBatch(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "mentions/s")
+}
+
+// A forged page cursor is refused as invalid, not sent to the database.
+func TestPages_RefuseForgedCursors(t *testing.T) {
+	t.Parallel()
+	db := replicas(t, 1)[0]
+	for _, after := range []string{"!", "AAAAAAAAAAA", base64.RawURLEncoding.EncodeToString([]byte("\x00\x00\x00\x00\x00\x00\x00\x01\xff")),
+		base64.RawURLEncoding.EncodeToString([]byte("\x00\x00\x00\x00\x00\x00\x00\x01x:\x00"))} {
+		if _, err := db.MentionPage(context.Background(), core.PageQuery{After: after}); !errors.Is(err, core.ErrInvalid) {
+			t.Errorf("MentionPage(After %q) err=%v, want ErrInvalid", after, err)
+		}
+	}
+	if _, err := db.CasePage(context.Background(), core.PageQuery{After: "-1"}); !errors.Is(err, core.ErrInvalid) {
+		t.Errorf("CasePage(After -1) err=%v, want ErrInvalid", err)
+	}
 }

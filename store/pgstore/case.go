@@ -49,7 +49,10 @@ func caseArgs(c core.Case) ([]any, error) {
 		clean(string(c.CorrectedLabel)), unixNano(c.RecoveredAt), unixNano(c.HiddenAt), c.Reminders, doc}, nil
 }
 
-// nextCaseIDs takes n case IDs, in ascending order.
+// nextCaseIDs takes n case IDs, in ascending order. IDs that a
+// transaction took and did not commit (a batch that failed or ran again)
+// are not handed out again: case numbers grow with opening time but may
+// skip some, as a PostgreSQL sequence's do.
 func nextCaseIDs(ctx context.Context, tx pgx.Tx, n int) ([]uint64, error) {
 	if n == 0 {
 		return nil, nil

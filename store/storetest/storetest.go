@@ -68,15 +68,6 @@ func Run(t *testing.T, open func(t *testing.T, opts Options) store.Store) {
 	}
 }
 
-// Names lists the contract tests, in the order Run runs them.
-func Names() []string {
-	out := make([]string, len(tests))
-	for i, tt := range tests {
-		out[i] = tt.name
-	}
-	return out
-}
-
 var (
 	ctx = context.Background()
 	t0  = time.Date(2026, 11, 22, 6, 30, 0, 0, time.UTC) // 10:00 in Tehran

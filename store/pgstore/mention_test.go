@@ -2,6 +2,8 @@ package pgstore
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -13,10 +15,8 @@ import (
 	"github.com/shenava/shenava/internal/pgtest"
 )
 
-var (
-	ctx = context.Background()
-	t0  = time.Date(2026, 11, 22, 6, 30, 0, 0, time.UTC)
-)
+// A day's morning in Tehran (UTC+3:30), as the contract suite's tests use.
+var morning = time.Date(2026, 11, 22, 6, 30, 0, 0, time.UTC)
 
 // replicas opens n handles, each with its own pool, on one new database:
 // what n Shenava processes sharing it see.
@@ -25,7 +25,7 @@ func replicas(t *testing.T, n int) []*DB {
 	dsn := pgtest.DSN(t)
 	var dbs []*DB
 	for range n {
-		db, err := Open(ctx, Options{DSN: dsn})
+		db, err := Open(context.Background(), Options{DSN: dsn})
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
@@ -65,7 +65,7 @@ func decide(ms ...core.Mention) []core.Decision {
 func count(t *testing.T, db *DB, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := db.pool.QueryRow(ctx, query, args...).Scan(&n); err != nil {
+	if err := db.pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
@@ -89,7 +89,7 @@ func TestSaveBatch_ConcurrentOverlappingBatchesStoreEachOnce(t *testing.T) {
 		for i := range per + (per - overlap) {
 			// Everyone writes on the same day, sharing its counters and
 			// some authors.
-			m := testMention(fmt.Sprintf("r%d-%02d", round, i), core.LabelNegative, t0.Add(time.Duration(i)*time.Second))
+			m := testMention(fmt.Sprintf("r%d-%02d", round, i), core.LabelNegative, morning.Add(time.Duration(i)*time.Second))
 			m.Author.ID = fmt.Sprintf("a%d", i%3)
 			ms = append(ms, m)
 		}
@@ -103,7 +103,7 @@ func TestSaveBatch_ConcurrentOverlappingBatchesStoreEachOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				res, err := dbs[k].SaveBatch(ctx, "x/mentions", fmt.Sprintf("c%d-%d", round, k), ds, t0.Add(time.Hour))
+				res, err := dbs[k].SaveBatch(context.Background(), "x/mentions", fmt.Sprintf("c%d-%d", round, k), ds, morning.Add(time.Hour))
 				if err != nil {
 					t.Errorf("replica %d SaveBatch: %v", k, err)
 					return
@@ -134,32 +134,32 @@ func TestSaveBatch_ConcurrentOverlappingBatchesStoreEachOnce(t *testing.T) {
 		}
 	}
 	db := dbs[0]
-	if n, err := db.MentionCount(ctx); err != nil || n != total {
+	if n, err := db.MentionCount(context.Background()); err != nil || n != total {
 		t.Errorf("MentionCount=%d,%v; want %d", n, err, total)
 	}
 	if n := count(t, db, `SELECT count(*) FROM outbox WHERE kind = 'alert'`); n != total {
 		t.Errorf("%d alerts queued; want %d", n, total)
 	}
-	counts, err := db.DayCounts(ctx, t0.Format(core.DayFormat))
+	counts, err := db.DayCounts(context.Background(), morning.Format(core.DayFormat))
 	if err != nil || counts.Get(core.DimTotal, "") != total || counts.Get(core.DimLabel, "negative") != total {
 		t.Errorf("DayCounts=%v,%v; want %d mentions, all negative", counts, err, total)
 	}
-	hourly, err := db.HourlyCounts(ctx, core.LabelNegative, t0.Truncate(time.Hour), t0.Truncate(time.Hour).Add(time.Hour))
+	hourly, err := db.HourlyCounts(context.Background(), core.LabelNegative, morning.Truncate(time.Hour), morning.Truncate(time.Hour).Add(time.Hour))
 	if err != nil || len(hourly) != 1 || hourly[0] != total {
 		t.Errorf("HourlyCounts=%v,%v; want [%d]", hourly, err, total)
 	}
-	byState, err := db.CaseCounts(ctx)
+	byState, err := db.CaseCounts(context.Background())
 	if err != nil || byState[core.CaseNew] != total {
 		t.Errorf("CaseCounts=%v,%v; want %d new", byState, err, total)
 	}
-	tallies, err := db.DayAuthors(ctx, t0.Format(core.DayFormat))
+	tallies, err := db.DayAuthors(context.Background(), morning.Format(core.DayFormat))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := 0
 	for _, ta := range tallies {
 		sum += ta.Mentions
-		h, err := db.Author(ctx, ta.Key)
+		h, err := db.Author(context.Background(), ta.Key)
 		if err != nil || h.Mentions != ta.Mentions || h.Negative != ta.Mentions {
 			t.Errorf("Author(%s)=%d mentions, %d negative, %v; want %d as tallied", ta.Key, h.Mentions, h.Negative, err, ta.Mentions)
 		}
@@ -174,7 +174,7 @@ func TestSaveBatch_ConcurrentOverlappingBatchesStoreEachOnce(t *testing.T) {
 func TestUpdateCase_ConcurrentUpdatesSerialise(t *testing.T) {
 	t.Parallel()
 	dbs := replicas(t, 2)
-	res, err := dbs[0].SaveBatch(ctx, "x/mentions", "", decide(testMention("1", core.LabelNegative, t0)), t0)
+	res, err := dbs[0].SaveBatch(context.Background(), "x/mentions", "", decide(testMention("1", core.LabelNegative, morning)), morning)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +187,8 @@ func TestUpdateCase_ConcurrentUpdatesSerialise(t *testing.T) {
 			defer wg.Done()
 			db := dbs[w%2]
 			for i := range each {
-				_, queued, err := db.UpdateCase(ctx, id, func(c *core.Case) ([]core.Action, error) {
-					c.Remind(t0.Add(time.Duration(c.Reminders+1) * time.Minute))
+				_, queued, err := db.UpdateCase(context.Background(), id, func(c *core.Case) ([]core.Action, error) {
+					c.Remind(morning.Add(time.Duration(c.Reminders+1) * time.Minute))
 					return []core.Action{{Kind: core.ActionNotify, DedupKey: fmt.Sprintf("remind:%d:%d", w, i), Text: "still open"}}, nil
 				})
 				if err != nil || len(queued) != 1 {
@@ -199,7 +199,7 @@ func TestUpdateCase_ConcurrentUpdatesSerialise(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	c, err := dbs[1].Case(ctx, id)
+	c, err := dbs[1].Case(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestUpdateCase_ConcurrentUpdatesSerialise(t *testing.T) {
 		t.Fatalf("after %d concurrent reminders: Reminders=%d, %d events; want every one kept", workers*each, c.Reminders, len(c.Events))
 	}
 	for i, e := range c.Events[1:] {
-		if want := t0.Add(time.Duration(i+1) * time.Minute); !e.At.Equal(want) {
+		if want := morning.Add(time.Duration(i+1) * time.Minute); !e.At.Equal(want) {
 			t.Fatalf("event %d at %s, want %s: an update did not see the one before it", i+1, e.At, want)
 		}
 	}
@@ -244,7 +244,7 @@ func TestSaveBatch_OddTextAndTimesRoundTripExactly(t *testing.T) {
 		odd[i].Analysis.ReferralScore = 0.1 + 0.2 // not exactly representable: kept bit for bit
 		odd[i].Analysis.Model = "m\x00v1"
 	}
-	res, err := db.SaveBatch(ctx, "x/mentions", "cursor\x00with nul", decide(odd...), at.Add(time.Hour))
+	res, err := db.SaveBatch(context.Background(), "x/mentions", "cursor\x00with nul", decide(odd...), at.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,26 +257,26 @@ func TestSaveBatch_OddTextAndTimesRoundTripExactly(t *testing.T) {
 		return m
 	}
 	for _, m := range odd {
-		got, err := db.Mention(ctx, m.Key())
+		got, err := db.Mention(context.Background(), m.Key())
 		if err != nil {
 			t.Fatalf("Mention(%q): %v", m.Key(), err)
 		}
 		if !reflect.DeepEqual(got, want(m)) {
 			t.Errorf("Mention(%q) differs from what was saved:\n got %.200q\nwant %.200q", m.Key(), fmt.Sprint(got), fmt.Sprint(want(m)))
 		}
-		c, err := db.CaseByMention(ctx, m.Key())
+		c, err := db.CaseByMention(context.Background(), m.Key())
 		if err != nil || c.MentionKey != m.Key() || !c.WrittenAt.Equal(m.CreatedAt) || c.WrittenAt.Nanosecond() != m.CreatedAt.Nanosecond() {
 			t.Errorf("CaseByMention(%q)=%+v,%v", m.Key(), c, err)
 		}
 	}
-	if k, err := db.Known(ctx, []string{odd[0].Key(), "x:nul\uFFFDid", "x:nope"}); err != nil || !k[odd[0].Key()] || k["x:nope"] {
+	if k, err := db.Known(context.Background(), []string{odd[0].Key(), "x:nul\uFFFDid", "x:nope"}); err != nil || !k[odd[0].Key()] || k["x:nope"] {
 		t.Errorf("Known=%v,%v; want the key with U+0000 known", k, err)
 	}
-	if cur, err := db.Cursor(ctx, "x/mentions"); err != nil || cur != "cursor\x00with nul" {
+	if cur, err := db.Cursor(context.Background(), "x/mentions"); err != nil || cur != "cursor\x00with nul" {
 		t.Errorf("Cursor=%q,%v", cur, err)
 	}
 	var walked []core.Mention
-	if err := db.ForEachMention(ctx, at, at.Add(time.Second), func(m core.Mention) error {
+	if err := db.ForEachMention(context.Background(), at, at.Add(time.Second), func(m core.Mention) error {
 		walked = append(walked, m)
 		return nil
 	}); err != nil {
@@ -287,29 +287,29 @@ func TestSaveBatch_OddTextAndTimesRoundTripExactly(t *testing.T) {
 	}
 	// One nanosecond apart is apart.
 	walked = nil
-	if err := db.ForEachMention(ctx, at.Add(time.Nanosecond), at.Add(2*time.Nanosecond), func(m core.Mention) error {
+	if err := db.ForEachMention(context.Background(), at.Add(time.Nanosecond), at.Add(2*time.Nanosecond), func(m core.Mention) error {
 		walked = append(walked, m)
 		return nil
 	}); err != nil || len(walked) != 1 || walked[0].NativeID != "rtl" {
 		t.Errorf("ForEachMention over one nanosecond: %d mentions, %v; want only rtl", len(walked), err)
 	}
-	page, err := db.MentionPage(ctx, core.PageQuery{Limit: 1})
+	page, err := db.MentionPage(context.Background(), core.PageQuery{Limit: 1})
 	if err != nil || len(page.Mentions) != 1 || !reflect.DeepEqual(page.Mentions[0], want(odd[2])) || page.Next == "" {
 		t.Fatalf("MentionPage: %d mentions, next %q, %v; want the newest, whole", len(page.Mentions), page.Next, err)
 	}
-	page, err = db.MentionPage(ctx, core.PageQuery{After: page.Next, Limit: 5})
+	page, err = db.MentionPage(context.Background(), core.PageQuery{After: page.Next, Limit: 5})
 	if err != nil || len(page.Mentions) != 2 || page.Mentions[0].NativeID != "rtl" || page.Mentions[1].NativeID != odd[0].NativeID || page.Next != "" {
 		t.Fatalf("MentionPage after the first: %+v, %v", page, err)
 	}
-	cases, err := db.CasePage(ctx, core.PageQuery{States: []core.CaseState{core.CaseNew}})
+	cases, err := db.CasePage(context.Background(), core.PageQuery{States: []core.CaseState{core.CaseNew}})
 	if err != nil || len(cases.Cases) != 3 || !reflect.DeepEqual(cases.Mentions[2], want(odd[0])) {
 		t.Fatalf("CasePage: %d cases, %v; want 3 with their mentions whole", len(cases.Cases), err)
 	}
-	h, err := db.Author(ctx, odd[0].AuthorKey())
+	h, err := db.Author(context.Background(), odd[0].AuthorKey())
 	if err != nil || h.Name != "name\x00with nul" || !h.FirstSeen.Equal(at) || h.FirstSeen.Nanosecond() != 123456789 {
 		t.Errorf("Author=%+v,%v", h, err)
 	}
-	tallies, err := db.DayAuthors(ctx, at.UTC().Format(core.DayFormat))
+	tallies, err := db.DayAuthors(context.Background(), at.UTC().Format(core.DayFormat))
 	if err != nil || len(tallies) != 3 {
 		t.Errorf("DayAuthors=%+v,%v", tallies, err)
 	}
@@ -321,13 +321,13 @@ func TestUpdateCase_TimesAndTextRoundTrip(t *testing.T) {
 	t.Parallel()
 	db := replicas(t, 1)[0]
 	now := time.Date(2026, 11, 22, 10, 0, 0, 987654321, time.FixedZone("IRST", 3*3600+1800))
-	res, err := db.SaveBatch(ctx, "x/mentions", "", decide(testMention("1", core.LabelNegative, now.Add(-time.Nanosecond))), now)
+	res, err := db.SaveBatch(context.Background(), "x/mentions", "", decide(testMention("1", core.LabelNegative, now.Add(-time.Nanosecond))), now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	id := res.Cases[0].ID
 	var changed core.Case
-	got, _, err := db.UpdateCase(ctx, id, func(c *core.Case) ([]core.Action, error) {
+	got, _, err := db.UpdateCase(context.Background(), id, func(c *core.Case) ([]core.Action, error) {
 		if err := c.Claim("مدیر\x00۱", now.Add(time.Nanosecond)); err != nil {
 			return nil, err
 		}
@@ -338,7 +338,7 @@ func TestUpdateCase_TimesAndTextRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, err := db.Case(ctx, id)
+	stored, err := db.Case(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,9 +355,9 @@ func TestUpdateCase_TimesAndTextRoundTrip(t *testing.T) {
 func TestViews_ForAnalysts(t *testing.T) {
 	t.Parallel()
 	db := replicas(t, 1)[0]
-	m := testMention("1", core.LabelNegative, t0.Add(1500*time.Nanosecond))
+	m := testMention("1", core.LabelNegative, morning.Add(1500*time.Nanosecond))
 	m.Text = "bad\x00service"
-	if _, err := db.SaveBatch(ctx, "x/mentions", "", decide(m), t0.Add(time.Hour)); err != nil {
+	if _, err := db.SaveBatch(context.Background(), "x/mentions", "", decide(m), morning.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	var (
@@ -365,11 +365,11 @@ func TestViews_ForAnalysts(t *testing.T) {
 		text, label, author string
 		score               float64
 	)
-	if err := db.pool.QueryRow(ctx, `SELECT created_at, text, label, score, author_handle FROM shenava_mentions WHERE key = $1`,
+	if err := db.pool.QueryRow(context.Background(), `SELECT created_at, text, label, score, author_handle FROM shenava_mentions WHERE key = $1`,
 		m.Key()).Scan(&created, &text, &label, &score, &author); err != nil {
 		t.Fatal(err)
 	}
-	if !created.Equal(t0.Add(time.Microsecond)) || text != "bad\uFFFDservice" || label != "negative" || score != 0.9 || author != "user1" {
+	if !created.Equal(morning.Add(time.Microsecond)) || text != "bad\uFFFDservice" || label != "negative" || score != 0.9 || author != "user1" {
 		t.Errorf("shenava_mentions row: %s %q %s %v %s", created, text, label, score, author)
 	}
 	var (
@@ -379,11 +379,179 @@ func TestViews_ForAnalysts(t *testing.T) {
 		claimed  *time.Time
 		response *float64
 	)
-	if err := db.pool.QueryRow(ctx, `SELECT state, opened_at, is_open, claimed_at, first_response_seconds FROM shenava_cases`).
+	if err := db.pool.QueryRow(context.Background(), `SELECT state, opened_at, is_open, claimed_at, first_response_seconds FROM shenava_cases`).
 		Scan(&state, &opened, &isOpen, &claimed, &response); err != nil {
 		t.Fatal(err)
 	}
-	if state != "new" || !opened.Equal(t0.Add(time.Hour)) || !isOpen || claimed != nil || response != nil {
+	if state != "new" || !opened.Equal(morning.Add(time.Hour)) || !isOpen || claimed != nil || response != nil {
 		t.Errorf("shenava_cases row: %s %s open=%v claimed=%v response=%v", state, opened, isOpen, claimed, response)
+	}
+}
+
+// A batch that loses a deadlock runs again from the start, and what it
+// stores is stored and counted once.
+func TestSaveBatch_RetriedAfterDeadlockCountsOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := replicas(t, 1)[0]
+	m := testMention("1", core.LabelNegative, morning)
+	// Another writer holds the source's cursor row...
+	other, err := db.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback(ctx)
+	if _, err := other.Exec(ctx, `INSERT INTO cursors (source, updated_ns, doc) VALUES ('src', 0, '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		res core.SaveResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := db.SaveBatch(ctx, "src", "c1", decide(m), morning.Add(time.Hour))
+		done <- result{res, err}
+	}()
+	// ...so the batch, its mention inserted, waits for it; then that
+	// writer inserts the same mention, waiting for the batch: a deadlock,
+	// which the batch (waiting longer) loses.
+	deadline := time.Now().Add(10 * time.Second)
+	for count(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the batch never waited for the cursor's row")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := other.Exec(ctx, `INSERT INTO mentions (key, platform, native_id, source, url, author_key, author_handle,
+		author_name, author_followers, author_bot, text, reply_to, conversation, created_ns, at_ns, fetched_ns, processed_ns, doc)
+		VALUES ($1, 'x', '1', '', '', 'x:u1', '', '', 0, false, '', '', '', 0, 0, 0, 0, '{}')`, m.Key()); err != nil {
+		t.Fatalf("the other writer lost the deadlock (%v); want the batch to lose it and run again", err)
+	}
+	if err := other.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil || len(r.res.Stored) != 1 || len(r.res.Cases) != 1 || len(r.res.Actions) != 1 || r.res.Duplicates != 0 {
+		t.Fatalf("SaveBatch after a retry=%+v,%v; want the mention stored with its case and alert", r.res, r.err)
+	}
+	if n, _ := db.MentionCount(ctx); n != 1 {
+		t.Errorf("MentionCount=%d, want 1", n)
+	}
+	counts, _ := db.DayCounts(ctx, morning.Format(core.DayFormat))
+	h, _ := db.Author(ctx, m.AuthorKey())
+	cases, _ := db.CaseCounts(ctx)
+	if counts.Get(core.DimTotal, "") != 1 || h.Mentions != 1 || len(h.Cases) != 1 || cases[core.CaseNew] != 1 ||
+		count(t, db, `SELECT count(*) FROM outbox`) != 1 {
+		t.Errorf("after the retry: day total %d, author %d mentions %v cases, %v cases, %d actions; want each once",
+			counts.Get(core.DimTotal, ""), h.Mentions, h.Cases, cases, count(t, db, `SELECT count(*) FROM outbox`))
+	}
+	if cur, _ := db.Cursor(ctx, "src"); cur != "c1" {
+		t.Errorf("Cursor=%q, want c1", cur)
+	}
+}
+
+// BenchmarkSaveBatch saves batches of 100 new mentions from 20 authors,
+// one in ten opening a case with its alert.
+func BenchmarkSaveBatch(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, Options{DSN: pgtest.DSN(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const per = 100
+	b.ResetTimer()
+	for i := range b.N {
+		ds := make([]core.Decision, 0, per)
+		for j := range per {
+			m := testMention(fmt.Sprintf("%d-%d", i, j), core.LabelNeutral, morning.Add(time.Duration(i*per+j)*time.Second))
+			m.Author.ID = fmt.Sprint(j % 20)
+			d := core.Decision{Mention: m}
+			if j%10 == 0 {
+				d = decide(m)[0]
+			}
+			ds = append(ds, d)
+		}
+		if _, err := db.SaveBatch(ctx, "x/mentions", fmt.Sprint(i), ds, morning); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "mentions/s")
+}
+
+// A forged page cursor is refused as invalid, not sent to the database.
+func TestPages_RefuseForgedCursors(t *testing.T) {
+	t.Parallel()
+	db := replicas(t, 1)[0]
+	for _, after := range []string{"!", "AAAAAAAAAAA", base64.RawURLEncoding.EncodeToString([]byte("\x00\x00\x00\x00\x00\x00\x00\x01\xff")),
+		base64.RawURLEncoding.EncodeToString([]byte("\x00\x00\x00\x00\x00\x00\x00\x01x:\x00"))} {
+		if _, err := db.MentionPage(context.Background(), core.PageQuery{After: after}); !errors.Is(err, core.ErrInvalid) {
+			t.Errorf("MentionPage(After %q) err=%v, want ErrInvalid", after, err)
+		}
+	}
+	if _, err := db.CasePage(context.Background(), core.PageQuery{After: "-1"}); !errors.Is(err, core.ErrInvalid) {
+		t.Errorf("CasePage(After -1) err=%v, want ErrInvalid", err)
+	}
+}
+
+// A batch whose connection is lost before it commits leaves nothing
+// behind; saved again, it is stored whole, once.
+func TestSaveBatch_ConnectionLostMidTransactionKeepsNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := replicas(t, 1)[0]
+	ds := decide(testMention("1", core.LabelNegative, morning), testMention("2", core.LabelNegative, morning))
+	// Another writer holds the cursor's row, so the batch waits there,
+	// its mentions, case and alerts written but not committed.
+	other, err := db.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback(ctx)
+	if _, err := other.Exec(ctx, `INSERT INTO cursors (source, updated_ns, doc) VALUES ('src', 0, '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.SaveBatch(ctx, "src", "c1", ds, morning.Add(time.Hour))
+		done <- err
+	}()
+	var pid int
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := db.pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&pid)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the batch never waited for the cursor's row: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var killed bool
+	if err := db.pool.QueryRow(ctx, `SELECT pg_terminate_backend($1)`, pid).Scan(&killed); err != nil || !killed {
+		t.Fatalf("pg_terminate_backend: %v, %v", killed, err)
+	}
+	if err := <-done; err == nil {
+		t.Fatal("SaveBatch on a lost connection reported success")
+	}
+	if err := other.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.MentionCount(ctx); err != nil || n != 0 || count(t, db, `SELECT count(*) FROM outbox`) != 0 ||
+		count(t, db, `SELECT count(*) FROM cases`) != 0 || count(t, db, `SELECT count(*) FROM daily_counts`) != 0 ||
+		count(t, db, `SELECT count(*) FROM authors`) != 0 {
+		t.Fatalf("after the lost batch: %d mentions (%v), or cases, actions, counters or authors left; want nothing", n, err)
+	}
+	if cur, err := db.Cursor(ctx, "src"); err != nil || cur != "" {
+		t.Fatalf("Cursor=%q,%v; want none", cur, err)
+	}
+	res, err := db.SaveBatch(ctx, "src", "c1", ds, morning.Add(time.Hour))
+	if err != nil || len(res.Stored) != 2 || len(res.Cases) != 2 || len(res.Actions) != 2 {
+		t.Fatalf("SaveBatch again=%+v,%v; want it whole", res, err)
+	}
+	if counts, _ := db.DayCounts(ctx, morning.Format(core.DayFormat)); counts.Get(core.DimTotal, "") != 2 {
+		t.Errorf("day total %d, want 2", counts.Get(core.DimTotal, ""))
 	}
 }

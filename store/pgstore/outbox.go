@@ -204,6 +204,7 @@ func (s *DB) claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []core.Action
 	for rows.Next() {
 		var doc []byte
@@ -431,9 +432,22 @@ func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core
 // leaves this handle's own sends under way alone and recovers only those
 // whose claimer is gone. The outbox runs it every so often
 // (listen.AbandonedResumer), so that the sends of a replica that died,
-// and is not started again, are recovered by the others.
+// and is not started again, are recovered by the others. When there are
+// none it commits nothing.
 func (s *DB) ResumeAbandoned(ctx context.Context, now time.Time, resume func(core.Action) bool,
 	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error) {
+	// Mostly there are none: finding out writes nothing.
+	found := false
+	err = s.view(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox o WHERE state = 'sending' AND o.claim_life <> $1 AND NOT `+
+			liveClaimer+`)`, s.lease.life).Scan(&found)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)
+	}
+	if !found {
+		return nil, nil, nil
+	}
 	return s.resumeInFlight(ctx, now, resume, report, false)
 }
 

@@ -483,8 +483,9 @@ func TestResumeAbandoned_LeavesItsOwnSends(t *testing.T) {
 	if len(theirs) != 1 || len(mine) != 1 {
 		t.Fatal("nothing claimed")
 	}
-	if r, d, err := b.ResumeAbandoned(ctx, t0, nil, nil); err != nil || len(r)+len(d) != 0 {
-		t.Fatalf("with a alive: %v %v, %v; want nothing", r, d, err)
+	c := b.Commits()
+	if r, d, err := b.ResumeAbandoned(ctx, t0, nil, nil); err != nil || len(r)+len(d) != 0 || b.Commits() != c {
+		t.Fatalf("with a alive: %v %v, %v, %d commits; want nothing", r, d, err, b.Commits()-c)
 	}
 	a.lease.end(false) // killed
 	a.pool.Close()

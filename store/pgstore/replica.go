@@ -22,7 +22,9 @@ import (
 // a restart — PostgreSQL ends the session when the connection closes) or
 // its lease has expired (a machine lost with its connection, a process
 // hung): its actions still in sending are recovered by the next handle to
-// start (ResumeInFlight).
+// start (ResumeInFlight) or by a running one (ResumeAbandoned). A handle
+// claims only while it is alive by the same rule, so that no other counts
+// what it claims as abandoned.
 
 // replicaLock is the first key of the advisory lock each life holds; the
 // second is its row's id.
@@ -170,9 +172,15 @@ func (s *DB) claimer() (name, life string) {
 	return s.lease.name, s.lease.life
 }
 
-// liveClaimer is the SQL condition that the life which claimed outbox row
-// o is alive: its lease runs and its lock is held.
-var liveClaimer = fmt.Sprintf(`EXISTS (SELECT 1 FROM replicas r WHERE r.life = o.claim_life AND r.lease_until_ns > shenava_now_ns()
+// alive is the SQL condition that the life whose ID is the SQL expression
+// life is alive: its lease runs and its lock is held.
+func alive(life string) string {
+	return fmt.Sprintf(`EXISTS (SELECT 1 FROM replicas r WHERE r.life = %s AND r.lease_until_ns > shenava_now_ns()
 	AND EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 2
 		AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		AND k.classid::bigint = %d AND k.objid::bigint = r.id))`, replicaLock)
+		AND k.classid::bigint = %d AND k.objid::bigint = r.id))`, life, replicaLock)
+}
+
+// liveClaimer is the SQL condition that the life which claimed outbox row
+// o is alive.
+var liveClaimer = alive("o.claim_life")

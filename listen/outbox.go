@@ -108,10 +108,15 @@ type Outbox struct {
 	now      func() time.Time
 	wake     chan struct{}
 	limiter  *rateLimiter
-	metrics  Metrics
+	// ledger, when the store is one, counts the sends of every replica
+	// for the rate caps.
+	ledger  SendLedger
+	metrics Metrics
 	// alone is set when the last round's outcomes found no batch save to
 	// join: then a round with work due commits at once.
 	alone atomic.Bool
+	// abandonedEvery is AbandonedEvery (shorter in tests).
+	abandonedEvery time.Duration
 }
 
 // NewOutbox builds the worker. repliers maps each platform to the adapter
@@ -126,13 +131,16 @@ func NewOutbox(st OutboxStore, alerter Alerter, repliers map[core.Platform]Repli
 	if cfg.Metrics != nil {
 		m = cfg.Metrics
 	}
+	ledger, _ := st.(SendLedger)
 	return &Outbox{
-		store: st, alerter: alerter, repliers: repliers, cfg: cfg,
+		store: st, alerter: alerter, repliers: repliers, cfg: cfg, ledger: ledger,
 		logger:  logger.With("component", "outbox"),
 		now:     time.Now,
 		wake:    make(chan struct{}, 1),
 		limiter: newRateLimiter(caps),
 		metrics: m,
+
+		abandonedEvery: AbandonedEvery,
 	}
 }
 
@@ -203,8 +211,39 @@ func (o *Outbox) Recover(ctx context.Context) error {
 	return nil
 }
 
+// AbandonedResumer is a store shared by replicas (PostgreSQL) that tells
+// the sends of a replica that is gone from the ones under way: while it
+// runs, the outbox recovers the former every AbandonedEvery, as a start
+// does, so that a replica that died and is not started again leaves
+// nothing in sending.
+type AbandonedResumer interface {
+	ResumeAbandoned(ctx context.Context, now time.Time, resume func(core.Action) bool,
+		report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error)
+}
+
+// AbandonedEvery is how often a running outbox on an AbandonedResumer
+// recovers the sends of replicas that are gone.
+const AbandonedEvery = 15 * time.Second
+
 func (o *Outbox) recoverInFlight(ctx context.Context) error {
-	resumed, doubt, err := o.store.ResumeInFlight(ctx, o.now(), o.resumable, func(stuck []core.Action) []core.Action {
+	return o.recover(ctx, o.store.ResumeInFlight)
+}
+
+// recoverAbandoned recovers the sends of replicas that are gone, when the
+// store can tell them apart, and wakes the worker for those resumed.
+func (o *Outbox) recoverAbandoned(ctx context.Context) {
+	r, ok := o.store.(AbandonedResumer)
+	if !ok {
+		return
+	}
+	if err := o.recover(ctx, r.ResumeAbandoned); err != nil && ctx.Err() == nil {
+		o.logger.Error("could not recover the actions of replicas that are gone", "error", err)
+	}
+}
+
+func (o *Outbox) recover(ctx context.Context, resumeFn func(ctx context.Context, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error)) error {
+	resumed, doubt, err := resumeFn(ctx, o.now(), o.resumable, func(stuck []core.Action) []core.Action {
 		var lines []string
 		ids := make([]string, 0, len(stuck))
 		for _, a := range stuck {
@@ -226,6 +265,9 @@ func (o *Outbox) recoverInFlight(ctx context.Context) error {
 	}
 	for _, a := range doubt {
 		o.logger.Error("action interrupted while sending; its platform cannot be read back, not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
+	}
+	if len(resumed) > 0 {
+		o.Wake()
 	}
 	return nil
 }
@@ -266,6 +308,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var next []core.Action // claimed with the last settle, to send now
+	lastAbandoned := time.Now()
 	for {
 		if len(next) == 0 {
 			select {
@@ -275,6 +318,10 @@ func (o *Outbox) Run(ctx context.Context) error {
 			case <-timer.C:
 			case <-o.wake:
 			}
+		}
+		if time.Since(lastAbandoned) >= o.abandonedEvery {
+			lastAbandoned = time.Now()
+			o.recoverAbandoned(ctx)
 		}
 		var n int
 		var err error
@@ -408,12 +455,32 @@ func (o *Outbox) round(ctx context.Context, due []core.Action, chain bool) []cor
 	return nil
 }
 
+// reserve takes a send on p within the rate caps: from the store's ledger
+// of every replica's sends when it keeps one, else from this process's
+// count. It returns how long to hold the answer back, or 0.
+func (o *Outbox) reserve(ctx context.Context, p core.Platform) time.Duration {
+	if o.ledger == nil {
+		return o.limiter.reserve(p, o.now())
+	}
+	caps := o.limiter.capsOf(p)
+	if caps == nil {
+		return 0
+	}
+	wait, err := o.ledger.ReserveSend(ctx, p, o.now(), caps)
+	if err != nil {
+		// Sending uncounted could pass the caps: hold it back a little.
+		o.logger.Warn("could not count the send against the rate caps; holding it back", "platform", p, "error", err)
+		return o.cfg.BackoffMin
+	}
+	return wait
+}
+
 // execute carries out one action and says what became of it.
 func (o *Outbox) execute(ctx context.Context, a core.Action) core.Outcome {
 	log := o.logger.With("action_id", a.ID, "kind", a.Kind, "attempt", a.Attempts)
 	if a.Kind.Public() || a.Kind.Private() {
 		if p, _, err := core.SplitMentionKey(a.MentionKey); err == nil {
-			if wait := o.limiter.reserve(p, o.now()); wait > 0 {
+			if wait := o.reserve(ctx, p); wait > 0 {
 				log.Debug("held back by the outgoing rate cap", "wait", wait)
 				return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: o.now().Add(wait), Uncounted: true}
 			}

@@ -4,9 +4,10 @@
 // proven by the same contract suite (store/storetest).
 //
 // Every public method is one transaction. Records are stored as typed
-// columns for what is queried or indexed, and the whole record as JSONB,
-// so that analysts' SQL tools read them through the documented views
-// (migrations, "shenava_mentions" and "shenava_cases").
+// columns for what is queried or indexed, and the whole record as JSON
+// (json, not jsonb, so that any text round-trips); analysts' SQL tools
+// read mentions and cases through the documented read-only views
+// "shenava_mentions" and "shenava_cases" (migration 0003).
 package pgstore
 
 import (
@@ -20,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/shenava/shenava/store"
 )
 
 // Defaults of Options.
@@ -29,6 +32,8 @@ const (
 	// DefaultRetries is how many times a transaction that failed on a
 	// serialisation failure or deadlock is run again.
 	DefaultRetries = 8
+	// DefaultReplicaLease is Options.ReplicaLease's default.
+	DefaultReplicaLease = 30 * time.Second
 )
 
 // Options tune Open. DSN is required.
@@ -45,6 +50,16 @@ type Options struct {
 	// NoMigrate leaves the schema as it is: Open then fails when the
 	// database is not at this binary's schema version.
 	NoMigrate bool
+	// Replica names this process among the replicas sharing the database
+	// (a host name, say), in the outbox's record of who claimed each
+	// action and in the replicas table; names may repeat. Which actions a
+	// start-up recovers does not depend on it: see ResumeInFlight.
+	Replica string
+	// ReplicaLease is how long this handle counts as alive after its last
+	// lease renewal (renewed every third of it while the handle is open),
+	// when its connection is not seen to close: a machine lost, a process
+	// hung. Zero means DefaultReplicaLease.
+	ReplicaLease time.Duration
 }
 
 // DB is an open Shenava database on PostgreSQL. Its methods are safe for
@@ -54,10 +69,14 @@ type DB struct {
 	loc     *time.Location
 	retries int
 	commits atomic.Uint64
+	lease   *lease
 }
 
 // Open connects, applies the migrations this binary carries (unless
-// NoMigrate) and checks the schema version.
+// NoMigrate) and checks the schema version. It then starts this handle's
+// life as a replica (see ResumeInFlight): a row in the replicas table and
+// one connection of its own, besides the pool, that holds the life's lock
+// and renews its lease until Close.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.DSN == "" {
 		return nil, errors.New("pgstore: no DSN given")
@@ -99,11 +118,21 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
+	if opts.ReplicaLease <= 0 {
+		opts.ReplicaLease = DefaultReplicaLease
+	}
+	if s.lease, err = s.takeLease(ctx, opts.Replica, opts.ReplicaLease); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("pgstore: replica %q: %w", opts.Replica, err)
+	}
 	return s, nil
 }
 
-// Close closes the pool.
+// Close ends this handle's lease (its actions still in sending, if any, are
+// recovered by the next replica to start) and closes the pool. Closing
+// twice is harmless.
 func (s *DB) Close() error {
+	s.lease.end(true)
 	s.pool.Close()
 	return nil
 }
@@ -162,3 +191,5 @@ func Retryable(err error) bool {
 	}
 	return false
 }
+
+var _ store.Store = (*DB)(nil)

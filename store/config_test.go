@@ -27,7 +27,11 @@ func TestConfig_ChecksOnlyTheChosenDriver(t *testing.T) {
 		{"BboltPath", func() Config { c := DefaultConfig(); c.Path, c.LockTimeout = "", 0; return c }(), []string{"path", "lock_timeout"}},
 		{"Postgres", pg(DefaultConfig()), nil},
 		{"PostgresIgnoresBboltKeys", func() Config { c := pg(DefaultConfig()); c.Path, c.LockTimeout = "", 0; return c }(), nil},
-		{"PostgresKeyValueDSN", func() Config { c := pg(DefaultConfig()); c.DSN = conf.NewSecret("host=/run/postgresql dbname=shenava"); return c }(), nil},
+		{"PostgresKeyValueDSN", func() Config {
+			c := pg(DefaultConfig())
+			c.DSN = conf.NewSecret("host=/run/postgresql dbname=shenava")
+			return c
+		}(), nil},
 		{"PostgresRanges", func() Config { c := pg(DefaultConfig()); c.MaxConns, c.ConnectTimeout = 1001, 100e6; return c }(),
 			[]string{"max_conns", "connect_timeout"}},
 		{"PostgresNoDSN", func() Config { c := DefaultConfig(); c.Driver = DriverPostgres; return c }(), []string{"dsn"}},

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +21,11 @@ var _ = add(
 	test{"Concurrent/UpdateCaseLosesNoUpdate", testConcurrentUpdateCase},
 	test{"Concurrent/UseWebLinkSucceedsOnce", testConcurrentUseWebLink},
 	test{"Concurrent/CodesHandedOutDistinct", testConcurrentCodes},
+	test{"Concurrent/EnqueueSameDedupKeyQueuesOnce", testConcurrentEnqueue},
+	test{"Concurrent/BotSwapLosesNoUpdate", testConcurrentBotSwap},
+	test{"Concurrent/AddUsageCountsEveryAdd", testConcurrentUsage},
+	test{"Concurrent/OffsetAndDigestDayNeverGoBack", testConcurrentMonotonic},
+	test{"Concurrent/InboxReaderSeesEveryAppendOnce", testConcurrentInbox},
 )
 
 // parallel runs fn(0) … fn(n-1) each in its own goroutine, started
@@ -344,5 +351,228 @@ func testConcurrentCodes(t *testing.T, open Opener) {
 	}
 	if empties != 1 {
 		t.Errorf("%d notices that the codes ran out, want 1", empties)
+	}
+}
+
+// Writers deciding the same actions at once (two replicas reading one
+// source, a retried round) queue each dedup key once, and the one that
+// queued it is told so.
+func testConcurrentEnqueue(t *testing.T, open Opener) {
+	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
+	const writers, keys = 8, 10
+	var mu sync.Mutex
+	queued := map[string]int{}
+	parallel(t, writers, func(w int) error {
+		var as []core.Action
+		for k := range keys {
+			// Each writer in its own order, so that they cross.
+			k = (k + w*3) % keys
+			as = append(as, core.Action{Kind: core.ActionNotify, DedupKey: fmt.Sprint("spike:", k), Text: fmt.Sprint("from ", w), CreatedAt: t0})
+		}
+		for i := 0; i < len(as); i += 3 {
+			q, err := dbs[w%2].Enqueue(ctx, as[i:min(i+3, len(as))]...)
+			if err != nil {
+				return err
+			}
+			mu.Lock()
+			for _, a := range q {
+				queued[a.DedupKey]++
+			}
+			mu.Unlock()
+		}
+		return nil
+	})
+	if len(queued) != keys {
+		t.Errorf("%d keys queued, want %d", len(queued), keys)
+	}
+	for k, n := range queued {
+		if n != 1 {
+			t.Errorf("%s reported queued %d times, want once", k, n)
+		}
+	}
+	if as, err := db.Actions(ctx, store.ActionFilter{}); err != nil || len(as) != keys {
+		t.Fatalf("%d actions stored,%v, want %d", len(as), err, keys)
+	}
+	if st, err := db.Outbox(ctx); err != nil || st.Pending != keys {
+		t.Fatalf("Outbox=%+v,%v, want %d pending", st, err, keys)
+	}
+}
+
+// A bot record changed from several places at once (two managers pressing
+// buttons) keeps every change, the first one too, when the record was
+// still absent.
+func testConcurrentBotSwap(t *testing.T, open Opener) {
+	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
+	const writers, each = 8, 5
+	type rec struct {
+		N  int   `json:"n"`
+		By []int `json:"by"`
+	}
+	parallel(t, writers, func(w int) error {
+		for range each {
+			if _, err := dbs[w%2].BotSwap(ctx, core.SpaceApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
+				var r rec
+				if old != nil {
+					if err := json.Unmarshal(old, &r); err != nil {
+						return nil, nil, err
+					}
+				}
+				r.N++
+				r.By = append(r.By, w)
+				raw, err := json.Marshal(r)
+				return raw, nil, err
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	raw, ok, err := db.BotGet(ctx, core.SpaceApprovals, "a1")
+	if err != nil || !ok {
+		t.Fatalf("BotGet=%v,%v", ok, err)
+	}
+	var r rec
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.N != writers*each || len(r.By) != writers*each {
+		t.Fatalf("record %s, want %d changes kept", raw, writers*each)
+	}
+}
+
+// Usage counted from several places at once loses no request.
+func testConcurrentUsage(t *testing.T, open Opener) {
+	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
+	const writers, each = 8, 10
+	parallel(t, writers, func(w int) error {
+		var seen int64
+		for range each {
+			got, err := dbs[w%2].AddUsage(ctx, t0, map[string]int64{"x.requests": 1, fmt.Sprint("w", w): 2})
+			if err != nil {
+				return err
+			}
+			if got["x.requests"] <= seen {
+				return fmt.Errorf("x.requests went from %d to %d after an add", seen, got["x.requests"])
+			}
+			seen = got["x.requests"]
+		}
+		return nil
+	})
+	got, err := db.Usage(ctx, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["x.requests"] != writers*each || len(got) != writers+1 {
+		t.Fatalf("Usage=%v, want x.requests %d and one meter per writer", got, writers*each)
+	}
+	for w := range writers {
+		if n := got[fmt.Sprint("w", w)]; n != 2*each {
+			t.Errorf("w%d=%d, want %d", w, n, 2*each)
+		}
+	}
+}
+
+// The update offset and the digest day only move forward, also when the
+// moves race.
+func testConcurrentMonotonic(t *testing.T, open Opener) {
+	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
+	const writers, each = 6, 10
+	parallel(t, writers, func(w int) error {
+		for i := range each {
+			n := i*writers + w + 1 // 1 … writers*each, each once
+			if err := dbs[w%2].SetUpdateOffset(ctx, int64(n)); err != nil {
+				return err
+			}
+			if err := dbs[(w+1)%2].SetDigestSent(ctx, t0.AddDate(0, 0, n).Format(core.DayFormat)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if off, err := db.UpdateOffset(ctx); err != nil || off != writers*each {
+		t.Errorf("UpdateOffset=%d,%v, want %d", off, err, writers*each)
+	}
+	if day, err := db.LastDigestDay(ctx); err != nil || day != t0.AddDate(0, 0, writers*each).Format(core.DayFormat) {
+		t.Errorf("LastDigestDay=%q,%v, want the latest", day, err)
+	}
+}
+
+// A reader following the inbox while writers append to it sees every
+// mention once, in the order of their sequence numbers: none is passed
+// over because it committed after a later one.
+func testConcurrentInbox(t *testing.T, open Opener) {
+	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
+	const writers, each = 6, 5
+	done := make(chan struct{})
+	seen := map[string]int{}
+	var readErr error
+	go func() {
+		defer close(done)
+		var last uint64
+		for deadline := time.Now().Add(30 * time.Second); len(seen) < writers*each*2; {
+			if time.Now().After(deadline) {
+				readErr = fmt.Errorf("after 30s the reader has seen %d of %d mentions", len(seen), writers*each*2)
+				return
+			}
+			ms, next, err := dbs[1].InboxAfter(ctx, last, 7)
+			if err != nil {
+				readErr = err
+				return
+			}
+			if next < last || (len(ms) > 0 && next == last) {
+				readErr = fmt.Errorf("InboxAfter(%d) returned %d mentions and %d", last, len(ms), next)
+				return
+			}
+			for _, m := range ms {
+				seen[m.Key()]++
+			}
+			last = next
+			if len(ms) == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	parallel(t, writers, func(w int) error {
+		for i := range each {
+			var ms []core.Mention
+			for j := range 2 {
+				m := mention(fmt.Sprintf("-100:%d-%d-%d", w, i, j), core.LabelNeutral, t0)
+				m.Platform, m.Analysis = core.PlatformTelegram, nil
+				ms = append(ms, m)
+			}
+			if err := dbs[w%2].InboxAppend(ctx, int64(100+w*each+i), ms...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	<-done
+	if readErr != nil {
+		t.Fatal(readErr)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("the reader saw %s %d times, want once", k, n)
+		}
+	}
+	all, last, err := db.InboxAfter(ctx, 0, 0)
+	if err != nil || len(all) != writers*each*2 {
+		t.Fatalf("InboxAfter(0)=%d,%v, want %d", len(all), err, writers*each*2)
+	}
+	var keys []string
+	for _, m := range all {
+		keys = append(keys, m.Key())
+	}
+	slices.Sort(keys)
+	if len(slices.Compact(keys)) != writers*each*2 {
+		t.Fatalf("the inbox holds a mention twice: %v", keys)
+	}
+	if n, err := db.InboxTrim(ctx, last); err != nil || n != writers*each*2 {
+		t.Fatalf("InboxTrim(%d)=%d,%v, want all", last, n, err)
 	}
 }

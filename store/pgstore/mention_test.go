@@ -385,3 +385,66 @@ func TestViews_ForAnalysts(t *testing.T) {
 		t.Errorf("shenava_cases row: %s %s open=%v claimed=%v response=%v", state, opened, isOpen, claimed, response)
 	}
 }
+
+// A batch that loses a deadlock runs again from the start, and what it
+// stores is stored and counted once.
+func TestSaveBatch_RetriedAfterDeadlockCountsOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := replicas(t, 1)[0]
+	m := testMention("1", core.LabelNegative, morning)
+	// Another writer holds the source's cursor row...
+	other, err := db.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback(ctx)
+	if _, err := other.Exec(ctx, `INSERT INTO cursors (source, updated_ns, doc) VALUES ('src', 0, '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		res core.SaveResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := db.SaveBatch(ctx, "src", "c1", decide(m), morning.Add(time.Hour))
+		done <- result{res, err}
+	}()
+	// ...so the batch, its mention inserted, waits for it; then that
+	// writer inserts the same mention, waiting for the batch: a deadlock,
+	// which the batch (waiting longer) loses.
+	deadline := time.Now().Add(10 * time.Second)
+	for count(t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the batch never waited for the cursor's row")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := other.Exec(ctx, `INSERT INTO mentions (key, platform, native_id, source, url, author_key, author_handle,
+		author_name, author_followers, author_bot, text, reply_to, conversation, created_ns, at_ns, fetched_ns, processed_ns, doc)
+		VALUES ($1, 'x', '1', '', '', 'x:u1', '', '', 0, false, '', '', '', 0, 0, 0, 0, '{}')`, m.Key()); err != nil {
+		t.Fatalf("the other writer lost the deadlock (%v); want the batch to lose it and run again", err)
+	}
+	if err := other.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil || len(r.res.Stored) != 1 || len(r.res.Cases) != 1 || len(r.res.Actions) != 1 || r.res.Duplicates != 0 {
+		t.Fatalf("SaveBatch after a retry=%+v,%v; want the mention stored with its case and alert", r.res, r.err)
+	}
+	if n, _ := db.MentionCount(ctx); n != 1 {
+		t.Errorf("MentionCount=%d, want 1", n)
+	}
+	counts, _ := db.DayCounts(ctx, morning.Format(core.DayFormat))
+	h, _ := db.Author(ctx, m.AuthorKey())
+	cases, _ := db.CaseCounts(ctx)
+	if counts.Get(core.DimTotal, "") != 1 || h.Mentions != 1 || len(h.Cases) != 1 || cases[core.CaseNew] != 1 ||
+		count(t, db, `SELECT count(*) FROM outbox`) != 1 {
+		t.Errorf("after the retry: day total %d, author %d mentions %v cases, %v cases, %d actions; want each once",
+			counts.Get(core.DimTotal, ""), h.Mentions, h.Cases, cases, count(t, db, `SELECT count(*) FROM outbox`))
+	}
+	if cur, _ := db.Cursor(ctx, "src"); cur != "c1" {
+		t.Errorf("Cursor=%q, want c1", cur)
+	}
+}

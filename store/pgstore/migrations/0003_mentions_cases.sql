@@ -15,7 +15,7 @@ CREATE TABLE mentions (
 	author_key       text COLLATE "C" NOT NULL,
 	author_handle    text NOT NULL,
 	author_name      text NOT NULL,
-	author_followers integer NOT NULL,
+	author_followers bigint NOT NULL,
 	author_bot       boolean NOT NULL,
 	text             text NOT NULL,
 	reply_to         text NOT NULL,

@@ -319,6 +319,8 @@ func TestParse_Invalid(t *testing.T) {
 			"storage.max_conns", "between 1 and 1000"},
 		{"StorageConnectTimeout", []kv{{"storage.driver", "postgres"}, {"storage.dsn", "host=db.example"}, {"storage.connect_timeout", "10m"}},
 			"storage.connect_timeout", "between 1s and 5m"},
+		{"StorageReplica", []kv{{"storage.driver", "postgres"}, {"storage.dsn", "host=db.example"}, {"storage.replica", "two words"}},
+			"storage.replica", "one word"},
 		{"LogLevel", []kv{{"log.level", "verbose"}}, "log.level", "debug, info, warn, error"},
 		{"LogFormat", []kv{{"log.format", "xml"}}, "log.format", "text, json"},
 		{"MetricsRemote", []kv{{"metrics.listen", "0.0.0.0:9464"}}, "metrics.listen", "allow_remote"},

@@ -39,12 +39,14 @@ const (
 	// MinConnectTimeout and MaxConnectTimeout bound storage.connect_timeout.
 	MinConnectTimeout = time.Second
 	MaxConnectTimeout = 5 * time.Minute
+	// MaxReplicaName bounds storage.replica.
+	MaxReplicaName = 64
 )
 
 // Config is the storage section of config.yaml: which driver keeps
 // Shenava's state, and its settings. Path and LockTimeout apply to the
-// bbolt file only; DSN, MaxConns, ConnectTimeout and AutoMigrate to
-// PostgreSQL only.
+// bbolt file only; DSN, MaxConns, ConnectTimeout, AutoMigrate and Replica
+// to PostgreSQL only.
 type Config struct {
 	// Driver is DriverBbolt or DriverPostgres.
 	Driver string `yaml:"driver"`
@@ -66,6 +68,13 @@ type Config struct {
 	// `shenava migrate` (run by a role allowed to change the schema)
 	// applies them.
 	AutoMigrate bool `yaml:"auto_migrate"`
+	// Replica names this process among the replicas sharing the
+	// database: unique among them and the same across its restarts (the
+	// host name, or the host name and an instance number). The outbox
+	// records which replica claimed each send, and a replica starting up
+	// recovers only the sends of replicas that are gone. Empty: this
+	// process is the only one on the database.
+	Replica string `yaml:"replica"`
 }
 
 // DefaultConfig is the section with its defaults.
@@ -110,6 +119,12 @@ func (c Config) Problems() conf.Problems {
 		}
 		ps.IntRange("max_conns", c.MaxConns, 1, MaxMaxConns)
 		ps.DurationRange("connect_timeout", c.ConnectTimeout, MinConnectTimeout, MaxConnectTimeout)
+		switch {
+		case len(c.Replica) > MaxReplicaName:
+			ps.Add("replica", "at most %d bytes, got %d", MaxReplicaName, len(c.Replica))
+		case strings.ContainsFunc(c.Replica, func(r rune) bool { return conf.IsSpace(r) || r < 0x20 || r == 0x7f }):
+			ps.Add("replica", "must be one word without spaces, got %q", c.Replica)
+		}
 	default:
 		ps.OneOf("driver", c.Driver, Drivers...)
 	}

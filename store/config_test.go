@@ -34,6 +34,9 @@ func TestConfig_ChecksOnlyTheChosenDriver(t *testing.T) {
 		}(), nil},
 		{"PostgresRanges", func() Config { c := pg(DefaultConfig()); c.MaxConns, c.ConnectTimeout = 1001, 100e6; return c }(),
 			[]string{"max_conns", "connect_timeout"}},
+		{"PostgresReplica", func() Config { c := pg(DefaultConfig()); c.Replica = "shenava-1.example"; return c }(), nil},
+		{"PostgresReplicaSpaces", func() Config { c := pg(DefaultConfig()); c.Replica = "shenava 1"; return c }(), []string{"replica"}},
+		{"PostgresReplicaLong", func() Config { c := pg(DefaultConfig()); c.Replica = strings.Repeat("r", 65); return c }(), []string{"replica"}},
 		{"PostgresNoDSN", func() Config { c := DefaultConfig(); c.Driver = DriverPostgres; return c }(), []string{"dsn"}},
 		{"Unknown", func() Config { c := DefaultConfig(); c.Driver = "Postgres"; return c }(), []string{"driver"}},
 	} {

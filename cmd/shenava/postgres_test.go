@@ -295,3 +295,13 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatalf("backup on postgres = %v", err)
 	}
 }
+
+// TestStorageDefaults_AgreeWithPgstore: the config's defaults are the
+// driver's own.
+func TestStorageDefaults_AgreeWithPgstore(t *testing.T) {
+	t.Parallel()
+	if store.DefaultMaxConns != pgstore.DefaultMaxConns || store.DefaultConnectTimeout != pgstore.DefaultConnectTimeout {
+		t.Fatalf("storage defaults %d, %s; pgstore's %d, %s", store.DefaultMaxConns, store.DefaultConnectTimeout,
+			pgstore.DefaultMaxConns, pgstore.DefaultConnectTimeout)
+	}
+}

@@ -212,6 +212,20 @@ func TestCheck_Postgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	limited := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database)
+	// One that may read the schema version and the mentions, and no more.
+	readOnly := pgtest.DSN(t)
+	if db, err = pgstore.Open(ctx, pgstore.Options{DSN: readOnly}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool().Exec(ctx, "GRANT SELECT ON shenava_schema, mentions TO "+role); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	roCfg, err := pgx.ParseConfig(readOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly = fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, roCfg.Host, roCfg.Port, roCfg.Database)
 	for _, tt := range []struct {
 		name, dsn, want string
 	}{
@@ -220,6 +234,8 @@ func TestCheck_Postgres(t *testing.T) {
 		{"NotMigrated", pgtest.DSN(t), "run `shenava migrate`"},
 		{"Newer", newer, "newer than this shenava"},
 		{"NoPrivilege", limited, "missing privilege"},
+		{"NoTablePrivilege", readOnly, "the role may not DELETE, INSERT, SELECT, UPDATE on "},
+		{"ReadOnlyMentions", readOnly, "DELETE, INSERT, UPDATE on mentions"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			te := pgEnv(tt.dsn)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,6 +126,24 @@ func TestMigrate_CopiesABboltDatabase(t *testing.T) {
 	}
 	if c, err := db.Case(context.Background(), 1); err != nil || c.State != "resolved" || len(c.Events) < 4 {
 		t.Fatalf("case 1 = %+v, %v; want it resolved with its audit trail", c, err)
+	}
+	// The digest reads the same from the file and from the copy.
+	bboltPath := filepath.Join(t.TempDir(), "config.yaml")
+	bboltCfg := strings.Replace(mustRead(t, path), "  driver: postgres\n  dsn: ${DATABASE_URL}\n",
+		"  path: "+file+"\n", 1)
+	bboltCfg = strings.Replace(bboltCfg, "path: mentions.jsonl", "path: "+filepath.Join(dir, "mentions.jsonl"), 1)
+	if err := os.WriteFile(bboltPath, []byte(bboltCfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var digests []string
+	for _, p := range []string{bboltPath, path} {
+		if err := te.run(t, "digest", "-config", p, "-date", "2026-11-20"); err != nil {
+			t.Fatalf("digest -config %s: %v\n%s", p, err, te.stderr.String())
+		}
+		digests = append(digests, te.stdout.String())
+	}
+	if digests[0] != digests[1] || !strings.Contains(digests[0], "@hu3") {
+		t.Fatalf("the digest of the file:\n%s\nand of the copy:\n%s", digests[0], digests[1])
 	}
 	// The copy's codes are counted and handed out as the file's were.
 	if err := os.WriteFile(filepath.Join(dir, "codes.txt"), []byte("D1\nB1\n"), 0o600); err != nil {
@@ -319,5 +339,30 @@ func TestStorageDefaults_AgreeWithPgstore(t *testing.T) {
 	if store.DefaultMaxConns != pgstore.DefaultMaxConns || store.DefaultConnectTimeout != pgstore.DefaultConnectTimeout {
 		t.Fatalf("storage defaults %d, %s; pgstore's %d, %s", store.DefaultMaxConns, store.DefaultConnectTimeout,
 			pgstore.DefaultMaxConns, pgstore.DefaultConnectTimeout)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestAdminHandler_Postgres: the admin endpoints stand in for a locked
+// bbolt file; on PostgreSQL they say the commands connect themselves.
+func TestAdminHandler_Postgres(t *testing.T) {
+	t.Parallel()
+	db, err := pgstore.Open(context.Background(), pgstore.Options{DSN: pgtest.DSN(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rec := httptest.NewRecorder()
+	adminHandler(db, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/admin/backup", nil))
+	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "connect to the database") {
+		t.Fatalf("GET /admin/backup on postgres = %d %q", rec.Code, rec.Body.String())
 	}
 }

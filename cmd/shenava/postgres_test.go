@@ -366,3 +366,75 @@ func TestAdminHandler_Postgres(t *testing.T) {
 		t.Fatalf("GET /admin/backup on postgres = %d %q", rec.Code, rec.Body.String())
 	}
 }
+
+// TestAnalystRole: the README's read-only role for analysts reads both
+// views, and nothing behind them.
+func TestAnalystRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := pgstore.Open(ctx, pgstore.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Fill(t, db)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := fmt.Sprintf("analyst_%d", time.Now().UnixNano()%1e9)
+	for _, q := range []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT CONNECT ON DATABASE " + cfg.Database + " TO " + role,
+		"GRANT USAGE ON SCHEMA public TO " + role,
+		"GRANT SELECT ON shenava_mentions, shenava_cases TO " + role,
+	} {
+		if _, err := db.Pool().Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			return
+		}
+		defer admin.Close(context.Background())
+		admin.Exec(context.Background(), "DROP OWNED BY "+role)
+		admin.Exec(context.Background(), "DROP ROLE "+role)
+	})
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var mentions, complaints int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM shenava_mentions WHERE created_at IS NOT NULL`).Scan(&mentions); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM shenava_cases WHERE label = 'negative' AND opened_at IS NOT NULL`).Scan(&complaints); err != nil {
+		t.Fatal(err)
+	}
+	if mentions != 7 || complaints != 3 {
+		t.Fatalf("the analyst sees %d mentions and %d complaints, want 7 and 3", mentions, complaints)
+	}
+	// The README's example query.
+	rows, err := conn.Query(ctx, `SELECT date_trunc('day', written_at) AS day, count(*) AS complaints,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_seconds) / 60 AS median_minutes
+FROM shenava_cases WHERE label = 'negative' GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if rows.Err() != nil || n != 1 {
+		t.Fatalf("the README's query gave %d rows: %v", n, rows.Err())
+	}
+	for _, table := range []string{"mentions", "outbox", "codes", "web_sessions"} {
+		if _, err := conn.Exec(ctx, "SELECT 1 FROM "+table+" LIMIT 1"); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("the analyst reads %s: %v", table, err)
+		}
+	}
+}

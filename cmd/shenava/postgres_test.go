@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/pgtest"
 	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
@@ -435,6 +437,55 @@ FROM shenava_cases WHERE label = 'negative' GROUP BY 1 ORDER BY 1`)
 	for _, table := range []string{"mentions", "outbox", "codes", "web_sessions"} {
 		if _, err := conn.Exec(ctx, "SELECT 1 FROM "+table+" LIMIT 1"); err == nil || !strings.Contains(err.Error(), "permission denied") {
 			t.Errorf("the analyst reads %s: %v", table, err)
+		}
+	}
+}
+
+// TestBackup_PgDumpRestore: the README's backup and restore with pg_dump
+// and pg_restore give a database that opens at this schema version, holds
+// the same records, and hands out IDs after them.
+func TestBackup_PgDumpRestore(t *testing.T) {
+	t.Parallel()
+	dump, err1 := exec.LookPath("pg_dump")
+	restore, err2 := exec.LookPath("pg_restore")
+	if err1 != nil || err2 != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no pg_dump or pg_restore: %v %v", err1, err2)
+		}
+		t.Skipf("no pg_dump or pg_restore: %v %v", err1, err2)
+	}
+	ctx := context.Background()
+	from, to := pgtest.DSN(t), pgtest.DSN(t)
+	src, err := pgstore.Open(ctx, pgstore.Options{DSN: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	storetest.Fill(t, src)
+	file := filepath.Join(t.TempDir(), "shenava.dump")
+	if out, err := exec.Command(dump, "-Fc", "-d", from, "-f", file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_dump: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(restore, "--no-owner", "-d", to, file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	dst, err := pgstore.Open(ctx, pgstore.Options{DSN: to, NoMigrate: true})
+	if err != nil {
+		t.Fatalf("the restored database does not open as it is: %v", err)
+	}
+	defer dst.Close()
+	for _, s := range []store.Store{src, dst} {
+		if n, err := s.MentionCount(ctx); n != 7 || err != nil {
+			t.Fatalf("%d mentions (%v), want 7", n, err)
+		}
+		as, err := s.Actions(ctx, store.ActionFilter{})
+		if err != nil || len(as) != 12 {
+			t.Fatalf("%d actions (%v), want 12", len(as), err)
+		}
+		got, err := s.Enqueue(ctx, core.Action{Kind: core.ActionNotify, DedupKey: "after-restore", Text: "x",
+			Actor: core.ActorSystem, CreatedAt: storetest.FillDay})
+		if err != nil || len(got) != 1 || got[0].ID != 13 {
+			t.Fatalf("a new action after the restore: %+v, %v; want ID 13", got, err)
 		}
 	}
 }

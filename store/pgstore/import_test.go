@@ -100,6 +100,25 @@ func TestImport_RoundTrip(t *testing.T) {
 		return cs, err
 	})
 	both("corrections", func(s store.Store) (any, error) { return s.Corrections(ctx) })
+	both("case pages", func(s store.Store) (any, error) {
+		first, err := s.CasePage(ctx, core.PageQuery{Limit: 2})
+		if err != nil {
+			return nil, err
+		}
+		next, err := s.CasePage(ctx, core.PageQuery{Limit: 2, After: first.Next})
+		return []any{first, next}, err
+	})
+	both("mention pages", func(s store.Store) (any, error) {
+		first, err := s.MentionPage(ctx, core.PageQuery{Limit: 3})
+		if err != nil {
+			return nil, err
+		}
+		next, err := s.MentionPage(ctx, core.PageQuery{Limit: 3, After: first.Next})
+		return []any{first, next}, err
+	})
+	both("open cases page", func(s store.Store) (any, error) {
+		return s.CasePage(ctx, core.PageQuery{States: []core.CaseState{core.CaseNew, core.CaseAlerted}})
+	})
 	both("cases in doubt", func(s store.Store) (any, error) { return s.DoubtCases(ctx) })
 	both("outbox", func(s store.Store) (any, error) { return s.Actions(ctx, store.ActionFilter{}) })
 	both("outbox stats", func(s store.Store) (any, error) { return s.Outbox(ctx) })

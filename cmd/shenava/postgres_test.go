@@ -251,7 +251,8 @@ func TestCheck_Postgres(t *testing.T) {
 	for _, tt := range []struct {
 		name, dsn, want string
 	}{
-		{"Unreachable", "postgres://shenava@127.0.0.1:1/shenava?connect_timeout=2", "cannot reach the database server"},
+		{"Unreachable", "postgres://shenava:s3cret@127.0.0.1:1/shenava?connect_timeout=2", "cannot reach the database server"},
+		{"BadDSN", "postgres://shenava:s3cret@127.0.0.1:99999999/shenava?sslmode=nonsense", "parse DSN"},
 		{"NoDatabase", strings.Replace(migrated, "/"+cfg.Database+"?", "/no_such_db?", 1), "database does not exist"},
 		{"NotMigrated", pgtest.DSN(t), "run `shenava migrate`"},
 		{"Newer", newer, "newer than this shenava"},
@@ -266,6 +267,9 @@ func TestCheck_Postgres(t *testing.T) {
 			out := te.stdout.String()
 			if err == nil || !strings.Contains(out, "✗ storage (postgres): ") || !strings.Contains(out, tt.want) {
 				t.Fatalf("check = %v, want ✗ storage naming %q:\n%s", err, tt.want, out)
+			}
+			if strings.Contains(out+te.stderr.String(), "s3cret") {
+				t.Errorf("the report shows the password:\n%s", out)
 			}
 			if strings.Contains(out, "pgstore:") {
 				t.Errorf("the report repeats the package's prefix:\n%s", out)

@@ -300,7 +300,7 @@ func TestRun_Postgres(t *testing.T) {
 	if err := te.run(t, "run", "-config", off); err == nil || !strings.Contains(err.Error(), "shenava migrate") {
 		t.Fatalf("run with auto_migrate off on an empty database = %v; want it refused, naming shenava migrate", err)
 	}
-	path := writePostgresConfig(t, dir, "")
+	path := writePostgresConfig(t, dir, "  replica: shenava-test-1\n")
 	var stdout, stderr syncBuffer
 	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		getenv: func(k string) string { return map[string]string{"DATABASE_URL": dsn}[k] }}
@@ -308,6 +308,18 @@ func TestRun_Postgres(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, e, []string{"run", "-config", path}) }()
 	waitFor(t, "the alert", func() bool { return strings.Contains(stdout.String(), "🔔 ALERT case #1") })
+	// The daemon holds its replica's lease while it runs.
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live int
+	err = conn.QueryRow(context.Background(), `SELECT count(*) FROM replicas WHERE id = 'shenava-test-1'
+		AND lease_until_ns > shenava_now_ns()`).Scan(&live)
+	conn.Close(context.Background())
+	if err != nil || live != 1 {
+		t.Fatalf("%d live leases of replica shenava-test-1 (%v), want 1", live, err)
+	}
 	cancel()
 	select {
 	case err := <-done:

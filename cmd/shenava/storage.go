@@ -111,12 +111,18 @@ func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, err
 	}
 	missing := map[string][]string{}
 	var tables []string
+	// Tables are read and written; sequences hand out IDs (USAGE).
 	rows, err := pool.Query(ctx, `SELECT c.relname, p.priv FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(priv)
 		WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
 		AND NOT has_table_privilege(c.oid, p.priv)
-		ORDER BY c.relname, p.priv`)
+		UNION ALL
+		SELECT c.relname, 'USAGE' FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relkind = 'S'
+		AND CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE') ELSE false END
+		ORDER BY 1, 2`)
 	if err != nil {
 		return rep, fmt.Errorf("reading the role's privileges: %w", err)
 	}
@@ -147,7 +153,7 @@ func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, err
 			parts = append(parts, fmt.Sprintf("%s on %s", set, strings.Join(bySet[set], ", ")))
 		}
 		return rep, fmt.Errorf("missing privilege in schema %s: the role may not %s (grant SELECT, INSERT, UPDATE, "+
-			"DELETE on the schema's tables; README, PostgreSQL privileges)", schema, strings.Join(parts, "; "))
+			"DELETE on the schema's tables and USAGE on its sequences; README, PostgreSQL privileges)", schema, strings.Join(parts, "; "))
 	}
 	if !create {
 		rep.warnings = append(rep.warnings, fmt.Sprintf("the role may not CREATE in schema %s: the next release's "+

@@ -38,11 +38,11 @@ func openStore(cfg *config.Config) (store.Store, error) {
 	return db, nil
 }
 
-// openPostgres connects to the config's PostgreSQL database. With migrate
-// it applies the migrations this binary carries; without, it refuses a
-// database whose schema is not this binary's.
-func openPostgres(ctx context.Context, cfg *config.Config, migrate bool) (*pgstore.DB, error) {
-	db, err := pgstore.Open(ctx, postgresOptions(cfg, migrate))
+// openPostgres connects a command (not the daemon) to the config's
+// PostgreSQL database, which must be at this binary's schema version: a
+// command never changes the schema under the running replicas.
+func openPostgres(ctx context.Context, cfg *config.Config) (*pgstore.DB, error) {
+	db, err := pgstore.Open(ctx, postgresOptions(cfg, false))
 	if err != nil {
 		return nil, fmt.Errorf("storage (postgres): %w", err)
 	}

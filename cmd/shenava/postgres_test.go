@@ -315,7 +315,7 @@ func TestRun_Postgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	var live int
-	err = conn.QueryRow(context.Background(), `SELECT count(*) FROM replicas WHERE id = 'shenava-test-1'
+	err = conn.QueryRow(context.Background(), `SELECT count(*) FROM replicas WHERE name = 'shenava-test-1'
 		AND lease_until_ns > shenava_now_ns()`).Scan(&live)
 	conn.Close(context.Background())
 	if err != nil || live != 1 {

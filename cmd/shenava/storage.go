@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,7 @@ func openStore(cfg *config.Config) (store.Store, error) {
 	if cfg.Storage.Postgres() {
 		opts := postgresOptions(cfg, cfg.Storage.AutoMigrate)
 		// The daemon is the replica (commands are not).
-		opts.Replica = cfg.Storage.Replica
+		opts.Replica = replicaName(cfg.Storage.Replica)
 		db, err := pgstore.Open(context.Background(), opts)
 		if err != nil {
 			return nil, fmt.Errorf("storage (postgres): %w", err)
@@ -36,6 +37,18 @@ func openStore(cfg *config.Config) (store.Store, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// replicaName is storage.replica, or the host name and process ID.
+func replicaName(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "shenava"
+	}
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
 }
 
 // openPostgres connects a command (not the daemon) to the config's

@@ -259,3 +259,33 @@ func TestImport_RefusesAnotherDatabasesRecords(t *testing.T) {
 		t.Fatalf("%d mentions copied by a refused import", n)
 	}
 }
+
+// TestConnect_ReportsAndMigrates: a connection to a database without the
+// schema reads its version, applies each migration telling of it, and
+// closes without a lease to end.
+func TestConnect_ReportsAndMigrates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := Connect(ctx, Options{DSN: pgtest.DSN(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Version(ctx); v != 0 || err != nil {
+		t.Fatalf("Version of an empty database = %d, %v; want 0", v, err)
+	}
+	if _, err := c.Import(ctx, "x", func(context.Context, func(store.Record) error) error { return nil }); err == nil ||
+		!strings.Contains(err.Error(), "shenava migrate") {
+		t.Fatalf("Import before the schema = %v; want it refused, naming shenava migrate", err)
+	}
+	var applied []int
+	n, err := c.MigrateReport(ctx, func(v int, _ string) { applied = append(applied, v) })
+	if err != nil || n != SchemaVersion || len(applied) != SchemaVersion || applied[0] != 1 {
+		t.Fatalf("MigrateReport = %d, %v, told %v; want every migration, in order", n, err, applied)
+	}
+	if v, err := c.Version(ctx); v != SchemaVersion || err != nil {
+		t.Fatalf("Version after = %d, %v", v, err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -127,10 +127,8 @@ func TestImport_RoundTrip(t *testing.T) {
 	both("outbox", func(s store.Store) (any, error) { return s.Actions(ctx, store.ActionFilter{}) })
 	both("outbox stats", func(s store.Store) (any, error) { return s.Outbox(ctx) })
 	both("actions by time", func(s store.Store) (any, error) {
-		// Oldest first; of actions queued with times out of ID order
-		// (as Fill's are), the order is not the contract's.
-		as := map[uint64]core.Action{}
-		err := s.ForEachAction(ctx, from, to, func(a core.Action) error { as[a.ID] = a; return nil })
+		var as []core.Action
+		err := s.ForEachAction(ctx, from, to, func(a core.Action) error { as = append(as, a); return nil })
 		return as, err
 	})
 	both("due", func(s store.Store) (any, error) { return s.Due(ctx, storetest.FillDay.Add(3*time.Hour)) })

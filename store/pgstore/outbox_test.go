@@ -181,14 +181,14 @@ func TestResumeInFlight_CleanCloseEndsTheLease(t *testing.T) {
 func TestResumeInFlight_LeaseRenewedWhileOpen(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	a := openReplica(t, dsn, "a", 900*time.Millisecond)
+	a := openReplica(t, dsn, "a", 1500*time.Millisecond)
 	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
 		t.Fatal("nothing claimed")
 	}
-	time.Sleep(3 * time.Second) // over three lease lengths: renewed all along
+	time.Sleep(5 * time.Second) // over three lease lengths: renewed all along
 	b := openReplica(t, dsn, "b", time.Hour)
 	if doubt, err := b.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 0 {
 		t.Fatalf("b took a live replica's send: %v, %v", doubt, err)

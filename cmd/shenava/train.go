@@ -151,7 +151,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	corrections := fs.String("corrections", "", "TSV file of managers' label corrections (label, text[, referral])")
 	dbPath := fs.String("db", "", "Shenava database whose managers' label corrections to train on: a bbolt file (opened read-only) or a postgres:// URL")
 	langid := fs.Bool("langid", false, "train the Latin-script language detector (writes DIR/latin.model)")
-	catalogs := fs.String("catalogs", "/usr/share/locale", "with -langid: directory of gettext catalogues (LANG/LC_MESSAGES/DOMAIN.mo)")
+	catalogs := fs.String("catalogs", defaultCatalogs, "with -langid: directory of gettext catalogues (LANG/LC_MESSAGES/DOMAIN.mo)")
 	quiet := fs.Bool("q", false, "do not print progress")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -210,6 +210,9 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	if err := writeModelFile(path, b); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	if err := recordData(path, cfg.DataRoot, repo, *data == "" && len(srcs) == 0 && !*commercial); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	fmt.Fprintf(e.stdout, "wrote %s (%d bytes, model %s, %s)\n", path, len(b), rep.Name, rep.Elapsed.Round(1e9))
 	return nil
 }
@@ -237,8 +240,34 @@ func runTrainLatin(ctx context.Context, e env, repo, root, catalogs, out string,
 	if err := writeModelFile(path, b); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
+	if err := recordData(path, cfg.DataRoot, repo, !commercial && catalogs == defaultCatalogs); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
 	fmt.Fprintf(e.stdout, "wrote %s (%d bytes, detector %s, %s)\n", path, len(b), rep.Name, rep.Elapsed.Round(1e9))
 	return nil
+}
+
+// defaultCatalogs is where the shipped detector's catalogues are read.
+const defaultCatalogs = "/usr/share/locale"
+
+// recordData writes, next to the model at path, the digest of the default
+// training data (lab.DataDigest) when the model was trained on the
+// defaults, and removes an older record otherwise: a test compares the
+// shipped models' records with the data in the tree, so a change to the
+// data that was not followed by retraining fails it.
+func recordData(model, dataRoot, repo string, defaults bool) error {
+	rec := strings.TrimSuffix(model, ".model") + ".data"
+	if !defaults {
+		if err := os.Remove(rec); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
+	}
+	d, err := lab.DataDigest(dataRoot, repo)
+	if err != nil {
+		return err
+	}
+	return writeModelFile(rec, []byte(d+"\n"))
 }
 
 // writeModelFile writes b to a temporary file and renames it over path.

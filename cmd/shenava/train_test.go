@@ -48,6 +48,11 @@ func TestTrain_SmallData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A record of the default data from an earlier run is removed: this
+	// model was trained on other data.
+	if err := os.WriteFile(filepath.Join(dir, "sentiment.data"), []byte("a59e\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// An empty -root: no lexicons, and the shared test sets are skipped.
 	out, _, err := runCmd(t, "", "train", "-data", data+":finglish=1", "-root", t.TempDir(), "-out", dir,
 		"-corrections", "testdata/eval.tsv")
@@ -58,6 +63,9 @@ func TestTrain_SmallData(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("train output lacks %q:\n%s", want, out)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "sentiment.data")); !os.IsNotExist(err) {
+		t.Errorf("sentiment.data after training on -data: %v, want it removed", err)
 	}
 	if fi, err := os.Stat(filepath.Join(dir, "sentiment.model")); err != nil || fi.Size() == 0 {
 		t.Fatalf("model file: %v", err)

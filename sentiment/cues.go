@@ -32,12 +32,17 @@ var cueSrc = map[uint16]string{
 		cancelling missing forgot forgotten wrong cold lukewarm soggy melted stale refund refunded refunds
 		charged overcharged twice double fake counterfeit knockoff hike hiked pricier overpriced expensive
 		stuck lost damaged broken rude ignored ignoring hours hour minutes mins min nobody noone unanswered
-		spam spammed deducted charge fee fees charging queue line cracked dropped dropping dropped logged
-		logging extra eventually kept price prices priced signal went_up up_again one_bar no_signal
+		spam spammed deducted charge fee fees charging queue cracked dropped dropping dropped logged
+		logging extra eventually price prices priced went_up up_again one_bar no_signal
+		long_line in_line the_line a_line line_was line_is line_out weak_signal bad_signal lost_signal
+		zero_signal signal_drops signal_keeps kept_me kept_us kept_saying kept_asking kept_telling
+		kept_crashing kept_failing kept_dropping kept_charging kept_cancelling kept_freezing kept_logging
 		shrink shrank shrunk shrinking smaller tinier skimpy
 		کوچیکتر کوچکتر کوچیک_شده کوچیک_کردن koochiktar kuchiktar koochik_shode koochik_kardan
-		صف قیمت~ بدون_اجازه بدون_دلیل بالا_رفت میبره_بالا آنتن انتن
-		saf gheimat~ gheymat~ bedoone_ejaze bedune_ejaze bala_raft mibare_bala anten
+		صف قیمت~ بدون_اجازه بدون_دلیل بالا_رفت میبره_بالا آنتن_نمیده آنتن_نداره آنتن_نیست انتن_نمیده
+		انتن_نداره بدون_آنتن
+		saf gheimat~ gheymat~ bedoone_ejaze bedune_ejaze bala_raft mibare_bala anten_nemide anten_nadare
+		anten_nist bedoone_anten
 		منتظر~ معطل~ دیر دیرتر تاخیر~ کنسل~ لغو~ نیومد نیومده نرسید نرسیده نرسیدن اشتباه اشتباهی سرد یخ
 		ناقص دوبار دوبل کسر کم~ برنگشته استرداد فیک تقلبی قلابی گرون گرونتر گرونی گرانی افزایش
 		خراب~ شکسته گم ساعت ساعته دقیقه جواب نمیدن نمیده نمیدین پشتیبانی
@@ -76,14 +81,64 @@ var cueSrc = map[uint16]string{
 	cueNoProblem: `no_outages no_outage no_problems no_problem no_issues no_issue zero_problems zero_issues
 		nothing_broken never_late not_once can't_complain cannot_complain not_bad wasn't_bad
 		هیچ_قطعی هیچ_مشکلی قطعی_نداشت قطعی_نداشتم مشکلی_نداشتم مشکلی_نداشت بد_نبود هیچی_نشکسته
+		قطعی_ندارم قطعی_نداریم قطعی_نداره مشکلی_ندارم مشکل_ندارم مشکلی_نداره
 		hich_ghati hich_moshkeli ghati_nadasht ghat_nadaram ghati_nadashtam moshkeli_nadashtam
-		moshkeli_nadasht bad_nabood bad_nabud hichi_nashekaste`,
+		moshkeli_nadasht bad_nabood bad_nabud hichi_nashekaste ghati_nadaram ghati_nadarim ghati_nadare
+		moshkeli_nadaram moshkel_nadaram moshkeli_nadare`,
 	cueRhetoric: `seriously serious too_much how_hard how_many is_it what's_the why_is why_does
 		me_or
 		جدیه جدی چند_بار یه_بار ارزشی ارزش هیچ_وقت مگه
 		jedie jedi chand_bar ye_bar arzeshi hich_vaght hichvaght`,
 	cueAgain: `again another still yet every always
 		بازم دوباره هنوز همیشه هر bazam dobare hanooz hanuz hamishe`,
+}
+
+// cueBenign are two-word contexts in which a failure or outage word names
+// no failure: a time of day ("late night", «ساعت ۲» is two o'clock, where
+// «۲ ساعت» is two hours), opening hours, amazement («باورم نمیشه», "can't
+// believe it"). A praise word next to them is praise, not sarcasm: the
+// word's failure and outage bits are dropped. A word ending in "#" is
+// followed by any number.
+const cueBenignSrc = `late_night late_nights open_late opens_late until_late till_late late_breakfast
+	late_checkout late_lunch opening_hours happy_hour business_hours working_hours
+	saat_# ساعت_# تا_دیروقت
+	باورم_نمیشه باورم_نمیشد bavaram_nemishe bavaram_nemishod bavaram_nemisheh`
+
+// cueBenign is the compiled form of cueBenignSrc: the pairs, and the first
+// words followed by a number.
+var cueBenign, cueBenignNum = func() (map[string]bool, map[string]bool) {
+	pairs, num := map[string]bool{}, map[string]bool{}
+	for _, w := range strings.Fields(cueBenignSrc) {
+		a, b, _ := strings.Cut(w, "_")
+		if b == "#" {
+			num[Fold(a)] = true
+			continue
+		}
+		pairs[Fold(a)+" "+Fold(b)] = true
+	}
+	return pairs, num
+}()
+
+// benignAt reports whether the word toks[i] is part of a benign context
+// with the word before or after it.
+func benignAt(toks []token, i int) bool {
+	w := toks[i].text
+	if i+1 < len(toks) {
+		n := toks[i+1]
+		if n.kind == tNum && cueBenignNum[w] {
+			return true
+		}
+		if (n.kind == tWord || n.kind == tNum) && cueBenign[w+" "+n.text] {
+			return true
+		}
+	}
+	if i > 0 {
+		p := toks[i-1]
+		if (p.kind == tWord || p.kind == tNum) && cueBenign[p.text+" "+w] {
+			return true
+		}
+	}
+	return false
 }
 
 var cueEmoji = map[string]uint16{
@@ -141,7 +196,7 @@ func (c cueSet) has(bits uint16) bool { return c.bits&bits == bits }
 func complaintCues(toks []token) cueSet {
 	var c cueSet
 	prev := ""
-	for _, t := range toks {
+	for i, t := range toks {
 		if prev != "" && (t.kind == tWord || t.kind == tNum) {
 			c.bits |= cues.pairs[prev+" "+t.text]
 		}
@@ -179,6 +234,9 @@ func complaintCues(toks []token) cueSet {
 					bits |= p.bits
 				}
 			}
+		}
+		if bits&(cueFail|cueOutage) != 0 && benignAt(toks, i) {
+			bits &^= cueFail | cueOutage
 		}
 		if bits&cuePraise != 0 && t.neg {
 			c.negPraise = true

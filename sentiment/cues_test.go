@@ -36,6 +36,22 @@ func TestComplaintCues(t *testing.T) {
 			t.Errorf("complaintCues(%q)=%b, want no-problem and no failure", text, c.bits)
 		}
 	}
+	// A failure word in a benign context (a time of day, opening hours,
+	// amazement, a neutral noun) is no failure, so praise next to it is
+	// not sarcasm; the same word as a failure still is.
+	for _, text := range []string{"Late-night thought: the playlist is better than mine 🤌",
+		"so pretty I kept mine 🥹", "تنورک ساعت ۲ شب غذا گرم رسید 👌", "Avanet has signal even in my grandma's village",
+		"anten e avanet too roosta ham hast, bavaram nemishe", "love that they're open late"} {
+		if c := complaintCues(tokenize(text)); c.bits&(cueFail|cueOutage) != 0 {
+			t.Errorf("complaintCues(%q)=%b, want no failure or outage", text, c.bits)
+		}
+	}
+	for _, text := range []string{"great, delivered 2 hours late 👏", "۲ ساعت منتظر موندم، مرسی 👏",
+		"kept me on hold for an hour, amazing", "no signal for three days, thanks a lot", "the line was out the door, love it"} {
+		if c := complaintCues(tokenize(text)); !c.has(cueFail) {
+			t.Errorf("complaintCues(%q)=%b, want a failure", text, c.bits)
+		}
+	}
 	if c := complaintCues(tokenize("not great at all")); !c.negPraise || c.has(cuePraise) {
 		t.Errorf("not great: %+v, want negated praise", c)
 	}

@@ -116,6 +116,3 @@ func Singleton(l Leases, name string, run func(ctx context.Context) error) func(
 		}
 	}
 }
-
-// SourceLease is the name of the lease under which a source is polled.
-func SourceLease(source string) string { return "source:" + source }

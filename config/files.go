@@ -12,7 +12,7 @@ import (
 
 // CheckFiles checks what the config names on the file system: each file
 // source and the model file exist and are readable, and the database's
-// directory exists.
+// directory exists (for the bbolt driver).
 // It is separate from Parse so that a config can be validated where its
 // files are not (another machine, a test); "shenava check" and
 // "shenava run" call it.
@@ -32,7 +32,7 @@ func (c *Config) CheckFiles() error {
 			ch.errorf("routing.model", "%v", err)
 		}
 	}
-	if c.Storage.Path != "" {
+	if !c.Storage.Postgres() && c.Storage.Path != "" {
 		if fi, err := os.Stat(c.Storage.Path); err == nil && fi.IsDir() {
 			ch.errorf("storage.path", "%s is a directory; name the database file in it, e.g. %s",
 				c.Storage.Path, filepath.Join(c.Storage.Path, DefaultStoragePath))

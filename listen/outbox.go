@@ -108,7 +108,10 @@ type Outbox struct {
 	now      func() time.Time
 	wake     chan struct{}
 	limiter  *rateLimiter
-	metrics  Metrics
+	// ledger, when the store is one, counts the sends of every replica
+	// for the rate caps.
+	ledger  SendLedger
+	metrics Metrics
 	// alone is set when the last round's outcomes found no batch save to
 	// join: then a round with work due commits at once.
 	alone atomic.Bool
@@ -126,8 +129,9 @@ func NewOutbox(st OutboxStore, alerter Alerter, repliers map[core.Platform]Repli
 	if cfg.Metrics != nil {
 		m = cfg.Metrics
 	}
+	ledger, _ := st.(SendLedger)
 	return &Outbox{
-		store: st, alerter: alerter, repliers: repliers, cfg: cfg,
+		store: st, alerter: alerter, repliers: repliers, cfg: cfg, ledger: ledger,
 		logger:  logger.With("component", "outbox"),
 		now:     time.Now,
 		wake:    make(chan struct{}, 1),
@@ -408,12 +412,32 @@ func (o *Outbox) round(ctx context.Context, due []core.Action, chain bool) []cor
 	return nil
 }
 
+// reserve takes a send on p within the rate caps: from the store's ledger
+// of every replica's sends when it keeps one, else from this process's
+// count. It returns how long to hold the answer back, or 0.
+func (o *Outbox) reserve(ctx context.Context, p core.Platform) time.Duration {
+	if o.ledger == nil {
+		return o.limiter.reserve(p, o.now())
+	}
+	caps := o.limiter.capsOf(p)
+	if caps == nil {
+		return 0
+	}
+	wait, err := o.ledger.ReserveSend(ctx, p, o.now(), caps)
+	if err != nil {
+		// Sending uncounted could pass the caps: hold it back a little.
+		o.logger.Warn("could not count the send against the rate caps; holding it back", "platform", p, "error", err)
+		return o.cfg.BackoffMin
+	}
+	return wait
+}
+
 // execute carries out one action and says what became of it.
 func (o *Outbox) execute(ctx context.Context, a core.Action) core.Outcome {
 	log := o.logger.With("action_id", a.ID, "kind", a.Kind, "attempt", a.Attempts)
 	if a.Kind.Public() || a.Kind.Private() {
 		if p, _, err := core.SplitMentionKey(a.MentionKey); err == nil {
-			if wait := o.limiter.reserve(p, o.now()); wait > 0 {
+			if wait := o.reserve(ctx, p); wait > 0 {
 				log.Debug("held back by the outgoing rate cap", "wait", wait)
 				return core.Outcome{ActionID: a.ID, State: core.ActionPending, Next: o.now().Add(wait), Uncounted: true}
 			}

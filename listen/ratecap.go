@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"time"
@@ -12,6 +13,16 @@ import (
 type RateCap struct {
 	N   int
 	Per time.Duration
+}
+
+// SendLedger is a store that counts the answers sent by every replica
+// sharing it (PostgreSQL), so that the rate caps hold across replicas: an
+// outbox whose store is one reserves each send there instead of in its
+// own memory. ReserveSend records a send on p at now and returns 0, or
+// returns how long to wait until every cap (at most caps[per] answers in
+// any window of length per) allows one more, recording nothing.
+type SendLedger interface {
+	ReserveSend(ctx context.Context, p core.Platform, now time.Time, caps map[time.Duration]int) (time.Duration, error)
 }
 
 // rateLimiter keeps, per platform, the send times within the longest cap
@@ -65,6 +76,23 @@ func (r *rateLimiter) reserve(p core.Platform, now time.Time) time.Duration {
 	}
 	r.sent[p] = append(times, now)
 	return 0
+}
+
+// capsOf is p's caps as a SendLedger takes them (nil when p has none).
+func (r *rateLimiter) capsOf(p core.Platform) map[time.Duration]int {
+	var out map[time.Duration]int
+	for _, c := range r.caps[p] {
+		if c.N <= 0 || c.Per <= 0 {
+			continue
+		}
+		if out == nil {
+			out = map[time.Duration]int{}
+		}
+		if n, ok := out[c.Per]; !ok || c.N < n {
+			out[c.Per] = c.N
+		}
+	}
+	return out
 }
 
 // longest is the longest window of any cap (0 when nothing is capped).

@@ -3,7 +3,6 @@ package store
 import (
 	"errors"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
@@ -11,36 +10,6 @@ import (
 
 	"github.com/shenava/shenava/core"
 )
-
-func TestDB_DayAuthors(t *testing.T) {
-	db := MustOpen(t, Options{})
-	a1, a2 := mention("1", core.LabelNegative, t0), mention("2", core.LabelPositive, t0.Add(time.Hour))
-	a1b := mention("3", core.LabelNegative, t0.Add(2*time.Hour))
-	a1b.Author = a1.Author
-	a1b.Author.Handle = "renamed"
-	next := mention("4", core.LabelNeutral, t0.Add(48*time.Hour))
-	var ds []core.Decision
-	for _, m := range []core.Mention{a1, a2, a1b, next, a1} { // a1 twice: counted once
-		ds = append(ds, core.Decision{Mention: m})
-	}
-	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
-		t.Fatal(err)
-	}
-	got, err := db.DayAuthors(ctx, t0.Format(core.DayFormat))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []core.AuthorTally{
-		{Key: "x:u1", Platform: core.PlatformX, ID: "u1", Name: "@renamed", Mentions: 2, Negative: 2},
-		{Key: "x:u2", Platform: core.PlatformX, ID: "u2", Name: "@user2", Mentions: 1},
-	}
-	if !slices.Equal(got, want) {
-		t.Fatalf("DayAuthors=%+v\nwant %+v", got, want)
-	}
-	if _, err := db.DayAuthors(ctx, "22-11-2026"); !errors.Is(err, core.ErrInvalid) {
-		t.Fatalf("a malformed day: %v, want ErrInvalid", err)
-	}
-}
 
 // A file written by the version before the tallies (schema 1: no
 // day_authors bucket) is migrated when opened for writing; opened

@@ -72,28 +72,6 @@ func TestDB_SettleAndClaimNext_JoinsBatchSave(t *testing.T) {
 	}
 }
 
-// With no batch save within the wait the settle commits alone, claiming at
-// most the plain limit.
-func TestDB_SettleAndClaimNext_Alone(t *testing.T) {
-	db := MustOpen(t, Options{})
-	if _, err := db.SaveBatch(ctx, "s", "", alertsBatch("1", "2", "3"), t0); err != nil {
-		t.Fatal(err)
-	}
-	first, _ := db.ClaimDue(ctx, t0, 1)
-	before := db.Commits()
-	next, joined, err := db.SettleAndClaimNext(ctx, []core.Outcome{{ActionID: first[0].ID, State: core.ActionDone, At: t0}},
-		func() time.Time { return t0 }, 1, 10, 5*time.Millisecond)
-	if err != nil || joined || len(next) != 1 {
-		t.Fatalf("SettleAndClaimNext = %d claimed, joined=%v, %v; want 1 claimed alone", len(next), joined, err)
-	}
-	if n := db.Commits() - before; n != 1 {
-		t.Fatalf("%d commits, want 1", n)
-	}
-	if a, _ := db.Action(ctx, first[0].ID); a.State != core.ActionDone {
-		t.Fatalf("the alert is %s", a.State)
-	}
-}
-
 // A guest that fails does not take its host down: the batch is saved, the
 // guest gets its error and writes nothing.
 func TestDB_SettleAndClaimNext_FailingGuest(t *testing.T) {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -68,46 +67,5 @@ func TestIndexes_OldEntriesAnswerTheSame(t *testing.T) {
 		if err != nil || len(doubt) != 3 {
 			t.Fatalf("old=%v: ResumeInFlight found %d in sending, %v; want 3", old, len(doubt), err)
 		}
-	}
-}
-
-// A round's outcomes and the next round's claim share one commit.
-func TestDB_SettleAndClaim(t *testing.T) {
-	db := MustOpen(t, Options{})
-	var ds []core.Decision
-	for i := range 3 {
-		m := mention(string(rune('1'+i)), core.LabelNegative, t0)
-		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
-	}
-	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
-		t.Fatal(err)
-	}
-	first, err := db.ClaimDue(ctx, t0, 2)
-	if err != nil || len(first) != 2 {
-		t.Fatalf("ClaimDue=%d,%v", len(first), err)
-	}
-	before := db.Commits()
-	next, err := db.SettleAndClaim(ctx, []core.Outcome{
-		{ActionID: first[0].ID, State: core.ActionDone, Result: "-100:1", At: t0},
-		{ActionID: first[1].ID, State: core.ActionPending, Next: t0, Error: "HTTP 502"},
-	}, t0, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := db.Commits() - before; n != 1 {
-		t.Fatalf("%d commits, want 1", n)
-	}
-	// The retry due at once and the third alert are claimed.
-	if len(next) != 2 || next[0].ID != first[1].ID || next[0].Attempts != 2 || next[1].State != core.ActionSending {
-		t.Fatalf("claimed %+v, want the retried alert (second attempt) and the third", next)
-	}
-	if a, _ := db.Action(ctx, first[0].ID); a.State != core.ActionDone {
-		t.Fatalf("the delivered alert is %s", a.State)
-	}
-	if _, err := db.SettleAndClaim(ctx, []core.Outcome{{ActionID: next[0].ID, State: "bogus"}}, t0, 10); !errors.Is(err, core.ErrInvalid) {
-		t.Fatalf("an invalid outcome: %v, want ErrInvalid", err)
-	}
-	if a, _ := db.Action(ctx, next[0].ID); a.State != core.ActionSending {
-		t.Fatalf("after a failed SettleAndClaim the action is %s, want still sending", a.State)
 	}
 }

@@ -39,7 +39,7 @@ func warnConfig(cfg *config.Config, logger *slog.Logger) {
 	for _, w := range cfg.Warnings() {
 		logger.Warn("configuration", "warning", w)
 	}
-	for _, path := range []string{cfg.Path(), cfg.Storage.Path} {
+	for _, path := range privateFiles(cfg) {
 		if path == "" {
 			continue
 		}
@@ -49,8 +49,13 @@ func warnConfig(cfg *config.Config, logger *slog.Logger) {
 	}
 }
 
-func openStore(cfg *config.Config) (*store.DB, error) {
-	return store.Open(cfg.Storage.Path, cfg.Storage.Options(cfg.Digest.TimeZone.Location()))
+// privateFiles are the files that hold secrets or private data: the
+// config, and the bbolt database when that is the driver.
+func privateFiles(cfg *config.Config) []string {
+	if cfg.Storage.Postgres() {
+		return []string{cfg.Path()}
+	}
+	return []string{cfg.Path(), cfg.Storage.Path}
 }
 
 // connectors are the configured sources and the ways to answer on each
@@ -136,7 +141,7 @@ func (c *connectors) addX(cfg *config.Config, hc *http.Client, logger *slog.Logg
 
 // meterX counts X's billed reads in the store, where they survive
 // restarts, and lets the budget notices wake the outbox.
-func (c *connectors) meterX(db *store.DB, g x.BudgetGauge, wake func()) {
+func (c *connectors) meterX(db store.Store, g x.BudgetGauge, wake func()) {
 	if c.x != nil {
 		c.x.SetMetering(x.Metering{Ledger: db, Notices: db, Gauge: g, OnQueued: wake})
 	}

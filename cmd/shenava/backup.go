@@ -29,10 +29,15 @@ func cmdBackup() command {
 			if err != nil {
 				return err
 			}
+			if cfg.Storage.Postgres() {
+				return fmt.Errorf("backup: %w: storage.driver is postgres, whose backups are pg_dump's job "+
+					"(pg_dump -Fc, restored with pg_restore; README, Operations: PostgreSQL)", errNotBbolt)
+			}
 			var n int64
 			err = withDatabase(ctx, cfg, true,
-				func(db *store.DB) error {
-					n, err = db.BackupFile(ctx, *out)
+				func(db store.Store) error {
+					// Not PostgreSQL (refused above): the bbolt file.
+					n, err = db.(*store.DB).BackupFile(ctx, *out)
 					return err
 				},
 				func(c admin.Client) error {

@@ -47,9 +47,26 @@ func cmdCheck() command {
 			} else {
 				report("model "+m.Name(), nil)
 			}
-			for _, p := range []string{cfg.Path(), cfg.Storage.Path} {
+			for _, p := range privateFiles(cfg) {
 				for _, w := range config.CheckPermissions(p) {
 					fmt.Fprintf(e.stdout, "! %s\n", w)
+				}
+			}
+			if cfg.Storage.Postgres() {
+				if *offline {
+					fmt.Fprintln(e.stdout, "- database not checked (-offline)")
+				} else {
+					cctx, cancel := context.WithTimeout(ctx, cfg.Storage.ConnectTimeout+30*time.Second)
+					rep, err := checkPostgres(cctx, cfg)
+					cancel()
+					if err != nil {
+						report("storage (postgres)", withoutPrefix("pgstore", err))
+					} else {
+						report(fmt.Sprintf("storage: PostgreSQL %s, schema version %d", rep.server, rep.version), nil)
+					}
+					for _, w := range rep.warnings {
+						fmt.Fprintf(e.stdout, "! storage: %s\n", w)
+					}
 				}
 			}
 			conns, err := buildConnectors(cfg, newHTTPClient(), slog.New(slog.DiscardHandler))

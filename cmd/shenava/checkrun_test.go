@@ -73,6 +73,18 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 		{"BrandExclusionFoldsAway", map[string]string{"brand": "  exclusions: [\"\u0640\"] # bad\n"}, "brand.exclusions[0]", "empty after normalisation"},
 		{"ModelUnreadable", map[string]string{"sections": "routing:\n  model: broken.model # bad\n"}, "routing.model", "not a Shenava sentiment model"},
 		{"StorageIsDirectory", map[string]string{"storage": "data # bad"}, "storage.path", "is a directory"},
+		{"StorageDriver", map[string]string{"storage": "shenava.db\n  driver: sqlite # bad"}, "storage.driver", "one of bbolt, postgres"},
+		{"StorageDSNRequired", map[string]string{"storage": "shenava.db\n  driver: postgres\n  dsn: \"\" # bad"},
+			"storage.dsn", "required when storage.driver is postgres"},
+		{"StorageDSNShape", map[string]string{"storage": "shenava.db\n  driver: postgres\n  dsn: db.example:5432 # bad"},
+			"storage.dsn", "postgres:// URL or key=value pairs"},
+		{"StorageMaxConns", map[string]string{"storage": "shenava.db\n  driver: postgres\n  dsn: host=db.example\n  max_conns: 0 # bad"},
+			"storage.max_conns", "between 1 and 1000"},
+		{"StorageConnectTimeout", map[string]string{"storage": "shenava.db\n  driver: postgres\n  dsn: host=db.example\n  connect_timeout: 1h # bad"},
+			"storage.connect_timeout", "between 1s and 5m"},
+		// With PostgreSQL the file's directory does not matter.
+		{"PostgresIgnoresPath", map[string]string{"storage": "data\n  driver: postgres\n  dsn: host=db.example\n  max_conns: -1 # bad"},
+			"storage.max_conns", "between 1 and 1000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -41,7 +41,7 @@ func cmdCodes() command {
 			var res core.CodeLoad
 			left := -1
 			err = withDatabase(ctx, cfg, false,
-				func(db *store.DB) error {
+				func(db store.Store) error {
 					if res, err = db.AddCodes(ctx, codes); err != nil {
 						return err
 					}

@@ -38,7 +38,7 @@ func cmdDigest() command {
 			var text string
 			var chart []byte
 			err = withDatabase(ctx, cfg, !*send,
-				func(db *store.DB) error {
+				func(db store.Store) error {
 					d, err := newDigester(cfg, db, logger, *send)
 					if err != nil {
 						return err
@@ -80,7 +80,7 @@ func cmdDigest() command {
 
 // newDigester builds the digester over db. With send, the managers' bot is
 // its sender.
-func newDigester(cfg *config.Config, db *store.DB, logger *slog.Logger, send bool) (*digest.Digester, error) {
+func newDigester(cfg *config.Config, db store.Store, logger *slog.Logger, send bool) (*digest.Digester, error) {
 	var sender digest.Sender
 	if send {
 		mgr, err := newManagersBot(cfg, bot.Deps{Store: db, HTTPClient: newHTTPClient(), Logger: logger})

@@ -37,6 +37,7 @@ func commands() map[string]command {
 		"run":      cmdRun(),
 		"check":    cmdCheck(),
 		"codes":    cmdCodes(),
+		"migrate":  cmdMigrate(),
 		"web":      cmdWeb(),
 		"classify": classifyCommand(),
 		"eval":     evalCommand(),

@@ -58,7 +58,7 @@ func cmdRun() command {
 // store, model, connectors, bot, outbox, engine, digest, watchers, metrics.
 type daemon struct {
 	logger  *slog.Logger
-	db      *store.DB
+	db      store.Store
 	runners []runner
 	closers []func() error
 }
@@ -197,7 +197,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		d.runners = append(d.runners, runner{"metrics", srv.Run})
 	}
 	logger.Info("shenava ready", "version", version, "sources", len(conns.sources),
-		"telegram", mgr != nil, "database", cfg.Storage.Path, "startup", time.Since(start).Round(time.Millisecond))
+		"telegram", mgr != nil, "database", storeName(cfg), "startup", time.Since(start).Round(time.Millisecond))
 	return d, nil
 }
 
@@ -229,7 +229,7 @@ func (d *daemon) close() {
 
 // newWatcher builds the watcher when spike alerts or reminders are on (nil
 // otherwise).
-func newWatcher(cfg *config.Config, db *store.DB, onQueued func(), logger *slog.Logger) (*watch.Watcher, error) {
+func newWatcher(cfg *config.Config, db store.Store, onQueued func(), logger *slog.Logger) (*watch.Watcher, error) {
 	wc, ok := cfg.WatchConfig()
 	if !ok {
 		return nil, nil

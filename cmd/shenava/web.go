@@ -72,7 +72,7 @@ func webConfig(cfg *config.Config) web.Config {
 
 // newWebInbox builds the web inbox when web.listen is set and a key can
 // sign its links (nil otherwise).
-func newWebInbox(cfg *config.Config, db *store.DB, caps func(core.Platform) core.Capabilities,
+func newWebInbox(cfg *config.Config, db store.Store, caps func(core.Platform) core.Capabilities,
 	mcaps func(core.Mention) core.Capabilities, wake func(), logger *slog.Logger) (*web.Server, error) {
 	if !cfg.Web.Enabled() {
 		return nil, nil

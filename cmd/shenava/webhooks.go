@@ -101,7 +101,7 @@ func (d *daemon) startPush(cfg *config.Config, conns *connectors, engine *listen
 
 // managerNotice queues a notice to the managers, at most one per upkeep
 // task and day.
-func managerNotice(db *store.DB, name string, wake func(), logger *slog.Logger) func(text string) {
+func managerNotice(db store.Store, name string, wake func(), logger *slog.Logger) func(text string) {
 	return func(text string) {
 		now := time.Now()
 		_, err := db.Enqueue(context.Background(), core.Action{

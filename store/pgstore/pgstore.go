@@ -20,6 +20,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/shenava/shenava/store"
 )
 
 // Defaults of Options.
@@ -29,6 +31,8 @@ const (
 	// DefaultRetries is how many times a transaction that failed on a
 	// serialisation failure or deadlock is run again.
 	DefaultRetries = 8
+	// DefaultReplicaLease is Options.ReplicaLease's default.
+	DefaultReplicaLease = 30 * time.Second
 )
 
 // Options tune Open. DSN is required.
@@ -45,6 +49,17 @@ type Options struct {
 	// NoMigrate leaves the schema as it is: Open then fails when the
 	// database is not at this binary's schema version.
 	NoMigrate bool
+	// Replica names this process among the replicas sharing the database
+	// (a host name, say): unique among them and the same across its
+	// restarts. The outbox records which replica claimed each action, and
+	// a start-up recovers only the actions of replicas that are gone (see
+	// ResumeInFlight). Empty means this process is the only one: a
+	// start-up recovers every action left in sending, as with bbolt.
+	Replica string
+	// ReplicaLease is how long a replica counts as alive after its last
+	// lease renewal (renewed every third of it while the handle is open).
+	// Zero means DefaultReplicaLease.
+	ReplicaLease time.Duration
 }
 
 // DB is an open Shenava database on PostgreSQL. Its methods are safe for
@@ -54,6 +69,7 @@ type DB struct {
 	loc     *time.Location
 	retries int
 	commits atomic.Uint64
+	lease   *lease
 }
 
 // Open connects, applies the migrations this binary carries (unless
@@ -99,11 +115,24 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
+	if opts.Replica != "" {
+		if opts.ReplicaLease <= 0 {
+			opts.ReplicaLease = DefaultReplicaLease
+		}
+		if s.lease, err = s.takeLease(ctx, opts.Replica, opts.ReplicaLease); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("pgstore: replica %q: %w", opts.Replica, err)
+		}
+	}
 	return s, nil
 }
 
-// Close closes the pool.
+// Close gives up the replica's lease and closes the pool. Closing twice
+// is harmless.
 func (s *DB) Close() error {
+	if s.lease != nil {
+		s.lease.release(s)
+	}
 	s.pool.Close()
 	return nil
 }
@@ -162,3 +191,5 @@ func Retryable(err error) bool {
 	}
 	return false
 }
+
+var _ store.Store = (*DB)(nil)

@@ -1,18 +1,23 @@
-package store
+package storetest
 
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/core"
 )
 
-func TestDB_BotRecords(t *testing.T) {
-	t.Parallel()
-	db := MustOpen(t, Options{})
+var _ = add(
+	test{"Bot/RecordsPutGetDeletePrune", testBotRecords},
+	test{"Bot/EverySpaceStoresAndPrunes", testBotEverySpace},
+	test{"Bot/SwapDecidesAndQueuesTogether", testBotSwap},
+	test{"Bot/InboxAndOffsetSurviveReopen", testInbox},
+)
+
+func testBotRecords(t *testing.T, open Opener) {
+	db := empty(t, open)
 
 	t.Run("GetMissing", func(t *testing.T) {
 		v, ok, err := db.BotGet(ctx, core.SpacePrefs, "42")
@@ -33,6 +38,19 @@ func TestDB_BotRecords(t *testing.T) {
 		}
 		if _, ok, _ := db.BotGet(ctx, core.SpacePrefs, "42"); ok {
 			t.Fatal("record still there after BotDelete")
+		}
+	})
+	t.Run("ValueKeptByteForByte", func(t *testing.T) {
+		raw := `{"z": 1,  "a":"x\u0000y ☃ \"q\"", "n":[1.50, 2e3]}`
+		if err := db.BotPut(ctx, core.SpaceMessages, "-100:7 «»", []byte(raw), t0); err != nil {
+			t.Fatal(err)
+		}
+		v, ok, err := db.BotGet(ctx, core.SpaceMessages, "-100:7 «»")
+		if err != nil || !ok || string(v) != raw {
+			t.Fatalf("BotGet = %s, %v, %v; want %s as stored", v, ok, err, raw)
+		}
+		if _, ok, _ := db.BotGet(ctx, core.SpaceCallbacks, "-100:7 «»"); ok {
+			t.Fatal("a record of one space is found in another")
 		}
 	})
 	t.Run("ErrUnknownSpace", func(t *testing.T) {
@@ -66,15 +84,26 @@ func TestDB_BotRecords(t *testing.T) {
 	})
 }
 
-func TestDB_BotSwap(t *testing.T) {
-	t.Parallel()
-	db := MustOpen(t, Options{})
+func testBotEverySpace(t *testing.T, open Opener) {
+	db := empty(t, open)
+	for _, space := range core.Spaces {
+		if err := db.BotPut(ctx, space, "k", []byte(`1`), t0); err != nil {
+			t.Errorf("BotPut in %q: %v", space, err)
+		}
+		if n, err := db.BotPrune(ctx, space, t0.Add(time.Second)); err != nil || n != 1 {
+			t.Errorf("BotPrune of %q = %d, %v; want 1 record", space, n, err)
+		}
+	}
+}
+
+func testBotSwap(t *testing.T, open Opener) {
+	db := empty(t, open)
 	thank := core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:x:1", MentionKey: "x:1", Text: "merci", Actor: "sara"}
 
 	t.Run("DecisionAndActionTogether", func(t *testing.T) {
 		queued, err := db.BotSwap(ctx, core.SpaceApprovals, "a1", t0, func(old []byte) ([]byte, []core.Action, error) {
 			if old != nil {
-				t.Fatalf("old = %q, want nil", old)
+				return nil, nil, fmt.Errorf("old = %q, want nil", old)
 			}
 			return []byte(`{"state":"sent"}`), []core.Action{thank}, nil
 		})
@@ -127,12 +156,10 @@ func TestDB_BotSwap(t *testing.T) {
 	})
 }
 
-func TestDB_Inbox(t *testing.T) {
-	t.Parallel()
-	path := filepath.Join(t.TempDir(), "shenava.db")
-	db, err := Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
+func testInbox(t *testing.T, open Opener) {
+	db := empty(t, open)
+	if off, err := db.UpdateOffset(ctx); err != nil || off != 0 {
+		t.Fatalf("UpdateOffset on a new database = %d, %v; want 0", off, err)
 	}
 	m1, m2, m3 := mention("-100:1", core.LabelNeutral, t0), mention("-100:2", core.LabelNeutral, t0), mention("-100:3", core.LabelNeutral, t0)
 	for _, m := range []*core.Mention{&m1, &m2, &m3} {
@@ -148,16 +175,9 @@ func TestDB_Inbox(t *testing.T) {
 	if err := db.SetUpdateOffset(ctx, 99); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
 
 	// What was appended survives a restart, with its offset.
-	db, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = open(t, Options{Reopen: db})
 	off, err := db.UpdateOffset(ctx)
 	if err != nil || off != 101 {
 		t.Fatalf("UpdateOffset = %d, %v; want 101", off, err)
@@ -183,38 +203,10 @@ func TestDB_Inbox(t *testing.T) {
 	if got, _, _ := db.InboxAfter(ctx, 0, 0); len(got) != 1 || got[0].Key() != m3.Key() {
 		t.Fatalf("after trim the inbox holds %v, want only %s", got, m3.Key())
 	}
-}
-
-func TestDB_OpenNegativeCasesAndDayCounts(t *testing.T) {
-	t.Parallel()
-	db := MustOpen(t, Options{})
-	ds := []core.Decision{
-		{Mention: mention("1", core.LabelNegative, t0), OpenCase: true},
-		{Mention: mention("2", core.LabelPositive, t0), OpenCase: true},
-		{Mention: mention("3", core.LabelNegative, t0.Add(time.Minute)), OpenCase: true},
-	}
-	if _, err := db.SaveBatch(ctx, "x", "c", ds, t0); err != nil {
+	if err := db.SetUpdateOffset(ctx, 150); err != nil {
 		t.Fatal(err)
 	}
-	cs, total, err := db.OpenCases(ctx, core.CaseFilter{Label: core.LabelNegative, Offset: 1, Limit: 5})
-	if err != nil || total != 2 || len(cs) != 1 || cs[0].MentionKey != "x:3" {
-		t.Fatalf("OpenCases(negative, 1, 5) = %v, %d, %v", cs, total, err)
-	}
-	counts, err := db.DayCounts(ctx, "2026-11-22")
-	if err != nil || counts.Get(core.DimLabel, string(core.LabelNegative)) != 2 {
-		t.Fatalf("DayCounts = %v, %v", counts, err)
-	}
-}
-
-func TestDB_EverySpaceHasABucket(t *testing.T) {
-	t.Parallel()
-	db := MustOpen(t, Options{})
-	for _, space := range core.Spaces {
-		if err := db.BotPut(ctx, space, "k", []byte(`1`), t0); err != nil {
-			t.Errorf("BotPut in %q: %v", space, err)
-		}
-		if n, err := db.BotPrune(ctx, space, t0.Add(time.Second)); err != nil || n != 1 {
-			t.Errorf("BotPrune of %q = %d, %v; want 1 record", space, n, err)
-		}
+	if off, _ := db.UpdateOffset(ctx); off != 150 {
+		t.Fatalf("UpdateOffset after SetUpdateOffset(150) = %d", off)
 	}
 }

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/store/pgstore"
+)
+
+// errNotBbolt marks a command that works on the bbolt file only, run with
+// storage.driver postgres.
+var errNotBbolt = errors.New("not with storage.driver postgres")
+
+// openStore opens the configured storage for the daemon. On PostgreSQL
+// it applies the schema's migrations first, unless storage.auto_migrate
+// is off.
+func openStore(cfg *config.Config) (store.Store, error) {
+	if cfg.Storage.Postgres() {
+		opts := postgresOptions(cfg, cfg.Storage.AutoMigrate)
+		// The daemon is the replica (commands are not).
+		opts.Replica = cfg.Storage.Replica
+		db, err := pgstore.Open(context.Background(), opts)
+		if err != nil {
+			return nil, fmt.Errorf("storage (postgres): %w", err)
+		}
+		return db, nil
+	}
+	db, err := store.Open(cfg.Storage.Path, cfg.Storage.Options(cfg.Digest.TimeZone.Location()))
+	if err != nil {
+		return nil, err
+	}
+	return db, nil
+}
+
+// openPostgres connects to the config's PostgreSQL database. With migrate
+// it applies the migrations this binary carries; without, it refuses a
+// database whose schema is not this binary's.
+func openPostgres(ctx context.Context, cfg *config.Config, migrate bool) (*pgstore.DB, error) {
+	db, err := pgstore.Open(ctx, postgresOptions(cfg, migrate))
+	if err != nil {
+		return nil, fmt.Errorf("storage (postgres): %w", err)
+	}
+	return db, nil
+}
+
+func postgresOptions(cfg *config.Config, migrate bool) pgstore.Options {
+	s := cfg.Storage
+	return pgstore.Options{
+		DSN: s.DSN.Reveal(), MaxConns: int32(s.MaxConns), ConnectTimeout: s.ConnectTimeout,
+		Location: cfg.Digest.TimeZone.Location(), NoMigrate: !migrate,
+	}
+}
+
+// storeName says where the state is kept, for logs and reports, without
+// the connection string (it may hold the password).
+func storeName(cfg *config.Config) string {
+	if cfg.Storage.Postgres() {
+		return "postgres"
+	}
+	return cfg.Storage.Path
+}
+
+// databaseReport is what `shenava check` found of a PostgreSQL database.
+type databaseReport struct {
+	server  string
+	version int
+	// warnings are allowed but worth knowing: migrations this role could
+	// not apply.
+	warnings []string
+}
+
+// checkPostgres connects as shenava would, checks the schema version and
+// that the role may read and write every table of the schema, naming
+// what is wrong: the server unreachable, the password refused, the
+// database missing, the schema not yet applied, older or newer than this
+// binary's, a privilege missing.
+func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, error) {
+	var rep databaseReport
+	db, err := pgstore.Connect(ctx, postgresOptions(cfg, false))
+	if err != nil {
+		return rep, err
+	}
+	defer db.Close()
+	if rep.version, err = db.Version(ctx); err != nil {
+		return rep, err
+	}
+	switch v := rep.version; {
+	case v == 0:
+		return rep, fmt.Errorf("the database has no Shenava schema yet: run `shenava migrate` (or start `shenava run` " +
+			"with storage.auto_migrate: true)")
+	case v < pgstore.SchemaVersion:
+		return rep, fmt.Errorf("the database's schema version %d is older than this shenava's (%d): run `shenava migrate`",
+			v, pgstore.SchemaVersion)
+	case v > pgstore.SchemaVersion:
+		return rep, fmt.Errorf("the database's schema version %d is newer than this shenava understands (%d): "+
+			"upgrade shenava", v, pgstore.SchemaVersion)
+	}
+	pool := db.Pool()
+	var schema string
+	var create bool
+	err = pool.QueryRow(ctx, `SELECT current_setting('server_version'), current_schema(),
+		has_schema_privilege(current_schema(), 'CREATE')`).Scan(&rep.server, &schema, &create)
+	if err != nil {
+		return rep, fmt.Errorf("reading the server's settings: %w", err)
+	}
+	missing := map[string][]string{}
+	var tables []string
+	rows, err := pool.Query(ctx, `SELECT c.relname, p.priv FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(priv)
+		WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+		AND NOT has_table_privilege(c.oid, p.priv)
+		ORDER BY c.relname, p.priv`)
+	if err != nil {
+		return rep, fmt.Errorf("reading the role's privileges: %w", err)
+	}
+	var table, priv string
+	_, err = pgx.ForEachRow(rows, []any{&table, &priv}, func() error {
+		if missing[table] == nil {
+			tables = append(tables, table)
+		}
+		missing[table] = append(missing[table], priv)
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("reading the role's privileges: %w", err)
+	}
+	if len(tables) > 0 {
+		var parts []string
+		for _, t := range tables {
+			parts = append(parts, fmt.Sprintf("%s on %s", strings.Join(missing[t], ", "), t))
+		}
+		return rep, fmt.Errorf("missing privilege in schema %s: the role may not %s (grant SELECT, INSERT, UPDATE, "+
+			"DELETE on the schema's tables; README, PostgreSQL privileges)", schema, strings.Join(parts, "; "))
+	}
+	if !create {
+		rep.warnings = append(rep.warnings, fmt.Sprintf("the role may not CREATE in schema %s: the next release's "+
+			"migrations need `shenava migrate` run by a role that may (README, PostgreSQL privileges)", schema))
+	}
+	return rep, nil
+}

@@ -17,7 +17,6 @@ import (
 	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/metrics"
-	"github.com/shenava/shenava/replica"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/watch"
 	"github.com/shenava/shenava/web"
@@ -40,7 +39,6 @@ type Config struct {
 	Log      Log      `yaml:"log"`
 	Metrics  Metrics  `yaml:"metrics"`
 	Web      Web      `yaml:"web"`
-	Replica  Replica  `yaml:"replica"`
 
 	// Filled by Load and Parse.
 	file     string         // the path given to Load; "" for Parse
@@ -93,7 +91,6 @@ func Default() *Config {
 		Log:      logging.DefaultConfig(),
 		Metrics:  metrics.DefaultConfig(),
 		Web:      web.DefaultConfig(),
-		Replica:  replica.DefaultConfig(),
 	}
 }
 
@@ -446,8 +443,3 @@ type Metrics = metrics.Config
 
 // Web serves the web inbox; the web package owns the section.
 type Web = web.Config
-
-// Replica names this replica and sets its lease TTL, for several
-// replicas on one PostgreSQL database; the replica package owns the
-// section.
-type Replica = replica.Config

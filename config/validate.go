@@ -223,7 +223,6 @@ func (c *checker) config(cfg *Config) {
 	c.section("log", cfg.Log.Problems())
 	c.section("metrics", cfg.Metrics.Problems())
 	c.section("web", cfg.Web.Problems())
-	c.section("replica", cfg.Replica.Problems())
 	if cfg.Webhooks.Listen != "" {
 		// The same host:port rules; any host, since a reverse proxy on
 		// another machine may forward to it.

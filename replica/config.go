@@ -1,12 +1,8 @@
 package replica
 
-import (
-	"time"
+import "time"
 
-	"github.com/shenava/shenava/internal/conf"
-)
-
-// Defaults and limits of the replica section.
+// Lease timing.
 const (
 	// DefaultLeaseTTL is how long a lease lasts without renewal. It is
 	// renewed every third of that (5 s), and a replica that has not managed
@@ -14,39 +10,19 @@ const (
 	// third (5 s) before it can expire in the database. Another replica
 	// takes a dead replica's lease over within TakeoverBound(ttl): 20 s.
 	DefaultLeaseTTL = 15 * time.Second
-	MinLeaseTTL     = 300 * time.Millisecond
-	MaxLeaseTTL     = 10 * time.Minute
 )
 
-// Config is the replica section of config.yaml. It matters only when
-// several replicas share one PostgreSQL database: a replica on the bbolt
-// file is the only process and holds every lease.
+// Config configures a replica's leases (the daemon fills it in from the
+// storage section: storage.replica and storage.lease_ttl).
 type Config struct {
 	// Name is this replica's name in /healthz, the metrics and the lease
-	// table; "" means the host name. Replicas may share a name (each lease
-	// holder also carries the process's own random ID).
-	Name string `yaml:"name"`
-	// LeaseTTL is how long a lease lasts in the database without renewal.
-	LeaseTTL time.Duration `yaml:"lease_ttl"`
-}
-
-// DefaultConfig is the section with its defaults.
-func DefaultConfig() Config { return Config{LeaseTTL: DefaultLeaseTTL} }
-
-// Validate reports the section's problems (a *conf.Error), each naming its
-// key under replica.
-func (c Config) Validate() error { return c.Problems().Err() }
-
-// Problems lists the section's problems, as Validate reports them.
-func (c Config) Problems() conf.Problems {
-	var ps conf.Problems
-	if c.LeaseTTL != 0 {
-		ps.DurationRange("lease_ttl", c.LeaseTTL, MinLeaseTTL, MaxLeaseTTL)
-	}
-	if len(c.Name) > 200 {
-		ps.Add("name", "at most 200 bytes, got %d", len(c.Name))
-	}
-	return ps
+	// table; "" means the host name. Each lease holder also carries the
+	// process's ID and a random part, so that a restarted replica never
+	// takes for its own the leases its earlier life may still act on.
+	Name string
+	// LeaseTTL is how long a lease lasts in the database without renewal;
+	// 0 means DefaultLeaseTTL.
+	LeaseTTL time.Duration
 }
 
 // RenewEvery is how often a lease of the given TTL is renewed: a third of

@@ -40,7 +40,7 @@ const (
 // TestFailover_KillHolder runs two replicas of the real binary on one
 // PostgreSQL database (storage.replica r1 and r2, storage.lease_ttl 1s)
 // with a JSONL source, a fake Bot API and a fake X (thank-yous are replies
-// there). Before each kill new mentions are appended to the file; after a
+// there), both answering slowly. Before each kill new mentions are appended to the file; after a
 // random moment the replica holding the source's lease is killed with
 // SIGKILL, the other must take the source over within the documented
 // bound (replica.TakeoverBound: TTL + TTL/3) and go on from the saved
@@ -59,6 +59,10 @@ func TestFailover_KillHolder(t *testing.T) {
 	bin := mustBinary(t)
 	dsn := pgtest.DSN(t)
 	rng := rand.New(rand.NewPCG(*failoverSeed, *failoverSeed^0xfa11))
+	// Both fakes answer slowly (the call takes effect, then the answer
+	// waits), so kills land while alerts and replies are on the wire.
+	latency := &lockedRand{r: rand.New(rand.NewPCG(*failoverSeed+1, 7))}
+	slow := func() time.Duration { return latency.between(10*time.Millisecond, 60*time.Millisecond) }
 
 	cl := newClassifier(t, []string{"shenava"})
 	ss := samples(t)
@@ -78,15 +82,17 @@ func TestFailover_KillHolder(t *testing.T) {
 	tg.AddChat(telegramtest.Supergroup(crashAlertChat, "Shenava support", ""))
 	// Telegram refuses a second getUpdates consumer; count any overlap.
 	consumers := &overlapCounter{}
-	tgProxy := proxy(t, tg.URL(), func(next http.Handler) http.Handler {
+	isUpdates := func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/getUpdates") }
+	tgSlow := slowProxy(t, tg.URL(), slow, isUpdates)
+	tgProxy := proxy(t, tgSlow.URL, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.HasSuffix(r.URL.Path, "/getUpdates") {
+			if isUpdates(r) {
 				defer consumers.enter()()
 			}
 			next.ServeHTTP(w, r)
 		})
 	})
-	xs := xtest.New(t)
+	xs := xtest.New(t, xtest.WithLatency(slow))
 
 	dir := t.TempDir()
 	jsonl := filepath.Join(dir, "mentions.jsonl")

@@ -82,6 +82,8 @@ func TestCheckAndRun_SameErrors(t *testing.T) {
 			"storage.max_conns", "between 1 and 1000"},
 		{"StorageConnectTimeout", map[string]string{"storage": "shenava.db\n  driver: postgres\n  dsn: host=db.example\n  connect_timeout: 1h # bad"},
 			"storage.connect_timeout", "between 1s and 5m"},
+		{"StorageReplica", map[string]string{"storage": "shenava.db\n  driver: postgres\n  dsn: host=db.example\n  replica: \"shenava 1\" # bad"},
+			"storage.replica", "one word"},
 		// With PostgreSQL the file's directory does not matter.
 		{"PostgresIgnoresPath", map[string]string{"storage": "data\n  driver: postgres\n  dsn: host=db.example\n  max_conns: -1 # bad"},
 			"storage.max_conns", "between 1 and 1000"},

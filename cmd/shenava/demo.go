@@ -261,7 +261,7 @@ const demoManager = "Sara"
 
 // demoCasework is the case workflows the demo's manager uses, over the
 // shipped templates, replies sent at once (no undo window).
-func demoCasework(cfg *config.Config, db *store.DB, now func() time.Time, caps func(core.Platform) core.Capabilities,
+func demoCasework(cfg *config.Config, db store.Store, now func() time.Time, caps func(core.Platform) core.Capabilities,
 	logger *slog.Logger) (*casework.Service, error) {
 	cc := casework.Config{Brand: cfg.Brand.Name, Managers: []string{demoManager}}
 	for _, t := range cfg.Routing.Templates {

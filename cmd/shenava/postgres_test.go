@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/pgtest"
 	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
@@ -125,6 +129,24 @@ func TestMigrate_CopiesABboltDatabase(t *testing.T) {
 	if c, err := db.Case(context.Background(), 1); err != nil || c.State != "resolved" || len(c.Events) < 4 {
 		t.Fatalf("case 1 = %+v, %v; want it resolved with its audit trail", c, err)
 	}
+	// The digest reads the same from the file and from the copy.
+	bboltPath := filepath.Join(t.TempDir(), "config.yaml")
+	bboltCfg := strings.Replace(mustRead(t, path), "  driver: postgres\n  dsn: ${DATABASE_URL}\n",
+		"  path: "+file+"\n", 1)
+	bboltCfg = strings.Replace(bboltCfg, "path: mentions.jsonl", "path: "+filepath.Join(dir, "mentions.jsonl"), 1)
+	if err := os.WriteFile(bboltPath, []byte(bboltCfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var digests []string
+	for _, p := range []string{bboltPath, path} {
+		if err := te.run(t, "digest", "-config", p, "-date", "2026-11-20"); err != nil {
+			t.Fatalf("digest -config %s: %v\n%s", p, err, te.stderr.String())
+		}
+		digests = append(digests, te.stdout.String())
+	}
+	if digests[0] != digests[1] || !strings.Contains(digests[0], "@hu3") {
+		t.Fatalf("the digest of the file:\n%s\nand of the copy:\n%s", digests[0], digests[1])
+	}
 	// The copy's codes are counted and handed out as the file's were.
 	if err := os.WriteFile(filepath.Join(dir, "codes.txt"), []byte("D1\nB1\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -212,14 +234,31 @@ func TestCheck_Postgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	limited := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database)
+	// One that may read the schema version and the mentions, and no more.
+	readOnly := pgtest.DSN(t)
+	if db, err = pgstore.Open(ctx, pgstore.Options{DSN: readOnly}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool().Exec(ctx, "GRANT SELECT ON shenava_schema, mentions TO "+role); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	roCfg, err := pgx.ParseConfig(readOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readOnly = fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, roCfg.Host, roCfg.Port, roCfg.Database)
 	for _, tt := range []struct {
 		name, dsn, want string
 	}{
-		{"Unreachable", "postgres://shenava@127.0.0.1:1/shenava?connect_timeout=2", "cannot reach the database server"},
+		{"Unreachable", "postgres://shenava:s3cret@127.0.0.1:1/shenava?connect_timeout=2", "cannot reach the database server"},
+		{"BadDSN", "postgres://shenava:s3cret@127.0.0.1:99999999/shenava?sslmode=nonsense", "parse DSN"},
 		{"NoDatabase", strings.Replace(migrated, "/"+cfg.Database+"?", "/no_such_db?", 1), "database does not exist"},
 		{"NotMigrated", pgtest.DSN(t), "run `shenava migrate`"},
 		{"Newer", newer, "newer than this shenava"},
 		{"NoPrivilege", limited, "missing privilege"},
+		{"NoTablePrivilege", readOnly, "the role may not DELETE, INSERT, SELECT, UPDATE on "},
+		{"ReadOnlyMentions", readOnly, "DELETE, INSERT, UPDATE on mentions"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			te := pgEnv(tt.dsn)
@@ -228,6 +267,9 @@ func TestCheck_Postgres(t *testing.T) {
 			out := te.stdout.String()
 			if err == nil || !strings.Contains(out, "✗ storage (postgres): ") || !strings.Contains(out, tt.want) {
 				t.Fatalf("check = %v, want ✗ storage naming %q:\n%s", err, tt.want, out)
+			}
+			if strings.Contains(out+te.stderr.String(), "s3cret") {
+				t.Errorf("the report shows the password:\n%s", out)
 			}
 			if strings.Contains(out, "pgstore:") {
 				t.Errorf("the report repeats the package's prefix:\n%s", out)
@@ -303,5 +345,151 @@ func TestStorageDefaults_AgreeWithPgstore(t *testing.T) {
 	if store.DefaultMaxConns != pgstore.DefaultMaxConns || store.DefaultConnectTimeout != pgstore.DefaultConnectTimeout {
 		t.Fatalf("storage defaults %d, %s; pgstore's %d, %s", store.DefaultMaxConns, store.DefaultConnectTimeout,
 			pgstore.DefaultMaxConns, pgstore.DefaultConnectTimeout)
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestAdminHandler_Postgres: the admin endpoints stand in for a locked
+// bbolt file; on PostgreSQL they say the commands connect themselves.
+func TestAdminHandler_Postgres(t *testing.T) {
+	t.Parallel()
+	db, err := pgstore.Open(context.Background(), pgstore.Options{DSN: pgtest.DSN(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rec := httptest.NewRecorder()
+	adminHandler(db, nil).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/admin/backup", nil))
+	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "connect to the database") {
+		t.Fatalf("GET /admin/backup on postgres = %d %q", rec.Code, rec.Body.String())
+	}
+}
+
+// TestAnalystRole: the README's read-only role for analysts reads both
+// views, and nothing behind them.
+func TestAnalystRole(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	db, err := pgstore.Open(ctx, pgstore.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Fill(t, db)
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := fmt.Sprintf("analyst_%d", time.Now().UnixNano()%1e9)
+	for _, q := range []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT CONNECT ON DATABASE " + cfg.Database + " TO " + role,
+		"GRANT USAGE ON SCHEMA public TO " + role,
+		"GRANT SELECT ON shenava_mentions, shenava_cases TO " + role,
+	} {
+		if _, err := db.Pool().Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			return
+		}
+		defer admin.Close(context.Background())
+		admin.Exec(context.Background(), "DROP OWNED BY "+role)
+		admin.Exec(context.Background(), "DROP ROLE "+role)
+	})
+	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var mentions, complaints int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM shenava_mentions WHERE created_at IS NOT NULL`).Scan(&mentions); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM shenava_cases WHERE label = 'negative' AND opened_at IS NOT NULL`).Scan(&complaints); err != nil {
+		t.Fatal(err)
+	}
+	if mentions != 7 || complaints != 3 {
+		t.Fatalf("the analyst sees %d mentions and %d complaints, want 7 and 3", mentions, complaints)
+	}
+	// The README's example query.
+	rows, err := conn.Query(ctx, `SELECT date_trunc('day', written_at) AS day, count(*) AS complaints,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY first_response_seconds) / 60 AS median_minutes
+FROM shenava_cases WHERE label = 'negative' GROUP BY 1 ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if rows.Err() != nil || n != 1 {
+		t.Fatalf("the README's query gave %d rows: %v", n, rows.Err())
+	}
+	for _, table := range []string{"mentions", "outbox", "codes", "web_sessions"} {
+		if _, err := conn.Exec(ctx, "SELECT 1 FROM "+table+" LIMIT 1"); err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("the analyst reads %s: %v", table, err)
+		}
+	}
+}
+
+// TestBackup_PgDumpRestore: the README's backup and restore with pg_dump
+// and pg_restore give a database that opens at this schema version, holds
+// the same records, and hands out IDs after them.
+func TestBackup_PgDumpRestore(t *testing.T) {
+	t.Parallel()
+	dump, err1 := exec.LookPath("pg_dump")
+	restore, err2 := exec.LookPath("pg_restore")
+	if err1 != nil || err2 != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("no pg_dump or pg_restore: %v %v", err1, err2)
+		}
+		t.Skipf("no pg_dump or pg_restore: %v %v", err1, err2)
+	}
+	ctx := context.Background()
+	from, to := pgtest.DSN(t), pgtest.DSN(t)
+	src, err := pgstore.Open(ctx, pgstore.Options{DSN: from})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	storetest.Fill(t, src)
+	file := filepath.Join(t.TempDir(), "shenava.dump")
+	if out, err := exec.Command(dump, "-Fc", "-d", from, "-f", file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_dump: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(restore, "--no-owner", "-d", to, file).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	dst, err := pgstore.Open(ctx, pgstore.Options{DSN: to, NoMigrate: true})
+	if err != nil {
+		t.Fatalf("the restored database does not open as it is: %v", err)
+	}
+	defer dst.Close()
+	for _, s := range []store.Store{src, dst} {
+		if n, err := s.MentionCount(ctx); n != 7 || err != nil {
+			t.Fatalf("%d mentions (%v), want 7", n, err)
+		}
+		as, err := s.Actions(ctx, store.ActionFilter{})
+		if err != nil || len(as) != 12 {
+			t.Fatalf("%d actions (%v), want 12", len(as), err)
+		}
+		got, err := s.Enqueue(ctx, core.Action{Kind: core.ActionNotify, DedupKey: "after-restore", Text: "x",
+			Actor: core.ActorSystem, CreatedAt: storetest.FillDay})
+		if err != nil || len(got) != 1 || got[0].ID != 13 {
+			t.Fatalf("a new action after the restore: %+v, %v; want ID 13", got, err)
+		}
 	}
 }

@@ -133,9 +133,19 @@ func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, err
 		return rep, fmt.Errorf("reading the role's privileges: %w", err)
 	}
 	if len(tables) > 0 {
-		var parts []string
+		// Tables missing the same privileges are named together.
+		var sets []string
+		bySet := map[string][]string{}
 		for _, t := range tables {
-			parts = append(parts, fmt.Sprintf("%s on %s", strings.Join(missing[t], ", "), t))
+			set := strings.Join(missing[t], ", ")
+			if bySet[set] == nil {
+				sets = append(sets, set)
+			}
+			bySet[set] = append(bySet[set], t)
+		}
+		var parts []string
+		for _, set := range sets {
+			parts = append(parts, fmt.Sprintf("%s on %s", set, strings.Join(bySet[set], ", ")))
 		}
 		return rep, fmt.Errorf("missing privilege in schema %s: the role may not %s (grant SELECT, INSERT, UPDATE, "+
 			"DELETE on the schema's tables; README, PostgreSQL privileges)", schema, strings.Join(parts, "; "))

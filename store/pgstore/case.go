@@ -49,7 +49,10 @@ func caseArgs(c core.Case) ([]any, error) {
 		clean(string(c.CorrectedLabel)), unixNano(c.RecoveredAt), unixNano(c.HiddenAt), c.Reminders, doc}, nil
 }
 
-// nextCaseIDs takes n case IDs, in ascending order.
+// nextCaseIDs takes n case IDs, in ascending order. IDs that a
+// transaction took and did not commit (a batch that failed or ran again)
+// are not handed out again: case numbers grow with opening time but may
+// skip some, as a PostgreSQL sequence's do.
 func nextCaseIDs(ctx context.Context, tx pgx.Tx, n int) ([]uint64, error) {
 	if n == 0 {
 		return nil, nil
@@ -309,30 +312,14 @@ func (s *DB) ForEachCase(ctx context.Context, from, to time.Time, fn func(core.C
 	var batch []core.Case
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		batch = nil
-		lo, hi := timeBound(from), timeBound(to)
-		last := int64(0)
-		for {
-			rows, err := tx.Query(ctx, `SELECT id, doc FROM cases WHERE written_ns >= $1 AND written_ns < $2 AND id > $3
-				ORDER BY id LIMIT $4`, lo, hi, last, walkChunk)
-			if err != nil {
-				return err
-			}
-			rs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[caseRow])
-			if err != nil {
-				return err
-			}
-			for _, r := range rs {
-				c, err := decodeCase(r.ID, r.Doc)
-				if err != nil {
-					return err
-				}
-				batch = append(batch, c)
-			}
-			if len(rs) < walkChunk {
-				return nil
-			}
-			last = rs[len(rs)-1].ID
+		// The day's cases, found by when they were written, in ID order.
+		rows, err := tx.Query(ctx, `SELECT id, doc FROM cases WHERE written_ns >= $1 AND written_ns < $2 ORDER BY id`,
+			timeBound(from), timeBound(to))
+		if err != nil {
+			return err
 		}
+		batch, err = collectCases(rows)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store: cases: %w", err)

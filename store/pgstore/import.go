@@ -126,7 +126,7 @@ func (s *DB) Import(ctx context.Context, source string,
 		if err := im.usedCodes(settings.CodesLoaded); err != nil {
 			return err
 		}
-		if err := im.settings(settings); err != nil {
+		if err := im.settings(settings, again); err != nil {
 			return err
 		}
 		if err := putMeta(ctx, tx, metaImport, importMark{Source: source, At: time.Now().UTC()}); err != nil {
@@ -291,13 +291,20 @@ func (im *importer) usedCodes(loaded uint64) error {
 }
 
 // settings writes the source's settings where the database has none (or,
-// for the offsets and days that only move forward, an earlier one), and
+// for the offsets and days that only move forward, an earlier one; the
+// low-water mark of reward codes on a first copy), and
 // moves the ID sequences past every ID the source handed out.
-func (im *importer) settings(st store.Settings) error {
+func (im *importer) settings(st store.Settings, again bool) error {
 	ctx, tx := im.ctx, im.tx
 	if st.HasCodesLowWater {
-		if _, err := tx.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, to_jsonb($2::bigint)) ON CONFLICT DO NOTHING`,
-			metaCodesLowWater, int64(st.CodesLowWater)); err != nil {
+		// A first copy takes the source's mark (a daemon started on the
+		// empty database may have set its own); a later one keeps what is
+		// there.
+		q := `INSERT INTO meta (key, value) VALUES ($1, to_jsonb($2::bigint)) ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+		if again {
+			q = `INSERT INTO meta (key, value) VALUES ($1, to_jsonb($2::bigint)) ON CONFLICT DO NOTHING`
+		}
+		if _, err := tx.Exec(ctx, q, metaCodesLowWater, int64(st.CodesLowWater)); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,8 @@ package pgstore
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -446,5 +448,49 @@ func TestSaveBatch_RetriedAfterDeadlockCountsOnce(t *testing.T) {
 	}
 	if cur, _ := db.Cursor(ctx, "src"); cur != "c1" {
 		t.Errorf("Cursor=%q, want c1", cur)
+	}
+}
+
+// BenchmarkSaveBatch saves batches of 100 new mentions from 20 authors,
+// one in ten opening a case with its alert.
+func BenchmarkSaveBatch(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, Options{DSN: pgtest.DSN(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	const per = 100
+	b.ResetTimer()
+	for i := range b.N {
+		ds := make([]core.Decision, 0, per)
+		for j := range per {
+			m := testMention(fmt.Sprintf("%d-%d", i, j), core.LabelNeutral, morning.Add(time.Duration(i*per+j)*time.Second))
+			m.Author.ID = fmt.Sprint(j % 20)
+			d := core.Decision{Mention: m}
+			if j%10 == 0 {
+				d = decide(m)[0]
+			}
+			ds = append(ds, d)
+		}
+		if _, err := db.SaveBatch(ctx, "x/mentions", fmt.Sprint(i), ds, morning); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "mentions/s")
+}
+
+// A forged page cursor is refused as invalid, not sent to the database.
+func TestPages_RefuseForgedCursors(t *testing.T) {
+	t.Parallel()
+	db := replicas(t, 1)[0]
+	for _, after := range []string{"!", "AAAAAAAAAAA", base64.RawURLEncoding.EncodeToString([]byte("\x00\x00\x00\x00\x00\x00\x00\x01\xff")),
+		base64.RawURLEncoding.EncodeToString([]byte("\x00\x00\x00\x00\x00\x00\x00\x01x:\x00"))} {
+		if _, err := db.MentionPage(context.Background(), core.PageQuery{After: after}); !errors.Is(err, core.ErrInvalid) {
+			t.Errorf("MentionPage(After %q) err=%v, want ErrInvalid", after, err)
+		}
+	}
+	if _, err := db.CasePage(context.Background(), core.PageQuery{After: "-1"}); !errors.Is(err, core.ErrInvalid) {
+		t.Errorf("CasePage(After -1) err=%v, want ErrInvalid", err)
 	}
 }

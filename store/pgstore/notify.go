@@ -28,7 +28,8 @@ const (
 // Listen wakes this replica when another (or this one) changes what it
 // waits for: onOutbox when actions were queued or re-scheduled, onCases
 // when cases changed. It holds one connection of its own, outside the
-// pool, and LISTENs on both channels until ctx ends, then returns nil. A
+// pool (application_name shenava-listen), and LISTENs on both channels
+// until ctx ends, then returns nil. A
 // lost connection is opened again with backoff; after each reconnection
 // both callbacks are called once, since a notification may have been
 // missed meanwhile. The callbacks run on Listen's goroutine and should
@@ -68,7 +69,9 @@ func (s *DB) Listen(ctx context.Context, onOutbox, onCases func()) error {
 // listenOnce connects, listens, calls ready, then passes each notification
 // to got until the connection fails or ctx ends.
 func (s *DB) listenOnce(ctx context.Context, ready func(), got func(channel string)) error {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	cfg := s.pool.Config().ConnConfig.Copy()
+	cfg.RuntimeParams["application_name"] = "shenava-listen"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func listening(t *testing.T, db *DB, outbox, cases *wakes) (pid func() int, stop
 		for time.Now().Before(deadline) {
 			var p int
 			err := db.pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database()
-				AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %shenava_cases%' AND state = 'idle'`).Scan(&p)
+				AND application_name = 'shenava-listen' AND query LIKE 'LISTEN %shenava_cases%' AND state = 'idle'`).Scan(&p)
 			if err == nil {
 				return p
 			}
@@ -114,10 +114,23 @@ func TestListen_WakesOnQueueAndReschedule(t *testing.T) {
 	outbox.wait(t, "an action re-scheduled")
 	cases.quiet(t, "outbox changes")
 
-	if _, err := b.pool.Exec(ctx, `SELECT pg_notify('shenava_cases', '')`); err != nil {
+	// A case opened by another replica, then changed.
+	m := core.Mention{Platform: core.PlatformX, NativeID: "1", Source: "x/mentions", Author: core.Author{ID: "u1"},
+		Text: "bad", CreatedAt: t0, FetchedAt: t0,
+		Analysis: &core.Analysis{Lang: "en", Label: core.LabelNegative, Scores: core.Scores{Negative: 0.9}}}
+	res, err := b.SaveBatch(ctx, "x/mentions", "c1", []core.Decision{{Mention: m, OpenCase: true}}, t0)
+	if err != nil || len(res.Cases) != 1 {
+		t.Fatalf("SaveBatch: %+v, %v", res, err)
+	}
+	cases.wait(t, "a case opened")
+	cases.quiet(t, "a second wake-up for one transaction")
+	outbox.quiet(t, "a batch that queued nothing")
+	if _, _, err := b.UpdateCase(ctx, res.Cases[0].ID, func(c *core.Case) ([]core.Action, error) {
+		return nil, c.Claim("42", t0.Add(time.Minute))
+	}); err != nil {
 		t.Fatal(err)
 	}
-	cases.wait(t, "cases changed")
+	cases.wait(t, "a case claimed")
 }
 
 // A listening connection killed by the server is opened again, and both

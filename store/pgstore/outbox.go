@@ -505,13 +505,29 @@ func (s *DB) Action(ctx context.Context, id uint64) (core.Action, error) {
 
 // Actions returns the matching actions, oldest first.
 func (s *DB) Actions(ctx context.Context, f store.ActionFilter) ([]core.Action, error) {
+	// Only the filters given, so that each can use its index.
+	q, args := `SELECT doc FROM outbox WHERE true`, []any{}
+	add := func(col string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND %s = $%d", col, len(args))
+	}
+	if f.State != "" {
+		add("state", string(f.State))
+	}
+	if f.Kind != "" {
+		add("kind", string(f.Kind))
+	}
+	if f.CaseID != 0 {
+		add("case_id", int64(min(f.CaseID, math.MaxInt64)))
+	}
+	q += ` ORDER BY id DESC`
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
 	var out []core.Action
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		var err error
-		out, err = queryActions(ctx, tx, `SELECT doc FROM outbox
-			WHERE ($1 = '' OR state = $1) AND ($2 = '' OR kind = $2) AND ($3 = 0 OR case_id = $3)
-			ORDER BY id DESC LIMIT NULLIF($4, 0)`,
-			string(f.State), string(f.Kind), int64(f.CaseID), max(f.Limit, 0))
+		out, err = queryActions(ctx, tx, q, args...)
 		return err
 	})
 	if err != nil {
@@ -542,14 +558,17 @@ func queryActions(ctx context.Context, tx pgx.Tx, q string, args ...any) ([]core
 	return out, rows.Err()
 }
 
-// Outbox reports the outbox's depth and age.
+// Outbox reports the outbox's depth and age. It reads the indexes of
+// pending and sending actions only (one query each, so that each is
+// used), however many done ones the outbox keeps.
 func (s *DB) Outbox(ctx context.Context) (store.OutboxStats, error) {
 	var st store.OutboxStats
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		var oldest, next *int64
 		err := tx.QueryRow(ctx, `SELECT count(*), min(created_ns) FILTER (WHERE created_ns <> 0),
 			min(next_attempt_ns) FILTER (WHERE state = 'pending' AND next_attempt_ns <> 0)
-			FROM outbox WHERE state IN ('pending', 'sending')`).Scan(&st.Pending, &oldest, &next)
+			FROM (SELECT state, created_ns, next_attempt_ns FROM outbox WHERE state = 'pending'
+				UNION ALL SELECT state, created_ns, next_attempt_ns FROM outbox WHERE state = 'sending') p`).Scan(&st.Pending, &oldest, &next)
 		if oldest != nil {
 			st.OldestPending = fromNano(*oldest)
 		}
@@ -621,7 +640,7 @@ func (s *DB) WithdrawReply(ctx context.Context, id uint64, actor string, at time
 }
 
 // ForEachAction calls fn for every outbox action created in [from, to),
-// oldest first; actions without a creation time belong to no window and
+// oldest (lowest ID) first; actions without a creation time belong to no window and
 // are passed over. fn runs after the read transaction, so it may call
 // other DB methods.
 func (s *DB) ForEachAction(ctx context.Context, from, to time.Time, fn func(core.Action) error) error {
@@ -629,7 +648,7 @@ func (s *DB) ForEachAction(ctx context.Context, from, to time.Time, fn func(core
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		var err error
 		batch, err = queryActions(ctx, tx, `SELECT doc FROM outbox WHERE created_ns <> 0 AND created_ns >= $1 AND created_ns < $2
-			ORDER BY created_ns, id`, boundNano(from), boundNano(to))
+			ORDER BY id`, boundNano(from), boundNano(to))
 		return err
 	})
 	if err != nil {

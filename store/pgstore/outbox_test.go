@@ -391,3 +391,37 @@ func TestActions_FilterAndOrder(t *testing.T) {
 }
 
 func storeFilter(k core.ActionKind) store.ActionFilter { return store.ActionFilter{Kind: k} }
+
+// A replica that dies (its renewals stop, its lease is never given up)
+// has its sends recovered by the next replica to start once the lease has
+// run out, and not before.
+func TestResumeInFlight_AfterADeadReplicasLeaseRunsOut(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	const lease = 3 * time.Second
+	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: lease})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
+		t.Fatal("nothing claimed")
+	}
+	// SIGKILL: no more renewals, no release, its connections gone.
+	close(a.lease.stop)
+	<-a.lease.done
+	a.pool.Close()
+	died := time.Now()
+
+	b := openReplica(t, dsn, "b", time.Hour)
+	if doubt, err := b.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 0 {
+		t.Fatalf("recovered %v, %v while the dead replica's lease still ran", doubt, err)
+	}
+	time.Sleep(lease - time.Since(died) + 100*time.Millisecond)
+	c := openReplica(t, dsn, "c", time.Hour)
+	if doubt, err := c.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 1 {
+		t.Fatalf("after the lease ran out: %v, %v; want the dead replica's action", doubt, err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -242,7 +243,9 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 	}
 	if q.After != "" {
 		k, err := base64.RawURLEncoding.DecodeString(q.After)
-		if err != nil || len(k) < 9 {
+		// Keys are stored as UTF-8 text without U+0000: a cursor whose
+		// key is not cannot come from a page.
+		if err != nil || len(k) < 9 || !utf8.Valid(k[8:]) || bytes.IndexByte(k[8:], 0) >= 0 {
 			return page, fmt.Errorf("store: mention page: cursor %q: %w", q.After, core.ErrInvalid)
 		}
 		if bytes.Compare(k, upper) < 0 {

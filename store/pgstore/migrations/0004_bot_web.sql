@@ -83,3 +83,8 @@ CREATE TABLE answer_sends (
 	at_ns    bigint NOT NULL
 );
 CREATE INDEX answer_sends_at ON answer_sends (platform, at_ns);
+
+-- The claim walks the pending actions in ID order (oldest first), as the
+-- bbolt store's pending index does, however many done ones the outbox
+-- keeps.
+CREATE INDEX outbox_pending ON outbox (id) WHERE state = 'pending';

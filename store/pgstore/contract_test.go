@@ -50,7 +50,7 @@ func TestContract(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		s, ok := any(db).(store.Store)
 		if !ok {
-			t.Fatalf("*pgstore.DB does not implement store.Store yet: it lacks %s", missing(db))
+			t.Fatalf("*pgstore.DB does not implement store.Store yet: it lacks %s", missingMethods(db))
 		}
 		mu.Lock()
 		dsns[s] = dsn
@@ -59,9 +59,9 @@ func TestContract(t *testing.T) {
 	})
 }
 
-// missing names the methods of store.Store that v lacks or has with
+// missingMethods names the methods of store.Store that v lacks or has with
 // another signature.
-func missing(v any) string {
+func missingMethods(v any) string {
 	want := reflect.TypeFor[store.Store]()
 	have := reflect.TypeOf(v)
 	var out []string

@@ -494,3 +494,64 @@ func TestPages_RefuseForgedCursors(t *testing.T) {
 		t.Errorf("CasePage(After -1) err=%v, want ErrInvalid", err)
 	}
 }
+
+// A batch whose connection is lost before it commits leaves nothing
+// behind; saved again, it is stored whole, once.
+func TestSaveBatch_ConnectionLostMidTransactionKeepsNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := replicas(t, 1)[0]
+	ds := decide(testMention("1", core.LabelNegative, morning), testMention("2", core.LabelNegative, morning))
+	// Another writer holds the cursor's row, so the batch waits there,
+	// its mentions, case and alerts written but not committed.
+	other, err := db.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback(ctx)
+	if _, err := other.Exec(ctx, `INSERT INTO cursors (source, updated_ns, doc) VALUES ('src', 0, '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.SaveBatch(ctx, "src", "c1", ds, morning.Add(time.Hour))
+		done <- err
+	}()
+	var pid int
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := db.pool.QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&pid)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the batch never waited for the cursor's row: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var killed bool
+	if err := db.pool.QueryRow(ctx, `SELECT pg_terminate_backend($1)`, pid).Scan(&killed); err != nil || !killed {
+		t.Fatalf("pg_terminate_backend: %v, %v", killed, err)
+	}
+	if err := <-done; err == nil {
+		t.Fatal("SaveBatch on a lost connection reported success")
+	}
+	if err := other.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.MentionCount(ctx); err != nil || n != 0 || count(t, db, `SELECT count(*) FROM outbox`) != 0 ||
+		count(t, db, `SELECT count(*) FROM cases`) != 0 || count(t, db, `SELECT count(*) FROM daily_counts`) != 0 ||
+		count(t, db, `SELECT count(*) FROM authors`) != 0 {
+		t.Fatalf("after the lost batch: %d mentions (%v), or cases, actions, counters or authors left; want nothing", n, err)
+	}
+	if cur, err := db.Cursor(ctx, "src"); err != nil || cur != "" {
+		t.Fatalf("Cursor=%q,%v; want none", cur, err)
+	}
+	res, err := db.SaveBatch(ctx, "src", "c1", ds, morning.Add(time.Hour))
+	if err != nil || len(res.Stored) != 2 || len(res.Cases) != 2 || len(res.Actions) != 2 {
+		t.Fatalf("SaveBatch again=%+v,%v; want it whole", res, err)
+	}
+	if counts, _ := db.DayCounts(ctx, morning.Format(core.DayFormat)); counts.Get(core.DimTotal, "") != 2 {
+		t.Errorf("day total %d, want 2", counts.Get(core.DimTotal, ""))
+	}
+}

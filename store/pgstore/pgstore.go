@@ -4,9 +4,10 @@
 // proven by the same contract suite (store/storetest).
 //
 // Every public method is one transaction. Records are stored as typed
-// columns for what is queried or indexed, and the whole record as JSONB,
-// so that analysts' SQL tools read them through the documented views
-// (migrations, "shenava_mentions" and "shenava_cases").
+// columns for what is queried or indexed, and the whole record as JSON
+// (json, not jsonb, so that any text round-trips); analysts' SQL tools
+// read mentions and cases through the documented read-only views
+// "shenava_mentions" and "shenava_cases" (migration 0003).
 package pgstore
 
 import (

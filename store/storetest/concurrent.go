@@ -2,9 +2,11 @@ package storetest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +24,8 @@ var _ = add(
 	test{"Concurrent/UseWebLinkSucceedsOnce", testConcurrentUseWebLink},
 	test{"Concurrent/CodesHandedOutDistinct", testConcurrentCodes},
 	test{"Concurrent/EnqueueSameDedupKeyQueuesOnce", testConcurrentEnqueue},
+	test{"Concurrent/WorkersDeliverEachAlertOnce", testConcurrentWorkers},
+	test{"Concurrent/WorkersRideOnBatchSaves", testConcurrentWorkersWithSaves},
 	test{"Concurrent/BotSwapLosesNoUpdate", testConcurrentBotSwap},
 	test{"Concurrent/AddUsageCountsEveryAdd", testConcurrentUsage},
 	test{"Concurrent/OffsetAndDigestDayNeverGoBack", testConcurrentMonotonic},
@@ -508,17 +512,16 @@ func testConcurrentInbox(t *testing.T, open Opener) {
 	db := empty(t, open)
 	dbs := replicas(t, open, db, 2)
 	const writers, each = 6, 5
+	var writing atomic.Bool
+	writing.Store(true)
 	done := make(chan struct{})
 	seen := map[string]int{}
 	var readErr error
 	go func() {
 		defer close(done)
 		var last uint64
-		for deadline := time.Now().Add(30 * time.Second); len(seen) < writers*each*2; {
-			if time.Now().After(deadline) {
-				readErr = fmt.Errorf("after 30s the reader has seen %d of %d mentions", len(seen), writers*each*2)
-				return
-			}
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+			finished := !writing.Load()
 			ms, next, err := dbs[1].InboxAfter(ctx, last, 7)
 			if err != nil {
 				readErr = err
@@ -533,9 +536,13 @@ func testConcurrentInbox(t *testing.T, open Opener) {
 			}
 			last = next
 			if len(ms) == 0 {
+				if finished {
+					return // caught up with every append
+				}
 				time.Sleep(time.Millisecond)
 			}
 		}
+		readErr = errors.New("the reader did not catch up within 30s")
 	}()
 	parallel(t, writers, func(w int) error {
 		for i := range each {
@@ -551,22 +558,29 @@ func testConcurrentInbox(t *testing.T, open Opener) {
 		}
 		return nil
 	})
+	writing.Store(false)
 	<-done
 	if readErr != nil {
 		t.Fatal(readErr)
-	}
-	for k, n := range seen {
-		if n != 1 {
-			t.Errorf("the reader saw %s %d times, want once", k, n)
-		}
 	}
 	all, last, err := db.InboxAfter(ctx, 0, 0)
 	if err != nil || len(all) != writers*each*2 {
 		t.Fatalf("InboxAfter(0)=%d,%v, want %d", len(all), err, writers*each*2)
 	}
-	var keys []string
+	var keys, passed []string
 	for _, m := range all {
 		keys = append(keys, m.Key())
+		if seen[m.Key()] == 0 {
+			passed = append(passed, m.Key())
+		}
+	}
+	if len(passed) > 0 {
+		t.Errorf("the reader passed over %d of %d mentions (committed after a later one): %v", len(passed), len(all), passed)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("the reader saw %s %d times, want once", k, n)
+		}
 	}
 	slices.Sort(keys)
 	if len(slices.Compact(keys)) != writers*each*2 {
@@ -575,4 +589,107 @@ func testConcurrentInbox(t *testing.T, open Opener) {
 	if n, err := db.InboxTrim(ctx, last); err != nil || n != writers*each*2 {
 		t.Fatalf("InboxTrim(%d)=%d,%v, want all", last, n, err)
 	}
+}
+
+// delivered settles every action in as as done, its result naming it.
+func delivered(as []core.Action) []core.Outcome {
+	var out []core.Outcome
+	for _, a := range as {
+		out = append(out, core.Outcome{ActionID: a.ID, State: core.ActionDone, Result: fmt.Sprint("ref:", a.ID), At: t0})
+	}
+	return out
+}
+
+// checkDeliveredOnce fails t unless each of the n alerts was delivered
+// once: done on its first attempt with its own result, and its case
+// alerted with that one reference.
+func checkDeliveredOnce(t *testing.T, db store.Store, n int) {
+	t.Helper()
+	if rest, err := db.ClaimDue(ctx, t0, 0); err != nil || len(rest) != 0 {
+		t.Fatalf("left due: %d, %v; want nothing", len(rest), err)
+	}
+	alerts, err := db.Actions(ctx, store.ActionFilter{Kind: core.ActionAlert})
+	if err != nil || len(alerts) != n {
+		t.Fatalf("%d alerts, %v; want %d", len(alerts), err, n)
+	}
+	for _, a := range alerts {
+		if a.State != core.ActionDone || a.Attempts != 1 || a.Result != fmt.Sprint("ref:", a.ID) {
+			t.Errorf("alert %d is %s after %d attempts with result %q; want done once, ref:%d", a.ID, a.State, a.Attempts, a.Result, a.ID)
+			continue
+		}
+		c, err := db.Case(ctx, a.CaseID)
+		if err != nil || c.State != core.CaseAlerted || len(c.Alerts) != 1 || c.Alerts[0] != a.Result {
+			t.Errorf("case %d = %s with alerts %v, %v; want alerted once, by %s", a.CaseID, c.State, c.Alerts, err, a.Result)
+		}
+	}
+	if st, err := db.Outbox(ctx); err != nil || st.Pending != 0 {
+		t.Errorf("Outbox=%+v,%v, want nothing pending", st, err)
+	}
+}
+
+// Outbox workers on two replicas, each settling its round and claiming
+// the next in one call, deliver every alert once between them.
+func testConcurrentWorkers(t *testing.T, open Opener) {
+	db := empty(t, open)
+	const alerts, workers = 48, 4
+	var ids []string
+	for i := range alerts {
+		ids = append(ids, fmt.Sprint(i))
+	}
+	if _, err := db.SaveBatch(ctx, "s", "", alertsBatch(ids...), t0); err != nil {
+		t.Fatal(err)
+	}
+	dbs := replicas(t, open, db, 2)
+	parallel(t, workers, func(w int) error {
+		round, err := dbs[w%2].ClaimDue(ctx, t0, 3)
+		if err != nil {
+			return err
+		}
+		for len(round) > 0 {
+			if round, err = dbs[w%2].SettleAndClaim(ctx, delivered(round), t0, 3); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	checkDeliveredOnce(t, db, alerts)
+}
+
+// Workers settling into the next batch save (SettleAndClaimNext) while
+// polls keep saving batches deliver every alert once, whether a save took
+// their round or they committed alone.
+func testConcurrentWorkersWithSaves(t *testing.T, open Opener) {
+	db := empty(t, open)
+	dbs := replicas(t, open, db, 2)
+	const savers, batches, size, workers = 3, 4, 4, 2
+	var saving atomic.Int32
+	saving.Store(savers)
+	parallel(t, savers+workers, func(w int) error {
+		if w < savers {
+			defer saving.Add(-1)
+			for b := range batches {
+				var ids []string
+				for i := range size {
+					ids = append(ids, fmt.Sprintf("%d-%d-%d", w, b, i))
+				}
+				if _, err := dbs[w%2].SaveBatch(ctx, fmt.Sprint("s", w), fmt.Sprint(b), alertsBatch(ids...), t0); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		var round []core.Action
+		for {
+			last := saving.Load() == 0
+			next, _, err := dbs[w%2].SettleAndClaimNext(ctx, delivered(round), func() time.Time { return t0 }, 3, 8, 2*time.Millisecond)
+			if err != nil {
+				return err
+			}
+			round = next
+			if last && len(round) == 0 {
+				return nil
+			}
+		}
+	})
+	checkDeliveredOnce(t, db, savers*batches*size)
 }

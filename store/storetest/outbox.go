@@ -16,6 +16,8 @@ var _ = add(
 	test{"Outbox/ClaimSettleRetryAndPostpone", testOutbox},
 	test{"Outbox/ActionsRoundTripWhole", testActionRoundTrip},
 	test{"Outbox/SettleIsOneTransaction", testSettle},
+	test{"Outbox/SettleDoneTwiceAppliesOnce", testSettleDoneTwice},
+	test{"Outbox/ResendOnlyFailedOrInDoubt", testResend},
 	test{"Outbox/SettleWritesRecordsInItsCommit", testSettleWritesRecords},
 	test{"Outbox/SettleAndClaimShareOneCommit", testSettleAndClaim},
 	test{"Outbox/SettleAndClaimNextAloneWithoutABatch", testSettleAndClaimNextAlone},
@@ -647,5 +649,98 @@ func testActionRoundTrip(t *testing.T, open Opener) {
 	read("settled", got)
 	if known, err := db.KnownActions(ctx, []string{want.DedupKey}); err != nil || !known[want.DedupKey] {
 		t.Fatalf("KnownActions(%q)=%v,%v", want.DedupKey, known, err)
+	}
+}
+
+// A delivery settled again (a round retried after its answer was lost)
+// changes nothing the first settle recorded: the case keeps one alert,
+// the action its first result, and the second round's records and report
+// are not written.
+func testSettleDoneTwice(t *testing.T, open Opener) {
+	db := empty(t, open)
+	if _, err := db.SaveBatch(ctx, "s", "", alertsBatch("1"), t0); err != nil {
+		t.Fatal(err)
+	}
+	due, err := db.ClaimDue(ctx, t0, 10)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("ClaimDue=%d,%v", len(due), err)
+	}
+	id := due[0].ID
+	if err := db.Settle(ctx, core.Outcome{ActionID: id, State: core.ActionDone, Result: "-100:1", At: t0.Add(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	notice := core.Action{Kind: core.ActionNotify, DedupKey: "again", Text: "again", CreatedAt: t0}
+	if err := db.Settle(ctx, core.Outcome{ActionID: id, State: core.ActionDone, Result: "-100:2", At: t0.Add(time.Minute), Report: &notice,
+		Records: []core.Record{{Space: core.SpaceMessages, Key: "-100:2", Value: []byte(`{}`), At: t0}}}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.Action(ctx, id)
+	if err != nil || a.State != core.ActionDone || a.Result != "-100:1" || !a.DoneAt.Equal(t0.Add(time.Second)) {
+		t.Fatalf("action settled twice=%+v,%v, want its first result", a, err)
+	}
+	if c, _ := db.Case(ctx, a.CaseID); len(c.Alerts) != 1 || c.Alerts[0] != "-100:1" {
+		t.Fatalf("case alerts %v, want the first delivery's only", c.Alerts)
+	}
+	if _, ok, _ := db.BotGet(ctx, core.SpaceMessages, "-100:2"); ok {
+		t.Fatal("the second settle's record was written")
+	}
+	if ns, _ := db.Actions(ctx, store.ActionFilter{Kind: core.ActionNotify}); len(ns) != 0 {
+		t.Fatalf("the second settle's report was queued: %+v", ns)
+	}
+}
+
+// Resend sends a failed or in-doubt action again, from its first attempt;
+// any other action is left as it is.
+func testResend(t *testing.T, open Opener) {
+	db := empty(t, open)
+	var acts []core.Action
+	for _, k := range []string{"failed", "done", "doubt", "pending"} {
+		acts = append(acts, core.Action{Kind: core.ActionNotify, DedupKey: k, Text: k, CreatedAt: t0})
+	}
+	q, err := db.Enqueue(ctx, acts...)
+	if err != nil || len(q) != 4 {
+		t.Fatalf("Enqueue=%d,%v", len(q), err)
+	}
+	if due, err := db.ClaimDue(ctx, t0, 3); err != nil || len(due) != 3 {
+		t.Fatalf("ClaimDue=%d,%v", len(due), err)
+	}
+	if err := db.Settle(ctx,
+		core.Outcome{ActionID: q[0].ID, State: core.ActionFailed, Error: "HTTP 400", At: t0},
+		core.Outcome{ActionID: q[1].ID, State: core.ActionDone, Result: "ok", At: t0},
+		core.Outcome{ActionID: q[2].ID, State: core.ActionInDoubt, Error: "timeout", At: t0},
+	); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(time.Hour)
+	for _, a := range q {
+		if err := db.Resend(ctx, a.ID, at); err != nil {
+			t.Fatalf("Resend(%s): %v", a.DedupKey, err)
+		}
+	}
+	want := map[string]struct {
+		state    core.ActionState
+		attempts int
+	}{"failed": {core.ActionPending, 0}, "done": {core.ActionDone, 1}, "doubt": {core.ActionPending, 0}, "pending": {core.ActionPending, 0}}
+	for _, a := range q {
+		got, err := db.Action(ctx, a.ID)
+		w := want[a.DedupKey]
+		if err != nil || got.State != w.state || got.Attempts != w.attempts {
+			t.Errorf("%s after Resend = %s, %d attempts, %v; want %s, %d", a.DedupKey, got.State, got.Attempts, err, w.state, w.attempts)
+		}
+	}
+	if due, _ := db.ClaimDue(ctx, at.Add(-time.Second), 10); len(due) != 1 || due[0].DedupKey != "pending" {
+		t.Fatalf("due before the resend time: %+v, want only the never-tried one", due)
+	}
+	due, err := db.ClaimDue(ctx, at, 10)
+	if err != nil || len(due) != 2 {
+		t.Fatalf("due at the resend time: %+v, %v; want the failed and the in-doubt ones", due, err)
+	}
+	for _, a := range due {
+		if (a.DedupKey != "failed" && a.DedupKey != "doubt") || a.Attempts != 1 {
+			t.Errorf("due at the resend time: %+v, want the failed or the in-doubt one on its first attempt", a)
+		}
+	}
+	if err := db.Resend(ctx, 999, at); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("Resend(999)=%v, want ErrNotFound", err)
 	}
 }

@@ -53,7 +53,7 @@ func add(ts ...test) bool {
 
 // Run runs every contract test against the driver open opens, each as a
 // parallel subtest of t named after the behaviour it checks
-// ("SaveBatch/KeepsCursorWithBatch"). Each test opens its own databases.
+// ("SaveBatch/AllOrNothing"). Each test opens its own databases.
 func Run(t *testing.T, open func(t *testing.T, opts Options) store.Store) {
 	seen := make(map[string]bool, len(tests))
 	for _, tt := range tests {
@@ -66,15 +66,6 @@ func Run(t *testing.T, open func(t *testing.T, opts Options) store.Store) {
 			tt.fn(t, open)
 		})
 	}
-}
-
-// Names lists the contract tests, in the order Run runs them.
-func Names() []string {
-	out := make([]string, len(tests))
-	for i, tt := range tests {
-		out[i] = tt.name
-	}
-	return out
 }
 
 var (

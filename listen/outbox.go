@@ -115,6 +115,8 @@ type Outbox struct {
 	// alone is set when the last round's outcomes found no batch save to
 	// join: then a round with work due commits at once.
 	alone atomic.Bool
+	// abandonedEvery is AbandonedEvery (shorter in tests).
+	abandonedEvery time.Duration
 }
 
 // NewOutbox builds the worker. repliers maps each platform to the adapter
@@ -137,6 +139,8 @@ func NewOutbox(st OutboxStore, alerter Alerter, repliers map[core.Platform]Repli
 		wake:    make(chan struct{}, 1),
 		limiter: newRateLimiter(caps),
 		metrics: m,
+
+		abandonedEvery: AbandonedEvery,
 	}
 }
 
@@ -207,8 +211,39 @@ func (o *Outbox) Recover(ctx context.Context) error {
 	return nil
 }
 
+// AbandonedResumer is a store shared by replicas (PostgreSQL) that tells
+// the sends of a replica that is gone from the ones under way: while it
+// runs, the outbox recovers the former every AbandonedEvery, as a start
+// does, so that a replica that died and is not started again leaves
+// nothing in sending.
+type AbandonedResumer interface {
+	ResumeAbandoned(ctx context.Context, now time.Time, resume func(core.Action) bool,
+		report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error)
+}
+
+// AbandonedEvery is how often a running outbox on an AbandonedResumer
+// recovers the sends of replicas that are gone.
+const AbandonedEvery = 15 * time.Second
+
 func (o *Outbox) recoverInFlight(ctx context.Context) error {
-	resumed, doubt, err := o.store.ResumeInFlight(ctx, o.now(), o.resumable, func(stuck []core.Action) []core.Action {
+	return o.recover(ctx, o.store.ResumeInFlight)
+}
+
+// recoverAbandoned recovers the sends of replicas that are gone, when the
+// store can tell them apart, and wakes the worker for those resumed.
+func (o *Outbox) recoverAbandoned(ctx context.Context) {
+	r, ok := o.store.(AbandonedResumer)
+	if !ok {
+		return
+	}
+	if err := o.recover(ctx, r.ResumeAbandoned); err != nil && ctx.Err() == nil {
+		o.logger.Error("could not recover the actions of replicas that are gone", "error", err)
+	}
+}
+
+func (o *Outbox) recover(ctx context.Context, resumeFn func(ctx context.Context, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error)) error {
+	resumed, doubt, err := resumeFn(ctx, o.now(), o.resumable, func(stuck []core.Action) []core.Action {
 		var lines []string
 		ids := make([]string, 0, len(stuck))
 		for _, a := range stuck {
@@ -230,6 +265,9 @@ func (o *Outbox) recoverInFlight(ctx context.Context) error {
 	}
 	for _, a := range doubt {
 		o.logger.Error("action interrupted while sending; its platform cannot be read back, not resending", "action_id", a.ID, "kind", a.Kind, "case_id", a.CaseID)
+	}
+	if len(resumed) > 0 {
+		o.Wake()
 	}
 	return nil
 }
@@ -270,6 +308,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var next []core.Action // claimed with the last settle, to send now
+	lastAbandoned := time.Now()
 	for {
 		if len(next) == 0 {
 			select {
@@ -279,6 +318,10 @@ func (o *Outbox) Run(ctx context.Context) error {
 			case <-timer.C:
 			case <-o.wake:
 			}
+		}
+		if time.Since(lastAbandoned) >= o.abandonedEvery {
+			lastAbandoned = time.Now()
+			o.recoverAbandoned(ctx)
 		}
 		var n int
 		var err error

@@ -204,6 +204,7 @@ func (s *DB) claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []core.Action
 	for rows.Next() {
 		var doc []byte
@@ -410,19 +411,51 @@ func (s *DB) RecoverInFlight(ctx context.Context, report func(stuck []core.Actio
 //
 // With several replicas, an action in sending may be on its way out from
 // a replica that is alive: it is left to it. A handle recovers only the
-// actions claimed by an earlier life of its own replica (Options.Replica:
-// it crashed and is starting again), or by a replica whose lease has
-// expired (it stopped renewing it, for ReplicaLease, by the database's
-// clock), or by an earlier life of another replica, or by a handle with no
-// replica name. A replica that closed cleanly ends its lease at once. The
-// rows are taken FOR UPDATE SKIP LOCKED, so two replicas starting together
-// recover each action once. A handle with no replica name is the only
-// process: it recovers every action in sending, as the bbolt store does.
+// actions whose claimer (the handle that claimed them, one life of a
+// replica) is gone: its process ended, which PostgreSQL sees at once when
+// its connection closes (a crash, a kill, a restart: the claimer's session
+// held an advisory lock, now free), or it has not renewed its lease for
+// Options.ReplicaLease by the database's clock (a machine lost with its
+// connection, a hung process). A handle closed cleanly ends its lease at
+// once. The rows are taken FOR UPDATE SKIP LOCKED, so two replicas
+// recovering together recover each action once. This handle's own
+// claims are recovered too, as the bbolt store does (at start-up it has
+// none); for one process alone this is the bbolt store's rule: every
+// action its earlier runs left in sending is recovered. A running replica
+// uses ResumeAbandoned instead.
 func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core.Action) bool,
 	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error) {
+	return s.resumeInFlight(ctx, now, resume, report, true)
+}
+
+// ResumeAbandoned is ResumeInFlight for a replica that is running: it
+// leaves this handle's own sends under way alone and recovers only those
+// whose claimer is gone. The outbox runs it every so often
+// (listen.AbandonedResumer), so that the sends of a replica that died,
+// and is not started again, are recovered by the others. When there are
+// none it commits nothing.
+func (s *DB) ResumeAbandoned(ctx context.Context, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action) (resumed, doubt []core.Action, err error) {
+	// Mostly there are none: finding out writes nothing.
+	found := false
+	err = s.view(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox o WHERE state = 'sending' AND o.claim_life <> $1 AND NOT `+
+			liveClaimer+`)`, s.lease.life).Scan(&found)
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)
+	}
+	if !found {
+		return nil, nil, nil
+	}
+	return s.resumeInFlight(ctx, now, resume, report, false)
+}
+
+func (s *DB) resumeInFlight(ctx context.Context, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action, own bool) (resumed, doubt []core.Action, err error) {
 	err = s.update(ctx, func(tx pgx.Tx) error {
 		resumed, doubt = nil, nil
-		stuck, err := s.abandoned(ctx, tx)
+		stuck, err := s.abandoned(ctx, tx, own)
 		if err != nil {
 			return err
 		}
@@ -460,16 +493,13 @@ func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core
 }
 
 // abandoned locks and returns, oldest first, the actions in sending whose
-// claimer is gone (see ResumeInFlight).
-func (s *DB) abandoned(ctx context.Context, tx pgx.Tx) ([]core.Action, error) {
-	q := `SELECT doc FROM outbox o WHERE state = 'sending'`
-	var args []any
-	if replica, life := s.claimer(); replica != "" {
-		q += ` AND o.claim_life <> $2 AND (o.claimed_by = $1 OR NOT EXISTS (
-			SELECT 1 FROM replicas r WHERE r.id = o.claimed_by AND r.life = o.claim_life AND r.lease_until_ns > shenava_now_ns()))`
-		args = append(args, replica, life)
+// claimer is gone, and with own this handle's (see ResumeInFlight).
+func (s *DB) abandoned(ctx context.Context, tx pgx.Tx, own bool) ([]core.Action, error) {
+	q := `SELECT doc FROM outbox o WHERE state = 'sending' AND o.claim_life <> $1 AND NOT ` + liveClaimer
+	if own {
+		q = `SELECT doc FROM outbox o WHERE state = 'sending' AND (o.claim_life = $1 OR NOT ` + liveClaimer + `)`
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY id FOR UPDATE SKIP LOCKED`, args...)
+	rows, err := tx.Query(ctx, q+` ORDER BY id FOR UPDATE SKIP LOCKED`, s.lease.life)
 	if err != nil {
 		return nil, err
 	}

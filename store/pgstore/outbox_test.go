@@ -126,15 +126,11 @@ func TestResumeInFlight_LeavesALiveReplicasSendsToIt(t *testing.T) {
 	if resumed, doubt, err := b.ResumeInFlight(ctx, t0, func(core.Action) bool { return true }, nil); err != nil || len(resumed)+len(doubt) != 0 {
 		t.Fatalf("b recovered %v %v, %v; want nothing of the live replica a", resumed, doubt, err)
 	}
-	// a itself, running, has nothing left by an earlier life.
-	if resumed, doubt, _ := a.ResumeInFlight(ctx, t0, nil, nil); len(resumed)+len(doubt) != 0 {
-		t.Fatalf("a recovered its own send under way: %v %v", resumed, doubt)
-	}
 	theirs, _ := b.ClaimDue(ctx, t0, 1)
 
 	// a's lease runs out (a hangs or its machine is gone): the next
 	// replica to start recovers a's action, and leaves b's.
-	if _, err := a.pool.Exec(ctx, `UPDATE replicas SET lease_until_ns = shenava_now_ns() - 1 WHERE id = 'a'`); err != nil {
+	if _, err := a.pool.Exec(ctx, `UPDATE replicas SET lease_until_ns = shenava_now_ns() - 1 WHERE name = 'a'`); err != nil {
 		t.Fatal(err)
 	}
 	c := openReplica(t, dsn, "c", time.Hour)
@@ -144,9 +140,12 @@ func TestResumeInFlight_LeavesALiveReplicasSendsToIt(t *testing.T) {
 		t.Fatalf("c resumed %+v, doubt %v, %v; want a's action %d pending and unsure", resumed, doubt, err, mine[0].ID)
 	}
 
-	// b restarts (a new life of the same replica): it recovers what its
-	// earlier life left in sending, although that life's lease is live.
+	// b's process dies (its connection closes, its lease is never ended)
+	// and b starts again: the new life recovers at once what the earlier
+	// one left in sending, its lease still running.
+	b.lease.end(false)
 	b2 := openReplica(t, dsn, "b", time.Hour)
+	killed(t, b2, b.lease.life)
 	doubt, err = b2.RecoverInFlight(ctx, func(stuck []core.Action) []core.Action {
 		return []core.Action{{Kind: core.ActionNotify, DedupKey: "in_doubt:b", Text: "told", CreatedAt: t0}}
 	})
@@ -182,33 +181,82 @@ func TestResumeInFlight_CleanCloseEndsTheLease(t *testing.T) {
 func TestResumeInFlight_LeaseRenewedWhileOpen(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	a := openReplica(t, dsn, "a", 300*time.Millisecond)
+	a := openReplica(t, dsn, "a", 900*time.Millisecond)
 	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
 		t.Fatal("nothing claimed")
 	}
-	time.Sleep(time.Second) // three lease lengths: renewed all along
+	time.Sleep(3 * time.Second) // over three lease lengths: renewed all along
 	b := openReplica(t, dsn, "b", time.Hour)
 	if doubt, err := b.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 0 {
 		t.Fatalf("b took a live replica's send: %v, %v", doubt, err)
 	}
 }
 
-func TestResumeInFlight_TheOnlyProcessRecoversEverything(t *testing.T) {
+// The lease's connection killed: the replica counts as gone until it has
+// connected again and taken its lock back, then as alive.
+func TestResumeInFlight_LeaseConnectionLostAndBack(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	a := openReplica(t, dsn, "a", time.Hour)
+	a := openReplica(t, dsn, "a", 1500*time.Millisecond)
+	b := openReplica(t, dsn, "b", time.Hour)
 	if _, err := a.Enqueue(ctx, notices(2, t0)...); err != nil {
 		t.Fatal(err)
 	}
-	a.ClaimDue(ctx, t0, 1)
-	solo := openReplica(t, dsn, "", 0)
-	solo.ClaimDue(ctx, t0, 1)
-	doubt, err := solo.RecoverInFlight(ctx, nil)
-	if err != nil || len(doubt) != 2 {
-		t.Fatalf("without a replica name: doubt %v, %v; want both actions in sending", doubt, err)
+	lockPid := func() int {
+		var pid int
+		// The lock's holder, once the lease is renewed on its connection.
+		err := b.pool.QueryRow(ctx, `SELECT k.pid FROM pg_locks k JOIN replicas r ON k.objid::bigint = r.id
+			WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 2 AND k.classid::bigint = $1 AND r.life = $2
+			AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND r.lease_until_ns > shenava_now_ns() + 200000000`, replicaLock, a.lease.life).Scan(&pid)
+		if err != nil {
+			return 0
+		}
+		return pid
+	}
+	first, _ := a.ClaimDue(ctx, t0, 1)
+	pid := lockPid()
+	if pid == 0 {
+		t.Fatal("a holds no lock")
+	}
+	var ok bool
+	if err := b.pool.QueryRow(ctx, `SELECT pg_terminate_backend($1)`, pid).Scan(&ok); err != nil || !ok {
+		t.Fatalf("terminate the lease connection %d: %v %v", pid, ok, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for lockPid() == pid {
+		if time.Now().After(deadline) {
+			t.Fatal("the killed connection still holds the lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if p := lockPid(); p == 0 {
+		// Not back yet: a's send counts as abandoned.
+		if doubt, _ := b.RecoverInFlight(ctx, nil); len(doubt) != 1 || doubt[0].ID != first[0].ID {
+			t.Fatalf("while a's lock was free: recovered %v, want its action", doubt)
+		}
+	}
+	for lockPid() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the lease never connected again")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	second, _ := a.ClaimDue(ctx, t0, 1)
+	if len(second) != 1 {
+		t.Fatal("nothing claimed after the reconnection")
+	}
+	doubt, err := b.RecoverInFlight(ctx, nil)
+	for _, d := range doubt {
+		if d.ID == second[0].ID {
+			t.Fatalf("a's send after it reconnected was recovered: %v", doubt)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -251,8 +299,8 @@ func TestUpdate_RetriesADeadlock(t *testing.T) {
 			t.Fatalf("a transaction failed instead of running again: %v", err)
 		}
 	}
-	if n := attempts.Load(); n != 3 {
-		t.Fatalf("%d attempts, want 3 (one deadlocked and ran again)", n)
+	if n := attempts.Load(); n < 3 {
+		t.Fatalf("%d attempts, want 3 or more (one deadlocked and ran again)", n)
 	}
 	for _, id := range []uint64{x, y} {
 		if act, _ := a.Action(ctx, id); act.Attempts != 1 {
@@ -392,14 +440,13 @@ func TestActions_FilterAndOrder(t *testing.T) {
 
 func storeFilter(k core.ActionKind) store.ActionFilter { return store.ActionFilter{Kind: k} }
 
-// A replica that dies (its renewals stop, its lease is never given up)
-// has its sends recovered by the next replica to start once the lease has
-// run out, and not before.
-func TestResumeInFlight_AfterADeadReplicasLeaseRunsOut(t *testing.T) {
+// A replica killed mid-send (its connection closes, its lease is never
+// ended) has its sends recovered by the next replica at once, without
+// waiting for the lease to run out.
+func TestResumeInFlight_AKilledReplicasSendsAtOnce(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	const lease = 3 * time.Second
-	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: lease})
+	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -409,19 +456,68 @@ func TestResumeInFlight_AfterADeadReplicasLeaseRunsOut(t *testing.T) {
 	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
 		t.Fatal("nothing claimed")
 	}
-	// SIGKILL: no more renewals, no release, its connections gone.
-	close(a.lease.stop)
-	<-a.lease.done
+	a.lease.end(false)
 	a.pool.Close()
-	died := time.Now()
-
-	b := openReplica(t, dsn, "b", time.Hour)
-	if doubt, err := b.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 0 {
-		t.Fatalf("recovered %v, %v while the dead replica's lease still ran", doubt, err)
+	b := openReplica(t, dsn, "a", time.Hour) // the same name: names may repeat
+	killed(t, b, a.lease.life)
+	if doubt, err := b.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 1 {
+		t.Fatalf("after the replica was killed: %v, %v; want its action", doubt, err)
 	}
-	time.Sleep(lease - time.Since(died) + 100*time.Millisecond)
-	c := openReplica(t, dsn, "c", time.Hour)
-	if doubt, err := c.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 1 {
-		t.Fatalf("after the lease ran out: %v, %v; want the dead replica's action", doubt, err)
+}
+
+// A running replica's periodic recovery leaves its own sends under way
+// alone and takes those of a replica that died.
+func TestResumeAbandoned_LeavesItsOwnSends(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := openReplica(t, dsn, "b", time.Hour)
+	if _, err := a.Enqueue(ctx, notices(2, t0)...); err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := a.ClaimDue(ctx, t0, 1)
+	mine, _ := b.ClaimDue(ctx, t0, 1)
+	if len(theirs) != 1 || len(mine) != 1 {
+		t.Fatal("nothing claimed")
+	}
+	c := b.Commits()
+	if r, d, err := b.ResumeAbandoned(ctx, t0, nil, nil); err != nil || len(r)+len(d) != 0 || b.Commits() != c {
+		t.Fatalf("with a alive: %v %v, %v, %d commits; want nothing", r, d, err, b.Commits()-c)
+	}
+	a.lease.end(false) // killed
+	a.pool.Close()
+	killed(t, b, a.lease.life)
+	r, d, err := b.ResumeAbandoned(ctx, t0, func(core.Action) bool { return true }, nil)
+	if err != nil || len(d) != 0 || len(r) != 1 || r[0].ID != theirs[0].ID {
+		t.Fatalf("after a died: resumed %v, doubt %v, %v; want a's action only", r, d, err)
+	}
+	if act, _ := b.Action(ctx, mine[0].ID); act.State != core.ActionSending {
+		t.Fatalf("b's own send is %s, want still sending", act.State)
+	}
+}
+
+// killed waits until the server has ended the session of a handle whose
+// lease connection closed (it ends it just after the connection closes).
+func killed(t *testing.T, by *DB, life string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var held bool
+		err := by.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks k JOIN replicas r ON k.objid::bigint = r.id
+			WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 2 AND k.classid::bigint = $1 AND r.life = $2
+			AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database()))`, replicaLock, life).Scan(&held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !held {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the killed handle's session still holds its lock")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

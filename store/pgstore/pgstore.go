@@ -51,15 +51,14 @@ type Options struct {
 	// database is not at this binary's schema version.
 	NoMigrate bool
 	// Replica names this process among the replicas sharing the database
-	// (a host name, say): unique among them and the same across its
-	// restarts. The outbox records which replica claimed each action, and
-	// a start-up recovers only the actions of replicas that are gone (see
-	// ResumeInFlight). Empty means this process is the only one: a
-	// start-up recovers every action left in sending, as with bbolt.
+	// (a host name, say), in the outbox's record of who claimed each
+	// action and in the replicas table; names may repeat. Which actions a
+	// start-up recovers does not depend on it: see ResumeInFlight.
 	Replica string
-	// ReplicaLease is how long a replica counts as alive after its last
-	// lease renewal (renewed every third of it while the handle is open).
-	// Zero means DefaultReplicaLease.
+	// ReplicaLease is how long this handle counts as alive after its last
+	// lease renewal (renewed every third of it while the handle is open),
+	// when its connection is not seen to close: a machine lost, a process
+	// hung. Zero means DefaultReplicaLease.
 	ReplicaLease time.Duration
 }
 
@@ -116,24 +115,21 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", err)
 	}
-	if opts.Replica != "" {
-		if opts.ReplicaLease <= 0 {
-			opts.ReplicaLease = DefaultReplicaLease
-		}
-		if s.lease, err = s.takeLease(ctx, opts.Replica, opts.ReplicaLease); err != nil {
-			pool.Close()
-			return nil, fmt.Errorf("pgstore: replica %q: %w", opts.Replica, err)
-		}
+	if opts.ReplicaLease <= 0 {
+		opts.ReplicaLease = DefaultReplicaLease
+	}
+	if s.lease, err = s.takeLease(ctx, opts.Replica, opts.ReplicaLease); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("pgstore: replica %q: %w", opts.Replica, err)
 	}
 	return s, nil
 }
 
-// Close gives up the replica's lease and closes the pool. Closing twice
-// is harmless.
+// Close ends this handle's lease (its actions still in sending, if any, are
+// recovered by the next replica to start) and closes the pool. Closing
+// twice is harmless.
 func (s *DB) Close() error {
-	if s.lease != nil {
-		s.lease.release(s)
-	}
+	s.lease.end(true)
 	s.pool.Close()
 	return nil
 }

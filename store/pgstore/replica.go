@@ -4,81 +4,149 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
-// A lease says a replica is alive: its row in replicas, whose expiry (on
-// the database's clock) the handle renews every third of the lease while
-// it is open. Its life is new at every Open, so that a restarted replica
-// tells the actions its earlier life left in sending from its own.
+// Every open handle is one life of a replica: a row in replicas (its
+// life, a random ID new at every Open, and the replica's name), an
+// advisory lock held by a connection of its own for as long as the handle
+// is open, and a lease renewed on that connection every third of
+// ReplicaLease. The outbox records the life that claims each action. A
+// life is gone when its lock is free (its process ended: a crash, a kill,
+// a restart — PostgreSQL ends the session when the connection closes) or
+// its lease has expired (a machine lost with its connection, a process
+// hung): its actions still in sending are recovered by the next handle to
+// start (ResumeInFlight).
+
+// replicaLock is the first key of the advisory lock each life holds; the
+// second is its row's id.
+const replicaLock = 0x53484e42 // "SHNB"
+
+// replicasKeep is how long the row of a life that ended is kept.
+const replicasKeep = 7 * 24 * time.Hour
+
 type lease struct {
-	replica string
-	life    string
-	ttl     time.Duration
-	stop    chan struct{}
-	done    chan struct{}
-	once    sync.Once
+	name string
+	life string
+	id   int64
+	ttl  time.Duration
+	cfg  *pgx.ConnConfig
+	stop chan bool // true: end the lease in the database too
+	done chan struct{}
+	once sync.Once
 }
 
-// takeLease writes the replica's row with a fresh life and starts renewing
-// it.
-func (s *DB) takeLease(ctx context.Context, replica string, ttl time.Duration) (*lease, error) {
+// takeLease registers a new life of the replica, takes its lock and
+// starts renewing its lease.
+func (s *DB) takeLease(ctx context.Context, name string, ttl time.Duration) (*lease, error) {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, err
 	}
-	l := &lease{replica: clean(replica), life: hex.EncodeToString(b[:]), ttl: ttl,
-		stop: make(chan struct{}), done: make(chan struct{})}
-	_, err := s.pool.Exec(ctx, `INSERT INTO replicas (id, life, started_ns, lease_until_ns)
-		VALUES ($1, $2, shenava_now_ns(), shenava_now_ns() + $3)
-		ON CONFLICT (id) DO UPDATE SET life = excluded.life, started_ns = excluded.started_ns, lease_until_ns = excluded.lease_until_ns`,
-		l.replica, l.life, ttl.Nanoseconds())
+	cfg := s.pool.Config().ConnConfig.Copy()
+	cfg.RuntimeParams["application_name"] = "shenava-replica"
+	l := &lease{name: clean(name), life: hex.EncodeToString(b[:]), ttl: ttl, cfg: cfg,
+		stop: make(chan bool), done: make(chan struct{})}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM replicas WHERE lease_until_ns < shenava_now_ns() - $1`, replicasKeep.Nanoseconds()); err != nil {
+		return nil, describe(err)
+	}
+	err := s.pool.QueryRow(ctx, `INSERT INTO replicas (life, name, started_ns, lease_until_ns)
+		VALUES ($1, $2, shenava_now_ns(), shenava_now_ns() + $3) RETURNING id`, l.life, l.name, ttl.Nanoseconds()).Scan(&l.id)
 	if err != nil {
 		return nil, describe(err)
 	}
-	go l.renew(s)
+	conn, err := l.connect(ctx)
+	if err != nil {
+		return nil, describe(err)
+	}
+	go l.run(conn)
 	return l, nil
 }
 
-// renew extends the lease every third of its length until release.
-func (l *lease) renew(s *DB) {
+// connect opens the lease's connection, takes the life's lock on it and
+// renews the lease.
+func (l *lease) connect(ctx context.Context) (*pgx.Conn, error) {
+	conn, err := pgx.ConnectConfig(ctx, l.cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, int32(replicaLock), int32(l.id)); err != nil {
+		conn.Close(context.Background())
+		return nil, err
+	}
+	if err := l.renew(ctx, conn); err != nil {
+		conn.Close(context.Background())
+		return nil, err
+	}
+	return conn, nil
+}
+
+func (l *lease) renew(ctx context.Context, conn *pgx.Conn) error {
+	_, err := conn.Exec(ctx, `UPDATE replicas SET lease_until_ns = shenava_now_ns() + $2 WHERE life = $1`, l.life, l.ttl.Nanoseconds())
+	return err
+}
+
+// run renews the lease every third of its length, opening the connection
+// again (and taking the lock again) at the next tick when it was lost,
+// until end.
+func (l *lease) run(conn *pgx.Conn) {
 	defer close(l.done)
 	t := time.NewTicker(l.ttl / 3)
 	defer t.Stop()
 	for {
 		select {
-		case <-l.stop:
+		case release := <-l.stop:
+			if conn != nil {
+				if release {
+					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					_, _ = conn.Exec(ctx, `UPDATE replicas SET lease_until_ns = 0 WHERE life = $1`, l.life)
+					cancel()
+				}
+				conn.Close(context.Background())
+			}
 			return
 		case <-t.C:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), l.ttl/3)
-		// A failed renewal is tried again at the next tick; the lease
-		// lasts three of them.
-		_, _ = s.pool.Exec(ctx, `UPDATE replicas SET lease_until_ns = shenava_now_ns() + $3 WHERE id = $1 AND life = $2`,
-			l.replica, l.life, l.ttl.Nanoseconds())
+		if conn != nil && l.renew(ctx, conn) != nil {
+			// Lost (the server restarted, the network failed): until it
+			// is back, this life may count as gone.
+			conn.Close(context.Background())
+			conn = nil
+		}
+		if conn == nil {
+			if c, err := l.connect(ctx); err == nil {
+				conn = c
+			}
+		}
 		cancel()
 	}
 }
 
-// release stops the renewals and ends the lease at once, so that what
-// this replica left in sending (a settle that failed) is recovered by the
-// next replica to start, without waiting for the lease to run out.
-func (l *lease) release(s *DB) {
+// end stops the lease: with release it also ends it in the database, so
+// that what this life left in sending (a settle that failed) is recovered
+// by the next replica to start at once; either way the connection closes
+// and the lock with it. Ending twice is harmless.
+func (l *lease) end(release bool) {
 	l.once.Do(func() {
-		close(l.stop)
+		l.stop <- release
 		<-l.done
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = s.pool.Exec(ctx, `UPDATE replicas SET lease_until_ns = 0 WHERE id = $1 AND life = $2`, l.replica, l.life)
 	})
 }
 
 // claimer is who this handle records as the claimer of the actions it
-// claims: its replica and life, or nothing when it is the only process.
-func (s *DB) claimer() (replica, life string) {
-	if s.lease == nil {
-		return "", ""
-	}
-	return s.lease.replica, s.lease.life
+// claims: its replica's name and its life.
+func (s *DB) claimer() (name, life string) {
+	return s.lease.name, s.lease.life
 }
+
+// liveClaimer is the SQL condition that the life which claimed outbox row
+// o is alive: its lease runs and its lock is held.
+var liveClaimer = fmt.Sprintf(`EXISTS (SELECT 1 FROM replicas r WHERE r.life = o.claim_life AND r.lease_until_ns > shenava_now_ns()
+	AND EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 2
+		AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND k.classid::bigint = %d AND k.objid::bigint = r.id))`, replicaLock)

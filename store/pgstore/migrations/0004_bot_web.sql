@@ -5,19 +5,23 @@ CREATE FUNCTION shenava_now_ns() RETURNS bigint LANGUAGE sql VOLATILE AS $$
 	SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint * 1000
 $$;
 
--- Replicas sharing the outbox. Each open handle with a replica name holds
--- a lease on its row, renewed while it runs; life changes at every start.
--- An action left in sending by a replica whose lease has expired (or by an
--- earlier life of the replica starting) is recovered at start-up; one
--- being sent by a live replica is left to it.
+-- The lives of the replicas sharing the outbox: one row per open handle
+-- (life is new at every start; name is the replica's, and may repeat).
+-- A life holds the advisory lock (1397247554, id) on a connection of its
+-- own while it runs and renews its lease; it is gone when the lock is
+-- free (its process ended) or the lease has expired (a machine lost).
+-- The actions a gone life left in sending are recovered at start-up and,
+-- every so often, by the replicas running.
 CREATE TABLE replicas (
-	id             text PRIMARY KEY,
-	life           text NOT NULL,
+	id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	life           text NOT NULL UNIQUE,
+	name           text NOT NULL,
 	started_ns     bigint NOT NULL,
 	lease_until_ns bigint NOT NULL
 );
 
--- Who claimed an action still in sending, and when (database clock).
+-- Which replica (name) and life claimed an action last, and when
+-- (database clock).
 ALTER TABLE outbox
 	ADD COLUMN claimed_by   text NOT NULL DEFAULT '',
 	ADD COLUMN claim_life   text NOT NULL DEFAULT '',

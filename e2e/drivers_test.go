@@ -43,8 +43,18 @@ func openReplicas(tb testing.TB, n int) []store.Store {
 func BenchmarkPipelineDrivers(b *testing.B) {
 	ss := samples(b)
 	dir := b.TempDir()
-	path := filepath.Join(dir, "load.jsonl")
-	writeLoadFile(b, path, b.N, ss)
+	// Each sub-benchmark has its own b.N: the file of that many mentions
+	// is written once and shared by the drivers.
+	files := map[int]string{}
+	file := func(b *testing.B) string {
+		if p, ok := files[b.N]; ok {
+			return p
+		}
+		p := filepath.Join(dir, fmt.Sprintf("load-%d.jsonl", b.N))
+		writeLoadFile(b, p, b.N, ss)
+		files[b.N] = p
+		return p
+	}
 	report := func(b *testing.B, run pipelineRun) {
 		if run.stored != b.N {
 			b.Fatalf("%d mentions stored, want %d", run.stored, b.N)
@@ -66,17 +76,17 @@ func BenchmarkPipelineDrivers(b *testing.B) {
 	}
 	b.Run("bbolt", func(b *testing.B) {
 		b.StopTimer()
-		report(b, runPipeline(b, b.TempDir(), path, timer(b), false))
+		report(b, runPipeline(b, b.TempDir(), file(b), timer(b), false))
 	})
 	b.Run("postgres", func(b *testing.B) {
 		b.StopTimer()
 		dbs := openReplicas(b, 1)
-		report(b, runPipelineOn(b, dbs[0], dbs, path, timer(b), false))
+		report(b, runPipelineOn(b, dbs[0], dbs, file(b), timer(b), false))
 	})
 	b.Run("postgres-2-replicas", func(b *testing.B) {
 		b.StopTimer()
 		dbs := openReplicas(b, 2)
-		report(b, runPipelineOn(b, dbs[0], dbs, path, timer(b), false))
+		report(b, runPipelineOn(b, dbs[0], dbs, file(b), timer(b), false))
 	})
 }
 

@@ -193,6 +193,9 @@ func TestFailover_KillHolder(t *testing.T) {
 			holder, ok = procHolder(h)
 			return ok
 		})
+		if run == 0 {
+			checkLeaseHealth(t, health, holder)
+		}
 		reveal((run + 2) * failoverPerRun)
 		time.Sleep(50*time.Millisecond + time.Duration(rng.Int64N(int64(950*time.Millisecond))))
 		if h, _ := holderOf(); !strings.HasPrefix(h, holder+"/") {
@@ -264,6 +267,32 @@ func TestFailover_KillHolder(t *testing.T) {
 		takeovers[0].Round(time.Millisecond), takeovers[len(takeovers)/2].Round(time.Millisecond),
 		takeovers[len(takeovers)-1].Round(time.Millisecond), (sum / time.Duration(len(takeovers))).Round(time.Millisecond),
 		roundAll(takeovers), consumers.max())
+}
+
+// checkLeaseHealth checks that each replica's /healthz names it, and that
+// the source's lease is listed by holder's only.
+func checkLeaseHealth(t *testing.T, health map[string]string, holder string) {
+	t.Helper()
+	for name, addr := range health {
+		var h struct {
+			Replica string
+			Leases  []string
+		}
+		waitFor(t, name+"'s /healthz", 30*time.Second, func() bool {
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err != nil {
+				return false
+			}
+			defer resp.Body.Close()
+			return json.NewDecoder(resp.Body).Decode(&h) == nil && h.Leases != nil
+		})
+		if h.Replica != name {
+			t.Errorf("%s's /healthz says replica %q", name, h.Replica)
+		}
+		if has := slices.Contains(h.Leases, failoverSource); has != (name == holder) {
+			t.Errorf("%s's /healthz lists leases %v (the holder is %s)", name, h.Leases, holder)
+		}
+	}
 }
 
 // failoverSettled reports whether no action waits or is being sent.

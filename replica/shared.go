@@ -202,7 +202,10 @@ func (s *Shared) broadcastLocked() {
 // nil.
 func (s *Shared) Run(ctx context.Context) error {
 	if n, ok := s.b.(ReleaseNotifier); ok {
-		go s.listen(ctx, n)
+		lctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); s.listen(lctx, n) }()
+		defer func() { stop(); <-done }()
 	}
 	s.logger.Info("replica started", "holder", s.holder, "lease_ttl", s.ttl,
 		"takeover_bound", TakeoverBound(s.ttl))

@@ -209,8 +209,12 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 		d.runners = append(d.runners, runner{"metrics", srv.Run})
 	}
-	logger.Info("shenava ready", "version", version, "sources", len(conns.sources),
-		"telegram", mgr != nil, "database", storeName(cfg), "startup", time.Since(start).Round(time.Millisecond))
+	ready := []any{"version", version, "sources", len(conns.sources),
+		"telegram", mgr != nil, "database", storeName(cfg), "startup", time.Since(start).Round(time.Millisecond)}
+	if d.leases != nil {
+		ready = append(ready, "replica", d.leases.Name(), "lease_ttl", d.leases.TTL())
+	}
+	logger.Info("shenava ready", ready...)
 	return d, nil
 }
 

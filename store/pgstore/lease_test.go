@@ -2,13 +2,18 @@ package pgstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/internal/pgtest"
 	"github.com/shenava/shenava/replica"
 )
 
@@ -187,5 +192,141 @@ func TestLeases_ReplicasTakeOver(t *testing.T) {
 		}
 	case <-time.After(replica.TakeoverBound(ttl) + time.Second):
 		t.Fatal("b never took over")
+	}
+}
+
+// stallProxy forwards TCP to target until stalled: then bytes are read
+// and held back, so requests hang as they do when the network to the
+// database drops packets.
+type stallProxy struct {
+	ln      net.Listener
+	target  string
+	stalled atomic.Bool
+}
+
+func newStallProxy(t *testing.T, target string) *stallProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stallProxy{ln: ln, target: target}
+	t.Cleanup(func() { p.stalled.Store(false); ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c)
+		}
+	}()
+	return p
+}
+
+func (p *stallProxy) serve(c net.Conn) {
+	defer c.Close()
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	pump := func(dst, src net.Conn) {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := src.Read(buf)
+			for p.stalled.Load() {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if n > 0 {
+				if _, werr := dst.Write(buf[:n]); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				dst.Close()
+				return
+			}
+		}
+	}
+	go pump(up, c)
+	pump(c, up)
+}
+
+// A replica whose database stops answering stops acting on its lease
+// before the lease expires by the database's clock, and another replica
+// takes it over within the bound.
+func TestLeases_StalledReplicaStopsBeforeExpiry(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := newStallProxy(t, u.Host)
+	u.Host = px.ln.Addr().String()
+	ctx := context.Background()
+	a, err := Open(ctx, Options{DSN: u.String(), ConnectTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { px.stalled.Store(false); a.Close() })
+	b, err := Open(ctx, Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+
+	const ttl = time.Second
+	quiet := slog.New(slog.DiscardHandler)
+	run := func(db *DB, name string) *replica.Shared {
+		s := replica.NewShared(db, replica.Config{Name: name, LeaseTTL: ttl}, quiet)
+		rctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); s.Run(rctx) }()
+		t.Cleanup(func() { px.stalled.Store(false); cancel(); <-done })
+		return s
+	}
+	ra, rb := run(a, "a"), run(b, "b")
+	actx, release, err := ra.Hold(ctx, "bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	bHeld := make(chan time.Time, 1)
+	go func() {
+		hctx, release, err := rb.Hold(ctx, "bot")
+		if err == nil {
+			bHeld <- time.Now()
+			<-hctx.Done()
+			release()
+		}
+	}()
+	time.Sleep(ttl) // a renews meanwhile
+	px.stalled.Store(true)
+	select {
+	case <-actx.Done():
+	case <-time.After(2 * ttl):
+		t.Fatal("a still acts on its lease a TTL after its database stopped answering")
+	}
+	var left time.Duration
+	if err := b.pool.QueryRow(ctx, `SELECT extract(epoch FROM expires_at - clock_timestamp()) * 1e9 FROM leases WHERE name = 'bot'`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("a stopped acting on its lease %v before it expired in the database", left)
+	if left < ttl/6 {
+		t.Errorf("a stopped acting %v before its lease expired in the database; want about a third of the TTL", left)
+	}
+	if !errors.Is(context.Cause(actx), replica.ErrLost) {
+		t.Errorf("a's context ended with %v", context.Cause(actx))
+	}
+	lost := time.Now()
+	select {
+	case at := <-bHeld:
+		if d := at.Sub(lost); d < left-50*time.Millisecond || d > replica.TakeoverBound(ttl) {
+			t.Errorf("b took over %v after a stopped (the lease had %v left)", d, left)
+		}
+	case <-time.After(replica.TakeoverBound(ttl) + time.Second):
+		t.Fatal("b never took the lease over")
 	}
 }

@@ -283,7 +283,7 @@ func (s *Shared) turn(ctx context.Context) {
 				s.logger.Warn("could not renew or take leases; trying again", "leases", names, "error", err)
 			}
 		} else {
-			s.taken(names, got, start.Add(s.ttl-s.renew))
+			s.taken(ctx, names, got, start.Add(s.ttl-s.renew))
 		}
 	}
 	s.expire()
@@ -291,8 +291,9 @@ func (s *Shared) turn(ctx context.Context) {
 
 // taken records a successful TakeLeases begun when until − (TTL −
 // RenewEvery) was now: names asked for, got those held after it.
-func (s *Shared) taken(names, got []string, until time.Time) {
+func (s *Shared) taken(ctx context.Context, names, got []string, until time.Time) {
 	var changes []change
+	var stray []string
 	s.mu.Lock()
 	for _, n := range got {
 		if l := s.held[n]; l != nil {
@@ -300,7 +301,8 @@ func (s *Shared) taken(names, got []string, until time.Time) {
 			continue
 		}
 		if s.wants[n] == 0 {
-			continue // dropped meanwhile; released at the next turn
+			stray = append(stray, n) // nobody wants it any more: give it back now
+			continue
 		}
 		s.held[n] = &lease{until: until}
 		changes = append(changes, change{n, true})
@@ -315,6 +317,9 @@ func (s *Shared) taken(names, got []string, until time.Time) {
 	}
 	s.mu.Unlock()
 	s.report(changes)
+	if len(stray) > 0 {
+		s.releaseLeases(ctx, stray)
+	}
 }
 
 // expire lets go of leases whose local time has ended.

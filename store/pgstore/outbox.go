@@ -184,7 +184,10 @@ func clean(s string) string {
 // Replicas claim with SELECT … FOR UPDATE SKIP LOCKED: each passes over
 // the rows another is claiming at the same moment, so they share the due
 // work and every action is claimed by one of them. The claim records the
-// claiming replica (Options.Replica) and its life.
+// claiming replica (Options.Replica), its life and the time. A handle
+// whose lease has lapsed (its own connection lost and not yet back, or its
+// renewals failing) claims nothing until it has it again: the others may
+// already count it as gone (see ResumeInFlight).
 func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Action, error) {
 	var out []core.Action
 	err := s.update(ctx, func(tx pgx.Tx) error {
@@ -198,9 +201,14 @@ func (s *DB) ClaimDue(ctx context.Context, now time.Time, limit int) ([]core.Act
 	return out, nil
 }
 
+// claimerAlive is the claim's condition that the claiming life ($3) is
+// alive.
+var claimerAlive = alive("$3")
+
 func (s *DB) claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]core.Action, error) {
-	rows, err := tx.Query(ctx, `SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_ns <= $1
-		ORDER BY id LIMIT NULLIF($2, 0) FOR UPDATE SKIP LOCKED`, unixNano(now), max(limit, 0))
+	replica, life := s.claimer()
+	rows, err := tx.Query(ctx, `SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_ns <= $1 AND `+claimerAlive+`
+		ORDER BY id LIMIT NULLIF($2, 0) FOR UPDATE SKIP LOCKED`, unixNano(now), max(limit, 0), life)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +242,6 @@ func (s *DB) claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) 
 		}
 		ids[i], docs[i] = int64(out[i].ID), string(doc)
 	}
-	replica, life := s.claimer()
 	_, err = tx.Exec(ctx, `UPDATE outbox SET state = 'sending', claimed_by = $1, claim_life = $2, claimed_ns = shenava_now_ns(), doc = d.doc::json
 		FROM unnest($3::bigint[], $4::text[]) AS d(id, doc) WHERE outbox.id = d.id`, replica, life, ids, docs)
 	if err != nil {

@@ -181,14 +181,14 @@ func TestResumeInFlight_CleanCloseEndsTheLease(t *testing.T) {
 func TestResumeInFlight_LeaseRenewedWhileOpen(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	a := openReplica(t, dsn, "a", 900*time.Millisecond)
+	a := openReplica(t, dsn, "a", 1500*time.Millisecond)
 	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
 		t.Fatal("nothing claimed")
 	}
-	time.Sleep(3 * time.Second) // over three lease lengths: renewed all along
+	time.Sleep(5 * time.Second) // over three lease lengths: renewed all along
 	b := openReplica(t, dsn, "b", time.Hour)
 	if doubt, err := b.RecoverInFlight(ctx, nil); err != nil || len(doubt) != 0 {
 		t.Fatalf("b took a live replica's send: %v, %v", doubt, err)
@@ -520,4 +520,37 @@ func killed(t *testing.T, by *DB, life string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// A handle whose lease has lapsed claims nothing (the others may count it
+// gone) until it is renewed.
+func TestClaimDue_NothingWhileTheLeaseHasLapsed(t *testing.T) {
+	t.Parallel()
+	db := openReplica(t, pgtest.DSN(t), "a", time.Hour)
+	if _, err := db.Enqueue(ctx, notices(1, t0)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `UPDATE replicas SET lease_until_ns = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.ClaimDue(ctx, t0, 10); err != nil || len(got) != 0 {
+		t.Fatalf("claimed %v, %v with the lease lapsed", got, err)
+	}
+	if err := db.lease.renew(ctx, mustConn(t, db)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.ClaimDue(ctx, t0, 10); err != nil || len(got) != 1 {
+		t.Fatalf("claimed %v, %v after the renewal; want the action", got, err)
+	}
+}
+
+// mustConn is a connection of db's pool for the rest of t.
+func mustConn(t *testing.T, db *DB) *pgx.Conn {
+	t.Helper()
+	c, err := db.pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Release)
+	return c.Conn()
 }

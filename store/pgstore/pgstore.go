@@ -73,7 +73,10 @@ type DB struct {
 }
 
 // Open connects, applies the migrations this binary carries (unless
-// NoMigrate) and checks the schema version.
+// NoMigrate) and checks the schema version. It then starts this handle's
+// life as a replica (see ResumeInFlight): a row in the replicas table and
+// one connection of its own, besides the pool, that holds the life's lock
+// and renews its lease until Close.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.DSN == "" {
 		return nil, errors.New("pgstore: no DSN given")

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/shenava/shenava/internal/backoff"
 )
 
 // Every open handle is one life of a replica: a row in replicas (its
@@ -20,7 +22,9 @@ import (
 // a restart — PostgreSQL ends the session when the connection closes) or
 // its lease has expired (a machine lost with its connection, a process
 // hung): its actions still in sending are recovered by the next handle to
-// start (ResumeInFlight).
+// start (ResumeInFlight) or by a running one (ResumeAbandoned). A handle
+// claims only while it is alive by the same rule, so that no other counts
+// what it claims as abandoned.
 
 // replicaLock is the first key of the advisory lock each life holds; the
 // second is its row's id.
@@ -35,9 +39,13 @@ type lease struct {
 	id   int64
 	ttl  time.Duration
 	cfg  *pgx.ConnConfig
-	stop chan bool // true: end the lease in the database too
-	done chan struct{}
-	once sync.Once
+	// ctx ends with end; release (set before) ends the lease in the
+	// database too.
+	ctx     context.Context
+	cancel  context.CancelFunc
+	release bool
+	done    chan struct{}
+	once    sync.Once
 }
 
 // takeLease registers a new life of the replica, takes its lock and
@@ -49,8 +57,7 @@ func (s *DB) takeLease(ctx context.Context, name string, ttl time.Duration) (*le
 	}
 	cfg := s.pool.Config().ConnConfig.Copy()
 	cfg.RuntimeParams["application_name"] = "shenava-replica"
-	l := &lease{name: clean(name), life: hex.EncodeToString(b[:]), ttl: ttl, cfg: cfg,
-		stop: make(chan bool), done: make(chan struct{})}
+	l := &lease{name: clean(name), life: hex.EncodeToString(b[:]), ttl: ttl, cfg: cfg, done: make(chan struct{})}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM replicas WHERE lease_until_ns < shenava_now_ns() - $1`, replicasKeep.Nanoseconds()); err != nil {
 		return nil, describe(err)
 	}
@@ -63,6 +70,7 @@ func (s *DB) takeLease(ctx context.Context, name string, ttl time.Duration) (*le
 	if err != nil {
 		return nil, describe(err)
 	}
+	l.ctx, l.cancel = context.WithCancel(context.Background())
 	go l.run(conn)
 	return l, nil
 }
@@ -90,40 +98,59 @@ func (l *lease) renew(ctx context.Context, conn *pgx.Conn) error {
 	return err
 }
 
-// run renews the lease every third of its length, opening the connection
-// again (and taking the lock again) at the next tick when it was lost,
-// until end.
+// run renews the lease every third of its length until end. Between
+// renewals it waits on the connection, so a lost connection (the server
+// restarted, the network failed, the session was terminated) is seen at
+// once and opened again (with the lock taken again) within a second or
+// so: until then this life may count as gone.
 func (l *lease) run(conn *pgx.Conn) {
 	defer close(l.done)
-	t := time.NewTicker(l.ttl / 3)
-	defer t.Stop()
-	for {
-		select {
-		case release := <-l.stop:
-			if conn != nil {
-				if release {
-					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-					_, _ = conn.Exec(ctx, `UPDATE replicas SET lease_until_ns = 0 WHERE life = $1`, l.life)
-					cancel()
-				}
-				conn.Close(context.Background())
-			}
-			return
-		case <-t.C:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), l.ttl/3)
-		if conn != nil && l.renew(ctx, conn) != nil {
-			// Lost (the server restarted, the network failed): until it
-			// is back, this life may count as gone.
+	closeConn := func() {
+		if conn != nil {
 			conn.Close(context.Background())
 			conn = nil
 		}
+	}
+	defer closeConn()
+	next := time.Now().Add(l.ttl / 3)
+	for attempt := 0; ; {
 		if conn == nil {
-			if c, err := l.connect(ctx); err == nil {
-				conn = c
+			attempt++
+			ctx, cancel := context.WithTimeout(l.ctx, l.ttl/3)
+			c, err := l.connect(ctx)
+			cancel()
+			if err == nil {
+				conn, attempt, next = c, 0, time.Now().Add(l.ttl/3)
+				continue
 			}
+			if backoff.Sleep(l.ctx, backoff.Jitter(backoff.Exp(100*time.Millisecond, l.ttl/3, attempt), 0.2)) != nil {
+				return
+			}
+			continue
 		}
+		ctx, cancel := context.WithDeadline(l.ctx, next)
+		_, err := conn.WaitForNotification(ctx)
 		cancel()
+		switch {
+		case l.ctx.Err() != nil:
+			if l.release {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				_, _ = conn.Exec(ctx, `UPDATE replicas SET lease_until_ns = 0 WHERE life = $1`, l.life)
+				cancel()
+			}
+			return
+		case err == nil:
+			// Nothing listens on this connection; nothing to do.
+		case time.Now().Before(next):
+			closeConn() // lost
+		default:
+			ctx, cancel := context.WithTimeout(l.ctx, l.ttl/3)
+			if l.renew(ctx, conn) != nil {
+				closeConn()
+			}
+			cancel()
+			next = time.Now().Add(l.ttl / 3)
+		}
 	}
 }
 
@@ -136,7 +163,8 @@ func (l *lease) end(release bool) {
 		return // a handle from Connect, which takes no lease
 	}
 	l.once.Do(func() {
-		l.stop <- release
+		l.release = release
+		l.cancel()
 		<-l.done
 	})
 }
@@ -147,9 +175,15 @@ func (s *DB) claimer() (name, life string) {
 	return s.lease.name, s.lease.life
 }
 
-// liveClaimer is the SQL condition that the life which claimed outbox row
-// o is alive: its lease runs and its lock is held.
-var liveClaimer = fmt.Sprintf(`EXISTS (SELECT 1 FROM replicas r WHERE r.life = o.claim_life AND r.lease_until_ns > shenava_now_ns()
+// alive is the SQL condition that the life whose ID is the SQL expression
+// life is alive: its lease runs and its lock is held.
+func alive(life string) string {
+	return fmt.Sprintf(`EXISTS (SELECT 1 FROM replicas r WHERE r.life = %s AND r.lease_until_ns > shenava_now_ns()
 	AND EXISTS (SELECT 1 FROM pg_locks k WHERE k.locktype = 'advisory' AND k.granted AND k.objsubid = 2
 		AND k.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-		AND k.classid::bigint = %d AND k.objid::bigint = r.id))`, replicaLock)
+		AND k.classid::bigint = %d AND k.objid::bigint = r.id))`, life, replicaLock)
+}
+
+// liveClaimer is the SQL condition that the life which claimed outbox row
+// o is alive.
+var liveClaimer = alive("o.claim_life")

@@ -76,15 +76,13 @@ type Config struct {
 	// applies them.
 	AutoMigrate bool `yaml:"auto_migrate"`
 	// Replica names this process among the replicas sharing the
-	// database: unique among them and the same across its restarts (the
-	// host name, or the host name and an instance number). The outbox
-	// records which replica claimed each send, and a replica starting up
-	// recovers only the sends of replicas that are gone. Empty: this
-	// process is the only one on the database.
+	// database, in the outbox's record of who claimed each send and in
+	// the replicas table (names may repeat; what a replica recovers does
+	// not depend on them). Empty: the host name and process ID.
 	Replica string `yaml:"replica"`
 	// LeaseTTL is how long a replica's leases (the sources it polls, the
 	// singleton jobs it runs, its claim to be alive for the outbox) last
-	// in the database without renewal; with a Replica name only.
+	// in the database without renewal.
 	LeaseTTL time.Duration `yaml:"lease_ttl"`
 }
 

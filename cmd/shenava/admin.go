@@ -38,7 +38,7 @@ func adminHandler(db store.Store, d *digest.Digester) http.Handler {
 func withDatabase(ctx context.Context, cfg *config.Config, readOnly bool,
 	direct func(store.Store) error, remote func(admin.Client) error) error {
 	if cfg.Storage.Postgres() {
-		db, err := openPostgres(ctx, cfg, false)
+		db, err := openPostgres(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 
 func cmdBackup() command {
 	return command{
-		summary: "consistent copy of the database, also while shenava runs",
+		summary: "consistent copy of the bbolt database, also while shenava runs (PostgreSQL: pg_dump)",
 		run: func(ctx context.Context, e env, args []string) error {
 			fs := newFlagSet(e, "backup", "[-config config.yaml] -out FILE")
 			path := fs.String("config", "config.yaml", "configuration file (for storage.path and metrics.listen)")

@@ -78,7 +78,7 @@ func cmdMigrate() command {
 
 // copyBbolt copies the bbolt database at file into db and compares what
 // each holds, kind by kind.
-func copyBbolt(ctx context.Context, e env, cfg *config.Config, file string, db *pgstore.DB) error {
+func copyBbolt(ctx context.Context, e env, cfg *config.Config, file string, db *pgstore.Conn) error {
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}

@@ -259,6 +259,7 @@ func TestCheck_Postgres(t *testing.T) {
 		{"NoPrivilege", limited, "missing privilege"},
 		{"NoTablePrivilege", readOnly, "the role may not DELETE, INSERT, SELECT, UPDATE on "},
 		{"ReadOnlyMentions", readOnly, "DELETE, INSERT, UPDATE on mentions"},
+		{"NoSequences", readOnly, "USAGE on bot_inbox_seq_seq, cases_id_seq, outbox_id_seq"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			te := pgEnv(tt.dsn)
@@ -300,7 +301,7 @@ func TestRun_Postgres(t *testing.T) {
 	if err := te.run(t, "run", "-config", off); err == nil || !strings.Contains(err.Error(), "shenava migrate") {
 		t.Fatalf("run with auto_migrate off on an empty database = %v; want it refused, naming shenava migrate", err)
 	}
-	path := writePostgresConfig(t, dir, "")
+	path := writePostgresConfig(t, dir, "  replica: shenava-test-1\n")
 	var stdout, stderr syncBuffer
 	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		getenv: func(k string) string { return map[string]string{"DATABASE_URL": dsn}[k] }}
@@ -308,6 +309,18 @@ func TestRun_Postgres(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, e, []string{"run", "-config", path}) }()
 	waitFor(t, "the alert", func() bool { return strings.Contains(stdout.String(), "🔔 ALERT case #1") })
+	// The daemon holds its replica's lease while it runs.
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live int
+	err = conn.QueryRow(context.Background(), `SELECT count(*) FROM replicas WHERE name = 'shenava-test-1'
+		AND lease_until_ns > shenava_now_ns()`).Scan(&live)
+	conn.Close(context.Background())
+	if err != nil || live != 1 {
+		t.Fatalf("%d live leases of replica shenava-test-1 (%v), want 1", live, err)
+	}
 	cancel()
 	select {
 	case err := <-done:
@@ -491,5 +504,56 @@ func TestBackup_PgDumpRestore(t *testing.T) {
 		if err != nil || len(got) != 1 || got[0].ID != 13 {
 			t.Fatalf("a new action after the restore: %+v, %v; want ID 13", got, err)
 		}
+	}
+}
+
+// TestPrivileges_AsTheREADMEGrants: a role that is not the owner, granted
+// what the README lists, runs everything the daemon does on a migrated
+// database, and check passes with a warning that it may not migrate.
+func TestPrivileges_AsTheREADMEGrants(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := pgtest.DSN(t)
+	owner, err := pgstore.Open(ctx, pgstore.Options{DSN: dsn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := fmt.Sprintf("shenava_app_%d", time.Now().UnixNano()%1e9)
+	for _, q := range []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT CONNECT ON DATABASE " + cfg.Database + " TO " + role,
+		"GRANT USAGE ON SCHEMA public TO " + role,
+		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
+		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role,
+	} {
+		if _, err := owner.Pool().Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	owner.Close()
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			return
+		}
+		defer admin.Close(context.Background())
+		admin.Exec(context.Background(), "DROP OWNED BY "+role)
+		admin.Exec(context.Background(), "DROP ROLE "+role)
+	})
+	app := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database)
+	db, err := pgstore.Open(ctx, pgstore.Options{DSN: app, NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Fill(t, db)
+	db.Close()
+	te := pgEnv(app)
+	path := writePostgresConfig(t, t.TempDir(), "  auto_migrate: false\n")
+	if err := te.run(t, "check", "-config", path); err != nil || !strings.Contains(te.stdout.String(), "may not CREATE in schema public") {
+		t.Fatalf("check as the application role = %v:\n%s", err, te.stdout.String())
 	}
 }

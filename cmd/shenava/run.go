@@ -63,9 +63,9 @@ type daemon struct {
 	db      store.Store
 	runners []runner
 	closers []func() error
-	// leases are this replica's, when it is one of several on a
-	// PostgreSQL database (storage.replica set); nil when it is the only
-	// process, which runs every source and job.
+	// leases are this replica's on a PostgreSQL database, which other
+	// replicas may share; nil on the bbolt file, whose one process runs
+	// every source and job.
 	leases *replica.Shared
 }
 
@@ -228,14 +228,14 @@ const (
 	leaseCollector = "telegram-collector" // the MTProto account's connection and its sources
 )
 
-// startLeases makes this replica take part in the leases, when it is one
-// of several on a PostgreSQL database.
+// startLeases makes this replica take part in the leases, on a PostgreSQL
+// database (which other replicas may share, whether or not it is told).
 func (d *daemon) startLeases(cfg *config.Config, m *metrics.Metrics) {
 	pg, ok := d.db.(*pgstore.DB)
-	if !ok || cfg.Storage.Replica == "" {
+	if !ok {
 		return
 	}
-	d.leases = replica.NewShared(pg, replica.Config{Name: cfg.Storage.Replica, LeaseTTL: cfg.Storage.LeaseTTL}, d.logger)
+	d.leases = replica.NewShared(pg, replica.Config{Name: replicaName(cfg.Storage.Replica), LeaseTTL: cfg.Storage.LeaseTTL}, d.logger)
 	m.SetReplica(d.leases.Name(), d.leases.Holding)
 	d.runners = append(d.runners, runner{"leases", d.leases.Run})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -24,7 +25,7 @@ func openStore(cfg *config.Config) (store.Store, error) {
 	if cfg.Storage.Postgres() {
 		opts := postgresOptions(cfg, cfg.Storage.AutoMigrate)
 		// The daemon is the replica (commands are not).
-		opts.Replica = cfg.Storage.Replica
+		opts.Replica = replicaName(cfg.Storage.Replica)
 		opts.ReplicaLease = cfg.Storage.LeaseTTL
 		db, err := pgstore.Open(context.Background(), opts)
 		if err != nil {
@@ -39,11 +40,23 @@ func openStore(cfg *config.Config) (store.Store, error) {
 	return db, nil
 }
 
-// openPostgres connects to the config's PostgreSQL database. With migrate
-// it applies the migrations this binary carries; without, it refuses a
-// database whose schema is not this binary's.
-func openPostgres(ctx context.Context, cfg *config.Config, migrate bool) (*pgstore.DB, error) {
-	db, err := pgstore.Open(ctx, postgresOptions(cfg, migrate))
+// replicaName is storage.replica, or the host name and process ID.
+func replicaName(configured string) string {
+	if configured != "" {
+		return configured
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "shenava"
+	}
+	return fmt.Sprintf("%s-%d", host, os.Getpid())
+}
+
+// openPostgres connects a command (not the daemon) to the config's
+// PostgreSQL database, which must be at this binary's schema version: a
+// command never changes the schema under the running replicas.
+func openPostgres(ctx context.Context, cfg *config.Config) (*pgstore.DB, error) {
+	db, err := pgstore.Open(ctx, postgresOptions(cfg, false))
 	if err != nil {
 		return nil, fmt.Errorf("storage (postgres): %w", err)
 	}
@@ -112,12 +125,18 @@ func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, err
 	}
 	missing := map[string][]string{}
 	var tables []string
+	// Tables are read and written; sequences hand out IDs (USAGE).
 	rows, err := pool.Query(ctx, `SELECT c.relname, p.priv FROM pg_class c
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(priv)
 		WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
 		AND NOT has_table_privilege(c.oid, p.priv)
-		ORDER BY c.relname, p.priv`)
+		UNION ALL
+		SELECT c.relname, 'USAGE' FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relkind = 'S'
+		AND CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE') ELSE false END
+		ORDER BY 1, 2`)
 	if err != nil {
 		return rep, fmt.Errorf("reading the role's privileges: %w", err)
 	}
@@ -148,7 +167,7 @@ func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, err
 			parts = append(parts, fmt.Sprintf("%s on %s", set, strings.Join(bySet[set], ", ")))
 		}
 		return rep, fmt.Errorf("missing privilege in schema %s: the role may not %s (grant SELECT, INSERT, UPDATE, "+
-			"DELETE on the schema's tables; README, PostgreSQL privileges)", schema, strings.Join(parts, "; "))
+			"DELETE on the schema's tables and USAGE on its sequences; README, PostgreSQL privileges)", schema, strings.Join(parts, "; "))
 	}
 	if !create {
 		rep.warnings = append(rep.warnings, fmt.Sprintf("the role may not CREATE in schema %s: the next release's "+

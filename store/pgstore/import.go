@@ -14,11 +14,16 @@ import (
 	"github.com/shenava/shenava/store"
 )
 
+// Conn is a connection to a database whose schema may not be this
+// binary's yet: for `shenava migrate`, which reports each migration it
+// applies and copies a bbolt database in, and for `shenava check`, which
+// reports what it finds. It takes no replica lease and serves none of the
+// store's methods; everything else opens with Open.
+type Conn struct{ db *DB }
+
 // Connect opens the pool as Open does, but neither applies migrations nor
-// checks the schema version: for `shenava migrate`, which reports each
-// migration it applies (MigrateReport), and for `shenava check`, which
-// reports what it finds (Version). Everything else opens with Open.
-func Connect(ctx context.Context, opts Options) (*DB, error) {
+// checks the schema version.
+func Connect(ctx context.Context, opts Options) (*Conn, error) {
 	if opts.DSN == "" {
 		return nil, errors.New("pgstore: no DSN given")
 	}
@@ -47,7 +52,35 @@ func Connect(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", describe(err))
 	}
-	return &DB{pool: pool, loc: opts.Location, retries: DefaultRetries}, nil
+	return &Conn{db: &DB{pool: pool, loc: opts.Location, retries: DefaultRetries}}, nil
+}
+
+// Close closes the pool.
+func (c *Conn) Close() error {
+	c.db.pool.Close()
+	return nil
+}
+
+// Pool is the connection pool, for checks of the role's privileges.
+func (c *Conn) Pool() *pgxpool.Pool { return c.db.pool }
+
+// Version is the database's schema version (0 when it has none).
+func (c *Conn) Version(ctx context.Context) (int, error) { return c.db.Version(ctx) }
+
+// MigrateReport applies the migrations the database does not have yet,
+// telling applied of each (DB.MigrateReport).
+func (c *Conn) MigrateReport(ctx context.Context, applied func(version int, name string)) (int, error) {
+	return c.db.MigrateReport(ctx, applied)
+}
+
+// Import copies a bbolt database in (DB.Import); the schema must be this
+// binary's.
+func (c *Conn) Import(ctx context.Context, source string,
+	export func(context.Context, func(store.Record) error) error) (ImportResult, error) {
+	if err := c.db.CheckSchema(ctx); err != nil {
+		return ImportResult{}, fmt.Errorf("store: import: %w", err)
+	}
+	return c.db.Import(ctx, source, export)
 }
 
 // metaImport (meta) records the copies Import made into this database.

@@ -127,10 +127,8 @@ func TestImport_RoundTrip(t *testing.T) {
 	both("outbox", func(s store.Store) (any, error) { return s.Actions(ctx, store.ActionFilter{}) })
 	both("outbox stats", func(s store.Store) (any, error) { return s.Outbox(ctx) })
 	both("actions by time", func(s store.Store) (any, error) {
-		// Oldest first; of actions queued with times out of ID order
-		// (as Fill's are), the order is not the contract's.
-		as := map[uint64]core.Action{}
-		err := s.ForEachAction(ctx, from, to, func(a core.Action) error { as[a.ID] = a; return nil })
+		var as []core.Action
+		err := s.ForEachAction(ctx, from, to, func(a core.Action) error { as = append(as, a); return nil })
 		return as, err
 	})
 	both("due", func(s store.Store) (any, error) { return s.Due(ctx, storetest.FillDay.Add(3*time.Hour)) })
@@ -257,5 +255,35 @@ func TestImport_RefusesAnotherDatabasesRecords(t *testing.T) {
 	}
 	if n, _ := dst.MentionCount(ctx); n != 0 {
 		t.Fatalf("%d mentions copied by a refused import", n)
+	}
+}
+
+// TestConnect_ReportsAndMigrates: a connection to a database without the
+// schema reads its version, applies each migration telling of it, and
+// closes without a lease to end.
+func TestConnect_ReportsAndMigrates(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, err := Connect(ctx, Options{DSN: pgtest.DSN(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := c.Version(ctx); v != 0 || err != nil {
+		t.Fatalf("Version of an empty database = %d, %v; want 0", v, err)
+	}
+	if _, err := c.Import(ctx, "x", func(context.Context, func(store.Record) error) error { return nil }); err == nil ||
+		!strings.Contains(err.Error(), "shenava migrate") {
+		t.Fatalf("Import before the schema = %v; want it refused, naming shenava migrate", err)
+	}
+	var applied []int
+	n, err := c.MigrateReport(ctx, func(v int, _ string) { applied = append(applied, v) })
+	if err != nil || n != SchemaVersion || len(applied) != SchemaVersion || applied[0] != 1 {
+		t.Fatalf("MigrateReport = %d, %v, told %v; want every migration, in order", n, err, applied)
+	}
+	if v, err := c.Version(ctx); v != SchemaVersion || err != nil {
+		t.Fatalf("Version after = %d, %v", v, err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -240,8 +240,8 @@ func (d *daemon) startLeases(cfg *config.Config, m *metrics.Metrics) {
 	d.runners = append(d.runners, runner{"leases", d.leases.Run})
 }
 
-// singleton runs run only while this replica holds the lease name (always
-// when it is the only process).
+// singleton runs run only while this replica holds the lease name; on the
+// bbolt file, always.
 func (d *daemon) singleton(name string, run func(ctx context.Context) error) func(ctx context.Context) error {
 	if d.leases == nil {
 		return run

@@ -66,7 +66,8 @@ type Config struct {
 	// DSN is the PostgreSQL connection string (a postgres:// URL or
 	// key=value pairs); it holds the password, so it is a secret.
 	DSN conf.Secret `yaml:"dsn"`
-	// MaxConns bounds this process's connection pool.
+	// MaxConns bounds this process's connection pool (the daemon holds
+	// two more connections: its replica lease and its notifications).
 	MaxConns int `yaml:"max_conns"`
 	// ConnectTimeout bounds each connection attempt.
 	ConnectTimeout time.Duration `yaml:"connect_timeout"`

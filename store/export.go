@@ -22,9 +22,15 @@ import (
 // store keeps in its meta bucket comes last, as one Settings record.
 //
 // Export reads one transaction, so the records are one consistent state
-// even while others write; fn runs inside it and must not call methods of
+// even while others write; a file of an older layout opened read-only
+// (not brought up to date) is refused; fn runs inside it and must not call methods of
 // this DB that write. Returning an error from fn stops the export.
 func (s *DB) Export(ctx context.Context, fn func(Record) error) error {
+	if s.version < SchemaVersion {
+		return fmt.Errorf("store: export: the file's layout (schema version %d) is older than this shenava's (%d), "+
+			"and it was opened read-only: open it for writing once, which brings it up to date: %w",
+			s.version, SchemaVersion, core.ErrUnsupported)
+	}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		e := exporter{ctx: ctx, tx: tx, fn: fn}
 		for _, step := range []func() error{

@@ -2,12 +2,15 @@ package store_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/storetest"
@@ -159,5 +162,48 @@ func TestDB_Export_ReadOnly(t *testing.T) {
 	}
 	if strings.Join(kinds, ",") != string(store.KindSettings) {
 		t.Fatalf("an empty database exported %q, want the settings only", kinds)
+	}
+}
+
+// TestDB_Export_OldLayout: a file of an older layout opened read-only is
+// refused (it lacks what the newer layout derives); opened for writing it
+// is brought up to date and exports.
+func TestDB_Export_OldLayout(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := t.TempDir() + "/shenava.db"
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Fill(t, db)
+	db.Close()
+	raw, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema_version"), binary.BigEndian.AppendUint64(nil, 2))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	ro, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = ro.Export(ctx, func(store.Record) error { return nil })
+	ro.Close()
+	if !errors.Is(err, core.ErrUnsupported) || !strings.Contains(err.Error(), "open it for writing once") {
+		t.Fatalf("Export of a version 2 file opened read-only = %v; want it refused, saying what to do", err)
+	}
+	rw, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	n := 0
+	if err := rw.Export(ctx, func(store.Record) error { n++; return nil }); err != nil || n == 0 {
+		t.Fatalf("Export after bringing the file up to date = %v (%d records)", err, n)
 	}
 }

@@ -82,8 +82,10 @@ func copyBbolt(ctx context.Context, e env, cfg *config.Config, file string, db *
 	if _, err := os.Stat(file); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	src, err := store.Open(file, store.Options{ReadOnly: true, LockTimeout: 2 * time.Second,
-		Location: cfg.Digest.TimeZone.Location()})
+	// Opened for writing, as every command but backup does: that holds it
+	// against a running shenava, and brings a file of an older layout up
+	// to date first. Nothing is written to it otherwise.
+	src, err := store.Open(file, store.Options{LockTimeout: 2 * time.Second, Location: cfg.Digest.TimeZone.Location()})
 	if errors.Is(err, store.ErrLocked) {
 		return fmt.Errorf("migrate: %s is in use by a running shenava: stop it first, so that nothing changes "+
 			"while it is copied (or copy a backup: shenava backup -out copy.db): %w", file, err)

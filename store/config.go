@@ -67,7 +67,8 @@ type Config struct {
 	// key=value pairs); it holds the password, so it is a secret.
 	DSN conf.Secret `yaml:"dsn"`
 	// MaxConns bounds this process's connection pool (the daemon holds
-	// two more connections: its replica lease and its notifications).
+	// three more connections: its replica lease, its notifications and
+	// the lease releases it listens for).
 	MaxConns int `yaml:"max_conns"`
 	// ConnectTimeout bounds each connection attempt.
 	ConnectTimeout time.Duration `yaml:"connect_timeout"`

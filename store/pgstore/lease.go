@@ -60,7 +60,9 @@ SELECT pg_notify('`+leaseChannel+`', name) FROM gone`, clean(holder), cleanAll(n
 // releases, on a connection of its own, until ctx ends or the connection
 // fails. It implements replica.ReleaseNotifier.
 func (s *DB) ListenReleases(ctx context.Context, fn func(name string)) error {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	cfg := s.pool.Config().ConnConfig.Copy()
+	cfg.RuntimeParams["application_name"] = "shenava-leases"
+	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("store: listen for lease releases: %w", describe(err))
 	}

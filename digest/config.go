@@ -111,25 +111,27 @@ type Config struct {
 	// Lang is the language of the text: "fa" or "en". YAML: digest.lang.
 	Lang string
 	// TopCases is how many unresolved negative cases are listed.
-	// YAML: digest.top_cases.
+	// YAML: digest.top.
 	TopCases int
 	// TopAuthors is how many of the day's most active authors are listed.
-	// YAML: digest.top_authors.
+	// Not in config.yaml: always its default.
 	TopAuthors int
 	// SLATarget is the first-response time a case should not exceed; cases
 	// answered later, or still unanswered and older, are breaches.
-	// YAML: digest.sla_target.
+	// YAML: sla.first_response.
 	SLATarget time.Duration
 	// RecoveryWindow: the recovery rate is over the cases first answered in
 	// this window up to the end of the day. Use the engine's recovery
-	// window. YAML: digest.recovery_window.
+	// window. YAML: sla.recovery_window.
 	RecoveryWindow time.Duration
 	// CatchUp: a digest missed because Shenava was down at the scheduled
 	// time is still sent if it starts within this time after it; later, the
-	// day is left to the /digest command. YAML: digest.catch_up.
+	// day is left to the /digest command. Not in config.yaml: always its
+	// default.
 	CatchUp time.Duration
 	// SendTimeout bounds one delivery; a delivery under way when shutdown
-	// begins is given this long to finish. YAML: digest.send_timeout.
+	// begins is given this long to finish. Not in config.yaml: always its
+	// default.
 	SendTimeout time.Duration
 	// NoChart leaves the 14-day chart out: the digest goes as text only.
 	// YAML: digest.chart (false).
@@ -181,26 +183,26 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("digest.lang %q: want fa or en", c.Lang))
 	}
 	if c.TopCases < 0 || c.TopCases > MaxTop {
-		errs = append(errs, fmt.Errorf("digest.top_cases %d: want 1 to %d", c.TopCases, MaxTop))
+		errs = append(errs, fmt.Errorf("digest.top %d: want 1 to %d", c.TopCases, MaxTop))
 	}
 	if c.TopAuthors < 0 || c.TopAuthors > MaxTop {
-		errs = append(errs, fmt.Errorf("digest.top_authors %d: want 1 to %d", c.TopAuthors, MaxTop))
+		errs = append(errs, fmt.Errorf("digest TopAuthors %d (not a YAML key): want 1 to %d", c.TopAuthors, MaxTop))
 	}
 	for _, d := range []struct {
 		key string
 		v   time.Duration
 	}{
-		{"digest.sla_target", c.SLATarget},
-		{"digest.recovery_window", c.RecoveryWindow},
-		{"digest.catch_up", c.CatchUp},
-		{"digest.send_timeout", c.SendTimeout},
+		{"sla.first_response", c.SLATarget},
+		{"sla.recovery_window", c.RecoveryWindow},
+		{"digest CatchUp (not a YAML key)", c.CatchUp},
+		{"digest SendTimeout (not a YAML key)", c.SendTimeout},
 	} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %s: want a positive duration", d.key, d.v))
 		}
 	}
 	if c.CatchUp >= 24*time.Hour {
-		errs = append(errs, fmt.Errorf("digest.catch_up %s: want less than 24h, or the next digest would be due first", c.CatchUp))
+		errs = append(errs, fmt.Errorf("digest CatchUp %s (not a YAML key): want less than 24h, or the next digest would be due first", c.CatchUp))
 	}
 	return errors.Join(errs...)
 }

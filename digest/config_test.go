@@ -20,7 +20,7 @@ func TestConfig_Validate(t *testing.T) {
 		{"ErrZone", Config{Timezone: "Tehran"}, []string{"digest.timezone"}},
 		{"ErrLang", Config{Lang: "de"}, []string{"digest.lang"}},
 		{"ErrMany", Config{TopCases: -1, TopAuthors: 99, SLATarget: -time.Minute, CatchUp: 30 * time.Hour},
-			[]string{"digest.top_cases", "digest.top_authors", "digest.sla_target", "digest.catch_up"}},
+			[]string{"digest.top ", "digest TopAuthors", "sla.first_response", "digest CatchUp"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

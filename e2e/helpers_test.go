@@ -57,7 +57,9 @@ var (
 	binErr  error
 )
 
-// mustBinary builds ./cmd/shenava, as `go build` does for an operator.
+// mustBinary builds ./cmd/shenava as a release is built (the Makefile's
+// and the Dockerfile's flags: no paths, no symbol table or DWARF), so that
+// TestBinarySize measures what operators install.
 func mustBinary(tb testing.TB) string {
 	tb.Helper()
 	binOnce.Do(func() {
@@ -71,7 +73,7 @@ func mustBinary(tb testing.TB) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "shenava")
-		cmd := exec.Command("go", "build", "-o", binPath, "./cmd/shenava")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", binPath, "./cmd/shenava")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			binErr = fmt.Errorf("go build ./cmd/shenava: %v\n%s", err, out)

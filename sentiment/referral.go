@@ -46,6 +46,7 @@ var refPatternSrc = map[string][]string{
 		"recommend~", "must try", "must-try", "should try", "go try", "check out", "worth it",
 		"give it a try", "try it", "try them", "highly rate", "you all need", "you all should", "y'all need",
 		"you all have to", "ro try", "try kone", "try konid", "try konin", "امتحانش کنید", "امتحانش کنین",
+		"should all try", "all try", "everyone try", "everyone should", "you all try", "hamatoon", "hamatun", "همتون", "همه‌تون", "همتون حتما",
 		"don't miss", "do not miss", "حتما از", "hatman az",
 		"pishnahad~ mikonam", "pishnahad~ midam", "tosie~ mikonam", "hatman emtehan", "hatman bekharid",
 		"hatman nasb", "az dastesh nadid", "az dast nadid", "az dast nadin", "az dastesh nadin", "moarefi~ mikonam", "be hame pishnahad~",
@@ -59,6 +60,11 @@ var refPatternSrc = map[string][]string{
 		"brought my", "signed up my", "our whole", "got our", "got the whole", "i make everyone", "i'm the reason", "half my", "my whole",
 		"everyone i know", "anyone who asks", "because of me", "thanks to me", "i got * to", "i convinced",
 		"convinced my",
+		"told my * about", "درباره * گفتم", "darbare * goftam", "barash begir", "barash bekhar", "براش بگیر", "براش بخر", "get them a", "get them",
+		"my answer is", "my answer:", "جوابم", "جواب من", "javabam", "javab e man",
+		"به پیشنهاد من", "با پیشنهاد من", "با معرفی من", "به معرفی من", "به خاطر من", "بخاطر من", "be pishnahad e man", "ba pishnahad e man",
+		"ba moarefi e man", "be khatere man", "be khater e man", "bekhatere man", "on my recommendation", "on my advice",
+		"avordam", "avordim", "bordam roo", "bordam ru", "avordam roo", "got my * using", "got my whole", "have my * using",
 		"moarefi~ kardam", "davat~ kardam", "be * goftam", "be hame migam", "be * migam",
 		"har ki azam miporse", "harki azam miporse", "avordamesh", "doostamo", "dustamo",
 	},
@@ -85,6 +91,11 @@ var refPatternSrc = map[string][]string{
 		"through a friend", "friend's referral", "recommended it to me", "recommended me", "heard about",
 		"moarefim kard", "mano moarefi", "davatam kard", "ba code doostam", "ba code dustam",
 		"ba pishnahad", "be pishnahad", "behem pishnahad", "behem moarefi",
+		"recommend~ * to me", "recommend~ to me", "recommend~ * * to me", "suggest~ * to me", "suggest~ to me", "suggested by", "recommended by",
+		"referred by", "to me by", "thanks to my * for", "because my * referred", "got me using", "had me try", "made me try",
+		"پیشنهاد داد", "پیشنهاد دادن", "پیشنهادش داد", "معرفیش کرد", "معرفی کردن", "اصرار کرد", "اصرار داشت", "گفت * بگیرم", "گفت * امتحان کنم",
+		"pishnahad dad", "pishnahad dadan", "pishnahadesh dad", "moarefi kard", "moarefi kardan", "moarefish kard",
+		"esrar kard", "esrar dasht", "goft * begiram", "goft * emtehan konam",
 		"told me to", "told me about", "said i should", "put me onto", "got me onto", "got me into",
 		"بهم گفت", "به من گفت", "گفت * نصب کن", "behem goft", "be man goft", "goft * nasb kon", "goft * nasbesh kon",
 	},
@@ -97,6 +108,11 @@ var refPatternSrc = map[string][]string{
 		"نخره", "نخرن", "صبر کنه", "صبر کنین", "پشیمونم", "پشیمانم", "nakhare", "nakharan", "sabr kone", "sabr konin", "pashimoonam", "pashimunam", "except", "anything but", "any * except",
 		"پیشنهاد نمیکنم", "توصیه نمیکنم", "نخرید", "نصب نکنید", "ثبت نام نکنید", "به هیچکس",
 		"به هیچ کس", "میخواستم * پیشنهاد~", "نکنید",
+		"don't try", "do not try", "never try", "don't sign up", "do not sign up", "don't download", "don't order", "don't book", "don't open",
+		"never buy", "never order", "never book", "skip", "save yourself", "save yourselves", "whatever you do", "steer clear", "run away",
+		"امتحان نکنید", "امتحان نکنین", "امتحانش نکنید", "نگیرید", "نگیرین", "سفارش ندید", "سفارش ندین", "نبندید", "قید * رو بزنید", "قید * رو بزنین", "فرار کنید",
+		"emtehan nakonid", "emtehan nakonin", "emtehanesh nakonid", "nakonid", "nakonin", "nagirid", "nagirin", "sefaresh nadid", "sefaresh nadin",
+		"nabandid", "ghide * ro bezanid", "ghide * ro bezanin", "farar konid",
 		"avoid", "stay away", "don't buy", "do not buy", "don't use", "don't ever", "uninstall",
 		"stop ordering", "stop using", "used to recommend", "only recommend", "not anymore",
 		"if you enjoy", "if you like", "if you love", "nobody should", "never again",
@@ -109,6 +125,11 @@ var refPatternSrc = map[string][]string{
 		"جایزه", "قرعه کشی", "قرعهکشی", "دوستانتون", "دوستانتان", "دوستاتون", "دعوت کنید", "بیاره",
 		"رایگانه", "📣", "sponsored", "#ad", "earn", "per signup", "terms apply", "invite your friends",
 		"refer a friend", "on orders over", "just dropped", "% off", "limited offer", "promo code",
+		"download * now", "order now", "shop now", "book now", "get your first", "try our", "our new", "dm us", "message us", "authorized",
+		"dealer", "reseller", "resale", "wholesale", "today only", "this week only", "available now", "in stock",
+		"همین امروز", "نمایندگی", "عمده", "دایرکت بدید", "دایرکت بدین", "پیام بدید", "پیام بدین", "موجود شد", "فقط امروز", "تخفیف بگیرید", "سفارش از اپ",
+		"hamin emrooz", "namayandegi", "omde", "direct bedid", "direct bedin", "payam bedid", "payam bedin", "mojood shod", "faghat emrooz",
+		"takhfif begirid", "sefaresh az app",
 		"takhfif vije", "harraj", "doostanetoon", "davat konid", "hedie begirid", "etebar hedie",
 		"ghore keshi",
 	},
@@ -173,11 +194,18 @@ func compileRefPatterns() refPatterns {
 
 // matchAt reports whether the phrase p matches toks from position i.
 func matchAt(p []string, toks []token, i int) bool {
+	_, ok := matchEnd(p, toks, i)
+	return ok
+}
+
+// matchEnd reports whether the phrase p matches toks from position i, and
+// the position after the shortest match.
+func matchEnd(p []string, toks []token, i int) (int, bool) {
 	if len(p) == 0 {
-		return true
+		return i, true
 	}
 	if i >= len(toks) {
-		return false
+		return 0, false
 	}
 	w := p[0]
 	if w == "*" {
@@ -186,21 +214,21 @@ func matchAt(p []string, toks []token, i int) bool {
 			if toks[i+n-1].kind == tPunct {
 				break
 			}
-			if matchAt(p[1:], toks, i+n) {
-				return true
+			if e, ok := matchEnd(p[1:], toks, i+n); ok {
+				return e, true
 			}
 		}
-		return false
+		return 0, false
 	}
 	t := toks[i].text
 	if strings.HasSuffix(w, "~") {
 		if !strings.HasPrefix(t, w[:len(w)-1]) {
-			return false
+			return 0, false
 		}
 	} else if t != w {
-		return false
+		return 0, false
 	}
-	return matchAt(p[1:], toks, i+1)
+	return matchEnd(p[1:], toks, i+1)
 }
 
 // refSignals are the pattern categories a text matches.
@@ -224,21 +252,28 @@ func (s refSignals) cue() bool {
 }
 
 // match finds the pattern categories in toks; a negated recommendation
-// counts as "against".
+// counts as "against". Roles decide between overlapping phrases: a
+// recommendation inside a phrase saying the author was the one referred
+// ("a friend recommended Zoodro to me", «بهم پیشنهاد داد») or advising
+// against ("used to recommend", "only recommend … if you enjoy") is not the
+// author recommending, and "on my suggestion" («به پیشنهاد من») is the
+// author's, not someone else's: of two overlapping phrases of opposite roles
+// (recommend, tell, imperative against referredme, against), the longer
+// one is kept.
 func (ps refPatterns) match(toks []token) refSignals {
 	var s refSignals
-	add := func(c string) {
-		if !slices.Contains(s.cats, c) {
-			s.cats = append(s.cats, c)
-		}
+	type hit struct {
+		cat        string
+		start, end int
 	}
+	var hits []hit
 	try := func(p refPattern, i int) {
-		if matchAt(p.toks, toks, i) {
+		if e, ok := matchEnd(p.toks, toks, i); ok {
 			c := p.cat
 			if (c == "recommend" || c == "tell") && toks[i].neg {
 				c = "against"
 			}
-			add(c)
+			hits = append(hits, hit{c, i, e})
 		}
 	}
 	for i, t := range toks {
@@ -257,7 +292,64 @@ func (ps refPatterns) match(toks []token) refSignals {
 			}
 		}
 	}
+	// side is +1 for the author recommending, -1 for the opposite roles,
+	// 0 for the categories that take no side.
+	side := func(c string) int {
+		switch c {
+		case "recommend", "tell", "imperative":
+			return 1
+		case "referredme", "against":
+			return -1
+		}
+		return 0
+	}
+	overruled := func(h hit) bool {
+		sh := side(h.cat)
+		if sh == 0 {
+			return false
+		}
+		for _, o := range hits {
+			if side(o.cat) == -sh && o.start < h.end && h.start < o.end && o.end-o.start > h.end-h.start {
+				return true
+			}
+		}
+		return false
+	}
+	for _, h := range hits {
+		if !overruled(h) && !slices.Contains(s.cats, h.cat) {
+			s.cats = append(s.cats, h.cat)
+		}
+	}
+	if nameHeader(toks) {
+		s.cats = append(s.cats, "header")
+	}
 	return s
+}
+
+// headerStop are words that do not make a name: "my code:", «کد دعوت:».
+var headerStop = wordSet(`my code link invite referral ref promo کد لینک من دعوت معرف معرفی
+	code link e man davat moaref moarefi`)
+
+// nameHeader reports whether toks open with a name and a colon, the way a
+// brand's or a reseller's announcement does ("Avanet: invite a friend…",
+// «کافه شبدر: از فردا…», after any leading emoji): one or two words, none of
+// them a code or link word, then ":".
+func nameHeader(toks []token) bool {
+	n := 0
+	for _, t := range toks {
+		switch {
+		case t.kind == tPunct:
+			return t.text == ":" && n >= 1
+		case t.kind == tEmoji && n == 0:
+			continue
+		case t.kind != tWord || headerStop[t.text]:
+			return false
+		}
+		if n++; n > 2 {
+			return false
+		}
+	}
+	return false
 }
 
 // Generic cues of addressing others, independent of phrasing: an

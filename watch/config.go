@@ -84,7 +84,7 @@ type SpikeConfig struct {
 
 // SLAConfig tunes the re-pings for unclaimed negative cases.
 type SLAConfig struct {
-	// Disabled turns SLA re-pings off. YAML: sla.disabled.
+	// Disabled turns SLA re-pings off. YAML: sla.remind_after: [] sets it.
 	Disabled bool
 	// RemindAfter are the steps, from the case's opening, at which a case
 	// still unclaimed re-pings the managers, once each, in increasing
@@ -142,7 +142,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if !c.SLA.Disabled && len(c.SLA.RemindAfter) == 0 {
-		errs = append(errs, errors.New("sla.remind_after: empty; list at least one step (for example [15m, 1h, 4h]) or set sla.disabled"))
+		errs = append(errs, errors.New("sla.remind_after: no steps while re-pings are on; list at least one step (for example [15m, 1h, 4h]), or [] in config.yaml to turn them off"))
 	}
 	for i, d := range c.SLA.RemindAfter {
 		switch {

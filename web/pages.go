@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -18,9 +17,10 @@ import (
 	"github.com/shenava/shenava/casework"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/locale"
+	"github.com/shenava/shenava/internal/safehtml"
 )
 
-// page is what every template gets.
+// page is what every page is written from.
 type page struct {
 	Lang, Dir string
 	Signed    bool
@@ -39,16 +39,15 @@ func dir(lang string) string {
 	return "ltr"
 }
 
-// render writes a template into a buffer first, so a failing template
-// never sends half a page.
+// render writes a page that needs no signed-in manager.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name, lang string, data any) {
 	s.renderPage(w, status, name, page{Lang: lang, Dir: dir(lang), Data: data, Path: "/"})
 }
 
 func (s *Server) renderPage(w http.ResponseWriter, status int, name string, p page) {
-	var buf bytes.Buffer
-	if err := s.pages.ExecuteTemplate(&buf, name, p); err != nil {
-		s.logger.Error("could not render a page", "page", name, "error", err)
+	var buf safehtml.Writer
+	if !writePage(&buf, name, &p) {
+		s.logger.Error("could not render a page", "page", name, "error", "no such page")
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -64,7 +63,7 @@ func (s *Server) show(q *req, nav, name string, data any) {
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, lang string, status int, msg string) {
-	s.render(w, r, status, "message", lang, map[string]any{"Message": msg})
+	s.render(w, r, status, "message", lang, messageView{Message: msg})
 }
 
 func (s *Server) fail(q *req, status int, msg string, err error) {
@@ -72,7 +71,7 @@ func (s *Server) fail(q *req, status int, msg string, err error) {
 		s.logger.Error("page failed", "path", q.r.URL.Path, "error", err)
 	}
 	s.renderPage(q.w, status, "message", page{Lang: q.sess.Lang, Dir: dir(q.sess.Lang), Signed: true, Mgr: q.mgr,
-		CSRF: q.sess.CSRF, Path: "/", Data: map[string]any{"Message": msg}})
+		CSRF: q.sess.CSRF, Path: "/", Data: messageView{Message: msg}})
 }
 
 // ---- inbox ---------------------------------------------------------------

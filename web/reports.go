@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"html/template"
 	"math"
 	"net/http"
 	"slices"
@@ -19,6 +18,7 @@ import (
 	"github.com/shenava/shenava/digest"
 	"github.com/shenava/shenava/internal/locale"
 	"github.com/shenava/shenava/internal/persian"
+	"github.com/shenava/shenava/internal/safehtml"
 )
 
 // reportDays are the periods the reports page offers.
@@ -270,7 +270,7 @@ func rankAuthors(by map[string]*authorRow, n int) []authorRow {
 
 type chartView struct {
 	Title string
-	SVG   template.HTML
+	SVG   safehtml.HTML
 }
 
 type rowText struct {
@@ -466,7 +466,7 @@ func legend(b *strings.Builder, names, classes []string) {
 }
 
 // barChart draws one bar per day per series, stacked or side by side.
-func barChart(lang string, days []string, ss []bars, stacked bool) template.HTML {
+func barChart(lang string, days []string, ss []bars, stacked bool) safehtml.HTML {
 	var b strings.Builder
 	svgOpen(&b, "")
 	top := 0.0
@@ -514,12 +514,12 @@ func barChart(lang string, days []string, ss []bars, stacked bool) template.HTML
 	}
 	legend(&b, names, classes)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return safehtml.HTML(b.String())
 }
 
 // lineChart draws one line per series over the days it has values for;
 // signed charts run from -1 to 1.
-func lineChart(lang string, days []string, ls []line, signed bool) template.HTML {
+func lineChart(lang string, days []string, ls []line, signed bool) safehtml.HTML {
 	var b strings.Builder
 	svgOpen(&b, "")
 	lo, hi := 0.0, 0.0
@@ -557,12 +557,12 @@ func lineChart(lang string, days []string, ls []line, signed bool) template.HTML
 	}
 	legend(&b, names, classes)
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return safehtml.HTML(b.String())
 }
 
 // platformChart draws the period's mentions per platform as horizontal
 // bars, most first.
-func platformChart(lang string, rows []dayRow) template.HTML {
+func platformChart(lang string, rows []dayRow) safehtml.HTML {
 	sum := map[string]int{}
 	for _, r := range rows {
 		for p, n := range r.Platforms {
@@ -593,5 +593,5 @@ func platformChart(lang string, rows []dayRow) template.HTML {
 			html.EscapeString(num(lang, e.n)))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return safehtml.HTML(b.String())
 }

@@ -22,7 +22,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -34,7 +33,7 @@ import (
 	"github.com/shenava/shenava/core"
 )
 
-//go:embed templates/*.html static/*
+//go:embed static/*
 var assets embed.FS
 
 // Store is what the inbox reads and writes. *store.DB satisfies it.
@@ -86,7 +85,6 @@ type Server struct {
 	key      []byte
 	loc      *time.Location
 	managers map[int64]Manager
-	pages    *template.Template
 	static   http.Handler
 	limiter  *limiter
 	gestures gestures
@@ -138,9 +136,6 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if s.cases, err = casework.New(cc, casework.Deps{Store: d.Store, Now: now, Capabilities: d.Capabilities,
 		MentionCapabilities: d.MentionCapabilities, Wake: d.Wake, Logger: s.logger}); err != nil {
 		return nil, fmt.Errorf("web: %w", err)
-	}
-	if s.pages, err = template.New("").Funcs(funcs).ParseFS(assets, "templates/*.html"); err != nil {
-		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	static, _ := fs.Sub(assets, "static")
 	s.static = http.StripPrefix("/static/", http.FileServerFS(static))

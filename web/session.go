@@ -203,7 +203,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		lang = m.Lang
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusOK, "login", lang, map[string]any{"Token": tok})
+	s.render(w, r, http.StatusOK, "login", lang, loginView{Token: tok})
 }
 
 // login uses a sign-in link.
@@ -258,7 +258,7 @@ func (s *Server) linkRefused(w http.ResponseWriter, r *http.Request, lang string
 		msg = "link.used"
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, http.StatusGone, "message", lang, map[string]any{"Message": msg, "Hint": "link.hint"})
+	s.render(w, r, http.StatusGone, "message", lang, messageView{Message: msg, Hint: "link.hint"})
 }
 
 // appPage is the Mini App's entry: its embedded script posts Telegram's
@@ -308,7 +308,7 @@ func (s *Server) signedOut(w http.ResponseWriter, r *http.Request) {
 	case "bye":
 		msg = "out.bye"
 	}
-	s.render(w, r, http.StatusOK, "message", s.cfg.DefaultLang, map[string]any{"Message": msg, "Hint": "link.hint"})
+	s.render(w, r, http.StatusOK, "message", s.cfg.DefaultLang, messageView{Message: msg, Hint: "link.hint"})
 }
 
 func (s *Server) logout(q *req) {

@@ -2,14 +2,10 @@ package web
 
 import (
 	"fmt"
-	"html/template"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/shenava/shenava/casework"
-	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/locale"
 	"github.com/shenava/shenava/internal/persian"
 )
@@ -214,29 +210,4 @@ func stamp(lang string, t time.Time, loc *time.Location) string {
 		return persian.Date(t) + "، " + locale.Clock(lang, t)
 	}
 	return t.Format("2 Jan 2006, 15:04")
-}
-
-var funcs = template.FuncMap{
-	"t": func(lang, key string, args ...any) string {
-		for i, a := range args {
-			switch v := a.(type) {
-			case int:
-				args[i] = num(lang, v)
-			case uint64:
-				args[i] = locale.Digits(lang, strconv.FormatUint(v, 10))
-			}
-		}
-		return tr(lang, key, args...)
-	},
-	"num":      num,
-	"digits":   locale.Digits,
-	"user":     userText,
-	"url":      webURL,
-	"label":    func(lang string, l core.Label) string { return locale.Label(lang, l) },
-	"platform": func(lang string, p core.Platform) string { return locale.Platform(lang, p) },
-	"pct":      locale.Percent,
-	"id":       func(lang string, id uint64) string { return locale.Digits(lang, strconv.FormatUint(id, 10)) },
-	"dur":      locale.Duration,
-	"author":   casework.Who,
-	"add":      func(a, b int) int { return a + b },
 }

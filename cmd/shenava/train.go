@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/shenava/shenava/internal/modroot"
 	"github.com/shenava/shenava/sentiment/lab"
 	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/store/pgstore"
 )
 
 func trainCommand() command {
@@ -52,6 +54,28 @@ type dbCorrections struct {
 }
 
 func (d dbCorrections) Corrections(ctx context.Context) ([]lab.Correction, error) {
+	got, err := d.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs := make([]lab.Correction, 0, len(got))
+	for _, c := range got {
+		cs = append(cs, lab.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
+	}
+	return cs, nil
+}
+
+// read opens the database behind d.path: a PostgreSQL URL (the running
+// replicas may keep running), or a bbolt file opened read-only.
+func (d dbCorrections) read(ctx context.Context) ([]store.Correction, error) {
+	if isPostgresURL(d.path) {
+		db, err := pgstore.Open(ctx, pgstore.Options{DSN: d.path, NoMigrate: true, MaxConns: 2})
+		if err != nil {
+			return nil, fmt.Errorf("database: %w", err)
+		}
+		defer db.Close()
+		return db.Corrections(ctx)
+	}
 	if _, err := os.Stat(d.path); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -64,15 +88,12 @@ func (d dbCorrections) Corrections(ctx context.Context) ([]lab.Correction, error
 		return nil, err
 	}
 	defer db.Close()
-	got, err := db.Corrections(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cs := make([]lab.Correction, 0, len(got))
-	for _, c := range got {
-		cs = append(cs, lab.Correction{Text: c.Text, Label: c.Label, Lang: c.Lang})
-	}
-	return cs, nil
+	return db.Corrections(ctx)
+}
+
+// isPostgresURL reports whether s is a postgres:// or postgresql:// URL.
+func isPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
 }
 
 // multiCorrections concatenates sources in order: of two corrections of one
@@ -104,8 +125,9 @@ root by default, and rebuilds the shipped model bit for bit:
 A -data entry may carry settings after colons, e.g.
   -data my.tsv:weight=2:lang=fa:finglish=0.5,other.tsv
 
--db adds the labels managers corrected in a Shenava database (read-only; stop
-shenava first, or train from a copy made with 'shenava backup'); -corrections
+-db adds the labels managers corrected in a Shenava database: a bbolt file
+(read-only; stop shenava first, or train from a copy made with 'shenava
+backup') or a PostgreSQL URL (postgres://…; replicas may keep running); -corrections
 adds those of a TSV file (label, text[, referral]). Corrections are the
 project's own data: -commercial keeps them.
 
@@ -127,7 +149,7 @@ func runTrain(ctx context.Context, e env, args []string) error {
 	root := fs.String("root", "", "shared data directory (default: ../shared/data next to the directory holding go.mod)")
 	commercial := fs.Bool("commercial", false, "train only on corpora and lexicons whose licence allows commercial use")
 	corrections := fs.String("corrections", "", "TSV file of managers' label corrections (label, text[, referral])")
-	dbPath := fs.String("db", "", "Shenava database whose managers' label corrections to train on (opened read-only)")
+	dbPath := fs.String("db", "", "Shenava database whose managers' label corrections to train on: a bbolt file (opened read-only) or a postgres:// URL")
 	langid := fs.Bool("langid", false, "train the Latin-script language detector (writes DIR/latin.model)")
 	catalogs := fs.String("catalogs", "/usr/share/locale", "with -langid: directory of gettext catalogues (LANG/LC_MESSAGES/DOMAIN.mo)")
 	quiet := fs.Bool("q", false, "do not print progress")

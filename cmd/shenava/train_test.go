@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/pgtest"
 	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/store/pgstore"
 )
 
 func TestTrain_Errors(t *testing.T) {
@@ -72,6 +74,14 @@ func correctedDB(t *testing.T, text string) string {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	correct(t, db, text)
+	return path
+}
+
+// correct stores one mention of text and a manager's correction of its
+// label from negative to positive.
+func correct(t *testing.T, db store.Store, text string) {
+	t.Helper()
 	ctx := context.Background()
 	at := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	m := core.Mention{Platform: core.PlatformX, NativeID: "1", Author: core.Author{ID: "u1"}, Text: text,
@@ -86,7 +96,6 @@ func correctedDB(t *testing.T, text string) string {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return path
 }
 
 func TestDBCorrections(t *testing.T) {
@@ -110,6 +119,19 @@ func TestDBCorrections(t *testing.T) {
 		_, err = dbCorrections{path: path, lockTimeout: 50 * time.Millisecond}.Corrections(context.Background())
 		if !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), "shenava backup") {
 			t.Fatalf("Corrections() on a database in use: err=%v, want ErrLocked and advice to use a backup", err)
+		}
+	})
+	t.Run("Postgres", func(t *testing.T) {
+		dsn := pgtest.DSN(t)
+		db, err := pgstore.Open(context.Background(), pgstore.Options{DSN: dsn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close() // running, as a replica would be
+		correct(t, db, text)
+		got, err := dbCorrections{path: dsn}.Corrections(context.Background())
+		if err != nil || len(got) != 1 || got[0].Text != text || got[0].Label != core.LabelPositive {
+			t.Fatalf("Corrections() from PostgreSQL = %+v, %v; want the positive correction of %q", got, err, text)
 		}
 	})
 	t.Run("Missing", func(t *testing.T) {

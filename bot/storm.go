@@ -38,6 +38,11 @@ type storm struct {
 	mu      sync.Mutex
 	recent  []time.Time // alerts sent one by one within the last minute
 	holding bool        // cases are held: later ones join them, in order
+	// flushing is set while this process sends the summaries (Run). A
+	// replica that only delivers alerts, while another runs the update
+	// loop and the summaries, learns that the storm is over from the
+	// held list in the store, which that one empties.
+	flushing bool
 }
 
 // holdAlert decides whether case c is alerted on its own (false: the
@@ -49,6 +54,17 @@ func (b *Bot) holdAlert(ctx context.Context, c core.Case) (bool, error) {
 	now := b.now()
 	s := &b.storm
 	s.mu.Lock()
+	if s.holding && !s.flushing {
+		s.mu.Unlock()
+		empty, err := b.heldEmpty(ctx)
+		if err != nil {
+			return false, err
+		}
+		s.mu.Lock()
+		if empty {
+			s.holding = false
+		}
+	}
 	for len(s.recent) > 0 && now.Sub(s.recent[0]) >= time.Minute {
 		s.recent = s.recent[1:]
 	}
@@ -82,6 +98,14 @@ func (b *Bot) holdAlert(ctx context.Context, c core.Case) (bool, error) {
 // summaries sends the held cases' summary every summaryEvery, and once at
 // start for cases held before a restart.
 func (b *Bot) summaries(ctx context.Context) {
+	b.storm.mu.Lock()
+	b.storm.flushing = true
+	b.storm.mu.Unlock()
+	defer func() {
+		b.storm.mu.Lock()
+		b.storm.flushing = false
+		b.storm.mu.Unlock()
+	}()
 	t := time.NewTicker(summaryEvery)
 	defer t.Stop()
 	for {
@@ -94,6 +118,22 @@ func (b *Bot) summaries(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// heldEmpty reports whether no case waits for a summary.
+func (b *Bot) heldEmpty(ctx context.Context) (bool, error) {
+	raw, found, err := b.st.BotGet(ctx, core.SpaceHeld, heldKey)
+	if err != nil {
+		return false, fmt.Errorf("bot: read held alerts: %w", err)
+	}
+	if !found {
+		return true, nil
+	}
+	var rec heldRec
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return false, fmt.Errorf("bot: read held alerts: %w", err)
+	}
+	return len(rec.Cases) == 0, nil
 }
 
 // flushHeld announces the held cases in one summary message to every

@@ -92,6 +92,38 @@ func TestBot_AlertStormSummary(t *testing.T) {
 	}
 }
 
+// A replica that delivers alerts while another runs the update loop and
+// the summaries holds cases in a storm like any, and alerts one by one
+// again once the other has sent the summary (the held list is empty) and
+// the burst has passed.
+func TestBot_AlertStormOnReplicaWithoutSummaries(t *testing.T) {
+	h := stormHarness(t, func(c *Config) { c.AlertBurst = 2; c.DefaultLang = LangEnglish })
+	// No h.run(): this replica does not hold the update loop.
+	for i := range 4 {
+		h.ingest(negativeMention(fmt.Sprint(4000+i), fmt.Sprintf("Down again (%d)", i)))
+	}
+	if alerts, _ := alertsIn(h, alertChat.ID); len(alerts) != 2 {
+		t.Fatalf("%d alerts in the storm, want 2 (the burst)", len(alerts))
+	}
+	if empty, err := h.bot.heldEmpty(ctx); err != nil || empty {
+		t.Fatalf("held list empty = %v (%v), want the two over the burst held", empty, err)
+	}
+	h.clock.Advance(2 * time.Minute)
+	h.ingest(negativeMention("4100", "Still down, summary not sent yet"))
+	if alerts, _ := alertsIn(h, alertChat.ID); len(alerts) != 2 {
+		t.Fatalf("%d alerts while cases wait for a summary, want 2: later cases join them", len(alerts))
+	}
+	// The replica running the summaries sends them and empties the list
+	// in the store (as flushHeld writes it).
+	if err := h.db.BotPut(ctx, core.SpaceHeld, heldKey, []byte(`{"cases":null}`), h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.ingest(negativeMention("4101", "Down once more"))
+	if alerts, _ := alertsIn(h, alertChat.ID); len(alerts) != 3 {
+		t.Fatalf("%d alerts after the other replica sent the summary, want 3: the storm is over", len(alerts))
+	}
+}
+
 func TestBot_RenderStormSummary(t *testing.T) {
 	h := newHarness(t)
 	var items []summaryItem

@@ -327,6 +327,8 @@ func TestParse_Invalid(t *testing.T) {
 		{"MetricsAllInterfaces", []kv{{"metrics.listen", ":9464"}}, "metrics.listen", "allow_remote"},
 		{"MetricsNoPort", []kv{{"metrics.listen", "localhost"}}, "metrics.listen", "host:port"},
 		{"MetricsBadPort", []kv{{"metrics.listen", "127.0.0.1:99999"}}, "metrics.listen", "port"},
+		{"LeaseTTL", []kv{{"storage.driver", "postgres"}, {"storage.dsn", "postgres://h/db"}, {"storage.lease_ttl", "10ms"}}, "storage.lease_ttl", "between"},
+		{"LeaseTTLHigh", []kv{{"storage.driver", "postgres"}, {"storage.dsn", "postgres://h/db"}, {"storage.lease_ttl", "1h"}}, "storage.lease_ttl", "between"},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {

@@ -431,9 +431,17 @@ var hrefRE = regexp.MustCompile(`href="(https://x\.com/[^"]+)"`)
 // fakes saw.
 func crashVerify(t *testing.T, path string, all []crashFixture, tg *telegramtest.Server, xs *xtest.Server) crashFigures {
 	t.Helper()
-	ctx := context.Background()
 	db := mustOpenReadOnly(t, path)
 	defer db.Close()
+	return verifyDeliveries(t, db, all, tg, xs)
+}
+
+// verifyDeliveries checks a stopped pipeline's store (either driver)
+// against what the fakes saw: every mention stored and counted once, one
+// action per mention that needs one, each delivered, thank-yous once.
+func verifyDeliveries(t *testing.T, db store.Store, all []crashFixture, tg *telegramtest.Server, xs *xtest.Server) crashFigures {
+	t.Helper()
+	ctx := context.Background()
 	fig := crashFigures{mentionsWant: len(all)}
 
 	byURL, byID := map[string]crashFixture{}, map[string]crashFixture{}

@@ -31,18 +31,21 @@ import (
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/pgtest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
 	"github.com/shenava/shenava/store"
 )
 
-// TestMain removes the binary the tests built.
+// TestMain removes the binary the tests built and stops the PostgreSQL
+// cluster they started (internal/pgtest), if any.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	pgtest.Stop()
 	os.Exit(code)
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,6 +144,24 @@ type pipelineRun struct {
 // queued and left there.
 func runPipeline(tb testing.TB, dir, path string, timed func(start bool), engineOnly bool) pipelineRun {
 	tb.Helper()
+	db, err := store.Open(filepath.Join(dir, "load.db"), store.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	run := runPipelineOn(tb, db, []store.Store{db}, path, timed, engineOnly)
+	if fi, err := os.Stat(db.Path()); err == nil {
+		run.bytes = fi.Size()
+	}
+	return run
+}
+
+// runPipelineOn is runPipeline on stores of either driver: the engine
+// saves to engineDB, and one outbox runs on each of outboxDBs (replicas
+// sharing the outbox, each with its own handle); commits are those of
+// every handle.
+func runPipelineOn(tb testing.TB, engineDB store.Store, outboxDBs []store.Store, path string, timed func(start bool), engineOnly bool) pipelineRun {
+	tb.Helper()
 	ctx := context.Background()
 	model, err := sentiment.Load()
 	if err != nil {
@@ -152,37 +171,51 @@ func runPipeline(tb testing.TB, dir, path string, timed func(start bool), engine
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db, err := store.Open(filepath.Join(dir, "load.db"), store.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer db.Close()
 	src, err := file.New(file.Config{Name: "load", Path: path, BatchSize: 100}, discardLogger())
 	if err != nil {
 		tb.Fatal(err)
 	}
 	sink := &countingSink{}
-	outbox := listen.NewOutbox(db, sink, map[core.Platform]listen.Replier{core.PlatformX: sink}, listen.OutboxConfig{}, discardLogger())
+	var outboxes []*listen.Outbox
+	for _, db := range outboxDBs {
+		outboxes = append(outboxes, listen.NewOutbox(db, sink, map[core.Platform]listen.Replier{core.PlatformX: sink}, listen.OutboxConfig{}, discardLogger()))
+	}
+	wake := func() {
+		for _, o := range outboxes {
+			o.Wake()
+		}
+	}
 	spec := listen.SourceSpec{Name: "load", Source: src}
-	engine, err := listen.New(db, model, matcher, outbox.Capabilities, []listen.SourceSpec{spec}, listen.Config{Policy: listen.Policy{
+	engine, err := listen.New(engineDB, model, matcher, outboxes[0].Capabilities, []listen.SourceSpec{spec}, listen.Config{Policy: listen.Policy{
 		Brand: "Shenava Coffee", ThankMode: listen.ThankAuto,
 		ThankTemplates: map[string][]string{"en": {"Thank you, {author}!"}, "fa": {"{author} عزیز، ممنون!"}},
-	}, OnSaved: outbox.Wake}, discardLogger())
+	}, OnSaved: wake}, discardLogger())
 	if err != nil {
 		tb.Fatal(err)
+	}
+	handles := append([]store.Store{engineDB}, outboxDBs...)
+	slices.SortFunc(handles, func(a, b store.Store) int { return strings.Compare(fmt.Sprintf("%p", a), fmt.Sprintf("%p", b)) })
+	handles = slices.CompactFunc(handles, func(a, b store.Store) bool { return a == b })
+	commitsNow := func() (n uint64) {
+		for _, h := range handles {
+			n += h.Commits()
+		}
+		return n
 	}
 
 	timed(true)
 	start := time.Now()
-	commits0 := db.Commits()
+	commits0 := commitsNow()
 	octx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	if !engineOnly {
-		wg.Go(func() {
-			if err := outbox.Run(octx); err != nil {
-				tb.Error(err)
-			}
-		})
+		for _, o := range outboxes {
+			wg.Go(func() {
+				if err := o.Run(octx); err != nil {
+					tb.Error(err)
+				}
+			})
+		}
 	}
 	for {
 		res, err := engine.Poll(ctx, spec)
@@ -197,13 +230,13 @@ func runPipeline(tb testing.TB, dir, path string, timed func(start bool), engine
 	for !engineOnly {
 		// Due stops at the first waiting action: cheap while the outbox
 		// is long. The full count runs once nothing waits.
-		if waiting, err := db.Due(ctx, time.Now().Add(time.Hour)); err != nil {
+		if waiting, err := engineDB.Due(ctx, time.Now().Add(time.Hour)); err != nil {
 			tb.Fatal(err)
 		} else if waiting {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		st, err := db.Outbox(ctx)
+		st, err := engineDB.Outbox(ctx)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -213,25 +246,21 @@ func runPipeline(tb testing.TB, dir, path string, timed func(start bool), engine
 		if time.Now().After(deadline) {
 			tb.Fatalf("the outbox still holds %d actions after 10 minutes", st.Pending)
 		}
-		outbox.Wake()
+		wake()
 		time.Sleep(10 * time.Millisecond)
 	}
 	stop()
 	wg.Wait()
 	elapsed := time.Since(start)
-	commits := db.Commits() - commits0
+	commits := commitsNow() - commits0
 	timed(false)
 
-	n, err := db.MentionCount(ctx)
+	n, err := engineDB.MentionCount(ctx)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var size int64
-	if fi, err := os.Stat(db.Path()); err == nil {
-		size = fi.Size()
-	}
 	return pipelineRun{stored: n, alerts: int(sink.alerts.Load()), replies: int(sink.replies.Load()), elapsed: elapsed,
-		commits: commits, bytes: size}
+		commits: commits}
 }
 
 // peakRSS is the process's high-water mark of resident memory (VmHWM), in

@@ -1,6 +1,7 @@
 package listen
 
 import (
+	"context"
 	"runtime"
 	"time"
 
@@ -50,6 +51,18 @@ type Config struct {
 	// OnSaved runs after a save that queued actions (the daemon wakes the
 	// outbox with it); nil = nothing.
 	OnSaved func() `yaml:"-" json:"-"`
+	// Leases say which sources this replica polls, when several share one
+	// database; nil = every source, always (the only process).
+	Leases Leases `yaml:"-" json:"-"`
+}
+
+// Leases are this replica's leases (package replica): a source is polled
+// only while its lease is held.
+type Leases interface {
+	// Hold waits until the lease name is held, then returns a context
+	// that ends when it is lost, and the func to call once the holder
+	// stops acting on it.
+	Hold(ctx context.Context, name string) (context.Context, func(), error)
 }
 
 // DefaultConfig is the listen section with every default filled in.

@@ -63,6 +63,18 @@ type SourceSpec struct {
 	// Scoped sources only return posts addressed to the brand (@mentions,
 	// replies): the keyword filter is skipped, own accounts still dropped.
 	Scoped bool
+	// Lease is the lease under which the source is polled when several
+	// replicas share a database; "" means "source:" + Name. Sources that
+	// share one connection (a Telegram collector account) share one lease.
+	Lease string
+}
+
+// LeaseName is the name of the lease the source is polled under.
+func (s SourceSpec) LeaseName() string {
+	if s.Lease != "" {
+		return s.Lease
+	}
+	return "source:" + s.Name
 }
 
 // Engine runs the sources. Its methods are safe for concurrent use.
@@ -149,7 +161,33 @@ func (e *Engine) Run(ctx context.Context) error {
 	return nil
 }
 
+// runSource polls a source while this replica holds its lease: when the
+// lease is lost it stops (a poll under way is cancelled, and its save
+// with it) and waits to hold it again, then goes on from the saved
+// cursor, wherever the replica that held it meanwhile left it.
 func (e *Engine) runSource(ctx context.Context, s SourceSpec) {
+	if e.cfg.Leases == nil {
+		e.pollSource(ctx, s)
+		return
+	}
+	log := e.logger.With("source", s.Name)
+	for {
+		hctx, release, err := e.cfg.Leases.Hold(ctx, s.LeaseName())
+		if err != nil {
+			return // ctx ended
+		}
+		log.Info("polling: this replica holds the source's lease", "lease", s.LeaseName())
+		e.pollSource(hctx, s)
+		release()
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("stopped polling: the source's lease was lost; waiting to hold it again", "lease", s.LeaseName())
+	}
+}
+
+// pollSource polls a source on its schedule until ctx ends.
+func (e *Engine) pollSource(ctx context.Context, s SourceSpec) {
 	log := e.logger.With("source", s.Name)
 	cheap := false
 	if c, ok := s.Source.(CheapBacklog); ok {

@@ -51,6 +51,8 @@ type Metrics struct {
 
 	mu      sync.Mutex
 	sources map[string]*sourceHealth
+	replica string          // set by SetReplica
+	leases  func() []string // the leases held, set by SetReplica
 }
 
 type sourceHealth struct {
@@ -228,7 +230,11 @@ func (c *outboxCollector) Collect(ch chan<- prometheus.Metric) {
 // Times are RFC 3339 and left out while unset; last_error and error are left
 // out when empty, outbox when it could not be read.
 type Health struct {
-	Status  string                  `json:"status"` // "ok" or "degraded"
+	Status string `json:"status"` // "ok" or "degraded"
+	// Replica and Leases name this replica and the leases it holds, when
+	// several replicas share a database (left out otherwise).
+	Replica string                  `json:"replica,omitempty"`
+	Leases  []string                `json:"leases,omitzero"`
 	Sources map[string]sourceHealth `json:"sources"`
 	Outbox  *OutboxStats            `json:"outbox,omitempty"`
 	Error   string                  `json:"error,omitempty"`
@@ -243,6 +249,9 @@ const unhealthyAfter = 5
 func (m *Metrics) Health(ctx context.Context, outbox OutboxReader) Health {
 	h := Health{Status: "ok", Sources: map[string]sourceHealth{}}
 	m.mu.Lock()
+	if m.leases != nil {
+		h.Replica, h.Leases = m.replica, append([]string{}, m.leases()...)
+	}
 	for name, s := range m.sources {
 		h.Sources[name] = *s
 		if s.Failures >= unhealthyAfter {
@@ -259,6 +268,37 @@ func (m *Metrics) Health(ctx context.Context, outbox OutboxReader) Health {
 		}
 	}
 	return h
+}
+
+// SetReplica names this replica in /healthz ("replica", and "leases": the
+// leases it holds, read from leases at each request) and exports
+// shenava_replica_info{replica} and shenava_lease_held{replica,lease}, for
+// a daemon that is one of several replicas on one database.
+func (m *Metrics) SetReplica(name string, leases func() []string) {
+	m.mu.Lock()
+	m.replica, m.leases = name, leases
+	m.mu.Unlock()
+	m.reg.MustRegister(&replicaCollector{name: name, leases: leases})
+}
+
+var (
+	descReplica = prometheus.NewDesc("shenava_replica_info", "This replica, by name (always 1).", []string{"replica"}, nil)
+	descLease   = prometheus.NewDesc("shenava_lease_held", "Leases this replica holds (1 each): a source it polls, a singleton job it runs.",
+		[]string{"replica", "lease"}, nil)
+)
+
+type replicaCollector struct {
+	name   string
+	leases func() []string
+}
+
+func (c *replicaCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descReplica; ch <- descLease }
+
+func (c *replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(descReplica, prometheus.GaugeValue, 1, c.name)
+	for _, l := range c.leases() {
+		ch <- prometheus.MustNewConstMetric(descLease, prometheus.GaugeValue, 1, c.name, l)
+	}
 }
 
 // Handler serves /metrics and /healthz.

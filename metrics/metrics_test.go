@@ -137,6 +137,12 @@ func TestHealthz_Shape(t *testing.T) {
 			`{"status":"ok","sources":{"instagram":{"last_poll":"2026-11-23T09:00:00Z","last_success":"2026-11-23T09:00:00Z","consecutive_failures":0},"instagram-webhook":{"consecutive_failures":0},"telegram-channels/@koala_news":{"consecutive_failures":0}},"outbox":{"pending":0}}`},
 		{"unreadable", fakeOutbox{err: errors.New("database closed")}, func(m *Metrics) {},
 			`{"status":"degraded","sources":{},"error":"database closed"}`},
+		{"replica", fakeOutbox{}, func(m *Metrics) {
+			m.SetReplica("eu-1", func() []string { return []string{"bot", "source:rss/news"} })
+		},
+			`{"status":"ok","replica":"eu-1","leases":["bot","source:rss/news"],"sources":{},"outbox":{"pending":0}}`},
+		{"replicaHoldingNothing", fakeOutbox{}, func(m *Metrics) { m.SetReplica("eu-2", func() []string { return nil }) },
+			`{"status":"ok","replica":"eu-2","leases":[],"sources":{},"outbox":{"pending":0}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +155,27 @@ func TestHealthz_Shape(t *testing.T) {
 				t.Errorf("/healthz\n got %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestReplicaGauges(t *testing.T) {
+	held := []string{"source:x-mentions"}
+	m := New(nil)
+	m.SetReplica("eu-1", func() []string { return held })
+	scrape := func() string {
+		rec := httptest.NewRecorder()
+		m.Handler(nil).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		return rec.Body.String()
+	}
+	body := scrape()
+	for _, want := range []string{`shenava_replica_info{replica="eu-1"} 1`, `shenava_lease_held{lease="source:x-mentions",replica="eu-1"} 1`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	held = nil
+	if strings.Contains(scrape(), "shenava_lease_held{") {
+		t.Error("a lease no longer held is still exported")
 	}
 }
 

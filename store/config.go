@@ -41,6 +41,13 @@ const (
 	MaxConnectTimeout = 5 * time.Minute
 	// MaxReplicaName bounds storage.replica.
 	MaxReplicaName = 64
+	// DefaultLeaseTTL is how long a replica's leases last without renewal
+	// (package replica: renewed every 5 s, a dead replica's taken over
+	// within 20 s).
+	DefaultLeaseTTL = 15 * time.Second
+	// MinLeaseTTL and MaxLeaseTTL bound storage.lease_ttl.
+	MinLeaseTTL = 300 * time.Millisecond
+	MaxLeaseTTL = 10 * time.Minute
 )
 
 // Config is the storage section of config.yaml: which driver keeps
@@ -60,7 +67,8 @@ type Config struct {
 	// key=value pairs); it holds the password, so it is a secret.
 	DSN conf.Secret `yaml:"dsn"`
 	// MaxConns bounds this process's connection pool (the daemon holds
-	// two more connections: its replica lease and its notifications).
+	// three more connections: its replica lease, its notifications and
+	// the lease releases it listens for).
 	MaxConns int `yaml:"max_conns"`
 	// ConnectTimeout bounds each connection attempt.
 	ConnectTimeout time.Duration `yaml:"connect_timeout"`
@@ -74,12 +82,17 @@ type Config struct {
 	// the replicas table (names may repeat; what a replica recovers does
 	// not depend on them). Empty: the host name and process ID.
 	Replica string `yaml:"replica"`
+	// LeaseTTL is how long a replica's leases (the sources it polls, the
+	// singleton jobs it runs, its claim to be alive for the outbox) last
+	// in the database without renewal.
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
 }
 
 // DefaultConfig is the section with its defaults.
 func DefaultConfig() Config {
 	return Config{Driver: DefaultDriver, Path: DefaultPath, LockTimeout: DefaultLockTimeout,
-		MaxConns: DefaultMaxConns, ConnectTimeout: DefaultConnectTimeout, AutoMigrate: true}
+		MaxConns: DefaultMaxConns, ConnectTimeout: DefaultConnectTimeout, AutoMigrate: true,
+		LeaseTTL: DefaultLeaseTTL}
 }
 
 // Postgres reports whether the section chooses PostgreSQL.
@@ -124,6 +137,7 @@ func (c Config) Problems() conf.Problems {
 		case strings.ContainsFunc(c.Replica, func(r rune) bool { return conf.IsSpace(r) || r < 0x20 || r == 0x7f }):
 			ps.Add("replica", "must be one word without spaces, got %q", c.Replica)
 		}
+		ps.DurationRange("lease_ttl", c.LeaseTTL, MinLeaseTTL, MaxLeaseTTL)
 	default:
 		ps.OneOf("driver", c.Driver, Drivers...)
 	}

@@ -15,16 +15,18 @@ func (c *connectors) addTelegramChannels(cfg *config.Config, logger *slog.Logger
 	if err != nil {
 		return cfg.Problem("sources.telegram_channels", err)
 	}
+	// The account's one connection and every source read through it move
+	// between replicas together, under one lease.
 	for _, s := range col.Channels() {
-		c.sources = append(c.sources, listen.SourceSpec{Name: s.Name(), Source: s, Interval: s.Interval()})
+		c.sources = append(c.sources, listen.SourceSpec{Name: s.Name(), Source: s, Interval: s.Interval(), Lease: leaseCollector})
 	}
 	if s := col.Search(); s != nil {
-		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceTelegramSearch, Source: s, Interval: s.Interval()})
+		c.sources = append(c.sources, listen.SourceSpec{Name: config.SourceTelegramSearch, Source: s, Interval: s.Interval(),
+			Lease: leaseCollector})
 	}
 	c.checks = append(c.checks, check{name: "telegram collector", run: col.Check})
-	c.keepers = append(c.keepers, keeper{name: "telegram-collector", run: func(ctx context.Context, _ func(string)) error {
-		return col.Run(ctx)
-	}})
+	c.keepers = append(c.keepers, keeper{name: "telegram-collector", lease: leaseCollector,
+		run: func(ctx context.Context, _ func(string)) error { return col.Run(ctx) }})
 	return nil
 }
 

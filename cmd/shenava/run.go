@@ -22,7 +22,9 @@ import (
 	"github.com/shenava/shenava/internal/logging"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/metrics"
+	"github.com/shenava/shenava/replica"
 	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/store/pgstore"
 	"github.com/shenava/shenava/watch"
 )
 
@@ -61,6 +63,10 @@ type daemon struct {
 	db      store.Store
 	runners []runner
 	closers []func() error
+	// leases are this replica's on a PostgreSQL database, which other
+	// replicas may share; nil on the bbolt file, whose one process runs
+	// every source and job.
+	leases *replica.Shared
 }
 
 type runner struct {
@@ -109,6 +115,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	})
 	m := metrics.New(outboxDepth)
 	m.WatchCodes(d.db.CodesLeft)
+	d.startLeases(cfg, m)
 
 	printer := console.New(e.stdout)
 	var (
@@ -142,7 +149,8 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		alerter, sender = mgr, mgr
 		conns.repliers[core.PlatformTelegram] = telegramuser.Guard{Replier: mgr.Replier()}
 		conns.sources = append(conns.sources, mgr.sources...)
-		d.runners = append(d.runners, runner{"telegram", mgr.Run})
+		// Telegram allows one getUpdates consumer per token.
+		d.runners = append(d.runners, runner{"telegram", d.singleton(leaseBot, mgr.Run)})
 	}
 	// A platform with no configured connector (files, a disabled platform
 	// in a replay) has no replier, so no reply capability: its alerts offer
@@ -155,11 +163,16 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	conns.meterX(d.db, m, outbox.Wake)
 	ec := engineConfig(cfg)
 	ec.Metrics, ec.OnSaved = m, outbox.Wake
+	if d.leases != nil {
+		ec.Leases = d.leases
+	}
 	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, ec, logger)
 	if err != nil {
 		return nil, err
 	}
+	// Every replica delivers: the store hands each action to one of them.
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
+	d.listenNotifications(outbox.Wake)
 	for _, s := range conns.sources {
 		m.Expect(s.Name)
 	}
@@ -174,12 +187,12 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		if digester, err = digest.New(cfg.DigestConfig(), d.db, sender, logger); err != nil {
 			return nil, err
 		}
-		d.runners = append(d.runners, runner{"digest", digester.Run})
+		d.runners = append(d.runners, runner{"digest", d.singleton(leaseDigest, digester.Run)})
 	}
 	if w, err := newWatcher(cfg, d.db, outbox.Wake, logger); err != nil {
 		return nil, err
 	} else if w != nil {
-		d.runners = append(d.runners, runner{"watch", w.Run})
+		d.runners = append(d.runners, runner{"watch", d.singleton(leaseWatch, w.Run)})
 	}
 	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.CapabilitiesFor, outbox.Wake, logger); err != nil {
 		return nil, err
@@ -196,9 +209,58 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 		d.runners = append(d.runners, runner{"metrics", srv.Run})
 	}
-	logger.Info("shenava ready", "version", version, "sources", len(conns.sources),
-		"telegram", mgr != nil, "database", storeName(cfg), "startup", time.Since(start).Round(time.Millisecond))
+	ready := []any{"version", version, "sources", len(conns.sources),
+		"telegram", mgr != nil, "database", storeName(cfg), "startup", time.Since(start).Round(time.Millisecond)}
+	if d.leases != nil {
+		ready = append(ready, "replica", d.leases.Name(), "lease_ttl", d.leases.TTL())
+	}
+	logger.Info("shenava ready", ready...)
 	return d, nil
+}
+
+// Leases of the singleton jobs: one replica at a time runs each. Sources
+// are polled under "source:NAME" (listen.SourceSpec.LeaseName). The web
+// inbox, the webhooks, the outbox and the metrics run on every replica.
+const (
+	leaseBot       = "bot"                // the Telegram getUpdates loop
+	leaseDigest    = "digest"             // the daily digest's schedule
+	leaseWatch     = "watch"              // spike alerts and SLA reminders
+	leaseCollector = "telegram-collector" // the MTProto account's connection and its sources
+)
+
+// startLeases makes this replica take part in the leases, on a PostgreSQL
+// database (which other replicas may share, whether or not it is told).
+func (d *daemon) startLeases(cfg *config.Config, m *metrics.Metrics) {
+	pg, ok := d.db.(*pgstore.DB)
+	if !ok {
+		return
+	}
+	d.leases = replica.NewShared(pg, replica.Config{Name: replicaName(cfg.Storage.Replica), LeaseTTL: cfg.Storage.LeaseTTL}, d.logger)
+	m.SetReplica(d.leases.Name(), d.leases.Holding)
+	d.runners = append(d.runners, runner{"leases", d.leases.Run})
+}
+
+// singleton runs run only while this replica holds the lease name; on the
+// bbolt file, always.
+func (d *daemon) singleton(name string, run func(ctx context.Context) error) func(ctx context.Context) error {
+	if d.leases == nil {
+		return run
+	}
+	return replica.Singleton(d.leases, name, run)
+}
+
+// listenNotifications wakes the outbox when any replica queues work, on
+// PostgreSQL (LISTEN/NOTIFY); otherwise the process's own saves wake it.
+// The web inbox refreshes its counts by polling /counts and has no push
+// path to wake.
+func (d *daemon) listenNotifications(wakeOutbox func()) {
+	pg, ok := d.db.(*pgstore.DB)
+	if !ok {
+		return
+	}
+	d.runners = append(d.runners, runner{"notifications", func(ctx context.Context) error {
+		return pg.Listen(ctx, wakeOutbox, nil)
+	}})
 }
 
 // run starts every part under one errgroup: if one fails the others are

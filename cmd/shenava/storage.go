@@ -26,6 +26,7 @@ func openStore(cfg *config.Config) (store.Store, error) {
 		opts := postgresOptions(cfg, cfg.Storage.AutoMigrate)
 		// The daemon is the replica (commands are not).
 		opts.Replica = replicaName(cfg.Storage.Replica)
+		opts.ReplicaLease = cfg.Storage.LeaseTTL
 		db, err := pgstore.Open(context.Background(), opts)
 		if err != nil {
 			return nil, fmt.Errorf("storage (postgres): %w", err)

@@ -29,6 +29,8 @@ type pushSource struct {
 type keeper struct {
 	name string
 	run  func(ctx context.Context, notify func(text string)) error
+	// lease, when set, makes the upkeep a singleton among replicas.
+	lease string
 }
 
 func (c *connectors) addInstagram(cfg *config.Config, hc *http.Client, logger *slog.Logger) error {
@@ -62,9 +64,13 @@ func (c *connectors) addInstagram(cfg *config.Config, hc *http.Client, logger *s
 // connectors' upkeep, once the engine and the outbox exist.
 func (d *daemon) startPush(cfg *config.Config, conns *connectors, engine *listen.Engine, wake func()) error {
 	for _, k := range conns.keepers {
-		d.runners = append(d.runners, runner{k.name, func(ctx context.Context) error {
+		run := func(ctx context.Context) error {
 			return k.run(ctx, managerNotice(d.db, k.name, wake, d.logger))
-		}})
+		}
+		if k.lease != "" {
+			run = d.singleton(k.lease, run)
+		}
+		d.runners = append(d.runners, runner{k.name, run})
 	}
 	if len(conns.push) == 0 {
 		return nil

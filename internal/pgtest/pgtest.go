@@ -43,10 +43,16 @@ var (
 // Main runs the tests and then stops the cluster, if they started one.
 func Main(m *testing.M) {
 	code := m.Run()
+	Stop()
+	os.Exit(code)
+}
+
+// Stop stops the cluster the tests started, if any: for a TestMain that
+// has more to clean up than Main does.
+func Stop() {
 	if cluster != nil {
 		cluster.Stop()
 	}
-	os.Exit(code)
 }
 
 // Server returns the process's server, starting it on first use; it skips

@@ -159,6 +159,9 @@ func (l *lease) run(conn *pgx.Conn) {
 // by the next replica to start at once; either way the connection closes
 // and the lock with it. Ending twice is harmless.
 func (l *lease) end(release bool) {
+	if l == nil {
+		return // a handle from Connect, which takes no lease
+	}
 	l.once.Do(func() {
 		l.release = release
 		l.cancel()

@@ -100,28 +100,11 @@ func Chart(days []DayLabels) ([]byte, error) {
 	if len(days) == 0 {
 		return nil, errors.New("no days to draw")
 	}
-	f, err := goRegular()
+	face, done, err := newFaces()
 	if err != nil {
 		return nil, fmt.Errorf("chart font: %w", err)
 	}
-	faces := map[float64]font.Face{}
-	face := func(size float64) font.Face {
-		if fc, ok := faces[size]; ok {
-			return fc
-		}
-		fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
-		if err != nil {
-			// NewFace fails only on a size or DPI it cannot use; ours are constants.
-			panic(err)
-		}
-		faces[size] = fc
-		return fc
-	}
-	defer func() {
-		for _, fc := range faces {
-			fc.Close()
-		}
-	}()
+	defer done()
 	l := layOut(days, face)
 
 	img := image.NewRGBA(image.Rect(0, 0, ChartWidth, ChartHeight))
@@ -170,6 +153,27 @@ func Chart(days []DayLabels) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// newFaces makes the chart's type sizes in Go Regular; done closes them.
+func newFaces() (face func(size float64) font.Face, done func(), err error) {
+	f, err := goRegular()
+	if err != nil {
+		return nil, nil, err
+	}
+	faces := map[float64]font.Face{}
+	for _, size := range []float64{titleSize, labelSize, tickSize} {
+		fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
+		if err != nil {
+			return nil, nil, err
+		}
+		faces[size] = fc
+	}
+	return func(size float64) font.Face { return faces[size] }, func() {
+		for _, fc := range faces {
+			fc.Close()
+		}
+	}, nil
 }
 
 // layOut places the chart's parts for the days, measuring text with face.

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/internal/goldentest"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/opentype"
 )
 
 // fortnight is HistoryDays days ending with theDay, with mentions from f.
@@ -116,17 +114,12 @@ func goldenPNG(t *testing.T, path string, b []byte) {
 // testLayout lays days out as Chart does.
 func testLayout(t *testing.T, days []DayLabels) chartLayout {
 	t.Helper()
-	f, err := goRegular()
+	face, done, err := newFaces()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return layOut(days, func(size float64) font.Face {
-		fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingFull})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fc
-	})
+	t.Cleanup(done)
+	return layOut(days, face)
 }
 
 // checkLayout checks the layout's texts are on the image and clear of one

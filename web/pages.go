@@ -250,11 +250,24 @@ func (s *Server) tabCounts(ctx context.Context) (map[string]int, []uint64, error
 // them current without a reload: each tab's count as a number and as the
 // page writes it in the manager's language.
 func (s *Server) countsJSON(q *req) {
-	counts, _, err := s.tabCounts(q.ctx)
+	body, err := s.countsBody(q.ctx, q.sess.Lang)
 	if err != nil {
 		s.logger.Error("could not count the cases", "error", err)
 		http.Error(q.w, "internal error", http.StatusInternalServerError)
 		return
+	}
+	q.w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if _, err := q.w.Write(append(body, '\n')); err != nil {
+		s.logger.Debug("counts not written", "error", err)
+	}
+}
+
+// countsBody is the JSON of /counts, on one line: {"tabs": {TAB: {"n":
+// N, "text": N as written in lang}}}.
+func (s *Server) countsBody(ctx context.Context, lang string) ([]byte, error) {
+	counts, _, err := s.tabCounts(ctx)
+	if err != nil {
+		return nil, err
 	}
 	type tab struct {
 		N    int    `json:"n"`
@@ -264,12 +277,9 @@ func (s *Server) countsJSON(q *req) {
 		Tabs map[string]tab `json:"tabs"`
 	}{Tabs: make(map[string]tab, len(tabs))}
 	for _, t := range tabs {
-		out.Tabs[t] = tab{N: counts[t], Text: num(q.sess.Lang, counts[t])}
+		out.Tabs[t] = tab{N: counts[t], Text: num(lang, counts[t])}
 	}
-	q.w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if err := json.NewEncoder(q.w).Encode(out); err != nil {
-		s.logger.Debug("counts not written", "error", err)
-	}
+	return json.Marshal(out)
 }
 
 func (v *listView) next(f Filter, next string, partial bool, reached time.Time, lang string, loc *time.Location, path string) {

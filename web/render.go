@@ -191,7 +191,7 @@ func appPage(w *safehtml.Writer, p *page) {
 func inboxPage(w *safehtml.Writer, p *page) {
 	v, _ := p.Data.(listView)
 	top(w, p)
-	w.Markup("\n<nav class=\"tabs\" data-counts=\"/counts\">")
+	w.Markup("\n<nav class=\"tabs\" data-counts=\"/counts\" data-stream=\"/counts/stream\">")
 	for _, t := range v.Tabs {
 		w.Markup(`<a href="`)
 		w.URL(t.URL)

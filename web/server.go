@@ -11,7 +11,9 @@
 // is recorded with the manager's name and "web".
 //
 // Pages are plain server-rendered HTML that reads without JavaScript; the
-// only script, embedded, signs a Mini App in. Every request is authorised
+// only script, embedded, signs a Mini App in and keeps the inbox tabs'
+// counts current from a stream of server-sent events (/counts/stream),
+// falling back to polling /counts. Every request is authorised
 // again (a manager removed from the config is signed out at the next
 // click), every change carries a CSRF token, and the Content-Security-Policy
 // allows no inline script.
@@ -69,8 +71,11 @@ type Deps struct {
 	// hidden. nil = the platform's.
 	MentionCapabilities func(core.Mention) core.Capabilities
 	// Wake is the outbox's Wake, called after replies were queued.
-	Wake   func()
-	Logger *slog.Logger
+	Wake func()
+	// Changes is told when cases change, and wakes the open count
+	// streams (/counts/stream). nil = a broadcaster of the inbox's own.
+	Changes *Changes
+	Logger  *slog.Logger
 	// Now is the clock.
 	Now func() time.Time
 }
@@ -88,6 +93,10 @@ type Server struct {
 	static   http.Handler
 	limiter  *limiter
 	gestures gestures
+	changes  *Changes
+	// quiet and keepAlive pace the count streams (streamQuiet,
+	// streamKeepAlive).
+	quiet, keepAlive time.Duration
 
 	mu    sync.Mutex
 	cache map[string]cached // the reports' top authors
@@ -113,7 +122,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, st: d.Store, logger: d.Logger, now: d.Now, key: key,
 		loc: d.Store.Location(), managers: map[int64]Manager{}, limiter: newLimiter(10, time.Minute),
-		cache: map[string]cached{}}
+		cache: map[string]cached{}, changes: d.Changes, quiet: streamQuiet, keepAlive: streamKeepAlive}
+	if s.changes == nil {
+		s.changes = NewChanges()
+	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -168,8 +180,11 @@ func LinkFor(cfg Config, managerID int64, now time.Time) (string, error) {
 	return cfg.Base() + "/login?t=" + newLinkToken(key, managerID, now), nil
 }
 
+// Changes is the broadcaster that wakes the count streams.
+func (s *Server) Changes() *Changes { return s.changes }
+
 // Run serves on cfg.Listen until ctx ends, then drains for up to five
-// seconds. Expired sessions are pruned every hour.
+// seconds; open count streams end at once. Expired sessions are pruned every hour.
 func (s *Server) Run(ctx context.Context) error {
 	if err := s.st.IndexCases(ctx); err != nil {
 		return fmt.Errorf("web: %w", err)
@@ -183,9 +198,13 @@ func (s *Server) Run(ctx context.Context) error {
 
 // Serve is Run on a listener the caller opened.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	stop := make(chan struct{})
+	srv := &http.Server{Handler: s.handler(stop), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	// Shutdown waits for every request to end, and a stream ends only
+	// when told.
+	srv.RegisterOnShutdown(func() { close(stop) })
 	s.logger.Info("web inbox ready", "listen", ln.Addr().String(), "base_url", s.cfg.Base())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -212,8 +231,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// Handler serves every page.
-func (s *Server) Handler() http.Handler {
+// Handler serves every page. Its count streams end when their clients
+// go; Serve's also when it shuts down.
+func (s *Server) Handler() http.Handler { return s.handler(nil) }
+
+// handler serves every page; closing stop ends the count streams.
+func (s *Server) handler(stop <-chan struct{}) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", s.static)
 	mux.HandleFunc("GET /login", s.loginPage)
@@ -225,6 +248,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /lang", s.authed(s.setLang))
 	mux.Handle("GET /{$}", s.authed(s.inbox))
 	mux.Handle("GET /counts", s.polled(s.countsJSON))
+	mux.Handle("GET /counts/stream", s.polled(s.countsStream(stop)))
 	mux.Handle("GET /case/{id}", s.authed(s.casePage))
 	mux.Handle("POST /case/{id}/{verb}", s.authed(s.caseAction))
 	mux.Handle("GET /mentions", s.authed(s.mentions))

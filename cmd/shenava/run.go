@@ -26,6 +26,7 @@ import (
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/store/pgstore"
 	"github.com/shenava/shenava/watch"
+	"github.com/shenava/shenava/web"
 )
 
 func cmdRun() command {
@@ -117,6 +118,15 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 	m.WatchCodes(d.db.CodesLeft)
 	d.startLeases(cfg, m)
 
+	// The web inbox's count streams hear of every case change: from the
+	// store's notifications on PostgreSQL, from this process's writes on
+	// the bbolt file.
+	changes := web.NewChanges()
+	cases := d.db
+	if _, ok := d.db.(*pgstore.DB); !ok {
+		cases = caseWatch{Store: d.db, changed: changes.Notify}
+	}
+
 	printer := console.New(e.stdout)
 	var (
 		alerter listen.Alerter = printer
@@ -129,7 +139,7 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		outbox   *listen.Outbox
 		digester *digest.Digester
 	)
-	botDeps := bot.Deps{Store: d.db, HTTPClient: hc, Logger: logger, Metrics: m,
+	botDeps := bot.Deps{Store: cases, HTTPClient: hc, Logger: logger, Metrics: m,
 		Capabilities:        func(p core.Platform) core.Capabilities { return outbox.Capabilities(p) },
 		MentionCapabilities: func(m core.Mention) core.Capabilities { return outbox.CapabilitiesFor(m) },
 		Wake:                func() { outbox.Wake() }}
@@ -159,20 +169,20 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 
 	oc := cfg.Outbox
 	oc.Metrics = m
-	outbox = listen.NewOutbox(d.db, alerter, conns.repliers, oc, logger)
+	outbox = listen.NewOutbox(cases, alerter, conns.repliers, oc, logger)
 	conns.meterX(d.db, m, outbox.Wake)
 	ec := engineConfig(cfg)
 	ec.Metrics, ec.OnSaved = m, outbox.Wake
 	if d.leases != nil {
 		ec.Leases = d.leases
 	}
-	engine, err := listen.New(d.db, model, matcher, outbox.Capabilities, conns.sources, ec, logger)
+	engine, err := listen.New(cases, model, matcher, outbox.Capabilities, conns.sources, ec, logger)
 	if err != nil {
 		return nil, err
 	}
 	// Every replica delivers: the store hands each action to one of them.
 	d.runners = append(d.runners, runner{"engine", engine.Run}, runner{"outbox", outbox.Run})
-	d.listenNotifications(outbox.Wake)
+	d.listenNotifications(outbox.Wake, changes.Notify)
 	for _, s := range conns.sources {
 		m.Expect(s.Name)
 	}
@@ -189,12 +199,12 @@ func newDaemon(cfg *config.Config, e env, logger *slog.Logger) (_ *daemon, err e
 		}
 		d.runners = append(d.runners, runner{"digest", d.singleton(leaseDigest, digester.Run)})
 	}
-	if w, err := newWatcher(cfg, d.db, outbox.Wake, logger); err != nil {
+	if w, err := newWatcher(cfg, cases, outbox.Wake, logger); err != nil {
 		return nil, err
 	} else if w != nil {
 		d.runners = append(d.runners, runner{"watch", d.singleton(leaseWatch, w.Run)})
 	}
-	if inbox, err := newWebInbox(cfg, d.db, outbox.Capabilities, outbox.CapabilitiesFor, outbox.Wake, logger); err != nil {
+	if inbox, err := newWebInbox(cfg, cases, outbox.Capabilities, outbox.CapabilitiesFor, outbox.Wake, changes, logger); err != nil {
 		return nil, err
 	} else if inbox != nil {
 		d.runners = append(d.runners, runner{"web", inbox.Run})
@@ -249,17 +259,17 @@ func (d *daemon) singleton(name string, run func(ctx context.Context) error) fun
 	return replica.Singleton(d.leases, name, run)
 }
 
-// listenNotifications wakes the outbox when any replica queues work, on
-// PostgreSQL (LISTEN/NOTIFY); otherwise the process's own saves wake it.
-// The web inbox refreshes its counts by polling /counts and has no push
-// path to wake.
-func (d *daemon) listenNotifications(wakeOutbox func()) {
+// listenNotifications wakes the outbox when any replica queues work, and
+// the web inbox's count streams when any replica changes cases, on
+// PostgreSQL (LISTEN/NOTIFY); otherwise the process's own writes wake
+// them (listen's OnSaved, caseWatch).
+func (d *daemon) listenNotifications(wakeOutbox, casesChanged func()) {
 	pg, ok := d.db.(*pgstore.DB)
 	if !ok {
 		return
 	}
 	d.runners = append(d.runners, runner{"notifications", func(ctx context.Context) error {
-		return pg.Listen(ctx, wakeOutbox, nil)
+		return pg.Listen(ctx, wakeOutbox, casesChanged)
 	}})
 }
 

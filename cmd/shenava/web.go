@@ -71,9 +71,9 @@ func webConfig(cfg *config.Config) web.Config {
 }
 
 // newWebInbox builds the web inbox when web.listen is set and a key can
-// sign its links (nil otherwise).
+// sign its links (nil otherwise); changes wakes its count streams.
 func newWebInbox(cfg *config.Config, db store.Store, caps func(core.Platform) core.Capabilities,
-	mcaps func(core.Mention) core.Capabilities, wake func(), logger *slog.Logger) (*web.Server, error) {
+	mcaps func(core.Mention) core.Capabilities, wake func(), changes *web.Changes, logger *slog.Logger) (*web.Server, error) {
 	if !cfg.Web.Enabled() {
 		return nil, nil
 	}
@@ -84,7 +84,7 @@ func newWebInbox(cfg *config.Config, db store.Store, caps func(core.Platform) co
 		return nil, nil
 	}
 	srv, err := web.New(webConfig(cfg), web.Deps{Store: db, Capabilities: caps, MentionCapabilities: mcaps,
-		Wake: wake, Logger: logger})
+		Wake: wake, Changes: changes, Logger: logger})
 	if errors.Is(err, web.ErrNoKey) {
 		logger.Warn("web inbox off: nothing signs its sign-in links; set web.secret or telegram.token", "listen", cfg.Web.Listen)
 		return nil, nil

@@ -98,7 +98,7 @@ sources:
 		t.Fatal(err)
 	}
 	var logs strings.Builder
-	srv, err := newWebInbox(cfg, nil, nil, nil, func() {}, slog.New(slog.NewTextHandler(&logs, nil)))
+	srv, err := newWebInbox(cfg, nil, nil, nil, func() {}, nil, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil || srv != nil {
 		t.Fatalf("newWebInbox = %v, %v; want nothing to serve", srv, err)
 	}

@@ -163,6 +163,23 @@ log:
 		chromedp.Click(chromedp.ID("signin")),
 		chromedp.WaitVisible(complaintText))
 	inboxPNG := shot()
+	// The inbox's tab counts follow a change made elsewhere without a
+	// reload, pushed by the server (the page's fallback polls only every
+	// 30 s): Sara claims the complaint in a second tab.
+	count := func(tab string) string {
+		t.Helper()
+		return strings.TrimSpace(get("the "+tab+" count", chromedp.Text(chromedp.CSS("#tab-"+tab+" .count"))))
+	}
+	if n := count("claimed"); n != "0" {
+		t.Fatalf("claimed count at first %q", n)
+	}
+	other, closeOther := chromedp.NewContext(ctx)
+	if err := chromedp.Do(other, chromedp.Navigate(base+"/case/1"), chromedp.Click(chromedp.ID("claim")),
+		chromedp.WaitVisible(chromedp.ID("flash"))); err != nil {
+		t.Fatalf("browser: claim in a second tab: %v\n%s", err, out.String())
+	}
+	closeOther()
+	waitFor(t, "the pushed counts", 10*time.Second, func() bool { return count("claimed") == "1" && count("new") == "0" })
 	do(chromedp.Click(chromedp.CSS("a.open")), chromedp.WaitVisible(chromedp.ID("reply-text")))
 	if caseText := get("the post", chromedp.Text(chromedp.ID("post"))); !strings.Contains(caseText, "two hours late") {
 		t.Fatalf("the case page shows %q", caseText)

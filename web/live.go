@@ -81,12 +81,6 @@ const (
 func (s *Server) countsStream(stop <-chan struct{}) func(q *req) {
 	return func(q *req) {
 		rc := http.NewResponseController(q.w)
-		// The server's read timeout would cancel the request's context
-		// while the stream is open.
-		if err := rc.SetReadDeadline(time.Time{}); err != nil {
-			http.Error(q.w, "streaming unsupported", http.StatusNotImplemented)
-			return
-		}
 		wake, unsubscribe := s.changes.Subscribe() // before the first count: no change is missed
 		defer unsubscribe()
 		h := q.w.Header()

@@ -55,8 +55,8 @@ func (c *Changes) Subscribe() (<-chan struct{}, func()) {
 	}
 }
 
-// Subscribers is how many subscriptions are open.
-func (c *Changes) Subscribers() int {
+// subscribers is how many subscriptions are open.
+func (c *Changes) subscribers() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.subs)
@@ -108,9 +108,8 @@ func (s *Server) countsStream(stop <-chan struct{}) func(q *req) {
 		keep := time.NewTicker(s.keepAlive)
 		defer keep.Stop()
 		quiet := time.NewTimer(0)
-		if !quiet.Stop() {
-			<-quiet.C
-		}
+		quiet.Stop()
+		defer quiet.Stop()
 		pending := wake // nil while quiet after an event
 		for {
 			select {

@@ -149,7 +149,7 @@ func TestCountsStream(t *testing.T) {
 	if got := first.tabs(t); got["new"].N != 2 || got["new"].Text != "۲" || got["claimed"].N != 0 {
 		t.Fatalf("counts at first: %+v", got)
 	}
-	if n := f.srv.Changes().Subscribers(); n != 1 {
+	if n := f.srv.Changes().subscribers(); n != 1 {
 		t.Fatalf("%d subscribers, want the one stream", n)
 	}
 
@@ -167,7 +167,7 @@ func TestCountsStream(t *testing.T) {
 
 	// The client goes: its subscription ends.
 	s.close()
-	waitUntil(t, "the stream's subscription to end", func() bool { return f.srv.Changes().Subscribers() == 0 })
+	waitUntil(t, "the stream's subscription to end", func() bool { return f.srv.Changes().subscribers() == 0 })
 }
 
 func waitUntil(t *testing.T, what string, ok func() bool) {
@@ -223,7 +223,7 @@ func TestCountsStream_Unauthorised(t *testing.T) {
 	if s.resp.StatusCode != http.StatusUnauthorized || strings.HasPrefix(s.resp.Header.Get("Content-Type"), "text/event-stream") {
 		t.Fatalf("/counts/stream without a session: %d %v", s.resp.StatusCode, s.resp.Header)
 	}
-	if n := f.srv.Changes().Subscribers(); n != 0 {
+	if n := f.srv.Changes().subscribers(); n != 0 {
 		t.Fatalf("%d subscribers after a refusal", n)
 	}
 }

@@ -11,7 +11,8 @@ import (
 
 // Notification channels. Every transaction that queues or re-schedules
 // outbox actions notifies ChannelOutbox (a trigger on the outbox table),
-// and every one that writes cases ChannelCases; PostgreSQL delivers a
+// and every one that writes cases, or puts an answer of a case into doubt
+// or out of it, ChannelCases; PostgreSQL delivers a
 // notification at commit, once per transaction and channel, to every
 // replica listening.
 const (

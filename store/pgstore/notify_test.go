@@ -160,3 +160,34 @@ func TestListen_ReconnectsAfterTheConnectionIsKilled(t *testing.T) {
 	}
 	stop()
 }
+
+// An answer of a case going into doubt, or sent again out of it, wakes the
+// web inboxes (their In doubt tab), though the case row does not change.
+func TestListen_WakesTheInboxOnDoubt(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	a, b := openReplica(t, dsn, "a", 0), openReplica(t, dsn, "b", 0)
+	m := core.Mention{Platform: core.PlatformX, NativeID: "1", Source: "x/mentions", Author: core.Author{ID: "u1"},
+		Text: "bad", CreatedAt: t0, FetchedAt: t0,
+		Analysis: &core.Analysis{Lang: "en", Label: core.LabelNegative, Scores: core.Scores{Negative: 0.9}}}
+	res, err := b.SaveBatch(ctx, "x/mentions", "c1", []core.Decision{{Mention: m, OpenCase: true,
+		Actions: []core.Action{{Kind: core.ActionReplyPublic, MentionKey: m.Key(), DedupKey: "reply:1", Text: "sorry"}}}}, t0)
+	if err != nil || len(res.Actions) != 1 {
+		t.Fatalf("SaveBatch: %+v, %v", res, err)
+	}
+	outbox, cases := newWakes(), newWakes()
+	pid, _ := listening(t, a, outbox, cases)
+	pid()
+	if got, err := b.ClaimDue(ctx, t0, 1); err != nil || len(got) != 1 {
+		t.Fatalf("ClaimDue: %v, %v", got, err)
+	}
+	cases.quiet(t, "a claim")
+	if err := b.Settle(ctx, core.Outcome{ActionID: res.Actions[0].ID, State: core.ActionInDoubt, At: t0, Error: "timed out"}); err != nil {
+		t.Fatal(err)
+	}
+	cases.wait(t, "an answer in doubt")
+	if err := b.Resend(ctx, res.Actions[0].ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	cases.wait(t, "an answer sent again")
+}

@@ -268,29 +268,8 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	if err != nil {
 		return err
 	}
-	switch o.State {
-	case core.ActionDone:
-		if a.State == core.ActionDone {
-			return nil
-		}
-		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, o.Result, o.At, ""
-	case core.ActionPending:
-		a.State, a.NextAttemptAt = core.ActionPending, o.Next
-		if o.Error != "" {
-			a.LastError = o.Error
-		}
-		if o.Uncounted && a.Attempts > 0 {
-			a.Attempts--
-		}
-	case core.ActionFailed:
-		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
-	case core.ActionInDoubt:
-		a.State, a.LastError, a.DoneAt = core.ActionInDoubt, o.Error, o.At
-	default:
-		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
-	}
-	if o.Unsure {
-		a.Unsure = true
+	if changed, err := a.Settle(o); err != nil || !changed {
+		return err
 	}
 	for _, r := range o.Records {
 		b, err := botBucket(tx, r.Space)
@@ -331,11 +310,7 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 
 // Resend queues a failed or in-doubt action again, at a manager's request.
 func (s *DB) Resend(ctx context.Context, id uint64, at time.Time) error {
-	return s.setState(ctx, id, "resend", func(a *core.Action) {
-		if a.State == core.ActionFailed || a.State == core.ActionInDoubt {
-			a.State, a.NextAttemptAt, a.Attempts = core.ActionPending, at, 0
-		}
-	})
+	return s.setState(ctx, id, "resend", func(a *core.Action) { a.Resend(at) })
 }
 
 func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.Action)) error {
@@ -394,21 +369,15 @@ func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core
 			}
 		}
 		for _, a := range stuck {
-			if resume != nil && resume(a) {
-				a.State, a.Unsure, a.NextAttemptAt = core.ActionPending, true, now
-				a.LastError = "interrupted while sending: to be checked before sending again"
-				if err := putActionState(tx, a); err != nil {
-					return err
-				}
-				resumed = append(resumed, a)
-				continue
-			}
-			a.State = core.ActionInDoubt
-			a.LastError = "interrupted while sending: delivery unknown"
+			a.Interrupted(resume != nil && resume(a), now)
 			if err := putActionState(tx, a); err != nil {
 				return err
 			}
-			doubt = append(doubt, a)
+			if a.State == core.ActionInDoubt {
+				doubt = append(doubt, a)
+			} else {
+				resumed = append(resumed, a)
+			}
 		}
 		if len(doubt) == 0 || report == nil {
 			return nil

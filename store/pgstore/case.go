@@ -208,15 +208,7 @@ func (s *DB) UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([
 			return err
 		}
 		for _, a := range actions {
-			if a.CaseID == 0 {
-				a.CaseID = c.ID
-			}
-			if a.MentionKey == "" {
-				a.MentionKey = c.MentionKey
-			}
-			if a.CreatedAt.IsZero() {
-				a.CreatedAt = c.UpdatedAt
-			}
+			a.OfCase(c)
 			ok, err := putAction(ctx, tx, &a)
 			if err != nil {
 				return err

@@ -322,29 +322,8 @@ func settle(ctx context.Context, tx pgx.Tx, o core.Outcome) error {
 	if err != nil {
 		return err
 	}
-	switch o.State {
-	case core.ActionDone:
-		if a.State == core.ActionDone {
-			return nil
-		}
-		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, o.Result, o.At, ""
-	case core.ActionPending:
-		a.State, a.NextAttemptAt = core.ActionPending, o.Next
-		if o.Error != "" {
-			a.LastError = o.Error
-		}
-		if o.Uncounted && a.Attempts > 0 {
-			a.Attempts--
-		}
-	case core.ActionFailed:
-		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
-	case core.ActionInDoubt:
-		a.State, a.LastError, a.DoneAt = core.ActionInDoubt, o.Error, o.At
-	default:
-		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
-	}
-	if o.Unsure {
-		a.Unsure = true
+	if changed, err := a.Settle(o); err != nil || !changed {
+		return err
 	}
 	for _, r := range o.Records {
 		if err := putBotRec(ctx, tx, r.Space, r.Key, r.Value, r.At, r.IfAbsent); err != nil {
@@ -383,9 +362,7 @@ func (s *DB) Resend(ctx context.Context, id uint64, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if a.State == core.ActionFailed || a.State == core.ActionInDoubt {
-			a.State, a.NextAttemptAt, a.Attempts = core.ActionPending, at, 0
-		}
+		a.Resend(at)
 		return updateAction(ctx, tx, a)
 	})
 	if err != nil {
@@ -467,21 +444,15 @@ func (s *DB) resumeInFlight(ctx context.Context, now time.Time, resume func(core
 			return err
 		}
 		for _, a := range stuck {
-			if resume != nil && resume(a) {
-				a.State, a.Unsure, a.NextAttemptAt = core.ActionPending, true, now
-				a.LastError = "interrupted while sending: to be checked before sending again"
-				if err := updateAction(ctx, tx, a); err != nil {
-					return err
-				}
-				resumed = append(resumed, a)
-				continue
-			}
-			a.State = core.ActionInDoubt
-			a.LastError = "interrupted while sending: delivery unknown"
+			a.Interrupted(resume != nil && resume(a), now)
 			if err := updateAction(ctx, tx, a); err != nil {
 				return err
 			}
-			doubt = append(doubt, a)
+			if a.State == core.ActionInDoubt {
+				doubt = append(doubt, a)
+			} else {
+				resumed = append(resumed, a)
+			}
 		}
 		if len(doubt) == 0 || report == nil {
 			return nil

@@ -99,10 +99,10 @@ func (s *DB) migrateDayAuthors(tx *bolt.Tx) error {
 		return err
 	}
 	return tx.Bucket(bktMentions).ForEach(func(k, v []byte) error {
-		var rec mentionRec
+		var rec MentionRec
 		if err := decodeMention(v, &rec); err != nil {
 			return fmt.Errorf("mention %q: %w", k, err)
 		}
-		return s.tallyAuthor(tx, rec.mention())
+		return s.tallyAuthor(tx, rec.Mention())
 	})
 }

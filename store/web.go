@@ -368,11 +368,11 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			if raw == nil {
 				return fmt.Errorf("time index points at missing mention %q", w.k[8:])
 			}
-			var rec mentionRec
+			var rec MentionRec
 			if err := decodeMention(raw, &rec); err != nil {
 				return fmt.Errorf("decode %q: %w", w.k[8:], err)
 			}
-			m := rec.mention()
+			m := rec.Mention()
 			page.Reached = m.CreatedAt
 			if q.Match != nil && !q.Match(nil, &m) {
 				continue

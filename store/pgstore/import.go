@@ -212,7 +212,7 @@ func (im *importer) add(r store.Record) error {
 		if r.ProcessedAt.IsZero() {
 			// A mention with no processing time keeps none (mentionArgs
 			// takes the time as given).
-			doc := toMentionDoc(r.Mention)
+			doc := store.ToMentionRec(r.Mention)
 			raw, err := json.Marshal(doc)
 			if err != nil {
 				return err

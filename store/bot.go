@@ -192,19 +192,12 @@ func (s *DB) BotSwap(ctx context.Context, space core.Space, key string, at time.
 		} else if err := putBotRec(b, key, val, at); err != nil {
 			return err
 		}
-		for _, a := range actions {
+		queued, err = Queue(actions, func(a *core.Action) {
 			if a.CreatedAt.IsZero() {
 				a.CreatedAt = at
 			}
-			ok, err := putAction(tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		}, func(a *core.Action) (bool, error) { return putAction(tx, a) })
+		return err
 	})
 	if fnErr != nil {
 		return nil, fnErr

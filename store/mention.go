@@ -161,30 +161,11 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 				caseID = c.ID
 				res.Cases = append(res.Cases, c)
 			}
-			thanked := false
-			for _, a := range d.Actions {
-				if a.CaseID == 0 {
-					a.CaseID = caseID
-				}
-				if a.CreatedAt.IsZero() {
-					a.CreatedAt = now
-				}
-				ok, err := putAction(tx, &a)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					if missedCode(tx, a) {
-						res.NoCode = append(res.NoCode, a.MentionKey)
-					} else {
-						res.Skipped++
-					}
-					continue
-				}
-				if a.Kind == core.ActionThankPublic || a.Kind == core.ActionThankPrivate || a.Kind == core.ActionApproval {
-					thanked = true
-				}
-				res.Actions = append(res.Actions, a)
+			thanked, err := QueueDecided(&res, d.Actions, caseID, now,
+				func(a *core.Action) (bool, error) { return putAction(tx, a) },
+				func(a core.Action) (bool, error) { return missedCode(tx, a), nil })
+			if err != nil {
+				return err
 			}
 			for _, id := range d.Recovers {
 				if err := modifyCase(tx, id, func(c *core.Case) error {

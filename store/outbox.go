@@ -125,17 +125,9 @@ func putActionState(tx *bolt.Tx, a core.Action) error {
 func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error) {
 	var queued []core.Action
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		queued = nil
-		for _, a := range actions {
-			ok, err := putAction(tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		var err error
+		queued, err = Queue(actions, nil, func(a *core.Action) (bool, error) { return putAction(tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue: %w", err)

@@ -207,15 +207,10 @@ func (s *DB) UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([
 		if err := putCase(ctx, tx, c); err != nil {
 			return err
 		}
-		for _, a := range actions {
-			a.OfCase(c)
-			ok, err := putAction(ctx, tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
+		queued, err = store.Queue(actions, func(a *core.Action) { a.OfCase(c) },
+			func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		if err != nil {
+			return err
 		}
 		out = c
 		return nil

@@ -173,34 +173,11 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 				caseID = c.ID
 				res.Cases = append(res.Cases, c)
 			}
-			thanked := false
-			for _, a := range d.Actions {
-				if a.CaseID == 0 {
-					a.CaseID = caseID
-				}
-				if a.CreatedAt.IsZero() {
-					a.CreatedAt = now
-				}
-				ok, err := putAction(ctx, tx, &a)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					missed, err := missedCode(ctx, tx, a)
-					if err != nil {
-						return err
-					}
-					if missed {
-						res.NoCode = append(res.NoCode, a.MentionKey)
-					} else {
-						res.Skipped++
-					}
-					continue
-				}
-				if a.Kind == core.ActionThankPublic || a.Kind == core.ActionThankPrivate || a.Kind == core.ActionApproval {
-					thanked = true
-				}
-				res.Actions = append(res.Actions, a)
+			thanked, err := store.QueueDecided(&res, d.Actions, caseID, now,
+				func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) },
+				func(a core.Action) (bool, error) { return missedCode(ctx, tx, a) })
+			if err != nil {
+				return err
 			}
 			for _, id := range d.Recovers {
 				if err := modifyCase(ctx, tx, id, func(c *core.Case) error {

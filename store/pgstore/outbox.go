@@ -120,17 +120,9 @@ func utc(t time.Time) time.Time { return fromNano(unixNano(t)) }
 func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error) {
 	var queued []core.Action
 	err := s.update(ctx, func(tx pgx.Tx) error {
-		queued = nil
-		for _, a := range actions {
-			ok, err := putAction(ctx, tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		var err error
+		queued, err = store.Queue(actions, nil, func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue: %w", err)

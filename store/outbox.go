@@ -360,26 +360,11 @@ func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core
 				stuck = append(stuck, a)
 			}
 		}
-		for _, a := range stuck {
-			a.Interrupted(resume != nil && resume(a), now)
-			if err := putActionState(tx, a); err != nil {
-				return err
-			}
-			if a.State == core.ActionInDoubt {
-				doubt = append(doubt, a)
-			} else {
-				resumed = append(resumed, a)
-			}
-		}
-		if len(doubt) == 0 || report == nil {
-			return nil
-		}
-		for _, a := range report(doubt) {
-			if _, err := putAction(tx, &a); err != nil {
-				return fmt.Errorf("report: %w", err)
-			}
-		}
-		return nil
+		var err error
+		resumed, doubt, err = RecoverInterrupted(stuck, now, resume, report,
+			func(a core.Action) error { return putActionState(tx, a) },
+			func(a *core.Action) (bool, error) { return putAction(tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)

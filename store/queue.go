@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/shenava/shenava/core"
@@ -69,4 +70,36 @@ func QueueDecided(res *core.SaveResult, actions []core.Action, caseID uint64, no
 		res.Actions = append(res.Actions, a)
 	}
 	return thanked, nil
+}
+
+// RecoverInterrupted applies ResumeInFlight's rule, in a write, to the
+// actions a crash left in sending (stuck): each one resume accepts goes
+// back to pending, due at now, and the others become in doubt
+// (core.Action.Interrupted), each written back by set. report, when not
+// nil, is given the in-doubt ones, and the actions it returns (the
+// managers' notice) are put in the outbox. It returns the resumed and the
+// in-doubt actions.
+func RecoverInterrupted(stuck []core.Action, now time.Time, resume func(core.Action) bool,
+	report func(stuck []core.Action) []core.Action, set func(core.Action) error,
+	put func(*core.Action) (bool, error)) (resumed, doubt []core.Action, err error) {
+	for _, a := range stuck {
+		a.Interrupted(resume != nil && resume(a), now)
+		if err := set(a); err != nil {
+			return nil, nil, err
+		}
+		if a.State == core.ActionInDoubt {
+			doubt = append(doubt, a)
+		} else {
+			resumed = append(resumed, a)
+		}
+	}
+	if len(doubt) == 0 || report == nil {
+		return resumed, doubt, nil
+	}
+	for _, a := range report(doubt) {
+		if _, err := put(&a); err != nil {
+			return nil, nil, fmt.Errorf("report: %w", err)
+		}
+	}
+	return resumed, doubt, nil
 }

@@ -435,26 +435,10 @@ func (s *DB) resumeInFlight(ctx context.Context, now time.Time, resume func(core
 		if err != nil {
 			return err
 		}
-		for _, a := range stuck {
-			a.Interrupted(resume != nil && resume(a), now)
-			if err := updateAction(ctx, tx, a); err != nil {
-				return err
-			}
-			if a.State == core.ActionInDoubt {
-				doubt = append(doubt, a)
-			} else {
-				resumed = append(resumed, a)
-			}
-		}
-		if len(doubt) == 0 || report == nil {
-			return nil
-		}
-		for _, a := range report(doubt) {
-			if _, err := putAction(ctx, tx, &a); err != nil {
-				return fmt.Errorf("report: %w", err)
-			}
-		}
-		return nil
+		resumed, doubt, err = store.RecoverInterrupted(stuck, now, resume, report,
+			func(a core.Action) error { return updateAction(ctx, tx, a) },
+			func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)

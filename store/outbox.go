@@ -278,26 +278,8 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	if err := putActionState(tx, a); err != nil {
 		return err
 	}
-	if o.Report != nil {
-		r := *o.Report
-		if _, err := putAction(tx, &r); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-	}
-	if a.State != core.ActionDone || a.CaseID == 0 {
-		return nil
-	}
-	var follow []core.Action
-	err = modifyCase(tx, a.CaseID, func(c *core.Case) error {
-		follow = c.Delivered(a, o.Result, o.At)
-		return nil
-	})
-	for i := range follow {
-		if err == nil {
-			_, err = putAction(tx, &follow[i])
-		}
-	}
-	return err
+	return Settled(a, o, func(id uint64, fn func(*core.Case) error) error { return modifyCase(tx, id, fn) },
+		func(a *core.Action) (bool, error) { return putAction(tx, a) })
 }
 
 // Resend queues a failed or in-doubt action again, at a manager's request.

@@ -103,3 +103,32 @@ func RecoverInterrupted(stuck []core.Action, now time.Time, resume func(core.Act
 	}
 	return resumed, doubt, nil
 }
+
+// Settled queues what settling action a with outcome o calls for, once a
+// is written back: the outcome's report (the managers' notice), and, when
+// a is a case's action now done, the case's record of the delivery
+// (core.Case.Delivered, through modify, which changes a case in the
+// write) and the actions that follow it.
+func Settled(a core.Action, o core.Outcome, modify func(id uint64, fn func(*core.Case) error) error,
+	put func(*core.Action) (bool, error)) error {
+	if o.Report != nil {
+		r := *o.Report
+		if _, err := put(&r); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+	}
+	if a.State != core.ActionDone || a.CaseID == 0 {
+		return nil
+	}
+	var follow []core.Action
+	err := modify(a.CaseID, func(c *core.Case) error {
+		follow = c.Delivered(a, o.Result, o.At)
+		return nil
+	})
+	for i := range follow {
+		if err == nil {
+			_, err = put(&follow[i])
+		}
+	}
+	return err
+}

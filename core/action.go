@@ -217,6 +217,20 @@ func (a *Action) Interrupted(resume bool, now time.Time) {
 	a.LastError = "interrupted while sending: delivery unknown"
 }
 
+// Withdraw cancels a reply that has not been sent yet, at a manager's
+// (actor's) request. An action that is no reply is ErrInvalid; a reply
+// being sent, sent or ended gives ErrInvalidTransition: it is too late.
+func (a *Action) Withdraw(actor string, at time.Time) error {
+	if !a.Kind.Public() && !a.Kind.Private() {
+		return fmt.Errorf("action %d is a %s, not a reply: %w", a.ID, a.Kind, ErrInvalid)
+	}
+	if a.State != ActionPending {
+		return fmt.Errorf("action %d is %s: %w", a.ID, a.State, ErrInvalidTransition)
+	}
+	a.State, a.DoneAt, a.LastError = ActionCancelled, at, "withdrawn by "+actor
+	return nil
+}
+
 // OfCase fills in what an action queued for a case leaves out: the case's
 // ID and mention, and, as when it was queued, the case's last update.
 func (a *Action) OfCase(c Case) {

@@ -577,13 +577,9 @@ func (s *DB) WithdrawReply(ctx context.Context, id uint64, actor string, at time
 		if err != nil {
 			return err
 		}
-		if !a.Kind.Public() && !a.Kind.Private() {
-			return fmt.Errorf("action %d is a %s, not a reply: %w", id, a.Kind, core.ErrInvalid)
+		if err := a.Withdraw(actor, at); err != nil {
+			return err
 		}
-		if a.State != core.ActionPending {
-			return fmt.Errorf("action %d is %s: %w", id, a.State, core.ErrInvalidTransition)
-		}
-		a.State, a.DoneAt, a.LastError = core.ActionCancelled, at, "withdrawn by "+actor
 		if err := updateAction(ctx, tx, a); err != nil {
 			return err
 		}

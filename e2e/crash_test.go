@@ -252,6 +252,15 @@ func TestCrash_KillAnywhere(t *testing.T) {
 var crashDay = time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
 
 func crashConfig(xURL, tgURL, health string) string {
+	return daemonConfig(xURL, tgURL, health, "  path: shenava.db\n")
+}
+
+// daemonConfig is the configuration the kill tests (crash, failover) run
+// the daemon with: a JSONL source, X and Telegram at the fakes' URLs,
+// automatic thank-yous, no digest, spike or SLA jobs, short intervals and
+// /healthz (metrics) at health. storage is the body of its storage
+// section, a line each, indented.
+func daemonConfig(xURL, tgURL, health, storage string) string {
 	return fmt.Sprintf(`brand:
   name: "Shenava Coffee"
   keywords: ["shenava"]
@@ -315,13 +324,12 @@ outbox:
     telegram: {per_minute: 0, per_hour: 0}
 web: {listen: ""}
 storage:
-  path: shenava.db
-metrics:
+%smetrics:
   listen: %q
 log:
   level: debug
   format: json
-`, xURL, xtest.DefaultUserID, tgURL, crashAlertChat, crashManager, health)
+`, xURL, xtest.DefaultUserID, tgURL, crashAlertChat, crashManager, storage, health)
 }
 
 // crashIdle reports, from outside, that the daemon has read every source

@@ -339,75 +339,10 @@ func (c *overlapCounter) max() int {
 }
 
 func failoverConfig(xURL, tgURL, health, name string) string {
-	return fmt.Sprintf(`brand:
-  name: "Shenava Coffee"
-  keywords: ["shenava"]
-  handles:
-    x: ["shenava"]
-sources:
-  file:
-    - name: replay
-      path: mentions.jsonl
-      interval: 1s
-  x:
-    enabled: true
-    base_url: %q
-    bearer_token: ${X_BEARER_TOKEN}
-    user_id: %q
-    mentions:
-      enabled: true
-      interval: 1m
-    max_results: 10
-    max_pages: 2
-    oauth2_user_token: ${X_OAUTH2_USER_TOKEN}
-    timeout: 10s
-telegram:
-  enabled: true
-  api_url: %q
-  token: ${TELEGRAM_BOT_TOKEN}
-  alert_chat_id: %d
-  managers:
-    - id: %d
-      name: Sara
-      lang: en
-      alerts: false
-  poll_timeout: 1s
-  timeout: 10s
-  default_lang: en
-  alert_burst: 0
-  pace: {group_per_minute: 0, private_per_minute: 0}
-routing:
-  thank_you:
-    mode: auto
-digest:
-  enabled: false
-spike:
-  enabled: false
-sla:
-  remind_after: []
-listen:
-  poll_interval: 1s
-  batch_size: 5
-  backoff_min: 1s
-  backoff_max: 2s
-outbox:
-  workers: 2
-  backoff_min: 1s
-  backoff_max: 2s
-  rate_limits:
-    x: {per_minute: 0, per_hour: 0}
-    telegram: {per_minute: 0, per_hour: 0}
-web: {listen: ""}
-storage:
-  driver: postgres
+	return daemonConfig(xURL, tgURL, health, fmt.Sprintf(`  driver: postgres
   dsn: ${DATABASE_URL}
   max_conns: 4
   replica: %s
   lease_ttl: %s
-metrics:
-  listen: %q
-log:
-  level: debug
-  format: json
-`, xURL, xtest.DefaultUserID, tgURL, crashAlertChat, crashManager, name, failoverLeaseTTL, health)
+`, name, failoverLeaseTTL))
 }

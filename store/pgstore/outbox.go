@@ -435,24 +435,7 @@ func (s *DB) abandoned(ctx context.Context, tx pgx.Tx, own bool) ([]core.Action,
 	if own {
 		q = `SELECT doc FROM outbox o WHERE state = 'sending' AND (o.claim_life = $1 OR NOT ` + liveClaimer + `)`
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY id FOR UPDATE SKIP LOCKED`, s.lease.life)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Action
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		a, err := decodeAction(doc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryActions(ctx, tx, q+` ORDER BY id FOR UPDATE SKIP LOCKED`, s.lease.life)
 }
 
 // Action returns one action.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -113,22 +112,7 @@ func TestFailover_KillHolder(t *testing.T) {
 	}
 	revealed := 0
 	reveal := func(upTo int) {
-		fh, err := os.OpenFile(jsonl, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer fh.Close()
-		for ; revealed < min(upTo, len(all)); revealed++ {
-			f := all[revealed]
-			line, _ := json.Marshal(map[string]any{
-				"id": f.id, "platform": "x", "url": f.url(), "text": f.text,
-				"author":     map[string]any{"id": fmt.Sprint(5000000000000000000 + revealed), "handle": f.handle, "name": "File user"},
-				"created_at": crashDay.Add(2*time.Hour + time.Duration(revealed)*time.Second).Format(time.RFC3339),
-			})
-			if _, err := fh.Write(append(line, '\n')); err != nil {
-				t.Fatal(err)
-			}
-		}
+		revealed = appendFixtures(t, jsonl, all, revealed, upTo, 5000000000000000000, crashDay.Add(2*time.Hour))
 	}
 
 	var outputs []*logBuffer

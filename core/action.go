@@ -160,6 +160,91 @@ type Outcome struct {
 	Records []Record
 }
 
+// Settle applies an execution's outcome to the action. It reports false,
+// changing nothing, when the action is done already and the outcome says
+// done again (a repeated settlement); an outcome in another state is
+// ErrInvalid. A done outcome clears the last error; a pending one keeps it
+// unless it gives one, and gives back the attempt when Uncounted.
+func (a *Action) Settle(o Outcome) (bool, error) {
+	switch o.State {
+	case ActionDone:
+		if a.State == ActionDone {
+			return false, nil
+		}
+		a.State, a.Result, a.DoneAt, a.LastError = ActionDone, o.Result, o.At, ""
+	case ActionPending:
+		a.State, a.NextAttemptAt = ActionPending, o.Next
+		if o.Error != "" {
+			a.LastError = o.Error
+		}
+		if o.Uncounted && a.Attempts > 0 {
+			a.Attempts--
+		}
+	case ActionFailed:
+		a.State, a.LastError, a.DoneAt = ActionFailed, o.Error, o.At
+	case ActionInDoubt:
+		a.State, a.LastError, a.DoneAt = ActionInDoubt, o.Error, o.At
+	default:
+		return false, fmt.Errorf("outcome state %q: %w", o.State, ErrInvalid)
+	}
+	if o.Unsure {
+		a.Unsure = true
+	}
+	return true, nil
+}
+
+// Resend queues a failed or in-doubt action again, due at at with its
+// attempts counted afresh (a manager's request); an action in any other
+// state is left as it is.
+func (a *Action) Resend(at time.Time) {
+	if a.State == ActionFailed || a.State == ActionInDoubt {
+		a.State, a.NextAttemptAt, a.Attempts = ActionPending, at, 0
+	}
+}
+
+// Interrupted is what becomes of an action a crash left in sending, which
+// may or may not have reached the platform. With resume it goes back to
+// pending, due at now and marked Unsure, so that it is looked up on the
+// platform, or repeated, before anything else; otherwise it becomes
+// in_doubt and is never executed again automatically.
+func (a *Action) Interrupted(resume bool, now time.Time) {
+	if resume {
+		a.State, a.Unsure, a.NextAttemptAt = ActionPending, true, now
+		a.LastError = "interrupted while sending: to be checked before sending again"
+		return
+	}
+	a.State = ActionInDoubt
+	a.LastError = "interrupted while sending: delivery unknown"
+}
+
+// Withdraw cancels a reply that has not been sent yet, at a manager's
+// (actor's) request. An action that is no reply is ErrInvalid; a reply
+// being sent, sent or ended gives ErrInvalidTransition: it is too late.
+func (a *Action) Withdraw(actor string, at time.Time) error {
+	if !a.Kind.Public() && !a.Kind.Private() {
+		return fmt.Errorf("action %d is a %s, not a reply: %w", a.ID, a.Kind, ErrInvalid)
+	}
+	if a.State != ActionPending {
+		return fmt.Errorf("action %d is %s: %w", a.ID, a.State, ErrInvalidTransition)
+	}
+	a.State, a.DoneAt, a.LastError = ActionCancelled, at, "withdrawn by "+actor
+	return nil
+}
+
+// OfCase fills in what an action queued for a case leaves out: the case's
+// ID and mention, and, as when it was queued, the case's last update.
+func (a *Action) OfCase(c Case) {
+	if a.CaseID == 0 {
+		a.CaseID = c.ID
+	}
+	if a.MentionKey == "" {
+		a.MentionKey = c.MentionKey
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = c.UpdatedAt
+	}
+}
+
 // Capabilities says what a platform lets Shenava do in answer to a mention.
 type Capabilities struct {
 	Reply         bool `json:"reply"`

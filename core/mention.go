@@ -157,3 +157,15 @@ type Batch struct {
 	// at their next interval.
 	More bool
 }
+
+// Display is how the digest names an author: @handle, else the name; ""
+// when neither is known.
+func (a Author) Display() string {
+	switch {
+	case a.Handle != "":
+		return "@" + a.Handle
+	case a.Name != "":
+		return a.Name
+	}
+	return ""
+}

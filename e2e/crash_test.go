@@ -152,22 +152,7 @@ func TestCrash_KillAnywhere(t *testing.T) {
 		}
 	}
 	revealFile := func(upTo int) {
-		fh, err := os.OpenFile(jsonl, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer fh.Close()
-		for ; revealedFile < min(upTo, len(files)); revealedFile++ {
-			f := files[revealedFile]
-			line, _ := json.Marshal(map[string]any{
-				"id": f.id, "platform": "x", "url": f.url(), "text": f.text,
-				"author":     map[string]any{"id": fmt.Sprint(4000000000000000000 + revealedFile), "handle": f.handle, "name": "File user"},
-				"created_at": crashDay.Add(time.Hour + time.Duration(revealedFile)*time.Second).Format(time.RFC3339),
-			})
-			if _, err := fh.Write(append(line, '\n')); err != nil {
-				t.Fatal(err)
-			}
-		}
+		revealedFile = appendFixtures(t, jsonl, files, revealedFile, upTo, 4000000000000000000, crashDay.Add(time.Hour))
 	}
 	sinceSaved := func() bool {
 		for _, r := range xs0.Requests() {
@@ -248,10 +233,45 @@ func TestCrash_KillAnywhere(t *testing.T) {
 	}
 }
 
+// appendFixtures appends to the JSONL source at path the fixtures of fs
+// from from up to upTo (at most all), the i-th of fs written by author
+// authorBase+i at start plus i seconds, and returns how many of fs the
+// file holds then.
+func appendFixtures(t *testing.T, path string, fs []crashFixture, from, upTo, authorBase int, start time.Time) int {
+	t.Helper()
+	fh, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	i := from
+	for ; i < min(upTo, len(fs)); i++ {
+		f := fs[i]
+		line, _ := json.Marshal(map[string]any{
+			"id": f.id, "platform": "x", "url": f.url(), "text": f.text,
+			"author":     map[string]any{"id": fmt.Sprint(authorBase + i), "handle": f.handle, "name": "File user"},
+			"created_at": start.Add(time.Duration(i) * time.Second).Format(time.RFC3339),
+		})
+		if _, err := fh.Write(append(line, '\n')); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return i
+}
+
 // crashDay is when the fixtures were posted: one calendar day in Tehran.
 var crashDay = time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
 
 func crashConfig(xURL, tgURL, health string) string {
+	return daemonConfig(xURL, tgURL, health, "  path: shenava.db\n")
+}
+
+// daemonConfig is the configuration the kill tests (crash, failover) run
+// the daemon with: a JSONL source, X and Telegram at the fakes' URLs,
+// automatic thank-yous, no digest, spike or SLA jobs, short intervals and
+// /healthz (metrics) at health. storage is the body of its storage
+// section, a line each, indented.
+func daemonConfig(xURL, tgURL, health, storage string) string {
 	return fmt.Sprintf(`brand:
   name: "Shenava Coffee"
   keywords: ["shenava"]
@@ -315,13 +335,12 @@ outbox:
     telegram: {per_minute: 0, per_hour: 0}
 web: {listen: ""}
 storage:
-  path: shenava.db
-metrics:
+%smetrics:
   listen: %q
 log:
   level: debug
   format: json
-`, xURL, xtest.DefaultUserID, tgURL, crashAlertChat, crashManager, health)
+`, xURL, xtest.DefaultUserID, tgURL, crashAlertChat, crashManager, storage, health)
 }
 
 // crashIdle reports, from outside, that the daemon has read every source

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -113,22 +112,7 @@ func TestFailover_KillHolder(t *testing.T) {
 	}
 	revealed := 0
 	reveal := func(upTo int) {
-		fh, err := os.OpenFile(jsonl, os.O_APPEND|os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer fh.Close()
-		for ; revealed < min(upTo, len(all)); revealed++ {
-			f := all[revealed]
-			line, _ := json.Marshal(map[string]any{
-				"id": f.id, "platform": "x", "url": f.url(), "text": f.text,
-				"author":     map[string]any{"id": fmt.Sprint(5000000000000000000 + revealed), "handle": f.handle, "name": "File user"},
-				"created_at": crashDay.Add(2*time.Hour + time.Duration(revealed)*time.Second).Format(time.RFC3339),
-			})
-			if _, err := fh.Write(append(line, '\n')); err != nil {
-				t.Fatal(err)
-			}
-		}
+		revealed = appendFixtures(t, jsonl, all, revealed, upTo, 5000000000000000000, crashDay.Add(2*time.Hour))
 	}
 
 	var outputs []*logBuffer
@@ -339,75 +323,10 @@ func (c *overlapCounter) max() int {
 }
 
 func failoverConfig(xURL, tgURL, health, name string) string {
-	return fmt.Sprintf(`brand:
-  name: "Shenava Coffee"
-  keywords: ["shenava"]
-  handles:
-    x: ["shenava"]
-sources:
-  file:
-    - name: replay
-      path: mentions.jsonl
-      interval: 1s
-  x:
-    enabled: true
-    base_url: %q
-    bearer_token: ${X_BEARER_TOKEN}
-    user_id: %q
-    mentions:
-      enabled: true
-      interval: 1m
-    max_results: 10
-    max_pages: 2
-    oauth2_user_token: ${X_OAUTH2_USER_TOKEN}
-    timeout: 10s
-telegram:
-  enabled: true
-  api_url: %q
-  token: ${TELEGRAM_BOT_TOKEN}
-  alert_chat_id: %d
-  managers:
-    - id: %d
-      name: Sara
-      lang: en
-      alerts: false
-  poll_timeout: 1s
-  timeout: 10s
-  default_lang: en
-  alert_burst: 0
-  pace: {group_per_minute: 0, private_per_minute: 0}
-routing:
-  thank_you:
-    mode: auto
-digest:
-  enabled: false
-spike:
-  enabled: false
-sla:
-  remind_after: []
-listen:
-  poll_interval: 1s
-  batch_size: 5
-  backoff_min: 1s
-  backoff_max: 2s
-outbox:
-  workers: 2
-  backoff_min: 1s
-  backoff_max: 2s
-  rate_limits:
-    x: {per_minute: 0, per_hour: 0}
-    telegram: {per_minute: 0, per_hour: 0}
-web: {listen: ""}
-storage:
-  driver: postgres
+	return daemonConfig(xURL, tgURL, health, fmt.Sprintf(`  driver: postgres
   dsn: ${DATABASE_URL}
   max_conns: 4
   replica: %s
   lease_ttl: %s
-metrics:
-  listen: %q
-log:
-  level: debug
-  format: json
-`, xURL, xtest.DefaultUserID, tgURL, crashAlertChat, crashManager, name, failoverLeaseTTL, health)
+`, name, failoverLeaseTTL))
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,50 +18,7 @@ func (s *DB) noteAuthor(tx *bolt.Tx, m core.Mention, caseID uint64, thanked bool
 	if _, err := getAuthor(b, key, &h); err != nil {
 		return err
 	}
-	if h.Key == "" {
-		h = core.AuthorHistory{Key: key, Platform: m.Platform, ID: m.Author.ID, FirstSeen: m.CreatedAt}
-	}
-	if m.Author.Handle != "" {
-		h.Handle = m.Author.Handle
-	}
-	if m.Author.Name != "" {
-		h.Name = m.Author.Name
-	}
-	if m.Author.Followers > 0 {
-		h.Followers = m.Author.Followers
-	}
-	h.Bot = h.Bot || m.Author.Bot
-	if m.CreatedAt.Before(h.FirstSeen) {
-		h.FirstSeen = m.CreatedAt
-	}
-	if m.CreatedAt.After(h.LastSeen) {
-		h.LastSeen = m.CreatedAt
-	}
-	h.Mentions++
-	if a := m.Analysis; a != nil {
-		switch a.Label {
-		case core.LabelNegative:
-			h.Negative++
-		case core.LabelPositive:
-			h.Positive++
-		}
-		if a.Referral {
-			h.Referrals++
-		}
-	}
-	h.Recent = append(h.Recent, m.Key())
-	if n := len(h.Recent); n > core.MaxRecentMentions {
-		h.Recent = slices.Clone(h.Recent[n-core.MaxRecentMentions:])
-	}
-	if caseID != 0 {
-		h.Cases = append(h.Cases, caseID)
-		if n := len(h.Cases); n > core.MaxAuthorCases {
-			h.Cases = slices.Clone(h.Cases[n-core.MaxAuthorCases:])
-		}
-	}
-	if thanked {
-		h.LastThankedAt = now
-	}
+	h.Note(m, caseID, thanked, now)
 	return b.Put([]byte(key), encodeAuthor(h))
 }
 

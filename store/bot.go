@@ -192,19 +192,12 @@ func (s *DB) BotSwap(ctx context.Context, space core.Space, key string, at time.
 		} else if err := putBotRec(b, key, val, at); err != nil {
 			return err
 		}
-		for _, a := range actions {
+		queued, err = Queue(actions, func(a *core.Action) {
 			if a.CreatedAt.IsZero() {
 				a.CreatedAt = at
 			}
-			ok, err := putAction(tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		}, func(a *core.Action) (bool, error) { return putAction(tx, a) })
+		return err
 	})
 	if fnErr != nil {
 		return nil, fnErr
@@ -314,7 +307,7 @@ func (s *DB) InboxAppend(ctx context.Context, updateID int64, ms ...core.Mention
 			if err != nil {
 				return err
 			}
-			if err := b.Put(itob(seq), encodeMention(toMentionRec(m))); err != nil {
+			if err := b.Put(itob(seq), encodeMention(ToMentionRec(m))); err != nil {
 				return err
 			}
 		}
@@ -335,11 +328,11 @@ func (s *DB) InboxAfter(ctx context.Context, after uint64, limit int) ([]core.Me
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		c := tx.Bucket(bktBotInbox).Cursor()
 		for k, v := c.Seek(itob(after + 1)); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-			var rec mentionRec
+			var rec MentionRec
 			if err := decodeMention(v, &rec); err != nil {
 				return fmt.Errorf("inbox %d: %w", btoi(k), err)
 			}
-			out = append(out, rec.mention())
+			out = append(out, rec.Mention())
 			last = btoi(k)
 		}
 		return nil

@@ -105,7 +105,7 @@ const (
 	mfReferral
 )
 
-func encodeMention(r mentionRec) []byte {
+func encodeMention(r MentionRec) []byte {
 	w := recWriter{b: make([]byte, 0, 96+len(r.Text)+len(r.URL))}
 	w.byte(recBinaryV1)
 	var flags byte
@@ -146,15 +146,15 @@ func encodeMention(r mentionRec) []byte {
 	return w.b
 }
 
-func decodeMention(raw []byte, r *mentionRec) error {
+func decodeMention(raw []byte, r *MentionRec) error {
 	if len(raw) == 0 || raw[0] != recBinaryV1 {
 		return json.Unmarshal(raw, r)
 	}
 	rd := recReader{b: raw[1:]}
 	flags := rd.byte()
-	*r = mentionRec{
+	*r = MentionRec{
 		Platform: rd.str(), NativeID: rd.str(), Source: rd.str(), URL: rd.str(),
-		Author: authorRec{ID: rd.str(), Handle: rd.str(), Name: rd.str(), Followers: int(rd.int()), Bot: flags&mfBot != 0},
+		Author: AuthorRec{ID: rd.str(), Handle: rd.str(), Name: rd.str(), Followers: int(rd.int()), Bot: flags&mfBot != 0},
 		Text:   rd.str(), Created: rd.int(), Fetched: rd.int(), Processed: rd.int(),
 		ReplyTo: rd.str(), Conv: rd.str(), LangHint: rd.str(),
 	}

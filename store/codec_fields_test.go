@@ -78,9 +78,9 @@ func TestCodec_EveryField(t *testing.T) {
 	}
 	var m core.Mention
 	fill(t, reflect.ValueOf(&m), &n)
-	var rec mentionRec
-	if err := decodeMention(encodeMention(toMentionRec(m)), &rec); err != nil || !reflect.DeepEqual(rec.mention(), m) {
-		t.Errorf("mention:\nwrote %+v\nread  %+v (%v)", m, rec.mention(), err)
+	var rec MentionRec
+	if err := decodeMention(encodeMention(ToMentionRec(m)), &rec); err != nil || !reflect.DeepEqual(rec.Mention(), m) {
+		t.Errorf("mention:\nwrote %+v\nread  %+v (%v)", m, rec.Mention(), err)
 	}
 	var h core.AuthorHistory
 	fill(t, reflect.ValueOf(&h), &n)

@@ -15,11 +15,11 @@ import (
 
 func TestCodec_RoundTrip(t *testing.T) {
 	at := time.Date(2026, 11, 22, 6, 30, 0, 123, time.UTC)
-	mentions := []mentionRec{
-		toMentionRec(mention("1", core.LabelNegative, at)),
-		{Platform: "mastodon", NativeID: "9", Author: authorRec{ID: "a", Bot: true, Followers: -1}, Text: "", Created: -5},
-		func() mentionRec {
-			r := toMentionRec(mention("2", core.LabelPositive, at))
+	mentions := []MentionRec{
+		ToMentionRec(mention("1", core.LabelNegative, at)),
+		{Platform: "mastodon", NativeID: "9", Author: AuthorRec{ID: "a", Bot: true, Followers: -1}, Text: "", Created: -5},
+		func() MentionRec {
+			r := ToMentionRec(mention("2", core.LabelPositive, at))
 			r.Analysis.Referral, r.Analysis.ReferralScore, r.Analysis.Model = true, 0.8125, "m-3"
 			r.ReplyTo, r.Conv, r.LangHint, r.Processed, r.URL = "7", "6", "fa", 99, "https://x.com/u/status/2"
 			return r
@@ -27,7 +27,7 @@ func TestCodec_RoundTrip(t *testing.T) {
 	}
 	for _, want := range mentions {
 		raw := encodeMention(want)
-		var got mentionRec
+		var got MentionRec
 		if err := decodeMention(raw, &got); err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("mention %+v\nread back %+v, %v", want, got, err)
 		}
@@ -77,7 +77,7 @@ func TestCodec_ReadsJSONRecords(t *testing.T) {
 		State: core.ActionPending, NextAttemptAt: t0}
 	// What the JSON-writing version put on disk.
 	if err := db.db.Update(func(tx *bolt.Tx) error {
-		rec := toMentionRec(old)
+		rec := ToMentionRec(old)
 		if err := putJSON(tx.Bucket(bktMentions), []byte(old.Key()), rec); err != nil {
 			return err
 		}
@@ -288,7 +288,7 @@ func TestCodec_ReadsJSONBotRecords(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return putJSON(b, itob(seq), toMentionRec(old))
+		return putJSON(b, itob(seq), ToMentionRec(old))
 	}); err != nil {
 		t.Fatal(err)
 	}

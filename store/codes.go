@@ -17,6 +17,12 @@ type codeUse struct {
 	At         time.Time `json:"at"`
 }
 
+// ValidCode reports whether code can be a reward code: it is not empty
+// and holds no white space (a code is sent as one word).
+func ValidCode(code string) bool {
+	return code != "" && !strings.ContainsAny(code, " \t\r\n")
+}
+
 // AddCodes loads reward codes into the pool, in order.
 func (s *DB) AddCodes(ctx context.Context, codes []string) (core.CodeLoad, error) {
 	var res core.CodeLoad
@@ -24,7 +30,7 @@ func (s *DB) AddCodes(ctx context.Context, codes []string) (core.CodeLoad, error
 		res = core.CodeLoad{}
 		free, seen := tx.Bucket(bktCodesFree), tx.Bucket(bktCodesSeen)
 		for _, code := range codes {
-			if code == "" || strings.ContainsAny(code, " \t\r\n") {
+			if !ValidCode(code) {
 				res.Invalid++
 				continue
 			}

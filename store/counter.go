@@ -26,21 +26,15 @@ func incr(b *bolt.Bucket, key []byte, n uint64) error {
 // count adds a newly stored mention to the daily counters of its local
 // creation day and to the hourly label counters.
 func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
-	day := m.CreatedAt.In(s.loc).Format(core.DayFormat)
-	daily := appending(tx.Bucket(bktDaily))
-	keys := [][]byte{dayKey(day, core.DimTotal, ""), dayKey(day, core.DimPlatform, string(m.Platform))}
-	if a := m.Analysis; a != nil {
-		keys = append(keys, dayKey(day, core.DimLang, a.Lang), dayKey(day, core.DimLabel, string(a.Label)))
-		if a.Referral {
-			keys = append(keys, dayKey(day, core.DimReferral, "yes"))
-		}
-		hk := append(itob(uint64(max(0, m.CreatedAt.Unix()/3600))), a.Label...)
-		if err := incr(appending(tx.Bucket(bktHourly)), hk, 1); err != nil {
+	c := CountsOf(m, s.loc)
+	if c.Hourly {
+		if err := incr(appending(tx.Bucket(bktHourly)), append(itob(uint64(c.Hour)), c.Label...), 1); err != nil {
 			return err
 		}
 	}
-	for _, k := range keys {
-		if err := incr(daily, k, 1); err != nil {
+	daily := appending(tx.Bucket(bktDaily))
+	for _, k := range c.Daily {
+		if err := incr(daily, dayKey(c.Day, k.Dim, k.Value), 1); err != nil {
 			return err
 		}
 	}
@@ -50,8 +44,8 @@ func (s *DB) count(tx *bolt.Tx, m core.Mention) error {
 // DayCounts returns the counters of one local calendar day ("YYYY-MM-DD" in
 // the store's time zone).
 func (s *DB) DayCounts(ctx context.Context, day string) (core.Counts, error) {
-	if _, err := time.Parse(core.DayFormat, day); err != nil {
-		return nil, fmt.Errorf("store: day counts: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
+	if err := CheckDay("day counts", day); err != nil {
+		return nil, err
 	}
 	out := core.Counts{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -34,7 +33,7 @@ func (s *DB) tallyAuthor(tx *bolt.Tx, m core.Mention) error {
 	if m.Analysis != nil && m.Analysis.Label == core.LabelNegative {
 		neg++
 	}
-	if s := authorDisplay(m.Author); s != "" {
+	if s := m.Author.Display(); s != "" {
 		name = []byte(s)
 	}
 	v := make([]byte, 16, 16+len(name))
@@ -43,24 +42,12 @@ func (s *DB) tallyAuthor(tx *bolt.Tx, m core.Mention) error {
 	return b.Put(key, append(v, name...))
 }
 
-// authorDisplay is how the digest names an author: @handle, else the
-// name; "" when neither is known.
-func authorDisplay(a core.Author) string {
-	switch {
-	case a.Handle != "":
-		return "@" + a.Handle
-	case a.Name != "":
-		return a.Name
-	}
-	return ""
-}
-
 // DayAuthors returns the tally of each author who wrote on a local
 // calendar day ("YYYY-MM-DD" in the store's time zone), in author key
 // order.
 func (s *DB) DayAuthors(ctx context.Context, day string) ([]core.AuthorTally, error) {
-	if _, err := time.Parse(core.DayFormat, day); err != nil {
-		return nil, fmt.Errorf("store: day authors: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
+	if err := CheckDay("day authors", day); err != nil {
+		return nil, err
 	}
 	if s.version < 2 {
 		return nil, fmt.Errorf("store: day authors: the database (schema version %d, opened read-only) has no tallies yet: %w", s.version, core.ErrUnsupported)
@@ -99,10 +86,10 @@ func (s *DB) migrateDayAuthors(tx *bolt.Tx) error {
 		return err
 	}
 	return tx.Bucket(bktMentions).ForEach(func(k, v []byte) error {
-		var rec mentionRec
+		var rec MentionRec
 		if err := decodeMention(v, &rec); err != nil {
 			return fmt.Errorf("mention %q: %w", k, err)
 		}
-		return s.tallyAuthor(tx, rec.mention())
+		return s.tallyAuthor(tx, rec.Mention())
 	})
 }

@@ -93,8 +93,8 @@ func (s *DB) LastDigestDay(ctx context.Context) (string, error) {
 // forward: a day before the one recorded (a digest of an old day sent by
 // hand) leaves it as it is.
 func (s *DB) SetDigestSent(ctx context.Context, day string) error {
-	if _, err := time.Parse(core.DayFormat, day); err != nil {
-		return fmt.Errorf("store: digest sent: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
+	if err := CheckDay("digest sent", day); err != nil {
+		return err
 	}
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bktMeta)

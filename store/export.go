@@ -295,12 +295,12 @@ func (e *exporter) mentions() error {
 		if raw == nil {
 			return fmt.Errorf("time index points at a missing mention")
 		}
-		var rec mentionRec
+		var rec MentionRec
 		if err := decodeMention(raw, &rec); err != nil {
 			return err
 		}
 		n++
-		return e.fn(MentionRecord{Mention: rec.mention(), ProcessedAt: fromNano(rec.Processed)})
+		return e.fn(MentionRecord{Mention: rec.Mention(), ProcessedAt: fromNano(rec.Processed)})
 	})
 	if err != nil {
 		return err
@@ -442,11 +442,11 @@ func (e *exporter) botRecords() error {
 
 func (e *exporter) inbox() error {
 	return e.each(bktBotInbox, func(k, v []byte) error {
-		var rec mentionRec
+		var rec MentionRec
 		if err := decodeMention(v, &rec); err != nil {
 			return err
 		}
-		return e.fn(InboxRecord{Seq: btoi(k), Mention: rec.mention()})
+		return e.fn(InboxRecord{Seq: btoi(k), Mention: rec.Mention()})
 	})
 }
 

@@ -11,15 +11,18 @@ import (
 	"github.com/shenava/shenava/core"
 )
 
-// mentionRec is the stored form of a mention. Short JSON names keep the
-// file small; the struct is private so core can change without silently
-// changing what is on disk.
-type mentionRec struct {
+// MentionRec is the stored form of a mention, in the bbolt file (binary,
+// or JSON as files written before hold) and, as JSON, in the PostgreSQL
+// store's documents. Short JSON names keep the records small; the struct
+// is the store's own, so core can change without silently changing what
+// is stored. (MentionRecord is a mention as exported, with when it was
+// processed.)
+type MentionRec struct {
 	Platform  string         `json:"p"`
 	NativeID  string         `json:"i"`
 	Source    string         `json:"s,omitempty"`
 	URL       string         `json:"u,omitempty"`
-	Author    authorRec      `json:"a"`
+	Author    AuthorRec      `json:"a"`
 	Text      string         `json:"t"`
 	Created   int64          `json:"c"`
 	Fetched   int64          `json:"f,omitempty"`
@@ -30,7 +33,8 @@ type mentionRec struct {
 	Processed int64          `json:"pr,omitempty"`
 }
 
-type authorRec struct {
+// AuthorRec is the stored form of a mention's author.
+type AuthorRec struct {
 	ID        string `json:"i"`
 	Handle    string `json:"h,omitempty"`
 	Name      string `json:"n,omitempty"`
@@ -38,17 +42,19 @@ type authorRec struct {
 	Bot       bool   `json:"b,omitempty"`
 }
 
-func toMentionRec(m core.Mention) mentionRec {
-	return mentionRec{
+// ToMentionRec is m's stored form; Processed is left for the caller.
+func ToMentionRec(m core.Mention) MentionRec {
+	return MentionRec{
 		Platform: string(m.Platform), NativeID: m.NativeID, Source: m.Source, URL: m.URL,
-		Author: authorRec{ID: m.Author.ID, Handle: m.Author.Handle, Name: m.Author.Name,
+		Author: AuthorRec{ID: m.Author.ID, Handle: m.Author.Handle, Name: m.Author.Name,
 			Followers: m.Author.Followers, Bot: m.Author.Bot},
 		Text: m.Text, Created: unixNano(m.CreatedAt), Fetched: unixNano(m.FetchedAt),
 		ReplyTo: m.ReplyToID, Conv: m.ConversationID, LangHint: m.LangHint, Analysis: m.Analysis,
 	}
 }
 
-func (r mentionRec) mention() core.Mention {
+// Mention is the mention r stores.
+func (r MentionRec) Mention() core.Mention {
 	return core.Mention{
 		Platform: core.Platform(r.Platform), NativeID: r.NativeID, Source: r.Source, URL: r.URL,
 		Author: core.Author{ID: r.Author.ID, Handle: r.Author.Handle, Name: r.Author.Name,
@@ -137,7 +143,7 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 				continue
 			}
 			seen[m.Key()] = true
-			rec := toMentionRec(m)
+			rec := ToMentionRec(m)
 			rec.Processed = now.UnixNano()
 			if err := mentions.Put(key, encodeMention(rec)); err != nil {
 				return err
@@ -155,30 +161,11 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 				caseID = c.ID
 				res.Cases = append(res.Cases, c)
 			}
-			thanked := false
-			for _, a := range d.Actions {
-				if a.CaseID == 0 {
-					a.CaseID = caseID
-				}
-				if a.CreatedAt.IsZero() {
-					a.CreatedAt = now
-				}
-				ok, err := putAction(tx, &a)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					if missedCode(tx, a) {
-						res.NoCode = append(res.NoCode, a.MentionKey)
-					} else {
-						res.Skipped++
-					}
-					continue
-				}
-				if a.Kind == core.ActionThankPublic || a.Kind == core.ActionThankPrivate || a.Kind == core.ActionApproval {
-					thanked = true
-				}
-				res.Actions = append(res.Actions, a)
+			thanked, err := QueueDecided(&res, d.Actions, caseID, now,
+				func(a *core.Action) (bool, error) { return putAction(tx, a) },
+				func(a core.Action) (bool, error) { return missedCode(tx, a), nil })
+			if err != nil {
+				return err
 			}
 			for _, id := range d.Recovers {
 				if err := modifyCase(tx, id, func(c *core.Case) error {
@@ -227,11 +214,11 @@ func getMention(tx *bolt.Tx, key string) (core.Mention, error) {
 	if raw == nil {
 		return core.Mention{}, core.ErrNotFound
 	}
-	var rec mentionRec
+	var rec MentionRec
 	if err := decodeMention(raw, &rec); err != nil {
 		return core.Mention{}, fmt.Errorf("decode %q: %w", key, err)
 	}
-	return rec.mention(), nil
+	return rec.Mention(), nil
 }
 
 // ForEachMention calls fn for each mention created in [from, to), oldest
@@ -250,11 +237,11 @@ func (s *DB) ForEachMention(ctx context.Context, from, to time.Time, fn func(cor
 			if raw == nil {
 				return fmt.Errorf("time index points at missing mention %q", k[8:])
 			}
-			var rec mentionRec
+			var rec MentionRec
 			if err := decodeMention(raw, &rec); err != nil {
 				return fmt.Errorf("decode %q: %w", k[8:], err)
 			}
-			if err := fn(rec.mention()); err != nil {
+			if err := fn(rec.Mention()); err != nil {
 				return err
 			}
 		}

@@ -125,17 +125,9 @@ func putActionState(tx *bolt.Tx, a core.Action) error {
 func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error) {
 	var queued []core.Action
 	err := s.update(ctx, func(tx *bolt.Tx) error {
-		queued = nil
-		for _, a := range actions {
-			ok, err := putAction(tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		var err error
+		queued, err = Queue(actions, nil, func(a *core.Action) (bool, error) { return putAction(tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue: %w", err)
@@ -268,29 +260,8 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	if err != nil {
 		return err
 	}
-	switch o.State {
-	case core.ActionDone:
-		if a.State == core.ActionDone {
-			return nil
-		}
-		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, o.Result, o.At, ""
-	case core.ActionPending:
-		a.State, a.NextAttemptAt = core.ActionPending, o.Next
-		if o.Error != "" {
-			a.LastError = o.Error
-		}
-		if o.Uncounted && a.Attempts > 0 {
-			a.Attempts--
-		}
-	case core.ActionFailed:
-		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
-	case core.ActionInDoubt:
-		a.State, a.LastError, a.DoneAt = core.ActionInDoubt, o.Error, o.At
-	default:
-		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
-	}
-	if o.Unsure {
-		a.Unsure = true
+	if changed, err := a.Settle(o); err != nil || !changed {
+		return err
 	}
 	for _, r := range o.Records {
 		b, err := botBucket(tx, r.Space)
@@ -307,35 +278,13 @@ func settle(tx *bolt.Tx, o core.Outcome) error {
 	if err := putActionState(tx, a); err != nil {
 		return err
 	}
-	if o.Report != nil {
-		r := *o.Report
-		if _, err := putAction(tx, &r); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-	}
-	if a.State != core.ActionDone || a.CaseID == 0 {
-		return nil
-	}
-	var follow []core.Action
-	err = modifyCase(tx, a.CaseID, func(c *core.Case) error {
-		follow = c.Delivered(a, o.Result, o.At)
-		return nil
-	})
-	for i := range follow {
-		if err == nil {
-			_, err = putAction(tx, &follow[i])
-		}
-	}
-	return err
+	return Settled(a, o, func(id uint64, fn func(*core.Case) error) error { return modifyCase(tx, id, fn) },
+		func(a *core.Action) (bool, error) { return putAction(tx, a) })
 }
 
 // Resend queues a failed or in-doubt action again, at a manager's request.
 func (s *DB) Resend(ctx context.Context, id uint64, at time.Time) error {
-	return s.setState(ctx, id, "resend", func(a *core.Action) {
-		if a.State == core.ActionFailed || a.State == core.ActionInDoubt {
-			a.State, a.NextAttemptAt, a.Attempts = core.ActionPending, at, 0
-		}
-	})
+	return s.setState(ctx, id, "resend", func(a *core.Action) { a.Resend(at) })
 }
 
 func (s *DB) setState(ctx context.Context, id uint64, op string, fn func(*core.Action)) error {
@@ -393,32 +342,11 @@ func (s *DB) ResumeInFlight(ctx context.Context, now time.Time, resume func(core
 				stuck = append(stuck, a)
 			}
 		}
-		for _, a := range stuck {
-			if resume != nil && resume(a) {
-				a.State, a.Unsure, a.NextAttemptAt = core.ActionPending, true, now
-				a.LastError = "interrupted while sending: to be checked before sending again"
-				if err := putActionState(tx, a); err != nil {
-					return err
-				}
-				resumed = append(resumed, a)
-				continue
-			}
-			a.State = core.ActionInDoubt
-			a.LastError = "interrupted while sending: delivery unknown"
-			if err := putActionState(tx, a); err != nil {
-				return err
-			}
-			doubt = append(doubt, a)
-		}
-		if len(doubt) == 0 || report == nil {
-			return nil
-		}
-		for _, a := range report(doubt) {
-			if _, err := putAction(tx, &a); err != nil {
-				return fmt.Errorf("report: %w", err)
-			}
-		}
-		return nil
+		var err error
+		resumed, doubt, err = RecoverInterrupted(stuck, now, resume, report,
+			func(a core.Action) error { return putActionState(tx, a) },
+			func(a *core.Action) (bool, error) { return putAction(tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)
@@ -549,13 +477,9 @@ func (s *DB) WithdrawReply(ctx context.Context, id uint64, actor string, at time
 		if err != nil {
 			return err
 		}
-		if !a.Kind.Public() && !a.Kind.Private() {
-			return fmt.Errorf("action %d is a %s, not a reply: %w", id, a.Kind, core.ErrInvalid)
+		if err := a.Withdraw(actor, at); err != nil {
+			return err
 		}
-		if a.State != core.ActionPending {
-			return fmt.Errorf("action %d is %s: %w", id, a.State, core.ErrInvalidTransition)
-		}
-		a.State, a.DoneAt, a.LastError = core.ActionCancelled, at, "withdrawn by "+actor
 		if err := putActionState(tx, a); err != nil {
 			return err
 		}

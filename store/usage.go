@@ -15,15 +15,14 @@ import (
 // older databases need no migration.
 var bktUsage = []byte("usage")
 
-// usageDay is the UTC calendar day a usage counter belongs to. Paid APIs
+// UsageDay is the UTC calendar day a usage counter belongs to. Paid APIs
 // reset their daily budgets at midnight UTC, whatever the operator's zone.
-func usageDay(at time.Time) string { return at.UTC().Format(time.DateOnly) }
+func UsageDay(at time.Time) string { return at.UTC().Format(time.DateOnly) }
 
-// AddUsage adds to the named usage counters (such as "x.requests") of the
-// UTC day of at, in one transaction, and returns every counter of that day
-// after the addition. Counters survive restarts.
-func (s *DB) AddUsage(ctx context.Context, at time.Time, add map[string]int64) (map[string]int64, error) {
-	day := usageDay(at)
+// UsageMeters checks an addition to the usage counters (AddUsage): every
+// counter named, none added a negative count. It returns the names in
+// order.
+func UsageMeters(add map[string]int64) ([]string, error) {
 	names := make([]string, 0, len(add))
 	for name, n := range add {
 		if name == "" || n < 0 {
@@ -32,8 +31,20 @@ func (s *DB) AddUsage(ctx context.Context, at time.Time, add map[string]int64) (
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	return names, nil
+}
+
+// AddUsage adds to the named usage counters (such as "x.requests") of the
+// UTC day of at, in one transaction, and returns every counter of that day
+// after the addition. Counters survive restarts.
+func (s *DB) AddUsage(ctx context.Context, at time.Time, add map[string]int64) (map[string]int64, error) {
+	day := UsageDay(at)
+	names, err := UsageMeters(add)
+	if err != nil {
+		return nil, err
+	}
 	var out map[string]int64
-	err := s.update(ctx, func(tx *bolt.Tx) error {
+	err = s.update(ctx, func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bktUsage)
 		if err != nil {
 			return err
@@ -55,7 +66,7 @@ func (s *DB) AddUsage(ctx context.Context, at time.Time, add map[string]int64) (
 // Usage returns the usage counters of the UTC day of at; a day without
 // usage has none.
 func (s *DB) Usage(ctx context.Context, at time.Time) (map[string]int64, error) {
-	day := usageDay(at)
+	day := UsageDay(at)
 	out := map[string]int64{}
 	err := s.view(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bktUsage)

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"math"
-	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -219,35 +217,16 @@ func (d *descending) set(k []byte) {
 
 func (d *descending) next() { k, _ := d.c.Prev(); d.set(k) }
 
-func pageDefaults(q core.PageQuery) core.PageQuery {
-	if q.Limit <= 0 {
-		q.Limit = DefaultPageLimit
-	}
-	if q.Budget <= 0 {
-		q.Budget = DefaultPageBudget
-	}
-	return q
-}
-
-// pastDeadline reports, every 32 records, whether q.Until has passed.
-func pastDeadline(q core.PageQuery, looked int) bool {
-	return !q.Until.IsZero() && looked > 0 && looked%32 == 0 && time.Now().After(q.Until)
-}
-
 // CasePage returns cases in q.States (every state when empty), newest
 // first, that q.Match keeps.
 func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, error) {
-	q = pageDefaults(q)
+	q = PageDefaults(q)
 	var page core.CasePage
-	after := uint64(math.MaxUint64)
-	if q.After != "" {
-		n, err := strconv.ParseUint(q.After, 10, 64)
-		if err != nil {
-			return page, fmt.Errorf("store: case page: cursor %q: %w", q.After, core.ErrInvalid)
-		}
-		after = n
+	after, err := CasePageAfter(q)
+	if err != nil {
+		return page, err
 	}
-	err := s.view(ctx, func(tx *bolt.Tx) error {
+	err = s.view(ctx, func(tx *bolt.Tx) error {
 		page = core.CasePage{}
 		var walks []*descending
 		idOf := func(d *descending) uint64 { return btoi(d.k[len(d.k)-8:]) }
@@ -280,11 +259,8 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 				return nil
 			}
 			id := idOf(best)
-			if len(page.Cases) >= q.Limit {
-				return nil
-			}
-			if looked >= q.Budget || pastDeadline(q, looked) {
-				page.Partial = true
+			if end, partial := PageEnds(q, len(page.Cases), looked); end {
+				page.Partial = partial
 				return nil
 			}
 			best.next()
@@ -293,26 +269,10 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 			if err != nil {
 				return err
 			}
-			page.Reached = c.CreatedAt
-			page.Next = strconv.FormatUint(id, 10)
-			if !q.From.IsZero() && c.CreatedAt.Before(q.From) {
-				// Case IDs grow with creation time: everything further
-				// down is older still.
-				page.Next = ""
-				return nil
+			more, err := PageCase(q, &page, id, c, func() (core.Mention, error) { return getMention(tx, c.MentionKey) })
+			if err != nil || !more {
+				return err
 			}
-			if !q.To.IsZero() && !c.CreatedAt.Before(q.To) {
-				continue
-			}
-			m, err := getMention(tx, c.MentionKey)
-			if err != nil {
-				return fmt.Errorf("case %d: mention %s: %w", c.ID, c.MentionKey, err)
-			}
-			if q.Match != nil && !q.Match(&c, &m) {
-				continue
-			}
-			page.Cases = append(page.Cases, c)
-			page.Mentions = append(page.Mentions, m)
 		}
 	})
 	if err != nil {
@@ -324,7 +284,7 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 // MentionPage returns stored mentions, newest first by creation time, that
 // q.Match keeps (q.States is ignored).
 func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPage, error) {
-	q = pageDefaults(q)
+	q = PageDefaults(q)
 	var page core.MentionPage
 	upper := []byte{0xff}
 	if !q.To.IsZero() {
@@ -355,11 +315,8 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			if lower != nil && bytes.Compare(w.k, lower) < 0 {
 				break
 			}
-			if len(page.Mentions) >= q.Limit {
-				return nil
-			}
-			if looked >= q.Budget || pastDeadline(q, looked) {
-				page.Partial = true
+			if end, partial := PageEnds(q, len(page.Mentions), looked); end {
+				page.Partial = partial
 				return nil
 			}
 			looked++
@@ -368,16 +325,11 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			if raw == nil {
 				return fmt.Errorf("time index points at missing mention %q", w.k[8:])
 			}
-			var rec mentionRec
+			var rec MentionRec
 			if err := decodeMention(raw, &rec); err != nil {
 				return fmt.Errorf("decode %q: %w", w.k[8:], err)
 			}
-			m := rec.mention()
-			page.Reached = m.CreatedAt
-			if q.Match != nil && !q.Match(nil, &m) {
-				continue
-			}
-			page.Mentions = append(page.Mentions, m)
+			PageMention(q, &page, rec.Mention())
 		}
 		page.Next = ""
 		return nil

@@ -386,6 +386,44 @@ func TestAdminHandler_Postgres(t *testing.T) {
 	}
 }
 
+// newRole creates, through db (open on dsn as its owner), a login role
+// named prefix and a number that may connect to the database and use its
+// public schema, and grants it each of grants ("SELECT ON t": GRANT SELECT
+// ON t TO the role). The role is dropped after the test. It returns a DSN
+// that connects as the role.
+func newRole(t *testing.T, db *pgstore.DB, dsn, prefix string, grants ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	role := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano()%1e9)
+	qs := []string{
+		"CREATE ROLE " + role + " LOGIN",
+		"GRANT CONNECT ON DATABASE " + cfg.Database + " TO " + role,
+		"GRANT USAGE ON SCHEMA public TO " + role,
+	}
+	for _, g := range grants {
+		qs = append(qs, "GRANT "+g+" TO "+role)
+	}
+	for _, q := range qs {
+		if _, err := db.Pool().Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	t.Cleanup(func() {
+		admin, err := pgx.Connect(context.Background(), dsn)
+		if err != nil {
+			return
+		}
+		defer admin.Close(context.Background())
+		admin.Exec(context.Background(), "DROP OWNED BY "+role)
+		admin.Exec(context.Background(), "DROP ROLE "+role)
+	})
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database)
+}
+
 // TestAnalystRole: the README's read-only role for analysts reads both
 // views, and nothing behind them.
 func TestAnalystRole(t *testing.T) {
@@ -397,32 +435,9 @@ func TestAnalystRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.Fill(t, db)
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	role := fmt.Sprintf("analyst_%d", time.Now().UnixNano()%1e9)
-	for _, q := range []string{
-		"CREATE ROLE " + role + " LOGIN",
-		"GRANT CONNECT ON DATABASE " + cfg.Database + " TO " + role,
-		"GRANT USAGE ON SCHEMA public TO " + role,
-		"GRANT SELECT ON shenava_mentions, shenava_cases TO " + role,
-	} {
-		if _, err := db.Pool().Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	analyst := newRole(t, db, dsn, "analyst", "SELECT ON shenava_mentions, shenava_cases")
 	db.Close()
-	t.Cleanup(func() {
-		admin, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			return
-		}
-		defer admin.Close(context.Background())
-		admin.Exec(context.Background(), "DROP OWNED BY "+role)
-		admin.Exec(context.Background(), "DROP ROLE "+role)
-	})
-	conn, err := pgx.Connect(ctx, fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database))
+	conn, err := pgx.Connect(ctx, analyst)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,33 +533,9 @@ func TestPrivileges_AsTheREADMEGrants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := pgx.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	role := fmt.Sprintf("shenava_app_%d", time.Now().UnixNano()%1e9)
-	for _, q := range []string{
-		"CREATE ROLE " + role + " LOGIN",
-		"GRANT CONNECT ON DATABASE " + cfg.Database + " TO " + role,
-		"GRANT USAGE ON SCHEMA public TO " + role,
-		"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
-		"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role,
-	} {
-		if _, err := owner.Pool().Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	app := newRole(t, owner, dsn, "shenava_app",
+		"SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public", "USAGE ON ALL SEQUENCES IN SCHEMA public")
 	owner.Close()
-	t.Cleanup(func() {
-		admin, err := pgx.Connect(context.Background(), dsn)
-		if err != nil {
-			return
-		}
-		defer admin.Close(context.Background())
-		admin.Exec(context.Background(), "DROP OWNED BY "+role)
-		admin.Exec(context.Background(), "DROP ROLE "+role)
-	})
-	app := fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", role, cfg.Host, cfg.Port, cfg.Database)
 	db, err := pgstore.Open(ctx, pgstore.Options{DSN: app, NoMigrate: true})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"time"
 
@@ -58,7 +57,7 @@ func noteAuthors(ctx context.Context, tx pgx.Tx, notes map[string][]authorNote, 
 			return fmt.Errorf("decode author %q: %w", k, err)
 		}
 		for _, n := range notes[k] {
-			foldAuthor(&h, n.m, n.caseID, n.thanked, now)
+			h.Note(n.m, n.caseID, n.thanked, now)
 		}
 		doc, err := json.Marshal(exactAuthor(h))
 		if err != nil {
@@ -67,55 +66,6 @@ func noteAuthors(ctx context.Context, tx pgx.Tx, notes map[string][]authorNote, 
 		write.Queue(`UPDATE authors SET doc = $2 WHERE key = $1`, clean(k), doc)
 	}
 	return tx.SendBatch(ctx, write).Close()
-}
-
-// foldAuthor folds a newly stored mention into its author's history.
-func foldAuthor(h *core.AuthorHistory, m core.Mention, caseID uint64, thanked bool, now time.Time) {
-	key := m.AuthorKey()
-	if h.Key == "" {
-		*h = core.AuthorHistory{Key: key, Platform: m.Platform, ID: m.Author.ID, FirstSeen: m.CreatedAt}
-	}
-	if m.Author.Handle != "" {
-		h.Handle = m.Author.Handle
-	}
-	if m.Author.Name != "" {
-		h.Name = m.Author.Name
-	}
-	if m.Author.Followers > 0 {
-		h.Followers = m.Author.Followers
-	}
-	h.Bot = h.Bot || m.Author.Bot
-	if m.CreatedAt.Before(h.FirstSeen) {
-		h.FirstSeen = m.CreatedAt
-	}
-	if m.CreatedAt.After(h.LastSeen) {
-		h.LastSeen = m.CreatedAt
-	}
-	h.Mentions++
-	if a := m.Analysis; a != nil {
-		switch a.Label {
-		case core.LabelNegative:
-			h.Negative++
-		case core.LabelPositive:
-			h.Positive++
-		}
-		if a.Referral {
-			h.Referrals++
-		}
-	}
-	h.Recent = append(h.Recent, m.Key())
-	if n := len(h.Recent); n > core.MaxRecentMentions {
-		h.Recent = slices.Clone(h.Recent[n-core.MaxRecentMentions:])
-	}
-	if caseID != 0 {
-		h.Cases = append(h.Cases, caseID)
-		if n := len(h.Cases); n > core.MaxAuthorCases {
-			h.Cases = slices.Clone(h.Cases[n-core.MaxAuthorCases:])
-		}
-	}
-	if thanked {
-		h.LastThankedAt = now
-	}
 }
 
 // exactAuthor is h with its times as the store gives them back.

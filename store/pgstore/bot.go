@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/store"
 )
 
 // The Telegram bot keeps small records of its own: which chat message
@@ -169,19 +170,12 @@ func (s *DB) BotSwap(ctx context.Context, space core.Space, key string, at time.
 		} else if err := putBotRec(ctx, tx, space, key, val, at, false); err != nil {
 			return err
 		}
-		for _, a := range actions {
+		queued, err = store.Queue(actions, func(a *core.Action) {
 			if a.CreatedAt.IsZero() {
 				a.CreatedAt = at
 			}
-			ok, err := putAction(ctx, tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		}, func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		return err
 	})
 	if fnErr != nil {
 		return nil, fnErr
@@ -398,8 +392,8 @@ func (s *DB) LastDigestDay(ctx context.Context) (string, error) {
 // forward: a day before the one recorded (a digest of an old day sent by
 // hand) leaves it as it is.
 func (s *DB) SetDigestSent(ctx context.Context, day string) error {
-	if _, err := time.Parse(core.DayFormat, day); err != nil {
-		return fmt.Errorf("store: digest sent: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
+	if err := store.CheckDay("digest sent", day); err != nil {
+		return err
 	}
 	err := s.update(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO meta (key, value) VALUES ($1, to_jsonb($2::text))

@@ -207,23 +207,10 @@ func (s *DB) UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([
 		if err := putCase(ctx, tx, c); err != nil {
 			return err
 		}
-		for _, a := range actions {
-			if a.CaseID == 0 {
-				a.CaseID = c.ID
-			}
-			if a.MentionKey == "" {
-				a.MentionKey = c.MentionKey
-			}
-			if a.CreatedAt.IsZero() {
-				a.CreatedAt = c.UpdatedAt
-			}
-			ok, err := putAction(ctx, tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
+		queued, err = store.Queue(actions, func(a *core.Action) { a.OfCase(c) },
+			func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		if err != nil {
+			return err
 		}
 		out = c
 		return nil

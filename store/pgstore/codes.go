@@ -33,7 +33,8 @@ func (s *DB) AddCodes(ctx context.Context, codes []string) (core.CodeLoad, error
 			return err
 		}
 		for _, code := range codes {
-			if code == "" || strings.ContainsAny(code, " \t\r\n\x00") {
+			// A text column cannot hold U+0000.
+			if !store.ValidCode(code) || strings.IndexByte(code, 0) >= 0 {
 				res.Invalid++
 				continue
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/store"
 )
 
 // tally gathers what a batch's newly stored mentions add to the daily,
@@ -45,18 +46,14 @@ func newTally(loc *time.Location) *tally {
 // add counts a newly stored mention on its local creation day, in the
 // hourly label counters and in its author's tally of the day.
 func (t *tally) add(m core.Mention) {
-	day := m.CreatedAt.In(t.loc).Format(core.DayFormat)
-	t.daily[dailyKey{day, core.DimTotal, ""}]++
-	t.daily[dailyKey{day, core.DimPlatform, clean(string(m.Platform))}]++
-	if a := m.Analysis; a != nil {
-		t.daily[dailyKey{day, core.DimLang, clean(a.Lang)}]++
-		t.daily[dailyKey{day, core.DimLabel, clean(string(a.Label))}]++
-		if a.Referral {
-			t.daily[dailyKey{day, core.DimReferral, "yes"}]++
-		}
-		t.hourly[hourKey{clean(string(a.Label)), max(0, m.CreatedAt.Unix()/3600)}]++
+	n := store.CountsOf(m, t.loc)
+	for _, k := range n.Daily {
+		t.daily[dailyKey{n.Day, k.Dim, clean(k.Value)}]++
 	}
-	k := dayAuthorKey{day, clean(m.AuthorKey())}
+	if n.Hourly {
+		t.hourly[hourKey{clean(string(n.Label)), n.Hour}]++
+	}
+	k := dayAuthorKey{n.Day, clean(m.AuthorKey())}
 	c := t.authors[k]
 	if c == nil {
 		c = &authorCount{}
@@ -66,7 +63,7 @@ func (t *tally) add(m core.Mention) {
 	if m.Analysis != nil && m.Analysis.Label == core.LabelNegative {
 		c.negative++
 	}
-	if s := authorDisplay(m.Author); s != "" {
+	if s := m.Author.Display(); s != "" {
 		c.name = clean(s)
 	}
 }
@@ -114,23 +111,11 @@ func sortedKeys[K comparable, V any](m map[K]V, cmp func(a, b K) int) []K {
 	return keys
 }
 
-// authorDisplay is how the digest names an author: @handle, else the
-// name; "" when neither is known.
-func authorDisplay(a core.Author) string {
-	switch {
-	case a.Handle != "":
-		return "@" + a.Handle
-	case a.Name != "":
-		return a.Name
-	}
-	return ""
-}
-
 // DayCounts returns the counters of one local calendar day ("YYYY-MM-DD" in
 // the store's time zone).
 func (s *DB) DayCounts(ctx context.Context, day string) (core.Counts, error) {
-	if _, err := time.Parse(core.DayFormat, day); err != nil {
-		return nil, fmt.Errorf("store: day counts: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
+	if err := store.CheckDay("day counts", day); err != nil {
+		return nil, err
 	}
 	out := core.Counts{}
 	err := s.view(ctx, func(tx pgx.Tx) error {
@@ -197,8 +182,8 @@ func (s *DB) HourlyCounts(ctx context.Context, label core.Label, from, to time.T
 // calendar day ("YYYY-MM-DD" in the store's time zone), in author key
 // order.
 func (s *DB) DayAuthors(ctx context.Context, day string) ([]core.AuthorTally, error) {
-	if _, err := time.Parse(core.DayFormat, day); err != nil {
-		return nil, fmt.Errorf("store: day authors: day %q: want YYYY-MM-DD: %w", day, core.ErrInvalid)
+	if err := store.CheckDay("day authors", day); err != nil {
+		return nil, err
 	}
 	var out []core.AuthorTally
 	err := s.view(ctx, func(tx pgx.Tx) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/pgtest"
 	"github.com/shenava/shenava/store"
+	"github.com/shenava/shenava/store/storetest"
 )
 
 // reader is what the differential test asks both stores.
@@ -90,7 +91,7 @@ func TestDifferential_SameAnswersAsTheBboltStore(t *testing.T) {
 			// Some created at the very same nanosecond, some before
 			// the ones stored already, now and then one known already.
 			at := start.Add(time.Duration(rnd.IntN(72*60)) * time.Minute).Add(time.Duration(rnd.IntN(3)) * time.Nanosecond)
-			m := testMention(fmt.Sprintf("b%d-%d", batch, i), labels[rnd.IntN(3)], at)
+			m := storetest.Mention(fmt.Sprintf("b%d-%d", batch, i), labels[rnd.IntN(3)], at)
 			m.Platform = platforms[rnd.IntN(3)]
 			m.Author.ID = fmt.Sprint("a", rnd.IntN(6))
 			if rnd.IntN(4) == 0 {

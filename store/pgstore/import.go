@@ -24,35 +24,11 @@ type Conn struct{ db *DB }
 // Connect opens the pool as Open does, but neither applies migrations nor
 // checks the schema version.
 func Connect(ctx context.Context, opts Options) (*Conn, error) {
-	if opts.DSN == "" {
-		return nil, errors.New("pgstore: no DSN given")
-	}
-	cfg, err := pgxpool.ParseConfig(opts.DSN)
+	db, err := connect(ctx, opts)
 	if err != nil {
-		return nil, fmt.Errorf("pgstore: parse DSN: %w", redact(err))
+		return nil, err
 	}
-	if opts.MaxConns <= 0 {
-		opts.MaxConns = DefaultMaxConns
-	}
-	if opts.ConnectTimeout <= 0 {
-		opts.ConnectTimeout = DefaultConnectTimeout
-	}
-	if opts.Location == nil {
-		opts.Location = time.UTC
-	}
-	cfg.MaxConns = opts.MaxConns
-	cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
-	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
-	cfg.ConnConfig.RuntimeParams["application_name"] = "shenava"
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: %w", describe(err))
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("pgstore: %w", describe(err))
-	}
-	return &Conn{db: &DB{pool: pool, loc: opts.Location, retries: DefaultRetries}}, nil
+	return &Conn{db: db}, nil
 }
 
 // Close closes the pool.
@@ -212,7 +188,7 @@ func (im *importer) add(r store.Record) error {
 		if r.ProcessedAt.IsZero() {
 			// A mention with no processing time keeps none (mentionArgs
 			// takes the time as given).
-			doc := toMentionDoc(r.Mention)
+			doc := store.ToMentionRec(r.Mention)
 			raw, err := json.Marshal(doc)
 			if err != nil {
 				return err

@@ -12,61 +12,17 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/store"
 )
 
-// mentionDoc is the stored form of a mention (the doc column): the bbolt
-// store's record, in JSON. The struct is private so that core can change
-// without silently changing what is stored.
-type mentionDoc struct {
-	Platform  string         `json:"p"`
-	NativeID  string         `json:"i"`
-	Source    string         `json:"s,omitempty"`
-	URL       string         `json:"u,omitempty"`
-	Author    authorDoc      `json:"a"`
-	Text      string         `json:"t"`
-	Created   int64          `json:"c"`
-	Fetched   int64          `json:"f,omitempty"`
-	ReplyTo   string         `json:"r,omitempty"`
-	Conv      string         `json:"cv,omitempty"`
-	LangHint  string         `json:"lh,omitempty"`
-	Analysis  *core.Analysis `json:"an,omitempty"`
-	Processed int64          `json:"pr,omitempty"`
-}
-
-type authorDoc struct {
-	ID        string `json:"i"`
-	Handle    string `json:"h,omitempty"`
-	Name      string `json:"n,omitempty"`
-	Followers int    `json:"f,omitempty"`
-	Bot       bool   `json:"b,omitempty"`
-}
-
-func toMentionDoc(m core.Mention) mentionDoc {
-	return mentionDoc{
-		Platform: string(m.Platform), NativeID: m.NativeID, Source: m.Source, URL: m.URL,
-		Author: authorDoc{ID: m.Author.ID, Handle: m.Author.Handle, Name: m.Author.Name,
-			Followers: m.Author.Followers, Bot: m.Author.Bot},
-		Text: m.Text, Created: unixNano(m.CreatedAt), Fetched: unixNano(m.FetchedAt),
-		ReplyTo: m.ReplyToID, Conv: m.ConversationID, LangHint: m.LangHint, Analysis: m.Analysis,
-	}
-}
-
-func (r mentionDoc) mention() core.Mention {
-	return core.Mention{
-		Platform: core.Platform(r.Platform), NativeID: r.NativeID, Source: r.Source, URL: r.URL,
-		Author: core.Author{ID: r.Author.ID, Handle: r.Author.Handle, Name: r.Author.Name,
-			Followers: r.Author.Followers, Bot: r.Author.Bot},
-		Text: r.Text, CreatedAt: fromNano(r.Created), FetchedAt: fromNano(r.Fetched),
-		ReplyToID: r.ReplyTo, ConversationID: r.Conv, LangHint: r.LangHint, Analysis: r.Analysis,
-	}
-}
-
+// decodeMention reads a mention's doc column: its bbolt record
+// (store.MentionRec) in JSON.
 func decodeMention(key string, doc []byte) (core.Mention, error) {
-	var rec mentionDoc
+	var rec store.MentionRec
 	if err := json.Unmarshal(doc, &rec); err != nil {
 		return core.Mention{}, fmt.Errorf("decode mention %q: %w", key, err)
 	}
-	return rec.mention(), nil
+	return rec.Mention(), nil
 }
 
 // timeNano is the position of t in the mentions' time index (at_ns):
@@ -92,7 +48,7 @@ const insertMention = `INSERT INTO mentions (key, platform, native_id, source, u
 	ON CONFLICT (key) DO NOTHING`
 
 func mentionArgs(m core.Mention, now time.Time) ([]any, error) {
-	rec := toMentionDoc(m)
+	rec := store.ToMentionRec(m)
 	rec.Processed = now.UnixNano()
 	doc, err := json.Marshal(rec)
 	if err != nil {
@@ -217,34 +173,11 @@ func (s *DB) SaveBatch(ctx context.Context, source, cursor string, ds []core.Dec
 				caseID = c.ID
 				res.Cases = append(res.Cases, c)
 			}
-			thanked := false
-			for _, a := range d.Actions {
-				if a.CaseID == 0 {
-					a.CaseID = caseID
-				}
-				if a.CreatedAt.IsZero() {
-					a.CreatedAt = now
-				}
-				ok, err := putAction(ctx, tx, &a)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					missed, err := missedCode(ctx, tx, a)
-					if err != nil {
-						return err
-					}
-					if missed {
-						res.NoCode = append(res.NoCode, a.MentionKey)
-					} else {
-						res.Skipped++
-					}
-					continue
-				}
-				if a.Kind == core.ActionThankPublic || a.Kind == core.ActionThankPrivate || a.Kind == core.ActionApproval {
-					thanked = true
-				}
-				res.Actions = append(res.Actions, a)
+			thanked, err := store.QueueDecided(&res, d.Actions, caseID, now,
+				func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) },
+				func(a core.Action) (bool, error) { return missedCode(ctx, tx, a) })
+			if err != nil {
+				return err
 			}
 			for _, id := range d.Recovers {
 				if err := modifyCase(ctx, tx, id, func(c *core.Case) error {

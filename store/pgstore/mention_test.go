@@ -13,6 +13,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/pgtest"
+	"github.com/shenava/shenava/store/storetest"
 )
 
 // A day's morning in Tehran (UTC+3:30), as the contract suite's tests use.
@@ -33,22 +34,6 @@ func replicas(t *testing.T, n int) []*DB {
 		dbs = append(dbs, db)
 	}
 	return dbs
-}
-
-func testMention(id string, label core.Label, at time.Time) core.Mention {
-	scores := core.Scores{Neutral: 1}
-	switch label {
-	case core.LabelNegative:
-		scores = core.Scores{Negative: 0.9, Neutral: 0.05, Positive: 0.05}
-	case core.LabelPositive:
-		scores = core.Scores{Negative: 0.05, Neutral: 0.05, Positive: 0.9}
-	}
-	return core.Mention{
-		Platform: core.PlatformX, NativeID: id, Source: "x/mentions",
-		Author: core.Author{ID: "u" + id, Handle: "user" + id, Followers: 10},
-		Text:   "متن " + id, CreatedAt: at, FetchedAt: at.Add(time.Minute),
-		Analysis: &core.Analysis{Lang: "fa", Label: label, Scores: scores},
-	}
 }
 
 // decide opens a case and queues an alert for each mention.
@@ -89,7 +74,7 @@ func TestSaveBatch_ConcurrentOverlappingBatchesStoreEachOnce(t *testing.T) {
 		for i := range per + (per - overlap) {
 			// Everyone writes on the same day, sharing its counters and
 			// some authors.
-			m := testMention(fmt.Sprintf("r%d-%02d", round, i), core.LabelNegative, morning.Add(time.Duration(i)*time.Second))
+			m := storetest.Mention(fmt.Sprintf("r%d-%02d", round, i), core.LabelNegative, morning.Add(time.Duration(i)*time.Second))
 			m.Author.ID = fmt.Sprintf("a%d", i%3)
 			ms = append(ms, m)
 		}
@@ -174,7 +159,7 @@ func TestSaveBatch_ConcurrentOverlappingBatchesStoreEachOnce(t *testing.T) {
 func TestUpdateCase_ConcurrentUpdatesSerialise(t *testing.T) {
 	t.Parallel()
 	dbs := replicas(t, 2)
-	res, err := dbs[0].SaveBatch(context.Background(), "x/mentions", "", decide(testMention("1", core.LabelNegative, morning)), morning)
+	res, err := dbs[0].SaveBatch(context.Background(), "x/mentions", "", decide(storetest.Mention("1", core.LabelNegative, morning)), morning)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,9 +213,9 @@ func TestSaveBatch_OddTextAndTimesRoundTripExactly(t *testing.T) {
 	at := time.Date(2026, 11, 22, 10, 0, 0, 123456789, tehran)
 	big := strings.Repeat("ا\x00🙂b", (1<<20)/8)
 	odd := []core.Mention{
-		testMention("nul", core.LabelNegative, at),
-		testMention("rtl", core.LabelNegative, at.Add(time.Nanosecond)),
-		testMention("big", core.LabelNegative, at.Add(2*time.Nanosecond)),
+		storetest.Mention("nul", core.LabelNegative, at),
+		storetest.Mention("rtl", core.LabelNegative, at.Add(time.Nanosecond)),
+		storetest.Mention("big", core.LabelNegative, at.Add(2*time.Nanosecond)),
 	}
 	odd[0].Text = "before\x00after \x00\x00 end"
 	odd[0].Author.Name = "name\x00with nul"
@@ -321,7 +306,7 @@ func TestUpdateCase_TimesAndTextRoundTrip(t *testing.T) {
 	t.Parallel()
 	db := replicas(t, 1)[0]
 	now := time.Date(2026, 11, 22, 10, 0, 0, 987654321, time.FixedZone("IRST", 3*3600+1800))
-	res, err := db.SaveBatch(context.Background(), "x/mentions", "", decide(testMention("1", core.LabelNegative, now.Add(-time.Nanosecond))), now)
+	res, err := db.SaveBatch(context.Background(), "x/mentions", "", decide(storetest.Mention("1", core.LabelNegative, now.Add(-time.Nanosecond))), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +340,7 @@ func TestUpdateCase_TimesAndTextRoundTrip(t *testing.T) {
 func TestViews_ForAnalysts(t *testing.T) {
 	t.Parallel()
 	db := replicas(t, 1)[0]
-	m := testMention("1", core.LabelNegative, morning.Add(1500*time.Nanosecond))
+	m := storetest.Mention("1", core.LabelNegative, morning.Add(1500*time.Nanosecond))
 	m.Text = "bad\x00service"
 	if _, err := db.SaveBatch(context.Background(), "x/mentions", "", decide(m), morning.Add(time.Hour)); err != nil {
 		t.Fatal(err)
@@ -394,7 +379,7 @@ func TestSaveBatch_RetriedAfterDeadlockCountsOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := replicas(t, 1)[0]
-	m := testMention("1", core.LabelNegative, morning)
+	m := storetest.Mention("1", core.LabelNegative, morning)
 	// Another writer holds the source's cursor row...
 	other, err := db.pool.Begin(ctx)
 	if err != nil {
@@ -465,7 +450,7 @@ func BenchmarkSaveBatch(b *testing.B) {
 	for i := range b.N {
 		ds := make([]core.Decision, 0, per)
 		for j := range per {
-			m := testMention(fmt.Sprintf("%d-%d", i, j), core.LabelNeutral, morning.Add(time.Duration(i*per+j)*time.Second))
+			m := storetest.Mention(fmt.Sprintf("%d-%d", i, j), core.LabelNeutral, morning.Add(time.Duration(i*per+j)*time.Second))
 			m.Author.ID = fmt.Sprint(j % 20)
 			d := core.Decision{Mention: m}
 			if j%10 == 0 {
@@ -501,7 +486,7 @@ func TestSaveBatch_ConnectionLostMidTransactionKeepsNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	db := replicas(t, 1)[0]
-	ds := decide(testMention("1", core.LabelNegative, morning), testMention("2", core.LabelNegative, morning))
+	ds := decide(storetest.Mention("1", core.LabelNegative, morning), storetest.Mention("2", core.LabelNegative, morning))
 	// Another writer holds the cursor's row, so the batch waits there,
 	// its mentions, case and alerts written but not committed.
 	other, err := db.pool.Begin(ctx)

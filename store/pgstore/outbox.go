@@ -120,17 +120,9 @@ func utc(t time.Time) time.Time { return fromNano(unixNano(t)) }
 func (s *DB) Enqueue(ctx context.Context, actions ...core.Action) ([]core.Action, error) {
 	var queued []core.Action
 	err := s.update(ctx, func(tx pgx.Tx) error {
-		queued = nil
-		for _, a := range actions {
-			ok, err := putAction(ctx, tx, &a)
-			if err != nil {
-				return err
-			}
-			if ok {
-				queued = append(queued, a)
-			}
-		}
-		return nil
+		var err error
+		queued, err = store.Queue(actions, nil, func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: enqueue: %w", err)
@@ -322,29 +314,8 @@ func settle(ctx context.Context, tx pgx.Tx, o core.Outcome) error {
 	if err != nil {
 		return err
 	}
-	switch o.State {
-	case core.ActionDone:
-		if a.State == core.ActionDone {
-			return nil
-		}
-		a.State, a.Result, a.DoneAt, a.LastError = core.ActionDone, o.Result, o.At, ""
-	case core.ActionPending:
-		a.State, a.NextAttemptAt = core.ActionPending, o.Next
-		if o.Error != "" {
-			a.LastError = o.Error
-		}
-		if o.Uncounted && a.Attempts > 0 {
-			a.Attempts--
-		}
-	case core.ActionFailed:
-		a.State, a.LastError, a.DoneAt = core.ActionFailed, o.Error, o.At
-	case core.ActionInDoubt:
-		a.State, a.LastError, a.DoneAt = core.ActionInDoubt, o.Error, o.At
-	default:
-		return fmt.Errorf("outcome state %q: %w", o.State, core.ErrInvalid)
-	}
-	if o.Unsure {
-		a.Unsure = true
+	if changed, err := a.Settle(o); err != nil || !changed {
+		return err
 	}
 	for _, r := range o.Records {
 		if err := putBotRec(ctx, tx, r.Space, r.Key, r.Value, r.At, r.IfAbsent); err != nil {
@@ -354,26 +325,8 @@ func settle(ctx context.Context, tx pgx.Tx, o core.Outcome) error {
 	if err := updateAction(ctx, tx, a); err != nil {
 		return err
 	}
-	if o.Report != nil {
-		r := *o.Report
-		if _, err := putAction(ctx, tx, &r); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
-	}
-	if a.State != core.ActionDone || a.CaseID == 0 {
-		return nil
-	}
-	var follow []core.Action
-	err = modifyCase(ctx, tx, a.CaseID, func(c *core.Case) error {
-		follow = c.Delivered(a, o.Result, o.At)
-		return nil
-	})
-	for i := range follow {
-		if err == nil {
-			_, err = putAction(ctx, tx, &follow[i])
-		}
-	}
-	return err
+	return store.Settled(a, o, func(id uint64, fn func(*core.Case) error) error { return modifyCase(ctx, tx, id, fn) },
+		func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
 }
 
 // Resend queues a failed or in-doubt action again, at a manager's request.
@@ -383,9 +336,7 @@ func (s *DB) Resend(ctx context.Context, id uint64, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if a.State == core.ActionFailed || a.State == core.ActionInDoubt {
-			a.State, a.NextAttemptAt, a.Attempts = core.ActionPending, at, 0
-		}
+		a.Resend(at)
 		return updateAction(ctx, tx, a)
 	})
 	if err != nil {
@@ -466,32 +417,10 @@ func (s *DB) resumeInFlight(ctx context.Context, now time.Time, resume func(core
 		if err != nil {
 			return err
 		}
-		for _, a := range stuck {
-			if resume != nil && resume(a) {
-				a.State, a.Unsure, a.NextAttemptAt = core.ActionPending, true, now
-				a.LastError = "interrupted while sending: to be checked before sending again"
-				if err := updateAction(ctx, tx, a); err != nil {
-					return err
-				}
-				resumed = append(resumed, a)
-				continue
-			}
-			a.State = core.ActionInDoubt
-			a.LastError = "interrupted while sending: delivery unknown"
-			if err := updateAction(ctx, tx, a); err != nil {
-				return err
-			}
-			doubt = append(doubt, a)
-		}
-		if len(doubt) == 0 || report == nil {
-			return nil
-		}
-		for _, a := range report(doubt) {
-			if _, err := putAction(ctx, tx, &a); err != nil {
-				return fmt.Errorf("report: %w", err)
-			}
-		}
-		return nil
+		resumed, doubt, err = store.RecoverInterrupted(stuck, now, resume, report,
+			func(a core.Action) error { return updateAction(ctx, tx, a) },
+			func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: recover in-flight actions: %w", err)
@@ -506,24 +435,7 @@ func (s *DB) abandoned(ctx context.Context, tx pgx.Tx, own bool) ([]core.Action,
 	if own {
 		q = `SELECT doc FROM outbox o WHERE state = 'sending' AND (o.claim_life = $1 OR NOT ` + liveClaimer + `)`
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY id FOR UPDATE SKIP LOCKED`, s.lease.life)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Action
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		a, err := decodeAction(doc)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryActions(ctx, tx, q+` ORDER BY id FOR UPDATE SKIP LOCKED`, s.lease.life)
 }
 
 // Action returns one action.
@@ -648,13 +560,9 @@ func (s *DB) WithdrawReply(ctx context.Context, id uint64, actor string, at time
 		if err != nil {
 			return err
 		}
-		if !a.Kind.Public() && !a.Kind.Private() {
-			return fmt.Errorf("action %d is a %s, not a reply: %w", id, a.Kind, core.ErrInvalid)
+		if err := a.Withdraw(actor, at); err != nil {
+			return err
 		}
-		if a.State != core.ActionPending {
-			return fmt.Errorf("action %d is %s: %w", id, a.State, core.ErrInvalidTransition)
-		}
-		a.State, a.DoneAt, a.LastError = core.ActionCancelled, at, "withdrawn by "+actor
 		if err := updateAction(ctx, tx, a); err != nil {
 			return err
 		}

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -64,21 +62,6 @@ func (s *DB) CaseCounts(ctx context.Context) (map[core.CaseState]int, error) {
 	return out, nil
 }
 
-func pageDefaults(q core.PageQuery) core.PageQuery {
-	if q.Limit <= 0 {
-		q.Limit = store.DefaultPageLimit
-	}
-	if q.Budget <= 0 {
-		q.Budget = store.DefaultPageBudget
-	}
-	return q
-}
-
-// pastDeadline reports, every 32 records, whether q.Until has passed.
-func pastDeadline(q core.PageQuery, looked int) bool {
-	return !q.Until.IsZero() && looked > 0 && looked%32 == 0 && time.Now().After(q.Until)
-}
-
 // pageChunk is how many rows a page reads at a time: enough for a page
 // of matches without reading all its budget at once.
 func pageChunk(q core.PageQuery) int {
@@ -123,15 +106,11 @@ type pageCase struct {
 // CasePage returns cases in q.States (every state when empty), newest
 // first, that q.Match keeps.
 func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, error) {
-	q = pageDefaults(q)
+	q = store.PageDefaults(q)
 	var page core.CasePage
-	after := uint64(math.MaxUint64)
-	if q.After != "" {
-		n, err := strconv.ParseUint(q.After, 10, 64)
-		if err != nil {
-			return page, fmt.Errorf("store: case page: cursor %q: %w", q.After, core.ErrInvalid)
-		}
-		after = n
+	after, err := store.CasePageAfter(q)
+	if err != nil {
+		return page, err
 	}
 	var states []string
 	for _, st := range q.States {
@@ -139,7 +118,7 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 			states = append(states, clean(string(st)))
 		}
 	}
-	err := s.view(ctx, func(tx pgx.Tx) error {
+	err = s.view(ctx, func(tx pgx.Tx) error {
 		page = core.CasePage{}
 		below := int64(min(after, math.MaxInt64))
 		size := pageChunk(q)
@@ -181,11 +160,8 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 				page.Next = ""
 				return nil
 			}
-			if len(page.Cases) >= q.Limit {
-				return nil
-			}
-			if looked >= q.Budget || pastDeadline(q, looked) {
-				page.Partial = true
+			if end, partial := store.PageEnds(q, len(page.Cases), looked); end {
+				page.Partial = partial
 				return nil
 			}
 			w.pop()
@@ -194,29 +170,15 @@ func (s *DB) CasePage(ctx context.Context, q core.PageQuery) (core.CasePage, err
 			if err != nil {
 				return err
 			}
-			page.Reached = c.CreatedAt
-			page.Next = strconv.FormatInt(r.ID, 10)
-			if !q.From.IsZero() && c.CreatedAt.Before(q.From) {
-				// Case IDs grow with creation time: everything further
-				// down is older still.
-				page.Next = ""
-				return nil
+			more, err := store.PageCase(q, &page, uint64(r.ID), c, func() (core.Mention, error) {
+				if r.MentionDoc == nil {
+					return core.Mention{}, core.ErrNotFound
+				}
+				return decodeMention(c.MentionKey, r.MentionDoc)
+			})
+			if err != nil || !more {
+				return err
 			}
-			if !q.To.IsZero() && !c.CreatedAt.Before(q.To) {
-				continue
-			}
-			if r.MentionDoc == nil {
-				return fmt.Errorf("case %d: mention %s: %w", c.ID, c.MentionKey, core.ErrNotFound)
-			}
-			m, err := decodeMention(c.MentionKey, r.MentionDoc)
-			if err != nil {
-				return fmt.Errorf("case %d: mention %s: %w", c.ID, c.MentionKey, err)
-			}
-			if q.Match != nil && !q.Match(&c, &m) {
-				continue
-			}
-			page.Cases = append(page.Cases, c)
-			page.Mentions = append(page.Mentions, m)
 		}
 	})
 	if err != nil {
@@ -235,7 +197,7 @@ func timeCursor(atNs int64, key string) []byte {
 // MentionPage returns stored mentions, newest first by creation time, that
 // q.Match keeps (q.States is ignored).
 func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPage, error) {
-	q = pageDefaults(q)
+	q = store.PageDefaults(q)
 	var page core.MentionPage
 	upper := []byte{0xff}
 	if !q.To.IsZero() {
@@ -301,11 +263,8 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			if !ok {
 				break
 			}
-			if len(page.Mentions) >= q.Limit {
-				return nil
-			}
-			if looked >= q.Budget || pastDeadline(q, looked) {
-				page.Partial = true
+			if end, partial := store.PageEnds(q, len(page.Mentions), looked); end {
+				page.Partial = partial
 				return nil
 			}
 			w.pop()
@@ -315,11 +274,7 @@ func (s *DB) MentionPage(ctx context.Context, q core.PageQuery) (core.MentionPag
 			if err != nil {
 				return err
 			}
-			page.Reached = m.CreatedAt
-			if q.Match != nil && !q.Match(nil, &m) {
-				continue
-			}
-			page.Mentions = append(page.Mentions, m)
+			store.PageMention(q, &page, m)
 		}
 		page.Next = ""
 		return nil

@@ -72,12 +72,9 @@ type DB struct {
 	lease   *lease
 }
 
-// Open connects, applies the migrations this binary carries (unless
-// NoMigrate) and checks the schema version. It then starts this handle's
-// life as a replica (see ResumeInFlight): a row in the replicas table and
-// one connection of its own, besides the pool, that holds the life's lock
-// and renews its lease until Close.
-func Open(ctx context.Context, opts Options) (*DB, error) {
+// connect opens the pool (after a ping) with opts' defaults filled in, a
+// handle that neither migrates nor holds a lease yet.
+func connect(ctx context.Context, opts Options) (*DB, error) {
 	if opts.DSN == "" {
 		return nil, errors.New("pgstore: no DSN given")
 	}
@@ -108,7 +105,20 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("pgstore: %w", describe(err))
 	}
-	s := &DB{pool: pool, loc: opts.Location, retries: DefaultRetries}
+	return &DB{pool: pool, loc: opts.Location, retries: DefaultRetries}, nil
+}
+
+// Open connects, applies the migrations this binary carries (unless
+// NoMigrate) and checks the schema version. It then starts this handle's
+// life as a replica (see ResumeInFlight): a row in the replicas table and
+// one connection of its own, besides the pool, that holds the life's lock
+// and renews its lease until Close.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	s, err := connect(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	pool := s.pool
 	if opts.NoMigrate {
 		err = s.CheckSchema(ctx)
 	} else {

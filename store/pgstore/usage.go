@@ -7,30 +7,25 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-)
 
-// usageDay is the UTC calendar day a usage counter belongs to. Paid APIs
-// reset their daily budgets at midnight UTC, whatever the operator's zone.
-func usageDay(at time.Time) string { return at.UTC().Format(time.DateOnly) }
+	"github.com/shenava/shenava/store"
+)
 
 // AddUsage adds to the named usage counters (such as "x.requests") of the
 // UTC day of at, in one transaction, and returns every counter of that day
 // after the addition. Counters survive restarts, and replicas sharing the
 // database add to the same counters.
 func (s *DB) AddUsage(ctx context.Context, at time.Time, add map[string]int64) (map[string]int64, error) {
-	day := usageDay(at)
-	names := make([]string, 0, len(add))
-	for name, n := range add {
-		if name == "" || n < 0 {
-			return nil, fmt.Errorf("store: usage %q: %d: want a name and a count ≥ 0", name, n)
-		}
-		names = append(names, name)
+	day := store.UsageDay(at)
+	names, err := store.UsageMeters(add)
+	if err != nil {
+		return nil, err
 	}
 	// Key order: concurrent additions take turns on shared counters
 	// instead of deadlocking.
 	sort.Slice(names, func(i, j int) bool { return clean(names[i]) < clean(names[j]) })
 	var out map[string]int64
-	err := s.update(ctx, func(tx pgx.Tx) error {
+	err = s.update(ctx, func(tx pgx.Tx) error {
 		if len(names) > 0 {
 			b := &pgx.Batch{}
 			for _, name := range names {
@@ -54,7 +49,7 @@ func (s *DB) AddUsage(ctx context.Context, at time.Time, add map[string]int64) (
 // Usage returns the usage counters of the UTC day of at; a day without
 // usage has none.
 func (s *DB) Usage(ctx context.Context, at time.Time) (map[string]int64, error) {
-	day := usageDay(at)
+	day := store.UsageDay(at)
 	var out map[string]int64
 	err := s.view(ctx, func(tx pgx.Tx) error {
 		var err error

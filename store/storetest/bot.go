@@ -161,7 +161,7 @@ func testInbox(t *testing.T, open Opener) {
 	if off, err := db.UpdateOffset(ctx); err != nil || off != 0 {
 		t.Fatalf("UpdateOffset on a new database = %d, %v; want 0", off, err)
 	}
-	m1, m2, m3 := mention("-100:1", core.LabelNeutral, t0), mention("-100:2", core.LabelNeutral, t0), mention("-100:3", core.LabelNeutral, t0)
+	m1, m2, m3 := Mention("-100:1", core.LabelNeutral, t0), Mention("-100:2", core.LabelNeutral, t0), Mention("-100:3", core.LabelNeutral, t0)
 	for _, m := range []*core.Mention{&m1, &m2, &m3} {
 		m.Platform, m.Analysis = core.PlatformTelegram, nil
 	}

@@ -25,7 +25,7 @@ var _ = add(
 
 func testUpdateCase(t *testing.T, open Opener) {
 	db := empty(t, open)
-	m := mention("1", core.LabelNegative, t0)
+	m := Mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func testUpdateCase(t *testing.T, open Opener) {
 // order, as the change made it.
 func testCaseAudit(t *testing.T, open Opener) {
 	db := empty(t, open)
-	m := mention("1", core.LabelNegative, t0)
+	m := Mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func testOpenCasesPaging(t *testing.T, open Opener) {
 		if i == 3 {
 			l = core.LabelPositive
 		}
-		ds = append(ds, core.Decision{Mention: mention(fmt.Sprint(i), l, t0.Add(time.Duration(i)*time.Minute)), OpenCase: true})
+		ds = append(ds, core.Decision{Mention: Mention(fmt.Sprint(i), l, t0.Add(time.Duration(i)*time.Minute)), OpenCase: true})
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
 		t.Fatal(err)
@@ -168,8 +168,8 @@ func testForEachCaseByDayWritten(t *testing.T, open Opener) {
 	db := empty(t, open)
 	yesterday, today := t0.AddDate(0, 0, -1), t0
 	ds := []core.Decision{
-		{Mention: mention("old", core.LabelNegative, yesterday.Add(time.Hour)), OpenCase: true},
-		{Mention: mention("new", core.LabelNegative, today.Add(time.Minute)), OpenCase: true},
+		{Mention: Mention("old", core.LabelNegative, yesterday.Add(time.Hour)), OpenCase: true},
+		{Mention: Mention("new", core.LabelNegative, today.Add(time.Minute)), OpenCase: true},
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, today.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
@@ -358,7 +358,7 @@ func testMentionPage(t *testing.T, open Opener) {
 	db := empty(t, open)
 	var ds []core.Decision
 	for i := range 5 {
-		ds = append(ds, core.Decision{Mention: mention(fmt.Sprint(i), core.LabelNeutral, t0.Add(time.Duration(i)*time.Hour))})
+		ds = append(ds, core.Decision{Mention: Mention(fmt.Sprint(i), core.LabelNeutral, t0.Add(time.Duration(i)*time.Hour))})
 	}
 	if _, err := db.SaveBatch(ctx, "x/mentions", "", ds, t0); err != nil {
 		t.Fatal(err)

@@ -60,7 +60,7 @@ func testCodesRunOut(t *testing.T, open Opener) {
 	referrals := func(from, to int) []core.Decision {
 		var ds []core.Decision
 		for i := from; i <= to; i++ {
-			m := mention(fmt.Sprint(i), core.LabelPositive, t0)
+			m := Mention(fmt.Sprint(i), core.LabelPositive, t0)
 			m.Analysis.Referral = true
 			ds = append(ds, core.Decision{Mention: m, Actions: []core.Action{
 				{Kind: core.ActionThankPublic, DedupKey: "thank:" + m.Key(), MentionKey: m.Key(), Text: "thanks"},

@@ -72,7 +72,7 @@ func testConcurrentSaveBatch(t *testing.T, open Opener) {
 		for r := range rounds {
 			var ds []core.Decision
 			for k := range size {
-				m := mention(fmt.Sprint((w*2+r*3+k)%keys), core.LabelNegative, t0)
+				m := Mention(fmt.Sprint((w*2+r*3+k)%keys), core.LabelNegative, t0)
 				ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
 			}
 			cursor := fmt.Sprintf("w%d-r%d", w, r)
@@ -124,7 +124,7 @@ func testConcurrentSaveBatch(t *testing.T, open Opener) {
 		t.Errorf("DayAuthors=%d,%v, want %d authors", len(tallies), err, keys)
 	}
 	for i := range keys {
-		m := mention(fmt.Sprint(i), core.LabelNegative, t0)
+		m := Mention(fmt.Sprint(i), core.LabelNegative, t0)
 		if h, err := db.Author(ctx, m.AuthorKey()); err != nil || h.Mentions != 1 || h.Negative != 1 || len(h.Cases) != 1 {
 			t.Errorf("Author(%s)=%+v,%v, want 1 negative mention and its case", m.AuthorKey(), h, err)
 		}
@@ -296,7 +296,7 @@ func testConcurrentCodes(t *testing.T, open Opener) {
 		var thanks []core.Action
 		var ds []core.Decision
 		for i := range each {
-			m := mention(fmt.Sprintf("%d-%d", w, i), core.LabelPositive, t0)
+			m := Mention(fmt.Sprintf("%d-%d", w, i), core.LabelPositive, t0)
 			m.Analysis.Referral = true
 			a := core.Action{Kind: core.ActionThankPrivate, DedupKey: "thankdm:" + m.Key(), MentionKey: m.Key(), Text: "your code {code}", CreatedAt: t0}
 			thanks = append(thanks, a)
@@ -548,7 +548,7 @@ func testConcurrentInbox(t *testing.T, open Opener) {
 		for i := range each {
 			var ms []core.Mention
 			for j := range 2 {
-				m := mention(fmt.Sprintf("-100:%d-%d-%d", w, i, j), core.LabelNeutral, t0)
+				m := Mention(fmt.Sprintf("-100:%d-%d-%d", w, i, j), core.LabelNeutral, t0)
 				m.Platform, m.Analysis = core.PlatformTelegram, nil
 				ms = append(ms, m)
 			}

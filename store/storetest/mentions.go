@@ -30,7 +30,7 @@ var _ = add(
 
 func testSaveBatch(t *testing.T, open Opener) {
 	db := empty(t, open)
-	neg, pos := mention("1", core.LabelNegative, t0), mention("2", core.LabelPositive, t0.Add(time.Hour))
+	neg, pos := Mention("1", core.LabelNegative, t0), Mention("2", core.LabelPositive, t0.Add(time.Hour))
 	ds := []core.Decision{
 		{Mention: neg, OpenCase: true, Actions: []core.Action{alertFor(neg)}},
 		{Mention: pos},
@@ -106,8 +106,8 @@ func testSaveBatch(t *testing.T, open Opener) {
 // A batch either lands whole with its cursor or not at all.
 func testSaveBatchAtomic(t *testing.T, open Opener) {
 	db := empty(t, open)
-	good := mention("1", core.LabelNegative, t0)
-	bad := mention("2", core.LabelNegative, t0)
+	good := Mention("1", core.LabelNegative, t0)
+	bad := Mention("2", core.LabelNegative, t0)
 	ds := []core.Decision{
 		{Mention: good, OpenCase: true, Actions: []core.Action{alertFor(good)}},
 		{Mention: bad, Actions: []core.Action{{Kind: "carrier-pigeon", DedupKey: "p"}}},
@@ -131,7 +131,7 @@ func testForEachMention(t *testing.T, open Opener) {
 	db := empty(t, open)
 	var ds []core.Decision
 	for i := range 5 {
-		ds = append(ds, core.Decision{Mention: mention(fmt.Sprint(i), core.LabelNeutral, t0.Add(time.Duration(4-i)*time.Hour))})
+		ds = append(ds, core.Decision{Mention: Mention(fmt.Sprint(i), core.LabelNeutral, t0.Add(time.Duration(4-i)*time.Hour))})
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
 		t.Fatal(err)
@@ -161,7 +161,7 @@ func testKnown(t *testing.T, open Opener) {
 	if n, err := db.MentionCount(ctx); err != nil || n != 0 {
 		t.Fatalf("MentionCount on a new database=%d,%v", n, err)
 	}
-	ds := []core.Decision{{Mention: mention("1", core.LabelNeutral, t0)}, {Mention: mention("2", core.LabelNeutral, t0)}}
+	ds := []core.Decision{{Mention: Mention("1", core.LabelNeutral, t0)}, {Mention: Mention("2", core.LabelNeutral, t0)}}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -185,12 +185,12 @@ func testCounters(t *testing.T, open Opener) {
 	}
 	// 2026-11-22 20:29 UTC is 23:59 in Tehran; 20:31 UTC is the next day there.
 	late := time.Date(2026, 11, 22, 20, 29, 0, 0, time.UTC)
-	ref := mention("3", core.LabelPositive, late)
+	ref := Mention("3", core.LabelPositive, late)
 	ref.Analysis.Referral = true
 	ds := []core.Decision{
-		{Mention: mention("1", core.LabelNegative, late)},
+		{Mention: Mention("1", core.LabelNegative, late)},
 		{Mention: ref},
-		{Mention: mention("2", core.LabelNegative, late.Add(2*time.Minute))},
+		{Mention: Mention("2", core.LabelNegative, late.Add(2*time.Minute))},
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, late); err != nil {
 		t.Fatal(err)
@@ -218,9 +218,9 @@ func testCounters(t *testing.T, open Opener) {
 func testOpenNegativeCasesAndDayCounts(t *testing.T, open Opener) {
 	db := empty(t, open)
 	ds := []core.Decision{
-		{Mention: mention("1", core.LabelNegative, t0), OpenCase: true},
-		{Mention: mention("2", core.LabelPositive, t0), OpenCase: true},
-		{Mention: mention("3", core.LabelNegative, t0.Add(time.Minute)), OpenCase: true},
+		{Mention: Mention("1", core.LabelNegative, t0), OpenCase: true},
+		{Mention: Mention("2", core.LabelPositive, t0), OpenCase: true},
+		{Mention: Mention("3", core.LabelNegative, t0.Add(time.Minute)), OpenCase: true},
 	}
 	if _, err := db.SaveBatch(ctx, "x", "c", ds, t0); err != nil {
 		t.Fatal(err)
@@ -237,11 +237,11 @@ func testOpenNegativeCasesAndDayCounts(t *testing.T, open Opener) {
 
 func testDayAuthors(t *testing.T, open Opener) {
 	db := empty(t, open)
-	a1, a2 := mention("1", core.LabelNegative, t0), mention("2", core.LabelPositive, t0.Add(time.Hour))
-	a1b := mention("3", core.LabelNegative, t0.Add(2*time.Hour))
+	a1, a2 := Mention("1", core.LabelNegative, t0), Mention("2", core.LabelPositive, t0.Add(time.Hour))
+	a1b := Mention("3", core.LabelNegative, t0.Add(2*time.Hour))
 	a1b.Author = a1.Author
 	a1b.Author.Handle = "renamed"
-	next := mention("4", core.LabelNeutral, t0.Add(48*time.Hour))
+	next := Mention("4", core.LabelNeutral, t0.Add(48*time.Hour))
 	var ds []core.Decision
 	for _, m := range []core.Mention{a1, a2, a1b, next, a1} { // a1 twice: counted once
 		ds = append(ds, core.Decision{Mention: m})
@@ -267,8 +267,8 @@ func testDayAuthors(t *testing.T, open Opener) {
 
 func testAuthors(t *testing.T, open Opener) {
 	db := empty(t, open)
-	m1, m2 := mention("1", core.LabelNegative, t0), mention("2", core.LabelPositive, t0.Add(time.Minute))
-	again := mention("3", core.LabelNeutral, t0.Add(time.Hour))
+	m1, m2 := Mention("1", core.LabelNegative, t0), Mention("2", core.LabelPositive, t0.Add(time.Minute))
+	again := Mention("3", core.LabelNeutral, t0.Add(time.Hour))
 	again.Author = m1.Author
 	ds := []core.Decision{{Mention: m1, OpenCase: true}, {Mention: m2}, {Mention: again}}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0.Add(2*time.Hour)); err != nil {
@@ -340,13 +340,13 @@ func testUsageEmpty(t *testing.T, open Opener) {
 // remembered on its author.
 func testSaveBatchSkipsAndRecovers(t *testing.T, open Opener) {
 	db := empty(t, open)
-	neg := mention("1", core.LabelNegative, t0)
+	neg := Mention("1", core.LabelNegative, t0)
 	first, err := db.SaveBatch(ctx, "s", "c1", []core.Decision{{Mention: neg, OpenCase: true, Actions: []core.Action{alertFor(neg)}}}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	caseID := first.Cases[0].ID
-	pos := mention("2", core.LabelPositive, t0.Add(time.Hour))
+	pos := Mention("2", core.LabelPositive, t0.Add(time.Hour))
 	pos.Author = neg.Author
 	now := t0.Add(2 * time.Hour)
 	thank := core.Action{Kind: core.ActionThankPublic, DedupKey: "thank:" + pos.Key(), MentionKey: pos.Key(), Text: "merci"}
@@ -395,7 +395,7 @@ func testMentionRoundTrip(t *testing.T, open Opener) {
 		Analysis: &core.Analysis{Lang: "fa", Label: core.LabelPositive, Scores: core.Scores{Negative: 0.1, Neutral: 0.2, Positive: 0.7},
 			Referral: true, ReferralScore: 0.8125, Model: "m-3"},
 	}
-	plain := mention("2", core.LabelNeutral, t0)
+	plain := Mention("2", core.LabelNeutral, t0)
 	plain.Analysis = nil
 	if _, err := db.SaveBatch(ctx, "x/search", "cursor \x00 "+odd, []core.Decision{{Mention: m, OpenCase: true}, {Mention: plain}}, t0); err != nil {
 		t.Fatal(err)

@@ -34,7 +34,7 @@ var _ = add(
 
 func testOutbox(t *testing.T, open Opener) {
 	db := empty(t, open)
-	m := mention("1", core.LabelNegative, t0)
+	m := Mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}}}, t0)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func testSettle(t *testing.T, open Opener) {
 	db := empty(t, open)
 	var ds []core.Decision
 	for _, id := range []string{"1", "2", "3", "4"} {
-		m := mention(id, core.LabelNegative, t0)
+		m := Mention(id, core.LabelNegative, t0)
 		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
@@ -152,7 +152,7 @@ func testSettle(t *testing.T, open Opener) {
 // if absent leaves the first one in place.
 func testSettleWritesRecords(t *testing.T, open Opener) {
 	db := empty(t, open)
-	m := mention("1", core.LabelNegative, t0)
+	m := Mention("1", core.LabelNegative, t0)
 	if _, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}}}, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func testSettleAndClaim(t *testing.T, open Opener) {
 	db := empty(t, open)
 	var ds []core.Decision
 	for i := range 3 {
-		m := mention(string(rune('1'+i)), core.LabelNegative, t0)
+		m := Mention(string(rune('1'+i)), core.LabelNegative, t0)
 		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
@@ -363,7 +363,7 @@ func testIndexesAnswer(t *testing.T, open Opener) {
 	db := empty(t, open)
 	var ds []core.Decision
 	for i, label := range []core.Label{core.LabelNegative, core.LabelPositive, core.LabelNegative} {
-		m := mention(string(rune('1'+i)), label, t0.Add(time.Duration(i)*time.Minute))
+		m := Mention(string(rune('1'+i)), label, t0.Add(time.Duration(i)*time.Minute))
 		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
 	}
 	if _, err := db.SaveBatch(ctx, "s", "", ds, t0); err != nil {
@@ -398,7 +398,7 @@ func testIndexesAnswer(t *testing.T, open Opener) {
 
 func testWithdrawReply(t *testing.T, open Opener) {
 	db := empty(t, open)
-	m := mention("1", core.LabelNegative, t0)
+	m := Mention("1", core.LabelNegative, t0)
 	res, err := db.SaveBatch(ctx, "s", "", []core.Decision{{Mention: m, OpenCase: true}}, t0)
 	if err != nil {
 		t.Fatal(err)

@@ -89,7 +89,9 @@ func empty(t *testing.T, open Opener) store.Store {
 	return open(t, Options{})
 }
 
-func mention(id string, label core.Label, at time.Time) core.Mention {
+// Mention is the suite's mention fixture: an X mention with id, in Persian,
+// analysed as label (scored confidently unless neutral), written at at.
+func Mention(id string, label core.Label, at time.Time) core.Mention {
 	scores := core.Scores{Neutral: 1}
 	switch label {
 	case core.LabelNegative:
@@ -112,7 +114,7 @@ func alertFor(m core.Mention) core.Action {
 func alertsBatch(ids ...string) []core.Decision {
 	var ds []core.Decision
 	for _, id := range ids {
-		m := mention(id, core.LabelNegative, t0)
+		m := Mention(id, core.LabelNegative, t0)
 		ds = append(ds, core.Decision{Mention: m, OpenCase: true, Actions: []core.Action{alertFor(m)}})
 	}
 	return ds
@@ -124,7 +126,7 @@ func saveCases(t *testing.T, db store.Store, n int) []uint64 {
 	t.Helper()
 	var ds []core.Decision
 	for i := range n {
-		m := mention(fmt.Sprint("w", i), core.LabelNegative, t0.Add(time.Duration(i)*time.Minute))
+		m := Mention(fmt.Sprint("w", i), core.LabelNegative, t0.Add(time.Duration(i)*time.Minute))
 		ds = append(ds, core.Decision{Mention: m, OpenCase: true})
 	}
 	res, err := db.SaveBatch(ctx, "x/mentions", "", ds, t0)

@@ -386,6 +386,12 @@ func TestSaveBatch_RetriedAfterDeadlockCountsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Rollback(ctx)
+	// The server breaks a deadlock in the backend whose wait reaches
+	// deadlock_timeout first; this writer's never does, so on a loaded
+	// machine too the batch is the one that loses.
+	if _, err := other.Exec(ctx, `SET LOCAL deadlock_timeout = '1min'`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := other.Exec(ctx, `INSERT INTO cursors (source, updated_ns, doc) VALUES ('src', 0, '{}')`); err != nil {
 		t.Fatal(err)
 	}
@@ -494,6 +500,12 @@ func TestSaveBatch_ConnectionLostMidTransactionKeepsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer other.Rollback(ctx)
+	// The server breaks a deadlock in the backend whose wait reaches
+	// deadlock_timeout first; this writer's never does, so on a loaded
+	// machine too the batch is the one that loses.
+	if _, err := other.Exec(ctx, `SET LOCAL deadlock_timeout = '1min'`); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := other.Exec(ctx, `INSERT INTO cursors (source, updated_ns, doc) VALUES ('src', 0, '{}')`); err != nil {
 		t.Fatal(err)
 	}

@@ -224,6 +224,19 @@ func TestFailover_KillHolder(t *testing.T) {
 		st, err := db.Outbox(ctx)
 		return err == nil && st.Pending == 0 && failoverSettled(ctx, db)
 	})
+	// A replica started a moment ago may still be loading (before main
+	// handles signals, SIGTERM would simply kill it): each must answer
+	// /healthz first.
+	for name, addr := range health {
+		waitFor(t, name+"'s /healthz before the clean stop", 30*time.Second, func() bool {
+			resp, err := http.Get("http://" + addr + "/healthz")
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return true
+		})
+	}
 	for _, n := range names {
 		if !procs[n].stop(syscall.SIGTERM, 30*time.Second) {
 			t.Fatalf("SIGTERM did not stop %s within 30s", n)

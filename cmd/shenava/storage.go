@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/shenava/shenava/config"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/store/pgstore"
@@ -115,42 +113,12 @@ func checkPostgres(ctx context.Context, cfg *config.Config) (databaseReport, err
 		return rep, fmt.Errorf("the database's schema version %d is newer than this shenava understands (%d): "+
 			"upgrade shenava", v, pgstore.SchemaVersion)
 	}
-	pool := db.Pool()
-	var schema string
-	var create bool
-	err = pool.QueryRow(ctx, `SELECT current_setting('server_version'), current_schema(),
-		has_schema_privilege(current_schema(), 'CREATE')`).Scan(&rep.server, &schema, &create)
+	acc, err := db.Access(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("reading the server's settings: %w", err)
+		return rep, err
 	}
-	missing := map[string][]string{}
-	var tables []string
-	// Tables are read and written; sequences hand out IDs (USAGE).
-	rows, err := pool.Query(ctx, `SELECT c.relname, p.priv FROM pg_class c
-		JOIN pg_namespace n ON n.oid = c.relnamespace
-		CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p(priv)
-		WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
-		AND NOT has_table_privilege(c.oid, p.priv)
-		UNION ALL
-		SELECT c.relname, 'USAGE' FROM pg_class c
-		JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = current_schema() AND c.relkind = 'S'
-		AND CASE WHEN c.relkind = 'S' THEN NOT has_sequence_privilege(c.oid, 'USAGE') ELSE false END
-		ORDER BY 1, 2`)
-	if err != nil {
-		return rep, fmt.Errorf("reading the role's privileges: %w", err)
-	}
-	var table, priv string
-	_, err = pgx.ForEachRow(rows, []any{&table, &priv}, func() error {
-		if missing[table] == nil {
-			tables = append(tables, table)
-		}
-		missing[table] = append(missing[table], priv)
-		return nil
-	})
-	if err != nil {
-		return rep, fmt.Errorf("reading the role's privileges: %w", err)
-	}
+	rep.server = acc.Server
+	schema, create, missing, tables := acc.Schema, acc.Create, acc.Missing, acc.Tables
 	if len(tables) > 0 {
 		// Tables missing the same privileges are named together.
 		var sets []string

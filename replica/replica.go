@@ -38,7 +38,8 @@ type Leases interface {
 	// Holding lists the leases held now, sorted.
 	Holding() []string
 	// OnChange registers fn, called (from the leases' own goroutine, never
-	// under a lock of theirs) each time a lease is taken or lost.
+	// under a lock of theirs) each time a lease is taken or lost, after
+	// the change is recorded: a Hold may return before fn hears of it.
 	OnChange(fn func(name string, held bool))
 	// Name is this replica's name.
 	Name() string

@@ -23,8 +23,8 @@ func (s *DB) TakeLeases(ctx context.Context, holder string, names []string, ttl 
 	}
 	rows, err := s.pool.Query(ctx, `
 INSERT INTO leases AS l (name, holder, taken_at, renewed_at, expires_at)
-SELECT n, $1, clock_timestamp(), clock_timestamp(), clock_timestamp() + $3 * interval '1 microsecond'
-FROM unnest($2::text[]) AS n
+SELECT n, $1, t.now, t.now, t.now + $3 * interval '1 microsecond'
+FROM unnest($2::text[]) AS n, (SELECT clock_timestamp() AS now) AS t
 ON CONFLICT (name) DO UPDATE
 SET holder     = excluded.holder,
     taken_at   = CASE WHEN l.holder = excluded.holder THEN l.taken_at ELSE excluded.taken_at END,

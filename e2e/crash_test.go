@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/internal/xtest"
 	"github.com/shenava/shenava/store"
@@ -127,7 +128,7 @@ func TestCrash_KillAnywhere(t *testing.T) {
 	dir := t.TempDir()
 	jsonl := filepath.Join(dir, "mentions.jsonl")
 	writeFile(t, jsonl, "", 0o600)
-	healthAddr := freePort(t)
+	healthAddr := sharedtest.FreeAddr(t)
 	cfg := crashConfig(xs0.URL(), tgProxy.URL, "")
 	cfgPath := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfgPath, cfg, 0o600)

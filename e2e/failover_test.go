@@ -17,6 +17,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/pgtest"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/internal/xtest"
 	"github.com/shenava/shenava/replica"
@@ -100,7 +101,7 @@ func TestFailover_KillHolder(t *testing.T) {
 	health := map[string]string{}
 	cfgs := map[string]string{}
 	for _, n := range names {
-		health[n] = freePort(t)
+		health[n] = sharedtest.FreeAddr(t)
 		cfgs[n] = filepath.Join(dir, n+".yaml")
 		writeFile(t, cfgs[n], failoverConfig(xs.URL(), tgProxy.URL, health[n], n), 0o600)
 	}

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -162,17 +161,6 @@ func waitFor(tb testing.TB, what string, timeout time.Duration, cond func() bool
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-// freePort returns a loopback address nobody listens on right now.
-func freePort(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func writeFile(tb testing.TB, path, content string, mode os.FileMode) {

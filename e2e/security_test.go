@@ -23,6 +23,7 @@ import (
 	"github.com/shenava/shenava/connector/x"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/internal/xtest"
 	"github.com/shenava/shenava/listen"
@@ -107,7 +108,7 @@ func TestSecurity_NoSecretInOutput(t *testing.T) {
 			for name, v := range map[string]string{"bearer": secXBearer, "consumer_secret": secXConsumerSecret, "access_secret": secXAccessSecret, "mastodon": secMastodon} {
 				writeFile(t, filepath.Join(dir, name), v+"\n", 0o600)
 			}
-			health := freePort(t)
+			health := sharedtest.FreeAddr(t)
 			cfg := fmt.Sprintf(`brand:
   name: "Shenava Coffee"
   keywords: ["shenava"]

@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/shenava/shenava/internal/modroot"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/xtest"
 )
 
@@ -75,7 +76,7 @@ func TestWebInbox_Browser(t *testing.T) {
 
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "mentions.jsonl"), "", 0o600)
-	webAddr := freePort(t)
+	webAddr := sharedtest.FreeAddr(t)
 	cfg := fmt.Sprintf(`brand:
   name: "Shenava Coffee"
   keywords: ["shenava"]

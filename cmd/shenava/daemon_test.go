@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/store"
 )
 
@@ -84,17 +85,6 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-// freeAddr returns a loopback address no one listens on right now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 func httpGet(t *testing.T, url string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -111,7 +101,7 @@ func httpGet(t *testing.T, url string) (int, string) {
 func TestRun(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := sharedtest.FreeAddr(t)
 	path := writeConfig(t, dir, fmt.Sprintf("metrics:\n  listen: %q\nlog:\n  level: debug\n", addr))
 	mentions := `{"id":"1","platform":"x","author":{"id":"7","handle":"arash"},"text":"@shenava my order is two hours late, nobody answers the phone, this is terrible","created_at":"2026-11-22T08:00:00Z"}
 {"id":"2","platform":"x","author":{"id":"8","handle":"mina"},"text":"شنوا بهترین قهوه شهر رو داره، به همه دوستام معرفیش کردم","created_at":"2026-11-22T08:05:00Z"}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/core"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/store"
 )
@@ -40,7 +41,7 @@ metrics:
   listen: %q
 log:
   level: debug
-`, tg.URL(), freeAddr(t)))
+`, tg.URL(), sharedtest.FreeAddr(t)))
 	mentions := `{"id":"1","platform":"x","author":{"id":"7","handle":"arash"},"text":"@shenava my order is two hours late, nobody answers the phone, this is terrible","created_at":"2026-11-22T08:00:00Z"}
 {"id":"2","platform":"x","author":{"id":"8","handle":"mina"},"text":"شنوا بهترین قهوه شهر رو داره، به همه دوستام معرفیش کردم","created_at":"2026-11-22T08:05:00Z"}
 `

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/internal/pgtest"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/store/pgstore"
 )
 
@@ -31,7 +32,7 @@ func TestRun_TwoReplicasShareTheLeases(t *testing.T) {
 		stderr       *syncBuffer
 	}
 	start := func(name string) *replicaRun {
-		r := &replicaRun{name: name, health: freeAddr(t), done: make(chan error, 1), stderr: &syncBuffer{}}
+		r := &replicaRun{name: name, health: sharedtest.FreeAddr(t), done: make(chan error, 1), stderr: &syncBuffer{}}
 		sub := filepath.Join(dir, name)
 		if err := os.MkdirAll(sub, 0o700); err != nil {
 			t.Fatal(err)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/pgtest"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/store"
 	"github.com/shenava/shenava/store/pgstore"
@@ -160,7 +161,7 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // without waiting for them.
 func TestRun_WebCountsStream(t *testing.T) {
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := sharedtest.FreeAddr(t)
 	path := writeConfig(t, dir, streamWebConfig(addr))
 	if err := os.WriteFile(filepath.Join(dir, "mentions.jsonl"), []byte(streamMention), 0o600); err != nil {
 		t.Fatal(err)
@@ -204,7 +205,7 @@ func TestRun_WebCountsStream(t *testing.T) {
 func TestRun_WebCountsStreamPostgres(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := sharedtest.FreeAddr(t)
 	if err := os.WriteFile(filepath.Join(dir, "mentions.jsonl"), []byte(streamMention), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/config"
+	"github.com/shenava/shenava/internal/sharedtest"
 	"github.com/shenava/shenava/internal/telegramtest"
 )
 
@@ -22,7 +23,7 @@ import (
 // in to it.
 func TestRun_WebInbox(t *testing.T) {
 	dir := t.TempDir()
-	addr := freeAddr(t)
+	addr := sharedtest.FreeAddr(t)
 	path := writeConfig(t, dir, fmt.Sprintf(`telegram:
   managers:
     - {id: 5, name: Sara, lang: en}
@@ -126,7 +127,7 @@ web:
   listen: %q
   base_url: https://inbox.example.com
   menu_button: true
-`, tg.URL(), freeAddr(t)))
+`, tg.URL(), sharedtest.FreeAddr(t)))
 	var stdout, stderr syncBuffer
 	e := env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		getenv: func(k string) string { return map[string]string{"TELEGRAM_BOT_TOKEN": tg.Token()}[k] }}

@@ -7,6 +7,7 @@ package sharedtest
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -50,4 +51,16 @@ func Path(tb testing.TB, rel, what string) string {
 func Data(tb testing.TB) string {
 	tb.Helper()
 	return filepath.Dir(Path(tb, "data/sentiment", "the data sets the sentiment model is trained and evaluated on"))
+}
+
+// FreeAddr returns a loopback address nobody listens on right now, for a
+// server a test starts (a daemon's listen addresses).
+func FreeAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

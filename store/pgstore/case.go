@@ -112,22 +112,30 @@ func decodeCase(id int64, doc []byte) (core.Case, error) {
 // getCase reads case id, locking its row for the rest of tx when lock
 // (concurrent changes of one case then wait for each other).
 func getCase(ctx context.Context, tx pgx.Tx, id uint64, lock bool) (core.Case, error) {
-	if id > math.MaxInt64 {
-		return core.Case{}, fmt.Errorf("case %d: %w", id, core.ErrNotFound)
+	doc, err := docByID(ctx, tx, "cases", "case", id, lock)
+	if err != nil {
+		return core.Case{}, err
 	}
-	q := `SELECT doc FROM cases WHERE id = $1`
+	return decodeCase(int64(id), doc)
+}
+
+// docByID reads the document of row id of table (cases or outbox; what
+// names it in errors), locking the row for the rest of tx when lock. An
+// ID no row can have is not found, as a missing one is.
+func docByID(ctx context.Context, tx pgx.Tx, table, what string, id uint64, lock bool) ([]byte, error) {
+	if id > math.MaxInt64 {
+		return nil, fmt.Errorf("%s %d: %w", what, id, core.ErrNotFound)
+	}
+	q := `SELECT doc FROM ` + table + ` WHERE id = $1`
 	if lock {
 		q += ` FOR UPDATE`
 	}
 	var doc []byte
 	err := tx.QueryRow(ctx, q, int64(id)).Scan(&doc)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return core.Case{}, fmt.Errorf("case %d: %w", id, core.ErrNotFound)
+		return nil, fmt.Errorf("%s %d: %w", what, id, core.ErrNotFound)
 	}
-	if err != nil {
-		return core.Case{}, err
-	}
-	return decodeCase(int64(id), doc)
+	return doc, err
 }
 
 func modifyCase(ctx context.Context, tx pgx.Tx, id uint64, fn func(*core.Case) error) error {

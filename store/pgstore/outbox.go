@@ -81,15 +81,7 @@ func updateAction(ctx context.Context, tx pgx.Tx, a core.Action) error {
 
 // getAction reads action id, locking its row for the rest of tx when lock.
 func getAction(ctx context.Context, tx pgx.Tx, id uint64, lock bool) (core.Action, error) {
-	q := `SELECT doc FROM outbox WHERE id = $1`
-	if lock {
-		q += ` FOR UPDATE`
-	}
-	var doc []byte
-	err := tx.QueryRow(ctx, q, int64(id)).Scan(&doc)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return core.Action{}, fmt.Errorf("action %d: %w", id, core.ErrNotFound)
-	}
+	doc, err := docByID(ctx, tx, "outbox", "action", id, lock)
 	if err != nil {
 		return core.Action{}, err
 	}

@@ -28,6 +28,23 @@ func openReplica(t *testing.T, dsn, name string, lease time.Duration) *DB {
 	return db
 }
 
+// claimOne opens replica "a" and has it claim one queued notice, so that
+// it is in sending; the test ends a as it means to (closed, killed).
+func claimOne(t *testing.T, dsn string) *DB {
+	t.Helper()
+	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
+		t.Fatal("nothing claimed")
+	}
+	return a
+}
+
 func notices(n int, at time.Time) []core.Action {
 	var out []core.Action
 	for i := range n {
@@ -160,16 +177,7 @@ func TestResumeInFlight_LeavesALiveReplicasSendsToIt(t *testing.T) {
 func TestResumeInFlight_CleanCloseEndsTheLease(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
-		t.Fatal("nothing claimed")
-	}
+	a := claimOne(t, dsn)
 	a.Close()
 	a.Close()
 	b := openReplica(t, dsn, "b", time.Hour)
@@ -449,16 +457,7 @@ func storeFilter(k core.ActionKind) store.ActionFilter { return store.ActionFilt
 func TestResumeInFlight_AKilledReplicasSendsAtOnce(t *testing.T) {
 	t.Parallel()
 	dsn := pgtest.DSN(t)
-	a, err := Open(ctx, Options{DSN: dsn, Replica: "a", ReplicaLease: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Enqueue(ctx, notices(1, t0)...); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := a.ClaimDue(ctx, t0, 1); len(got) != 1 {
-		t.Fatal("nothing claimed")
-	}
+	a := claimOne(t, dsn)
 	a.lease.end(false)
 	a.pool.Close()
 	b := openReplica(t, dsn, "a", time.Hour) // the same name: names may repeat

@@ -12,15 +12,12 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/connector/telegramuser"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/mtprototest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
-	"github.com/shenava/shenava/sentiment"
-	"github.com/shenava/shenava/store"
 )
 
 // A complaint posted in a public channel the brand does not run, read by
@@ -55,19 +52,7 @@ func TestChannels_PublicChannelPostAlerts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err := store.Open(filepath.Join(dir, "shenava.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	model, err := sentiment.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	matcher, err := brand.New(brand.Config{Keywords: []string{"Koala", "کوالا"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, model, matcher := koalaParts(t)
 	b, outbox := koalaManagersBot(t, tg, alertChat.ID, sara.ID, db, logger, func(b *bot.Bot) map[core.Platform]listen.Replier {
 		return map[core.Platform]listen.Replier{core.PlatformTelegram: telegramuser.Guard{Replier: b.Replier()}}
 	})

@@ -31,6 +31,7 @@ import (
 	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/modroot"
 	"github.com/shenava/shenava/internal/pgtest"
+	"github.com/shenava/shenava/internal/storetest"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
 	"github.com/shenava/shenava/sentiment"
@@ -515,6 +516,23 @@ func slowProxy(tb testing.TB, target string, delay func() time.Duration, skip fu
 // koalaManagersBot is the managers' bot of the Koala tests (Sara, in
 // Persian) wired to an outbox that answers through repliers: the bot
 // reaches the outbox's capabilities and wake-up through funcs bound once
+
+// koalaParts is what the Koala café's in-process pipelines share: an empty
+// store, the shipped model, and the brand matcher for "Koala"/«کوالا».
+func koalaParts(t *testing.T) (*store.DB, *sentiment.Model, *brand.Matcher) {
+	t.Helper()
+	db := storetest.MustOpen(t, store.Options{})
+	model, err := sentiment.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	matcher, err := brand.New(brand.Config{Keywords: []string{"Koala", "کوالا"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, model, matcher
+}
+
 // both exist, as the daemon wires them.
 func koalaManagersBot(t *testing.T, tg *telegramtest.Server, alertChat, sara int64, db *store.DB, logger *slog.Logger,
 	repliers func(b *bot.Bot) map[core.Platform]listen.Replier) (*bot.Bot, *listen.Outbox) {

@@ -12,21 +12,17 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/connector/instagram"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
-	"github.com/shenava/shenava/sentiment"
-	"github.com/shenava/shenava/store"
 )
 
 const (
@@ -137,7 +133,6 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 	ig := newIGFake(t)
 	tg := telegramtest.New(t)
 	tg.AddChat(alertChat)
-	dir := t.TempDir()
 	logs := &lockedBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	t.Cleanup(func() {
@@ -145,19 +140,7 @@ func TestInstagram_WebhookCommentAnsweredFromTelegram(t *testing.T) {
 			t.Logf("logs:\n%s", logs.String())
 		}
 	})
-	db, err := store.Open(filepath.Join(dir, "shenava.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	model, err := sentiment.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	matcher, err := brand.New(brand.Config{Keywords: []string{"Koala", "کوالا"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, model, matcher := koalaParts(t)
 	client, err := instagram.New(instagram.Config{Enabled: true, APIURL: ig.srv.URL, UserID: igUser,
 		AccessToken: conf.NewSecret(igToken), AppSecret: conf.NewSecret(igSecret), VerifyToken: conf.NewSecret("v"),
 		Webhook: true}, nil, logger)

@@ -17,13 +17,11 @@ import (
 	"time"
 
 	"github.com/shenava/shenava/bot"
-	"github.com/shenava/shenava/brand"
 	"github.com/shenava/shenava/connector/file"
 	"github.com/shenava/shenava/core"
 	"github.com/shenava/shenava/internal/conf"
 	"github.com/shenava/shenava/internal/telegramtest"
 	"github.com/shenava/shenava/listen"
-	"github.com/shenava/shenava/sentiment"
 	"github.com/shenava/shenava/store"
 )
 
@@ -121,20 +119,8 @@ func start(t *testing.T) *system {
 		}
 	})
 
-	db, err := store.Open(filepath.Join(dir, "shenava.db"), store.Options{NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, model, matcher := koalaParts(t)
 	s.db = db
-	model, err := sentiment.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	matcher, err := brand.New(brand.Config{Keywords: []string{"Koala", "کوالا"}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := os.WriteFile(s.jsonl, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}

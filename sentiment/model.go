@@ -224,8 +224,8 @@ func readLinear(r *bytes.Reader, bits uint8, k int, scale float32) (*linear, err
 	if bits == 0 || bits > 24 {
 		return nil, fmt.Errorf("%d hash bits: %w", bits, errBadModel)
 	}
-	l := newLinear(uint(bits), k)
-	n := len(l.w)
+	l := &linear{bits: uint(bits), k: k, q: make([]int16, (1<<bits)*k), scale: scale}
+	n := len(l.q)
 	if r.Len() < 2*n {
 		return nil, fmt.Errorf("want %d weights, have %d bytes: %w", n, r.Len(), errBadModel)
 	}
@@ -234,13 +234,22 @@ func readLinear(r *bytes.Reader, bits uint8, k int, scale float32) (*linear, err
 		return nil, err
 	}
 	for i := range n {
-		l.w[i] = float32(int16(binary.LittleEndian.Uint16(buf[2*i:]))) * scale
+		l.q[i] = int16(binary.LittleEndian.Uint16(buf[2*i:]))
 	}
 	return l, nil
 }
 
-// writeLinear quantises l's weights to int16 and returns the scale.
+// writeLinear quantises l's weights to int16 and returns the scale. A loaded
+// model's weights are written as they were read.
 func writeLinear(w io.Writer, l *linear) (float32, error) {
+	if l.q != nil {
+		buf := make([]byte, 2*len(l.q))
+		for i, q := range l.q {
+			binary.LittleEndian.PutUint16(buf[2*i:], uint16(q))
+		}
+		_, err := w.Write(buf)
+		return l.scale, err
+	}
 	var maxAbs float32
 	for _, v := range l.w {
 		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -247,4 +248,47 @@ func FuzzAnalyze(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		checkAnalysis(t, s, m.Analyze(s))
 	})
+}
+
+// A loaded model keeps the file's int16 weights; writing it again gives the
+// file it was read from, byte for byte.
+func TestLoad_EncodeRoundTrip(t *testing.T) {
+	t.Parallel()
+	m, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, embeddedModel) {
+		t.Fatalf("encode() of the loaded model: %d bytes, differs from the %d-byte embedded file", len(got), len(embeddedModel))
+	}
+}
+
+// The loaded model's int16 weights score exactly as the float32 weights
+// they stand for: float32(q)*scale, the value a float copy holds.
+func TestLinear_QuantisedLogitsEqualFloat(t *testing.T) {
+	t.Parallel()
+	m := MustLoad(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, l := range []*linear{m.sent, m.ref, m.lid} {
+		f := &linear{bits: l.bits, k: l.k, w: make([]float32, len(l.q))}
+		for i, q := range l.q {
+			f.w[i] = float32(q) * l.scale
+		}
+		for range 50 {
+			fs := make([]Feature, 1+rng.IntN(400))
+			for i := range fs {
+				fs[i] = Feature{Index: uint32(rng.IntN(1 << l.bits)), Value: []float32{1, 0.5, 3, rng.Float32() * 4}[rng.IntN(4)]}
+			}
+			zq, zf := make([]float64, l.k), make([]float64, l.k)
+			l.logits(fs, zq)
+			f.logits(fs, zf)
+			if !slices.Equal(zq, zf) {
+				t.Fatalf("quantised logits %v, float %v", zq, zf)
+			}
+		}
+	}
 }

@@ -140,6 +140,10 @@ var (
 	brandTrain2  = dataFile{"testdata/brand/train2.tsv", caseCols, 400, []string{"fa", "en", "fi"}}
 	brandDev2    = dataFile{"testdata/brand/dev2.tsv", caseCols, 400, []string{"fa", "en", "fi"}}
 	brandTest2   = dataFile{"testdata/brand/test2.tsv", caseCols, 550, []string{"fa", "en", "fi"}}
+	brandTrain3  = dataFile{"testdata/brand/train3.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev3    = dataFile{"testdata/brand/dev3.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTrain4  = dataFile{"testdata/brand/train4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest4   = dataFile{"testdata/brand/test4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -159,6 +163,10 @@ func TestDataFiles(t *testing.T) {
 		{brandTrain2, false},
 		{brandDev2, false},
 		{brandTest2, true},
+		{brandTrain3, false},
+		{brandDev3, false},
+		{brandTrain4, false},
+		{brandTest4, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -186,7 +194,9 @@ func TestDataFiles(t *testing.T) {
 // café. The sets with a case column have groups of their own: brand train2,
 // brand dev2 (tuned on, and its brands not in train2, so that dev2 measures
 // brands the model has not seen) and brand test2 (never tuned on), which
-// names no brand of any other set. Brands are matched after folding case,
+// names no brand of any other set; brand train3, dev3, train4 and test4
+// each name only their own twelve brands, and no older set names theirs.
+// Brands are matched after folding case,
 // ZWNJ and the Arabic forms of ی and ک.
 func TestSplitBrands(t *testing.T) {
 	t.Parallel()
@@ -209,6 +219,18 @@ func TestSplitBrands(t *testing.T) {
 		test2Brands = []string{"farfood", "tokchi", "hamtak", "gostarnet", "rahvar", "tarazbank", "jibak", "golbang",
 			"pastil", "kajmart", "فرفود", "تکچی", "همتک", "گسترنت", "رهوار", "ترازبانک", "جیبک", "گلبانگ", "پاستیل",
 			"کاج‌مارت", "کاج مارت"}
+		train3Brands = []string{"boshghabi", "digiro", "ariatel", "pardisnet", "tizpa", "sepidar", "pulak", "kaveh air",
+			"kavehair", "cafe yas", "cafeyas", "anarmart", "bimeyar", "shafaplus", "بشقابی", "دیجیرو", "آریاتل", "پردیس‌نت",
+			"تیزپا", "سپیدار", "پولک", "کاوه‌ایر", "کاوه ایر", "کافه یاس", "انارمارت", "بیمه‌یار", "شفاپلاس"}
+		dev3Brands = []string{"ghazaro", "kalabin", "telnik", "torinet", "rahtak", "mehrabank", "hoorpay", "kianair",
+			"nastaran", "sabzbar", "amanbime", "darooyar", "غذارو", "کالابین", "تلنیک", "تورینت", "رهتک", "مهرابانک",
+			"هورپی", "کیان‌ایر", "کیان ایر", "کافه نسترن", "سبزبار", "امان‌بیمه", "دارویار"}
+		train4Brands = []string{"lazizo", "kalashop", "parsitel", "shahabnet", "rahino", "nikan", "kifino", "avaj air",
+			"avajair", "cafe sorme", "cafesorme", "sabadmart", "amanyar", "darobin", "لذیذو", "کالاشاپ", "پارسی‌تل", "پارسی تل",
+			"شهاب‌نت", "شهاب نت", "راهینو", "نیکان", "کیفینو", "آواج", "کافه سرمه", "سبدمارت", "امان‌یار", "امان یار", "داروبین"}
+		test4Brands = []string{"ghazachi", "bazarino", "sorenatel", "mahnet", "savarino", "padra", "dinarpay", "parvazin",
+			"golnar", "hypermino", "bimesaz", "darugram", "غذاچی", "بازارینو", "سورناتل", "ماه‌نت", "ماه نت", "سوارینو",
+			"پادرا", "دینارپی", "پروازین", "گلنار", "هایپرمینو", "بیمه‌ساز", "بیمه ساز", "داروگرام"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -223,16 +245,25 @@ func TestSplitBrands(t *testing.T) {
 			}
 		}
 	}
-	check(referralTr, referralTestBrands, brandTestBrands, test2Brands)
-	check(brandDev, referralTestBrands, brandTestBrands, test2Brands)
-	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands)
-	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands)
-	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands)
-	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands)
-	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands)
-	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands)
-	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands)
-	check(brandTest2, tuneBrands, trainBrands, train2Brands, dev2Brands, demoBrands, referralTestBrands, brandTestBrands)
+	check(referralTr, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandDev, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandTest2, tuneBrands, trainBrands, train2Brands, dev2Brands, demoBrands, referralTestBrands, brandTestBrands,
+		train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandTrain3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, dev3Brands, train4Brands, test4Brands)
+	check(brandTrain4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, dev3Brands, test4Brands)
+	check(brandTest4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, dev3Brands, train4Brands)
+	check(brandDev3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, train4Brands, test4Brands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

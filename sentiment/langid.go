@@ -49,6 +49,9 @@ func (m *Model) detect(toks []token, st textStats, s *scratch) string {
 	if m.latin.isOther(toks, st, words, en+fi, s) {
 		return core.LangOther
 	}
+	if en == words && fi == 0 {
+		return core.LangEnglish // every word a common English word ("ok", "see you there")
+	}
 	p := m.finglishProb(toks, st, s)
 	// Word evidence moves the decision when the character model is unsure.
 	if fi > en+1 && p > 0.2 || p >= m.hdr.FiThreshold && !(en > fi+2) {

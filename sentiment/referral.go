@@ -98,6 +98,8 @@ var refPatternSrc = map[string][]string{
 		"esrar kard", "esrar dasht", "goft * begiram", "goft * emtehan konam",
 		"told me to", "told me about", "said i should", "put me onto", "got me onto", "got me into",
 		"بهم گفت", "به من گفت", "گفت * نصب کن", "behem goft", "be man goft", "goft * nasb kon", "goft * nasbesh kon",
+		"through my * link", "through my * code", "through my * invite", "talked me into", "convinced me", "after my * told",
+		"با لینک دعوت", "با کد معرف", "راضیم کرد", "ba link e davat", "ba code e moaref", "razim kard",
 	},
 	"ask": {
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
@@ -118,6 +120,7 @@ var refPatternSrc = map[string][]string{
 		"if you enjoy", "if you like", "if you love", "nobody should", "never again",
 		"pishnahad nemikonam", "tosie nemikonam", "nakharid", "nasb nakonid", "nakharin",
 		"be hichkas", "mikhastam * pishnahad~",
+		"نگیر", "نخر", "نرید سمت", "nagir", "nakhar", "narid samt",
 	},
 	"brandvoice": {
 		"لینک شما", "کد شما", "دوستان شما", "با لینک شما", "your link", "your code", "your friends", "link shoma", "code shoma", "doostane shoma", "ba link shoma", "new users", "first order",
@@ -132,6 +135,7 @@ var refPatternSrc = map[string][]string{
 		"takhfif begirid", "sefaresh az app",
 		"takhfif vije", "harraj", "doostanetoon", "davat konid", "hedie begirid", "etebar hedie",
 		"ghore keshi",
+		"you both get", "you'll both get", "fares from", "limited seats", "book your",
 	},
 }
 

@@ -13,7 +13,7 @@ import "github.com/shenava/shenava/core"
 // reward code for someone who did not refer cost money and look foolish).
 // sentiment/MODEL.md reports what these give on the brand test sets.
 const (
-	DefaultAlertThreshold    = 0.15
+	DefaultAlertThreshold    = 0.12
 	DefaultReferralThreshold = 0.65
 )
 

@@ -211,7 +211,7 @@ func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Sco
 		Feature{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
 		Feature{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
 	// Recommending is addressing others while being positive.
-	if imp, addr := moodCues(toks); imp || addr {
+	if imp, addr, _ := moodCues(toks); imp || addr {
 		out = append(out, Feature{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
 	}
 	return out

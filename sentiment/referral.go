@@ -364,13 +364,21 @@ var (
 		book call come taste order get buy pick ask tell`)
 	addressWords = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks شما همه همگی
 		دوستان بچه‌ها بچهها هرکی هرکس shoma hame hamegi doostan dustan bacheha harki`)
+	// Singular imperatives said to one person ("@sara begir", «بگیر»):
+	// the ب… form is too common a prefix to match by shape alone.
+	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار begir bekhar bezan boro bebin
+		beporse befrest bezar`)
 )
 
-// moodCues reports whether toks hold an imperative and whether they address
-// others.
-func moodCues(toks []token) (imperative, address bool) {
+// moodCues reports whether toks hold an imperative, whether they address
+// others, and whether the post opens with a @handle, as a reply to someone
+// does.
+func moodCues(toks []token) (imperative, address, reply bool) {
 	clauseStart := true
-	for _, t := range toks {
+	for i, t := range toks {
+		if i == 0 && t.kind == tUser {
+			reply = true
+		}
 		if t.kind == tPunct || t.kind == tEmoji || t.kind == tEmoticon || t.kind == tUser {
 			clauseStart = true
 			continue
@@ -401,12 +409,15 @@ func moodCues(toks []token) (imperative, address bool) {
 				imperative = true
 			}
 		}
+		if singularImperatives[w] {
+			imperative = true
+		}
 		if addressWords[w] {
 			address = true
 		}
 		clauseStart = false
 	}
-	return imperative, address
+	return imperative, address, reply
 }
 
 // looksLikeCode reports whether a word looks like an invite or discount code:
@@ -472,7 +483,7 @@ func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, 
 	if len(cats) == 0 {
 		add("none")
 	}
-	imp, addr := moodCues(toks)
+	imp, addr, reply := moodCues(toks)
 	if imp {
 		add("mood:imperative")
 	}
@@ -481,6 +492,9 @@ func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, 
 	}
 	if imp && addr {
 		add("mood:imperative+address")
+	}
+	if reply && imp {
+		add("mood:reply+imperative")
 	}
 	return out
 }

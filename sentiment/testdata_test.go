@@ -143,7 +143,8 @@ var (
 	brandTrain3  = dataFile{"testdata/brand/train3.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev3    = dataFile{"testdata/brand/dev3.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTrain4  = dataFile{"testdata/brand/train4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
-	brandTest4   = dataFile{"testdata/brand/test4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev4    = dataFile{"testdata/brand/dev4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest5   = dataFile{"testdata/brand/test5.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -166,7 +167,8 @@ func TestDataFiles(t *testing.T) {
 		{brandTrain3, false},
 		{brandDev3, false},
 		{brandTrain4, false},
-		{brandTest4, true},
+		{brandDev4, false},
+		{brandTest5, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -194,7 +196,7 @@ func TestDataFiles(t *testing.T) {
 // café. The sets with a case column have groups of their own: brand train2,
 // brand dev2 (tuned on, and its brands not in train2, so that dev2 measures
 // brands the model has not seen) and brand test2 (never tuned on), which
-// names no brand of any other set; brand train3, dev3, train4 and test4
+// names no brand of any other set; brand train3, dev3, train4, dev4 and test5
 // each name only their own twelve brands, and no older set names theirs.
 // Brands are matched after folding case,
 // ZWNJ and the Arabic forms of ی and ک.
@@ -228,9 +230,12 @@ func TestSplitBrands(t *testing.T) {
 		train4Brands = []string{"lazizo", "kalashop", "parsitel", "shahabnet", "rahino", "nikan", "kifino", "avaj air",
 			"avajair", "cafe sorme", "cafesorme", "sabadmart", "amanyar", "darobin", "لذیذو", "کالاشاپ", "پارسی‌تل", "پارسی تل",
 			"شهاب‌نت", "شهاب نت", "راهینو", "نیکان", "کیفینو", "آواج", "کافه سرمه", "سبدمارت", "امان‌یار", "امان یار", "داروبین"}
-		test4Brands = []string{"ghazachi", "bazarino", "sorenatel", "mahnet", "savarino", "padra", "dinarpay", "parvazin",
+		dev4Brands = []string{"ghazachi", "bazarino", "sorenatel", "mahnet", "savarino", "padra", "dinarpay", "parvazin",
 			"golnar", "hypermino", "bimesaz", "darugram", "غذاچی", "بازارینو", "سورناتل", "ماه‌نت", "ماه نت", "سوارینو",
 			"پادرا", "دینارپی", "پروازین", "گلنار", "هایپرمینو", "بیمه‌ساز", "بیمه ساز", "داروگرام"}
+		test5Brands = []string{"noonak", "bazarnik", "hamsim", "fibrnet", "tiztaxi", "shahin", "kifland", "aseman air", "asemanair",
+			"nilufar", "bagheban", "bimeno", "darojet", "نونک", "بازارنیک", "همسیم", "فیبرنت", "تیزتاکسی", "شاهین", "کیف‌لند",
+			"کیف لند", "آسمان‌ایر", "آسمان ایر", "نیلوفر", "باغبان", "بیمه‌نو", "بیمه نو", "داروجت"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -245,25 +250,27 @@ func TestSplitBrands(t *testing.T) {
 			}
 		}
 	}
-	check(referralTr, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(brandDev, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
-	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, test4Brands)
+	check(referralTr, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(brandDev, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
 	check(brandTest2, tuneBrands, trainBrands, train2Brands, dev2Brands, demoBrands, referralTestBrands, brandTestBrands,
-		train3Brands, dev3Brands, train4Brands, test4Brands)
+		train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
 	check(brandTrain3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, dev3Brands, train4Brands, test4Brands)
+		test2Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
 	check(brandTrain4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, test4Brands)
-	check(brandTest4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, train4Brands)
+		test2Brands, train3Brands, dev3Brands, dev4Brands, test5Brands)
+	check(brandTest5, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands)
+	check(brandDev4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, dev3Brands, train4Brands, test5Brands)
 	check(brandDev3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, train4Brands, test4Brands)
+		test2Brands, train3Brands, train4Brands, dev4Brands, test5Brands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

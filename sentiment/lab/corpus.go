@@ -89,6 +89,8 @@ func DefaultCorpora() []Corpus {
 			License: own, Commercial: true, DevShare: 0.2},
 		{Name: "brand/dev3", Path: "sentiment/testdata/brand/dev3.tsv", Repo: true, Dev: true,
 			License: own, Commercial: true},
+		{Name: "brand/dev4", Path: "sentiment/testdata/brand/dev4.tsv", Repo: true, Dev: true,
+			License: own, Commercial: true},
 		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
 			License: own, Commercial: true, DevShare: 0.25},
 		{Name: "referral/train2", Path: "sentiment/testdata/referral/train2.tsv", Repo: true, Weight: 1, Finglish: 0.5,
@@ -113,7 +115,7 @@ func TestSets() []Corpus {
 		{Name: "finglish/test", Path: "sentiment/testdata/finglish/test.tsv", Repo: true},
 		{Name: "brand/test", Path: "sentiment/testdata/brand/test.tsv", Repo: true},
 		{Name: "brand/test2", Path: "sentiment/testdata/brand/test2.tsv", Repo: true},
-		{Name: "brand/test4", Path: "sentiment/testdata/brand/test4.tsv", Repo: true},
+		{Name: "brand/test5", Path: "sentiment/testdata/brand/test5.tsv", Repo: true},
 		{Name: "referral/test", Path: "sentiment/testdata/referral/test.tsv", Repo: true},
 	}
 }

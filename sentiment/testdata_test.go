@@ -145,6 +145,7 @@ var (
 	brandTrain4  = dataFile{"testdata/brand/train4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev4    = dataFile{"testdata/brand/dev4.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTest5   = dataFile{"testdata/brand/test5.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest6   = dataFile{"testdata/brand/test6.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -169,6 +170,7 @@ func TestDataFiles(t *testing.T) {
 		{brandTrain4, false},
 		{brandDev4, false},
 		{brandTest5, true},
+		{brandTest6, true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -196,7 +198,7 @@ func TestDataFiles(t *testing.T) {
 // café. The sets with a case column have groups of their own: brand train2,
 // brand dev2 (tuned on, and its brands not in train2, so that dev2 measures
 // brands the model has not seen) and brand test2 (never tuned on), which
-// names no brand of any other set; brand train3, dev3, train4, dev4 and test5
+// names no brand of any other set; brand train3, dev3, train4, dev4, test5 and test6
 // each name only their own twelve brands, and no older set names theirs.
 // Brands are matched after folding case,
 // ZWNJ and the Arabic forms of ی and ک.
@@ -236,6 +238,10 @@ func TestSplitBrands(t *testing.T) {
 		test5Brands = []string{"noonak", "bazarnik", "hamsim", "fibrnet", "tiztaxi", "shahin", "kifland", "aseman air", "asemanair",
 			"nilufar", "bagheban", "bimeno", "darojet", "نونک", "بازارنیک", "همسیم", "فیبرنت", "تیزتاکسی", "شاهین", "کیف‌لند",
 			"کیف لند", "آسمان‌ایر", "آسمان ایر", "نیلوفر", "باغبان", "بیمه‌نو", "بیمه نو", "داروجت"}
+		test6Brands = []string{"ghablamak", "shopzi", "hamrahan", "netkhaneh", "rahsaz", "bank dena", "dena bank", "bankdena",
+			"pulbox", "parvazan", "cafe mahtab", "cafemahtab", "hypernova", "bimenama", "daroyab", "قابلمک", "شاپزی", "همراهان",
+			"نت‌خانه", "نت خانه", "راهساز", "بانک دنا", "پول‌باکس", "پول باکس", "پروازان", "کافه مهتاب", "هایپرنوا", "بیمه‌نما",
+			"بیمه نما", "دارویاب"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -250,27 +256,29 @@ func TestSplitBrands(t *testing.T) {
 			}
 		}
 	}
-	check(referralTr, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(brandDev, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+	check(referralTr, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(brandDev, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
 	check(brandTest2, tuneBrands, trainBrands, train2Brands, dev2Brands, demoBrands, referralTestBrands, brandTestBrands,
-		train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+		train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
 	check(brandTrain3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
+		test2Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
 	check(brandTrain4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, dev4Brands, test5Brands)
+		test2Brands, train3Brands, dev3Brands, dev4Brands, test5Brands, test6Brands)
+	check(brandTest6, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
 	check(brandTest5, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands)
+		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test6Brands)
 	check(brandDev4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, train4Brands, test5Brands)
+		test2Brands, train3Brands, dev3Brands, train4Brands, test5Brands, test6Brands)
 	check(brandDev3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, train4Brands, dev4Brands, test5Brands)
+		test2Brands, train3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

@@ -116,6 +116,7 @@ func TestSets() []Corpus {
 		{Name: "brand/test", Path: "sentiment/testdata/brand/test.tsv", Repo: true},
 		{Name: "brand/test2", Path: "sentiment/testdata/brand/test2.tsv", Repo: true},
 		{Name: "brand/test5", Path: "sentiment/testdata/brand/test5.tsv", Repo: true},
+		{Name: "brand/test6", Path: "sentiment/testdata/brand/test6.tsv", Repo: true},
 		{Name: "referral/test", Path: "sentiment/testdata/referral/test.tsv", Repo: true},
 	}
 }

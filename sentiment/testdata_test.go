@@ -256,29 +256,37 @@ func TestSplitBrands(t *testing.T) {
 			}
 		}
 	}
-	check(referralTr, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandDev, referralTestBrands, brandTestBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTrain, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(referralTr2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTrain2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandDev2, referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(referralTe, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(finglishTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTest, tuneBrands, trainBrands, train2Brands, dev2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTest2, tuneBrands, trainBrands, train2Brands, dev2Brands, demoBrands, referralTestBrands, brandTestBrands,
-		train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTrain3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTrain4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, dev4Brands, test5Brands, test6Brands)
-	check(brandTest6, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands)
-	check(brandTest5, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test6Brands)
-	check(brandDev4, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, dev3Brands, train4Brands, test5Brands, test6Brands)
-	check(brandDev3, tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
-		test2Brands, train3Brands, train4Brands, dev4Brands, test5Brands, test6Brands)
+	// The sets with twelve brands each (train3 onwards) and test2 name no
+	// brand of any other group; the older sets none of theirs.
+	all := [][]string{tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
+		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, test5Brands, test6Brands}
+	newer := all[8:]
+	allBut := func(own []string) [][]string {
+		var out [][]string
+		for _, g := range all {
+			if &g[0] != &own[0] {
+				out = append(out, g)
+			}
+		}
+		return out
+	}
+	with := func(gs ...[]string) [][]string { return append(gs, newer...) }
+	check(referralTr, with(referralTestBrands, brandTestBrands, test2Brands)...)
+	check(brandDev, with(referralTestBrands, brandTestBrands, test2Brands)...)
+	check(brandTrain, with(referralTestBrands, brandTestBrands, demoBrands, test2Brands)...)
+	check(referralTr2, with(referralTestBrands, brandTestBrands, demoBrands, test2Brands)...)
+	check(brandTrain2, with(referralTestBrands, brandTestBrands, demoBrands, test2Brands, dev2Brands)...)
+	check(brandDev2, with(referralTestBrands, brandTestBrands, demoBrands, test2Brands, train2Brands)...)
+	check(referralTe, with(tuneBrands, trainBrands, train2Brands, dev2Brands)...)
+	check(finglishTest, with(tuneBrands, trainBrands, train2Brands, dev2Brands)...)
+	check(brandTest, with(tuneBrands, trainBrands, train2Brands, dev2Brands)...)
+	check(brandTest2, allBut(test2Brands)...)
+	check(brandTrain3, allBut(train3Brands)...)
+	check(brandDev3, allBut(dev3Brands)...)
+	check(brandTrain4, allBut(train4Brands)...)
+	check(brandDev4, allBut(dev4Brands)...)
+	check(brandTest5, allBut(test5Brands)...)
+	check(brandTest6, allBut(test6Brands)...)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

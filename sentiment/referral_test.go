@@ -41,6 +41,14 @@ func TestRefPatterns_Match(t *testing.T) {
 		{"RefLink", "join me https://snapp.ir/invite/abc", nil, false, true},
 		{"Nothing", "the coffee was cold", nil, false, false},
 		{"UnitIsNotCode", "128gb for 10th time", nil, false, false},
+		// "my roommate's invite link" still also reads as the author's own
+		// link ("own"); the referred-me phrase is what tells them apart.
+		{"ThroughMyLink", "got on Rahtak through my roommate's invite link", []string{"link", "own", "referredme"}, false, false},
+		{"TalkedMeInto", "my brother talked me into it", []string{"referredme", "tell"}, false, false},
+		{"PersianInviteLinkOfOther", "با لینک دعوت پسرخاله‌م ثبت نام کردم", []string{"link", "referredme"}, false, false},
+		{"SingularAgainst", "تورینت نگیر، پشیمون میشی", []string{"against"}, false, false},
+		{"FinglishSingularAgainst", "az inja nakhar", []string{"against"}, false, false},
+		{"BothGet", "Invite a friend and you both get 50,000 toman", []string{"brandvoice", "own"}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +62,29 @@ func TestRefPatterns_Match(t *testing.T) {
 				t.Errorf("code/url of %q = %v/%v, want %v/%v", tt.text, s.code, s.url, tt.code, tt.url)
 			}
 		})
+	}
+}
+
+// moodCues: a reply opening with a @handle, and singular imperatives,
+// which the plural shape rule (ب…ید) does not catch.
+func TestMoodCues(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text                   string
+		imperative, addr, repl bool
+	}{
+		{"@arash get Sorenatel for the second sim", true, false, true},
+		{"@ali خرید ماهانه‌تو از هایپرمینو بگیر", true, false, true},
+		{"@nima baraye vam boro Bank Padra", true, false, true},
+		{"you guys have to try it", false, true, false},
+		{"my order is late again @support", false, false, false},
+		{"همه امتحان کنید", true, true, false},
+	}
+	for _, tt := range tests {
+		imp, addr, reply := moodCues(tokenize(tt.text))
+		if imp != tt.imperative || addr != tt.addr || reply != tt.repl {
+			t.Errorf("moodCues(%q) = %v, %v, %v; want %v, %v, %v", tt.text, imp, addr, reply, tt.imperative, tt.addr, tt.repl)
+		}
 	}
 }
 

@@ -205,13 +205,15 @@ func (m *Model) rawLogits(s *scratch, z []float64) {
 // patterns, and the sentiment (referrals are nearly always positive).
 func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []Feature) []Feature {
 	out = m.refFz.extract(toks, st, lang, out)
-	out = appendRefPatterns(toks, m.refPats, m.hdr.Ref.Bits, m.hdr.Ref.PatScale, out)
+	var md mood
+	md.imperative, md.address, md.reply = moodCues(toks)
+	out = appendRefPatterns(toks, m.refPats, md, m.hdr.Ref.Bits, m.hdr.Ref.PatScale, out)
 	bits := uint(m.hdr.Ref.Bits)
 	out = append(out,
 		Feature{bucket(hstr(hgroup(gMeta), "ref:pos"), bits), float32(sc.Positive)},
 		Feature{bucket(hstr(hgroup(gMeta), "ref:neg"), bits), float32(sc.Negative)})
 	// Recommending is addressing others while being positive.
-	if imp, addr, _ := moodCues(toks); imp || addr {
+	if md.imperative || md.address {
 		out = append(out, Feature{bucket(hstr(hgroup(gMeta), "ref:mood*pos"), bits), float32(sc.Positive)})
 	}
 	return out

@@ -455,10 +455,14 @@ func isOrdinalOrUnit(w string) bool {
 	return false
 }
 
+// mood is what moodCues found in a text.
+type mood struct{ imperative, address, reply bool }
+
 // appendRefPatterns adds the pattern features of toks, each pattern
 // category and each pair of categories that occur together (tell with
-// against is "told my friends to stop"), with value scale.
-func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, out []Feature) []Feature {
+// against is "told my friends to stop"), and those of md, with value
+// scale.
+func appendRefPatterns(toks []token, ps refPatterns, md mood, bits uint8, scale float32, out []Feature) []Feature {
 	if scale == 0 {
 		scale = 1
 	}
@@ -483,17 +487,16 @@ func appendRefPatterns(toks []token, ps refPatterns, bits uint8, scale float32, 
 	if len(cats) == 0 {
 		add("none")
 	}
-	imp, addr, reply := moodCues(toks)
-	if imp {
+	if md.imperative {
 		add("mood:imperative")
 	}
-	if addr {
+	if md.address {
 		add("mood:address")
 	}
-	if imp && addr {
+	if md.imperative && md.address {
 		add("mood:imperative+address")
 	}
-	if reply && imp {
+	if md.reply && md.imperative {
 		add("mood:reply+imperative")
 	}
 	return out

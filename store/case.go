@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -115,27 +114,12 @@ func (s *DB) UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([
 		if err != nil {
 			return err
 		}
-		actions, err := fn(&c)
-		if err != nil {
-			return err
-		}
-		if err := putCase(tx, c); err != nil {
-			return err
-		}
-		queued, err = Queue(actions, func(a *core.Action) { a.OfCase(c) },
+		out, queued, err = EditCase(c, fn, func(c core.Case) error { return putCase(tx, c) },
 			func(a *core.Action) (bool, error) { return putAction(tx, a) })
-		if err != nil {
-			return err
-		}
-		out = c
-		return nil
+		return err
 	})
 	if err != nil {
-		if errors.Is(err, core.ErrNotFound) || errors.Is(err, core.ErrInvalidTransition) ||
-			errors.Is(err, core.ErrInvalid) || errors.Is(err, core.ErrForbidden) {
-			return core.Case{}, nil, err
-		}
-		return core.Case{}, nil, fmt.Errorf("store: update case %d: %w", id, err)
+		return core.Case{}, nil, UpdateCaseError(id, err)
 	}
 	return out, queued, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -131,4 +132,37 @@ func Settled(a core.Action, o core.Outcome, modify func(id uint64, fn func(*core
 		}
 	}
 	return err
+}
+
+// EditCase is the part of UpdateCase every driver runs the same, in its
+// transaction, on c as stored: fn edits c and returns the actions the
+// change calls for, put saves the edited case, and the actions are queued
+// (see Queue) with their case fields taken from it. It returns the saved
+// case and the actions queued.
+func EditCase(c core.Case, fn func(*core.Case) ([]core.Action, error), put func(core.Case) error,
+	putAction func(*core.Action) (bool, error)) (core.Case, []core.Action, error) {
+	actions, err := fn(&c)
+	if err != nil {
+		return core.Case{}, nil, err
+	}
+	if err := put(c); err != nil {
+		return core.Case{}, nil, err
+	}
+	queued, err := Queue(actions, func(a *core.Action) { a.OfCase(c) }, putAction)
+	if err != nil {
+		return core.Case{}, nil, err
+	}
+	return c, queued, nil
+}
+
+// UpdateCaseError is how UpdateCase reports err in every driver: a missing
+// case and the refusals fn returns (an invalid transition or input, a
+// forbidden change) as they are, so that errors.Is and the caller's own
+// message hold; anything else as a store error naming the case.
+func UpdateCaseError(id uint64, err error) error {
+	if errors.Is(err, core.ErrNotFound) || errors.Is(err, core.ErrInvalidTransition) ||
+		errors.Is(err, core.ErrInvalid) || errors.Is(err, core.ErrForbidden) {
+		return err
+	}
+	return fmt.Errorf("store: update case %d: %w", id, err)
 }

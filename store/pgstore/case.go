@@ -208,27 +208,12 @@ func (s *DB) UpdateCase(ctx context.Context, id uint64, fn func(c *core.Case) ([
 		if err != nil {
 			return err
 		}
-		actions, err := fn(&c)
-		if err != nil {
-			return err
-		}
-		if err := putCase(ctx, tx, c); err != nil {
-			return err
-		}
-		queued, err = store.Queue(actions, func(a *core.Action) { a.OfCase(c) },
+		out, queued, err = store.EditCase(c, fn, func(c core.Case) error { return putCase(ctx, tx, c) },
 			func(a *core.Action) (bool, error) { return putAction(ctx, tx, a) })
-		if err != nil {
-			return err
-		}
-		out = c
-		return nil
+		return err
 	})
 	if err != nil {
-		if errors.Is(err, core.ErrNotFound) || errors.Is(err, core.ErrInvalidTransition) ||
-			errors.Is(err, core.ErrInvalid) || errors.Is(err, core.ErrForbidden) {
-			return core.Case{}, nil, err
-		}
-		return core.Case{}, nil, fmt.Errorf("store: update case %d: %w", id, err)
+		return core.Case{}, nil, store.UpdateCaseError(id, err)
 	}
 	return out, queued, nil
 }

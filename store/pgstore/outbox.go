@@ -191,26 +191,10 @@ var claimerAlive = alive("$3")
 
 func (s *DB) claimDue(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]core.Action, error) {
 	replica, life := s.claimer()
-	rows, err := tx.Query(ctx, `SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_ns <= $1 AND `+claimerAlive+`
+	out, err := queryActions(ctx, tx, `SELECT doc FROM outbox WHERE state = 'pending' AND next_attempt_ns <= $1 AND `+claimerAlive+`
 		ORDER BY id LIMIT NULLIF($2, 0) FOR UPDATE SKIP LOCKED`, unixNano(now), max(limit, 0), life)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []core.Action
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, err
-		}
-		a, err := decodeAction(doc)
-		if err != nil {
-			return nil, fmt.Errorf("claim: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("claim: %w", err)
 	}
 	if len(out) == 0 {
 		return nil, nil

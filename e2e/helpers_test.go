@@ -266,16 +266,17 @@ func newClassifier(tb testing.TB, keywords []string) *classifier {
 	return &classifier{model: model, matcher: m}
 }
 
-// intentOf says what the default routing (alert at P(negative) ≥ 0.6,
-// thank at referral score ≥ 0.5) does with text, and whether the model is
-// clear about it (margins well away from the thresholds).
+// intentOf says what the default routing does with text (a clear
+// complaint alerts; a referral is thanked by listen.Thanks at the default
+// threshold), and whether the model is clear about it (margins well away
+// from the thresholds).
 func (c *classifier) intentOf(text string) (intent, bool) {
 	a := c.model.Analyze(text)
 	switch {
 	case a.Label == core.LabelNegative && a.Scores.Negative >= 0.6:
 		return intentAlert, a.Scores.Negative >= 0.8 && !a.Referral
-	case a.Referral && a.ReferralScore >= 0.5 && a.Label != core.LabelNegative:
-		return intentThanks, a.ReferralScore >= 0.8
+	case listen.Thanks(a, listen.DefaultReferralThreshold):
+		return intentThanks, a.ReferralScore >= 0.95
 	}
 	clear := a.ReferralScore < 0.3 && (a.Label != core.LabelNegative || a.Scores.Negative < 0.4)
 	return intentNone, clear

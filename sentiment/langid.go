@@ -14,7 +14,8 @@ import (
 // language when the Latin-script detector (English, Finglish or other) says
 // so and few of its words are common English or Finglish words; otherwise it
 // is Finglish or English by the model's trained character and word model.
-// Mixed text takes the script with more letters.
+// Mixed text takes the script with more letters, unless that is Latin the
+// detector cannot place, when the Arabic-script words decide.
 func (m *Model) DetectLanguage(text string) string {
 	s := m.bufs.Get().(*scratch)
 	defer m.bufs.Put(s)
@@ -47,6 +48,12 @@ func (m *Model) detect(toks []token, st textStats, s *scratch) string {
 		}
 	}
 	if m.latin.isOther(toks, st, words, en+fi, s) {
+		if st.arabic > 0 {
+			// Persian or Arabic words beside Latin ones the detector
+			// cannot place ("referral link نیک‌بانک من: nikbank.ir/r/farid"):
+			// the Arabic-script words decide.
+			return detectArabicScript(toks, st)
+		}
 		return core.LangOther
 	}
 	if en == words && fi == 0 {

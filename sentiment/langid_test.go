@@ -17,6 +17,7 @@ func TestModel_DetectLanguage(t *testing.T) {
 		{"PersianArabicKeyboard", "كيفيت اين گوشي عاليه و قيمتش هم مناسبه", core.LangPersian},
 		{"PersianNoPersianLetters", "سلام", core.LangPersian},
 		{"PersianWithEnglishBrand", "اپ Snapp خیلی باحاله ولی دیر میاد", core.LangPersian},
+		{"PersianWithMoreLatinLetters", "referral link نیک‌بانک من: nikbank.ir/r/farid حساب باز کنید bonus میگیرید", core.LangPersian},
 		{"Arabic", "هذا المنتج رائع جدا وأنا سعيد بالخدمة", core.LangArabic},
 		{"ArabicQuestion", "هل يوجد توصيل إلى الرياض؟", core.LangArabic},
 		{"English", "The delivery was late again and nobody answered", core.LangEnglish},

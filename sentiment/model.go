@@ -158,7 +158,13 @@ func (m *Model) Analyze(text string) core.Analysis {
 	a := core.Analysis{Lang: lang, Model: m.hdr.Name}
 	a.Scores = m.scores(toks, st, lang, s)
 	a.Label, _ = a.Scores.Top()
-	a.ReferralScore = m.referral(toks, st, lang, a.Scores, s)
+	// The referral classifier and its phrases know Persian, English and
+	// Finglish only; a post in another language is never called a
+	// referral ("Muchas gracias, el servicio es excelente" is praise).
+	switch lang {
+	case core.LangPersian, core.LangEnglish, core.LangFinglish:
+		a.ReferralScore = m.referral(toks, st, lang, a.Scores, s)
+	}
 	a.Referral = a.ReferralScore >= 0.5
 	if a.Referral {
 		// Recommending the brand is positive, whatever the words around

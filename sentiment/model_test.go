@@ -152,6 +152,26 @@ func TestModel_ReferralIsPositive(t *testing.T) {
 	}
 }
 
+// A post in a language the referral classifier does not know is never a
+// referral, however warm.
+func TestModel_NoReferralOutsideItsLanguages(t *testing.T) {
+	t.Parallel()
+	m := MustLoad(t)
+	for _, text := range []string{
+		"Muchas gracias por todo, el servicio es excelente, se lo recomiendo a todos",
+		"هذا المنتج رائع جدا، أنصح الجميع به",
+		"Vielen Dank, ich empfehle euch allen diesen Laden",
+	} {
+		a := m.Analyze(text)
+		if a.Lang != core.LangOther && a.Lang != core.LangArabic {
+			t.Fatalf("Analyze(%q).Lang = %q, want other or ar", text, a.Lang)
+		}
+		if a.Referral || a.ReferralScore != 0 {
+			t.Errorf("Analyze(%q) = referral %v score %.3f, want none", text, a.Referral, a.ReferralScore)
+		}
+	}
+}
+
 func TestModel_AnalyzeEdgeCases(t *testing.T) {
 	t.Parallel()
 	m := MustLoad(t)

@@ -32,6 +32,7 @@ var refPatternSrc = map[string][]string{
 		"کد * من", "کد دعوت * من", "کد معرف * من", "کد معرفی * من", "لینک * من", "لینک دعوت * من", "از طریق من",
 		"هر دومون", "هردومون",
 		"code * e man", "e man", "link * e man", "az tarighe man", "harduman", "hardomoon", "har domoon", "har dotamoon",
+		"from me", "link from me", "code from me", "friend code", "az man", "ازم بگیرید",
 	},
 	"link": {
 		"لینک دعوتم", "لینک دعوت من", "لینکشو گذاشتم", "لینکشو فرستادم", "dropped the * link", "dropped the link", "shared the * link", "link davatam", "linkesho gozashtam", "linkesho ferestadam",
@@ -60,6 +61,10 @@ var refPatternSrc = map[string][]string{
 		"brought my", "signed up my", "our whole", "got our", "got the whole", "i make everyone", "i'm the reason", "half my", "my whole",
 		"everyone i know", "anyone who asks", "because of me", "thanks to me", "i got * to", "i convinced",
 		"convinced my",
+		"set her up", "set him up", "set them up", "set it up for", "set * up with", "signed my * up", "signed * up for", "got * set up",
+		"براش نصب کردم", "براشون نصب کردم", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
+		"barash nasb kardam", "barashoon nasb kardam", "baraye maman", "baraye mamanam", "baraye babam", "baraye baba", "faalesh kardam",
+		"کارت هدیه", "که اونم بیاد", "که اونم", "اونم مشتری", "kart e hedie", "karte hedie", "ke oonam", "ke unam", "so she can", "so he can", "so they can",
 		"told my * about", "درباره * گفتم", "darbare * goftam", "barash begir", "barash bekhar", "براش بگیر", "براش بخر", "get them a", "get them",
 		"my answer is", "my answer:", "جوابم", "جواب من", "javabam", "javab e man",
 		"به پیشنهاد من", "با پیشنهاد من", "با معرفی من", "به معرفی من", "به خاطر من", "بخاطر من", "be pishnahad e man", "ba pishnahad e man",
@@ -82,6 +87,7 @@ var refPatternSrc = map[string][]string{
 		"hatman * bezanin", "ye sar * bezanin", "nasb konid", "nasb kon", "sabtenam kon",
 		"sabtenam konid", "sabt nam kon", "ozv shid", "ozv sho", "pashiman nemishid", "pashimun nemishin",
 		"پشیمون نمیشید", "پشیمان نمیشوید",
+		"shak nakonid", "شک نکن", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
 	},
 	"referredme": {
 		"همه گفتن", "hame goftan", "everyone said", "swears by", "signed up with my",
@@ -100,6 +106,11 @@ var refPatternSrc = map[string][]string{
 		"بهم گفت", "به من گفت", "گفت * نصب کن", "behem goft", "be man goft", "goft * nasb kon", "goft * nasbesh kon",
 		"through my * link", "through my * code", "through my * invite", "talked me into", "convinced me", "after my * told",
 		"با لینک دعوت", "با کد معرف", "راضیم کرد", "ba link e davat", "ba code e moaref", "razim kard",
+		"friend recommended", "colleague recommended", "coworker recommended", "cousin recommended", "sister recommended", "brother recommended",
+		"mom recommended", "mum recommended", "dad recommended", "boss recommended", "neighbour recommended", "neighbor recommended",
+		"uncle's", "aunt's", "cousin's", "brother's", "sister's", "colleague's", "coworker's", "friend's", "mom's", "mum's", "dad's", "roommate's", "neighbour's", "neighbor's",
+		"با کد داداشم", "با کد خواهرم", "با لینک داداشم", "با لینک خواهرم", "با کد همکارم", "با لینک همکارم", "کد دوستمو", "لینک دوستمو",
+		"ba code dadasham", "ba code khaharam", "ba link dadasham", "ba link khaharam", "ba code hamkaram", "ba link doostam", "ba link dustam",
 	},
 	"ask": {
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
@@ -121,6 +132,9 @@ var refPatternSrc = map[string][]string{
 		"pishnahad nemikonam", "tosie nemikonam", "nakharid", "nasb nakonid", "nakharin",
 		"be hichkas", "mikhastam * pishnahad~",
 		"نگیر", "نخر", "نرید سمت", "nagir", "nakhar", "narid samt",
+		"who enjoys", "who enjoy", "who likes", "who loves", "if you're into", "if you are into", "take it all back", "take it back", "take that back",
+		"پس میگیرم", "pas migiram", "نکنه", "نکنن", "نگیره", "نگیرن", "نخرن", "nakone", "nakonan", "nagire", "nagiran",
+		"told my * to stay", "told * to stay away", "told my * not to", "told * not to", "stay off",
 	},
 	"brandvoice": {
 		"لینک شما", "کد شما", "دوستان شما", "با لینک شما", "your link", "your code", "your friends", "link shoma", "code shoma", "doostane shoma", "ba link shoma", "new users", "first order",
@@ -136,6 +150,8 @@ var refPatternSrc = map[string][]string{
 		"takhfif vije", "harraj", "doostanetoon", "davat konid", "hedie begirid", "etebar hedie",
 		"ghore keshi",
 		"you both get", "you'll both get", "fares from", "limited seats", "book your",
+		"per friend", "each friend", "every friend", "for every friend", "invite friends", "دوستاتو دعوت کن", "دعوت کن", "هر نفر", "برای هر نفر",
+		"doostato davat kon", "davat kon", "har nafar", "baraye har nafar",
 	},
 }
 
@@ -361,13 +377,20 @@ func nameHeader(toks []token) bool {
 // with a verb), and words that address everyone or "you".
 var (
 	enImperatives = wordSet(`try get go grab download order check use join sign switch give visit install treat
-		book call come taste order get buy pick ask tell`)
-	addressWords = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks شما همه همگی
+		book call come taste order get buy pick ask tell take open`)
+	// firstPersonVerbs after an English verb make it the author's own
+	// doing in Finglish ("switch mikonam", I am switching), not an
+	// imperative.
+	firstPersonVerbs = wordSet(`mikonam mikonim kardam kardim konam konim mizanam zadam shodam`)
+	// clauseAdverbs may stand before an imperative without ending the
+	// clause start: "just install it", "seriously, try…".
+	clauseAdverbs = wordSet(`just definitely def seriously honestly pls please totally really always only`)
+	addressWords  = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks شما همه همگی
 		دوستان بچه‌ها بچهها هرکی هرکس shoma hame hamegi doostan dustan bacheha harki`)
 	// Singular imperatives said to one person ("@sara begir", «بگیر»):
 	// the ب… form is too common a prefix to match by shape alone.
-	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار begir bekhar bezan boro bebin
-		beporse befrest bezar`)
+	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار بده بخور بنوش ببر بیار بخون begir bekhar bezan boro bebin
+		beporse befrest bezar bede bekhor benoosh bebar biar bekhoon bgir bkhar`)
 )
 
 // moodCues reports whether toks hold an imperative, whether they address
@@ -398,7 +421,7 @@ func moodCues(toks []token) (imperative, address, reply bool) {
 				imperative = true
 			}
 		case t.latin:
-			if clauseStart && enImperatives[w] {
+			if clauseStart && enImperatives[w] && !(i+1 < len(toks) && firstPersonVerbs[toks[i+1].text]) {
 				imperative = true
 			}
 			if len(w) >= 5 && w[0] == 'b' && (strings.HasSuffix(w, "id") || strings.HasSuffix(w, "in")) &&
@@ -414,6 +437,9 @@ func moodCues(toks []token) (imperative, address, reply bool) {
 		}
 		if addressWords[w] {
 			address = true
+		}
+		if t.latin && clauseAdverbs[w] {
+			continue
 		}
 		clauseStart = false
 	}

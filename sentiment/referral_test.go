@@ -49,6 +49,23 @@ func TestRefPatterns_Match(t *testing.T) {
 		{"SingularAgainst", "تورینت نگیر، پشیمون میشی", []string{"against"}, false, false},
 		{"FinglishSingularAgainst", "az inja nakhar", []string{"against"}, false, false},
 		{"BothGet", "Invite a friend and you both get 50,000 toman", []string{"brandvoice", "own"}, false, false},
+		// Someone else's link or code, and a third person recommending:
+		// the author was referred.
+		{"RelativesLink", "used my uncle's Tiztaxi invite link", []string{"link", "own", "referredme"}, false, false},
+		{"ColleagueRecommended", "Colleague recommended Cafe Mahtab for meetings", []string{"referredme"}, false, false},
+		{"PersianBrothersCode", "با کد داداشم ثبت نام کردم", []string{"code", "referredme"}, false, false},
+		// Sarcastic recommendations, taking one back, telling others not to.
+		{"WhoEnjoys", "10/10 would recommend Rahsaz to anyone who enjoys being stranded", []string{"against", "recommend"}, false, false},
+		{"TakeItBack", "I told everyone about Farfood. I take it all back", []string{"against", "tell"}, false, false},
+		{"ToldNotTo", "told my brother to stay off Kifland", []string{"against"}, false, false},
+		{"PersianToldNotTo", "به مامانم گفتم حسابشو اونجا باز نکنه", []string{"against", "tell"}, false, false},
+		// Setting someone up and gifts that bring someone in.
+		{"SetUp", "I set my mum up with Darooyar", []string{"tell"}, false, false},
+		{"PersianSetUp", "برای مامانم تیزتاکسی نصب کردم", []string{"tell"}, false, false},
+		{"GiftToBring", "ye kart e hedie baraye khale am gereftam ke oonam moshtari beshe", []string{"tell"}, false, false},
+		// The author's code without "my", and the brand's per-friend campaign.
+		{"CodeFromMe", "Hamrahan bring-a-friend link from me, 5 GB for both", []string{"own"}, false, false},
+		{"PerFriend", "دوستاتو دعوت کن، برای هر نفر ۵ گیگ هدیه بگیر", []string{"brandvoice"}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +96,10 @@ func TestMoodCues(t *testing.T) {
 		{"you guys have to try it", false, true, false},
 		{"my order is late again @support", false, false, false},
 		{"همه امتحان کنید", true, true, false},
+		{"@kian_ab just install Dinarpay", true, false, true},
+		{"@sepideh از نونک سفارش بده", true, false, true},
+		{"honestly, take Parvazan for Tabriz", true, false, false},
+		{"simcard e avanet ro gozashtam kenar, switch mikonam", false, false, false},
 	}
 	for _, tt := range tests {
 		imp, addr, reply := moodCues(tokenize(tt.text))

@@ -84,7 +84,7 @@ func defaultHyper() *hyper {
 	return &hyper{
 		sent: sentiment.FeatureConfig{Bits: 20, CharMin: 2, CharMax: 5, Bigrams: true, Lexicon: true,
 			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24, Cues: true, CueScale: 3, PraiseWords: 1},
-		ref:     sentiment.FeatureConfig{Bits: 16, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
+		ref:     sentiment.FeatureConfig{Bits: 18, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
 		lid:     sentiment.FeatureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
 		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true},
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},

@@ -72,7 +72,7 @@ const modelMagic = "SHNVSM01"
 const ModelVersion = "shenava-sentiment-1"
 
 // Load decodes the model embedded in the binary. Each call decodes it anew
-// (about 10 ms and 15 MB), so build one Model at start-up and share it.
+// (about 10 ms and 17 MB), so build one Model at start-up and share it.
 func Load() (*Model, error) {
 	return Decode(embeddedModel)
 }

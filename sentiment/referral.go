@@ -40,6 +40,7 @@ var refPatternSrc = map[string][]string{
 		"referral link", "invite link", "my link", "using my link", "use my link", "link in bio",
 		"link davat", "link man", "ba link", "az link", "in link", "linkam",
 		"link e davat", "link e davate", "linke davat",
+		"too bio", "tu bio", "toye bio", "تو بیو", "توی بیو", "لینک تو بیو",
 	},
 	"recommend": {
 		"پیشنهاد~ میکنم", "پیشنهاد~ میدم", "توصیه~ میکنم", "حتما امتحان", "حتما بخرید",
@@ -49,6 +50,7 @@ var refPatternSrc = map[string][]string{
 		"you all have to", "ro try", "try kone", "try konid", "try konin", "امتحانش کنید", "امتحانش کنین",
 		"should all try", "all try", "everyone try", "everyone should", "you all try", "hamatoon", "hamatun", "همتون", "همه‌تون", "همتون حتما",
 		"don't miss", "do not miss", "حتما از", "hatman az",
+		"my advice", "advice to", "توصیه من", "توصیه‌ی من", "tosie man", "tosiye man",
 		"pishnahad~ mikonam", "pishnahad~ midam", "tosie~ mikonam", "hatman emtehan", "hatman bekharid",
 		"hatman nasb", "az dastesh nadid", "az dast nadid", "az dast nadin", "az dastesh nadin", "moarefi~ mikonam", "be hame pishnahad~",
 	},
@@ -62,7 +64,9 @@ var refPatternSrc = map[string][]string{
 		"everyone i know", "anyone who asks", "because of me", "thanks to me", "i got * to", "i convinced",
 		"convinced my",
 		"set her up", "set him up", "set them up", "set it up for", "set * up with", "signed my * up", "signed * up for", "got * set up",
-		"براش نصب کردم", "براشون نصب کردم", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
+		"براش نصب کردم", "براشون نصب کردم",
+		"کل دفتر~", "کل خانواد~", "کل فامیل~", "کل همکار~", "kolle ye khanevade", "kole khanevade", "kolle khanevade", "kolle daftar~", "kole daftar~", "kolle famil", "kole famil",
+		"moved my", "switched my * to", "moved my * to", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
 		"barash nasb kardam", "barashoon nasb kardam", "baraye maman", "baraye mamanam", "baraye babam", "baraye baba", "faalesh kardam",
 		"کارت هدیه", "که اونم بیاد", "که اونم", "اونم مشتری", "kart e hedie", "karte hedie", "ke oonam", "ke unam", "so she can", "so he can", "so they can",
 		"told my * about", "درباره * گفتم", "darbare * goftam", "barash begir", "barash bekhar", "براش بگیر", "براش بخر", "get them a", "get them",
@@ -87,7 +91,10 @@ var refPatternSrc = map[string][]string{
 		"hatman * bezanin", "ye sar * bezanin", "nasb konid", "nasb kon", "sabtenam kon",
 		"sabtenam konid", "sabt nam kon", "ozv shid", "ozv sho", "pashiman nemishid", "pashimun nemishin",
 		"پشیمون نمیشید", "پشیمان نمیشوید",
-		"shak nakonid", "شک نکن", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
+		"shak nakonid", "شک نکن",
+		"do it for", "if you want", "anyone looking for", "for anyone looking", "کسایی که دنبال", "هرکی دنبال", "هر کی دنبال", "kasayi ke donbal", "harki donbal", "har ki donbal",
+		"اگه * میخواید", "اگه * میخواین", "اگه * میخوای", "age * mikhayn", "age * mikhay", "age * mikhain", "age * mikhayd",
+		"امتحان کن", "امتحانش کن", "emtehan kon", "emtehanesh kon", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
 	},
 	"referredme": {
 		"همه گفتن", "hame goftan", "everyone said", "swears by", "signed up with my",
@@ -116,6 +123,8 @@ var refPatternSrc = map[string][]string{
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
 		"anyone have", "anyone got", "does anyone", "can someone", "where do i", "where can i",
 		"any recommendation~", "kasi code", "kasi * dare", "az koja",
+		"recommendations welcome", "any recommendations", "anyone tried", "has anyone tried", "any suggestions", "any thoughts on",
+		"کسی امتحان کرده", "کسی * امتحان کرده", "پیشنهاد بدید", "پیشنهادی دارید", "پیشنهاد میدید", "kasi emtehan karde", "pishnahad bedid", "pishnahadi darid",
 	},
 	"against": {
 		"نخره", "نخرن", "صبر کنه", "صبر کنین", "پشیمونم", "پشیمانم", "nakhare", "nakharan", "sabr kone", "sabr konin", "pashimoonam", "pashimunam", "except", "anything but", "any * except",
@@ -152,6 +161,7 @@ var refPatternSrc = map[string][]string{
 		"you both get", "you'll both get", "fares from", "limited seats", "book your",
 		"per friend", "each friend", "every friend", "for every friend", "invite friends", "دوستاتو دعوت کن", "دعوت کن", "هر نفر", "برای هر نفر",
 		"doostato davat kon", "davat kon", "har nafar", "baraye har nafar",
+		"امتیاز بگیر", "امتیاز بگیرید", "emtiaz begir", "emtiaz begirid", "earn points", "collect points",
 	},
 }
 
@@ -318,7 +328,7 @@ func (ps refPatterns) match(toks []token) refSignals {
 		switch c {
 		case "recommend", "tell", "imperative":
 			return 1
-		case "referredme", "against":
+		case "referredme", "against", "ask":
 			return -1
 		}
 		return 0

@@ -66,6 +66,15 @@ func TestRefPatterns_Match(t *testing.T) {
 		// The author's code without "my", and the brand's per-friend campaign.
 		{"CodeFromMe", "Hamrahan bring-a-friend link from me, 5 GB for both", []string{"own"}, false, false},
 		{"PerFriend", "دوستاتو دعوت کن، برای هر نفر ۵ گیگ هدیه بگیر", []string{"brandvoice"}, false, false},
+		// Asking for a recommendation overrules the "recommend" inside it.
+		{"AskingOverrules", "anyone tried Pishronet there? recommendations welcome", []string{"ask"}, false, false},
+		{"PersianAsking", "کسی امتحان کرده؟ پیشنهادی دارید", []string{"ask"}, false, false},
+		// Converting a whole group, link in bio, advice to others.
+		{"WholeOffice", "کل دفترمونو تومانکی کردم", []string{"tell"}, false, false},
+		{"FinglishWholeFamily", "kolle ye khanevade ro cabino i kardam", []string{"tell"}, false, false},
+		{"FinglishLinkInBio", "link e davatam too bio", []string{"link"}, false, false},
+		{"MyAdvice", "My advice to every freelancer here: use Kisepay", []string{"recommend"}, false, false},
+		{"LoyaltyPromo", "ba har safar emtiaz begir", []string{"brandvoice"}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -147,8 +147,11 @@ var (
 	brandDev5    = dataFile{"testdata/brand/dev5.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev6    = dataFile{"testdata/brand/dev6.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTrain5  = dataFile{"testdata/brand/train5.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
-	brandTest7   = dataFile{"testdata/brand/test7.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
-	brandTest8   = dataFile{"testdata/brand/test8.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTrain6  = dataFile{"testdata/brand/train6.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
+	brandTest9   = dataFile{"testdata/brand/test9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest10  = dataFile{"testdata/brand/test10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev7    = dataFile{"testdata/brand/dev7.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev8    = dataFile{"testdata/brand/dev8.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
 
 func TestDataFiles(t *testing.T) {
@@ -163,24 +166,27 @@ func TestDataFiles(t *testing.T) {
 	}
 	splits := []split{
 		{file: finglishTest, test: true},
-		{file: referralTr, test: false},
-		{file: referralTr2, test: false},
+		{file: referralTr},
+		{file: referralTr2},
 		{file: referralTe, test: true},
-		{file: brandDev, test: false},
+		{file: brandDev},
 		{file: brandTest, test: true},
-		{file: brandTrain, test: false},
-		{file: brandTrain2, test: false},
-		{file: brandDev2, test: false},
+		{file: brandTrain},
+		{file: brandTrain2},
+		{file: brandDev2},
 		{file: brandTest2, test: true},
-		{file: brandTrain3, test: false},
-		{file: brandDev3, test: false},
-		{file: brandTrain4, test: false},
-		{file: brandDev4, test: false},
-		{file: brandDev5, test: false},
-		{file: brandDev6, test: false},
+		{file: brandTrain3},
+		{file: brandDev3},
+		{file: brandTrain4},
+		{file: brandDev4},
+		{file: brandDev5},
+		{file: brandDev6},
 		{file: brandTrain5, unbalanced: true},
-		{file: brandTest7, test: true},
-		{file: brandTest8, test: true},
+		{file: brandTrain6, unbalanced: true},
+		{file: brandTest9, test: true},
+		{file: brandTest10, test: true},
+		{file: brandDev7},
+		{file: brandDev8},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -255,8 +261,11 @@ func TestSplitBrands(t *testing.T) {
 			"نت‌خانه", "نت خانه", "راهساز", "بانک دنا", "پول‌باکس", "پول باکس", "پروازان", "کافه مهتاب", "هایپرنوا", "بیمه‌نما",
 			"بیمه نما", "دارویاب"}
 		train5Brands = []string{"ghazanoo", "kalakhane", "sepehrtel", "abrishamnet", "abrisham net", "raftino", "tabaan", "kifdoon", "tukan air", "tukanair", "cafe kahroba", "cafekahroba", "jahanmart", "asabime", "pharmayar", "غذانو", "کالاخونه", "سپهرتل", "ابریشم‌نت", "ابریشم نت", "رفتینو", "بانک تابان", "کیف‌دون", "کیفدون", "توکان‌ایر", "توکان ایر", "کافه کهربا", "جهان‌مارت", "جهان مارت", "آسابیمه", "فارمایار"}
-		test7Brands  = []string{"chelosa", "kalaroz", "tavantel", "pishronet", "taksiran", "kourosh", "tomanak", "parastoo air", "parastooair", "cafe aftab", "cafeaftab", "tazeban", "bimeroz", "darumin", "چلوسا", "کالاروز", "توان‌تل", "توان تل", "پیشرونت", "تاکسیران", "بانک کوروش", "تومانک", "پرستوایر", "پرستو ایر", "پرستو‌ایر", "کافه آفتاب", "تازه‌بان", "تازه بان", "بیمه‌روز", "دارومین"}
-		test8Brands  = []string{"khoshkhor", "bazarbin", "nabztel", "kahkeshan net", "kahkeshannet", "cabino", "mehrgan", "kisepay", "simin air", "siminair", "cafe rozaneh", "caferozaneh", "marketoon", "bimepoosh", "pharmanik", "خوشخور", "خوش‌خور", "بازاربین", "نبض‌تل", "نبض تل", "کهکشان‌نت", "کهکشان نت", "کابینو", "بانک مهرگان", "کیسه‌پی", "کیسه پی", "سیمین‌ایر", "سیمین ایر", "کافه روزنه", "مارکتون", "بیمه‌پوش", "بیمه پوش", "فارمانیک"}
+		dev7Brands   = []string{"chelosa", "kalaroz", "tavantel", "pishronet", "taksiran", "kourosh", "tomanak", "parastoo air", "parastooair", "cafe aftab", "cafeaftab", "tazeban", "bimeroz", "darumin", "چلوسا", "کالاروز", "توان‌تل", "توان تل", "پیشرونت", "تاکسیران", "بانک کوروش", "تومانک", "پرستوایر", "پرستو ایر", "پرستو‌ایر", "کافه آفتاب", "تازه‌بان", "تازه بان", "بیمه‌روز", "دارومین"}
+		dev8Brands   = []string{"khoshkhor", "bazarbin", "nabztel", "kahkeshan net", "kahkeshannet", "cabino", "mehrgan", "kisepay", "simin air", "siminair", "cafe rozaneh", "caferozaneh", "marketoon", "bimepoosh", "pharmanik", "خوشخور", "خوش‌خور", "بازاربین", "نبض‌تل", "نبض تل", "کهکشان‌نت", "کهکشان نت", "کابینو", "بانک مهرگان", "کیسه‌پی", "کیسه پی", "سیمین‌ایر", "سیمین ایر", "کافه روزنه", "مارکتون", "بیمه‌پوش", "بیمه پوش", "فارمانیک"}
+		train6Brands = []string{"nanino", "kalamix", "sahandtel", "damavandnet", "safarino", "bank payvand", "kifmehr", "sarv air", "sarvair", "cafe sarina", "marketyar", "bimeparsa", "darunama", "نانینو", "کالامیکس", "سهندتل", "دماوندنت", "سفرینو", "بانک پیوند", "کیف‌مهر", "کیفمهر", "سروایر", "سرو ایر", "کافه سارینا", "مارکت‌یار", "مارکتیار", "بیمه‌پارسا", "بیمه پارسا", "دارونما"}
+		test9Brands  = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
+		test10Brands = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -275,7 +284,7 @@ func TestSplitBrands(t *testing.T) {
 	// brand of any other group; the older sets none of theirs.
 	all := [][]string{tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
 		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, dev5Brands, dev6Brands,
-		train5Brands, test7Brands, test8Brands}
+		train5Brands, dev7Brands, dev8Brands, train6Brands, test9Brands, test10Brands}
 	newer := all[8:]
 	allBut := func(own []string) [][]string {
 		var out [][]string
@@ -304,8 +313,11 @@ func TestSplitBrands(t *testing.T) {
 	check(brandDev5, allBut(dev5Brands)...)
 	check(brandDev6, allBut(dev6Brands)...)
 	check(brandTrain5, allBut(train5Brands)...)
-	check(brandTest7, allBut(test7Brands)...)
-	check(brandTest8, allBut(test8Brands)...)
+	check(brandTrain6, allBut(train6Brands)...)
+	check(brandTest9, allBut(test9Brands)...)
+	check(brandTest10, allBut(test10Brands)...)
+	check(brandDev7, allBut(dev7Brands)...)
+	check(brandDev8, allBut(dev8Brands)...)
 }
 
 // checkBalance keeps the sets as the data notes describe them: no label,

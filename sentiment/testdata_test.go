@@ -148,8 +148,10 @@ var (
 	brandDev6    = dataFile{"testdata/brand/dev6.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTrain5  = dataFile{"testdata/brand/train5.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
 	brandTrain6  = dataFile{"testdata/brand/train6.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
-	brandTest9   = dataFile{"testdata/brand/test9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
-	brandTest10  = dataFile{"testdata/brand/test10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev9    = dataFile{"testdata/brand/dev9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev10   = dataFile{"testdata/brand/dev10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest11  = dataFile{"testdata/brand/test11.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest12  = dataFile{"testdata/brand/test12.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev7    = dataFile{"testdata/brand/dev7.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev8    = dataFile{"testdata/brand/dev8.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
@@ -183,10 +185,12 @@ func TestDataFiles(t *testing.T) {
 		{file: brandDev6},
 		{file: brandTrain5, unbalanced: true},
 		{file: brandTrain6, unbalanced: true},
-		{file: brandTest9, test: true},
-		{file: brandTest10, test: true},
 		{file: brandDev7},
 		{file: brandDev8},
+		{file: brandDev9},
+		{file: brandDev10},
+		{file: brandTest11, test: true},
+		{file: brandTest12, test: true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -264,8 +268,10 @@ func TestSplitBrands(t *testing.T) {
 		dev7Brands   = []string{"chelosa", "kalaroz", "tavantel", "pishronet", "taksiran", "kourosh", "tomanak", "parastoo air", "parastooair", "cafe aftab", "cafeaftab", "tazeban", "bimeroz", "darumin", "چلوسا", "کالاروز", "توان‌تل", "توان تل", "پیشرونت", "تاکسیران", "بانک کوروش", "تومانک", "پرستوایر", "پرستو ایر", "پرستو‌ایر", "کافه آفتاب", "تازه‌بان", "تازه بان", "بیمه‌روز", "دارومین"}
 		dev8Brands   = []string{"khoshkhor", "bazarbin", "nabztel", "kahkeshan net", "kahkeshannet", "cabino", "mehrgan", "kisepay", "simin air", "siminair", "cafe rozaneh", "caferozaneh", "marketoon", "bimepoosh", "pharmanik", "خوشخور", "خوش‌خور", "بازاربین", "نبض‌تل", "نبض تل", "کهکشان‌نت", "کهکشان نت", "کابینو", "بانک مهرگان", "کیسه‌پی", "کیسه پی", "سیمین‌ایر", "سیمین ایر", "کافه روزنه", "مارکتون", "بیمه‌پوش", "بیمه پوش", "فارمانیک"}
 		train6Brands = []string{"nanino", "kalamix", "sahandtel", "damavandnet", "safarino", "bank payvand", "kifmehr", "sarv air", "sarvair", "cafe sarina", "marketyar", "bimeparsa", "darunama", "نانینو", "کالامیکس", "سهندتل", "دماوندنت", "سفرینو", "بانک پیوند", "کیف‌مهر", "کیفمهر", "سروایر", "سرو ایر", "کافه سارینا", "مارکت‌یار", "مارکتیار", "بیمه‌پارسا", "بیمه پارسا", "دارونما"}
-		test9Brands  = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
-		test10Brands = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
+		dev9Brands   = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
+		dev10Brands  = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
+		test11Brands = []string{"sinibar", "kalaresan", "setaretel", "kavirnet", "rahnoo", "bank sadaf", "sadafbank", "kifnama", "hodhod air", "hodhodair", "cafe anar", "cafeanar", "mivekade", "bimeamin", "darukade", "سینی‌بار", "سینیبار", "کالارسان", "ستاره‌تل", "ستارهتل", "ستاره تل", "کویرنت", "راهنو", "بانک صدف", "کیف‌نما", "کیفنما", "هدهدایر", "هدهد ایر", "کافه انار", "میوه‌کده", "میوهکده", "بیمه‌امین", "بیمهامین", "بیمه امین", "داروکده"}
+		test12Brands = []string{"khorakino", "kalabar", "alborztel", "hirmandnet", "savarak", "bank nasim", "nasimbank", "jibino", "tiam air", "tiamair", "cafe sepidan", "cafesepidan", "anbaro", "bimesepar", "darooshahr", "خوراکینو", "کالابار", "البرزتل", "البرز تل", "هیرمندنت", "هیرمند نت", "سوارک", "بانک نسیم", "جیبینو", "تیام‌ایر", "تیامایر", "تیام ایر", "کافه سپیدان", "انبارو", "بیمه‌سپر", "بیمهسپر", "بیمه سپر", "داروشهر"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -284,7 +290,7 @@ func TestSplitBrands(t *testing.T) {
 	// brand of any other group; the older sets none of theirs.
 	all := [][]string{tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
 		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, dev5Brands, dev6Brands,
-		train5Brands, dev7Brands, dev8Brands, train6Brands, test9Brands, test10Brands}
+		train5Brands, dev7Brands, dev8Brands, train6Brands, dev9Brands, dev10Brands, test11Brands, test12Brands}
 	newer := all[8:]
 	allBut := func(own []string) [][]string {
 		var out [][]string
@@ -314,8 +320,10 @@ func TestSplitBrands(t *testing.T) {
 	check(brandDev6, allBut(dev6Brands)...)
 	check(brandTrain5, allBut(train5Brands)...)
 	check(brandTrain6, allBut(train6Brands)...)
-	check(brandTest9, allBut(test9Brands)...)
-	check(brandTest10, allBut(test10Brands)...)
+	check(brandDev9, allBut(dev9Brands)...)
+	check(brandDev10, allBut(dev10Brands)...)
+	check(brandTest11, allBut(test11Brands)...)
+	check(brandTest12, allBut(test12Brands)...)
 	check(brandDev7, allBut(dev7Brands)...)
 	check(brandDev8, allBut(dev8Brands)...)
 }

@@ -14,7 +14,7 @@ import "github.com/shenava/shenava/core"
 // sentiment/MODEL.md reports what these give on the brand test sets.
 const (
 	DefaultAlertThreshold    = 0.09
-	DefaultReferralThreshold = 0.65
+	DefaultReferralThreshold = 0.78
 )
 
 // AlertNeutralWeight is how much each unit of P(neutral) raises the

@@ -28,7 +28,7 @@ var refPatternSrc = map[string][]string{
 	// says ("my Zoodro invite code", «کد دعوت زودرو من»).
 	"own": {
 		"my * code", "my * invite", "my * referral", "my * link", "my code", "my link", "my invite", "my referral",
-		"through me", "we both get", "we both", "both get",
+		"through me", "we both get", "we both", "both get", "i get a * bonus", "i get a bonus", "i get * credit", "i get credit",
 		"کد * من", "کد دعوت * من", "کد معرف * من", "کد معرفی * من", "لینک * من", "لینک دعوت * من", "از طریق من",
 		"هر دومون", "هردومون",
 		"code * e man", "e man", "link * e man", "az tarighe man", "harduman", "hardomoon", "har domoon", "har dotamoon",
@@ -50,12 +50,14 @@ var refPatternSrc = map[string][]string{
 		"you all have to", "ro try", "try kone", "try konid", "try konin", "امتحانش کنید", "امتحانش کنین",
 		"should all try", "all try", "everyone try", "everyone should", "you all try", "hamatoon", "hamatun", "همتون", "همه‌تون", "همتون حتما",
 		"don't miss", "do not miss", "حتما از", "hatman az",
+		"missing out", "must-have", "to everyone asking", "for everyone asking", "you should too", "you should as well",
+		"از دست نده", "از دستش نده", "az dast nade", "az dastesh nade",
 		"my advice", "advice to", "توصیه من", "توصیه‌ی من", "tosie man", "tosiye man",
 		"pishnahad~ mikonam", "pishnahad~ midam", "tosie~ mikonam", "hatman emtehan", "hatman bekharid",
 		"hatman nasb", "az dastesh nadid", "az dast nadid", "az dast nadin", "az dastesh nadin", "moarefi~ mikonam", "be hame pishnahad~",
 	},
 	"tell": {
-		"send friends to", "send my", "sent my", "i always send", "showed my", "talked my", "talked * into", "set my * up", "set up my", "hooked my * up", "my go-to", "go-to for", "hand over my", "gift card for", "bought my * a", "got * a gift", "فرستادمش", "نشونش دادم", "نشونشون دادم", "نشونش دادیم", "راضیش کردم", "راضی کردم", "یادش دادم", "یاد دادم", "بردمش", "معرفیش کردم", "براش گرفتم", "براش خریدم", "کادو", "هدیه دادم", "ferestadamesh", "neshoonesh dadam", "neshunesh dadam", "razish kardam", "razi kardam", "yadesh dadam", "yad dadam", "bordamesh", "moarefish kardam", "barash gereftam", "barash kharidam", "kado", "kadoo",
+		"send friends to", "send my", "sent my", "i always send", "showed my", "talked my", "talked * into", "set my * up", "set up my", "hooked my * up", "my go-to", "go-to for", "hand over my", "gift card for", "bought my * a", "got * a gift", "فرستادمش", "نشونش دادم", "نشونشون دادم", "نشونش دادیم", "راضیش کردم", "راضی کردم", "یادش دادم", "یاد دادم", "بردمش", "معرفیش کردم", "براش گرفتم", "براش خریدم", "هدیه دادم", "ferestadamesh", "neshoonesh dadam", "neshunesh dadam", "razish kardam", "razi kardam", "yadesh dadam", "yad dadam", "bordamesh", "moarefish kardam", "barash gereftam", "barash kharidam",
 		"معرفی~ کردم", "دعوت~ کردم", "به * گفتم", "به همه میگم", "به * میگم", "هر کی ازم میپرسه",
 		"معرفی~ کردیم", "اوردمش", "اوردم", "دوستامو", "دوستامم", "همکارامو", "خانوادمو", "هممون",
 		"invited my", "referred~ my", "referred a", "referred~ 8", "told my", "told all my", "told everyone",
@@ -83,7 +85,7 @@ var refPatternSrc = map[string][]string{
 		"یه سر * بزنین", "یه سر * بزنید", "نصب کنید", "نصب کن", "دانلود کنید", "ثبت نام کنید",
 		"ثبت نام کن", "ثبتنام کنید", "ثبتنام کن", "عضو شید", "عضو شو",
 		"go with", "go to", "just use", "just get", "you need to", "you have to", "you guys have to",
-		"you gotta", "y'all", "you guys", "thank me later", "trust me", "do yourself a favor",
+		"you gotta", "y'all", "you guys", "thank me later", "trust me", "do yourself a favor", "do your * a favor", "do yourselves a favor",
 		"should open", "should use", "should get", "should switch", "switch to", "take payments with",
 		"end of discussion", "sign up", "you won't regret", "you will not regret", "spread the word",
 		"do what i did", "move to", "is the one", "don't sleep on", "sleeping on", "go for",

@@ -150,6 +150,7 @@ var (
 	brandTrain6  = dataFile{"testdata/brand/train6.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
 	brandDev9    = dataFile{"testdata/brand/dev9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev10   = dataFile{"testdata/brand/dev10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTrain7  = dataFile{"testdata/brand/train7.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
 	brandTest11  = dataFile{"testdata/brand/test11.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTest12  = dataFile{"testdata/brand/test12.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev7    = dataFile{"testdata/brand/dev7.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
@@ -189,6 +190,7 @@ func TestDataFiles(t *testing.T) {
 		{file: brandDev8},
 		{file: brandDev9},
 		{file: brandDev10},
+		{file: brandTrain7, unbalanced: true},
 		{file: brandTest11, test: true},
 		{file: brandTest12, test: true},
 	}
@@ -270,6 +272,7 @@ func TestSplitBrands(t *testing.T) {
 		train6Brands = []string{"nanino", "kalamix", "sahandtel", "damavandnet", "safarino", "bank payvand", "kifmehr", "sarv air", "sarvair", "cafe sarina", "marketyar", "bimeparsa", "darunama", "نانینو", "کالامیکس", "سهندتل", "دماوندنت", "سفرینو", "بانک پیوند", "کیف‌مهر", "کیفمهر", "سروایر", "سرو ایر", "کافه سارینا", "مارکت‌یار", "مارکتیار", "بیمه‌پارسا", "بیمه پارسا", "دارونما"}
 		dev9Brands   = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
 		dev10Brands  = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
+		train7Brands = []string{"ghazaland", "kalazar", "zarintel", "shahrnet", "gozarino", "bank kowsar", "kowsarbank", "poolino", "pegah air", "pegahair", "cafe neyestan", "cafeneyestan", "kafe neyestan", "tazemart", "bimearya", "darunik", "غذالند", "کالازار", "زرین‌تل", "زرینتل", "زرین تل", "شهرنت", "گذرینو", "بانک کوثر", "پولینو", "پگاه‌ایر", "پگاهایر", "پگاه ایر", "کافه نیستان", "تازه‌مارت", "تازهمارت", "تازه مارت", "بیمه‌آریا", "بیمهآریا", "بیمه آریا", "دارونیک"}
 		test11Brands = []string{"sinibar", "kalaresan", "setaretel", "kavirnet", "rahnoo", "bank sadaf", "sadafbank", "kifnama", "hodhod air", "hodhodair", "cafe anar", "cafeanar", "mivekade", "bimeamin", "darukade", "سینی‌بار", "سینیبار", "کالارسان", "ستاره‌تل", "ستارهتل", "ستاره تل", "کویرنت", "راهنو", "بانک صدف", "کیف‌نما", "کیفنما", "هدهدایر", "هدهد ایر", "کافه انار", "میوه‌کده", "میوهکده", "بیمه‌امین", "بیمهامین", "بیمه امین", "داروکده"}
 		test12Brands = []string{"khorakino", "kalabar", "alborztel", "hirmandnet", "savarak", "bank nasim", "nasimbank", "jibino", "tiam air", "tiamair", "cafe sepidan", "cafesepidan", "anbaro", "bimesepar", "darooshahr", "خوراکینو", "کالابار", "البرزتل", "البرز تل", "هیرمندنت", "هیرمند نت", "سوارک", "بانک نسیم", "جیبینو", "تیام‌ایر", "تیامایر", "تیام ایر", "کافه سپیدان", "انبارو", "بیمه‌سپر", "بیمهسپر", "بیمه سپر", "داروشهر"}
 	)
@@ -290,7 +293,7 @@ func TestSplitBrands(t *testing.T) {
 	// brand of any other group; the older sets none of theirs.
 	all := [][]string{tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
 		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, dev5Brands, dev6Brands,
-		train5Brands, dev7Brands, dev8Brands, train6Brands, dev9Brands, dev10Brands, test11Brands, test12Brands}
+		train5Brands, dev7Brands, dev8Brands, train6Brands, dev9Brands, dev10Brands, train7Brands, test11Brands, test12Brands}
 	newer := all[8:]
 	allBut := func(own []string) [][]string {
 		var out [][]string
@@ -322,6 +325,7 @@ func TestSplitBrands(t *testing.T) {
 	check(brandTrain6, allBut(train6Brands)...)
 	check(brandDev9, allBut(dev9Brands)...)
 	check(brandDev10, allBut(dev10Brands)...)
+	check(brandTrain7, allBut(train7Brands)...)
 	check(brandTest11, allBut(test11Brands)...)
 	check(brandTest12, allBut(test12Brands)...)
 	check(brandDev7, allBut(dev7Brands)...)

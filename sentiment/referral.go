@@ -96,7 +96,11 @@ var refPatternSrc = map[string][]string{
 		"shak nakonid", "شک نکن",
 		"do it for", "if you want", "anyone looking for", "for anyone looking", "کسایی که دنبال", "هرکی دنبال", "هر کی دنبال", "kasayi ke donbal", "harki donbal", "har ki donbal",
 		"اگه * میخواید", "اگه * میخواین", "اگه * میخوای", "age * mikhayn", "age * mikhay", "age * mikhain", "age * mikhayd",
-		"امتحان کن", "امتحانش کن", "emtehan kon", "emtehanesh kon", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
+		"امتحان کن", "امتحانش کن", "emtehan kon", "emtehanesh kon",
+		"هرکی * میخواد", "هر کی * میخواد", "هرکی * لازم داره", "هر کی * لازم داره", "کسی که دنبال", "اونایی که", "بیمعطلی",
+		"harki * mikhad", "har ki * mikhad", "kasi ke donbal", "kasi ke * mikhad", "oonayi ke", "bezanid be", "bezanin be",
+		"یه بار * امتحان", "ye bar * emtehan", "خودتون ببینید", "خودتون مقایسه", "khodetoon bebinid", "khodetoon mifahmid",
+		"see for yourself", "you'll see", "all you need", "you need", "just order", "talk to", "you'll be fine", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
 	},
 	"referredme": {
 		"همه گفتن", "hame goftan", "everyone said", "swears by", "signed up with my",
@@ -125,6 +129,7 @@ var refPatternSrc = map[string][]string{
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
 		"anyone have", "anyone got", "does anyone", "can someone", "where do i", "where can i",
 		"any recommendation~", "kasi code", "kasi * dare", "az koja",
+		"which * do you", "which * do you guys", "what do you guys use", "what do you use", "do you guys use", "از چی استفاده میکنید", "چی استفاده میکنید", "shoma chi estefade", "chi estefade mikonid",
 		"recommendations welcome", "any recommendations", "anyone tried", "has anyone tried", "any suggestions", "any thoughts on",
 		"کسی امتحان کرده", "کسی * امتحان کرده", "پیشنهاد بدید", "پیشنهادی دارید", "پیشنهاد میدید", "kasi emtehan karde", "pishnahad bedid", "pishnahadi darid",
 	},
@@ -397,8 +402,12 @@ var (
 	// clauseAdverbs may stand before an imperative without ending the
 	// clause start: "just install it", "seriously, try…".
 	clauseAdverbs = wordSet(`just definitely def seriously honestly pls please totally really always only`)
-	addressWords  = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks شما همه همگی
-		دوستان بچه‌ها بچهها هرکی هرکس shoma hame hamegi doostan dustan bacheha harki`)
+	addressWords  = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks people شما همه همگی
+		دوستان بچه‌ها بچهها هرکی هرکس رفقا رفیقا shoma hame hamegi doostan dustan dooston duston bacheha bachehaa
+		harki rofagha rofaqa مامانا مامانها خانوما آقایون ladies mamana mamanha khanooma`)
+	// selfWords are the author speaking as "I": a customer's voice, where
+	// a brand's campaign says "we" («ما», "we", "our").
+	selfWords = wordSet(`i i'm im i've ive my me mine myself من منو منم خودم man mano manam khodam`)
 	// Singular imperatives said to one person ("@sara begir", «بگیر»):
 	// the ب… form is too common a prefix to match by shape alone.
 	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار بده بخور بنوش ببر بیار بخون begir bekhar bezan boro bebin
@@ -406,13 +415,13 @@ var (
 )
 
 // moodCues reports whether toks hold an imperative, whether they address
-// others, and whether the post opens with a @handle, as a reply to someone
-// does.
-func moodCues(toks []token) (imperative, address, reply bool) {
+// others, whether the post opens with a @handle, as a reply to someone
+// does, and whether the author speaks as "I".
+func moodCues(toks []token) (md mood) {
 	clauseStart := true
 	for i, t := range toks {
 		if i == 0 && t.kind == tUser {
-			reply = true
+			md.reply = true
 		}
 		if t.kind == tPunct || t.kind == tEmoji || t.kind == tEmoticon || t.kind == tUser {
 			clauseStart = true
@@ -427,35 +436,55 @@ func moodCues(toks []token) (imperative, address, reply bool) {
 			n := len([]rune(w))
 			if n >= 4 && strings.HasPrefix(w, "ب") && (strings.HasSuffix(w, "ید") || strings.HasSuffix(w, "ین") ||
 				strings.HasSuffix(w, "یدش") || strings.HasSuffix(w, "ینش")) {
-				imperative = true
+				md.imperative = true
 			}
 			if w == "کنید" || w == "کنین" || w == "بکنید" || w == "بکنین" {
-				imperative = true
+				md.imperative = true
 			}
 		case t.latin:
 			if clauseStart && enImperatives[w] && !(i+1 < len(toks) && firstPersonVerbs[toks[i+1].text]) {
-				imperative = true
+				md.imperative = true
 			}
 			if len(w) >= 5 && w[0] == 'b' && (strings.HasSuffix(w, "id") || strings.HasSuffix(w, "in")) &&
 				strings.ContainsAny(w[1:2], "aeiou") {
-				imperative = true
+				md.imperative = true
 			}
 			if w == "konid" || w == "konin" || w == "bokonid" {
-				imperative = true
+				md.imperative = true
 			}
 		}
 		if singularImperatives[w] {
-			imperative = true
+			md.imperative = true
 		}
 		if addressWords[w] {
-			address = true
+			md.address = true
+		}
+		if selfWords[w] || firstPersonVerb(t) {
+			md.self = true
 		}
 		if t.latin && clauseAdverbs[w] {
 			continue
 		}
 		clauseStart = false
 	}
-	return imperative, address, reply
+	return md
+}
+
+// firstPersonVerb reports whether t is a Persian or Finglish verb in the
+// first person singular: a past form (گرفتم, خریدم, "kharidam", "goftam")
+// or a present one with می (میگیرم, "migiram").
+func firstPersonVerb(t token) bool {
+	w := t.text
+	switch {
+	case t.arabic:
+		n := len([]rune(w))
+		return n >= 4 && w != "مردم" && w != "گندم" && (strings.HasSuffix(w, "دم") || strings.HasSuffix(w, "تم") ||
+			strings.HasPrefix(w, "می") && strings.HasSuffix(w, "م"))
+	case t.latin:
+		return len(w) >= 5 && (strings.HasSuffix(w, "dam") || strings.HasSuffix(w, "tam") ||
+			strings.HasPrefix(w, "mi") && strings.HasSuffix(w, "am")) || firstPersonVerbs[w]
+	}
+	return false
 }
 
 // looksLikeCode reports whether a word looks like an invite or discount code:
@@ -494,7 +523,7 @@ func isOrdinalOrUnit(w string) bool {
 }
 
 // mood is what moodCues found in a text.
-type mood struct{ imperative, address, reply bool }
+type mood struct{ imperative, address, reply, self bool }
 
 // appendRefPatterns adds the pattern features of toks, each pattern
 // category and each pair of categories that occur together (tell with
@@ -536,6 +565,15 @@ func appendRefPatterns(toks []token, ps refPatterns, md mood, bits uint8, scale 
 	}
 	if md.reply && md.imperative {
 		add("mood:reply+imperative")
+	}
+	if md.self {
+		add("mood:self")
+		if md.imperative {
+			add("mood:self+imperative")
+		}
+		if md.address {
+			add("mood:self+address")
+		}
 	}
 	return out
 }

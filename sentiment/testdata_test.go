@@ -151,8 +151,11 @@ var (
 	brandDev9    = dataFile{"testdata/brand/dev9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev10   = dataFile{"testdata/brand/dev10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTrain7  = dataFile{"testdata/brand/train7.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
-	brandTest11  = dataFile{"testdata/brand/test11.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
-	brandTest12  = dataFile{"testdata/brand/test12.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTrain8  = dataFile{"testdata/brand/train8.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
+	brandTest13  = dataFile{"testdata/brand/test13.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest14  = dataFile{"testdata/brand/test14.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev11   = dataFile{"testdata/brand/dev11.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev12   = dataFile{"testdata/brand/dev12.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev7    = dataFile{"testdata/brand/dev7.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev8    = dataFile{"testdata/brand/dev8.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
@@ -191,8 +194,11 @@ func TestDataFiles(t *testing.T) {
 		{file: brandDev9},
 		{file: brandDev10},
 		{file: brandTrain7, unbalanced: true},
-		{file: brandTest11, test: true},
-		{file: brandTest12, test: true},
+		{file: brandDev11},
+		{file: brandDev12},
+		{file: brandTrain8, unbalanced: true},
+		{file: brandTest13, test: true},
+		{file: brandTest14, test: true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -273,8 +279,11 @@ func TestSplitBrands(t *testing.T) {
 		dev9Brands   = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
 		dev10Brands  = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
 		train7Brands = []string{"ghazaland", "kalazar", "zarintel", "shahrnet", "gozarino", "bank kowsar", "kowsarbank", "poolino", "pegah air", "pegahair", "cafe neyestan", "cafeneyestan", "kafe neyestan", "tazemart", "bimearya", "darunik", "غذالند", "کالازار", "زرین‌تل", "زرینتل", "زرین تل", "شهرنت", "گذرینو", "بانک کوثر", "پولینو", "پگاه‌ایر", "پگاهایر", "پگاه ایر", "کافه نیستان", "تازه‌مارت", "تازهمارت", "تازه مارت", "بیمه‌آریا", "بیمهآریا", "بیمه آریا", "دارونیک"}
-		test11Brands = []string{"sinibar", "kalaresan", "setaretel", "kavirnet", "rahnoo", "bank sadaf", "sadafbank", "kifnama", "hodhod air", "hodhodair", "cafe anar", "cafeanar", "mivekade", "bimeamin", "darukade", "سینی‌بار", "سینیبار", "کالارسان", "ستاره‌تل", "ستارهتل", "ستاره تل", "کویرنت", "راهنو", "بانک صدف", "کیف‌نما", "کیفنما", "هدهدایر", "هدهد ایر", "کافه انار", "میوه‌کده", "میوهکده", "بیمه‌امین", "بیمهامین", "بیمه امین", "داروکده"}
-		test12Brands = []string{"khorakino", "kalabar", "alborztel", "hirmandnet", "savarak", "bank nasim", "nasimbank", "jibino", "tiam air", "tiamair", "cafe sepidan", "cafesepidan", "anbaro", "bimesepar", "darooshahr", "خوراکینو", "کالابار", "البرزتل", "البرز تل", "هیرمندنت", "هیرمند نت", "سوارک", "بانک نسیم", "جیبینو", "تیام‌ایر", "تیامایر", "تیام ایر", "کافه سپیدان", "انبارو", "بیمه‌سپر", "بیمهسپر", "بیمه سپر", "داروشهر"}
+		train8Brands = []string{"ghazagram", "kalakhoob", "tava tel", "tava-tel", "tavatel", "roshannet", "gardino", "bank setayesh", "setayeshbank", "kifsaz", "avin air", "avinair", "cafe mahoor", "cafemahoor", "mahmart", "bimeparvin", "darukhoob", "غذاگرام", "کالاخوب", "تواتل", "روشن‌نت", "روشننت", "روشن نت", "گردینو", "بانک ستایش", "کیف‌ساز", "کیفساز", "آوین‌ایر", "آوینایر", "آوین ایر", "کافه ماهور", "ماه‌مارت", "ماهمارت", "بیمه‌پروین", "بیمهپروین", "بیمه پروین", "داروخوب"}
+		test13Brands = []string{"ghazakade", "kalaboom", "nikatel", "dornet", "rahsoon", "bank tolou", "toloubank", "kifpardaz", "simorgh air", "simorghair", "cafe ghandi", "cafeghandi", "bazarnoo", "bimetoos", "darupey", "غذاکده", "کالابوم", "نیکاتل", "درنت", "راهسون", "بانک طلوع", "کیف‌پرداز", "کیفپرداز", "سیمرغ‌ایر", "سیمرغایر", "سیمرغ ایر", "کافه قندی", "بازارنو", "بیمه‌توس", "بیمهتوس", "بیمه توس", "داروپی"}
+		test14Brands = []string{"ghazafar", "kalanet", "bartel", "sahelnet", "zoodbar", "bank nikou", "nikoubank", "pardakhtino", "parsa air", "parsaair", "cafe shabahang", "cafeshabahang", "kohanmart", "bimekia", "daruno", "غذافر", "کالانت", "بارتل", "ساحل‌نت", "ساحلنت", "ساحل نت", "زودبار", "بانک نیکو", "پرداختینو", "پارساایر", "پارسا ایر", "کافه شباهنگ", "کهن‌مارت", "کهنمارت", "کهن مارت", "بیمه‌کیا", "بیمهکیا", "بیمه کیا", "دارونو"}
+		dev11Brands  = []string{"sinibar", "kalaresan", "setaretel", "kavirnet", "rahnoo", "bank sadaf", "sadafbank", "kifnama", "hodhod air", "hodhodair", "cafe anar", "cafeanar", "mivekade", "bimeamin", "darukade", "سینی‌بار", "سینیبار", "کالارسان", "ستاره‌تل", "ستارهتل", "ستاره تل", "کویرنت", "راهنو", "بانک صدف", "کیف‌نما", "کیفنما", "هدهدایر", "هدهد ایر", "کافه انار", "میوه‌کده", "میوهکده", "بیمه‌امین", "بیمهامین", "بیمه امین", "داروکده"}
+		dev12Brands  = []string{"khorakino", "kalabar", "alborztel", "hirmandnet", "savarak", "bank nasim", "nasimbank", "jibino", "tiam air", "tiamair", "cafe sepidan", "cafesepidan", "anbaro", "bimesepar", "darooshahr", "خوراکینو", "کالابار", "البرزتل", "البرز تل", "هیرمندنت", "هیرمند نت", "سوارک", "بانک نسیم", "جیبینو", "تیام‌ایر", "تیامایر", "تیام ایر", "کافه سپیدان", "انبارو", "بیمه‌سپر", "بیمهسپر", "بیمه سپر", "داروشهر"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -293,7 +302,7 @@ func TestSplitBrands(t *testing.T) {
 	// brand of any other group; the older sets none of theirs.
 	all := [][]string{tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
 		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, dev5Brands, dev6Brands,
-		train5Brands, dev7Brands, dev8Brands, train6Brands, dev9Brands, dev10Brands, train7Brands, test11Brands, test12Brands}
+		train5Brands, dev7Brands, dev8Brands, train6Brands, dev9Brands, dev10Brands, train7Brands, train8Brands, dev11Brands, dev12Brands, test13Brands, test14Brands}
 	newer := all[8:]
 	allBut := func(own []string) [][]string {
 		var out [][]string
@@ -326,8 +335,11 @@ func TestSplitBrands(t *testing.T) {
 	check(brandDev9, allBut(dev9Brands)...)
 	check(brandDev10, allBut(dev10Brands)...)
 	check(brandTrain7, allBut(train7Brands)...)
-	check(brandTest11, allBut(test11Brands)...)
-	check(brandTest12, allBut(test12Brands)...)
+	check(brandTrain8, allBut(train8Brands)...)
+	check(brandTest13, allBut(test13Brands)...)
+	check(brandTest14, allBut(test14Brands)...)
+	check(brandDev11, allBut(dev11Brands)...)
+	check(brandDev12, allBut(dev12Brands)...)
 	check(brandDev7, allBut(dev7Brands)...)
 	check(brandDev8, allBut(dev8Brands)...)
 }

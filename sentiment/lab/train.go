@@ -86,7 +86,7 @@ func defaultHyper() *hyper {
 			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24, Cues: true, CueScale: 3, PraiseWords: 1},
 		ref:     sentiment.FeatureConfig{Bits: 18, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
 		lid:     sentiment.FeatureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
-		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true},
+		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true, Runs: 3},
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},
 		lidSGD:  sgdConfig{Epochs: 2, LR: 0.2, L2: 1e-6, Seed: 44},
 		balance: 0.75, finglishWeight: 0.7, correctionWeight: 3,
@@ -540,7 +540,7 @@ func trainSentiment(m *sentiment.Builder, rows []row, use func(row) bool, hp *hy
 	l := newLinear(uint(hp.sent.Bits), 3)
 	cfg := hp.sentSGD
 	cfg.Progress = func(e int, loss float64) { logf("sentiment: epoch %d loss %.4f", e, loss) }
-	l.fit(samples, cfg)
+	l.fitRuns(samples, cfg)
 	return l
 }
 

@@ -68,10 +68,11 @@ var refPatternSrc = map[string][]string{
 		"set her up", "set him up", "set them up", "set it up for", "set * up with", "signed my * up", "signed * up for", "got * set up",
 		"براش نصب کردم", "براشون نصب کردم",
 		"کل دفتر~", "کل خانواد~", "کل فامیل~", "کل همکار~", "kolle ye khanevade", "kole khanevade", "kolle khanevade", "kolle daftar~", "kole daftar~", "kolle famil", "kole famil",
-		"moved my", "switched my * to", "moved my * to", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
+		"switched my * to", "moved my * to", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
 		"barash nasb kardam", "barashoon nasb kardam", "baraye maman", "baraye mamanam", "baraye babam", "baraye baba", "faalesh kardam",
 		"کارت هدیه", "که اونم بیاد", "که اونم", "اونم مشتری", "kart e hedie", "karte hedie", "ke oonam", "ke unam", "so she can", "so he can", "so they can",
 		"told my * about", "درباره * گفتم", "darbare * goftam", "barash begir", "barash bekhar", "براش بگیر", "براش بخر", "get them a", "get them",
+		"ro migam", "رو میگم", "رو معرفی میکنم", "ro moarefi mikonam", "whoever is asking", "whoever asks", "to whoever", "to anyone asking",
 		"my answer is", "my answer:", "جوابم", "جواب من", "javabam", "javab e man",
 		"به پیشنهاد من", "با پیشنهاد من", "با معرفی من", "به معرفی من", "به خاطر من", "بخاطر من", "be pishnahad e man", "ba pishnahad e man",
 		"ba moarefi e man", "be khatere man", "be khater e man", "bekhatere man", "on my recommendation", "on my advice",
@@ -100,6 +101,7 @@ var refPatternSrc = map[string][]string{
 		"هرکی * میخواد", "هر کی * میخواد", "هرکی * لازم داره", "هر کی * لازم داره", "کسی که دنبال", "اونایی که", "بیمعطلی",
 		"harki * mikhad", "har ki * mikhad", "kasi ke donbal", "kasi ke * mikhad", "oonayi ke", "bezanid be", "bezanin be",
 		"یه بار * امتحان", "ye bar * emtehan", "خودتون ببینید", "خودتون مقایسه", "khodetoon bebinid", "khodetoon mifahmid",
+		"ghaflat nakon", "ghaflat nakonid", "غافل نشو", "غافل نشید", "غفلت نکن", "ghafel nasho", "ghafel nashid",
 		"see for yourself", "you'll see", "all you need", "you need", "just order", "talk to", "you'll be fine", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
 	},
 	"referredme": {
@@ -129,6 +131,7 @@ var refPatternSrc = map[string][]string{
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
 		"anyone have", "anyone got", "does anyone", "can someone", "where do i", "where can i",
 		"any recommendation~", "kasi code", "kasi * dare", "az koja",
+		"kasi hast ke", "kasi hast", "کسی هست که", "کسی هست", "is there anyone", "anyone here", "kasi inja", "کسی اینجا",
 		"which * do you", "which * do you guys", "what do you guys use", "what do you use", "do you guys use", "از چی استفاده میکنید", "چی استفاده میکنید", "shoma chi estefade", "chi estefade mikonid",
 		"recommendations welcome", "any recommendations", "anyone tried", "has anyone tried", "any suggestions", "any thoughts on",
 		"کسی امتحان کرده", "کسی * امتحان کرده", "پیشنهاد بدید", "پیشنهادی دارید", "پیشنهاد میدید", "kasi emtehan karde", "pishnahad bedid", "pishnahadi darid",
@@ -168,6 +171,7 @@ var refPatternSrc = map[string][]string{
 		"you both get", "you'll both get", "fares from", "limited seats", "book your",
 		"per friend", "each friend", "every friend", "for every friend", "invite friends", "دوستاتو دعوت کن", "دعوت کن", "هر نفر", "برای هر نفر",
 		"doostato davat kon", "davat kon", "har nafar", "baraye har nafar",
+		"har doosti ke", "har dusti ke", "هر دوستی که", "every friend you", "each friend you",
 		"امتیاز بگیر", "امتیاز بگیرید", "emtiaz begir", "emtiaz begirid", "earn points", "collect points",
 	},
 }
@@ -401,17 +405,21 @@ var (
 	firstPersonVerbs = wordSet(`mikonam mikonim kardam kardim konam konim mizanam zadam shodam`)
 	// clauseAdverbs may stand before an imperative without ending the
 	// clause start: "just install it", "seriously, try…".
-	clauseAdverbs = wordSet(`just definitely def seriously honestly pls please totally really always only`)
-	addressWords  = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks people شما همه همگی
+	clauseAdverbs = wordSet(`just definitely def seriously honestly pls please totally really always only
+		dude bro mate sis guys folks friends`)
+	addressWords = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks people شما همه همگی
 		دوستان بچه‌ها بچهها هرکی هرکس رفقا رفیقا shoma hame hamegi doostan dustan dooston duston bacheha bachehaa
-		harki rofagha rofaqa مامانا مامانها خانوما آقایون ladies mamana mamanha khanooma`)
+		harki rofagha rofaqa whoever هرکسی مامانا مامانها خانوما آقایون ladies mamana mamanha khanooma`)
+	// notAnswers open a clause after a question that goes on complaining
+	// rather than answering it.
+	notAnswers = wordSet(`again still yet why no nope lol واقعا جدی جدیه بازم هنوز چرا نه vaghean jedi jedie bazam hanooz chera na`)
 	// selfWords are the author speaking as "I": a customer's voice, where
 	// a brand's campaign says "we" («ما», "we", "our").
 	selfWords = wordSet(`i i'm im i've ive my me mine myself من منو منم خودم man mano manam khodam`)
 	// Singular imperatives said to one person ("@sara begir", «بگیر»):
 	// the ب… form is too common a prefix to match by shape alone.
-	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار بده بخور بنوش ببر بیار بخون begir bekhar bezan boro bebin
-		beporse befrest bezar bede bekhor benoosh bebar biar bekhoon bgir bkhar`)
+	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار بده بخور بنوش ببر بیار بخون بنداز کن begir bekhar bezan boro bebin
+		beporse befrest bezar bede bekhor benoosh bebar biar bekhoon bgir bkhar bendaz kon`)
 )
 
 // moodCues reports whether toks hold an imperative, whether they address
@@ -419,13 +427,36 @@ var (
 // does, and whether the author speaks as "I".
 func moodCues(toks []token) (md mood) {
 	clauseStart := true
+	// afterQ counts the words since a question mark, -1 when there is
+	// none: a question answered in one to three words ("need a ride?
+	// Rahsoon.") is how people recommend in passing.
+	afterQ := -1
+	endAnswer := func() {
+		if afterQ >= 1 && afterQ <= 3 {
+			md.answer = true
+		}
+		afterQ = -1
+	}
 	for i, t := range toks {
 		if i == 0 && t.kind == tUser {
 			md.reply = true
 		}
 		if t.kind == tPunct || t.kind == tEmoji || t.kind == tEmoticon || t.kind == tUser {
+			if t.kind == tPunct {
+				endAnswer()
+				if strings.ContainsAny(t.text, "?؟") {
+					afterQ = 0
+				}
+			}
 			clauseStart = true
 			continue
+		}
+		if t.kind == tWord && afterQ >= 0 {
+			if afterQ == 0 && (clauseAdverbs[t.text] || notAnswers[t.text]) {
+				afterQ = -1 // "…again? seriously, two hours"
+			} else {
+				afterQ++
+			}
 		}
 		if t.kind != tWord {
 			continue
@@ -467,6 +498,7 @@ func moodCues(toks []token) (md mood) {
 		}
 		clauseStart = false
 	}
+	endAnswer()
 	return md
 }
 
@@ -523,7 +555,7 @@ func isOrdinalOrUnit(w string) bool {
 }
 
 // mood is what moodCues found in a text.
-type mood struct{ imperative, address, reply, self bool }
+type mood struct{ imperative, address, reply, self, answer bool }
 
 // appendRefPatterns adds the pattern features of toks, each pattern
 // category and each pair of categories that occur together (tell with
@@ -565,6 +597,9 @@ func appendRefPatterns(toks []token, ps refPatterns, md mood, bits uint8, scale 
 	}
 	if md.reply && md.imperative {
 		add("mood:reply+imperative")
+	}
+	if md.answer {
+		add("mood:answer")
 	}
 	if md.self {
 		add("mood:self")

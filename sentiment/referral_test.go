@@ -94,6 +94,17 @@ func TestRefPatterns_Match(t *testing.T) {
 // moodCues: a reply opening with a @handle, and singular imperatives,
 // which the plural shape rule (ب…ید) does not catch.
 func TestMoodCues(t *testing.T) {
+	t.Run("answer", func(t *testing.T) {
+		for text, want := range map[string]bool{
+			"late night and no ride? Tizro. that's the tweet": true, "daroo lazem darid? Pharmayar, 2 saate miare": true,
+			"نون تازه میخواید؟ گندمک 👌": true, "why is my order late again? seriously, two hours": false,
+			"is Tizro open today?": false, "any idea why the app keeps crashing? it worked yesterday before the update": false,
+		} {
+			if got := moodCues(tokenize(text)).answer; got != want {
+				t.Errorf("moodCues(%q).answer = %v, want %v", text, got, want)
+			}
+		}
+	})
 	t.Run("self", func(t *testing.T) {
 		for text, want := range map[string]bool{
 			"I switched last year and never looked back": true, "من دو ساله مشتری‌شونم": true,

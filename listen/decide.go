@@ -13,8 +13,8 @@ import "github.com/shenava/shenava/core"
 // reward code for someone who did not refer cost money and look foolish).
 // sentiment/MODEL.md reports what these give on the brand test sets.
 const (
-	DefaultAlertThreshold    = 0.09
-	DefaultReferralThreshold = 0.65
+	DefaultAlertThreshold    = 0.12
+	DefaultReferralThreshold = 0.75
 )
 
 // AlertNeutralWeight is how much each unit of P(neutral) raises the

@@ -332,3 +332,40 @@ func waitUntil(t *testing.T, d time.Duration, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// lostAnswers is memBackend whose takes are granted but, while lose is
+// set, answered with an error, as when the context ends or the network
+// drops after the database committed.
+type lostAnswers struct {
+	*memBackend
+	lose atomic.Bool
+}
+
+func (l *lostAnswers) TakeLeases(ctx context.Context, holder string, names []string, ttl time.Duration) ([]string, error) {
+	got, err := l.memBackend.TakeLeases(ctx, holder, names, ttl)
+	if l.lose.Load() {
+		return nil, context.DeadlineExceeded
+	}
+	return got, err
+}
+
+// A take granted by the database but whose answer was lost is released on
+// a clean stop, as a held lease is: nothing is left for others to wait out.
+func TestShared_StopReleasesATakeWhoseAnswerWasLost(t *testing.T) {
+	t.Parallel()
+	b := &lostAnswers{memBackend: newMem()}
+	b.lose.Store(true)
+	const ttl = 2 * time.Second
+	a, stop := start(t, b, "a", ttl)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.Hold(ctx, "source:replay") // waits: the answers never arrive
+	waitUntil(t, time.Second, func() bool { r, ok := b.row("source:replay"); return ok && r.holder == a.Holder() })
+	if a.Held("source:replay") {
+		t.Fatal("held although no answer arrived")
+	}
+	stop()
+	if r, ok := b.row("source:replay"); ok {
+		t.Errorf("lease left after a clean stop: %+v (expires in %v)", r, time.Until(r.expires))
+	}
+}

@@ -48,9 +48,13 @@ type Shared struct {
 	now    func() time.Time
 	wake   chan struct{} // take a turn now (a lease asked for or released)
 
-	mu       sync.Mutex
-	wants    map[string]int // callers of Hold per name, waiting or holding
-	held     map[string]*lease
+	mu    sync.Mutex
+	wants map[string]int // callers of Hold per name, waiting or holding
+	held  map[string]*lease
+	// unsure are the names of a take whose answer was lost (a timeout,
+	// the context ending): the database may have granted them, so
+	// shutdown releases them too rather than leave them to expire.
+	unsure   map[string]bool
 	changed  chan struct{} // closed and replaced at every change
 	stopped  bool
 	onChange []func(name string, held bool)
@@ -86,7 +90,7 @@ func NewShared(b Backend, cfg Config, logger *slog.Logger) *Shared {
 		logger: logger.With("component", "replica", "replica", name),
 		now:    time.Now,
 		wake:   make(chan struct{}, 1),
-		wants:  map[string]int{}, held: map[string]*lease{}, changed: make(chan struct{}),
+		wants:  map[string]int{}, held: map[string]*lease{}, unsure: map[string]bool{}, changed: make(chan struct{}),
 	}
 }
 
@@ -279,6 +283,13 @@ func (s *Shared) turn(ctx context.Context) {
 		got, err := s.b.TakeLeases(tctx, s.holder, names, s.ttl)
 		cancel()
 		if err != nil {
+			s.mu.Lock()
+			for _, n := range names {
+				if s.held[n] == nil {
+					s.unsure[n] = true
+				}
+			}
+			s.mu.Unlock()
 			if ctx.Err() == nil {
 				s.logger.Warn("could not renew or take leases; trying again", "leases", names, "error", err)
 			}
@@ -295,6 +306,9 @@ func (s *Shared) taken(ctx context.Context, names, got []string, until time.Time
 	var changes []change
 	var stray []string
 	s.mu.Lock()
+	for _, n := range names {
+		delete(s.unsure, n) // this answer arrived: got says what is held
+	}
 	for _, n := range got {
 		if l := s.held[n]; l != nil {
 			l.until = until
@@ -433,11 +447,19 @@ func (s *Shared) shutdown() {
 		}
 	}
 	var names []string
+	s.mu.Lock()
+	for n := range s.unsure {
+		if s.held[n] == nil {
+			names = append(names, n)
+		}
+	}
+	s.mu.Unlock()
 	for _, n := range s.Holding() {
 		if !slices.Contains(busy, n) {
 			names = append(names, n)
 		}
 	}
+	slices.Sort(names)
 	if len(names) > 0 {
 		s.releaseLeases(bg, names)
 	}

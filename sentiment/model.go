@@ -211,8 +211,7 @@ func (m *Model) rawLogits(s *scratch, z []float64) {
 // patterns, and the sentiment (referrals are nearly always positive).
 func (m *Model) refFeatures(toks []token, st textStats, lang string, sc core.Scores, out []Feature) []Feature {
 	out = m.refFz.extract(toks, st, lang, out)
-	var md mood
-	md.imperative, md.address, md.reply = moodCues(toks)
+	md := moodCues(toks)
 	out = appendRefPatterns(toks, m.refPats, md, m.hdr.Ref.Bits, m.hdr.Ref.PatScale, out)
 	bits := uint(m.hdr.Ref.Bits)
 	out = append(out,

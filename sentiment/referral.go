@@ -28,7 +28,7 @@ var refPatternSrc = map[string][]string{
 	// says ("my Zoodro invite code", «کد دعوت زودرو من»).
 	"own": {
 		"my * code", "my * invite", "my * referral", "my * link", "my code", "my link", "my invite", "my referral",
-		"through me", "we both get", "we both", "both get",
+		"through me", "we both get", "we both", "both get", "i get a * bonus", "i get a bonus", "i get * credit", "i get credit",
 		"کد * من", "کد دعوت * من", "کد معرف * من", "کد معرفی * من", "لینک * من", "لینک دعوت * من", "از طریق من",
 		"هر دومون", "هردومون",
 		"code * e man", "e man", "link * e man", "az tarighe man", "harduman", "hardomoon", "har domoon", "har dotamoon",
@@ -50,12 +50,14 @@ var refPatternSrc = map[string][]string{
 		"you all have to", "ro try", "try kone", "try konid", "try konin", "امتحانش کنید", "امتحانش کنین",
 		"should all try", "all try", "everyone try", "everyone should", "you all try", "hamatoon", "hamatun", "همتون", "همه‌تون", "همتون حتما",
 		"don't miss", "do not miss", "حتما از", "hatman az",
+		"missing out", "must-have", "to everyone asking", "for everyone asking", "you should too", "you should as well",
+		"از دست نده", "از دستش نده", "az dast nade", "az dastesh nade",
 		"my advice", "advice to", "توصیه من", "توصیه‌ی من", "tosie man", "tosiye man",
 		"pishnahad~ mikonam", "pishnahad~ midam", "tosie~ mikonam", "hatman emtehan", "hatman bekharid",
 		"hatman nasb", "az dastesh nadid", "az dast nadid", "az dast nadin", "az dastesh nadin", "moarefi~ mikonam", "be hame pishnahad~",
 	},
 	"tell": {
-		"send friends to", "send my", "sent my", "i always send", "showed my", "talked my", "talked * into", "set my * up", "set up my", "hooked my * up", "my go-to", "go-to for", "hand over my", "gift card for", "bought my * a", "got * a gift", "فرستادمش", "نشونش دادم", "نشونشون دادم", "نشونش دادیم", "راضیش کردم", "راضی کردم", "یادش دادم", "یاد دادم", "بردمش", "معرفیش کردم", "براش گرفتم", "براش خریدم", "کادو", "هدیه دادم", "ferestadamesh", "neshoonesh dadam", "neshunesh dadam", "razish kardam", "razi kardam", "yadesh dadam", "yad dadam", "bordamesh", "moarefish kardam", "barash gereftam", "barash kharidam", "kado", "kadoo",
+		"send friends to", "send my", "sent my", "i always send", "showed my", "talked my", "talked * into", "set my * up", "set up my", "hooked my * up", "my go-to", "go-to for", "hand over my", "gift card for", "bought my * a", "got * a gift", "فرستادمش", "نشونش دادم", "نشونشون دادم", "نشونش دادیم", "راضیش کردم", "راضی کردم", "یادش دادم", "یاد دادم", "بردمش", "معرفیش کردم", "براش گرفتم", "براش خریدم", "هدیه دادم", "ferestadamesh", "neshoonesh dadam", "neshunesh dadam", "razish kardam", "razi kardam", "yadesh dadam", "yad dadam", "bordamesh", "moarefish kardam", "barash gereftam", "barash kharidam",
 		"معرفی~ کردم", "دعوت~ کردم", "به * گفتم", "به همه میگم", "به * میگم", "هر کی ازم میپرسه",
 		"معرفی~ کردیم", "اوردمش", "اوردم", "دوستامو", "دوستامم", "همکارامو", "خانوادمو", "هممون",
 		"invited my", "referred~ my", "referred a", "referred~ 8", "told my", "told all my", "told everyone",
@@ -66,10 +68,11 @@ var refPatternSrc = map[string][]string{
 		"set her up", "set him up", "set them up", "set it up for", "set * up with", "signed my * up", "signed * up for", "got * set up",
 		"براش نصب کردم", "براشون نصب کردم",
 		"کل دفتر~", "کل خانواد~", "کل فامیل~", "کل همکار~", "kolle ye khanevade", "kole khanevade", "kolle khanevade", "kolle daftar~", "kole daftar~", "kolle famil", "kole famil",
-		"moved my", "switched my * to", "moved my * to", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
+		"switched my * to", "moved my * to", "برای مامانم", "برای بابام", "برای مادرم", "برای پدرم", "برای پدر و مادرم", "فعالش کردم", "فعال کردم براش",
 		"barash nasb kardam", "barashoon nasb kardam", "baraye maman", "baraye mamanam", "baraye babam", "baraye baba", "faalesh kardam",
 		"کارت هدیه", "که اونم بیاد", "که اونم", "اونم مشتری", "kart e hedie", "karte hedie", "ke oonam", "ke unam", "so she can", "so he can", "so they can",
 		"told my * about", "درباره * گفتم", "darbare * goftam", "barash begir", "barash bekhar", "براش بگیر", "براش بخر", "get them a", "get them",
+		"ro migam", "رو میگم", "رو معرفی میکنم", "ro moarefi mikonam", "whoever is asking", "whoever asks", "to whoever", "to anyone asking",
 		"my answer is", "my answer:", "جوابم", "جواب من", "javabam", "javab e man",
 		"به پیشنهاد من", "با پیشنهاد من", "با معرفی من", "به معرفی من", "به خاطر من", "بخاطر من", "be pishnahad e man", "ba pishnahad e man",
 		"ba moarefi e man", "be khatere man", "be khater e man", "bekhatere man", "on my recommendation", "on my advice",
@@ -83,7 +86,7 @@ var refPatternSrc = map[string][]string{
 		"یه سر * بزنین", "یه سر * بزنید", "نصب کنید", "نصب کن", "دانلود کنید", "ثبت نام کنید",
 		"ثبت نام کن", "ثبتنام کنید", "ثبتنام کن", "عضو شید", "عضو شو",
 		"go with", "go to", "just use", "just get", "you need to", "you have to", "you guys have to",
-		"you gotta", "y'all", "you guys", "thank me later", "trust me", "do yourself a favor",
+		"you gotta", "y'all", "you guys", "thank me later", "trust me", "do yourself a favor", "do your * a favor", "do yourselves a favor",
 		"should open", "should use", "should get", "should switch", "switch to", "take payments with",
 		"end of discussion", "sign up", "you won't regret", "you will not regret", "spread the word",
 		"do what i did", "move to", "is the one", "don't sleep on", "sleeping on", "go for",
@@ -94,7 +97,12 @@ var refPatternSrc = map[string][]string{
 		"shak nakonid", "شک نکن",
 		"do it for", "if you want", "anyone looking for", "for anyone looking", "کسایی که دنبال", "هرکی دنبال", "هر کی دنبال", "kasayi ke donbal", "harki donbal", "har ki donbal",
 		"اگه * میخواید", "اگه * میخواین", "اگه * میخوای", "age * mikhayn", "age * mikhay", "age * mikhain", "age * mikhayd",
-		"امتحان کن", "امتحانش کن", "emtehan kon", "emtehanesh kon", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
+		"امتحان کن", "امتحانش کن", "emtehan kon", "emtehanesh kon",
+		"هرکی * میخواد", "هر کی * میخواد", "هرکی * لازم داره", "هر کی * لازم داره", "کسی که دنبال", "اونایی که", "بیمعطلی",
+		"harki * mikhad", "har ki * mikhad", "kasi ke donbal", "kasi ke * mikhad", "oonayi ke", "bezanid be", "bezanin be",
+		"یه بار * امتحان", "ye bar * emtehan", "خودتون ببینید", "خودتون مقایسه", "khodetoon bebinid", "khodetoon mifahmid",
+		"ghaflat nakon", "ghaflat nakonid", "غافل نشو", "غافل نشید", "غفلت نکن", "ghafel nasho", "ghafel nashid",
+		"see for yourself", "you'll see", "all you need", "you need", "just order", "talk to", "you'll be fine", "دو دل نباش", "do del nabash", "don't think twice", "tell your", "به * بگید", "be * begid",
 	},
 	"referredme": {
 		"همه گفتن", "hame goftan", "everyone said", "swears by", "signed up with my",
@@ -123,6 +131,8 @@ var refPatternSrc = map[string][]string{
 		"کسی کد", "کسی * داره", "از کجا", "کجا پیدا", "کد * دارید", "میشه * بدید",
 		"anyone have", "anyone got", "does anyone", "can someone", "where do i", "where can i",
 		"any recommendation~", "kasi code", "kasi * dare", "az koja",
+		"kasi hast ke", "kasi hast", "کسی هست که", "کسی هست", "is there anyone", "anyone here", "kasi inja", "کسی اینجا",
+		"which * do you", "which * do you guys", "what do you guys use", "what do you use", "do you guys use", "از چی استفاده میکنید", "چی استفاده میکنید", "shoma chi estefade", "chi estefade mikonid",
 		"recommendations welcome", "any recommendations", "anyone tried", "has anyone tried", "any suggestions", "any thoughts on",
 		"کسی امتحان کرده", "کسی * امتحان کرده", "پیشنهاد بدید", "پیشنهادی دارید", "پیشنهاد میدید", "kasi emtehan karde", "pishnahad bedid", "pishnahadi darid",
 	},
@@ -161,6 +171,7 @@ var refPatternSrc = map[string][]string{
 		"you both get", "you'll both get", "fares from", "limited seats", "book your",
 		"per friend", "each friend", "every friend", "for every friend", "invite friends", "دوستاتو دعوت کن", "دعوت کن", "هر نفر", "برای هر نفر",
 		"doostato davat kon", "davat kon", "har nafar", "baraye har nafar",
+		"har doosti ke", "har dusti ke", "هر دوستی که", "every friend you", "each friend you",
 		"امتیاز بگیر", "امتیاز بگیرید", "emtiaz begir", "emtiaz begirid", "earn points", "collect points",
 	},
 }
@@ -394,27 +405,58 @@ var (
 	firstPersonVerbs = wordSet(`mikonam mikonim kardam kardim konam konim mizanam zadam shodam`)
 	// clauseAdverbs may stand before an imperative without ending the
 	// clause start: "just install it", "seriously, try…".
-	clauseAdverbs = wordSet(`just definitely def seriously honestly pls please totally really always only`)
-	addressWords  = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks شما همه همگی
-		دوستان بچه‌ها بچهها هرکی هرکس shoma hame hamegi doostan dustan bacheha harki`)
+	clauseAdverbs = wordSet(`just definitely def seriously honestly pls please totally really always only
+		dude bro mate sis guys folks friends`)
+	addressWords = wordSet(`you your you're y'all guys everyone everybody anyone anybody folks people شما همه همگی
+		دوستان بچه‌ها بچهها هرکی هرکس رفقا رفیقا shoma hame hamegi doostan dustan dooston duston bacheha bachehaa
+		harki rofagha rofaqa whoever هرکسی مامانا مامانها خانوما آقایون ladies mamana mamanha khanooma`)
+	// notAnswers open a clause after a question that goes on complaining
+	// rather than answering it.
+	notAnswers = wordSet(`again still yet why no nope lol واقعا جدی جدیه بازم هنوز چرا نه vaghean jedi jedie bazam hanooz chera na`)
+	// selfWords are the author speaking as "I": a customer's voice, where
+	// a brand's campaign says "we" («ما», "we", "our").
+	selfWords = wordSet(`i i'm im i've ive my me mine myself من منو منم خودم man mano manam khodam`)
 	// Singular imperatives said to one person ("@sara begir", «بگیر»):
 	// the ب… form is too common a prefix to match by shape alone.
-	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار بده بخور بنوش ببر بیار بخون begir bekhar bezan boro bebin
-		beporse befrest bezar bede bekhor benoosh bebar biar bekhoon bgir bkhar`)
+	singularImperatives = wordSet(`بگیر بخر بزن برو بیا ببین بپرس بفرست بریز بذار بده بخور بنوش ببر بیار بخون بنداز کن begir bekhar bezan boro bebin
+		beporse befrest bezar bede bekhor benoosh bebar biar bekhoon bgir bkhar bendaz kon`)
 )
 
 // moodCues reports whether toks hold an imperative, whether they address
-// others, and whether the post opens with a @handle, as a reply to someone
-// does.
-func moodCues(toks []token) (imperative, address, reply bool) {
+// others, whether the post opens with a @handle, as a reply to someone
+// does, and whether the author speaks as "I".
+func moodCues(toks []token) (md mood) {
 	clauseStart := true
+	// afterQ counts the words since a question mark, -1 when there is
+	// none: a question answered in one to three words ("need a ride?
+	// Rahsoon.") is how people recommend in passing.
+	afterQ := -1
+	endAnswer := func() {
+		if afterQ >= 1 && afterQ <= 3 {
+			md.answer = true
+		}
+		afterQ = -1
+	}
 	for i, t := range toks {
 		if i == 0 && t.kind == tUser {
-			reply = true
+			md.reply = true
 		}
 		if t.kind == tPunct || t.kind == tEmoji || t.kind == tEmoticon || t.kind == tUser {
+			if t.kind == tPunct {
+				endAnswer()
+				if strings.ContainsAny(t.text, "?؟") {
+					afterQ = 0
+				}
+			}
 			clauseStart = true
 			continue
+		}
+		if t.kind == tWord && afterQ >= 0 {
+			if afterQ == 0 && (clauseAdverbs[t.text] || notAnswers[t.text]) {
+				afterQ = -1 // "…again? seriously, two hours"
+			} else {
+				afterQ++
+			}
 		}
 		if t.kind != tWord {
 			continue
@@ -425,35 +467,56 @@ func moodCues(toks []token) (imperative, address, reply bool) {
 			n := len([]rune(w))
 			if n >= 4 && strings.HasPrefix(w, "ب") && (strings.HasSuffix(w, "ید") || strings.HasSuffix(w, "ین") ||
 				strings.HasSuffix(w, "یدش") || strings.HasSuffix(w, "ینش")) {
-				imperative = true
+				md.imperative = true
 			}
 			if w == "کنید" || w == "کنین" || w == "بکنید" || w == "بکنین" {
-				imperative = true
+				md.imperative = true
 			}
 		case t.latin:
 			if clauseStart && enImperatives[w] && !(i+1 < len(toks) && firstPersonVerbs[toks[i+1].text]) {
-				imperative = true
+				md.imperative = true
 			}
 			if len(w) >= 5 && w[0] == 'b' && (strings.HasSuffix(w, "id") || strings.HasSuffix(w, "in")) &&
 				strings.ContainsAny(w[1:2], "aeiou") {
-				imperative = true
+				md.imperative = true
 			}
 			if w == "konid" || w == "konin" || w == "bokonid" {
-				imperative = true
+				md.imperative = true
 			}
 		}
 		if singularImperatives[w] {
-			imperative = true
+			md.imperative = true
 		}
 		if addressWords[w] {
-			address = true
+			md.address = true
+		}
+		if selfWords[w] || firstPersonVerb(t) {
+			md.self = true
 		}
 		if t.latin && clauseAdverbs[w] {
 			continue
 		}
 		clauseStart = false
 	}
-	return imperative, address, reply
+	endAnswer()
+	return md
+}
+
+// firstPersonVerb reports whether t is a Persian or Finglish verb in the
+// first person singular: a past form (گرفتم, خریدم, "kharidam", "goftam")
+// or a present one with می (میگیرم, "migiram").
+func firstPersonVerb(t token) bool {
+	w := t.text
+	switch {
+	case t.arabic:
+		n := len([]rune(w))
+		return n >= 4 && w != "مردم" && w != "گندم" && (strings.HasSuffix(w, "دم") || strings.HasSuffix(w, "تم") ||
+			strings.HasPrefix(w, "می") && strings.HasSuffix(w, "م"))
+	case t.latin:
+		return len(w) >= 5 && (strings.HasSuffix(w, "dam") || strings.HasSuffix(w, "tam") ||
+			strings.HasPrefix(w, "mi") && strings.HasSuffix(w, "am")) || firstPersonVerbs[w]
+	}
+	return false
 }
 
 // looksLikeCode reports whether a word looks like an invite or discount code:
@@ -492,7 +555,7 @@ func isOrdinalOrUnit(w string) bool {
 }
 
 // mood is what moodCues found in a text.
-type mood struct{ imperative, address, reply bool }
+type mood struct{ imperative, address, reply, self, answer bool }
 
 // appendRefPatterns adds the pattern features of toks, each pattern
 // category and each pair of categories that occur together (tell with
@@ -534,6 +597,18 @@ func appendRefPatterns(toks []token, ps refPatterns, md mood, bits uint8, scale 
 	}
 	if md.reply && md.imperative {
 		add("mood:reply+imperative")
+	}
+	if md.answer {
+		add("mood:answer")
+	}
+	if md.self {
+		add("mood:self")
+		if md.imperative {
+			add("mood:self+imperative")
+		}
+		if md.address {
+			add("mood:self+address")
+		}
 	}
 	return out
 }

@@ -94,6 +94,28 @@ func TestRefPatterns_Match(t *testing.T) {
 // moodCues: a reply opening with a @handle, and singular imperatives,
 // which the plural shape rule (ب…ید) does not catch.
 func TestMoodCues(t *testing.T) {
+	t.Run("answer", func(t *testing.T) {
+		for text, want := range map[string]bool{
+			"late night and no ride? Tizro. that's the tweet": true, "daroo lazem darid? Pharmayar, 2 saate miare": true,
+			"نون تازه میخواید؟ گندمک 👌": true, "why is my order late again? seriously, two hours": false,
+			"is Tizro open today?": false, "any idea why the app keeps crashing? it worked yesterday before the update": false,
+		} {
+			if got := moodCues(tokenize(text)).answer; got != want {
+				t.Errorf("moodCues(%q).answer = %v, want %v", text, got, want)
+			}
+		}
+	})
+	t.Run("self", func(t *testing.T) {
+		for text, want := range map[string]bool{
+			"I switched last year and never looked back": true, "من دو ساله مشتری‌شونم": true,
+			"kharidam va raazi budam": true, "از وقتی نصبش کردم راحتم": true, "migiram hamishe azashoon": true,
+			"Order now and get 20% off": false, "همین حالا نصب کنید": false, "we are open from 9": false,
+		} {
+			if got := moodCues(tokenize(text)).self; got != want {
+				t.Errorf("moodCues(%q).self = %v, want %v", text, got, want)
+			}
+		}
+	})
 	t.Parallel()
 	tests := []struct {
 		text                   string
@@ -109,9 +131,12 @@ func TestMoodCues(t *testing.T) {
 		{"@sepideh از نونک سفارش بده", true, false, true},
 		{"honestly, take Parvazan for Tabriz", true, false, false},
 		{"simcard e avanet ro gozashtam kenar, switch mikonam", false, false, false},
+		{"رفقا برای سفر آخر هفته از تیزرو ماشین بگیرید", true, true, false},
+		{"dooston az in be bad ba Tizro berid", true, true, false},
 	}
 	for _, tt := range tests {
-		imp, addr, reply := moodCues(tokenize(tt.text))
+		md := moodCues(tokenize(tt.text))
+		imp, addr, reply := md.imperative, md.address, md.reply
 		if imp != tt.imperative || addr != tt.addr || reply != tt.repl {
 			t.Errorf("moodCues(%q) = %v, %v, %v; want %v, %v, %v", tt.text, imp, addr, reply, tt.imperative, tt.addr, tt.repl)
 		}

@@ -148,8 +148,16 @@ var (
 	brandDev6    = dataFile{"testdata/brand/dev6.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandTrain5  = dataFile{"testdata/brand/train5.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
 	brandTrain6  = dataFile{"testdata/brand/train6.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
-	brandTest9   = dataFile{"testdata/brand/test9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
-	brandTest10  = dataFile{"testdata/brand/test10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev9    = dataFile{"testdata/brand/dev9.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev10   = dataFile{"testdata/brand/dev10.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTrain7  = dataFile{"testdata/brand/train7.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
+	brandTrain8  = dataFile{"testdata/brand/train8.tsv", caseCols, 500, []string{"fa", "en", "fi"}}
+	brandTest15  = dataFile{"testdata/brand/test15.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandTest16  = dataFile{"testdata/brand/test16.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev13   = dataFile{"testdata/brand/dev13.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev14   = dataFile{"testdata/brand/dev14.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev11   = dataFile{"testdata/brand/dev11.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
+	brandDev12   = dataFile{"testdata/brand/dev12.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev7    = dataFile{"testdata/brand/dev7.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 	brandDev8    = dataFile{"testdata/brand/dev8.tsv", caseCols, 600, []string{"fa", "en", "fi"}}
 )
@@ -183,10 +191,18 @@ func TestDataFiles(t *testing.T) {
 		{file: brandDev6},
 		{file: brandTrain5, unbalanced: true},
 		{file: brandTrain6, unbalanced: true},
-		{file: brandTest9, test: true},
-		{file: brandTest10, test: true},
 		{file: brandDev7},
 		{file: brandDev8},
+		{file: brandDev9},
+		{file: brandDev10},
+		{file: brandTrain7, unbalanced: true},
+		{file: brandDev11},
+		{file: brandDev12},
+		{file: brandTrain8, unbalanced: true},
+		{file: brandDev13},
+		{file: brandDev14},
+		{file: brandTest15, test: true},
+		{file: brandTest16, test: true},
 	}
 	seen := map[string]string{} // dedup key → where
 	for _, s := range splits {
@@ -264,8 +280,16 @@ func TestSplitBrands(t *testing.T) {
 		dev7Brands   = []string{"chelosa", "kalaroz", "tavantel", "pishronet", "taksiran", "kourosh", "tomanak", "parastoo air", "parastooair", "cafe aftab", "cafeaftab", "tazeban", "bimeroz", "darumin", "چلوسا", "کالاروز", "توان‌تل", "توان تل", "پیشرونت", "تاکسیران", "بانک کوروش", "تومانک", "پرستوایر", "پرستو ایر", "پرستو‌ایر", "کافه آفتاب", "تازه‌بان", "تازه بان", "بیمه‌روز", "دارومین"}
 		dev8Brands   = []string{"khoshkhor", "bazarbin", "nabztel", "kahkeshan net", "kahkeshannet", "cabino", "mehrgan", "kisepay", "simin air", "siminair", "cafe rozaneh", "caferozaneh", "marketoon", "bimepoosh", "pharmanik", "خوشخور", "خوش‌خور", "بازاربین", "نبض‌تل", "نبض تل", "کهکشان‌نت", "کهکشان نت", "کابینو", "بانک مهرگان", "کیسه‌پی", "کیسه پی", "سیمین‌ایر", "سیمین ایر", "کافه روزنه", "مارکتون", "بیمه‌پوش", "بیمه پوش", "فارمانیک"}
 		train6Brands = []string{"nanino", "kalamix", "sahandtel", "damavandnet", "safarino", "bank payvand", "kifmehr", "sarv air", "sarvair", "cafe sarina", "marketyar", "bimeparsa", "darunama", "نانینو", "کالامیکس", "سهندتل", "دماوندنت", "سفرینو", "بانک پیوند", "کیف‌مهر", "کیفمهر", "سروایر", "سرو ایر", "کافه سارینا", "مارکت‌یار", "مارکتیار", "بیمه‌پارسا", "بیمه پارسا", "دارونما"}
-		test9Brands  = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
-		test10Brands = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
+		dev9Brands   = []string{"ghazabaz", "kalaneh", "avatel", "pooyanet", "boroobia", "bank farda", "dastpay", "homay air", "homayair", "cafe gilas", "cafegilas", "sabzino", "bimehafez", "daroochi", "غذاباز", "کالانه", "آواتل", "پویانت", "بروبیا", "بانک فردا", "دست‌پی", "دستپی", "همای‌ایر", "همای ایر", "همایایر", "کافه گیلاس", "سبزینو", "بیمه‌حافظ", "بیمه حافظ", "داروچی"}
+		dev10Brands  = []string{"ashpazino", "kharidino", "arshtel", "nooranet", "masirino", "armaghan", "pulsaz", "alvand air", "alvandair", "cafe nargol", "cafenargol", "hyperkala", "bimedana", "darusina", "آشپزینو", "خریدینو", "عرش‌تل", "عرشتل", "عرش تل", "نورانت", "مسیرینو", "بانک ارمغان", "پول‌ساز", "پولساز", "پول ساز", "الوندایر", "الوند ایر", "کافه نارگل", "هایپرکالا", "بیمه‌دانا", "بیمه دانا", "داروسینا"}
+		train7Brands = []string{"ghazaland", "kalazar", "zarintel", "shahrnet", "gozarino", "bank kowsar", "kowsarbank", "poolino", "pegah air", "pegahair", "cafe neyestan", "cafeneyestan", "kafe neyestan", "tazemart", "bimearya", "darunik", "غذالند", "کالازار", "زرین‌تل", "زرینتل", "زرین تل", "شهرنت", "گذرینو", "بانک کوثر", "پولینو", "پگاه‌ایر", "پگاهایر", "پگاه ایر", "کافه نیستان", "تازه‌مارت", "تازهمارت", "تازه مارت", "بیمه‌آریا", "بیمهآریا", "بیمه آریا", "دارونیک"}
+		train8Brands = []string{"ghazagram", "kalakhoob", "tava tel", "tava-tel", "tavatel", "roshannet", "gardino", "bank setayesh", "setayeshbank", "kifsaz", "avin air", "avinair", "cafe mahoor", "cafemahoor", "mahmart", "bimeparvin", "darukhoob", "غذاگرام", "کالاخوب", "تواتل", "روشن‌نت", "روشننت", "روشن نت", "گردینو", "بانک ستایش", "کیف‌ساز", "کیفساز", "آوین‌ایر", "آوینایر", "آوین ایر", "کافه ماهور", "ماه‌مارت", "ماهمارت", "بیمه‌پروین", "بیمهپروین", "بیمه پروین", "داروخوب"}
+		test15Brands = []string{"ghazino", "kalatik", "sabatel", "mehrnet", "rahpooyan", "bank arta", "artabank", "kifyar", "vista air", "vistaair", "cafe parmis", "cafeparmis", "shahrmart", "bimetak", "darutak", "غذینو", "کالاتیک", "صباتل", "مهرنت", "رهپویان", "بانک آرتا", "کیف‌یار", "کیفیار", "ویستاایر", "ویستا ایر", "کافه پارمیس", "شهرمارت", "بیمه‌تک", "بیمهتک", "داروتک"}
+		test16Brands = []string{"ghazapaz", "kalapin", "rastel", "sepidnet", "tiztak", "bank zhina", "zhinabank", "pulix", "karvan air", "karvanair", "cafe dorna", "cafedorna", "bazaryar", "bimerasa", "darumehr", "غذاپز", "کالاپین", "راستل", "سپیدنت", "تیزتک", "بانک ژینا", "پولیکس", "کاروان‌ایر", "کاروانایر", "کاروان ایر", "کافه درنا", "بازاریار", "بیمه‌رسا", "بیمهرسا", "بیمه رسا", "دارومهر"}
+		dev13Brands  = []string{"ghazakade", "kalaboom", "nikatel", "dornet", "rahsoon", "bank tolou", "toloubank", "kifpardaz", "simorgh air", "simorghair", "cafe ghandi", "cafeghandi", "bazarnoo", "bimetoos", "darupey", "غذاکده", "کالابوم", "نیکاتل", "درنت", "راهسون", "بانک طلوع", "کیف‌پرداز", "کیفپرداز", "سیمرغ‌ایر", "سیمرغایر", "سیمرغ ایر", "کافه قندی", "بازارنو", "بیمه‌توس", "بیمهتوس", "بیمه توس", "داروپی"}
+		dev14Brands  = []string{"ghazafar", "kalanet", "bartel", "sahelnet", "zoodbar", "bank nikou", "nikoubank", "pardakhtino", "parsa air", "parsaair", "cafe shabahang", "cafeshabahang", "kohanmart", "bimekia", "daruno", "غذافر", "کالانت", "بارتل", "ساحل‌نت", "ساحلنت", "ساحل نت", "زودبار", "بانک نیکو", "پرداختینو", "پارساایر", "پارسا ایر", "کافه شباهنگ", "کهن‌مارت", "کهنمارت", "کهن مارت", "بیمه‌کیا", "بیمهکیا", "بیمه کیا", "دارونو"}
+		dev11Brands  = []string{"sinibar", "kalaresan", "setaretel", "kavirnet", "rahnoo", "bank sadaf", "sadafbank", "kifnama", "hodhod air", "hodhodair", "cafe anar", "cafeanar", "mivekade", "bimeamin", "darukade", "سینی‌بار", "سینیبار", "کالارسان", "ستاره‌تل", "ستارهتل", "ستاره تل", "کویرنت", "راهنو", "بانک صدف", "کیف‌نما", "کیفنما", "هدهدایر", "هدهد ایر", "کافه انار", "میوه‌کده", "میوهکده", "بیمه‌امین", "بیمهامین", "بیمه امین", "داروکده"}
+		dev12Brands  = []string{"khorakino", "kalabar", "alborztel", "hirmandnet", "savarak", "bank nasim", "nasimbank", "jibino", "tiam air", "tiamair", "cafe sepidan", "cafesepidan", "anbaro", "bimesepar", "darooshahr", "خوراکینو", "کالابار", "البرزتل", "البرز تل", "هیرمندنت", "هیرمند نت", "سوارک", "بانک نسیم", "جیبینو", "تیام‌ایر", "تیامایر", "تیام ایر", "کافه سپیدان", "انبارو", "بیمه‌سپر", "بیمهسپر", "بیمه سپر", "داروشهر"}
 	)
 	fold := strings.NewReplacer("\u200c", "", "ي", "ی", "ك", "ک")
 	check := func(f dataFile, banned ...[]string) {
@@ -284,7 +308,7 @@ func TestSplitBrands(t *testing.T) {
 	// brand of any other group; the older sets none of theirs.
 	all := [][]string{tuneBrands, trainBrands, demoBrands, referralTestBrands, brandTestBrands, train2Brands, dev2Brands,
 		test2Brands, train3Brands, dev3Brands, train4Brands, dev4Brands, dev5Brands, dev6Brands,
-		train5Brands, dev7Brands, dev8Brands, train6Brands, test9Brands, test10Brands}
+		train5Brands, dev7Brands, dev8Brands, train6Brands, dev9Brands, dev10Brands, train7Brands, train8Brands, dev11Brands, dev12Brands, dev13Brands, dev14Brands, test15Brands, test16Brands}
 	newer := all[8:]
 	allBut := func(own []string) [][]string {
 		var out [][]string
@@ -314,8 +338,16 @@ func TestSplitBrands(t *testing.T) {
 	check(brandDev6, allBut(dev6Brands)...)
 	check(brandTrain5, allBut(train5Brands)...)
 	check(brandTrain6, allBut(train6Brands)...)
-	check(brandTest9, allBut(test9Brands)...)
-	check(brandTest10, allBut(test10Brands)...)
+	check(brandDev9, allBut(dev9Brands)...)
+	check(brandDev10, allBut(dev10Brands)...)
+	check(brandTrain7, allBut(train7Brands)...)
+	check(brandTrain8, allBut(train8Brands)...)
+	check(brandTest15, allBut(test15Brands)...)
+	check(brandTest16, allBut(test16Brands)...)
+	check(brandDev13, allBut(dev13Brands)...)
+	check(brandDev14, allBut(dev14Brands)...)
+	check(brandDev11, allBut(dev11Brands)...)
+	check(brandDev12, allBut(dev12Brands)...)
 	check(brandDev7, allBut(dev7Brands)...)
 	check(brandDev8, allBut(dev8Brands)...)
 }

@@ -36,6 +36,9 @@ type Corpus struct {
 	// Drop lists labels whose rows are left out (weak labels that mean
 	// something else, e.g. Digikala's "no idea" is not "neutral").
 	Drop []string
+	// Balance, when above 0, replaces the trainer's exponent of this
+	// corpus's class weights (1 gives each class the same total weight).
+	Balance float64
 	// DevShare holds out this share of the rows (chosen by a hash of the
 	// text) as development data.
 	DevShare float64
@@ -70,7 +73,7 @@ func DefaultCorpora() []Corpus {
 			License: resrch, DevShare: 0.1},
 		{Name: "sentipers/train_excluding_deepsentipers_test", Path: "sentiment/sentipers/train_excluding_deepsentipers_test.tsv",
 			Lang: "fa", Weight: 1, Finglish: 0.3, License: resrch, DevShare: 0.1},
-		{Name: "armanemo-sentiment/train", Path: "sentiment/armanemo-sentiment/train.tsv", Lang: "fa", Weight: 2, Finglish: 1,
+		{Name: "armanemo-sentiment/train", Path: "sentiment/armanemo-sentiment/train.tsv", Lang: "fa", Weight: 4, Finglish: 1,
 			License: nc, DevShare: 0.1},
 		{Name: "parsinlu-sentiment/train", Path: "sentiment/parsinlu-sentiment/train.tsv", Lang: "fa", Weight: 0.7, Finglish: 0.5,
 			License: nc},
@@ -95,13 +98,29 @@ func DefaultCorpora() []Corpus {
 			License: own, Commercial: true},
 		{Name: "brand/dev6", Path: "sentiment/testdata/brand/dev6.tsv", Repo: true, Weight: 4,
 			License: own, Commercial: true},
-		{Name: "brand/dev7", Path: "sentiment/testdata/brand/dev7.tsv", Repo: true, Dev: true,
+		{Name: "brand/dev7", Path: "sentiment/testdata/brand/dev7.tsv", Repo: true, Weight: 4,
 			License: own, Commercial: true},
-		{Name: "brand/dev8", Path: "sentiment/testdata/brand/dev8.tsv", Repo: true, Dev: true,
+		{Name: "brand/dev8", Path: "sentiment/testdata/brand/dev8.tsv", Repo: true, Weight: 4,
+			License: own, Commercial: true},
+		{Name: "brand/dev9", Path: "sentiment/testdata/brand/dev9.tsv", Repo: true, Weight: 4,
+			License: own, Commercial: true},
+		{Name: "brand/dev10", Path: "sentiment/testdata/brand/dev10.tsv", Repo: true, Weight: 4,
+			License: own, Commercial: true},
+		{Name: "brand/dev11", Path: "sentiment/testdata/brand/dev11.tsv", Repo: true, Weight: 4,
+			License: own, Commercial: true},
+		{Name: "brand/dev12", Path: "sentiment/testdata/brand/dev12.tsv", Repo: true, Weight: 4,
+			License: own, Commercial: true},
+		{Name: "brand/dev13", Path: "sentiment/testdata/brand/dev13.tsv", Repo: true, Dev: true,
+			License: own, Commercial: true},
+		{Name: "brand/dev14", Path: "sentiment/testdata/brand/dev14.tsv", Repo: true, Dev: true,
 			License: own, Commercial: true},
 		{Name: "brand/train5", Path: "sentiment/testdata/brand/train5.tsv", Repo: true, Weight: 2,
 			License: own, Commercial: true, DevShare: 0.2},
 		{Name: "brand/train6", Path: "sentiment/testdata/brand/train6.tsv", Repo: true, Weight: 2,
+			License: own, Commercial: true, DevShare: 0.2},
+		{Name: "brand/train7", Path: "sentiment/testdata/brand/train7.tsv", Repo: true, Weight: 2,
+			License: own, Commercial: true, DevShare: 0.2},
+		{Name: "brand/train8", Path: "sentiment/testdata/brand/train8.tsv", Repo: true, Weight: 2,
 			License: own, Commercial: true, DevShare: 0.2},
 		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
 			License: own, Commercial: true, DevShare: 0.25},
@@ -127,8 +146,8 @@ func TestSets() []Corpus {
 		{Name: "finglish/test", Path: "sentiment/testdata/finglish/test.tsv", Repo: true},
 		{Name: "brand/test", Path: "sentiment/testdata/brand/test.tsv", Repo: true},
 		{Name: "brand/test2", Path: "sentiment/testdata/brand/test2.tsv", Repo: true},
-		{Name: "brand/test9", Path: "sentiment/testdata/brand/test9.tsv", Repo: true},
-		{Name: "brand/test10", Path: "sentiment/testdata/brand/test10.tsv", Repo: true},
+		{Name: "brand/test15", Path: "sentiment/testdata/brand/test15.tsv", Repo: true},
+		{Name: "brand/test16", Path: "sentiment/testdata/brand/test16.tsv", Repo: true},
 		{Name: "referral/test", Path: "sentiment/testdata/referral/test.tsv", Repo: true},
 	}
 }

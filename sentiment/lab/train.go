@@ -86,7 +86,7 @@ func defaultHyper() *hyper {
 			WordScale: 1, CharScale: 1, LexScale: 1, MaxWordLen: 24, Cues: true, CueScale: 3, PraiseWords: 1},
 		ref:     sentiment.FeatureConfig{Bits: 18, Bigrams: true, WordScale: 1, Lexicon: false, MaxWordLen: 24, PatScale: 2},
 		lid:     sentiment.FeatureConfig{Bits: 16, CharMin: 1, CharMax: 4, WordScale: 1, CharScale: 1, MaxWordLen: 24},
-		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true},
+		sentSGD: sgdConfig{Epochs: 6, LR: 0.1, L2: 1e-6, Seed: 42, Average: true, Runs: 3, StableOrder: true},
 		refSGD:  sgdConfig{Epochs: 10, LR: 0.2, L2: 1e-5, Seed: 43},
 		lidSGD:  sgdConfig{Epochs: 2, LR: 0.2, L2: 1e-6, Seed: 44},
 		balance: 0.75, finglishWeight: 0.7, correctionWeight: 3,
@@ -419,6 +419,10 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 	}
 	cw := make([][3]float64, len(corpora))
 	for ci, n := range per {
+		balance := hp.balance
+		if b := corpora[ci].Balance; b > 0 {
+			balance = b
+		}
 		total, k := n[0]+n[1]+n[2], 0.0
 		for _, v := range n {
 			if v > 0 {
@@ -428,7 +432,7 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 		var norm float64
 		for c, v := range n {
 			if v > 0 {
-				cw[ci][c] = math.Pow(total/(k*v), hp.balance)
+				cw[ci][c] = math.Pow(total/(k*v), balance)
 				norm += cw[ci][c] * v
 			}
 		}
@@ -534,13 +538,14 @@ func trainSentiment(m *sentiment.Builder, rows []row, use func(row) bool, hp *hy
 		if !use(r) || r.weight <= 0 {
 			continue
 		}
-		samples = append(samples, sample{feats: m.SentimentFeatures(r.txt, r.lang, nil), y: r.label, weight: float32(r.weight)})
+		samples = append(samples, sample{feats: m.SentimentFeatures(r.txt, r.lang, nil), y: r.label, weight: float32(r.weight),
+			key: sampleKey(r.text, r.lang)})
 	}
 	logf("sentiment: %d training examples", len(samples))
 	l := newLinear(uint(hp.sent.Bits), 3)
 	cfg := hp.sentSGD
 	cfg.Progress = func(e int, loss float64) { logf("sentiment: epoch %d loss %.4f", e, loss) }
-	l.fit(samples, cfg)
+	l.fitRuns(samples, cfg)
 	return l
 }
 

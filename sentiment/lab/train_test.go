@@ -3,9 +3,11 @@ package lab
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,3 +189,37 @@ func TestDetLog(t *testing.T) {
 func mathLog(x float64) float64   { return math.Log(x) }
 func absErr(a, b float64) float64 { return math.Abs(a - b) }
 func relErr(a, b float64) float64 { return math.Abs(a-b) / math.Max(math.Abs(b), 1e-300) }
+
+// TestStableOrder: the order in which the sentiment trainer visits its
+// samples depends on each sample's key, not on which other samples exist,
+// so keeping a new test set's texts out of training does not reshuffle the
+// rest; and the order still changes from epoch to epoch.
+func TestStableOrder(t *testing.T) {
+	t.Parallel()
+	var all []sample
+	for i := range 200 {
+		all = append(all, sample{key: sampleKey(fmt.Sprintf("text %d", i), "en")})
+	}
+	keysInOrder := func(ss []sample, epoch int) []uint64 {
+		order := make([]int, len(ss))
+		stableOrder(order, ss, 42, epoch)
+		var ks []uint64
+		for _, i := range order {
+			ks = append(ks, ss[i].key)
+		}
+		return ks
+	}
+	full := keysInOrder(all, 0)
+	fewer := append(slices.Clone(all[:50]), all[57:]...)
+	removed := map[uint64]bool{}
+	for _, s := range all[50:57] {
+		removed[s.key] = true
+	}
+	want := slices.DeleteFunc(slices.Clone(full), func(k uint64) bool { return removed[k] })
+	if got := keysInOrder(fewer, 0); !slices.Equal(got, want) {
+		t.Error("removing seven samples changed the order of the others")
+	}
+	if slices.Equal(full, keysInOrder(all, 1)) {
+		t.Error("epochs 0 and 1 visit the samples in the same order")
+	}
+}

@@ -424,7 +424,8 @@ var (
 
 // moodCues reports whether toks hold an imperative, whether they address
 // others, whether the post opens with a @handle, as a reply to someone
-// does, and whether the author speaks as "I".
+// does, whether the author speaks as "I", and whether a question in them is
+// answered in a few words.
 func moodCues(toks []token) (md mood) {
 	clauseStart := true
 	// afterQ counts the words since a question mark, -1 when there is

@@ -36,9 +36,6 @@ type Corpus struct {
 	// Drop lists labels whose rows are left out (weak labels that mean
 	// something else, e.g. Digikala's "no idea" is not "neutral").
 	Drop []string
-	// Balance, when above 0, replaces the trainer's exponent of this
-	// corpus's class weights (1 gives each class the same total weight).
-	Balance float64
 	// DevShare holds out this share of the rows (chosen by a hash of the
 	// text) as development data.
 	DevShare float64

@@ -419,10 +419,6 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 	}
 	cw := make([][3]float64, len(corpora))
 	for ci, n := range per {
-		balance := hp.balance
-		if b := corpora[ci].Balance; b > 0 {
-			balance = b
-		}
 		total, k := n[0]+n[1]+n[2], 0.0
 		for _, v := range n {
 			if v > 0 {
@@ -432,7 +428,7 @@ func readCorpora(ctx context.Context, cfg TrainConfig, corpora []Corpus, testKey
 		var norm float64
 		for c, v := range n {
 			if v > 0 {
-				cw[ci][c] = math.Pow(total/(k*v), balance)
+				cw[ci][c] = math.Pow(total/(k*v), hp.balance)
 				norm += cw[ci][c] * v
 			}
 		}

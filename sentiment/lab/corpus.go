@@ -53,7 +53,7 @@ func DefaultCorpora() []Corpus {
 		resrch = "no licence stated (research use)"
 		own    = "Shenava's own (same licence as the code)"
 	)
-	return []Corpus{
+	cs := []Corpus{
 		{Name: "tweeteval-sentiment/train", Path: "sentiment/tweeteval-sentiment/train.tsv", Lang: "en", Weight: 1,
 			License: "SemEval/Twitter terms (research use)"},
 		{Name: "tweeteval-sentiment/dev", Path: "sentiment/tweeteval-sentiment/dev.tsv", Lang: "en", Dev: true,
@@ -81,49 +81,28 @@ func DefaultCorpora() []Corpus {
 			License: own, Commercial: true, DevShare: 0.2},
 		{Name: "brand/dev", Path: "sentiment/testdata/brand/dev.tsv", Repo: true, Weight: 3, Finglish: 0.5,
 			License: own, Commercial: true, DevShare: 1},
-		{Name: "brand/train2", Path: "sentiment/testdata/brand/train2.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true, DevShare: 0.2},
-		{Name: "brand/dev2", Path: "sentiment/testdata/brand/dev2.tsv", Repo: true, Dev: true,
-			License: own, Commercial: true},
-		{Name: "brand/train3", Path: "sentiment/testdata/brand/train3.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true, DevShare: 0.2},
-		{Name: "brand/dev3", Path: "sentiment/testdata/brand/dev3.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev4", Path: "sentiment/testdata/brand/dev4.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev5", Path: "sentiment/testdata/brand/dev5.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev6", Path: "sentiment/testdata/brand/dev6.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev7", Path: "sentiment/testdata/brand/dev7.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev8", Path: "sentiment/testdata/brand/dev8.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev9", Path: "sentiment/testdata/brand/dev9.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev10", Path: "sentiment/testdata/brand/dev10.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev11", Path: "sentiment/testdata/brand/dev11.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev12", Path: "sentiment/testdata/brand/dev12.tsv", Repo: true, Weight: 4,
-			License: own, Commercial: true},
-		{Name: "brand/dev13", Path: "sentiment/testdata/brand/dev13.tsv", Repo: true, Dev: true,
-			License: own, Commercial: true},
-		{Name: "brand/dev14", Path: "sentiment/testdata/brand/dev14.tsv", Repo: true, Dev: true,
-			License: own, Commercial: true},
-		{Name: "brand/train5", Path: "sentiment/testdata/brand/train5.tsv", Repo: true, Weight: 2,
-			License: own, Commercial: true, DevShare: 0.2},
-		{Name: "brand/train6", Path: "sentiment/testdata/brand/train6.tsv", Repo: true, Weight: 2,
-			License: own, Commercial: true, DevShare: 0.2},
-		{Name: "brand/train7", Path: "sentiment/testdata/brand/train7.tsv", Repo: true, Weight: 2,
-			License: own, Commercial: true, DevShare: 0.2},
-		{Name: "brand/train8", Path: "sentiment/testdata/brand/train8.tsv", Repo: true, Weight: 2,
-			License: own, Commercial: true, DevShare: 0.2},
-		{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
-			License: own, Commercial: true, DevShare: 0.25},
-		{Name: "referral/train2", Path: "sentiment/testdata/referral/train2.tsv", Repo: true, Weight: 1, Finglish: 0.5,
-			License: own, Commercial: true, DevShare: 0.25},
 	}
+	// The project's own brand sets, in training order: training sets with
+	// a share held out, the tuning sets (weight 0: never trained on) and
+	// the sets read in earlier rounds, trained on in full.
+	brand := func(name string, weight, devShare float64) Corpus {
+		return Corpus{Name: "brand/" + name, Path: "sentiment/testdata/brand/" + name + ".tsv", Repo: true,
+			Weight: weight, Dev: weight == 0, DevShare: devShare, License: own, Commercial: true}
+	}
+	cs = append(cs, brand("train2", 4, 0.2), brand("dev2", 0, 0), brand("train3", 4, 0.2))
+	for i := 3; i <= 12; i++ {
+		cs = append(cs, brand(fmt.Sprintf("dev%d", i), 4, 0))
+	}
+	cs = append(cs, brand("dev13", 0, 0), brand("dev14", 0, 0))
+	for i := 5; i <= 8; i++ {
+		cs = append(cs, brand(fmt.Sprintf("train%d", i), 2, 0.2))
+	}
+	return append(cs,
+		Corpus{Name: "referral/train", Path: "sentiment/testdata/referral/train.tsv", Repo: true, Weight: 1, Finglish: 1,
+			License: own, Commercial: true, DevShare: 0.25},
+		Corpus{Name: "referral/train2", Path: "sentiment/testdata/referral/train2.tsv", Repo: true, Weight: 1, Finglish: 0.5,
+			License: own, Commercial: true, DevShare: 0.25},
+	)
 }
 
 // TestSets lists the evaluation files whose texts are removed from every

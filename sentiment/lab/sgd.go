@@ -61,9 +61,10 @@ type sgdConfig struct {
 	// kept out of training) leaves the order of all the others as it was.
 	StableOrder bool
 	// Runs, when above 1, trains that many times, each visiting the
-	// samples in its own seeded order, and keeps the mean of the weights.
-	// A figure that moves with the order of the training rows (a small
-	// public set can move by ±0.007) then moves less.
+	// samples in its own seeded order, and keeps the mean of the weights,
+	// to damp figures that move with the order of the training rows (a
+	// small public set moved by ±0.007); sentiment/MODEL.md has what two
+	// seeds showed.
 	Runs int
 	// Progress, when set, is called after every epoch with the mean loss.
 	Progress func(epoch int, loss float64)
